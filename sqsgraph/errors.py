@@ -1,0 +1,66 @@
+"""The one exception tree of sqsgraph. Library code raises these; only ``cli.py`` turns them
+into messages and exit codes (1 for a data problem, 2 for a usage problem).
+
+    SqsgraphError
+    ├── ReportError            a report file cannot be read as an SQS report (carries the path)
+    │   ├── UnreadableFileError    missing, a directory, or not decodable as text
+    │   ├── BinaryFileError        contains binary data
+    │   └── NotAReportError        text, but none of the parts of an SQS report
+    ├── GraphError             an RDF graph file cannot be loaded
+    ├── ValidationFailed       the graph does not conform to the SHACL shapes
+    ├── QueryError             a SPARQL query is malformed or refused
+    │   └── QueryNotFound          no named query of that name
+    ├── PushError              a triple store answered a push with an error
+    └── UsageError             options that do not fit together
+"""
+
+from __future__ import annotations
+
+
+class SqsgraphError(Exception):
+    """Base of every error sqsgraph raises on purpose."""
+
+
+class ReportError(SqsgraphError):
+    """A report file cannot be read as an SQS report."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class UnreadableFileError(ReportError):
+    """The file is missing, a directory, or cannot be decoded as text."""
+
+
+class BinaryFileError(ReportError):
+    """The file holds binary data, not text."""
+
+
+class NotAReportError(ReportError):
+    """The file is text but has none of the parts of an SQS report."""
+
+
+class GraphError(SqsgraphError):
+    """An RDF graph file cannot be loaded."""
+
+
+class ValidationFailed(SqsgraphError):
+    """The graph does not conform to the SHACL shapes."""
+
+
+class QueryError(SqsgraphError):
+    """A SPARQL query is malformed or refused (updates, SERVICE, limits)."""
+
+
+class QueryNotFound(QueryError):
+    """No named query has that name."""
+
+
+class PushError(SqsgraphError):
+    """A triple store answered a push with an error."""
+
+
+class UsageError(SqsgraphError):
+    """Options that do not fit together."""

@@ -1,0 +1,126 @@
+"""Read report files into decoded text, never guessing silently.
+
+UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded as such. Anything else is
+decoded with charset-normalizer's best guess (Windows-1252 in practice) and a warning is returned
+with the text, so the user knows the file was not UTF-8. Binary files and empty files are refused
+with the file's name in the error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import BinaryFileError, NotAReportError, UnreadableFileError
+from .model import SourceDocument
+
+REPORT_SUFFIXES = (".txt", ".text", ".md")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    document: SourceDocument
+    warnings: tuple[str, ...]
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
+    """Decode raw bytes: (text, encoding, warnings). Raises for binary or empty data."""
+    if not data.strip():
+        raise NotAReportError(path, "the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, ()
+            except UnicodeDecodeError as exc:
+                raise UnreadableFileError(path, f"starts with a {encoding} byte-order mark but is not valid {encoding}") from exc
+    if b"\x00" in data[:65536]:
+        raise BinaryFileError(path, "binary data (NUL bytes), not a text report")
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    encoding = _guess_encoding(data)
+    text = data.decode(encoding, errors="replace")
+    if _control_ratio(text) > 0.05:
+        raise BinaryFileError(path, "binary data (mostly control characters), not a text report")
+    return text, encoding, (f"not valid UTF-8; decoded as {encoding}",)
+
+
+def _guess_encoding(data: bytes) -> str:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return "cp1252"
+    best = from_bytes(data).best()
+    if best is None or best.encoding in {"ascii", "utf_8"}:
+        return "cp1252"
+    return best.encoding
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return bad / len(sample)
+
+
+def read_report_file(path: str | Path) -> ReadResult:
+    """Read one file: its decoded text, content hash and any decoding warnings."""
+    p = Path(path)
+    name = str(path)
+    if p.is_dir():
+        raise UnreadableFileError(name, "is a directory, not a report file")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(name, "no such file") from exc
+    except OSError as exc:
+        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    return read_report_bytes(data, name)
+
+
+def read_report_bytes(data: bytes, name: str) -> ReadResult:
+    text, encoding, warnings = decode(data, name)
+    if _control_ratio(text) > 0.05:
+        raise BinaryFileError(name, "binary data (mostly control characters), not a text report")
+    digest = hashlib.sha256(data).hexdigest()
+    return ReadResult(SourceDocument(path=name, text=text, sha256=digest, encoding=encoding), warnings)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and report files inside directories named (sorted, for deterministic runs)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(c for c in p.rglob("*") if c.is_file() and c.suffix.lower() in REPORT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def sample_paths() -> list[Path]:
+    """The bundled sample reports, sorted by file name."""
+    root = resources.files("sqsgraph") / "samples"
+    return sorted(
+        (Path(str(entry)) for entry in root.iterdir() if entry.name.endswith(".txt")),
+        key=lambda p: p.name,
+    )
+
+
+def iter_read(paths: Iterable[str | Path]) -> Iterator[ReadResult]:
+    for p in paths:
+        yield read_report_file(p)
