@@ -1,0 +1,896 @@
+"""Parse the text of an SQS report into the typed report model.
+
+The parser knows text layout and nothing of RDF. It reads both renderings the reports reach
+users in: the light-markup one (``<i>`` tags, tab-separated copy list, one line per paragraph)
+and text extracted from PDFs (hard-wrapped paragraphs, "•" bullets, curly quotes, footnote marks
+glued to words, copy-list columns separated by spaces, a stray page title above the header).
+
+How it works, in order:
+
+1. markup (``<i>``, ``*``) is removed from a ``MappedText`` that keeps every character's source
+   offset, so every span points into the file as it stands;
+2. footnote bodies are found (a superscript mark, or a bare mark line whose digit is glued to a
+   word elsewhere) and set aside;
+3. lines are walked once, switching region at the headings the reports use (header labels, the
+   title, "Summary", "Commentary ...", numbered themes, "Operational management", "Key
+   strengths", "Areas requiring improvement", "Copy to:");
+4. each region is read by its own small function; paragraphs broken by a page break (a blank line
+   mid-sentence, possibly with a footnote between) are joined again.
+
+Nothing here depends on the names, numbers or wording of particular reports: only on the
+structure every SQS report shares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dates
+from .counts import NUMBER, find_counts, number_value
+from .errors import NotAReportError
+from .model import (
+    CopyListEntry,
+    DateRange,
+    Finding,
+    Holder,
+    InspectedBody,
+    LeadInspector,
+    ListItem,
+    PersonMention,
+    Proportion,
+    Quote,
+    Reoffending,
+    Report,
+    Section,
+    SourceDocument,
+    Span,
+)
+from .reader import read_report_file
+from .textmap import MappedText, join
+from .themes import theme_of
+
+# --- patterns over the structure all SQS reports share ---------------------------------------
+
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|\*|\r|[\u00ad\u200b\u200c\u200d\ufeff]")
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_SUPERSCRIPT_VALUE = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
+_SUPERSCRIPT_MARK = re.compile(f"[{_SUPERSCRIPTS}]+")
+_GLUED_MARK = re.compile(r"(?<=[A-Za-z%)])([1-9])(?=[\s.,;:)]|$)")
+
+_HEADER_LABEL = re.compile(
+    r"^\s*(?P<label>To|Copy\s+to|From|Publication\s+date|Date\s+of\s+publication|Date)\s*:\s*(?P<value>.*)$",
+    re.I,
+)
+_TITLE_START = re.compile(r"^\s*Report\s+(?:of|on)\b", re.I)
+_TITLE_KEY = re.compile(r"short\s+quality\s+screening|\bSQS\b", re.I)
+_AREA_IN_TITLE = re.compile(r"\bwork\s+in\s+(?P<area>.+?)\s*[.:]?\s*$", re.I | re.S)
+_AREA_IN_COMMENTARY = re.compile(r"commentary\s+on\s+the\s+inspection\s+in\s+(?P<area>.+?)\s*:?\s*$", re.I)
+
+_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("context", re.compile(r"^context:?$", re.I)),
+    ("summary", re.compile(r"^summary:?$", re.I)),
+    ("commentary", re.compile(r"^commentary\s+on\s+the\s+inspection\b.*$", re.I)),
+    ("operational", re.compile(r"^operational\s+management:?$", re.I)),
+    ("strengths", re.compile(r"^key\s+strengths?:?$", re.I)),
+    ("improvements", re.compile(r"^areas?\s+(?:requiring|for|in\s+need\s+of|needing)\s+improvement:?$", re.I)),
+    ("copylist", re.compile(r"^copy\s+to\s*:?$", re.I)),
+)
+_THEME_HEADING = re.compile(r"^(?P<num>\d{1,2})\.?\s+(?P<title>[A-Z][^\d]{2,90})$")
+_FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?(?=\s|$)\s*")
+_BULLET = re.compile(r"^\s*(?:[-–—•▪●◦·‣○■□➢✓]|\d{1,2}[.)])\s+")
+_TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
+_NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
+_CLOSING_START = re.compile(r"^\s*(?:We\s+are\s+grateful|If\s+you\s+have\s+any\s+(?:further\s+)?questions)", re.I)
+
+_HONORIFIC = re.compile(
+    r"^(?P<h>Councillor|Cllr\.?|Dr\.?|Doctor|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mx\.?|Sir|Dame|Lord|Lady|Baroness|Baron|"
+    r"(?:The\s+)?Rt\.?\s+Hon\.?|Rev(?:erend|d)?\.?|Judge|DCC|ACC|DCI|Supt\.?|Chief\s+Superintendent|Superintendent)\s+(?=\S)",
+    re.I,
+)
+_QUALIFIER = re.compile(r"\s*\((?P<q>[^()]*)\)\s*$")
+_HOLDER_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b)\s*")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_PHONE = re.compile(r"(?:\bon|\btel(?:ephone)?\.?|\bphone)\s*:?\s*(?P<phone>\+?\(?\d[\d\s()-]{5,}\d)")
+_LEAD_INSPECTOR = re.compile(
+    r"lead\s+inspector\s*,?\s*(?:who\s+(?:was|is)\s+|was\s+|is\s+|:\s*)?(?P<name>(?:[A-Z][\w'’.-]*\s*){1,5}?)\s*(?:[.,;(]|$)"
+)
+
+_BODY = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’&.-]*\s+(?:(?:and|upon|with|on|of|in|the|le|la)\s+)?){0,6}?"
+    r"Youth\s+(?:Offending|Justice)\s+(?P<type>Team|Service|Services|Partnership))"
+    r"(?:\s*\((?P<abbr>[A-Z]{2,6})\))?"
+)
+_BODY_LEADING_NOISE = re.compile(r"^(?:(?:In|The|By|At|For|From|With|Within|Across|Both|And|Of|As|Overall|Staff)\s+)+")
+_BODY_ABBREVIATION = re.compile(r"\b(?P<abbr>YOT|YOS|YJS|YOP)\b")
+_ABBREVIATION_TYPE = {
+    "YOT": "Youth Offending Team",
+    "YOS": "Youth Offending Service",
+    "YJS": "Youth Justice Service",
+    "YOP": "Youth Offending Partnership",
+}
+_CASES = re.compile(
+    rf"(?:examined|inspected|looked\s+at|assessed|read)\s+(?:a\s+(?:total\s+|sample\s+)?of\s+)?(?P<n>{NUMBER})\s+(?:\w+\s+)?cases"
+    rf"|(?P<n2>{NUMBER})\s+cases\s+(?:were\s+)?(?:examined|inspected)",
+    re.I,
+)
+_PREVIOUS_INSPECTION = re.compile(
+    rf"\b(?:last|previous|previously)\s+(?:[A-Za-z]+\s+){{0,2}}?inspect(?:ed|ion)\b(?:\s+(?!in\b)[A-Za-z()]+){{0,3}}?\s+in\s+(?:{dates.MONTH}\s+)?(?P<y>(?:19|20)\d{{2}})\b",
+    re.I,
+)
+_RATE = re.compile(
+    r"reoffending\s+rate\s*(?:\(\w+\)\s*)?(?:for|in|of)\s+(?P<where>[^.%]{1,80}?)\s+(?:was|is|stood\s+at|of)\s+(?P<rate>\d{1,3}(?:\.\d+)?)\s?%",
+    re.I,
+)
+_COMPARATOR_PATTERNS = (
+    re.compile(
+        r"(?P<label>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|the)\s+)?)+average)\s+(?:of|was|at|rate\s+of)\s+(?P<rate>\d{1,3}(?:\.\d+)?)\s?%"
+    ),
+    re.compile(
+        r"(?P<rate>\d{1,3}(?:\.\d+)?)\s?%\s+(?:for|in|across)\s+(?P<label>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and|of|the|[A-Z][\w'’-]*))*(?:\s+average)?)"
+    ),
+    re.compile(r"(?P<label>(?:national|regional)\s+average|average)\s+(?:of|was|at)\s+(?P<rate>\d{1,3}(?:\.\d+)?)\s?%", re.I),
+)
+_COHORT = re.compile(
+    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
+)
+_PUBLISHED = re.compile(r"\bpublished\s+(?:on\s+|in\s+)?(?P<when>[^.;]{3,40})", re.I)
+_SOURCE = re.compile(r"\bSource\s*:\s*(?P<source>[^\n.]+)", re.I)
+
+# Case pseudonyms: a single capitalised word used as a child's name in a case example.
+_NAME_TOKEN = re.compile(r"(?<![\w'’-])(?P<w>[A-Z][a-z]{2,})(?P<poss>['’]s)?(?![\w-])")
+_NAME_VERBS = frozenset(
+    "was had is has came went said says told felt did would could should will made moved attended received "
+    "started completed needed wanted lived began became refused showed agreed disclosed explained continued "
+    "engaged complied reoffended returned admitted remained stayed found met".split()
+)
+_NAME_PREPOSITIONS = frozenset("with for from to by including helping supporting encouraging about enabling and of".split())
+_DETERMINERS = frozenset("the a an this that these those its their his her our your my".split())
+_NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+
+
+# --- line walking -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    index: int
+    text: MappedText
+
+    @property
+    def stripped(self) -> str:
+        return self.text.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.stripped
+
+
+@dataclass
+class _Footnote:
+    mark: str
+    text: MappedText
+
+
+@dataclass
+class _Regions:
+    """Line numbers of each part of the report, as the walk found them."""
+
+    before_title: list[int] = field(default_factory=list)
+    title: list[int] = field(default_factory=list)
+    intro: list[int] = field(default_factory=list)
+    sections: list[tuple[int, list[int]]] = field(default_factory=list)  # (heading line, body lines)
+    operational: list[int] = field(default_factory=list)
+    strengths: list[int] = field(default_factory=list)
+    improvements: list[int] = field(default_factory=list)
+    closing: list[int] = field(default_factory=list)
+    copylist: list[int] = field(default_factory=list)
+    copylist_heading: int | None = None
+    notes: list[int] = field(default_factory=list)
+
+
+def _heading(stripped: str) -> str | None:
+    for kind, pattern in _HEADINGS:
+        if pattern.match(stripped):
+            return kind
+    return None
+
+
+def _theme_heading(lines: Sequence[_Line], i: int, footnote_lines: set[int]) -> re.Match[str] | None:
+    """A numbered theme heading ("2. Protecting the public"): short, title-like, and either a
+    known theme or followed by a finding of the same number."""
+    m = _THEME_HEADING.match(lines[i].stripped)
+    if not m or i in footnote_lines:
+        return None
+    title = m["title"].strip()
+    if len(title.split()) > 12 or title.endswith((".", ",", ";")):
+        return None
+    if theme_of(title):
+        return m
+    for j in range(i + 1, min(i + 6, len(lines))):
+        if lines[j].blank:
+            continue
+        f = _FINDING_START.match(lines[j].text.text)
+        return m if f and f["major"] == m["num"] else None
+    return None
+
+
+def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int, _Footnote], set[int], set[str]]:
+    """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text."""
+    marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
+    glued = set(_GLUED_MARK.findall(clean.text))
+    marks |= glued
+    notes: dict[int, _Footnote] = {}
+    note_lines: set[int] = set()
+    i = 0
+    while i < len(lines):
+        s = lines[i].stripped
+        mark: str | None = None
+        first_body = i
+        if s and s[0] in _SUPERSCRIPTS:
+            mark = "".join(_SUPERSCRIPT_VALUE[c] for c in _SUPERSCRIPT_MARK.match(s).group(0))  # type: ignore[union-attr]
+        elif re.fullmatch(r"\d{1,2}", s) and s in glued and i + 1 < len(lines) and not lines[i + 1].blank:
+            mark, first_body = s, i + 1
+        else:
+            m = re.match(r"^(\d{1,2})\s+[A-Z]", s)
+            if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
+                mark = m[1]
+        if mark is None:
+            i += 1
+            continue
+        j = first_body
+        body: list[MappedText] = []
+        while j < len(lines) and not lines[j].blank:
+            body.append(lines[j].text)
+            j += 1
+        for k in range(i, j):
+            note_lines.add(k)
+        text = join(body).collapse_whitespace()
+        text = text.delete(re.compile(rf"^\s*[{_SUPERSCRIPTS}]+\s*|^\s*\d{{1,2}}\s+"))
+        notes[i] = _Footnote(mark, text.strip())
+        i = j
+    return notes, note_lines, marks
+
+
+def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
+    regions = _Regions()
+    state = "start"
+    current_section: list[int] | None = None
+    seen_header = False
+    for line in lines:
+        i, s = line.index, line.stripped
+        if i in footnote_lines:
+            continue
+        if state in ("start", "header"):
+            if _HEADER_LABEL.match(s) and not (_heading(s) == "copylist" and seen_header):
+                seen_header = True
+                state = "header"
+                regions.before_title.append(i)
+                continue
+            if _TITLE_START.match(s):
+                state = "title"
+                regions.title.append(i)
+                continue
+            regions.before_title.append(i)
+            continue
+        if state == "title":
+            if s and not _heading(s):
+                regions.title.append(i)
+                continue
+            state = "intro"
+        kind = _heading(s) if s else None
+        if kind == "copylist" and state != "copylist":
+            regions.copylist_heading = i
+            state = "copylist"
+            continue
+        if state == "copylist":
+            if _NOTE_LINE.match(s):
+                state = "notes"
+                regions.notes.append(i)
+            else:
+                regions.copylist.append(i)
+            continue
+        if state == "notes":
+            regions.notes.append(i)
+            continue
+        if kind in ("context", "summary"):
+            state = "intro"
+            continue
+        if kind == "commentary":
+            state = "commentary"
+            continue
+        if kind in ("operational", "strengths", "improvements"):
+            state = kind
+            continue
+        if s and state in ("intro", "commentary", "section") and _theme_heading(lines, i, footnote_lines):
+            current_section = []
+            regions.sections.append((i, current_section))
+            state = "section"
+            continue
+        if s and state in ("operational", "strengths", "improvements") and _CLOSING_START.match(s):
+            state = "closing"
+        if state == "intro":
+            regions.intro.append(i)
+        elif state == "section" and current_section is not None:
+            current_section.append(i)
+        elif state == "operational":
+            regions.operational.append(i)
+        elif state == "strengths":
+            regions.strengths.append(i)
+        elif state == "improvements":
+            regions.improvements.append(i)
+        elif state in ("closing", "commentary"):
+            regions.closing.append(i)
+    return regions
+
+
+# --- paragraphs -------------------------------------------------------------------------------
+
+
+def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]:
+    """Runs of non-blank lines (blank lines and gaps in ``indices`` separate runs)."""
+    out: list[list[_Line]] = []
+    current: list[_Line] = []
+    last = None
+    for i in indices:
+        line = lines[i]
+        if line.blank or (last is not None and i != last + 1 and current):
+            if current:
+                out.append(current)
+            current = []
+        if not line.blank:
+            current.append(line)
+        last = i
+    if current:
+        out.append(current)
+    return out
+
+
+def _continues(previous: str, following: str) -> bool:
+    """Whether a paragraph that ends with ``previous`` was cut by a page break before ``following``."""
+    if not previous:
+        return False
+    first = following.lstrip()[:1]
+    return (first.islower()) or not _TERMINAL.search(previous)
+
+
+def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str]) -> list[MappedText]:
+    """Repaired paragraphs: hard wraps joined, page-break splits rejoined, footnote marks cut."""
+    paras: list[MappedText] = []
+    for block in _blocks(lines, indices):
+        text = _repair(join(line.text for line in block), marks)
+        if paras and _continues(paras[-1].text, text.text):
+            paras[-1] = join([paras[-1], text])
+        elif text:
+            paras.append(text)
+    return paras
+
+
+def _repair(text: MappedText, marks: set[str]) -> MappedText:
+    text = text.delete(_SUPERSCRIPT_MARK)
+    if marks:
+        text = text.delete(re.compile(rf"(?<=[A-Za-z%)])[{''.join(sorted(marks))}](?=[\s.,;:)]|$)"))
+    return text.collapse_whitespace()
+
+
+# --- the parts of a report --------------------------------------------------------------------
+
+
+def _header_fields(lines: Sequence[_Line], indices: list[int]) -> dict[str, MappedText]:
+    fields: dict[str, MappedText] = {}
+    current: str | None = None
+    parts: list[MappedText] = []
+
+    def flush() -> None:
+        if current and current not in fields:
+            fields[current] = join(parts).collapse_whitespace()
+
+    for i in indices:
+        line = lines[i]
+        m = _HEADER_LABEL.match(line.text.text)
+        if m:
+            flush()
+            label = re.sub(r"\s+", " ", m["label"].lower())
+            current = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+            parts = [line.text[m.start("value") : m.end("value")]]
+        elif line.blank:
+            flush()
+            current, parts = None, []
+        elif current:
+            parts.append(line.text)
+    flush()
+    return fields
+
+
+def _person(value: MappedText) -> PersonMention | None:
+    """ "Name, Post as written" → a person mention; the name's span points into the source."""
+    text = value.text
+    if not text.strip():
+        return None
+    comma = text.find(",")
+    name_part = value[:comma] if comma >= 0 else value
+    post = text[comma + 1 :].strip() if comma >= 0 else None
+    honorific, name = _split_honorific(name_part.strip())
+    if not name.text:
+        return None
+    return PersonMention(name=name.text, post=post or None, honorific=honorific, span=name.source_span())
+
+
+def _split_honorific(name: MappedText) -> tuple[str | None, MappedText]:
+    m = _HONORIFIC.match(name.text)
+    if not m:
+        return None, name
+    return m["h"].strip(), name[m.end() :].strip()
+
+
+def _title_and_area(lines: Sequence[_Line], regions: _Regions, marks: set[str]) -> tuple[str | None, str | None]:
+    title = _repair(join(lines[i].text for i in regions.title), marks).text if regions.title else None
+    area = None
+    if title:
+        m = _AREA_IN_TITLE.search(title)
+        if m:
+            area = m["area"].strip()
+    if area is None:
+        for line in lines:
+            m = _AREA_IN_COMMENTARY.match(line.stripped)
+            if m:
+                area = m["area"].strip()
+                break
+    return title, area
+
+
+def _body(text: str, area: str | None) -> tuple[InspectedBody | None, bool]:
+    """The inspected youth offending team or service; the flag says the name was inferred."""
+    candidates = list(_BODY.finditer(text))
+    if area:
+        for m in candidates:
+            if area.lower() in m["name"].lower():
+                return _body_from_match(m, area), False
+    if candidates:
+        return _body_from_match(candidates[0], area), False
+    abbr = _BODY_ABBREVIATION.search(text)
+    if abbr and area:
+        kind = _ABBREVIATION_TYPE[abbr["abbr"]]
+        return InspectedBody(name=f"{area} {kind}", type=kind, abbreviation=abbr["abbr"]), True
+    return None, False
+
+
+def _body_from_match(m: re.Match[str], area: str | None) -> InspectedBody:
+    name = " ".join(m["name"].split())
+    name = _BODY_LEADING_NOISE.sub("", name)
+    kind = "Youth " + " ".join(name.split("Youth ", 1)[1].split()) if "Youth " in name else None
+    if kind and kind.endswith("Services"):
+        kind = kind[:-1]
+    if area and not name.lower().startswith(area.lower()) and area.lower() in name.lower():
+        name = name[name.lower().index(area.lower()) :]
+    abbr = m["abbr"]
+    if abbr is None and kind:
+        abbr = "".join(w[0] for w in kind.split()).upper()
+    return InspectedBody(name=name, type=kind, abbreviation=abbr)
+
+
+def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffending | None:
+    """The area's published reoffending rate, its comparator, and the footnote's details."""
+    m = _RATE.search(intro.text)
+    if not m:
+        return None
+    rate = float(m["rate"])
+    after = intro.text[m.end() : m.end() + 300]
+    comparator = comparator_rate = None
+    best: tuple[int, str, float] | None = None
+    for pattern in _COMPARATOR_PATTERNS:
+        c = pattern.search(after)
+        if c and (best is None or c.start() < best[0]):
+            label = re.sub(r"^the\s+", "", " ".join(c["label"].split()), flags=re.I)
+            best = (c.start(), label, float(c["rate"]))
+    if best:
+        _, comparator, comparator_rate = best
+    note = next((f for f in footnotes if re.search(r"cohort|re-?offending", f.text.text, re.I)), None)
+    cohort_start = cohort_end = published = source = None
+    if note is not None:
+        n = note.text.text
+        c = _COHORT.search(n)
+        if c:
+            cohort_start, cohort_end = dates.parse_month(c["a"]), dates.parse_month(c["b"])
+        p = _PUBLISHED.search(n)
+        if p:
+            published = dates.parse_date_or_month(p["when"])
+        s = _SOURCE.search(n)
+        if s:
+            source = s["source"].strip()
+    return Reoffending(
+        rate=rate,
+        comparator_rate=comparator_rate,
+        comparator=comparator,
+        cohort_start=cohort_start,
+        cohort_end=cohort_end,
+        published=published,
+        source=source,
+        span=intro.source_span(m.start(), m.end()),
+        footnote_span=note.text.source_span() if note is not None else None,
+    )
+
+
+def _quotes(text: MappedText) -> tuple[Quote, ...]:
+    found: list[Quote] = []
+    for m in re.finditer(r"“(?P<a>[^”]+)”|\"(?P<b>[^\"]+)\"", text.text):
+        group = "a" if m["a"] is not None else "b"
+        a, b = m.span(group)
+        inner = text[a:b].strip()
+        inner = _strip_edge_punct(inner)
+        if len(inner.text) < 2:
+            continue
+        span = inner.source_span()
+        if span is not None:
+            found.append(Quote(text=inner.text, span=span))
+    return tuple(found)
+
+
+def _strip_edge_punct(text: MappedText) -> MappedText:
+    """Trim spaces (and stray markup remnants) at the edges of a quote."""
+    s = text.text
+    left = len(s) - len(s.lstrip(" \t\n"))
+    right = len(s.rstrip(" \t\n"))
+    return text[left:right]
+
+
+def _proportions(text: MappedText) -> tuple[Proportion, ...]:
+    return tuple(
+        Proportion(
+            phrase=c.phrase,
+            numerator=c.numerator,
+            denominator=c.denominator,
+            value=c.value,
+            span=text.source_span(c.start, c.end),
+        )
+        for c in find_counts(text.text)
+    )
+
+
+def _findings(
+    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str]
+) -> list[Finding]:
+    """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them."""
+    starts: list[tuple[int, re.Match[str]]] = []
+    for i in body:
+        m = _FINDING_START.match(lines[i].text.text)
+        if m and int(m["major"]) == section_number and int(m["minor"]) <= 40:
+            starts.append((i, m))
+    if not starts:
+        return []
+    findings: list[Finding] = []
+    for k, (i, m) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else None
+        own = [j for j in body if j >= i and (stop is None or j < stop)]
+        pieces = [lines[i].text[m.end() :]] + [lines[j].text for j in own[1:] if not lines[j].blank]
+        text = _repair(join(pieces), marks)
+        span = text.source_span()
+        number = f"{int(m['major'])}.{int(m['minor'])}"
+        if span is None:
+            warnings.append(f"finding {number} has no text")
+            continue
+        findings.append(
+            Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
+        )
+    before = [i for i in body if i < starts[0][0] and not lines[i].blank]
+    if before:
+        warnings.append(f"section {section_number}: text before its first numbered finding was not read")
+    return findings
+
+
+def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> tuple[list[ListItem], list[int]]:
+    """Bulleted items (or, with no bullets at all, paragraphs); returns the lines left over."""
+    has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
+    if not has_bullets:
+        return [_item(p) for p in _paragraphs(lines, indices, marks)], []
+    items: list[list[MappedText]] = []
+    leftover: list[int] = []
+    pending_gap = False
+    for i in indices:
+        line = lines[i]
+        if leftover:
+            leftover.append(i)
+            continue
+        if line.blank:
+            pending_gap = True
+            continue
+        b = _BULLET.match(line.text.text)
+        if b:
+            items.append([line.text[b.end() :]])
+        elif items and (not pending_gap or _continues(join(items[-1]).text.rstrip(), line.stripped)):
+            items[-1].append(line.text)
+        else:
+            leftover.append(i)
+        pending_gap = False
+    return [_item(_repair(join(parts), marks)) for parts in items if join(parts).text.strip()], leftover
+
+
+def _item(text: MappedText) -> ListItem:
+    span = text.source_span()
+    assert span is not None  # callers pass non-empty text
+    return ListItem(text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
+
+
+def _copy_list(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> list[CopyListEntry]:
+    entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
+    for i in indices:
+        line = lines[i]
+        if line.blank:
+            continue
+        raw = line.text
+        s = raw.text
+        indent = len(s) - len(s.lstrip())
+        sep = re.search(r"\t+|\s{2,}", s[indent:])
+        if sep is None:
+            if entries and (indent >= 4 or entries[-1][1] and entries[-1][1][-1].text.rstrip().endswith((",", ";"))):
+                entries[-1][1].append(raw)
+            else:
+                entries.append((raw.strip(), [], raw.strip().source_span()))
+            continue
+        a, b = indent + sep.start(), indent + sep.end()
+        if not s[indent:a].strip():
+            if entries:
+                entries[-1][1].append(raw[b:])
+            continue
+        entries.append((raw[indent:a], [raw[b:]], raw.strip().source_span()))
+    out: list[CopyListEntry] = []
+    for post, holder_parts, span in entries:
+        post_text = " ".join(post.text.split()).rstrip(":")
+        holders = tuple(h for part in holder_parts for h in _holders(part))
+        if not holders:
+            warnings.append(f"copy list: no name given for the post {post_text!r}")
+        out.append(CopyListEntry(post=post_text, holders=holders, span=span))
+    return out
+
+
+def _holders(text: MappedText) -> list[Holder]:
+    out: list[Holder] = []
+    last = 0
+    pieces: list[MappedText] = []
+    for m in _HOLDER_SPLIT.finditer(text.text):
+        # a comma inside parentheses belongs to the qualifier, not a new name
+        if text.text[:m.start()].count("(") > text.text[:m.start()].count(")"):
+            continue
+        pieces.append(text[last : m.start()])
+        last = m.end()
+    pieces.append(text[last:])
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece.text:
+            continue
+        qualifier = None
+        q = _QUALIFIER.search(piece.text)
+        if q:
+            qualifier = " ".join(q["q"].split()) or None
+            piece = piece[: q.start()].strip()
+        honorific, name = _split_honorific(piece)
+        name = name.strip()
+        trimmed = name.text.rstrip(".")
+        name = name[: len(trimmed)]
+        span = name.source_span()
+        if span is None or not re.search(r"[^\W\d_]", name.text):
+            continue
+        out.append(Holder(name=" ".join(name.text.split()), honorific=honorific, qualifier=qualifier, span=span))
+    return out
+
+
+def _lead_inspector(closing: MappedText) -> LeadInspector | None:
+    m = _LEAD_INSPECTOR.search(closing.text)
+    if not m:
+        return None
+    name = closing[m.start("name") : m.end("name")].strip()
+    if not name.text:
+        return None
+    rest = closing.text[m.end("name") : m.end("name") + 400]
+    email = _EMAIL.search(rest)
+    phone = _PHONE.search(rest)
+    return LeadInspector(
+        name=name.text,
+        email=email.group(0).rstrip(".") if email else None,
+        phone=" ".join(phone["phone"].split()) if phone else None,
+        span=name.source_span(),
+    )
+
+
+def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], excluded: set[str], full_text: str) -> list[str]:
+    """First names used for children in case examples: a capitalised word used like a name
+    (possessive, subject of a verb, object of a preposition) in the middle of a sentence, never
+    written in lower case, not part of a longer proper noun and not a word of a post or body."""
+    lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", full_text))
+    quoted = " ".join(quotes)
+    stats: dict[str, dict[str, int]] = {}
+    order: list[str] = []
+    for mt in texts:
+        t = mt.text
+        for m in _NAME_TOKEN.finditer(t):
+            word = m["w"]
+            if word.lower() in lower_words or word.lower() in _NOT_NAMES or word.lower() in excluded:
+                continue
+            before = t[: m.start()]
+            after = t[m.end() :]
+            if re.search(r"[A-Z][\w'’-]*\s+$", before) or re.match(r"\s+[A-Z]", after):
+                continue  # part of a longer proper noun
+            prev_word = (re.search(r"([A-Za-z]+)\W*$", before) or [None, ""])[1].lower()
+            if prev_word in _DETERMINERS:
+                continue
+            initial = not before.strip() or bool(re.search(r"[.!?:;\"“(]\s*$", before))
+            next_word = (re.match(r"\W*([A-Za-z]+)", after) or [None, ""])[1].lower()
+            signal = bool(m["poss"]) or next_word in _NAME_VERBS or prev_word in _NAME_PREPOSITIONS
+            s = stats.setdefault(word, {"mid": 0, "signal": 0, "count": 0})
+            if word not in order:
+                order.append(word)
+            s["count"] += 1
+            s["mid"] += 0 if initial else 1
+            s["signal"] += 1 if signal else 0
+    out = []
+    for word in order:
+        s = stats[word]
+        in_quote = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", quoted) is not None
+        if s["mid"] and s["signal"] and (in_quote or s["count"] >= 2):
+            out.append(word)
+    return out
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Report:
+    """Parse one decoded report. Raises ``NotAReportError`` when the text has none of the
+    parts of an SQS report; anything expected but missing is a warning on the result."""
+    notes: list[str] = list(warnings)
+    clean = MappedText.of_source(document.text).delete(_MARKUP)
+    lines = [_Line(i, t) for i, t in enumerate(clean.lines())]
+    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean)
+    footnotes = list(footnote_starts.values())
+    regions = _walk(lines, footnote_lines)
+
+    header = _header_fields(lines, regions.before_title)
+    title, area = _title_and_area(lines, regions, marks)
+    sections: list[Section] = []
+    for heading_line, body in regions.sections:
+        m = _THEME_HEADING.match(lines[heading_line].stripped)
+        assert m is not None  # the walk only records matching headings
+        number = int(m["num"])
+        title_text = " ".join(m["title"].split())
+        theme = theme_of(title_text)
+        if theme is None:
+            notes.append(f"section {number} {title_text!r} is not one of the four SQS themes")
+        heading_span = lines[heading_line].text.strip().source_span()
+        sections.append(
+            Section(
+                number=number,
+                title=title_text,
+                theme=theme,
+                findings=tuple(_findings(lines, body, number, marks, notes)),
+                span=heading_span,
+            )
+        )
+    copy_list = _copy_list(lines, regions.copylist, notes)
+    parts_found = sum(
+        [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
+    )
+    if parts_found < 2:
+        raise NotAReportError(
+            document.path,
+            "not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of Short Quality "
+            "Screening' title, numbered findings and a copy list",
+        )
+
+    intro_paras = _paragraphs(lines, regions.intro, marks)
+    intro = join(intro_paras, "\n")
+    body, inferred = _body(intro.text, area)
+    if body is None:
+        body, inferred = _body(clean.text, area)
+    if body is None:
+        notes.append("no inspected youth offending team or service named")
+    elif inferred:
+        notes.append(f"inspected body name inferred from its abbreviation: {body.name}")
+
+    publication_date = None
+    if "publication date" in header:
+        publication_date = dates.parse_date(header["publication date"].text)
+        if publication_date is None:
+            notes.append(f"publication date not understood: {header['publication date'].text!r}")
+    else:
+        notes.append("no 'Publication date:' in the header")
+
+    inspection = None
+    span_text = intro.text
+    rng = dates.parse_range(span_text)
+    if rng:
+        inspection = DateRange(*rng)
+    else:
+        notes.append("inspection dates not found")
+
+    cases = None
+    c = _CASES.search(intro.text) or _CASES.search(clean.text)
+    if c:
+        cases = number_value(c["n"] or c["n2"])
+    else:
+        notes.append("number of cases examined not found")
+
+    previous = None
+    p = _PREVIOUS_INSPECTION.search(intro.text)
+    if p is None:
+        all_findings = " ".join(f.text for s in sections for f in s.findings)
+        p = _PREVIOUS_INSPECTION.search(all_findings)
+    if p:
+        previous = int(p["y"])
+
+    reoffending = _reoffending(intro, footnotes)
+
+    operational = _paragraphs(lines, regions.operational, marks)
+    strengths, left1 = _list_items(lines, regions.strengths, marks)
+    improvements, left2 = _list_items(lines, regions.improvements, marks)
+    closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
+    lead = _lead_inspector(closing)
+
+    addressee = _person(header["to"]) if "to" in header else None
+    author = _person(header["from"]) if "from" in header else None
+    for label, value in (("To", addressee), ("From", author)):
+        if value is None:
+            notes.append(f"no '{label}:' line in the header")
+    if title is None:
+        notes.append("no title ('Report of Short Quality Screening ...')")
+    if area is None:
+        notes.append("the inspected area is not named")
+    if not sections:
+        notes.append("no numbered themes with findings")
+    if not strengths:
+        notes.append("no key strengths")
+    if not improvements:
+        notes.append("no areas requiring improvement")
+    if lead is None:
+        notes.append("no lead inspector named")
+    if not copy_list:
+        notes.append("no copy list (the report may be cut off)")
+
+    texts: list[MappedText] = []
+    quotes: list[str] = []
+    for s in sections:
+        for f in s.findings:
+            texts.append(MappedText(f.text, tuple(range(len(f.text)))))
+            quotes.extend(q.text for q in f.quotes)
+    for item in strengths + improvements:
+        texts.append(MappedText(item.text, tuple(range(len(item.text)))))
+        quotes.extend(q.text for q in item.quotes)
+    excluded_words = set()
+    for e in copy_list:
+        excluded_words.update(w.lower() for w in re.findall(r"[A-Za-z]+", e.post))
+    for v in (area or "", body.name if body else "", addressee.post if addressee and addressee.post else "",
+              author.post if author and author.post else ""):
+        excluded_words.update(w.lower() for w in re.findall(r"[A-Za-z]+", v))
+    pseudonyms = _case_pseudonyms(texts, quotes, excluded_words, clean.text)
+
+    return Report(
+        source=document,
+        title=title,
+        area=area,
+        body=body,
+        addressee=addressee,
+        author=author,
+        publication_date=publication_date,
+        inspection=inspection,
+        cases_examined=cases,
+        previous_inspection_year=previous,
+        reoffending=reoffending,
+        lead_inspector=lead,
+        sections=sections,
+        operational_management="\n\n".join(p.text for p in operational) or None,
+        key_strengths=strengths,
+        areas_for_improvement=improvements,
+        copy_list=copy_list,
+        case_pseudonyms=pseudonyms,
+        warnings=notes,
+    )
+
+
+def parse_file(path: str | Path) -> Report:
+    """Read and parse one report file; decoding warnings are kept on the report."""
+    result = read_report_file(path)
+    return parse_report(result.document, result.warnings)
