@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import dates
 from .counts import NUMBER, find_counts, number_value
-from .errors import NotAReportError
+from .errors import NotAReportError, ReportError
 from .model import (
     CopyListEntry,
     DateRange,
@@ -894,3 +894,25 @@ def parse_file(path: str | Path) -> Report:
     """Read and parse one report file; decoding warnings are kept on the report."""
     result = read_report_file(path)
     return parse_report(result.document, result.warnings)
+
+
+@dataclass
+class ParseOutcome:
+    """Reports parsed from many files, and the files that could not be read as reports."""
+
+    reports: list[Report] = field(default_factory=list)
+    errors: list[ReportError] = field(default_factory=list)
+
+
+def parse_files(paths: Iterable[str | Path], *, strict: bool = False) -> ParseOutcome:
+    """Parse every file; a bad file is recorded and the others still parsed (``strict``: raise
+    at the first bad file instead)."""
+    outcome = ParseOutcome()
+    for path in paths:
+        try:
+            outcome.reports.append(parse_file(path))
+        except ReportError as exc:
+            if strict:
+                raise
+            outcome.errors.append(exc)
+    return outcome

@@ -1,0 +1,115 @@
+"""`sqsgraph parse`: the JSON contract, the digest, and bad files named on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sqsgraph.cli import main
+from sqsgraph.reader import sample_paths
+
+CONTRACT_KEYS = [
+    "source", "title", "area", "body", "addressee", "author", "publication_date", "inspection",
+    "cases_examined", "previous_inspection_year", "reoffending", "lead_inspector", "sections",
+    "operational_management", "key_strengths", "areas_for_improvement", "copy_list",
+    "case_pseudonyms", "warnings",
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_has_one_object_per_file_in_the_order_given_with_the_contract_keys() -> None:
+    samples = sample_paths()
+    order = [str(samples[3]), str(samples[0])]
+    code, out, _ = run("parse", "--format", "json", *order)
+    assert code == 0
+    data = json.loads(out)
+    assert [d["source"] for d in data] == order
+    assert all(list(d) == CONTRACT_KEYS for d in data)
+    finding = data[0]["sections"][0]["findings"][0]
+    assert set(finding) == {"number", "text", "span", "quotes", "proportions"}
+    assert isinstance(finding["span"][0], int) and finding["span"][0] < finding["span"][1]
+
+
+def test_json_dates_are_iso_and_numbers_are_numbers() -> None:
+    code, out, _ = run("parse", "--format", "json", str(next(p for p in sample_paths() if p.name.startswith("bedfordshire"))))
+    assert code == 0
+    report = json.loads(out)[0]
+    assert report["publication_date"] == "2014-12-10"
+    assert report["inspection"] == {"start": "2014-11-17", "end": "2014-11-19"}
+    assert report["cases_examined"] == 20
+    assert report["reoffending"]["rate"] == 34.2
+    assert report["reoffending"]["cohort_start"] == "2011-10"
+
+
+def test_no_arguments_parses_the_bundled_samples() -> None:
+    code, out, _ = run("parse")
+    assert code == 0
+    assert out.count("findings") == len(sample_paths()) == 5
+    assert "kent-2014.txt: Kent - Kent Youth Offending Service (YOS)" in out.splitlines()
+
+
+def test_directory_arguments_are_expanded(tmp_path: Path) -> None:
+    for p in sample_paths()[:2]:
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    code, out, _ = run("parse", "--format", "json", str(tmp_path))
+    assert code == 0
+    assert len(json.loads(out)) == 2
+
+
+def test_a_bad_file_is_named_and_the_others_still_parsed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"%PDF-1.4\x00\x01\x02" * 50)
+    prose = tmp_path / "letter.txt"
+    prose.write_text("Dear colleague,\n\nThank you for your letter.\n", encoding="utf-8")
+    good = sample_paths()[0]
+    code, out, err = run("parse", "--format", "json", str(empty), str(good), str(binary), str(prose))
+    assert code == 1
+    assert [d["source"] for d in json.loads(out)] == [str(good)]
+    assert err.splitlines() == [
+        f"error: {empty}: the file is empty",
+        f"error: {binary}: binary data (NUL bytes), not a text report",
+        f"error: {prose}: not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of "
+        "Short Quality Screening' title, numbered findings and a copy list",
+    ]
+
+
+def test_strict_stops_at_the_first_bad_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"   \n")
+    code, out, err = run("parse", "--strict", str(empty), str(sample_paths()[0]))
+    assert code == 1
+    assert out == ""
+    assert err.strip() == f"Error: {empty}: the file is empty"
+
+
+def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    code, _, err = run("parse", str(tmp_path / "nope.txt"))
+    assert code == 1
+    assert err.strip() == f"error: {tmp_path / 'nope.txt'}: no such file"
+
+
+def test_windows_1252_is_decoded_with_a_warning(tmp_path: Path) -> None:
+    text = sample_paths()[0].read_text(encoding="utf-8").replace("'", "\u2019")
+    cp = tmp_path / "cp1252.txt"
+    cp.write_bytes(text.encode("cp1252", errors="replace"))
+    code, out, _ = run("parse", "--format", "json", str(cp))
+    assert code == 0
+    report = json.loads(out)[0]
+    assert report["warnings"][0].startswith("not valid UTF-8; decoded as ")
+    assert report["area"] == json.loads(run("parse", "--format", "json", str(sample_paths()[0]))[1])[0]["area"]
+    assert "\u2019" in report["sections"][0]["findings"][0]["text"]
+
+
+def test_help_has_a_summary_and_an_example() -> None:
+    code, out, _ = run("parse", "--help")
+    assert code == 0
+    assert "Read reports into the typed model" in out
+    assert "Example: sqsgraph parse" in out
