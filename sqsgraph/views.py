@@ -1,0 +1,466 @@
+"""Interactive network views: networkx graphs (``netgraph``) drawn as one self-contained HTML
+file each, with the vis-network library that ships inside the pyvis package.
+
+Four kinds of view: ``overview``, ``people``, ``focus`` and ``findings`` (see docs/views.md).
+
+What every page guarantees:
+
+* **Offline.** The vis-network script and style are read from the installed pyvis package
+  (``pyvis/lib/vis-9.1.2``) and inlined; no ``src`` or ``href`` points anywhere, and a
+  Content-Security-Policy with ``default-src 'none'`` forbids any fetch. pyvis's own HTML
+  template is not used: it links Bootstrap from a CDN even in ``in_line`` mode, its "local" mode
+  writes a ``lib/`` folder into the current directory, and titles containing ``href`` switch it to
+  a popup filled through ``innerHTML``.
+* **Report text stays text.** Labels, tooltips and the details panel receive report text as data:
+  one JSON document in a ``<script type="application/json">`` element (with ``<``, ``>``, ``&``,
+  U+2028 and U+2029 escaped), read with ``JSON.parse`` and put on the page with ``textContent``;
+  vis-network draws labels on a canvas and sets string tooltips with ``innerText``. The
+  Content-Security-Policy allows only the page's two scripts, by hash, as a second line of defence.
+* **Deterministic.** The layout is computed here with networkx (Kamada-Kawai per component,
+  seeded spring layout for large components, a tidy tree for findings) and rounded to whole
+  pixels; the same graph always gives byte-identical HTML.
+* **Large graphs.** Above ``PHYSICS_MAX_NODES`` nodes the page draws the precomputed layout with
+  physics off; above ``MAX_NODES`` it shows the most connected part and says so on the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph
+
+from . import analytics
+from .errors import UsageError
+from .netgraph import KIND_NAMES, entity_graph, findings_graph, people_graph
+
+VIEW_KINDS = ("overview", "people", "focus", "findings")
+#: the views ``write_views`` writes (focus needs a subject, so it is written on request only)
+DEFAULT_VIEWS = ("overview", "people", "findings")
+
+#: Above this many nodes the page turns physics off and draws the networkx layout as it is
+#: (measured in headless Chromium: see docs/views.md).
+PHYSICS_MAX_NODES = 300
+#: Above this many nodes a view keeps only the most connected part.
+MAX_NODES = 4000
+SEED = 42
+
+STYLES: dict[str, dict[str, object]] = {
+    "area": {"color": "#2e7d32", "shape": "hexagon", "size": 18},
+    "report": {"color": "#455a64", "shape": "square", "size": 13},
+    "body": {"color": "#ef6c00", "shape": "diamond", "size": 15},
+    "organisation": {"color": "#8e24aa", "shape": "triangle", "size": 12},
+    "person": {"color": "#1e88e5", "shape": "dot", "size": 9},
+    "theme": {"color": "#00897b", "shape": "star", "size": 15},
+    "finding": {"color": "#90a4ae", "shape": "dot", "size": 7},
+    "strength": {"color": "#43a047", "shape": "triangle", "size": 9},
+    "improvement": {"color": "#e53935", "shape": "triangleDown", "size": 9},
+}
+
+#: Colours for the organisations of the people view (the most common ones; the rest are grey).
+PALETTE = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41",
+           "#c0ca33", "#d81b60", "#3949ab", "#00897b", "#f4511e")
+OTHER_COLOUR = "#b0bec5"
+NONE_COLOUR = "#eceff1"
+
+
+@dataclass
+class View:
+    """A view ready to render: a laid-out graph and what the page says about it."""
+
+    kind: str
+    title: str
+    graph: nx.Graph
+    positions: dict[str, tuple[int, int]]
+    legend: list[dict[str, object]]
+    legend_note: str = ""
+    notice: str = ""
+    sizes: dict[str, float] = field(default_factory=dict)
+    colours: dict[str, str] = field(default_factory=dict)
+    extra_facts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    highlight: str | None = None
+    file_name: str = ""
+    fixed_layout: bool = False  # a designed layout (the findings tree) is never moved by physics
+
+    @property
+    def physics(self) -> bool:
+        return not self.fixed_layout and self.graph.number_of_nodes() <= PHYSICS_MAX_NODES
+
+
+# ----------------------------------------------------------------------------------- building
+
+def build_view(dataset: Dataset | Graph, kind: str, focus: str | None = None, hops: int = 1,
+               max_nodes: int = MAX_NODES) -> View:
+    """The view of one kind over ``dataset``; ``focus`` (a label or IRI) and ``hops`` for the
+    focus view. Raises ``UsageError`` for an unknown kind, a missing or unmatched focus."""
+    if kind not in VIEW_KINDS:
+        raise UsageError(f"unknown view {kind!r}; choose one of {', '.join(VIEW_KINDS)}")
+    if kind == "findings":
+        return _findings_view(findings_graph(dataset), max_nodes)
+    G = entity_graph(dataset)
+    if kind == "overview":
+        return _overview_view(G, max_nodes)
+    if kind == "people":
+        return _people_view(G, max_nodes)
+    if focus is None or not focus.strip():
+        raise UsageError("the focus view needs --focus NAME_OR_IRI (a person, area, body or organisation)")
+    if hops < 1:
+        raise UsageError(f"--hops must be 1 or more, not {hops}")
+    return _focus_view(G, find_node(G, focus), hops, max_nodes)
+
+
+def find_node(G: nx.Graph, query: str) -> str:
+    """The node whose IRI is ``query`` or whose label matches it case-insensitively.
+
+    Raises ``UsageError`` listing close matches when none does, or the candidates when several do.
+    """
+    q = query.strip()
+    if q in G:
+        return q
+    wanted = q.casefold()
+    hits = sorted(n for n, label in G.nodes(data="label") if label.casefold() == wanted)
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        listed = "; ".join(f"{G.nodes[n]['label']} <{n}>" for n in hits[:10])
+        raise UsageError(f"--focus {query!r} matches {len(hits)} nodes; give the IRI of one: {listed}")
+    labels = sorted({label for _n, label in G.nodes(data="label")})
+    folded = {label.casefold(): label for label in labels}
+    close = [folded[c] for c in get_close_matches(wanted, list(folded), n=5, cutoff=0.6)]
+    close += [label for label in labels if wanted and wanted in label.casefold() and label not in close]
+    if close:
+        suggestion = "; did you mean: " + ", ".join(close[:5]) + "?"
+    else:
+        suggestion = "; no label is close (try `sqsgraph stats` for the names in the graph)"
+    raise UsageError(f"--focus {query!r} matches no person, area, body or organisation{suggestion}")
+
+
+def most_connected(G: nx.Graph, cap: int) -> tuple[nx.Graph, str]:
+    """``G`` itself if it has at most ``cap`` nodes; otherwise its most connected part —
+    whole components, largest first, then the highest-degree nodes of the next one — and a
+    sentence saying what was left out."""
+    n = G.number_of_nodes()
+    if n <= cap:
+        return G, ""
+    keep: list[str] = []
+    for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
+        room = cap - len(keep)
+        if room <= 0:
+            break
+        if len(comp) <= room:
+            keep.extend(comp)
+        else:
+            keep.extend(sorted(comp, key=lambda v: (-G.degree(v), v))[:room])
+    H = G.subgraph(sorted(keep)).copy()
+    notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
+              f"({n - H.number_of_nodes():,} left out: the smaller components and the least connected nodes). "
+              f"Use `sqsgraph view focus --focus NAME` to see any part in full.")
+    return H, notice
+
+
+def _kind_legend(G: nx.Graph) -> list[dict[str, object]]:
+    present: dict[str, int] = {}
+    for _n, k in G.nodes(data="kind"):
+        present[k] = present.get(k, 0) + 1
+    return [{"label": KIND_NAMES[k], "color": STYLES[k]["color"], "shape": STYLES[k]["shape"], "count": present[k]}
+            for k in STYLES if k in present]
+
+
+def _degree_sizes(G: nx.Graph) -> dict[str, float]:
+    return {n: min(40.0, float(STYLES[G.nodes[n]["kind"]]["size"]) + 2.5 * math.sqrt(G.degree(n)))
+            for n in G}
+
+
+def _overview_view(G: nx.Graph, max_nodes: int) -> View:
+    H, notice = most_connected(G, max_nodes)
+    return View("overview", "Overview: reports, areas, bodies, organisations and people", H, layout(H),
+                _kind_legend(H), "Size: number of links.", notice, _degree_sizes(H), file_name="overview.html")
+
+
+def _people_view(G: nx.Graph, max_nodes: int) -> View:
+    between = analytics.betweenness(G)
+    P = people_graph(G)
+    P, notice = most_connected(P, max_nodes)
+    # each person's organisation: the one they hold most posts in (ties by name)
+    org_of: dict[str, str] = {}
+    for p in P:
+        orgs = sorted((G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body")))
+        if orgs:
+            org_of[p] = max(sorted(set(orgs)), key=orgs.count)
+    counts: dict[str, int] = {}
+    for org in org_of.values():
+        counts[org] = counts.get(org, 0) + 1
+    ranked = sorted(counts, key=lambda o: (-counts[o], o))
+    colour_of = {org: PALETTE[i] for i, org in enumerate(ranked[: len(PALETTE)])}
+    colours = {p: colour_of.get(org_of.get(p, ""), OTHER_COLOUR if p in org_of else NONE_COLOUR) for p in P}
+    legend: list[dict[str, object]] = [
+        {"label": org, "color": colour_of[org], "shape": "dot", "count": counts[org]} for org in colour_of]
+    others = sum(counts[o] for o in ranked[len(PALETTE):])
+    if others:
+        legend.append({"label": "Other organisations", "color": OTHER_COLOUR, "shape": "dot", "count": others})
+    unknown = sum(1 for p in P if p not in org_of)
+    if unknown:
+        legend.append({"label": "No organisation recorded", "color": NONE_COLOUR, "shape": "dot", "count": unknown})
+    top = max((between[p] for p in P), default=0.0) or 1.0
+    sizes = {p: 8.0 + 32.0 * math.sqrt(between[p] / top) for p in P}
+    extra = {p: [("Organisation (colour)", org_of.get(p, "none recorded")),
+                 ("Betweenness", f"{between[p]:.4f}")] for p in P}
+    note = ("Colour: the organisation a person holds most posts in. Size: betweenness centrality in the "
+            "overview graph (the same number as `sqsgraph stats`). A link joins people named in the same "
+            "report or holding posts in the same organisation.")
+    return View("people", "People linked by shared reports and organisations", P, layout(P), legend, note,
+                notice, sizes, colours, extra, file_name="people.html")
+
+
+def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int) -> View:
+    H = nx.ego_graph(G, centre, radius=hops)
+    H = G.subgraph(sorted(H)).copy()
+    notice = ""
+    if H.number_of_nodes() > max_nodes:
+        by_distance = nx.single_source_shortest_path_length(H, centre)
+        keep = sorted(H, key=lambda v: (by_distance[v], -H.degree(v), v))[:max_nodes]
+        notice = (f"Showing the {max_nodes:,} nodes nearest to {G.nodes[centre]['label']} "
+                  f"of {H.number_of_nodes():,} within {hops} hop(s).")
+        H = H.subgraph(sorted(keep)).copy()
+    label = G.nodes[centre]["label"]
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "node"
+    sizes = _degree_sizes(H)
+    sizes[centre] = 34.0
+    return View("focus", f"Around {label} ({hops} hop{'s' if hops != 1 else ''})", H, layout(H),
+                _kind_legend(H), "The outlined node is the focus. Size: number of links.", notice, sizes,
+                highlight=centre, file_name=f"focus-{slug}.html")
+
+
+def _findings_view(F: nx.Graph, max_nodes: int) -> View:
+    notice = ""
+    if F.number_of_nodes() > max_nodes:
+        keep = sorted(F, key=lambda v: (_depth(F, v), v))[:max_nodes]
+        notice = (f"Showing {max_nodes:,} of {F.number_of_nodes():,} nodes: the areas and themes first, "
+                  f"then findings in order.")
+        F = F.subgraph(sorted(keep)).copy()
+    sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
+    for n in F:
+        if F.nodes[n]["kind"] == "area":
+            sizes[n] = 24.0
+    return View("findings", "Findings by area and theme", F, tree_layout(F), _kind_legend(F),
+                "Each area branches into its themes, key strengths and areas for improvement; "
+                "click a finding for its full text and source.", notice, sizes, file_name="findings.html",
+                fixed_layout=True)
+
+
+def _depth(F: nx.Graph, v: str) -> int:
+    return {"area": 0, "theme": 1}.get(F.nodes[v]["kind"], 2)
+
+
+# ------------------------------------------------------------------------------------ layout
+
+def layout(G: nx.Graph, spacing: float = 70.0) -> dict[str, tuple[int, int]]:
+    """Whole-pixel positions: each connected component laid out on its own (Kamada-Kawai up to
+    300 nodes, seeded spring layout above), scaled to its size, then packed in rows."""
+    blocks: list[tuple[dict[str, tuple[float, float]], float]] = []
+    for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
+        H = G.subgraph(sorted(comp))
+        n = len(comp)
+        if n == 1:
+            raw = {next(iter(comp)): (0.0, 0.0)}
+        elif n <= 300:
+            raw = {k: (float(v[0]), float(v[1])) for k, v in nx.kamada_kawai_layout(H).items()}
+        else:
+            raw = {k: (float(v[0]), float(v[1])) for k, v in
+                   nx.spring_layout(H, seed=SEED, iterations=60, k=1.5 / math.sqrt(n)).items()}
+        radius = spacing * math.sqrt(n) * 0.9 if n > 1 else 0.0
+        xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        extent = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
+        scaled = {k: ((x - cx) / extent * radius, (y - cy) / extent * radius) for k, (x, y) in raw.items()}
+        blocks.append((scaled, radius + spacing))
+    positions: dict[str, tuple[int, int]] = {}
+    total = sum((2 * r) ** 2 for _b, r in blocks)
+    row_width = max(math.sqrt(total) * 1.3, max((2 * r for _b, r in blocks), default=0))
+    x = y = row_height = 0.0
+    for block, r in blocks:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for k, (px, py) in block.items():
+            positions[k] = (round(x + r + px), round(y + r + py))
+        x += 2 * r
+        row_height = max(row_height, 2 * r)
+    return positions
+
+
+def tree_layout(F: nx.Graph, column: int = 330, row: int = 44) -> dict[str, tuple[int, int]]:
+    """Findings as a tidy tree per area: the area on top, its themes in a row beneath, and the
+    findings of each theme in a column under it; areas stacked one band below another."""
+    positions: dict[str, tuple[int, int]] = {}
+    areas = sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
+    y = 0
+    for area in areas:
+        groups = sorted((g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
+                        key=lambda g: (_group_order(F.nodes[g]["label"]), F.nodes[g]["label"], g))
+        width = max(len(groups), 1) * column
+        positions[area] = (round(width / 2 - column / 2), y)
+        deepest = 0
+        for i, group in enumerate(groups):
+            gx = i * column
+            positions[group] = (gx, y + 110)
+            items = sorted((f for f in F.neighbors(group) if f != area), key=lambda f: (_paragraph_key(F, f), f))
+            for j, item in enumerate(items):
+                positions[item] = (gx, y + 190 + j * row)
+            deepest = max(deepest, len(items))
+        y += 190 + deepest * row + 160
+    for n in sorted(F):  # anything not under an area (should not happen) goes at the bottom
+        if n not in positions:
+            positions[n] = (0, y)
+            y += row
+    return positions
+
+
+def _group_order(label: str) -> int:
+    return {"Key strengths": 90, "Areas for improvement": 91}.get(label, 0)
+
+
+def _paragraph_key(F: nx.Graph, f: str) -> tuple[tuple[int, ...], str]:
+    para = dict(F.nodes[f]["facts"]).get("Paragraph", "")
+    numbers = tuple(int(x) for x in re.findall(r"\d+", para))
+    return numbers or (10**6,), F.nodes[f]["label"]
+
+
+# ------------------------------------------------------------------------------------ render
+
+def _asset(package: str, path: str) -> str:
+    return resources.files(package).joinpath(path).read_text(encoding="utf-8")
+
+
+def script_json(value: object) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` are
+    escaped (so neither ``</script>`` nor ``<!--`` can appear), and so are U+2028 and U+2029."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _tooltip(kind_name: str, label: str, facts: list[tuple[str, str]]) -> str:
+    lines = [f"{kind_name}: {label}"]
+    for name, value in facts[:4]:
+        if value != label:
+            lines.append(f"{name}: {value if len(value) <= 160 else value[:159] + '…'}")
+    lines.append("Click for details")
+    return "\n".join(lines)
+
+
+def view_data(view: View) -> dict[str, object]:
+    """The JSON document the page draws: nodes, edges, styles, legend and flags."""
+    G = view.graph
+    index = {n: i for i, n in enumerate(sorted(G))}
+    nodes = []
+    for n in sorted(G):
+        d = G.nodes[n]
+        kind = d["kind"]
+        facts = [list(f) for f in d["facts"]] + [list(f) for f in view.extra_facts.get(n, [])]
+        node: dict[str, object] = {
+            "id": index[n], "kind": kind, "kindName": KIND_NAMES[kind], "label": d["label"],
+            "tooltip": _tooltip(KIND_NAMES[kind], d["label"], [tuple(f) for f in facts if f[0] != "Name"]),
+            "x": view.positions[n][0], "y": view.positions[n][1],
+            "size": round(view.sizes.get(n, float(STYLES[kind]["size"])), 1),
+            "color": view.colours.get(n, STYLES[kind]["color"]),
+            "facts": facts, "spans": [dict(s) for s in d["spans"]],
+            "iri": d["iri"] if d["iri"].startswith(("http://", "https://")) and "#" not in d["iri"] else "",
+        }
+        if n == view.highlight:
+            node["border"] = "#000000"
+            node["font"] = 18
+        nodes.append(node)
+    edges = [{"from": index[a], "to": index[b], "title": "; ".join(G.edges[a, b]["rels"])}
+             for a, b in sorted((min(a, b), max(a, b)) for a, b in G.edges())]
+    large = G.number_of_nodes() > PHYSICS_MAX_NODES
+    return {
+        "view": view.kind, "nodes": nodes, "edges": edges, "physics": view.physics, "large": large,
+        "font": 12 if large or view.fixed_layout else 14, "styles": {k: {"color": v["color"], "shape": v["shape"]} for k, v in STYLES.items()},
+        "legend": view.legend, "legendNote": view.legend_note,
+    }
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_html(view: View) -> str:
+    """The whole page as one string (no external resource)."""
+    vis_js = _asset("pyvis", "lib/vis-9.1.2/vis-network.min.js")
+    vis_css = _asset("pyvis", "lib/vis-9.1.2/vis-network.css")
+    view_js = _asset("sqsgraph", "static/views/view.js")
+    view_css = _asset("sqsgraph", "static/views/view.css")
+    template = _asset("sqsgraph", "static/views/view.html")
+    for name, text, closer in (("vis-network.min.js", vis_js, "</script"), ("view.js", view_js, "</script"),
+                               ("vis-network.css", vis_css, "</style"), ("view.css", view_css, "</style")):
+        if closer in text.lower():  # would end the inline element early
+            raise RuntimeError(f"{name} contains {closer!r} and cannot be inlined")
+    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           f"script-src {_csp_hash(vis_js)} {_csp_hash(view_js)}; base-uri 'none'; form-action 'none'")
+    G = view.graph
+    summary = f"{G.number_of_nodes():,} nodes · {G.number_of_edges():,} links"
+    summary += " · physics on" if view.physics else " · fixed layout (physics off)"
+    notice = f'<p id="notice" role="status">{html.escape(view.notice)}</p>' if view.notice else ""
+    parts = {
+        "CSP": csp, "TITLE": html.escape(view.title), "SUMMARY": html.escape(summary), "NOTICE": notice,
+        "DATA": script_json(view_data(view)), "VIS_JS": vis_js, "VIS_CSS": vis_css,
+        "VIEW_JS": view_js, "VIEW_CSS": view_css,
+    }
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
+
+
+def write_text_atomic(text: str, path: Path) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a view is meant to be shared
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):  # only when writing or renaming failed
+            os.unlink(tmp)
+    return path
+
+
+def write_view(view: View, out_dir: str | Path) -> Path:
+    """Render ``view`` and write it as ``out_dir/<name>.html``; returns the path."""
+    return write_text_atomic(render_html(view), Path(out_dir) / view.file_name)
+
+
+def write_views(dataset: Dataset | Graph, out_dir: str | Path) -> list[Path]:
+    """Write the overview, people and findings views of ``dataset`` into ``out_dir``."""
+    return [write_view(build_view(dataset, kind), out_dir) for kind in DEFAULT_VIEWS]
+
+
+__all__ = [
+    "DEFAULT_VIEWS",
+    "MAX_NODES",
+    "PHYSICS_MAX_NODES",
+    "STYLES",
+    "VIEW_KINDS",
+    "View",
+    "build_view",
+    "find_node",
+    "layout",
+    "most_connected",
+    "render_html",
+    "script_json",
+    "tree_layout",
+    "view_data",
+    "write_text_atomic",
+    "write_view",
+    "write_views",
+]
