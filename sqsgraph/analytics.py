@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
-from .netgraph import KIND_NAMES, KINDS, areas_by_person
+from rdflib import Dataset, Graph
+
+from .netgraph import KIND_NAMES, KINDS, areas_by_person, entity_graph
 
 #: Above this many nodes, betweenness is estimated from this many sampled sources (seeded).
 EXACT_BETWEENNESS_MAX = 3000
@@ -112,6 +114,11 @@ def compute_stats(G: nx.Graph, top: int = TOP, centrality: dict[str, float] | No
     )
 
 
+def stats_of(dataset: Dataset | Graph, top: int = TOP) -> Stats:
+    """The metrics of the entity graph of ``dataset``."""
+    return compute_stats(entity_graph(dataset), top=top)
+
+
 def _counts(G: nx.Graph) -> dict[str, int]:
     present = {k for _n, k in G.nodes(data="kind")}
     counts = {k: 0 for k in KINDS if k in present or k in ("report", "area", "body", "organisation", "person")}
@@ -200,4 +207,5 @@ __all__ = [
     "format_csv",
     "format_json",
     "format_table",
+    "stats_of",
 ]

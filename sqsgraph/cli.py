@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ReportError
+from .errors import GraphError, QueryError, ReportError, UsageError
 from .formatting import report_summary
 from .parser import parse_files
 from .reader import expand_paths, sample_paths
@@ -30,6 +30,70 @@ def main() -> None:
 
 
 # --- commands are registered below, one block each ---------------------------------------------
+
+
+# views and stats (issue 5) ---------------------------------------------------------------------
+VIEWS_GRAPH = Path("output") / "sqsgraph.nq"
+
+
+def views_graph_option(func):  # type: ignore[no-untyped-def]
+    """--graph FILE shared by `view` and `stats` (default: the graph `sqsgraph build` writes)."""
+    return click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
+                        default=VIEWS_GRAPH, show_default=True,
+                        help="Graph file to read (.nq, .trig, .ttl, .nt, .jsonld).")(func)
+
+
+def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
+    from .errors import GraphError
+    from .store import load_dataset
+
+    try:
+        return load_dataset(path)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("view")
+@click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings"]))
+@click.option("--focus", "focus", metavar="NAME_OR_IRI", help="focus view: a person, area, body or organisation.")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="focus view: how far out.")
+@views_graph_option
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output") / "views", show_default=True, help="Folder to write the HTML file into.")
+def view_command(kind: str, focus: str | None, hops: int, graph_file: Path, out_dir: Path) -> None:
+    """Write one interactive network view as a self-contained HTML file (works offline).
+
+    KIND: overview, people, focus (needs --focus) or findings.
+
+    Example: sqsgraph view focus --focus "Malcolm Potter" --hops 2
+    """
+    from .errors import UsageError
+    from .views import build_view, write_view
+
+    if focus is not None and kind != "focus":
+        raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
+    dataset = load_graph_for_views(graph_file)
+    try:
+        view = build_view(dataset, kind, focus=focus, hops=hops)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    path = write_view(view, out_dir)
+    click.echo(f"wrote {path}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links")
+    if view.notice:
+        click.echo(view.notice)
+
+
+@main.command("stats")
+@views_graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def stats_command(graph_file: Path, fmt: str) -> None:
+    """Network figures: counts by kind, top people and organisations, components, communities.
+
+    Example: sqsgraph stats --format csv > stats.csv
+    """
+    from .analytics import FORMATTERS, stats_of
+
+    click.echo(FORMATTERS[fmt](stats_of(load_graph_for_views(graph_file))))
 
 
 def report_arguments(func):  # type: ignore[no-untyped-def]
@@ -70,6 +134,59 @@ def exit_on_report_errors(errors: list[ReportError]) -> None:
         click.echo(f"error: {exc}", err=True)
     if errors:
         sys.exit(1)
+
+
+# --- the query library -------------------------------------------------------------------------
+
+
+@main.command("queries")
+def queries_command() -> None:
+    """List the named queries, one line each.
+
+    Example: sqsgraph queries
+    """
+    from .queries import load_queries
+
+    named = load_queries()
+    width = max(len(n) for n in named)
+    for name, q in named.items():
+        params = " ".join(f"[--param {p.name}=…]" if p.optional else f"--param {p.name}=…" for p in q.params)
+        click.echo(f"{name.ljust(width)}  {q.title}" + (f"  {params}" if params else ""))
+
+
+@main.command("query")
+@click.argument("name_or_file", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
+@click.option("--sparql", help="Run this SPARQL text instead of a named query.")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
+              help="Graph file to query [default: the last build in output/, else the bundled samples].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True)
+def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str) -> None:
+    """Answer a named question (see `sqsgraph queries`) or your own SPARQL from the graph.
+
+    Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
+    """
+    from .queries import NamedQuery, bind_params, get_query, open_default_store, run_query
+    from .results import format_result
+
+    if bool(name_or_file) == bool(sparql):
+        raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
+    try:
+        query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
+        bindings = bind_params(query, dict(_key_value(p) for p in params))
+        store = open_default_store(graph)
+        click.echo(format_result(run_query(store, query.text, bindings), fmt))
+    except (QueryError, UsageError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--param")
+    return key.strip(), value
 
 
 if __name__ == "__main__":  # pragma: no cover
