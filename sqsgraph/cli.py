@@ -32,6 +32,38 @@ def main() -> None:
 # --- commands are registered below, one block each ---------------------------------------------
 
 
+# the SPARQL endpoint (issue 4) -----------------------------------------------------------------
+@main.command("serve")
+@click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                default=Path("output") / "sqsgraph.nq")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep loopback behind a reverse proxy.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows or triples per answer.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at the same time.")
+def serve_command(graph: Path, host: str, port: int, timeout: float, max_results: int, workers: int) -> None:
+    """Serve GRAPH read-only over the SPARQL 1.1 Protocol, with a query page at /.
+
+    GRAPH: a graph file (default: output/sqsgraph.nq from `sqsgraph build`).
+
+    Example: sqsgraph serve output/sqsgraph.nq --port 7879 --timeout 30
+    """
+    import logging
+
+    from .server import Limits, create_server, run
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    try:
+        server = create_server(graph, host, port, Limits(timeout=timeout, max_results=max_results, workers=workers))
+    except (GraphError, QueryError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    click.echo(f"serving {graph} at {server.url} (SPARQL endpoint {server.url}sparql); Ctrl-C stops")
+    run(server)
+
+
 # views and stats (issue 5) ---------------------------------------------------------------------
 VIEWS_GRAPH = Path("output") / "sqsgraph.nq"
 
