@@ -25,7 +25,13 @@ _WORD = "|".join(sorted((w for w in WORD_NUMBERS if " " not in w), key=len, reve
 _TENS_WORD = "|".join(_TENS)
 NUMBER = rf"(?:\d{{1,4}}|(?:{_TENS_WORD})[-\s](?:one|two|three|four|five|six|seven|eight|nine)|{_WORD})"
 
-HEDGE = r"(?:(?:just\s+over|just\s+under|well\s+over|well\s+under|less\s+than|more\s+than|fewer\s+than|almost|nearly|over|under|around|about|approximately|roughly)\s+)?"
+# A hedge word just before a count belongs to its phrase ("almost two-thirds"). Looked for
+# behind a match rather than inside the patterns, which keeps the scan fast.
+_HEDGE_BEFORE = re.compile(
+    r"(?:\b(?:just\s+over|just\s+under|well\s+over|well\s+under|less\s+than|more\s+than|fewer\s+than|"
+    r"almost|nearly|over|under|around|about|approximately|roughly))\s+$",
+    re.I,
+)
 
 FRACTIONS: dict[str, float] = {
     "half": 1 / 2,
@@ -44,16 +50,16 @@ FRACTIONS: dict[str, float] = {
 }
 
 _RATIO = re.compile(
-    rf"\b{HEDGE}(?P<n>{NUMBER})\s+(?:out\s+of|of)\s+(?:the\s+|every\s+|these\s+)?(?P<m>{NUMBER})\b(?!\s*%)",
+    rf"\b(?P<n>{NUMBER})\s+(?:out\s+of|of)\s+(?:the\s+|every\s+|these\s+)?(?P<m>{NUMBER})\b(?!\s*%)",
     re.I,
 )
 _ALL_BUT = re.compile(
     rf"\ball\s+but\s+(?P<k>{NUMBER})(?:\s+(?:of\s+)?(?:the\s+)?(?P<m>{NUMBER})\b(?=\s+\w))?", re.I
 )
 _ALL_N = re.compile(rf"\ball\s+(?:of\s+the\s+|the\s+)?(?P<m>{NUMBER})\s+(?:\w+\s+)?cases\b", re.I)
-_PERCENT = re.compile(rf"\b{HEDGE}(?P<p>\d{{1,3}}(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
+_PERCENT = re.compile(rf"\b(?P<p>\d{{1,3}}(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
 _FRACTION = re.compile(
-    rf"\b{HEDGE}(?P<f>(?:one|two|three|four)[-\s](?:half|thirds?|quarters?|fifths?)|a\s+(?:third|quarter|fifth)(?=\s+of\b)|half(?=\s+(?:of|the|their|were|was|had)\b))",
+    rf"\b(?P<f>(?:one|two|three|four)[-\s](?:half|thirds?|quarters?|fifths?)|a\s+(?:third|quarter|fifth)(?=\s+of\b)|half(?=\s+(?:of|the|their|were|was|had)\b))",
     re.I,
 )
 
@@ -98,6 +104,15 @@ def _ratio(n: int | None, m: int | None) -> float | None:
     return round(n / m, 4)
 
 
+def _with_hedge(text: str, c: CountMatch) -> CountMatch:
+    if c.phrase.lower().startswith("all"):
+        return c
+    h = _HEDGE_BEFORE.search(text, max(0, c.start - 24), c.start)
+    if h is None:
+        return c
+    return CountMatch(h.start(), c.end, text[h.start() : c.end], c.numerator, c.denominator, c.value)
+
+
 def find_counts(text: str) -> list[CountMatch]:
     """Every count or proportion stated in ``text``, in reading order, without overlaps."""
     found: list[CountMatch] = []
@@ -126,6 +141,7 @@ def find_counts(text: str) -> list[CountMatch]:
         value = _fraction_value(m["f"])
         if value is not None:
             found.append(CountMatch(m.start(), m.end(), m.group(0), None, None, round(value, 4)))
+    found = [_with_hedge(text, c) for c in found]
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     result: list[CountMatch] = []
     last_end = -1

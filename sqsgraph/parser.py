@@ -854,10 +854,10 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     quotes: list[str] = []
     for s in sections:
         for f in s.findings:
-            texts.append(MappedText(f.text, tuple(range(len(f.text)))))
+            texts.append(MappedText.of_source(f.text))
             quotes.extend(q.text for q in f.quotes)
     for item in strengths + improvements:
-        texts.append(MappedText(item.text, tuple(range(len(item.text)))))
+        texts.append(MappedText.of_source(item.text))
         quotes.extend(q.text for q in item.quotes)
     excluded_words = set()
     for e in copy_list:

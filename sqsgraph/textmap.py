@@ -2,33 +2,40 @@
 
 The parser cleans and repairs text (markup removed, hard wraps and page breaks joined, footnotes
 cut out) but every fact must point back to the exact span of the source file. A ``MappedText`` is
-a string plus, for each character, its offset in the source, so a span found in repaired text
-maps back with ``source_span``.
+a string plus a piecewise mapping from its offsets to offsets in the source, so a span found in
+repaired text maps back with ``source_span``.
+
+The mapping is stored as segments (text offset where a run starts, source offset of that
+character): within a run, consecutive characters come from consecutive source characters. Most
+edits only add a few runs, so slicing and joining stay cheap on long reports.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from .model import Span
 
 _WS_RUN = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
 class MappedText:
-    text: str
-    pos: tuple[int, ...]  # pos[i] = offset in the source of text[i]
+    __slots__ = ("text", "_starts", "_sources")
 
-    def __post_init__(self) -> None:
-        if len(self.text) != len(self.pos):  # pragma: no cover - internal invariant
-            raise ValueError("text and positions differ in length")
+    def __init__(self, text: str, starts: tuple[int, ...], sources: tuple[int, ...]) -> None:
+        self.text = text
+        self._starts = starts  # text offsets where runs begin (first is 0 when text is non-empty)
+        self._sources = sources  # source offset of the first character of each run
 
     @classmethod
     def of_source(cls, text: str) -> MappedText:
-        return cls(text, tuple(range(len(text))))
+        return cls(text, (0,), (0,)) if text else cls.empty()
+
+    @classmethod
+    def empty(cls) -> MappedText:
+        return cls("", (), ())
 
     def __len__(self) -> int:
         return len(self.text)
@@ -36,79 +43,126 @@ class MappedText:
     def __bool__(self) -> bool:
         return bool(self.text)
 
+    def __repr__(self) -> str:
+        return f"MappedText({self.text!r})"
+
+    def source_offset(self, i: int) -> int:
+        """Offset in the source of ``self.text[i]``."""
+        k = bisect_right(self._starts, i) - 1
+        return self._sources[k] + i - self._starts[k]
+
     def __getitem__(self, key: slice) -> MappedText:
-        return MappedText(self.text[key], self.pos[key])
+        a, b, _ = key.indices(len(self.text))
+        if b <= a:
+            return MappedText.empty()
+        k = bisect_right(self._starts, a) - 1
+        last = bisect_right(self._starts, b - 1) - 1
+        starts = [0]
+        sources = [self._sources[k] + a - self._starts[k]]
+        for j in range(k + 1, last + 1):
+            starts.append(self._starts[j] - a)
+            sources.append(self._sources[j])
+        return MappedText(self.text[a:b], tuple(starts), tuple(sources))
 
     def source_span(self, start: int = 0, end: int | None = None) -> Span | None:
         """The source span covering ``self.text[start:end]`` (None for an empty range)."""
         end = len(self.text) if end is None else end
         if end <= start:
             return None
-        return Span(self.pos[start], self.pos[end - 1] + 1)
+        return Span(self.source_offset(start), self.source_offset(end - 1) + 1)
 
     def strip(self) -> MappedText:
         s = self.text
         left = len(s) - len(s.lstrip())
         right = len(s.rstrip())
-        return self[left:right] if right > left else MappedText("", ())
+        return self[left:right] if right > left else MappedText.empty()
 
     def delete(self, pattern: re.Pattern[str], group: int = 0) -> MappedText:
         """Remove every match of ``pattern`` (or of one of its groups)."""
-        keep_text: list[str] = []
-        keep_pos: list[int] = []
+        pieces: list[MappedText] = []
         last = 0
         for m in pattern.finditer(self.text):
             a, b = m.span(group)
-            if a < last:
+            if a < last or a == b:
                 continue
-            keep_text.append(self.text[last:a])
-            keep_pos.extend(self.pos[last:a])
+            pieces.append(self[last:a])
             last = b
-        keep_text.append(self.text[last:])
-        keep_pos.extend(self.pos[last:])
-        return MappedText("".join(keep_text), tuple(keep_pos))
+        if not pieces:
+            return self
+        pieces.append(self[last:])
+        return join(pieces, "")
 
     def collapse_whitespace(self) -> MappedText:
         """Runs of white space become one space; ends stripped. Each space keeps the position
         of the first white-space character it replaces."""
-        out_text: list[str] = []
-        out_pos: list[int] = []
+        builder = _Builder()
         last = 0
         for m in _WS_RUN.finditer(self.text):
             a, b = m.span()
-            out_text.append(self.text[last:a])
-            out_pos.extend(self.pos[last:a])
-            out_text.append(" ")
-            out_pos.append(self.pos[a])
+            if b - a == 1 and self.text[a] == " ":
+                continue  # already a single space: keep it as it is
+            builder.add(self[last:a])
+            builder.add_char(" ", self.source_offset(a))
             last = b
-        out_text.append(self.text[last:])
-        out_pos.extend(self.pos[last:])
-        return MappedText("".join(out_text), tuple(out_pos)).strip()
+        if last == 0:
+            return self.strip()
+        builder.add(self[last:])
+        return builder.build().strip()
 
     def lines(self) -> Iterator[MappedText]:
         """Lines without their line ends."""
-        start = 0
         text = self.text
-        while start <= len(text):
+        start = 0
+        while start < len(text):
             nl = text.find("\n", start)
             if nl < 0:
-                if start < len(text):
-                    yield self[start:]
+                yield self[start:]
                 return
-            yield self[start:nl]
+            yield self[start:nl] if nl > start else MappedText.empty()
             start = nl + 1
 
 
+class _Builder:
+    """Concatenates mapped pieces, merging runs that continue each other in the source."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.starts: list[int] = []
+        self.sources: list[int] = []
+
+    def _run(self, start: int, source: int) -> None:
+        if self.starts and source == self.sources[-1] + (start - self.starts[-1]):
+            return  # continues the previous run
+        self.starts.append(start)
+        self.sources.append(source)
+
+    def add(self, piece: MappedText) -> None:
+        if not piece.text:
+            return
+        for s, src in zip(piece._starts, piece._sources):
+            self._run(self.length + s, src)
+        self.parts.append(piece.text)
+        self.length += len(piece.text)
+
+    def add_char(self, text: str, source: int) -> None:
+        for i, ch in enumerate(text):
+            self._run(self.length, source)
+            self.parts.append(ch)
+            self.length += 1
+
+    def build(self) -> MappedText:
+        return MappedText("".join(self.parts), tuple(self.starts), tuple(self.sources))
+
+
 def join(pieces: Iterable[MappedText], sep: str = " ") -> MappedText:
-    """Concatenate pieces with ``sep``; a separator takes the position of the character after it."""
-    texts: list[str] = []
-    positions: list[int] = []
+    """Concatenate pieces with ``sep``; separator characters take the position of the character
+    after them."""
+    builder = _Builder()
     for piece in pieces:
         if not piece:
             continue
-        if texts and sep:
-            texts.append(sep)
-            positions.extend([piece.pos[0]] * len(sep))
-        texts.append(piece.text)
-        positions.extend(piece.pos)
-    return MappedText("".join(texts), tuple(positions))
+        if builder.length and sep:
+            builder.add_char(sep, piece.source_offset(0))
+        builder.add(piece)
+    return builder.build()
