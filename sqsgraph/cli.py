@@ -221,5 +221,26 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+# --- synthetic corpus (benchmarks) -------------------------------------------------------------
+
+
+@main.command("synth")
+@click.argument("count", type=click.IntRange(min=1))
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
+def synth_command(count: int, out_dir: Path, seed: int) -> None:
+    """Write COUNT synthetic SQS-like reports into OUT_DIR, for benchmarks and scale tests.
+
+    Half use the light-markup rendering, half the PDF-extracted one; a shared pool of national
+    officials recurs across reports, as in the real corpus.
+
+    Example: sqsgraph synth 1000 /tmp/corpus && sqsgraph build /tmp/corpus -o /tmp/out
+    """
+    from .synth import write_corpus
+
+    paths = write_corpus(count, out_dir, seed=seed)
+    click.echo(f"wrote {len(paths)} reports to {out_dir}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
