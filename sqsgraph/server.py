@@ -411,13 +411,13 @@ def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
 
 def _run(store: ox.Store, request: QueryRequest, media: str, max_results: int) -> Reply:
     options: dict[str, Any] = {}
-    if request.default_graph_uris:
-        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
-    else:
-        options["use_default_graph_as_union"] = True
-    if request.named_graph_uris:
-        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
     try:
+        if request.default_graph_uris:
+            options["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
+        else:
+            options["use_default_graph_as_union"] = True
+        if request.named_graph_uris:
+            options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
         result = store.query(request.query, **options)
         if isinstance(result, ox.QueryBoolean):
             body = write_boolean(bool(result), media)
@@ -429,8 +429,8 @@ def _run(store: ox.Store, request: QueryRequest, media: str, max_results: int) -
             body = write_triples(list(_capped(result, max_results, "triples")), media)
     except SyntaxError as exc:
         return Reply.error(400, f"malformed query: {exc}")
-    except ValueError as exc:  # e.g. a default-graph-uri that is not an IRI
-        return Reply.error(400, f"bad request: {exc}")
+    except ValueError as exc:  # a default-graph-uri or named-graph-uri that is not an IRI
+        return Reply.error(400, f"bad graph IRI in default-graph-uri or named-graph-uri: {exc}")
     except (RuntimeError, OSError) as exc:
         return Reply.error(500, f"the query failed while running: {exc}")
     return Reply(200, _CONTENT_TYPES[media], body)

@@ -1,5 +1,5 @@
 // The query page: everything that comes from the data is put in the page with textContent,
-// never innerHTML, so markup in a report is shown as text and never runs.
+// never parsed as HTML, so markup in a report is shown as text and never runs.
 "use strict";
 
 const endpoint = "sparql";
