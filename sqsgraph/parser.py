@@ -511,9 +511,18 @@ def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffendi
         cohort_end=cohort_end,
         published=published,
         source=source,
-        span=intro.source_span(m.start(), m.end()),
+        span=intro.source_span(*_sentence_around(intro.text, m.start(), m.end())),
         footnote_span=note.text.source_span() if note is not None else None,
     )
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole sentence holding ``text[start:end]`` (a decimal point does not end one)."""
+    before = [m.end() for m in re.finditer(r"[.!?](?!\d)[\"”’')]*\s+|\n", text[:start])]
+    first = before[-1] if before else 0
+    after = re.compile(r"[.!?](?!\d)[\"”’')]*(?=\s|$)|\n").search(text, end)
+    last = after.end() if after and text[after.start()] != "\n" else (after.start() if after else len(text))
+    return first, last
 
 
 def _quotes(text: MappedText) -> tuple[Quote, ...]:
@@ -616,7 +625,21 @@ def _item(text: MappedText) -> ListItem:
     return ListItem(text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
 
 
-def _copy_list(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> list[CopyListEntry]:
+def _source_line_span(source: str, line: MappedText) -> Span | None:
+    """The whole source line that ``line`` was cleaned from, markup included, without the
+    white space at its ends."""
+    inner = line.strip()
+    if not inner:
+        return None
+    at = inner.source_offset(0)
+    start = source.rfind("\n", 0, at) + 1
+    end = source.find("\n", at)
+    end = len(source) if end < 0 else end
+    raw = source[start:end]
+    return Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
+
+
+def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings: list[str]) -> list[CopyListEntry]:
     entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
     for i in indices:
         line = lines[i]
@@ -630,14 +653,14 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], warnings: list[str]) 
             if entries and (indent >= 4 or entries[-1][1] and entries[-1][1][-1].text.rstrip().endswith((",", ";"))):
                 entries[-1][1].append(raw)
             else:
-                entries.append((raw.strip(), [], raw.strip().source_span()))
+                entries.append((raw.strip(), [], _source_line_span(source, raw)))
             continue
         a, b = indent + sep.start(), indent + sep.end()
         if not s[indent:a].strip():
             if entries:
                 entries[-1][1].append(raw[b:])
             continue
-        entries.append((raw[indent:a], [raw[b:]], raw.strip().source_span()))
+        entries.append((raw[indent:a], [raw[b:]], _source_line_span(source, raw)))
     out: list[CopyListEntry] = []
     for post, holder_parts, span in entries:
         post_text = " ".join(post.text.split()).rstrip(":")
@@ -770,7 +793,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 span=heading_span,
             )
         )
-    copy_list = _copy_list(lines, regions.copylist, notes)
+    copy_list = _copy_list(lines, regions.copylist, document.text, notes)
     parts_found = sum(
         [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
     )
