@@ -21,6 +21,10 @@ from .model import SourceDocument
 
 REPORT_SUFFIXES = (".txt", ".text", ".md")
 
+# Real SQS reports are 5-40 KB of text. Anything far larger is not one, and reading it whole
+# would only cost memory and time before failing.
+MAX_REPORT_BYTES = 8 * 1024 * 1024
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -86,6 +90,13 @@ def read_report_file(path: str | Path) -> ReadResult:
     if p.is_dir():
         raise UnreadableFileError(name, "is a directory, not a report file")
     try:
+        size = p.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise UnreadableFileError(
+                name,
+                f"too large to be an SQS report ({size / 1024 / 1024:.1f} MB; reports are tens of KB, limit "
+                f"{MAX_REPORT_BYTES // 1024 // 1024} MB)",
+            )
         data = p.read_bytes()
     except FileNotFoundError as exc:
         raise UnreadableFileError(name, "no such file") from exc
@@ -95,6 +106,8 @@ def read_report_file(path: str | Path) -> ReadResult:
 
 
 def read_report_bytes(data: bytes, name: str) -> ReadResult:
+    if len(data) > MAX_REPORT_BYTES:
+        raise UnreadableFileError(name, f"too large to be an SQS report ({len(data) / 1024 / 1024:.1f} MB)")
     text, encoding, warnings = decode(data, name)
     if _control_ratio(text) > 0.05:
         raise BinaryFileError(name, "binary data (mostly control characters), not a text report")

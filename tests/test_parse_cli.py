@@ -113,3 +113,24 @@ def test_help_has_a_summary_and_an_example() -> None:
     assert code == 0
     assert "Read reports into the typed model" in out
     assert "Example: sqsgraph parse" in out
+
+
+def test_a_huge_file_is_refused_by_size_with_its_name(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(30 * 1024 * 1024)  # 30 MB, one enormous line of NULs, written sparse
+    code, out, err = run("parse", "--format", "json", str(huge), str(sample_paths()[0]))
+    assert code == 1
+    assert len(json.loads(out)) == 1
+    assert err.strip() == f"error: {huge}: too large to be an SQS report (30.0 MB; reports are tens of KB, limit 8 MB)"
+
+
+def test_utf16_with_bom_reads_like_utf8(tmp_path: Path) -> None:
+    sample = sample_paths()[0]
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(sample.read_text(encoding="utf-8").encode("utf-16"))
+    code, out, _ = run("parse", "--format", "json", str(utf16), str(sample))
+    assert code == 0
+    a, b = json.loads(out)
+    assert a["warnings"] == b["warnings"] == []
+    assert {k: v for k, v in a.items() if k != "source"} == {k: v for k, v in b.items() if k != "source"}
