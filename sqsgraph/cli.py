@@ -64,6 +64,49 @@ def serve_command(graph: Path, host: str, port: int, timeout: float, max_results
     run(server)
 
 
+# push to a triple store (issue 4) --------------------------------------------------------------
+@main.command("push")
+@click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                default=Path("output") / "sqsgraph.nq")
+@click.option("--store", "store_url", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).")
+@click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic or Digest credentials, as the store asks.")
+@click.option("--token-env", metavar="VAR", help="Send a bearer token read from this environment variable.")
+@click.option("--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True,
+              help="Content type of the uploads (the same N-Triples bytes either way).")
+def push_command(graph: Path, store_url: str, auth: str | None, token_env: str | None, fmt: str) -> None:
+    """PUT every named graph of GRAPH to a triple store (pushing twice gives the same store).
+
+    GRAPH: a graph file (default: output/sqsgraph.nq from `sqsgraph build`).
+
+    Example: sqsgraph push --store http://localhost:7878/store
+    """
+    import os
+
+    from .errors import PushError
+    from .push import iter_report_lines, push_file
+
+    if auth and token_env:
+        raise click.UsageError("give --auth or --token-env, not both")
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user:
+            raise click.BadParameter("expected USER:PASSWORD", param_hint="--auth")
+        credentials = (user, password)
+    token = None
+    if token_env:
+        token = os.environ.get(token_env)
+        if not token:
+            raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
+    try:
+        report = push_file(graph, store_url, auth=credentials, token=token, fmt=fmt)
+    except (GraphError, PushError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in iter_report_lines(report):
+        click.echo(line)
+
+
 # views and stats (issue 5) ---------------------------------------------------------------------
 VIEWS_GRAPH = Path("output") / "sqsgraph.nq"
 
