@@ -155,7 +155,7 @@ def format_table(stats: Stats) -> str:
     lines += ["", f"People in more than one area: {len(stats.people_in_several_areas)}"]
     lines += [f"  {label}: {', '.join(areas)}" for label, _iri, areas in stats.people_in_several_areas]
     lines += ["", f"Communities (Louvain, seed {SEED}): {len(stats.communities)}"]
-    lines += [f"  {c.number:>2}. {c.size} nodes: {', '.join(c.members)}" for c in stats.communities[:TOP]]
+    lines += [f"  {c.number:>2}. {c.size} node{'' if c.size == 1 else 's'}: {', '.join(c.members)}" for c in stats.communities[:TOP]]
     if len(stats.communities) > TOP:
         lines.append(f"  … and {len(stats.communities) - TOP} more")
     return "\n".join(lines)

@@ -51,9 +51,9 @@ DEFAULT_VIEWS = ("overview", "people", "findings")
 
 #: Above this many nodes the page turns physics off and draws the networkx layout as it is
 #: (measured in headless Chromium: see docs/views.md).
-PHYSICS_MAX_NODES = 300
+PHYSICS_MAX_NODES = 400
 #: Above this many nodes a view keeps only the most connected part.
-MAX_NODES = 4000
+MAX_NODES = 5000
 SEED = 42
 
 STYLES: dict[str, dict[str, object]] = {
@@ -265,25 +265,46 @@ def _depth(F: nx.Graph, v: str) -> int:
 
 # ------------------------------------------------------------------------------------ layout
 
+#: Components up to this size get Kamada-Kawai; larger ones a seeded spring layout.
+KK_MAX_NODES = 300
+
+
 def layout(G: nx.Graph, spacing: float = 70.0) -> dict[str, tuple[int, int]]:
     """Whole-pixel positions: each connected component laid out on its own (Kamada-Kawai up to
-    300 nodes, seeded spring layout above), scaled to its size, then packed in rows."""
+    ``KK_MAX_NODES`` nodes, a seeded spring layout of the folded component above), scaled to
+    its size, then the components packed in rows, largest first."""
     blocks: list[tuple[dict[str, tuple[float, float]], float]] = []
     for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
         H = G.subgraph(sorted(comp))
         n = len(comp)
         if n == 1:
-            raw = {next(iter(comp)): (0.0, 0.0)}
-        elif n <= 300:
-            raw = {k: (float(v[0]), float(v[1])) for k, v in nx.kamada_kawai_layout(H).items()}
+            blocks.append(({next(iter(comp)): (0.0, 0.0)}, spacing))
+            continue
+        members = _fold(H) if n > KK_MAX_NODES else {v: [v] for v in H}
+        core = H.subgraph(sorted(members))
+        if core.number_of_nodes() <= KK_MAX_NODES:
+            raw = {k: (float(v[0]), float(v[1])) for k, v in nx.kamada_kawai_layout(core).items()}
         else:
-            raw = {k: (float(v[0]), float(v[1])) for k, v in
-                   nx.spring_layout(H, seed=SEED, iterations=60, k=1.5 / math.sqrt(n)).items()}
-        radius = spacing * math.sqrt(n) * 0.9 if n > 1 else 0.0
+            m = core.number_of_nodes()
+            # the force method costs O(m^2) per iteration: fewer iterations as m grows
+            iterations = max(12, min(50, int(50 * (800 / m) ** 2)))
+            raw = {k: (float(v[0]), float(v[1])) for k, v in nx.spring_layout(
+                core, seed=SEED, iterations=iterations, method="force", k=1.5 / math.sqrt(m)).items()}
+        radius = spacing * math.sqrt(n) * 0.9
         xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
         cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
         extent = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
-        scaled = {k: ((x - cx) / extent * radius, (y - cy) / extent * radius) for k, (x, y) in raw.items()}
+        scaled: dict[str, tuple[float, float]] = {}
+        for rep, (x, y) in raw.items():
+            px, py = (x - cx) / extent * radius, (y - cy) / extent * radius
+            group = members[rep]
+            if len(group) == 1:
+                scaled[rep] = (px, py)
+                continue
+            ring = 18.0 + 5.0 * len(group)  # the folded nodes sit on a ring around their place
+            for i, v in enumerate(group):
+                angle = 2 * math.pi * i / len(group)
+                scaled[v] = (px + ring * math.cos(angle), py + ring * math.sin(angle))
         blocks.append((scaled, radius + spacing))
     positions: dict[str, tuple[int, int]] = {}
     total = sum((2 * r) ** 2 for _b, r in blocks)
@@ -297,6 +318,22 @@ def layout(G: nx.Graph, spacing: float = 70.0) -> dict[str, tuple[int, int]]:
         x += 2 * r
         row_height = max(row_height, 2 * r)
     return positions
+
+
+def _fold(H: nx.Graph) -> dict[str, list[str]]:
+    """Structurally equivalent nodes of low degree (same neighbours, e.g. the people named in
+    one report who hold posts in one organisation) folded onto one representative, so the
+    force layout runs on far fewer nodes. Maps each representative to the nodes it stands for."""
+    classes: dict[frozenset[str], list[str]] = {}
+    members: dict[str, list[str]] = {}
+    for v in sorted(H):
+        if H.degree(v) <= 3:
+            classes.setdefault(frozenset(H[v]), []).append(v)
+        else:
+            members[v] = [v]
+    for group in classes.values():
+        members[group[0]] = group
+    return members
 
 
 def tree_layout(F: nx.Graph, column: int = 330, row: int = 44) -> dict[str, tuple[int, int]]:
