@@ -32,6 +32,101 @@ def main() -> None:
 # --- commands are registered below, one block each ---------------------------------------------
 
 
+# build, validate, people (issue 3) -------------------------------------------------------------
+LAST_BUILD = Path("output") / "sqsgraph.nq"
+PROGRESS_AFTER = 5  # show a progress bar for more reports than this
+
+
+def graph_file_argument(func):  # type: ignore[no-untyped-def]
+    """[GRAPH_FILE] argument shared by `validate` and `people` (default: the last build)."""
+    return click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                          default=LAST_BUILD)(func)
+
+
+@main.command("build")
+@click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
+@click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
+              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]), help="Graph format (repeatable).")
+@click.option("--base", default="https://w3id.org/sqsgraph/id/", show_default=True, help="Base IRI of instance data.")
+@click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file of same-as / different-from decisions that win over the identity rules.")
+@click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
+def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
+                  identities: Path | None, no_docs: bool) -> None:
+    """Build the knowledge graph of REPORTS (default: the bundled samples), validate it, write it.
+
+    Example: sqsgraph build reports/ -o output/ --format trig
+    """
+    from .pipeline import build
+
+    paths = expand_paths(reports) if reports else sample_paths()
+    with click.progressbar(length=len(paths), label="reports", file=sys.stderr,
+                           hidden=len(paths) <= PROGRESS_AFTER) as bar:
+        try:
+            result = build(paths, out_dir, base, formats, progress=lambda *_: bar.update(1),
+                           identities=identities, docs=not no_docs)
+        except (UsageError, ValueError) as exc:
+            raise click.UsageError(str(exc)) from exc
+    for path in result.files:
+        click.echo(f"wrote {path}")
+    s = result.summary()
+    click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
+               f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
+               f"warnings: {s['warnings']}")
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"note: {line}", err=True)
+    click.echo("validation: conforms" if result.validation.conforms else "validation: does not conform")
+    for problem in result.validation.violations:
+        click.echo(problem.line(), err=True)
+    for failure in result.failures:
+        click.echo(failure.line(), err=True)
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command("validate")
+@graph_file_argument
+def validate_command(graph_file: Path) -> None:
+    """Check a graph file against the SHACL shapes and say what is wrong in plain words.
+
+    GRAPH_FILE: .nq, .trig, .ttl, .nt or .jsonld (default: output/sqsgraph.nq, the last build).
+
+    Example: sqsgraph validate output/sqsgraph.ttl
+    """
+    from .validator import validate_file
+
+    try:
+        report = validate_file(graph_file)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("people")
+@graph_file_argument
+def people_command(graph_file: Path) -> None:
+    """List the persons of a graph with their posts and reports, then the candidate matches.
+
+    Example: sqsgraph people output/sqsgraph.nq
+    """
+    from .people import listing_lines
+    from .store import load_dataset
+
+    try:
+        dataset = load_dataset(graph_file)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in listing_lines(dataset):
+        click.echo(line)
+
+
 # the SPARQL endpoint (issue 4) -----------------------------------------------------------------
 @main.command("serve")
 @click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path),

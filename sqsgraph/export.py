@@ -130,6 +130,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a graph file is for others to read
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

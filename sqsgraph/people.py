@@ -1,0 +1,130 @@
+"""Who is in the graph: persons with their posts and reports, and the candidate identity matches.
+
+Read from the graph (never from the text), so it works on any graph file a build wrote.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import Dataset, Graph
+
+PERSONS = """
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?person ?name WHERE { ?person a foaf:Person ; foaf:name ?name . }
+"""
+
+HOLDINGS = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?person ?postLabel ?orgLabel ?report ?issued WHERE {
+  ?m a org:Membership ; org:member ?person ; sqs:post ?post ; org:organization ?org ; sqs:attestedBy ?report .
+  ?post skos:prefLabel ?postLabel .
+  ?org skos:prefLabel ?orgLabel .
+  OPTIONAL { ?report dcterms:issued ?issued }
+}
+"""
+
+INSPECTIONS = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?person ?roleLabel ?report ?issued WHERE {
+  ?report sqs:inspection ?i .
+  ?i prov:qualifiedAssociation ?a .
+  ?a prov:agent ?person ; prov:hadRole ?role .
+  OPTIONAL { ?role skos:prefLabel ?roleLabel }
+  OPTIONAL { ?report dcterms:issued ?issued }
+}
+"""
+
+CANDIDATES = """
+PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?match ?a ?b ?nameA ?nameB ?evidence WHERE {
+  ?match a sqs:CandidateMatch ; sqs:candidate ?a, ?b ; sqs:evidence ?evidence .
+  ?a foaf:name ?nameA . ?b foaf:name ?nameB .
+  FILTER (STR(?a) < STR(?b))
+}
+"""
+
+
+@dataclass(frozen=True)
+class Holding:
+    what: str  # "Chair of Youth Court Bench, Kent Youth Court Bench"
+    report: str  # report id
+    issued: str
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    iri: str
+    name: str
+    holdings: tuple[Holding, ...]
+
+    @property
+    def reports(self) -> tuple[str, ...]:
+        return tuple(sorted({h.report for h in self.holdings}))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    a: str
+    b: str
+    name_a: str
+    name_b: str
+    evidence: str
+
+
+def _report_id(iri: str) -> str:
+    return iri.rsplit("/report/", 1)[-1]
+
+
+def people(ds: Dataset | Graph) -> list[PersonEntry]:
+    """Every person, sorted by name then IRI, with what they held in which report."""
+    g = ds
+    found: dict[str, list[Holding]] = defaultdict(list)
+    for row in g.query(HOLDINGS):
+        found[str(row.person)].append(Holding(f"{row.postLabel}, {row.orgLabel}", _report_id(str(row.report)), str(row.issued or "")))
+    for row in g.query(INSPECTIONS):
+        found[str(row.person)].append(Holding(f"{row.roleLabel or 'Inspection role'} of the inspection", _report_id(str(row.report)), str(row.issued or "")))
+    out = []
+    for row in g.query(PERSONS):
+        iri = str(row.person)
+        holdings = tuple(sorted(set(found.get(iri, [])), key=lambda h: (h.issued, h.report, h.what)))
+        out.append(PersonEntry(iri, str(row.name), holdings))
+    return sorted(out, key=lambda p: (p.name.casefold(), p.iri))
+
+
+def candidates(ds: Dataset | Graph) -> list[Candidate]:
+    rows = [Candidate(str(r.a), str(r.b), str(r.nameA), str(r.nameB), str(r.evidence)) for r in ds.query(CANDIDATES)]
+    return sorted(rows, key=lambda c: (c.a, c.b))
+
+
+def listing_lines(ds: Dataset | Graph) -> list[str]:
+    """The text ``sqsgraph people`` prints."""
+    entries = people(ds)
+    lines = []
+    for p in entries:
+        lines.append(f"{p.name} <{p.iri}>")
+        by_what: dict[str, list[str]] = defaultdict(list)
+        for h in p.holdings:
+            by_what[h.what].append(h.report)
+        for what, reports in by_what.items():
+            lines.append(f"    {what}: {', '.join(reports)}")
+    several = sum(1 for p in entries if len(p.reports) > 1)
+    lines.append(f"{len(entries)} people, {several} of them in more than one report.")
+    found = candidates(ds)
+    if found:
+        lines.append("")
+        lines.append("Candidate matches (same name, kept apart by the identity rules; a person decides):")
+        for c in found:
+            lines.append(f"    {c.name_a} <{c.a}> ~ {c.name_b} <{c.b}>: {c.evidence}")
+    return lines
+
+
+__all__ = ["Candidate", "Holding", "PersonEntry", "candidates", "listing_lines", "people"]

@@ -1,0 +1,119 @@
+"""Check a graph against ``ontology/shapes.ttl`` with pyshacl, and say what is wrong in words.
+
+The shapes are checked against the union of all named graphs (a report's statements refer to
+persons and organisations described in the shared graph, and to the ontology's classes), without
+inference and without fetching anything (no ``owl:imports``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from .store import load_dataset
+from .vocab import PREFIXES, SH, SHAPES_FILE, ontology_path
+
+
+@dataclass(frozen=True)
+class Problem:
+    focus: str  # the node, shortened for reading
+    path: str | None
+    message: str
+    value: str | None
+    severity: str  # "Violation" | "Warning" | "Info"
+
+    def line(self) -> str:
+        where = f" ({self.path}" + (f" = {self.value}" if self.value else "") + ")" if self.path else ""
+        return f"{self.severity}: {self.focus}: {self.message}{where}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    problems: tuple[Problem, ...]
+    triples: int
+
+    @property
+    def violations(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "Violation")
+
+    def lines(self) -> list[str]:
+        """The report in plain words, one line per problem, then a verdict."""
+        out = [p.line() for p in self.problems]
+        if self.conforms:
+            out.append(f"The graph conforms to the shapes ({self.triples} triples checked).")
+        else:
+            out.append(f"The graph does not conform: {len(self.violations)} violation(s) in {self.triples} triples.")
+        return out
+
+
+def shapes_graph() -> Graph:
+    return Graph().parse(data=ontology_path(SHAPES_FILE).read_text(encoding="utf-8"), format="turtle")
+
+
+def union_graph(ds: Dataset | Graph) -> Graph:
+    """All statements of ``ds`` in one graph (named graphs merged)."""
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    if isinstance(ds, Dataset):
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+    else:
+        for t in ds:
+            g.add(t)
+    return g
+
+
+def validate(ds: Dataset | Graph, base: str | None = None) -> ValidationReport:
+    """Validate ``ds`` against the shapes; the report lists every result in plain words."""
+    data = union_graph(ds)
+    conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+    )
+    problems = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(r, SH.resultSeverity)
+        problems.append(
+            Problem(
+                focus=_short(results.value(r, SH.focusNode), base),
+                path=_short(results.value(r, SH.resultPath), base) if results.value(r, SH.resultPath) is not None else None,
+                message=str(results.value(r, SH.resultMessage) or "does not conform to its shape"),
+                value=_short(results.value(r, SH.value), base) if results.value(r, SH.value) is not None else None,
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            )
+        )
+    problems.sort(key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
+    return ValidationReport(bool(conforms), tuple(problems), len(data))
+
+
+def validate_file(path: str | Path) -> ValidationReport:
+    """Load a graph file (format by suffix) and validate it. Raises ``GraphError`` if unloadable."""
+    return validate(load_dataset(path))
+
+
+def _short(node: Node | None, base: str | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        text = str(node)
+        if base and text.startswith(base):
+            return text[len(base) :]
+        for prefix, iri in PREFIXES.items():
+            if text.startswith(iri) and len(text) > len(iri):
+                return f"{prefix}:{text[len(iri):]}"
+        return f"<{text}>"
+    return repr(str(node)) if len(str(node)) < 60 else repr(str(node)[:57] + "...")
+
+
+__all__ = ["Problem", "ValidationReport", "shapes_graph", "union_graph", "validate", "validate_file"]
