@@ -1,0 +1,282 @@
+"""The HTML views, read as files: offline, escaped, deterministic, cut when large; and the
+`view` and `stats` commands with their exact output and exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sqsgraph import views
+from sqsgraph.cli import main
+from sqsgraph.errors import UsageError
+from sqsgraph.store import load_dataset
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "views" / "small.trig"
+ID = "https://w3id.org/sqsgraph/id/"
+
+
+def _load_synthetic():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("views_synthetic", HERE / "fixtures" / "views" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+synthetic = _load_synthetic()
+
+
+@pytest.fixture(scope="module")
+def dataset():  # type: ignore[no-untyped-def]
+    return load_dataset(FIXTURE)
+
+
+class _Scan(HTMLParser):
+    """Every tag and attribute of a page, and the text of each script element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attrs: list[tuple[str, str, str]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.tags: list[str] = []
+        self._in_script: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "script":
+            self._in_script = None
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._in_script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+
+def scan(html: str) -> _Scan:
+    s = _Scan()
+    s.feed(html)
+    return s
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def page_data(html: str) -> dict:
+    (attrs, text), = [(a, t) for a, t in scan(html).scripts if a.get("type") == "application/json"]
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("kind", ["overview", "people", "findings"])
+def test_no_external_resource(dataset, kind: str) -> None:  # type: ignore[no-untyped-def]
+    html = views.render_html(views.build_view(dataset, kind))
+    s = scan(html)
+    assert [a for a in s.attrs if a[1] in ("src", "href", "srcset", "action", "data", "poster")] == []
+    assert "link" not in s.tags and "iframe" not in s.tags
+    assert re.findall(r"url\((?!\"?data:)[^)]*\)", html) == []  # CSS urls are inline data: images only
+    assert "bootstrap" not in html.lower() and "jsdelivr" not in html.lower()  # pyvis's template is not used
+    csp = next(v for t, k, v in s.attrs if k == "content" and "default-src" in v)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert [a for a, _t in s.scripts if "src" in a] == []
+    assert len(s.scripts) == 3  # the data, vis-network, the view script
+
+
+def test_hostile_text_is_data_not_markup() -> None:
+    ds = synthetic.hostile()
+    for kind in ("overview", "people", "findings"):
+        html = views.render_html(views.build_view(ds, kind))
+        s = scan(html)
+        assert len(s.scripts) == 3 and html.lower().count("</script") == 3
+        assert "img" not in s.tags and "svg" not in s.tags and "a" not in s.tags
+        for bad in synthetic.HOSTILE[:6]:
+            assert bad not in html
+        assert "\u2028" not in html and "\u2029" not in html and "<!--" not in html
+        data = page_data(html)
+        labels = {n["label"] for n in data["nodes"]}
+        texts = "\n".join(_strings(data))
+        # the markup survives, as text, in the data the page draws
+        assert len(labels & set(synthetic.HOSTILE)) >= 3
+        assert sum(bad in texts for bad in synthetic.HOSTILE[:6]) >= (6 if kind == "overview" else 3)
+
+
+def test_title_and_notice_are_escaped() -> None:
+    ds = synthetic.hostile()
+    with pytest.raises(UsageError, match="matches 2 nodes; give the IRI of one"):
+        views.build_view(ds, "focus", focus=synthetic.HOSTILE[0])
+    view = views.build_view(ds, "focus", focus=ID + "person/p00001")
+    html = views.render_html(view)
+    assert "<title>Around &lt;script&gt;window.__xss = 1&lt;/script&gt; (1 hop)</title>" in html
+
+
+def test_script_json_escapes_what_could_end_a_script() -> None:
+    text = views.script_json({"a": "</script><!-- \u2028\u2029 & >"})
+    assert text == '{"a":"\\u003c/script\\u003e\\u003c!-- \\u2028\\u2029 \\u0026 \\u003e"}'
+    assert json.loads(text) == {"a": "</script><!-- \u2028\u2029 & >"}
+
+
+def test_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
+    first = [p.read_bytes() for p in views.write_views(load_dataset(FIXTURE), tmp_path / "a")]
+    second = [p.read_bytes() for p in views.write_views(load_dataset(FIXTURE), tmp_path / "b")]
+    assert first == second
+    big = synthetic.corpus(40, 500)
+    assert views.render_html(views.build_view(big, "overview")) == views.render_html(
+        views.build_view(synthetic.corpus(40, 500), "overview"))
+
+
+def test_write_views_writes_three_files_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         dataset) -> None:  # type: ignore[no-untyped-def]
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    paths = views.write_views(dataset, tmp_path / "out")
+    assert [p.name for p in paths] == ["overview.html", "people.html", "findings.html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["findings.html", "overview.html", "people.html"]
+    assert list(cwd.iterdir()) == []  # no lib/ folder, no temporary file
+    assert oct(paths[0].stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "overview.html"
+    target.write_text("old")
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(views.os, "replace", refuse)
+    with pytest.raises(OSError, match="disk full"):
+        views.write_text_atomic("new", target)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["overview.html"]
+
+
+def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyped-def]
+    overview = views.build_view(dataset, "overview")
+    assert (overview.graph.number_of_nodes(), overview.graph.number_of_edges()) == (20, 30)
+    people = views.build_view(dataset, "people")
+    assert {d["kind"] for _n, d in people.graph.nodes(data=True)} == {"person"}
+    assert max(people.sizes, key=people.sizes.get) == ID + "person/malcolm-potter"
+    assert people.graph.has_edge(ID + "person/malcolm-potter", ID + "person/chris-munday")  # the Barnet report
+    findings = views.build_view(dataset, "findings")
+    data = views.view_data(findings)
+    kent = next(n for n in data["nodes"] if n["label"].startswith("1.1 The initial"))
+    assert dict(kent["facts"])["Text"].endswith("in all but eight of the cases sampled.")
+    assert kent["spans"][0]["quote"].startswith("The initial assessment")
+    assert kent["spans"][0]["report"] == "Report Kent 2014-06-18"
+    assert kent["spans"][0]["paragraph"] == "1.1"
+    assert {item["label"] for item in data["legend"]} == {"Area", "Theme", "Finding", "Key strength",
+                                                          "Area for improvement"}
+
+
+def test_focus_by_label_iri_and_hops(dataset) -> None:  # type: ignore[no-untyped-def]
+    one = views.build_view(dataset, "focus", focus="MALCOLM potter")
+    assert sorted(d["label"] for _n, d in one.graph.nodes(data=True)) == [
+        "Malcolm Potter", "Report Barnet 2014-07-16", "Report Kent 2014-06-18", "Youth Justice Board"]
+    assert one.file_name == "focus-malcolm-potter.html"
+    two = views.build_view(dataset, "focus", focus=ID + "person/malcolm-potter", hops=2)
+    assert two.graph.number_of_nodes() > one.graph.number_of_nodes()
+    assert views.view_data(one)["nodes"][[n for n in sorted(one.graph)].index(ID + "person/malcolm-potter")]["border"]
+
+
+def test_focus_errors_list_close_matches(dataset) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match=r"did you mean: Malcolm Potter\?"):
+        views.build_view(dataset, "focus", focus="Malcom Poter")
+    with pytest.raises(UsageError, match="no label is close"):
+        views.build_view(dataset, "focus", focus="zzzzqqqq")
+    with pytest.raises(UsageError, match="needs --focus"):
+        views.build_view(dataset, "focus")
+
+
+def test_physics_off_for_large_graphs() -> None:
+    big = views.build_view(synthetic.corpus(130, 1900), "overview")
+    assert big.graph.number_of_nodes() > 2000
+    assert not big.physics and views.view_data(big)["physics"] is False
+    assert views.build_view(synthetic.corpus(4, 40), "overview").physics
+
+
+def test_large_graph_is_cut_to_its_most_connected_part_and_says_so() -> None:
+    ds = synthetic.corpus(130, 1900)
+    view = views.build_view(ds, "overview", max_nodes=1000)
+    assert view.graph.number_of_nodes() == 1000
+    assert view.notice == ("Showing the most connected part: 1,000 of 2,231 nodes (1,231 left out: the smaller "
+                           "components and the least connected nodes). Use `sqsgraph view focus --focus NAME` "
+                           "to see any part in full.")
+    html = views.render_html(view)
+    assert f'<p id="notice" role="status">{view.notice.replace("`", "&#x60;")}</p>' in html or \
+        f'<p id="notice" role="status">{view.notice}</p>' in html
+    full = views.build_view(ds, "overview")
+    kept_degrees = [full.graph.degree(n) for n in view.graph]
+    dropped = [full.graph.degree(n) for n in full.graph if n not in view.graph]
+    assert min(kept_degrees) >= max(dropped) or max(dropped) <= 3  # the least connected went first
+
+
+# ------------------------------------------------------------------------------------- CLI
+
+def test_cli_view_writes_one_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["view", "overview", "--graph", str(FIXTURE), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {tmp_path / 'overview.html'}: 20 nodes, 30 links\n"
+    assert (tmp_path / "overview.html").is_file()
+
+
+def test_cli_view_focus(tmp_path: Path) -> None:
+    args = ["view", "focus", "--focus", "malcolm potter", "--hops", "1", "--graph", str(FIXTURE), "-o", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {tmp_path / 'focus-malcolm-potter.html'}: 4 nodes, 3 links\n"
+
+
+def test_cli_view_unknown_focus_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["view", "focus", "--focus", "Malcom", "--graph", str(FIXTURE), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: --focus 'Malcom' matches no person, area, body or organisation; did you mean: Malcolm Potter?")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_focus_option_on_another_view_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["view", "people", "--focus", "Kent", "--graph", str(FIXTURE), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: --focus applies to the focus view only, not to people"
+
+
+def test_cli_missing_graph_is_a_data_error(tmp_path: Path) -> None:
+    missing = tmp_path / "none.nq"
+    result = CliRunner().invoke(main, ["view", "overview", "--graph", str(missing), "-o", str(tmp_path / "v")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {missing}: no such file; run `sqsgraph build` first or name an existing graph file\n"
+
+
+def test_cli_stats_table() -> None:
+    result = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Nodes: 20  Edges: 30  Connected components: 1 (largest: 20 nodes)"
+    assert "   1. Malcolm Potter    0.2222" in lines
+
+
+def test_cli_stats_csv_and_json() -> None:
+    csv_out = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "csv"])
+    assert csv_out.exit_code == 0
+    assert csv_out.output.splitlines()[:2] == ["section,rank,label,iri,value", "total,,nodes,,20"]
+    json_out = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "json"])
+    assert json.loads(json_out.output)["counts"]["report"] == 2
+    bad = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "xml"])
+    assert bad.exit_code == 2
