@@ -113,7 +113,7 @@ def test_hostile_text_is_data_not_markup() -> None:
         labels = {n["label"] for n in data["nodes"]}
         texts = "\n".join(_strings(data))
         # the markup survives, as text, in the data the page draws
-        assert len(labels & set(synthetic.HOSTILE)) >= 3
+        assert sum(any(bad in label for label in labels) for bad in synthetic.HOSTILE[:6]) >= 3
         assert sum(bad in texts for bad in synthetic.HOSTILE[:6]) >= (6 if kind == "overview" else 3)
 
 
