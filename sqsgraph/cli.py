@@ -345,7 +345,8 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
         query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
         bindings = bind_params(query, dict(_key_value(p) for p in params))
         store = open_default_store(graph)
-        click.echo(format_result(run_query(store, query.text, bindings), fmt))
+        text = format_result(run_query(store, query.text, bindings), fmt)
+        click.echo(text, nl=not text.endswith("\n"))
     except (QueryError, UsageError) as exc:
         raise click.UsageError(str(exc)) from exc
     except GraphError as exc:

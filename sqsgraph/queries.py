@@ -1,0 +1,286 @@
+"""The named query library: SPARQL files shipped in ``sqsgraph/sparql``, and running queries.
+
+Each ``.rq`` file starts with a comment header::
+
+    # title: People in more than one report
+    # description: Which people appear in more than one report, in which posts and areas?
+    # param: name (string, optional) - part of a person's name, case-insensitive
+    # example: sqsgraph query people-in-several-reports
+
+Parameters are bound as initial values of the variables of the same name: a ``VALUES`` block
+opening the query's WHERE group, holding the values as RDF terms serialised by Oxigraph (exact
+N-Triples escaping), so a value can hold any character and never becomes query syntax. Filters
+in the group see the bound values. An optional parameter that is not given stays unbound;
+queries test it with ``BOUND(?name)``.
+
+Queries run on Oxigraph (pyoxigraph) over the union of all named graphs, which is what analysts
+expect of a dataset with one graph per report. ``run_query_rdflib`` runs the same query on
+rdflib's own engine, for comparison in the benchmark.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GraphError, QueryError, QueryNotFound, UsageError
+from .store import SUFFIX_FORMATS
+
+PARAM_TYPES = ("string", "integer", "decimal", "iri", "date")
+_HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<value>.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?:[-–—:]\s*(?P<doc>.*))?$"
+)
+_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str
+    optional: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[QueryParam, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+def parse_query_file(name: str, text: str) -> NamedQuery:
+    """Read the comment header of a query; raises QueryError naming the query if it is malformed."""
+    meta: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if m:
+            meta[m["key"]].append(m["value"].strip())
+        elif meta["description"] and line.startswith("#  "):
+            meta["description"][-1] += " " + line[1:].strip()
+    if not meta["title"] or not meta["description"]:
+        raise QueryError(f"query {name}: the header needs '# title:' and '# description:' lines")
+    params = []
+    for raw in meta["param"]:
+        p = _PARAM.match(raw)
+        if not p or p["type"] not in PARAM_TYPES:
+            raise QueryError(f"query {name}: cannot read '# param: {raw}' (expected 'name (type[, optional]) - text', type one of {', '.join(PARAM_TYPES)})")
+        params.append(QueryParam(p["name"], p["type"], bool(p["optional"]), (p["doc"] or "").strip()))
+    return NamedQuery(
+        name=name,
+        title=meta["title"][0],
+        description=" ".join(meta["description"]),
+        text=text,
+        params=tuple(params),
+        examples=tuple(meta["example"]),
+    )
+
+
+def load_queries() -> dict[str, NamedQuery]:
+    """Every named query shipped with sqsgraph, by name (the file name without ``.rq``)."""
+    root = resources.files("sqsgraph") / "sparql"
+    out: dict[str, NamedQuery] = {}
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            out[name] = parse_query_file(name, entry.read_text(encoding="utf-8"))
+    return out
+
+
+def get_query(name_or_file: str) -> NamedQuery:
+    """A named query, or a query read from a ``.rq`` file (header optional there)."""
+    if name_or_file.endswith((".rq", ".sparql")) or "/" in name_or_file:
+        path = Path(name_or_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryNotFound(f"{name_or_file}: cannot read the query file ({exc.strerror or exc})") from exc
+        try:
+            return parse_query_file(path.stem, text)
+        except QueryError:
+            return NamedQuery(name=path.stem, title=path.stem, description="", text=text)
+    queries = load_queries()
+    if name_or_file in queries:
+        return queries[name_or_file]
+    close = difflib.get_close_matches(name_or_file, list(queries), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `sqsgraph queries` lists them"
+    raise QueryNotFound(f"no named query {name_or_file!r}{hint}")
+
+
+def bind_params(query: NamedQuery, given: Mapping[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Turn ``--param key=value`` strings into typed RDF terms for the query's parameters."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown and declared:
+        raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(declared)}")
+    out: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    for name, value in given.items():
+        param = declared.get(name, QueryParam(name, "string", True, ""))
+        out[ox.Variable(name)] = _term(param, value, query.name)
+    missing = [p.name for p in query.params if not p.optional and p.name not in given]
+    if missing:
+        raise UsageError(f"query {query.name} needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
+    return out
+
+
+def _term(param: QueryParam, value: str, query_name: str) -> ox.NamedNode | ox.Literal:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    try:
+        if param.type == "iri":
+            if not re.match(r"^[a-zA-Z][\w+.-]*:[^\s<>\"{}|\\^`]*$", value):
+                raise ValueError("not an absolute IRI")
+            return ox.NamedNode(value)
+        if param.type == "integer":
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(xsd + "integer"))
+        if param.type == "decimal":
+            return ox.Literal(str(float(value)), datatype=ox.NamedNode(xsd + "decimal"))
+        if param.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError("expected YYYY-MM-DD")
+            return ox.Literal(value, datatype=ox.NamedNode(xsd + "date"))
+    except ValueError as exc:
+        raise UsageError(f"query {query_name}: --param {param.name}={value!r} is not a valid {param.type} ({exc})") from exc
+    return ox.Literal(value)
+
+
+def open_store(path: str | Path) -> ox.Store:
+    """Load a graph file (format by suffix) into an in-memory Oxigraph store."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        raise GraphError(f"{path}: cannot tell the RDF format from the suffix {suffix or '(none)'!r}")
+    if not p.is_file():
+        raise GraphError(f"{path}: no such file; run `sqsgraph build` first or name an existing graph file")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(p), format=SUFFIX_FORMATS[suffix][1])
+    except SyntaxError as exc:
+        raise GraphError(f"{path}: not valid {SUFFIX_FORMATS[suffix][0]}: {exc}") from exc
+    return store
+
+
+def check_read_only(text: str) -> None:
+    """Say plainly that updates are refused. (Oxigraph's query parser rejects them anyway, so
+    read-only holds by construction; this only gives a better message than a syntax error.)"""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w-]*:\s*|BASE\s*)<[^>]*>\s*)*", "", body)
+    if _UPDATE.match(body):
+        raise QueryError("updates are not allowed: sqsgraph queries are read-only")
+
+
+def _where_brace(text: str) -> int | None:
+    """Offset of the ``{`` opening the query's WHERE group (comments, strings and IRIs skipped)."""
+    i, n = 0, len(text)
+    saw_where = False
+    first_brace = None
+    while i < n:
+        c = text[i]
+        if c == "#":
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl + 1
+            continue
+        if c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and text[j : j + len(quote)] != quote:
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+            i = text.index(">", i) + 1
+            continue
+        if c == "{":
+            if saw_where:
+                return i
+            if first_brace is None:
+                first_brace = i
+        if text[i : i + 5].upper() == "WHERE" and (i == 0 or not text[i - 1].isalnum()) and not text[i + 5 : i + 6].isalnum():
+            saw_where = True
+            i += 5
+            continue
+        i += 1
+    return first_brace
+
+
+def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with ``VALUES`` opening its WHERE group, binding each parameter to its term."""
+    if not bindings:
+        return text
+    at = _where_brace(text)
+    if at is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    names = " ".join(str(v) for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())
+    return f"{text[: at + 1]} VALUES ({names}) {{ ({terms}) }} {text[at + 1 :]}"
+
+
+def run_query(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+) -> QueryResult:
+    """Run a SPARQL query over the union of all graphs. Syntax errors raise QueryError with
+    Oxigraph's line and column."""
+    check_read_only(text)
+    try:
+        answer = store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    return QueryResult(kind="graph", triples=list(answer))
+
+
+DEFAULT_GRAPH = Path("output") / "sqsgraph.nq"
+
+
+def open_default_store(path: str | Path | None = None) -> ox.Store:
+    """The graph to query: the file named, else the last build (``output/sqsgraph.nq``), else
+    the bundled sample reports mapped in memory."""
+    if path is not None:
+        return open_store(path)
+    if DEFAULT_GRAPH.is_file():
+        return open_store(DEFAULT_GRAPH)
+    return samples_store()
+
+
+def samples_store() -> ox.Store:
+    """The bundled samples, parsed and mapped in memory, in an Oxigraph store."""
+    from .export import sorted_quads
+    from .mapper import map_reports
+    from .parser import parse_files
+    from .reader import sample_paths
+
+    store = ox.Store()
+    store.extend(sorted_quads(map_reports(parse_files(sample_paths()).reports)))
+    return store

@@ -1,0 +1,266 @@
+"""The named query library on the samples: each question with the answer a reader of the five
+reports would give, and the `query`/`queries` commands with their formats and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from sqsgraph.cli import main
+from sqsgraph.errors import QueryError, UsageError
+from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    return samples_store()
+
+
+def ask(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
+    """Rows of a named query as {variable: lexical value}."""
+    query = get_query(name)
+    result = run_query(store, query.text, bind_params(query, params))
+    return [{v: t.value for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+
+
+def test_every_query_file_has_a_title_a_description_and_an_example() -> None:
+    queries = load_queries()
+    assert len(queries) >= 15
+    for q in queries.values():
+        assert q.title and q.description.endswith(("?", ".")), q.name
+        assert q.examples and all(e.startswith(f"sqsgraph query {q.name}") for e in q.examples), q.name
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_every_query_runs_and_answers_on_the_samples(store: ox.Store, name: str) -> None:
+    query = load_queries()[name]
+    example = query.examples[0].split()
+    params = dict(example[i + 1].split("=", 1) for i, word in enumerate(example) if word == "--param")
+    rows = ask(store, name, **{k: v.strip('"') for k, v in params.items()})
+    assert rows, f"{name} answered nothing for its own example"
+
+
+def test_people_in_several_reports(store: ox.Store) -> None:
+    rows = {r["name"]: r for r in ask(store, "people-in-several-reports")}
+    assert {n: int(r["reports"]) for n, r in rows.items()} == {
+        "Linda Paris": 5, "Paula Williams": 5, "Carolyn Adcock": 4, "Fergus Currie": 4, "Malcolm Potter": 4,
+        "Paul Eveleigh": 4, "Sheila Willis": 4, "Julie Fox": 3, "Adrian Stretch": 2, "Gill Rigg": 2,
+        "Helen Mercer": 2, "Lisa Harvey Messina": 2, "Shelley Greene": 2, "Simon Rushall": 2,
+    }
+    assert set(rows["Adrian Stretch"]["posts"].split("; ")) == {"YJB Press Office", "YJB Communications"}
+    assert set(rows["Lisa Harvey Messina"]["areas"].split("; ")) == {"Barnet", "Cumbria"}
+    assert [r["name"] for r in ask(store, "people-in-several-reports", name_part="FOX")] == ["Julie Fox"]
+
+
+def test_kent_copy_list_names_three_youth_court_bench_chairs_by_division(store: ox.Store) -> None:
+    rows = ask(store, "report-copy-list", area="kent")
+    assert len(rows) == 17
+    chairs = [(r["name"], r.get("qualifier")) for r in rows if r["post"] == "Chair of Youth Court Bench"]
+    assert chairs == [("Bob Dean", "East"), ("David Brake", "North"), ("Jackie Hamilton", "West")]
+    assert {r["organisation"] for r in rows if r["post"] == "Chair of Youth Court Bench"} == {"Kent Youth Court Bench"}
+
+
+def test_every_post_of_one_person_dated_by_report(store: ox.Store) -> None:
+    rows = ask(store, "person-posts", name_part="harvey")
+    assert [(r["issued"], r["post"], r["area"]) for r in rows] == [
+        ("2014-07-16", "YJB Business Area Manager", "Barnet"),
+        ("2016-08-10", "YJB link staff", "Cumbria"),
+    ]
+
+
+def test_lead_inspector_of_one_report_is_the_author_of_another(store: ox.Store) -> None:
+    rows = [(r["name"], r["role"].lower(), r["area"]) for r in ask(store, "inspectors") if r["name"] == "Helen Mercer"]
+    assert sorted(rows) == [("Helen Mercer", "author", "Thurrock"), ("Helen Mercer", "lead inspector", "Cumbria")]
+
+
+def test_inspection_timeline_in_date_order(store: ox.Store) -> None:
+    rows = ask(store, "inspection-timeline")
+    assert [(r["area"], r["start"], r["end"], r["cases"]) for r in rows] == [
+        ("Kent", "2014-05-19", "2014-05-21", "47"),
+        ("Barnet", "2014-06-23", "2014-06-25", "20"),
+        ("Bedfordshire", "2014-11-17", "2014-11-19", "20"),
+        ("Thurrock", "2015-04-27", "2015-04-29", "14"),
+        ("Cumbria", "2016-07-18", "2016-07-20", "34"),
+    ]
+    assert rows[0]["leadInspector"] == "Helen Rinaldi" and rows[0]["previous"] == "2011"
+    assert "previous" not in rows[3]
+
+
+def test_reoffending_against_the_comparator_with_the_difference(store: ox.Store) -> None:
+    rows = {r["area"]: r for r in ask(store, "reoffending-vs-comparator")}
+    assert set(rows) == {"Bedfordshire", "Cumbria", "Thurrock"}
+    assert float(rows["Bedfordshire"]["difference"]) == pytest.approx(-1.2)
+    assert float(rows["Thurrock"]["difference"]) == pytest.approx(3.5)
+    assert float(rows["Cumbria"]["rate"]) == pytest.approx(41.0)
+    assert rows["Bedfordshire"]["cohortStart"] == "2011-10" and rows["Bedfordshire"]["source"] == "Youth Justice Board"
+
+
+def test_findings_by_theme(store: ox.Store) -> None:
+    public = ask(store, "findings-by-theme", theme="public")
+    assert len(public) == 6 + 5 + 7 + 5 + 3
+    assert {r["themeLabel"] for r in public} == {"Protecting the public"}
+    assert len(ask(store, "findings-by-theme")) == 22 + 20 + 22 + 18 + 16
+
+
+def test_findings_mentioning_a_term(store: ox.Store) -> None:
+    rows = ask(store, "findings-mentioning", term="Management Oversight")
+    found = {(r["area"], r.get("number"), r["kind"]) for r in rows}
+    assert ("Kent", "3.6", "finding") in found
+    assert ("Bedfordshire", "2.5", "finding") in found
+    assert any(kind == "area for improvement" and area == "Kent" for area, _, kind in found)
+    assert all("management oversight" in r["text"].lower() for r in rows)
+
+
+def test_areas_requiring_improvement_across_reports(store: ox.Store) -> None:
+    rows = ask(store, "areas-for-improvement")
+    assert len(rows) == 2 + 2 + 2 + 4 + 2
+    thurrock = ask(store, "areas-for-improvement", area_name="THURROCK")
+    assert [r["text"][:40] for r in thurrock] == [
+        "Intervention planning should genuinely i",
+        "Multi-Agency Public Protection Arrangeme",
+    ]
+
+
+def test_counts_of_effective_management_oversight_side_by_side(store: ox.Store) -> None:
+    rows = ask(store, "counts-by-theme", term="management oversight")
+    kent = [r for r in rows if r["area"] == "Kent" and r["number"] == "3.6"]
+    assert [(r["phrase"], r["numerator"], r["denominator"]) for r in kent] == [("19 out of 32", "19", "32")]
+    assert float(kent[0]["proportion"]) == pytest.approx(19 / 32, abs=1e-4)
+    assert all("numerator" not in r for r in rows if r["phrase"] in ("just over half", "less than half"))
+
+
+def test_quotes_by_theme(store: ox.Store) -> None:
+    rows = ask(store, "quotes-by-theme", theme="public")
+    assert any(r["area"] == "Kent" and r["number"] == "2.2" and r["quote"].startswith("Paul was serving") for r in rows)
+    assert {r["themeLabel"] for r in rows} == {"Protecting the public"}
+
+
+def test_everyone_from_ofsted_with_units(store: ox.Store) -> None:
+    rows = ask(store, "people-by-organisation", organisation="ofsted")
+    assert len(rows) == 11
+    adcock = [r for r in rows if r["name"] == "Carolyn Adcock"]
+    assert [(r["unit"], r["reports"]) for r in adcock] == [("Ofsted – Social Care", "4")]
+
+
+def test_candidate_match_keeps_two_people_of_one_name_apart(store: ox.Store) -> None:
+    rows = ask(store, "candidate-matches")
+    assert [(r["nameA"], r["nameB"]) for r in rows] == [("Julie Fox", "Julie Fox")]
+    assert rows[0]["a"] != rows[0]["b"] and "julie fox" in rows[0]["evidence"].lower()
+
+
+def test_profile_of_an_inspected_body(store: ox.Store) -> None:
+    [row] = ask(store, "body-profile", area="Bedfordshire")
+    assert row["body"] == "Bedfordshire Youth Offending Team"
+    assert (row["findings"], row["strengths"], row["improvements"]) == ("20", "3", "2")
+    assert float(row["rate"]) == pytest.approx(34.2) and row["leadInspector"] == "Susan McGrath"
+
+
+def test_the_source_span_of_a_finding_slices_back_to_its_text(store: ox.Store) -> None:
+    from sqsgraph.reader import sample_paths
+
+    [row] = ask(store, "finding-source", area="Kent", number="2.1")
+    text = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
+    assert text[int(row["start"]) : int(row["end"])] == row["exact"]
+    assert row["exact"].startswith("In eight out of every ten relevant cases")
+    assert row["exact"].endswith("on the last inspection.")
+
+
+# --- parameters are values, never query text -------------------------------------------------
+
+
+def test_a_parameter_value_cannot_become_query_syntax(store: ox.Store) -> None:
+    hostile = 'x" ) } ; SELECT * WHERE { ?s ?p ?o } #\n'
+    assert ask(store, "findings-mentioning", term=hostile) == []
+    assert ask(store, "people-in-several-reports", name_part='"') == []
+
+
+def test_unknown_and_missing_parameters_are_usage_errors() -> None:
+    query = get_query("findings-mentioning")
+    with pytest.raises(UsageError, match="needs --param term="):
+        bind_params(query, {})
+    with pytest.raises(UsageError, match="has no parameter colour"):
+        bind_params(query, {"term": "x", "colour": "red"})
+
+
+def test_updates_are_refused(store: ox.Store) -> None:
+    with pytest.raises(QueryError, match="read-only"):
+        run_query(store, "PREFIX s: <http://x/>\nINSERT DATA { s:a s:b s:c }")
+
+
+# --- the commands -------------------------------------------------------------------------------
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory, store: ox.Store) -> Path:
+    path = tmp_path_factory.mktemp("graph") / "samples.nq"
+    store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+    return path
+
+
+def test_queries_lists_every_query_on_one_line() -> None:
+    code, out, _ = cli("queries")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(load_queries())
+    assert any(line.startswith("report-copy-list") and line.endswith("--param area=…") for line in lines)
+
+
+def test_table_format(graph_file: Path) -> None:
+    code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["start", "end", "area", "body", "cases", "previous", "leadInspector", "issued", "report"]
+    assert lines[2].split()[:4] == ["2014-05-19", "2014-05-21", "Kent", "Kent"]
+    assert lines[2].endswith("id:report/kent-2014-06-18")
+    assert lines[-1] == "(5 rows)"
+
+
+def test_csv_tsv_json_markdown(graph_file: Path) -> None:
+    args = ("query", "report-copy-list", "--param", "area=Kent", "--graph", str(graph_file), "--format")
+    rows = list(csv.DictReader(io.StringIO(cli(*args, "csv")[1])))
+    assert len(rows) == 17 and rows[0]["issued"] == "2014-06-18"
+    tsv = cli(*args, "tsv")[1].splitlines()
+    assert tsv[0].startswith("?issued\t?post")
+    assert tsv[1].startswith('"2014-06-18"^^<http://www.w3.org/2001/XMLSchema#date>\t"')
+    data = json.loads(cli(*args, "json")[1])
+    assert data["head"]["vars"][:3] == ["issued", "post", "name"]
+    assert data["results"]["bindings"][0]["person"]["type"] == "uri"
+    md = cli(*args, "markdown")[1].splitlines()
+    assert md[0].startswith("| issued | post | name |") and md[1].startswith("|---|")
+
+
+def test_a_query_file_and_inline_sparql(graph_file: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "mine.rq"
+    rq.write_text("PREFIX schema: <https://schema.org/>\nSELECT (COUNT(?r) AS ?n) WHERE { ?r a schema:Report }\n")
+    assert cli("query", str(rq), "--graph", str(graph_file), "--format", "csv")[1].splitlines() == ["n", "5"]
+    code, out, _ = cli("query", "--sparql", "ASK { ?s ?p ?o }", "--graph", str(graph_file))
+    assert (code, out.split()) == (0, ["answer", "------", "yes"])
+
+
+def test_syntax_errors_give_line_and_column_and_exit_2(graph_file: Path) -> None:
+    code, _, err = cli("query", "--sparql", "SELECT ?x WHERE {\n  ?x ?y }", "--graph", str(graph_file))
+    assert code == 2
+    assert "SPARQL syntax error: error at 2:" in err
+
+
+def test_unknown_query_suggests_close_names() -> None:
+    code, _, err = cli("query", "inspection-timelin")
+    assert code == 2
+    assert "no named query 'inspection-timelin'; did you mean inspection-timeline?" in err
+
+
+def test_a_missing_graph_file_is_a_data_error(tmp_path: Path) -> None:
+    code, _, err = cli("query", "inspectors", "--graph", str(tmp_path / "none.nq"))
+    assert code == 1
+    assert "none.nq: no such file; run `sqsgraph build` first" in err
