@@ -57,11 +57,17 @@
   window.sqsView = { network: network, nodes: nodes, edges: edges, data: data, ready: false };
   // leave a margin around the drawing so the outermost labels are not cut off
   function breathe() { network.fit({ animation: false }); network.moveTo({ scale: network.getScale() * 0.88 }); }
-  if (data.physics) { network.once("stabilizationIterationsDone", breathe); } else { breathe(); }
-  network.once("afterDrawing", function () {
+  function ready() {
     window.sqsView.ready = true;
     document.documentElement.setAttribute("data-ready", "true");
-  });
+  }
+  if (data.physics) {
+    // settle once, then hold still (dragging a node wakes the simulation up again)
+    network.once("stabilizationIterationsDone", function () { network.stopSimulation(); breathe(); ready(); });
+  } else {
+    breathe();
+    network.once("afterDrawing", ready);
+  }
 
   // ---- adjacency, for the details panel
   var adjacent = {};

@@ -1,0 +1,238 @@
+"""The views in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright):
+each page loads from file:// with no console error and no request leaving the file, draws the
+expected nodes and edges, opens the details panel on a click, finds a person by search, copes
+with 2,000+ nodes, and shows hostile markup as text without running it."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+
+from sqsgraph import views
+from sqsgraph.mapper import map_reports
+from sqsgraph.parser import parse_files
+from sqsgraph.reader import sample_paths
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+SCREENSHOTS = HERE.parent / "output" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _load_synthetic():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("views_synthetic", HERE / "fixtures" / "views" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+synthetic = _load_synthetic()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def samples():  # type: ignore[no-untyped-def]
+    return map_reports(parse_files(sample_paths()).reports)
+
+
+class Page:
+    """A page opened from disk, with everything it asked for and complained about."""
+
+    def __init__(self, browser, path: Path) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r):  # type: ignore[no-untyped-def]
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:  # nothing may leave the file; record it and refuse
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda req: self.requests.append(req.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_dialog(d):  # type: ignore[no-untyped-def]
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.url = path.resolve().as_uri()
+        started = time.monotonic()
+        self.page.goto(self.url)
+        self.page.wait_for_function("window.sqsView && window.sqsView.ready === true", timeout=30_000)
+        self.load_seconds = time.monotonic() - started
+
+    def js(self, expression: str, arg=None):  # type: ignore[no-untyped-def]
+        return self.page.evaluate(expression, arg)
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.blocked == []
+        assert self.requests == [self.url]  # the page itself, and nothing else
+
+    def node_id(self, label: str) -> int:
+        return self.js("l => sqsView.data.nodes.find(n => n.label === l).id", label)
+
+    def click_node(self, node_id: int) -> None:
+        x, y = self.js("""id => {
+            const net = sqsView.network, p = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById('network').getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""", node_id)
+        self.page.mouse.click(x, y)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _open(browser, view: views.View, tmp_path: Path) -> Page:  # type: ignore[no-untyped-def]
+    return Page(browser, views.write_view(view, tmp_path))
+
+
+@pytest.mark.parametrize("kind", ["overview", "people", "findings", "focus"])
+def test_view_of_the_samples(browser, samples, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view = views.build_view(samples, kind, focus="Malcolm Potter" if kind == "focus" else None)
+    page = _open(browser, view, tmp_path)
+    try:
+        drawn = page.js("[sqsView.nodes.length, sqsView.edges.length, sqsView.network.body.nodeIndices.length]")
+        assert drawn == [view.graph.number_of_nodes(), view.graph.number_of_edges(), view.graph.number_of_nodes()]
+        assert page.js("document.querySelectorAll('#legend li').length") == len(view.legend)
+
+        # a click on a node (the one standing furthest from any other, so none hides it) opens its details
+        target = page.js("""() => {
+            const pos = sqsView.network.getPositions(); const ids = Object.keys(pos);
+            let best = null, bestGap = -1;
+            for (const a of ids) {
+                let gap = Infinity;
+                for (const b of ids) { if (a !== b) { gap = Math.min(gap, Math.hypot(pos[a].x - pos[b].x, pos[a].y - pos[b].y)); } }
+                if (gap > bestGap) { bestGap = gap; best = Number(a); }
+            }
+            return best;
+        }""")
+        label = page.js("id => sqsView.data.nodes[id].label", target)
+        page.click_node(target)
+        page.page.wait_for_selector("#details h3")
+        assert page.js("document.querySelector('#details h3').textContent") == label
+        assert page.js("sqsView.network.getSelectedNodes()") == [target]
+        if kind == "findings":  # a finding's panel quotes the report
+            finding = next(n for n in sorted(view.graph) if view.graph.nodes[n]["spans"])
+            page.js("id => sqsView.selectNode(id)", page.node_id(view.graph.nodes[finding]["label"]))
+            assert page.js("document.querySelector('#details .span blockquote').textContent") == \
+                view.graph.nodes[finding]["spans"][0]["quote"]
+            assert "paragraph" in page.js("document.querySelector('#details .span .where').textContent")
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(SCREENSHOTS / f"{kind}.png"))
+        page.assert_clean()
+    finally:
+        page.close()
+
+
+def test_search_finds_a_person(browser, samples, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, views.build_view(samples, "people"), tmp_path)
+    try:
+        page.page.fill("#search", "malcolm")
+        page.page.wait_for_selector("#search-results li[data-node]")
+        assert page.js("document.querySelector('#search-results li').firstChild.textContent") == "Malcolm Potter"
+        page.page.press("#search", "Enter")
+        assert page.js("document.querySelector('#details h3').textContent") == "Malcolm Potter"
+        assert page.js("sqsView.network.getSelectedNodes()") == [page.node_id("Malcolm Potter")]
+        assert page.js("document.getElementById('search-results').hidden") is True
+        page.page.fill("#search", "no such name at all")
+        assert page.js("document.querySelector('#search-results li').textContent") == "No node matches"
+        page.assert_clean()
+    finally:
+        page.close()
+
+
+def test_two_thousand_nodes_open_and_respond(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view = views.build_view(synthetic.corpus(130, 1900), "overview")
+    assert view.graph.number_of_nodes() > 2000 and not view.physics
+    page = _open(browser, view, tmp_path)
+    try:
+        assert page.load_seconds < 5.0
+        assert page.js("[sqsView.nodes.length, sqsView.edges.length]") == [
+            view.graph.number_of_nodes(), view.graph.number_of_edges()]
+        assert page.js("sqsView.network.physics.physicsEnabled") is False
+        started = time.monotonic()
+        page.page.fill("#search", "Person 01234")
+        page.page.press("#search", "Enter")
+        page.page.mouse.wheel(0, -400)
+        page.js("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert time.monotonic() - started < 2.0
+        assert page.js("document.querySelector('#details h3').textContent") == "Person 01234"
+        page.page.screenshot(path=str(SCREENSHOTS / "overview-2000-nodes.png"))
+        page.assert_clean()
+    finally:
+        page.close()
+
+
+def test_a_cut_view_says_so_on_the_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view = views.build_view(synthetic.corpus(60, 500), "people", max_nodes=300)
+    page = _open(browser, view, tmp_path)
+    try:
+        assert page.js("document.getElementById('notice').textContent") == view.notice
+        assert view.notice.startswith("Showing the most connected part: 300 of ")
+        assert page.js("sqsView.nodes.length") == 300
+        page.assert_clean()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", ["overview", "people", "findings"])
+def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view = views.build_view(synthetic.hostile(), kind)
+    page = _open(browser, view, tmp_path)
+    try:
+        hostile_nodes = [n for n in sorted(view.graph) if "<" in view.graph.nodes[n]["label"]]
+        assert hostile_nodes
+        for n in hostile_nodes[:4]:
+            label = view.graph.nodes[n]["label"]
+            page.js("id => sqsView.selectNode(id)", page.node_id(label))
+            assert page.js("document.querySelector('#details h3').textContent") == label
+        # the tooltip shows the markup as text too
+        node = page.node_id(view.graph.nodes[hostile_nodes[0]]["label"])
+        x, y = page.js("""id => {
+            const net = sqsView.network, p = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById('network').getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""", node)
+        page.page.mouse.move(x, y)
+        page.page.wait_for_selector("div.vis-tooltip", state="visible")
+        # innerText turns the tooltip's newlines into <br>; nothing else may be an element
+        assert page.js("document.querySelectorAll('div.vis-tooltip *:not(br)').length") == 0
+        assert view.graph.nodes[hostile_nodes[0]]["label"] in page.js(
+            "document.querySelector('div.vis-tooltip').textContent")
+        page.page.fill("#search", "<img")
+        page.page.wait_for_selector("#search-results li[data-node]")
+        assert "<img" in page.js("document.querySelector('#search-results li').textContent")
+        assert page.js("document.querySelectorAll('img, svg:not(#legend svg), iframe, a').length") == 0
+        assert page.js("document.querySelectorAll('script').length") == 3
+        assert page.js("typeof window.__xss") == "undefined"
+        page.page.screenshot(path=str(SCREENSHOTS / f"hostile-{kind}.png"))
+        page.assert_clean()
+    finally:
+        page.close()
