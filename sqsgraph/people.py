@@ -89,7 +89,9 @@ def people(ds: Dataset | Graph) -> list[PersonEntry]:
     g = ds
     found: dict[str, list[Holding]] = defaultdict(list)
     for row in g.query(HOLDINGS):
-        found[str(row.person)].append(Holding(f"{row.postLabel}, {row.orgLabel}", _report_id(str(row.report)), str(row.issued or "")))
+        post, organisation = str(row.postLabel), str(row.orgLabel)
+        what = post if organisation.casefold() in post.casefold() else f"{post}, {organisation}"
+        found[str(row.person)].append(Holding(what, _report_id(str(row.report)), str(row.issued or "")))
     for row in g.query(INSPECTIONS):
         found[str(row.person)].append(Holding(f"{row.roleLabel or 'Inspection role'} of the inspection", _report_id(str(row.report)), str(row.issued or "")))
     out = []

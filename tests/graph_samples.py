@@ -1,0 +1,64 @@
+"""Shared helpers for the graph tests: the samples parsed and mapped once, and SPARQL in one call."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset
+
+from sqsgraph.mapper import Mapped, map_reports_with_notes
+from sqsgraph.model import Report
+from sqsgraph.parser import parse_file
+from sqsgraph.reader import sample_paths
+from sqsgraph.export import write
+from sqsgraph.store import load_dataset
+from sqsgraph.vocab import DEFAULT_BASE
+
+B = DEFAULT_BASE
+
+PREFIXES = """
+PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+PREFIX role: <https://w3id.org/sqsgraph/role/>
+PREFIX theme: <https://w3id.org/sqsgraph/theme/>
+PREFIX schema: <https://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def sample_reports() -> tuple[Report, ...]:
+    return tuple(parse_file(p) for p in sample_paths())
+
+
+@functools.lru_cache(maxsize=1)
+def sample_mapped() -> Mapped:
+    return map_reports_with_notes(sample_reports(), B)
+
+
+def sample_dataset() -> Dataset:
+    return sample_mapped().dataset
+
+
+@functools.lru_cache(maxsize=1)
+def sample_on_oxigraph() -> Dataset:
+    """The same graph in the Oxigraph back end (its SPARQL engine is fast on joins)."""
+    folder = Path(tempfile.mkdtemp(prefix="sqsgraph-test-"))
+    path = write(sample_dataset(), folder / "samples.nq", "nquads")
+    return load_dataset(path, backend="oxigraph")
+
+
+def ask(ds: Dataset, query: str, **bindings: object) -> list[tuple[str, ...]]:
+    """Rows of a SELECT as tuples of strings, sorted."""
+    rows = ds.query(PREFIXES + query, initBindings=bindings or None)
+    return sorted(tuple("" if v is None else str(v) for v in row) for row in rows)
