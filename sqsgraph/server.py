@@ -43,6 +43,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import re
 import signal
 import tempfile
 import threading
@@ -306,11 +307,14 @@ def _xml_term(term: Any) -> str:
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _check_xml_chars(text: str) -> None:
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 and ch not in "\t\n\r" or 0xFFFE <= code <= 0xFFFF:
-            raise QueryRefused(406, f"the results hold the character U+{code:04X}, which XML 1.0 cannot carry; ask for JSON or TSV instead")
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise QueryRefused(406, f"the results hold the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
+                                "ask for JSON or TSV instead")
 
 
 def _csv_value(term: Any) -> str:
