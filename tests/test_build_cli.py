@@ -1,0 +1,147 @@
+"""`sqsgraph build` and `sqsgraph people` from the command line: exact lines and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from rdflib.namespace import FOAF, ORG, RDF
+
+from sqsgraph.cli import main
+from sqsgraph.pipeline import build
+from sqsgraph.reader import sample_paths
+from sqsgraph.store import load_dataset
+from sqsgraph.vocab import SQS
+
+
+def summary_line(nq) -> str:
+    """The summary line, with the figures counted independently from the written N-Quads."""
+    ds = load_dataset(nq)
+
+    def count(cls) -> int:
+        return len(set(ds.subjects(RDF.type, cls)))
+
+    triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
+    return (f"reports: 5, triples: {triples}, people: {count(FOAF.Person)}, organisations: {count(ORG.Organization)}, "
+            f"posts: {count(ORG.Post)}, findings: {count(SQS.Finding)}, warnings: 0")
+
+
+def test_build_the_samples(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"wrote {out / 'sqsgraph.ttl'}",
+        f"wrote {out / 'sqsgraph.nq'}",
+        summary_line(out / "sqsgraph.nq"),
+        "validation: conforms",
+    ]
+    assert result.stderr == ""
+
+
+def test_build_twice_gives_byte_identical_files(tmp_path):
+    runner = CliRunner()
+    for name in ("a", "b"):
+        assert runner.invoke(main, ["build", "-o", str(tmp_path / name), "--no-docs", "--format", "turtle", "--format", "jsonld"]).exit_code == 0
+    for f in ("sqsgraph.ttl", "sqsgraph.jsonld", "sqsgraph.nq"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_build_in_another_format_and_base(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--format", "trig", "--base", "https://example.org/kg"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [f"wrote {out / 'sqsgraph.trig'}", f"wrote {out / 'sqsgraph.nq'}"]
+    text = (out / "sqsgraph.trig").read_text(encoding="utf-8")
+    assert "<https://example.org/kg/graph/kent-2014-06-18> {" in text
+    assert "w3id.org/sqsgraph/id/" not in text
+
+
+def test_a_bad_report_fails_alone(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        shutil.copy(p, reports / p.name)
+    (reports / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
+    (reports / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{reports / 'broken.txt'}: binary data (NUL bytes), not a text report",
+        f"{reports / 'empty.txt'}: the file is empty",
+    ]
+    assert result.stdout.splitlines()[2].startswith("reports: 2, ")
+    assert load_dataset(out / "sqsgraph.nq")
+
+
+def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for n in range(2):
+        for p in sample_paths():
+            shutil.copy(p, reports / f"{n}-{p.name}")
+    ticks = []
+    result = build([reports], tmp_path / "out", progress=lambda done, total, path: ticks.append((done, total)), docs=False)
+    assert ticks == [(n, 10) for n in range(1, 11)]
+    assert result.ok and len(result.report_ids) == 10
+    cli = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "cli"), "--no-docs"])
+    assert cli.exit_code == 0
+    assert "reports" in cli.stderr  # the progress bar's label
+
+
+def test_unknown_identities_file_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path), "--identities", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nope.toml'}: no such identities file" in result.stderr
+
+
+def test_identities_file_merges_the_candidates(tmp_path):
+    ids = tmp_path / "ids.toml"
+    ids.write_text('[[same-as]]\na = "Julie Fox @ hmi-probation"\nb = "Julie Fox @ youth-justice-board"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out"), "--no-docs", "--identities", str(ids)])
+    assert result.exit_code == 0, result.output
+    people = CliRunner().invoke(main, ["people", str(tmp_path / "out" / "sqsgraph.nq")])
+    assert "Candidate matches" not in people.stdout
+    assert "person/julie-fox-2" not in people.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built")
+    assert CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs"]).exit_code == 0
+    return out
+
+
+def test_people_lists_posts_reports_and_candidates(built):
+    result = CliRunner().invoke(main, ["people", str(built / "sqsgraph.nq")])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    i = lines.index("Helen Mercer <https://w3id.org/sqsgraph/id/person/helen-mercer>")
+    assert lines[i + 1 : i + 3] == [
+        "    HM Assistant Chief Inspector, HM Inspectorate of Probation: thurrock-2015-05-20",
+        "    Lead inspector of the inspection: cumbria-2016-08-10",
+    ]
+    i = lines.index("Kevin Crompton <https://w3id.org/sqsgraph/id/person/kevin-crompton>")
+    assert lines[i + 1 : i + 3] == [
+        "    Chair of Bedfordshire YOT Management Board, Bedfordshire Youth Offending Team Management Board: bedfordshire-2014-12-10",
+        "    Director of Children's Services, Bedfordshire Local Authority: bedfordshire-2014-12-10",
+    ]
+    assert "Candidate matches (same name, kept apart by the identity rules; a person decides):" in lines
+    assert lines[-1].startswith(
+        "    Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox> ~ Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox-2>: "
+    )
+
+
+def test_people_without_a_graph_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["people", str(tmp_path / "none.nq")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'none.nq'}: no such file; run `sqsgraph build` first or name an existing graph file\n"
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "people"])
+def test_commands_have_help_with_an_example(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: sqsgraph " + command in result.stdout

@@ -1,0 +1,94 @@
+"""SHACL: the samples conform; broken graphs are caught and explained in plain words."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from graph_samples import B, sample_dataset
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import FOAF, RDF, SDO, XSD
+
+from sqsgraph.cli import main
+from sqsgraph.export import write
+from sqsgraph.validator import validate
+from sqsgraph.vocab import OA, SQS
+
+
+def copy() -> Dataset:
+    ds = Dataset(default_union=True)
+    for s, p, o, g in sample_dataset().quads((None, None, None, None)):
+        ds.graph(g.identifier if hasattr(g, "identifier") else g).add((s, p, o))
+    return ds
+
+
+def test_the_samples_conform():
+    report = validate(sample_dataset(), B)
+    assert report.conforms, report.lines()
+    assert report.lines() == [f"The graph conforms to the shapes ({report.triples} triples checked)."]
+
+
+def test_numerator_larger_than_denominator_is_a_violation():
+    ds = copy()
+    count = URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3")
+    g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
+    g.set((count, SQS.numerator, Literal(40)))
+    report = validate(ds, B)
+    assert not report.conforms
+    assert [p.line() for p in report.violations] == [
+        "Violation: report/kent-2014-06-18/finding/1.1/count/3: the numerator (40) of a count is larger than its denominator (29)"
+    ]
+
+
+def test_selector_start_after_end_is_a_violation():
+    ds = copy()
+    pos = URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position")
+    g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
+    g.set((pos, OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
+    report = validate(ds, B)
+    assert [p.message for p in report.violations] == ["a position selector has exactly one start, a whole number not after its end"]
+
+
+def test_missing_facts_are_named():
+    ds = copy()
+    g = ds.graph(URIRef(f"{B}graph/shared"))
+    g.remove((URIRef(f"{B}person/gill-rigg"), FOAF.name, None))
+    f = URIRef(f"{B}report/kent-2014-06-18/finding/2.1")
+    ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).remove((f, SQS.textSpan, None))
+    lines = [p.line() for p in validate(ds, B).violations]
+    assert "Violation: person/gill-rigg: a person must have exactly one name (foaf:name)" in lines
+    assert "Violation: report/kent-2014-06-18/finding/2.1: a finding must point to exactly one span of its source (sqs:textSpan)" in lines
+
+
+def test_blank_nodes_are_violations():
+    ds = copy()
+    ds.graph(URIRef(f"{B}graph/shared")).add((BNode("x"), RDF.type, SDO.Person))
+    assert any("no blank nodes" in p.message for p in validate(ds, B).violations)
+
+
+def test_validate_command(tmp_path):
+    good = write(sample_dataset(), tmp_path / "good.nq")
+    result = CliRunner().invoke(main, ["validate", str(good)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("The graph conforms to the shapes (")
+
+    ds = copy()
+    ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).set(
+        (URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40)))
+    bad = write(ds, tmp_path / "bad.ttl")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-2:] == [
+        "Violation: <https://w3id.org/sqsgraph/id/report/kent-2014-06-18/finding/1.1/count/3>: "
+        "the numerator (40) of a count is larger than its denominator (29)",
+        "The graph does not conform: 1 violation(s) in " + result.stdout.split(" in ")[-1].split()[0] + " triples.",
+    ]
+
+
+@pytest.mark.parametrize("content, message", [(None, "no such file"), ("not turtle <", "not valid turtle")])
+def test_validate_unloadable_file(tmp_path, content, message):
+    path = tmp_path / "g.ttl"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path}: {message}")
