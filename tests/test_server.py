@@ -460,7 +460,7 @@ def test_slow_query_does_not_block_other_clients(server: SparqlServer, endpoint:
         latencies.append(time.monotonic() - started)
         assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 2
     assert slow.is_alive(), "the quick queries should have finished while the slow one still ran"
-    assert max(latencies) < 0.5
+    assert max(latencies) < 1.0  # blocked, they would wait ~1.3 s for the slow one to be stopped
     slow.join(LIMITS.timeout + 3)
     assert outcome == {"slow": 503}
 
