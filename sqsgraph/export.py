@@ -97,7 +97,7 @@ def sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 def prefixes(base: str | None = None) -> dict[str, str]:
     """The prefix table of Turtle and TriG output. Instance IRIs stay in full: with ``id:`` their
-    slashes would need escaping (``id:area\\/kent``), which helps no reader."""
+    slashes would need escaping (``id:area\\/northshire``), which helps no reader."""
     return dict(PREFIXES)
 
 

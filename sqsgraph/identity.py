@@ -13,18 +13,18 @@ The rules (docs/graph-model.md, "Identities"):
    ``CandidateMatch`` carrying the evidence, for a human to decide.
 5. An overrides file (``--identities FILE``, TOML) wins over the rules::
 
-       # Julie Fox at the YJB is the inspector who moved there.
+       # Sam Example at the YJB is the inspector who moved there.
        [[same-as]]
-       a = "Julie Fox @ hmi-probation"
-       b = "Julie Fox @ youth-justice-board"
+       a = "Sam Example @ hmi-probation"
+       b = "Sam Example @ youth-justice-board"
 
        [[different-from]]
-       a = "Gill Rigg @ kent-2014-06-18"
-       b = "Gill Rigg @ cumbria-2016-08-10"
+       a = "Alex Sample @ northshire-2015-01-20"
+       b = "Alex Sample @ southshire-2016-03-02"
 
    A selector is a name, optionally followed by ``@`` and a context: an organisation key
-   (``youth-justice-board``, ``kent-local-authority``), a role id (``link-staff``) or a report id
-   (``kent-2014-06-18``). It stands for every mention of that name in that context.
+   (``youth-justice-board``, ``northshire-local-authority``), a role id (``link-staff``) or a
+   report id (``northshire-2015-01-20``). It stands for every mention of that name in that context.
 
 This module decides; ``mapper.py`` writes what it decided. Nothing here knows RDF.
 """
@@ -108,7 +108,7 @@ def split_honorific(name: str) -> tuple[str | None, str]:
 
 
 def normalise_name(name: str) -> str:
-    """The comparison key of a person's name: "lisa harvey messina" for "Lisa Harvey-Messina"."""
+    """The comparison key of a person's name: "ann lee smith" for "Dr Ann Lee-Smith"."""
     _, bare = split_honorific(name)
     folded = fold(bare).replace(".", " ").replace("-", " ").replace("'", "")
     folded = re.sub(r"[^a-z0-9 ]+", " ", folded)
@@ -122,12 +122,12 @@ def normalise_name(name: str) -> str:
 class Mention:
     """One naming of a person in one report, with the context the identity rules compare."""
 
-    report: str  # report id, e.g. "kent-2014-06-18"
+    report: str  # report id, e.g. "northshire-2015-01-20"
     order: tuple[str, int]  # (publication date or "", position in the report): earliest first
     name: str  # as written, without honorific
     organisations: frozenset[str]  # keys of the organisations (units count as their parent)
     roles: frozenset[str]  # role ids of the posts named with it
-    described_as: str  # in words, for evidence: "Youth Justice Board (Link staff)"
+    described_as: str  # in words, for evidence: "Chief Executive (Northshire Local Authority)"
 
     @property
     def key(self) -> str:

@@ -4,14 +4,13 @@ General rules over the post's wording, driven by the data files of ``ontology/``
 
 1. **National bodies** (``organisations.ttl``: Ofsted, the Youth Justice Board, ...) are one node
    each. A wording that starts with one of a body's labels belongs to it; what follows is a unit
-   of the body ("– Social Care", "Press Office") or, when it names a person ("link staff",
-   "Business Area Manager"), the post itself. A body's ``sqs:namePattern`` may match anywhere.
-2. **A kind of organisation named in the wording** (``orgtypes.ttl`` labels: "Youth Court Bench",
-   "Local Safeguarding Children Board", "Police and Crime Commissioner", "YOS", ...):
+   of the body ("– Early Years", "Regional Office") or, when it names a person ("link officer",
+   "Regional Manager"), the post itself. A body's ``sqs:namePattern`` may match anywhere.
+2. **A kind of organisation named in the wording** (labels of the kinds in ``orgtypes.ttl``):
    youth offending team or service → the inspected body; its management board → the inspected
    body's board; local authority → the area's council; "<kind> for <place>" → that office
    ("Police and Crime Commissioner for <place>"); "<role> of <place> <kind>" → that body as named;
-   otherwise → the area's <kind> ("Chair of Youth Court Bench" in area A → A's youth court bench).
+   otherwise → the area's <kind> ("Chair of <kind>" in area A → A's <kind>).
 3. **The role's usual organisation** (``roles.ttl`` ``sqs:usualOrganisationType``): a Director of
    Children's Services or a Lead Elected Member is in the area's local authority.
 4. Otherwise the area's local authority, with a warning naming the wording.
@@ -48,7 +47,7 @@ CONTACT_ROLE = "contact"
 LEAD_INSPECTOR_ROLE = "lead-inspector"
 ADDRESSEE_ROLE = "addressee"
 
-# Last words of a remainder that name a person rather than a unit ("YJB link staff").
+# Last words of a remainder that name a person rather than a unit ("<body> link officers").
 PERSON_NOUNS = frozenset(
     """manager managers staff officer officers director directors head chair chairman chairperson
     member members inspector inspectors lead leads adviser advisers advisor advisors executive
@@ -64,7 +63,7 @@ _PLACE_TAIL = ("police", "constabulary", "police area", "police force")
 
 @dataclass(frozen=True)
 class Org:
-    key: str  # path under B/org/: "youth-justice-board", "ofsted/social-care", "kent-local-authority"
+    key: str  # path under B/org/: "<body>", "<body>/<unit>", "<area>-local-authority"
     label: str
     kind: str | None = None  # orgtypes.ttl id
     unit_of: str | None = None  # key of the body this is a unit of

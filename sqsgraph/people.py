@@ -55,7 +55,7 @@ SELECT ?match ?a ?b ?nameA ?nameB ?evidence WHERE {
 
 @dataclass(frozen=True)
 class Holding:
-    what: str  # "Chair of Youth Court Bench, Kent Youth Court Bench"
+    what: str  # "<post label>, <organisation label>"
     report: str  # report id
     issued: str
 
