@@ -452,7 +452,11 @@ def _capped(items: Iterable[Any], limit: int, what: str) -> Iterator[Any]:
 
 def _worker_main(store_path: str, conn: Connection, max_results: int) -> None:
     """Body of a worker process: open the store read-only, then answer requests until EOF."""
-    store = ox.Store.read_only(store_path)
+    try:
+        store = ox.Store.read_only(store_path)
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a missing or damaged store as RuntimeError
+        conn.send(f"cannot open the store copy: {exc}")
+        return
     check_query("ASK {}")  # import and warm the parser before saying ready
     conn.send("ready")
     while True:
@@ -480,6 +484,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._starting: set[Any] = set()  # worker processes not yet ready
         self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         starters = [threading.Thread(target=self._add_worker) for _ in range(limits.workers)]
         for t in starters:
@@ -495,29 +500,36 @@ class QueryPool:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, args=(self.store_path, child, self.limits.max_results),
                                     name="sqsgraph-query-worker", daemon=True)
-        try:
-            process.start()
-        except RuntimeError as exc:  # spawn refuses to start while __main__ is still importing
-            log.error("a query worker could not start: %s", str(exc).strip().splitlines()[0])
-            parent.close()
-            return
-        finally:
-            child.close()
+        with self._lock:  # close() kills what is starting, so no worker outlives the store copy
+            if self._closed:
+                parent.close()
+                child.close()
+                return
+            try:
+                process.start()
+            except RuntimeError as exc:  # spawn refuses to start while __main__ is still importing
+                log.error("a query worker could not start: %s", str(exc).strip().splitlines()[0])
+                parent.close()
+                return
+            finally:
+                child.close()
+            self._starting.add(process)
         worker = _Worker(process, parent)
         try:
-            ready = parent.poll(60) and parent.recv() == "ready"
+            message = parent.recv() if parent.poll(60) else "no answer within 60 s"
         except (EOFError, OSError):
-            ready = False
-        if not ready:
-            log.error("a query worker did not start (exit code %s)", process.exitcode)
-            self._discard(worker)
-            return
+            message = "it exited"
         with self._lock:
-            if self._closed:
-                self._discard(worker)
-                return
-            self._all.add(worker)
-        self._idle.put(worker)
+            self._starting.discard(process)
+            keep = message == "ready" and not self._closed
+            if keep:
+                self._all.add(worker)
+        if keep:
+            self._idle.put(worker)
+            return
+        if not self._closed:
+            log.error("a query worker did not start: %s", message)
+        self._discard(worker)
 
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
@@ -558,9 +570,14 @@ class QueryPool:
         return reply
 
     def close(self) -> None:
+        """Stop every worker, including any still starting."""
         with self._lock:
             self._closed = True
             workers = list(self._all)
+            starting = list(self._starting)
+        for process in starting:
+            process.kill()
+            process.join(5)
         for worker in workers:
             self._discard(worker)
 

@@ -554,3 +554,18 @@ def test_serving_an_rdflib_dataset_keeps_its_graphs() -> None:
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_closing_right_after_a_timeout_leaves_no_process_or_store_copy() -> None:
+    srv = create_server(FIXTURE, port=0, limits=Limits(timeout=0.5, workers=1))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    store_copy = Path(srv.pool.store_path)
+    first = srv.pool.worker_pids()
+    assert get(srv, EXPENSIVE)[0] == 503  # its replacement is starting now
+    srv.shutdown()
+    srv.server_close()
+    assert not store_copy.exists()
+    assert srv.pool.worker_pids() == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(first[0], 0)
