@@ -8,6 +8,7 @@ import csv
 import http.client
 import io
 import json
+import multiprocessing
 import os
 import re
 import socket
@@ -567,5 +568,6 @@ def test_closing_right_after_a_timeout_leaves_no_process_or_store_copy() -> None
     srv.server_close()
     assert not store_copy.exists()
     assert srv.pool.worker_pids() == []
+    assert [p for p in multiprocessing.active_children() if p.name == "sqsgraph-query-worker"] == []
     with pytest.raises(ProcessLookupError):
         os.kill(first[0], 0)
