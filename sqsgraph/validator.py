@@ -84,12 +84,18 @@ def validate(ds: Dataset | Graph, base: str | None = None) -> ValidationReport:
     problems = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(r, SH.resultSeverity)
+        focus, value = results.value(r, SH.focusNode), results.value(r, SH.value)
+        if results.value(r, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent and value is not None:
+            # graph-wide checks (shapes.ttl): the focus is the class or property checked and
+            # sh:value the node at fault, which is what a reader needs first
+            focus, value = value, None
+        path = results.value(r, SH.resultPath)
         problems.append(
             Problem(
-                focus=_short(results.value(r, SH.focusNode), base),
-                path=_short(results.value(r, SH.resultPath), base) if results.value(r, SH.resultPath) is not None else None,
+                focus=_short(focus, base),
+                path=_short(path, base) if path is not None else None,
                 message=str(results.value(r, SH.resultMessage) or "does not conform to its shape"),
-                value=_short(results.value(r, SH.value), base) if results.value(r, SH.value) is not None else None,
+                value=_short(value, base) if value is not None else None,
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )
