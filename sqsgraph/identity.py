@@ -250,12 +250,12 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
         return chosen
 
     # different-from first, so that no rule can join what a human kept apart
-    decided_apart: set[frozenset[str]] = set()
+    decided_apart: set[str] = set()  # normalised names a human has ruled on: no candidates
     for a, b in overrides.different_from:
         for i in select(a):
             for j in select(b):
                 groups.apart.add(frozenset((i, j)))
-                decided_apart.add(frozenset((mentions[i].key, mentions[j].key)))
+                decided_apart.update((mentions[i].key, mentions[j].key))
     for a, b in overrides.same_as:
         chosen = select(a) + select(b)
         for i in chosen[1:]:
@@ -335,14 +335,14 @@ def _agreement(a: Iterable[Mention], b: Iterable[Mention]) -> str | None:
     return None
 
 
-def _candidates(persons: list[Person], mentions: Sequence[Mention], decided: set[frozenset[str]]) -> list[CandidateMatch]:
+def _candidates(persons: list[Person], mentions: Sequence[Mention], decided: set[str]) -> list[CandidateMatch]:
     by_key: dict[str, list[Person]] = defaultdict(list)
     for p in persons:
         by_key[mentions[p.mentions[0]].key].append(p)
     out = []
     for key in sorted(by_key):
         same = by_key[key]
-        if frozenset((key,)) in decided or frozenset((key, key)) in decided:
+        if key in decided:
             continue
         for x, p in enumerate(same):
             for q in same[x + 1 :]:

@@ -110,3 +110,14 @@ def test_ontology_loads_from_an_installed_wheel(tmp_path):
     module, path, bodies = out.stdout.split()
     assert module.startswith(str(site)) and path.startswith(str(site)), out.stdout
     assert int(bodies) >= 5
+
+
+def test_ontology_docs_are_written_or_the_build_says_why_not(tmp_path):
+    from sqsgraph.pipeline import write_ontology_docs
+
+    page, note = write_ontology_docs(tmp_path / "ontology.html")
+    if page is not None:
+        assert note is None and "sqsgraph ontology" in page.read_text(encoding="utf-8")
+    else:
+        assert note.startswith("ontology docs skipped: pyLODE ")
+        assert not (tmp_path / "ontology.html").exists()
