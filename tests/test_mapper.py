@@ -288,3 +288,22 @@ def test_every_sample_has_report_inspection_findings_and_people(name):
         }""", r=URIRef(f"{B}report/{name}"))
     findings, copies = map(int, rows[0])
     assert findings >= 15 and copies >= 13
+
+
+def test_pdf_style_renderings_give_the_same_people_posts_and_organisations():
+    """The same reports as text extracted from PDFs (wrapped, curly quotes, no tabs) mint the same IRIs."""
+    from pathlib import Path
+
+    from sqsgraph.parser import parse_file
+
+    pdf = sorted((Path(__file__).parent / "fixtures" / "pdf").glob("*.txt"))
+    assert len(pdf) == 5
+    ds = map_reports([parse_file(p) for p in pdf])
+
+    def nodes(d, cls):
+        return sorted(str(s) for s in set(d.subjects(RDF.type, cls)))
+
+    from rdflib.namespace import ORG
+
+    for cls in (FOAF.Person, ORG.Organization, ORG.Post, ORG.Membership, SQS.Finding, SQS.CandidateMatch):
+        assert nodes(ds, cls) == nodes(sample_dataset(), cls), cls
