@@ -53,8 +53,9 @@ def graph_file_argument(func):  # type: ignore[no-untyped-def]
 @click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML file of same-as / different-from decisions that win over the identity rules.")
 @click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
+@click.option("--no-views", is_flag=True, help="Do not write the HTML network views into OUT/views/.")
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
-                  identities: Path | None, no_docs: bool) -> None:
+                  identities: Path | None, no_docs: bool, no_views: bool) -> None:
     """Build the knowledge graph of REPORTS (default: the bundled samples), validate it, write it.
 
     Example: sqsgraph build reports/ -o output/ --format trig
@@ -66,7 +67,7 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
                            hidden=len(paths) <= PROGRESS_AFTER) as bar:
         try:
             result = build(paths, out_dir, base, formats, progress=lambda *_: bar.update(1),
-                           identities=identities, docs=not no_docs)
+                           identities=identities, docs=not no_docs, views=not no_views)
         except (UsageError, ValueError) as exc:
             raise click.UsageError(str(exc)) from exc
     for path in result.files:

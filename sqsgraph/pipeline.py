@@ -10,8 +10,8 @@ and the others are still built. Files written into ``out_dir``:
   ``sqsgraph validate``, the query commands and the endpoint load by default;
 * ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not).
 
-Other stages join through ``AFTER_BUILD``: each step receives the finished ``BuildResult`` (its
-dataset and output folder) and returns the files it wrote, which are added to ``result.files``.
+The HTML views (overview, people, findings) are written beside the graph into ``views/``
+unless ``views=False``.
 """
 
 from __future__ import annotations
@@ -70,12 +70,6 @@ class BuildResult:
         return summarise(self.dataset) | {"reports": len(self.report_ids), "failed": len(self.failures), "warnings": len(self.warnings)}
 
 
-# Steps run after the graph files are written, e.g. view generation:
-#   from sqsgraph.pipeline import AFTER_BUILD
-#   AFTER_BUILD.append(lambda result: write_views(result.dataset, result.out_dir))
-AFTER_BUILD: list[Callable[[BuildResult], Iterable[Path]]] = []
-
-
 def summarise(ds: Dataset) -> dict[str, int]:
     """Counts of the things a reader cares about, from the graph itself."""
 
@@ -116,6 +110,7 @@ def build(
     progress: Progress | None = None,
     identities: str | Path | Overrides | None = None,
     docs: bool = True,
+    views: bool = True,
 ) -> BuildResult:
     """Build the knowledge graph of the report files (default: the bundled samples) into
     ``out_dir``. Never raises for a bad report: see ``BuildResult.failures``."""
@@ -140,8 +135,10 @@ def build(
             result.files.append(page)
         if note:
             result.notes.append(note)
-    for step in AFTER_BUILD:
-        result.files.extend(step(result))
+    if views:
+        from .views import write_views
+
+        result.files.extend(write_views(ds, out / "views"))
     return result
 
 
@@ -160,4 +157,4 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
     return write_atomic(target, html.encode("utf-8")), None
 
 
-__all__ = ["AFTER_BUILD", "BuildResult", "Failure", "GRAPH_STEM", "QUADS_FILE", "build", "read_and_parse", "summarise", "write_ontology_docs"]
+__all__ = ["BuildResult", "Failure", "GRAPH_STEM", "QUADS_FILE", "build", "read_and_parse", "summarise", "write_ontology_docs"]
