@@ -34,10 +34,24 @@ def test_build_the_samples(tmp_path):
     assert result.stdout.splitlines() == [
         f"wrote {out / 'sqsgraph.ttl'}",
         f"wrote {out / 'sqsgraph.nq'}",
+        f"wrote {out / 'views' / 'overview.html'}",
+        f"wrote {out / 'views' / 'people.html'}",
+        f"wrote {out / 'views' / 'findings.html'}",
         summary_line(out / "sqsgraph.nq"),
         "validation: conforms",
     ]
     assert result.stderr == ""
+
+
+def test_build_without_views_writes_only_the_graph(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views"])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("wrote")] == [
+        f"wrote {out / 'sqsgraph.ttl'}",
+        f"wrote {out / 'sqsgraph.nq'}",
+    ]
+    assert not (out / "views").exists()
 
 
 def test_build_twice_gives_byte_identical_files(tmp_path):
@@ -66,7 +80,7 @@ def test_a_bad_report_fails_alone(tmp_path):
     (reports / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
     (reports / "empty.txt").write_text("", encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs"])
+    result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{reports / 'broken.txt'}: binary data (NUL bytes), not a text report",
