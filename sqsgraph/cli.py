@@ -236,7 +236,7 @@ def view_command(kind: str, focus: str | None, hops: int, graph_file: Path, out_
 
     KIND: overview, people, focus (needs --focus) or findings.
 
-    Example: sqsgraph view focus --focus "Malcolm Potter" --hops 2
+    Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
     from .errors import UsageError
     from .views import build_view, write_view
