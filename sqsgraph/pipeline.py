@@ -147,7 +147,7 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
     try:
         from pylode import OntPub
     except (ImportError, OSError) as exc:  # pyLODE 3.4 fails on import when installed from a wheel
-        return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'sqsgraph[docs]'"
+        return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'pylode<3.4'"
     from .export import write_atomic
 
     try:
