@@ -236,3 +236,45 @@ def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_
         page.assert_clean()
     finally:
         page.close()
+
+
+def test_a_report_with_markup_in_names_and_findings_shows_it_as_text(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """End to end: a real report whose copy-list names and finding text carry markup and script,
+    through parser, mapper and view, into Chromium."""
+    from sqsgraph.reader import read_report_bytes
+    from sqsgraph.parser import parse_report
+
+    evil_name = "Eve <img src=x onerror=window.__xss=1>"
+    # bare tags such as <script> are stripped by the parser as markup; a tag with attributes
+    # survives parsing and must reach the page as text
+    evil_text = "<svg onload='window.__xss=2'> & <img src=y onerror='window.__xss=3'>"
+    sample = next(p for p in sample_paths() if p.name.startswith("thurrock"))
+    text = sample.read_text(encoding="utf-8")
+    copy_at = text.rindex("Copy to:")
+    line_start = text.index("\n", text.index("\t", copy_at)) + 1  # the first copy-list entry
+    name_start = text.index("<i>", line_start) + 3
+    name_end = text.index("</i>", name_start)
+    text = text[:name_start] + evil_name + text[name_end:]
+    text = text.replace("- 1.2. ", "- 1.2. " + evil_text + " ", 1)
+    report = parse_report(read_report_bytes(text.encode("utf-8"), "evil.txt").document)
+    assert evil_name in [h.name for e in report.copy_list for h in e.holders]
+    assert next(f for f in report.findings if f.number == "1.2").text.startswith(evil_text)
+    dataset = map_reports([report])
+    for kind in ("overview", "findings"):
+        page = _open(browser, views.build_view(dataset, kind), tmp_path / kind)
+        try:
+            labels = page.js("sqsView.data.nodes.map(n => n.label)")
+            shown = evil_name if kind == "overview" else None
+            if shown:
+                assert shown in labels
+                page.js("id => sqsView.selectNode(id)", page.node_id(shown))
+                assert page.js("document.querySelector('#details h3').textContent") == shown
+            else:
+                finding = next(label for label in labels if "1.2" in label)
+                page.js("id => sqsView.selectNode(id)", page.node_id(finding))
+                assert evil_text in page.js("document.querySelector('#details').textContent")
+            assert page.js("document.querySelectorAll('#details img, #details script').length") == 0
+            assert page.js("typeof window.__xss") == "undefined"
+            page.assert_clean()
+        finally:
+            page.close()
