@@ -586,26 +586,10 @@ class QueryPool:
 
 
 def named_examples() -> list[dict[str, str]]:
-    """The project's named queries (``sqsgraph/sparql/*.rq``) as ``{name, title, query}``, read
-    through importlib.resources; an empty list when there are none."""
-    folder = resources.files("sqsgraph").joinpath("sparql")
-    if not folder.is_dir():
-        return []
-    examples = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".rq") or not entry.is_file():
-            continue
-        text = entry.read_text(encoding="utf-8")
-        name = entry.name[: -len(".rq")]
-        title = name
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            key, _, value = line.lstrip("#").strip().partition(":")
-            if key.strip().lower() == "title" and value.strip():
-                title = value.strip()
-        examples.append({"name": name, "title": title, "query": text})
-    return examples
+    """The project's named queries as ``{name, title, query}`` for the query page."""
+    from .queries import load_queries
+
+    return [{"name": q.name, "title": q.title, "query": q.text} for q in load_queries().values()]
 
 
 _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
