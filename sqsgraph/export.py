@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -122,11 +123,23 @@ def serialize(ds: Dataset, format: str = "turtle", base: str | None = None) -> b
     return out
 
 
+# ``.{target name}.{pid of the writer}.{random}.tmp``: hidden, never the name of an output, and
+# telling which process wrote it, so a later build can remove what a killed one left behind.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def temp_prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
 def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    A process killed mid-write leaves the previous ``path`` untouched and at most a temporary
+    file named by ``temp_prefix``; ``remove_stale_temp_files`` clears those up."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -136,6 +149,33 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_temp_files(folder: str | Path) -> list[Path]:
+    """Remove the temporary files ``write_atomic`` left in ``folder`` when its process was killed
+    (the writer's process no longer runs); a running writer's files are left alone."""
+    removed: list[Path] = []
+    d = Path(folder)
+    if not d.is_dir():
+        return removed
+    for f in sorted(d.glob(".*.tmp")):
+        m = _TEMP_NAME.match(f.name)
+        if m and f.is_file() and not _alive(int(m["pid"])):
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
 
 
 def write(ds: Dataset, path: str | Path, format: str | None = None, base: str | None = None) -> Path:
@@ -149,4 +189,4 @@ def write(ds: Dataset, path: str | Path, format: str | None = None, base: str | 
     return write_atomic(path, serialize(ds, format, base))
 
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "Format", "get_format", "prefixes", "serialize", "sorted_quads", "sorted_triples", "write", "write_atomic"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "Format", "get_format", "prefixes", "remove_stale_temp_files", "serialize", "sorted_quads", "sorted_triples", "temp_prefix", "write", "write_atomic"]
