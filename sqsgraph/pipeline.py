@@ -3,7 +3,10 @@
     read → parse → map → validate → write → (after-build steps: views, ...)
 
 A report that cannot be read or parsed is recorded in ``BuildResult.failures`` (``path: problem``)
-and the others are still built. Files written into ``out_dir``:
+and the others are still built. Duplicate files (same content) are built once, with a note; a
+different file with the same report identity (area and publication date) as one earlier in sorted
+order is a conflicting version: not built, and a failure (see ``drop_duplicates``). Temporary files
+left by a killed build are removed (see ``export.remove_stale_temp_files``). Files written into ``out_dir``:
 
 * ``sqsgraph.<suffix>`` in each requested format (Turtle, ``sqsgraph.ttl``, by default);
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
@@ -24,9 +27,9 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import FOAF, ORG, RDF
 
 from .errors import ReportError
-from .export import FORMATS, get_format, write
+from .export import FORMATS, get_format, remove_stale_temp_files, write
 from .identity import Identities, Overrides, load_overrides
-from .mapper import map_reports_with_notes
+from .mapper import map_reports_with_notes, report_id
 from .model import Report
 from .reader import expand_paths, sample_paths
 from .validator import ValidationReport, validate
@@ -102,6 +105,34 @@ def read_and_parse(paths: Sequence[Path], progress: Progress | None = None) -> t
     return reports, failures
 
 
+def drop_duplicates(reports: Sequence[Report]) -> tuple[list[Report], list[str], list[Failure]]:
+    """The reports to build, notes on duplicates and failures for conflicting versions.
+
+    Files are taken in sorted path order. A file with the same content (sha256) as an earlier one
+    is a duplicate: built once, with a note. A file with different content but the same report
+    identity (area and publication date) as an earlier one is a conflicting version: it is not
+    built, and is a failure, so nobody's report is silently merged with another."""
+    by_hash: dict[str, Report] = {}
+    by_id: dict[str, Report] = {}
+    keep: set[int] = set()
+    notes: list[str] = []
+    failures: list[Failure] = []
+    for r in sorted(reports, key=lambda r: r.source.path):
+        first = by_hash.get(r.source.sha256)
+        if first is not None:
+            notes.append(f"duplicate: {r.source.path} has the same content as {first.source.path}; built once")
+            continue
+        rid = report_id(r)
+        other = by_id.get(rid)
+        if other is not None:
+            failures.append(Failure(r.source.path, f"conflicts with {other.source.path} (same area and publication date, different content); not built"))
+            continue
+        by_hash[r.source.sha256] = r
+        by_id[rid] = r
+        keep.add(id(r))
+    return [r for r in reports if id(r) in keep], notes, failures
+
+
 def build(
     paths: Iterable[str | Path] | None = None,
     out_dir: str | Path = DEFAULT_OUT,
@@ -120,11 +151,16 @@ def build(
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     files = expand_paths(paths) if paths else sample_paths()
     reports, failures = read_and_parse(files, progress)
+    reports, duplicate_notes, conflicts = drop_duplicates(reports)
     mapped = map_reports_with_notes(reports, base, overrides)
     ds = mapped.dataset
     report = validate(ds, base)
     out = Path(out_dir)
-    result = BuildResult(out, ds, mapped.report_ids, failures, mapped.warnings, report, mapped.identities)
+    result = BuildResult(out, ds, mapped.report_ids, failures + conflicts, mapped.warnings, report, mapped.identities,
+                         notes=duplicate_notes)
+
+    for folder in (out, out / "views"):  # what a killed build left behind
+        remove_stale_temp_files(folder)
 
     wanted = list(dict.fromkeys([*formats, "nquads"]))
     for name in wanted:
@@ -157,4 +193,4 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
     return write_atomic(target, html.encode("utf-8")), None
 
 
-__all__ = ["BuildResult", "Failure", "GRAPH_STEM", "QUADS_FILE", "build", "read_and_parse", "summarise", "write_ontology_docs"]
+__all__ = ["BuildResult", "Failure", "GRAPH_STEM", "QUADS_FILE", "build", "drop_duplicates", "read_and_parse", "summarise", "write_ontology_docs"]
