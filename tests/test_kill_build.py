@@ -1,0 +1,174 @@
+"""Issue 7: a build killed at any point leaves the previous output intact and loadable.
+
+A build of the samples is written first; then `python -m sqsgraph.cli build` of a larger synthetic
+corpus into the same folder is killed with SIGKILL at several points: at fixed times (while reading
+and parsing) and as soon as it has replaced its first output file (while the next is being written).
+After each kill every output file is byte-identical either to the previous build's or to a complete
+build of the corpus, the graph files load, and the only other files are write_atomic's hidden
+temporary files, which the next build removes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sqsgraph.cli import main
+from sqsgraph.store import load_dataset
+from sqsgraph.synth import write_corpus
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+CORPUS_SIZE = 15  # a few seconds of reading, parsing and mapping before the first file is written
+RUN_LIMIT = 60.0  # seconds any one subprocess may take
+TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")  # write_atomic's temporary files
+VIEW_TEMP = re.compile(r"^\.(?P<name>.+\.html)\.[^.]+\.tmp$")  # views.write_text_atomic's
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def build_cmd(corpus: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(out), "--no-docs"]
+
+
+def start(corpus: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(build_cmd(corpus, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=RUN_LIMIT)
+
+
+def kill_after(seconds: float):
+    def run(corpus: Path, out: Path) -> subprocess.Popen:
+        proc = start(corpus, out)
+        try:
+            proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            pass
+        kill(proc)
+        return proc
+
+    return run
+
+
+def kill_when_first_output_replaced(corpus: Path, out: Path) -> subprocess.Popen:
+    """Kill as soon as sqsgraph.ttl is a new file: sqsgraph.nq is then being serialized or written."""
+    ttl = out / "sqsgraph.ttl"
+    inode = ttl.stat().st_ino
+    proc = start(corpus, out)
+    deadline = time.monotonic() + RUN_LIMIT
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ttl.stat().st_ino != inode:
+            break
+        time.sleep(0.002)
+    kill(proc)
+    return proc
+
+
+def check_output(out: Path, before: dict[str, bytes], complete: dict[str, bytes]) -> set[str]:
+    """Every output file is the old or the complete new one; the graph files load; any other file
+    is a hidden temporary file that shadows no output. Returns which states were seen."""
+    seen = set()
+    for name in before:
+        data = (out / name).read_bytes()
+        assert data in (before[name], complete[name]), f"{name} is neither the previous nor a complete new file"
+        seen.add("old" if data == before[name] else "new")
+        if name.endswith((".nq", ".ttl")):
+            assert len(load_dataset(out / name)) > 0
+    for p in out.rglob("*"):
+        rel = str(p.relative_to(out))
+        if p.is_file() and rel not in before:
+            assert TEMP.match(p.name) or VIEW_TEMP.match(p.name), f"unexpected file {rel}"
+            assert p.name.startswith(".") and p.name.endswith(".tmp")
+    return seen
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(CORPUS_SIZE, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def complete(corpus, tmp_path_factory) -> dict[str, bytes]:
+    """The files of an uninterrupted build of the corpus (also: `python -m sqsgraph.cli` works)."""
+    out = tmp_path_factory.mktemp("complete")
+    done = subprocess.run(build_cmd(corpus, out), capture_output=True, text=True, timeout=RUN_LIMIT)
+    assert done.returncode == 0, done.stderr
+    return snapshot(out)
+
+
+def build_samples(out: Path) -> dict[str, bytes]:
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs"])
+    assert result.exit_code == 0, result.output
+    return snapshot(out)
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory) -> Path:
+    """The previous output: a build of the samples, copied into each test's folder."""
+    out = tmp_path_factory.mktemp("previous") / "out"
+    build_samples(out)
+    return out
+
+
+def previous_output(previous: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    return out, snapshot(out)
+
+
+@pytest.mark.parametrize("seconds", [0.5, 1.5, 3.0])
+def test_a_build_killed_at_a_time_leaves_the_previous_output_intact(tmp_path, corpus, complete, previous, seconds):
+    out, before = previous_output(previous, tmp_path)
+    assert set(before) == set(complete)
+    started = time.monotonic()
+    kill_after(seconds)(corpus, out)
+    assert time.monotonic() - started < RUN_LIMIT
+    check_output(out, before, complete)
+
+
+def test_a_build_killed_between_two_files_leaves_each_file_whole(tmp_path, corpus, complete, previous):
+    """Killed as soon as the Turtle is replaced: the Turtle is the complete new one, the N-Quads the
+    previous one, both load; the next build into the folder works and leaves no temporary file."""
+    out, before = previous_output(previous, tmp_path)
+    proc = kill_when_first_output_replaced(corpus, out)
+    check_output(out, before, complete)
+    assert (out / "sqsgraph.ttl").read_bytes() == complete["sqsgraph.ttl"]
+    assert (out / "sqsgraph.nq").read_bytes() == before["sqsgraph.nq"]
+    assert build_samples(out) == before
+    assert not [p for p in out.rglob("*.tmp") if (m := TEMP.match(p.name)) and int(m["pid"]) == proc.pid]
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_build_removes_temporary_files_of_a_killed_writer_only(tmp_path, previous):
+    out, before = previous_output(previous, tmp_path)
+    gone = dead_pid()
+    stale = [out / f".sqsgraph.nq.{gone}.k1ll3d00.tmp", out / f".sqsgraph.ttl.{gone}.abc_1234.tmp",
+             out / "views" / f".people.html.{gone}.x9y8z7w6.tmp"]
+    live = out / f".sqsgraph.nq.{os.getpid()}.wr1t1ng0.tmp"  # a writer still running: left alone
+    for p in [*stale, live]:
+        p.write_bytes(b"<https://example.org/s> <https://example.org/p> ")  # half a statement
+    assert build_samples(out) == before | {live.name: live.read_bytes()}
+    assert [p.exists() for p in stale] == [False, False, False]
+    assert live.exists()
