@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fixtures.views import synthetic
 from sqsgraph import views
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
@@ -20,16 +20,6 @@ from sqsgraph.store import load_dataset
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "views" / "small.trig"
 ID = "https://w3id.org/sqsgraph/id/"
-
-
-def _load_synthetic():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("views_synthetic", HERE / "fixtures" / "views" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-synthetic = _load_synthetic()
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ with 2,000+ nodes, and shows hostile markup as text without running it."""
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 
 import pytest
 
+from fixtures.views import synthetic
 from sqsgraph import views
 from sqsgraph.mapper import map_reports
 from sqsgraph.parser import parse_files
@@ -25,16 +25,6 @@ SCREENSHOTS = HERE.parent / "output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _load_synthetic():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("views_synthetic", HERE / "fixtures" / "views" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-synthetic = _load_synthetic()
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +86,17 @@ class Page:
     def node_id(self, label: str) -> int:
         return self.js("l => sqsView.data.nodes.find(n => n.label === l).id", label)
 
-    def click_node(self, node_id: int) -> None:
+    def node_position(self, node_id: int) -> tuple[float, float]:
+        """Where a node is drawn, in page coordinates."""
         x, y = self.js("""id => {
             const net = sqsView.network, p = net.canvasToDOM(net.getPositions([id])[id]);
             const box = document.getElementById('network').getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
         }""", node_id)
-        self.page.mouse.click(x, y)
+        return x, y
+
+    def click_node(self, node_id: int) -> None:
+        self.page.mouse.click(*self.node_position(node_id))
 
     def close(self) -> None:
         self.context.close()
@@ -215,12 +209,7 @@ def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_
             assert page.js("document.querySelector('#details h3').textContent") == label
         # the tooltip shows the markup as text too
         node = page.node_id(view.graph.nodes[hostile_nodes[0]]["label"])
-        x, y = page.js("""id => {
-            const net = sqsView.network, p = net.canvasToDOM(net.getPositions([id])[id]);
-            const box = document.getElementById('network').getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""", node)
-        page.page.mouse.move(x, y)
+        page.page.mouse.move(*page.node_position(node))
         page.page.wait_for_selector("div.vis-tooltip", state="visible")
         # innerText turns the tooltip's newlines into <br>; nothing else may be an element
         assert page.js("document.querySelectorAll('div.vis-tooltip *:not(br)').length") == 0
