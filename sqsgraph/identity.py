@@ -35,7 +35,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -271,27 +271,21 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     for key in sorted(by_key):
         idx = by_key[key]
         # rule 2: within one report, the same name is the same person
+        by_report: dict[str, list[int]] = defaultdict(list)
         for i in idx:
-            for j in idx:
-                if i < j and mentions[i].report == mentions[j].report and not groups.kept_apart(i, j):
-                    groups.union(i, j)
-        # rule 3: across reports, when the context agrees (to a fixpoint: agreement is transitive)
-        changed = True
-        while changed:
-            changed = False
-            members: dict[int, list[int]] = defaultdict(list)
+            by_report[mentions[i].report].append(i)
+        for same_report in by_report.values():
+            _join_all(groups, same_report, None, reasons)
+        # rule 3: across reports, when the context agrees. Agreement is transitive, so the
+        # persons are the connected groups of mentions that share an organisation (first) or a
+        # post title: one union per shared value, linear in the mentions, not pairwise.
+        for attribute, words in (("organisations", "organisation"), ("roles", "post title")):
+            sharing: dict[str, list[int]] = defaultdict(list)
             for i in idx:
-                members[groups.find(i)].append(i)
-            roots = sorted(members)
-            for x, rx in enumerate(roots):
-                for ry in roots[x + 1 :]:
-                    if groups.find(rx) == groups.find(ry) or groups.kept_apart(rx, ry):
-                        continue
-                    why = _agreement([mentions[i] for i in members[rx]], [mentions[i] for i in members[ry]])
-                    if why and groups.union(rx, ry):
-                        reasons.append((rx, why))
-                        changed = True
-            # loop again: a merged group may now agree with another
+                for value in getattr(mentions[i], attribute):
+                    sharing[value].append(i)
+            for value in sorted(sharing):
+                _join_all(groups, sharing[value], f"same normalised name and same {words} ({value})", reasons)
 
     # persons: connected groups, ordered by first attestation
     members: dict[int, list[int]] = defaultdict(list)
@@ -324,15 +318,20 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     return Identities(persons, person_of, candidates, warnings)
 
 
-def _agreement(a: Iterable[Mention], b: Iterable[Mention]) -> str | None:
-    a, b = list(a), list(b)
-    orgs = set().union(*(m.organisations for m in a)) & set().union(*(m.organisations for m in b))
-    if orgs:
-        return f"same normalised name and same organisation ({', '.join(sorted(orgs))})"
-    roles = set().union(*(m.roles for m in a)) & set().union(*(m.roles for m in b))
-    if roles:
-        return f"same normalised name and same post title ({', '.join(sorted(roles))})"
-    return None
+def _join_all(groups: _Groups, members: Sequence[int], why: str | None, reasons: list[tuple[int, str]]) -> None:
+    """Join ``members`` into one group where no human decision keeps two of them apart: each
+    joins the first earlier group it may join (several groups remain only where it may not)."""
+    heads: list[int] = []
+    for i in members:
+        for head in heads:
+            if groups.find(head) == groups.find(i):
+                break
+            if not groups.apart or not groups.kept_apart(head, i):
+                if groups.union(head, i) and why:
+                    reasons.append((head, why))
+                break
+        else:
+            heads.append(i)
 
 
 def _candidates(persons: list[Person], mentions: Sequence[Mention], decided: set[str]) -> list[CandidateMatch]:
