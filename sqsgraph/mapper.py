@@ -8,6 +8,15 @@
   their names, roles minted from new wordings, identity decisions);
 * ``B/graph/ontology``: the ontology and SKOS schemes of ``ontology/``.
 
+The work is split so that a large corpus can be mapped one report at a time, in parallel and
+from a cache (``pipeline.build`` does that); ``map_reports`` composes the same steps in memory:
+
+1. ``collect_people(report, rid)``: who is named where, for the identity rules (per report);
+2. ``identity.resolve_identities`` over all reports' mentions (the one global step);
+3. ``map_report(report, rid, people, person_slugs)``: the report's named graph as a list of
+   triples, and the ``SharedFacts`` it contributes (organisations, posts, areas, roles);
+4. ``shared_triples(facts, identities, honorifics)``: the shared graph from the merged facts.
+
 Which post belongs to which organisation is decided by ``organisations``; who is who by
 ``identity``; this module only writes what they decided. No blank nodes: every node has an IRI
 minted from normalised keys, so the same reports give the same graph.
@@ -26,7 +35,7 @@ from . import organisations as orgs
 from .identity import Identities, Mention, Overrides, resolve_identities, slug, split_honorific
 from .model import Proportion, Quote, Report, Span
 from .organisations import Context, Org, Post, Role
-from .provenance import source_iri, source_triples, span_triples
+from .provenance import Triple, source_iri, source_triples, span_triples
 from .store import new_dataset
 from .vocab import (
     DEFAULT_BASE,
@@ -43,7 +52,6 @@ from .vocab import (
 )
 
 NATIONAL_COMPARATOR = "England and Wales"
-
 
 @dataclass
 class Mapped:
@@ -62,6 +70,19 @@ def report_id(report: Report) -> str:
     return report.source.sha256[:16]
 
 
+def graph_iri(base: str, rid: str) -> URIRef:
+    """The named graph of one report."""
+    return URIRef(f"{base}graph/{rid}")
+
+
+def shared_graph_iri(base: str) -> URIRef:
+    return URIRef(f"{base}graph/shared")
+
+
+def ontology_graph_iri(base: str) -> URIRef:
+    return URIRef(f"{base}graph/ontology")
+
+
 def map_reports(reports: Iterable[Report], base: str = DEFAULT_BASE, overrides: Overrides | None = None) -> Dataset:
     """The knowledge graph of ``reports`` as an rdflib ``Dataset`` (see the module docstring)."""
     return map_reports_with_notes(reports, base, overrides).dataset
@@ -71,7 +92,43 @@ def map_reports_with_notes(
     reports: Iterable[Report], base: str = DEFAULT_BASE, overrides: Overrides | None = None, backend: str = "memory"
 ) -> Mapped:
     """Like ``map_reports``, also returning report ids, identity decisions and warnings."""
-    return _Mapper(normalise_base(base), backend).run(list(reports), overrides)
+    base = normalise_base(base)
+    ordered = sorted(reports, key=lambda r: (report_id(r), r.source.sha256, r.source.path))
+    rids: list[str] = []
+    seen: set[str] = set()
+    for r in ordered:
+        rid = report_id(r)
+        if rid in seen:  # two versions of one report: kept apart by their hashes
+            rid = f"{rid}-{r.source.sha256[:8]}"
+        seen.add(rid)
+        rids.append(rid)
+
+    people = [collect_people(r, rid) for r, rid in zip(ordered, rids)]
+    mentions = [m for p in people for m in p.mentions]
+    identities = resolve_identities(mentions, overrides)
+    warnings = [w for p in people for w in p.warnings]
+    warnings.extend(identities.warnings)
+
+    ds = new_dataset(backend)
+    bind_prefixes(ds, base)
+    facts = SharedFacts()
+    offset = 0
+    for r, rid, p in zip(ordered, rids, people):
+        slugs = [identities.person_of[offset + i] for i in range(len(p.mentions))]
+        offset += len(p.mentions)
+        mapped = map_report(r, rid, p, slugs, base)
+        graph = ds.graph(graph_iri(base, rid))
+        for t in mapped.all_triples:
+            graph.add(t)
+        facts.merge(mapped.facts)
+        warnings.extend(f"{r.source.path}: {w}" for w in r.warnings)
+    shared = ds.graph(shared_graph_iri(base))
+    for t in shared_triples(facts, identities, person_honorifics(people, identities), base):
+        shared.add(t)
+    ontology = ds.graph(ontology_graph_iri(base))
+    for t in ontology_triples():
+        ontology.add(t)
+    return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids)}, identities, warnings)
 
 
 def date_literal(value: str) -> Literal:
@@ -89,13 +146,13 @@ def decimal_literal(value: float, places: int = 6) -> Literal:
     return Literal(Decimal(str(round(value, places))), datatype=XSD.decimal)
 
 
-@dataclass
-class _Slot:
-    """A person named in a report, waiting for the identity decision."""
+# ----------------------------------------------------------------- who is named where
 
-    mention: int
-    report: Report
-    rid: str
+
+@dataclass(frozen=True)
+class Slot:
+    """How a person is named in a report: the mention's place, with the posts it names."""
+
     honorific: str | None
     span: Span | None
     posts: tuple[Post, ...]
@@ -103,107 +160,187 @@ class _Slot:
     how: str  # "addressee" | "author" | "lead-inspector" | "copy"
 
 
-class _Mapper:
-    def __init__(self, base: str, backend: str) -> None:
+@dataclass(frozen=True)
+class ReportPeople:
+    """Everyone one report names, in order: ``mentions[i]`` and ``slots[i]`` are one naming."""
+
+    rid: str
+    mentions: tuple[Mention, ...]
+    slots: tuple[Slot, ...]
+    warnings: tuple[str, ...]  # "path: problem" about the posts named
+
+
+def collect_people(r: Report, rid: str) -> ReportPeople:
+    """The mentions of persons in ``r`` (for the identity rules) and how each is named."""
+    ctx = Context(r.area, r.body)
+    date = r.publication_date or ""
+    mentions: list[Mention] = []
+    slots: list[Slot] = []
+    warnings: list[str] = []
+
+    def add(name: str, honorific: str | None, span: Span | None, posts: Sequence[Post], qualifier: str | None, how: str,
+            roles: Iterable[str], organisations: Iterable[str], described: str) -> None:
+        found_honorific, bare = split_honorific(name)
+        mentions.append(
+            Mention(
+                report=rid,
+                order=(date, len(mentions)),
+                name=bare,
+                organisations=frozenset(organisations),
+                roles=frozenset(x for x in roles if x != orgs.CONTACT_ROLE),
+                described_as=described,
+            )
+        )
+        slots.append(Slot(honorific or found_honorific, span, tuple(posts), qualifier, how))
+
+    def warned(posts: list[Post]) -> list[Post]:
+        for p in posts:
+            line = f"{r.source.path}: {p.warning}"
+            if p.warning and line not in warnings:
+                warnings.append(line)
+        return posts
+
+    def described(posts: Sequence[Post]) -> str:
+        return " and ".join(f"{p.title or p.role.label} ({p.org.label})" for p in posts)
+
+    if r.addressee is not None:
+        posts = warned(orgs.resolve_posts(r.addressee.post, ctx)) if r.addressee.post else []
+        add(r.addressee.name, r.addressee.honorific, r.addressee.span, posts, None, "addressee",
+            (p.role.id for p in posts), (p.org.root for p in posts), described(posts) or "addressee")
+    if r.author is not None:
+        post = orgs.author_post(r.author.post)
+        posts = [post] if post else []
+        publisher = orgs.publisher()
+        add(r.author.name, r.author.honorific, r.author.span, posts, None, "author",
+            (p.role.id for p in posts), [publisher.key], described(posts) or f"author ({publisher.label})")
+    if r.lead_inspector is not None:
+        publisher = orgs.publisher()
+        role = orgs.lead_inspector_role()
+        add(r.lead_inspector.name, None, r.lead_inspector.span, [], None, "lead-inspector",
+            [role.id], [publisher.key], f"{role.label} ({publisher.label})")
+    for entry in r.copy_list:
+        posts = warned(orgs.resolve_posts(entry.post, ctx))
+        for h in entry.holders:
+            add(h.name, h.honorific, h.span, posts, h.qualifier, "copy",
+                (p.role.id for p in posts), (p.org.root for p in posts), described(posts))
+    return ReportPeople(rid, tuple(mentions), tuple(slots), tuple(warnings))
+
+
+def person_honorifics(people: Iterable[ReportPeople], identities: Identities) -> dict[str, set[str]]:
+    """person slug -> the honorifics ("Councillor", "Dr") written before their name anywhere."""
+    out: dict[str, set[str]] = {}
+    offset = 0
+    for p in people:
+        for i, slot in enumerate(p.slots):
+            if slot.honorific:
+                out.setdefault(identities.person_of[offset + i], set()).add(slot.honorific)
+        offset += len(p.slots)
+    return out
+
+
+# ----------------------------------------------------------------- shared entities
+
+
+@dataclass
+class SharedFacts:
+    """What reports say about entities shared across reports. Merging keeps the first wording
+    met (in report order) and collects every label, so the shared graph does not depend on how
+    the reports were split between workers."""
+
+    orgs: dict[str, Org] = field(default_factory=dict)
+    org_labels: dict[str, set[str]] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+    post_titles: dict[str, set[str]] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)  # slug -> label
+
+    def merge(self, other: SharedFacts) -> None:
+        for mine, theirs in ((self.orgs, other.orgs), (self.posts, other.posts), (self.roles, other.roles), (self.areas, other.areas)):
+            for k, v in theirs.items():
+                mine.setdefault(k, v)  # type: ignore[attr-defined]
+        for mine_sets, their_sets in ((self.org_labels, other.org_labels), (self.post_titles, other.post_titles)):
+            for k, labels in their_sets.items():
+                mine_sets.setdefault(k, set()).update(labels)
+
+    def org(self, org: Org) -> None:
+        if org.unit_of and org.unit_of not in self.orgs:
+            self.org(orgs.catalogue().body(org.unit_of))
+        if org.part_of and org.part_of not in self.orgs and org.area:
+            self.org(orgs.local_authority(org.area))
+        self.orgs.setdefault(org.key, org)
+        self.org_labels.setdefault(org.key, set()).add(org.label)
+        if org.alt_label:
+            self.org_labels[org.key].add(org.alt_label)
+
+    def post(self, post: Post) -> None:
+        self.org(post.org)
+        self.posts.setdefault(post.key, post)
+        self.post_titles.setdefault(post.key, set()).add(post.title or post.role.label)
+        if post.role.minted:
+            self.roles.setdefault(post.role.id, post.role)
+
+    def area(self, label: str) -> str:
+        key = slug(label)
+        self.areas.setdefault(key, label)
+        return key
+
+
+def map_report(r: Report, rid: str, people: ReportPeople, person_slugs: Sequence[str], base: str = DEFAULT_BASE) -> ReportGraph:
+    """The named graph of one report, given the person each of its mentions was resolved to."""
+    if len(person_slugs) != len(people.slots):
+        raise ValueError(f"{r.source.path}: {len(people.slots)} mentions but {len(person_slugs)} person slugs")
+    return _ReportMapper(normalise_base(base), r, rid).run(people, person_slugs)
+
+
+@dataclass
+class ReportGraph:
+    """One report's statements: ``triples`` about the report's own nodes, ``about_shared`` the
+    statements it makes about shared nodes (who holds which post, as this report attests); its
+    named graph is both. ``facts`` are what it contributes to the shared graph."""
+
+    rid: str
+    triples: list[Triple]
+    about_shared: list[Triple]
+    facts: SharedFacts
+    findings: int
+
+    @property
+    def all_triples(self) -> list[Triple]:
+        return self.triples + self.about_shared
+
+
+class _Triples(list):  # type: ignore[type-arg]
+    """A list of triples with the one method of a Graph the mapping needs."""
+
+    add = list.append
+
+
+class _ReportMapper:
+    def __init__(self, base: str, r: Report, rid: str) -> None:
         self.base = base
-        self.ds = new_dataset(backend)
-        bind_prefixes(self.ds, base)
-        self.shared = self.ds.graph(self.iri("graph/shared"))
-        self.orgs: dict[str, Org] = {}
-        self.org_labels: dict[str, set[str]] = {}
-        self.posts: dict[str, Post] = {}
-        self.post_titles: dict[str, set[str]] = {}
-        self.roles: dict[str, Role] = {}
-        self.areas: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.r = r
+        self.rid = rid
+        self.facts = SharedFacts()
+        self.findings = 0
 
     def iri(self, path: str) -> URIRef:
         return URIRef(self.base + path)
 
-    # ----------------------------------------------------------------------------- run
+    def org_iri(self, org: Org) -> URIRef:
+        return self.iri(f"org/{org.key}")
 
-    def run(self, reports: list[Report], overrides: Overrides | None) -> Mapped:
-        ordered = sorted(reports, key=lambda r: (report_id(r), r.source.sha256, r.source.path))
-        rids: dict[int, str] = {}
-        seen: dict[str, int] = {}
-        for n, r in enumerate(ordered):
-            rid = report_id(r)
-            if rid in seen:
-                rid = f"{rid}-{r.source.sha256[:8]}"
-            seen[rid] = n
-            rids[n] = rid
+    def _area(self, label: str | None) -> URIRef | None:
+        return self.iri(f"area/{self.facts.area(label)}") if label else None
 
-        mentions: list[Mention] = []
-        slots: list[_Slot] = []
-        for n, r in enumerate(ordered):
-            self._collect(r, rids[n], mentions, slots)
-        identities = resolve_identities(mentions, overrides)
-        self.warnings.extend(identities.warnings)
+    def run(self, people: ReportPeople, person_slugs: Sequence[str]) -> ReportGraph:
+        g = _Triples()
+        shared = _Triples()
+        self._report(g, shared, people, person_slugs)
+        # a statement made twice in one report is one statement; keep the first place it was made
+        return ReportGraph(self.rid, list(dict.fromkeys(g)), list(dict.fromkeys(shared)), self.facts, self.findings)
 
-        for n, r in enumerate(ordered):
-            self._report(r, rids[n], [s for s in slots if s.rid == rids[n]], identities)
-            self.warnings.extend(f"{r.source.path}: {w}" for w in r.warnings)
-        self._shared(identities, mentions, slots)
-        self._ontology()
-        return Mapped(self.ds, {r.source.path: rids[n] for n, r in enumerate(ordered)}, identities, self.warnings)
-
-    # ------------------------------------------------------------------ who is named where
-
-    def _collect(self, r: Report, rid: str, mentions: list[Mention], slots: list[_Slot]) -> None:
-        ctx = Context(r.area, r.body)
-        date = r.publication_date or ""
-        position = 0
-
-        def add(name: str, honorific: str | None, span: Span | None, posts: Sequence[Post], qualifier: str | None, how: str, roles: Iterable[str], organisations: Iterable[str], described: str) -> None:
-            nonlocal position
-            found_honorific, bare = split_honorific(name)
-            mentions.append(
-                Mention(
-                    report=rid,
-                    order=(date, position),
-                    name=bare,
-                    organisations=frozenset(organisations),
-                    roles=frozenset(x for x in roles if x != orgs.CONTACT_ROLE),
-                    described_as=described,
-                )
-            )
-            slots.append(_Slot(len(mentions) - 1, r, rid, honorific or found_honorific, span, tuple(posts), qualifier, how))
-            position += 1
-
-        def described(posts: Sequence[Post]) -> str:
-            return " and ".join(f"{p.title or p.role.label} ({p.org.label})" for p in posts)
-
-        if r.addressee is not None:
-            posts = self._warned(r, orgs.resolve_posts(r.addressee.post, ctx)) if r.addressee.post else []
-            add(r.addressee.name, r.addressee.honorific, r.addressee.span, posts, None, "addressee",
-                (p.role.id for p in posts), (p.org.root for p in posts), described(posts) or "addressee")
-        if r.author is not None:
-            post = orgs.author_post(r.author.post)
-            posts = [post] if post else []
-            publisher = orgs.publisher()
-            add(r.author.name, r.author.honorific, r.author.span, posts, None, "author",
-                (p.role.id for p in posts), [publisher.key], described(posts) or f"author ({publisher.label})")
-        if r.lead_inspector is not None:
-            publisher = orgs.publisher()
-            role = orgs.lead_inspector_role()
-            add(r.lead_inspector.name, None, r.lead_inspector.span, [], None, "lead-inspector",
-                [role.id], [publisher.key], f"{role.label} ({publisher.label})")
-        for entry in r.copy_list:
-            posts = self._warned(r, orgs.resolve_posts(entry.post, ctx))
-            for h in entry.holders:
-                add(h.name, h.honorific, h.span, posts, h.qualifier, "copy",
-                    (p.role.id for p in posts), (p.org.root for p in posts), described(posts))
-
-    def _warned(self, r: Report, posts: list[Post]) -> list[Post]:
-        for p in posts:
-            if p.warning and f"{r.source.path}: {p.warning}" not in self.warnings:
-                self.warnings.append(f"{r.source.path}: {p.warning}")
-        return posts
-
-    # ------------------------------------------------------------------------- a report
-
-    def _report(self, r: Report, rid: str, slots: list[_Slot], ids: Identities) -> None:
-        g = self.ds.graph(self.iri(f"graph/{rid}"))
+    def _report(self, g: _Triples, shared: _Triples, people: ReportPeople, person_slugs: Sequence[str]) -> None:
+        r, rid = self.r, self.rid
         doc = r.source
         R = self.iri(f"report/{rid}")
         for t in source_triples(self.base, doc):
@@ -221,14 +358,14 @@ class _Mapper:
             prop = TIME.inXSDDate if len(r.publication_date) == 10 else TIME.inXSDgYearMonth
             g.add((interval, prop, date_literal(r.publication_date)))
         publisher = orgs.publisher()
-        self._org(publisher)
+        self.facts.org(publisher)
         g.add((R, DCTERMS.publisher, self.org_iri(publisher)))
-        A = self._area(r.area) if r.area else None
+        A = self._area(r.area)
         if A is not None:
             g.add((R, SQS.area, A))
         body = orgs.inspected_body(Context(r.area, r.body))
         if body is not None and r.body is not None:
-            self._org(body)
+            self.facts.org(body)
             g.add((R, SDO.about, self.org_iri(body)))
         for name in r.case_pseudonyms:
             g.add((R, SQS.casePseudonym, Literal(name)))
@@ -255,8 +392,8 @@ class _Mapper:
 
         # people: addressee, author, lead inspector, copy list
         membership = 0
-        for slot in slots:
-            P = self.iri(f"person/{ids.person_of[slot.mention]}")
+        for slot, person in zip(people.slots, person_slugs):
+            P = self.iri(f"person/{person}")
             if slot.how == "addressee":
                 g.add((R, SDO.recipient, P))
             elif slot.how == "author":
@@ -274,14 +411,15 @@ class _Mapper:
                 if r.lead_inspector is not None and r.lead_inspector.email:
                     g.add((assoc, SDO.email, Literal(r.lead_inspector.email)))
                 if slot.span is not None:
-                    self._span(g, assoc, slot.span, r)
+                    self._span(g, assoc, slot.span)
             for post in slot.posts:
                 membership += 1
                 M = self.iri(f"membership/{rid}/{membership}")
-                O, T = self._post(post)
-                g.add((P, ORG.holds, T))
-                g.add((T, ORG.heldBy, P))
-                g.add((P, ORG.memberOf, O))
+                self.facts.post(post)
+                O, T = self.org_iri(post.org), self.iri(f"post/{post.key}")
+                shared.add((P, ORG.holds, T))
+                shared.add((T, ORG.heldBy, P))
+                shared.add((P, ORG.memberOf, O))
                 g.add((M, RDF.type, ORG.Membership))
                 g.add((M, ORG.member, P))
                 g.add((M, ORG.organization, O))
@@ -294,7 +432,7 @@ class _Mapper:
                     if q:
                         g.add((M, SQS.qualifier, Literal(q)))
                 if slot.span is not None:
-                    self._span(g, M, slot.span, r)
+                    self._span(g, M, slot.span)
 
         # findings, strengths, improvements
         used: set[str] = set()
@@ -303,14 +441,14 @@ class _Mapper:
                 key = f.number if f.number not in used else f"{f.number}-{len(used)}"
                 used.add(key)
                 F = URIRef(f"{R}/finding/{key}")
-                self._finding(g, R, F, SQS.Finding, r, A, f.text, f.span, f.quotes, f.proportions)
+                self._finding(g, R, F, SQS.Finding, A, f.text, f.span, f.quotes, f.proportions)
                 g.add((F, SQS.paragraphNumber, Literal(f.number)))
                 if section.theme:
                     g.add((F, DCTERMS.subject, THEME[section.theme]))
         for kind, cls, items in (("strength", SQS.KeyStrength, r.key_strengths), ("improvement", SQS.AreaForImprovement, r.areas_for_improvement)):
             for n, item in enumerate(items, start=1):
                 F = URIRef(f"{R}/{kind}/{n}")
-                self._finding(g, R, F, cls, r, A, item.text, item.span, item.quotes, item.proportions)
+                self._finding(g, R, F, cls, A, item.text, item.span, item.quotes, item.proportions)
                 g.add((F, SQS.paragraphNumber, Literal(str(n))))
 
         # reoffending
@@ -336,10 +474,11 @@ class _Mapper:
                 if ro.source:
                     g.add((obs, DCTERMS.source, Literal(ro.source)))
                 if ro.span is not None:
-                    self._span(g, obs, ro.span, r)
+                    self._span(g, obs, ro.span)
 
-    def _finding(self, g: Graph, R: URIRef, F: URIRef, cls: URIRef, r: Report, A: URIRef | None, text: str, span: Span,
+    def _finding(self, g: _Triples, R: URIRef, F: URIRef, cls: URIRef, A: URIRef | None, text: str, span: Span,
                  quotes: tuple[Quote, ...], proportions: tuple[Proportion, ...]) -> None:
+        self.findings += 1
         g.add((R, SQS.hasFinding, F))
         g.add((F, RDF.type, cls))
         if cls != SQS.Finding:
@@ -347,14 +486,14 @@ class _Mapper:
         g.add((F, RDF.type, PROV.Entity))
         g.add((F, DCTERMS.isPartOf, R))
         g.add((F, SDO.text, Literal(text)))
-        self._span(g, F, span, r)
+        self._span(g, F, span)
         for n, q in enumerate(quotes, start=1):
             Q = URIRef(f"{F}/quote/{n}")
             g.add((F, SQS.hasQuote, Q))
             g.add((Q, RDF.type, SQS.Quote))
             g.add((Q, RDF.type, PROV.Entity))
             g.add((Q, SDO.text, Literal(q.text)))
-            self._span(g, Q, q.span, r)
+            self._span(g, Q, q.span)
         for n, p in enumerate(proportions, start=1):
             C = URIRef(f"{F}/count/{n}")
             g.add((F, SQS.hasObservation, C))
@@ -371,128 +510,104 @@ class _Mapper:
                 g.add((C, SQS.proportion, decimal_literal(p.value)))
             g.add((C, SQS.phrase, Literal(p.phrase)))
             if p.span is not None:
-                self._span(g, C, p.span, r)
+                self._span(g, C, p.span)
 
-    def _span(self, g: Graph, thing: URIRef, span: Span, r: Report) -> None:
-        for t in span_triples(thing, span, self.base, r.source):
-            g.add(t)
+    def _span(self, g: _Triples, thing: URIRef, span: Span) -> None:
+        g.extend(span_triples(thing, span, self.base, self.r.source))
 
-    # ----------------------------------------------------------------- shared entities
 
-    def org_iri(self, org: Org) -> URIRef:
-        return self.iri(f"org/{org.key}")
+def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, set[str]], base: str = DEFAULT_BASE) -> list[Triple]:
+    """The shared graph: areas, organisations, posts, minted roles, persons, candidate matches
+    and the two statistical data sets, from the facts of all reports merged."""
+    base = normalise_base(base)
+    out = _Triples()
+    s = out
 
-    def _org(self, org: Org) -> URIRef:
-        if org.unit_of and org.unit_of not in self.orgs:
-            self._org(orgs.catalogue().body(org.unit_of))
-        if org.part_of and org.part_of not in self.orgs and org.area:
-            self._org(orgs.local_authority(org.area))
-        if org.key not in self.orgs:
-            self.orgs[org.key] = org
-        self.org_labels.setdefault(org.key, set()).add(org.label)
-        if org.alt_label:
-            self.org_labels[org.key].add(org.alt_label)
-        return self.org_iri(org)
+    def iri(path: str) -> URIRef:
+        return URIRef(base + path)
 
-    def _post(self, post: Post) -> tuple[URIRef, URIRef]:
-        O = self._org(post.org)
-        if post.key not in self.posts:
-            self.posts[post.key] = post
-        self.post_titles.setdefault(post.key, set()).add(post.title or post.role.label)
-        if post.role.minted:
-            self.roles.setdefault(post.role.id, post.role)
-        return O, self.iri(f"post/{post.key}")
+    areas = dict(facts.areas)
+    for org in facts.orgs.values():  # organisations name the areas they serve
+        if org.area:
+            areas.setdefault(slug(org.area), org.area)
+    for key, label in sorted(areas.items()):
+        A = iri(f"area/{key}")
+        s.add((A, RDF.type, SDO.AdministrativeArea))
+        s.add((A, SKOS.prefLabel, Literal(label)))
+    national = Graph()
+    national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=base)
+    for key, org in sorted(facts.orgs.items()):
+        O = iri(f"org/{org.key}")
+        if org.national and org.unit_of is None:
+            for _, p, o in national.triples((O, None, None)):
+                s.add((O, p, o))
+            continue
+        s.add((O, RDF.type, ORG.Organization))
+        s.add((O, RDF.type, SDO.GovernmentOrganization))
+        s.add((O, SKOS.prefLabel, Literal(org.label)))
+        for alt in sorted(facts.org_labels[key] - {org.label}):
+            s.add((O, SKOS.altLabel, Literal(alt)))
+        if org.kind:
+            s.add((O, ORG.classification, ORGTYPE[org.kind]))
+        if org.unit_of:
+            s.add((O, RDF.type, ORG.OrganizationalUnit))
+            s.add((O, ORG.unitOf, iri(f"org/{org.unit_of}")))
+            s.add((iri(f"org/{org.unit_of}"), ORG.hasUnit, O))
+        if org.part_of:
+            s.add((O, ORG.subOrganizationOf, iri(f"org/{org.part_of}")))
+            s.add((iri(f"org/{org.part_of}"), ORG.hasSubOrganization, O))
+        if org.linked_to:
+            s.add((O, ORG.linkedTo, iri(f"org/{org.linked_to}")))
+        if org.area:
+            s.add((O, SDO.areaServed, iri(f"area/{slug(org.area)}")))
+    for key, post in sorted(facts.posts.items()):
+        T = iri(f"post/{key}")
+        titles = sorted(facts.post_titles[key])
+        label = post.title or post.role.label
+        s.add((T, RDF.type, ORG.Post))
+        s.add((T, SKOS.prefLabel, Literal(label)))
+        for alt in titles:
+            if alt != label:
+                s.add((T, SKOS.altLabel, Literal(alt)))
+        s.add((T, ORG.postIn, iri(f"org/{post.org.key}")))
+        s.add((iri(f"org/{post.org.key}"), ORG.hasPost, T))
+        s.add((T, ORG.role, ROLE[post.role.id]))
+    for rid_, role in sorted(facts.roles.items()):
+        C = ROLE[rid_]
+        s.add((C, RDF.type, SKOS.Concept))
+        s.add((C, SKOS.inScheme, ROLE.scheme))
+        s.add((C, SKOS.prefLabel, Literal(role.label, lang="en")))
+        if role.broader:
+            s.add((C, SKOS.broader, ROLE[role.broader]))
+    for person in ids.persons:
+        P = iri(f"person/{person.slug}")
+        s.add((P, RDF.type, FOAF.Person))
+        s.add((P, RDF.type, SDO.Person))
+        s.add((P, FOAF.name, Literal(person.name)))
+        for other in person.other_names:
+            s.add((P, SDO.alternateName, Literal(other)))
+        for h in sorted(honorifics.get(person.slug, ())):
+            s.add((P, SDO.honorificPrefix, Literal(h)))
+    for c in ids.candidates:
+        X = iri(f"candidate-match/{c.slug}")
+        s.add((X, RDF.type, SQS.CandidateMatch))
+        s.add((X, RDF.type, PROV.Entity))
+        s.add((X, SQS.candidate, iri(f"person/{c.a}")))
+        s.add((X, SQS.candidate, iri(f"person/{c.b}")))
+        s.add((X, SQS.evidence, Literal(c.evidence)))
+    for name, label in (("counts", "Counts of cases stated in SQS findings"), ("reoffending", "Published reoffending rates quoted in SQS reports")):
+        D = iri(f"dataset/{name}")
+        s.add((D, RDF.type, QB.DataSet))
+        s.add((D, DCTERMS.title, Literal(label, lang="en")))
+    return list(dict.fromkeys(out))
 
-    def _area(self, label: str | None) -> URIRef | None:
-        if not label:
-            return None
-        key = slug(label)
-        self.areas.setdefault(key, label)
-        return self.iri(f"area/{key}")
 
-    def _shared(self, ids: Identities, mentions: list[Mention], slots: list[_Slot]) -> None:
-        s = self.shared
-        for key, label in sorted(self.areas.items()):
-            A = self.iri(f"area/{key}")
-            s.add((A, RDF.type, SDO.AdministrativeArea))
-            s.add((A, SKOS.prefLabel, Literal(label)))
-        national = Graph()
-        national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=self.base)
-        for key, org in sorted(self.orgs.items()):
-            O = self.org_iri(org)
-            if org.national and org.unit_of is None:
-                for _, p, o in national.triples((O, None, None)):
-                    s.add((O, p, o))
-                continue
-            s.add((O, RDF.type, ORG.Organization))
-            s.add((O, RDF.type, SDO.GovernmentOrganization))
-            s.add((O, SKOS.prefLabel, Literal(org.label)))
-            for alt in sorted(self.org_labels[key] - {org.label}):
-                s.add((O, SKOS.altLabel, Literal(alt)))
-            if org.kind:
-                s.add((O, ORG.classification, ORGTYPE[org.kind]))
-            if org.unit_of:
-                s.add((O, RDF.type, ORG.OrganizationalUnit))
-                s.add((O, ORG.unitOf, self.iri(f"org/{org.unit_of}")))
-                s.add((self.iri(f"org/{org.unit_of}"), ORG.hasUnit, O))
-            if org.part_of:
-                s.add((O, ORG.subOrganizationOf, self.iri(f"org/{org.part_of}")))
-                s.add((self.iri(f"org/{org.part_of}"), ORG.hasSubOrganization, O))
-            if org.linked_to:
-                s.add((O, ORG.linkedTo, self.iri(f"org/{org.linked_to}")))
-            area = self._area(org.area)
-            if area is not None:
-                s.add((O, SDO.areaServed, area))
-                s.add((area, RDF.type, SDO.AdministrativeArea))
-                s.add((area, SKOS.prefLabel, Literal(self.areas[slug(org.area or '')])))
-        for key, post in sorted(self.posts.items()):
-            T = self.iri(f"post/{key}")
-            titles = sorted(self.post_titles[key])
-            label = post.title or post.role.label
-            s.add((T, RDF.type, ORG.Post))
-            s.add((T, SKOS.prefLabel, Literal(label)))
-            for alt in titles:
-                if alt != label:
-                    s.add((T, SKOS.altLabel, Literal(alt)))
-            s.add((T, ORG.postIn, self.org_iri(post.org)))
-            s.add((self.org_iri(post.org), ORG.hasPost, T))
-            s.add((T, ORG.role, ROLE[post.role.id]))
-        for rid_, role in sorted(self.roles.items()):
-            C = ROLE[rid_]
-            s.add((C, RDF.type, SKOS.Concept))
-            s.add((C, SKOS.inScheme, ROLE.scheme))
-            s.add((C, SKOS.prefLabel, Literal(role.label, lang="en")))
-            if role.broader:
-                s.add((C, SKOS.broader, ROLE[role.broader]))
-        honorifics: dict[str, set[str]] = {}
-        for slot in slots:
-            if slot.honorific:
-                honorifics.setdefault(ids.person_of[slot.mention], set()).add(slot.honorific)
-        for person in ids.persons:
-            P = self.iri(f"person/{person.slug}")
-            s.add((P, RDF.type, FOAF.Person))
-            s.add((P, RDF.type, SDO.Person))
-            s.add((P, FOAF.name, Literal(person.name)))
-            for other in person.other_names:
-                s.add((P, SDO.alternateName, Literal(other)))
-            for h in sorted(honorifics.get(person.slug, ())):
-                s.add((P, SDO.honorificPrefix, Literal(h)))
-        for c in ids.candidates:
-            X = self.iri(f"candidate-match/{c.slug}")
-            s.add((X, RDF.type, SQS.CandidateMatch))
-            s.add((X, RDF.type, PROV.Entity))
-            s.add((X, SQS.candidate, self.iri(f"person/{c.a}")))
-            s.add((X, SQS.candidate, self.iri(f"person/{c.b}")))
-            s.add((X, SQS.evidence, Literal(c.evidence)))
-        for name, label in (("counts", "Counts of cases stated in SQS findings"), ("reoffending", "Published reoffending rates quoted in SQS reports")):
-            D = self.iri(f"dataset/{name}")
-            s.add((D, RDF.type, QB.DataSet))
-            s.add((D, DCTERMS.title, Literal(label, lang="en")))
-
-    def _ontology(self) -> None:
-        g = self.ds.graph(self.iri("graph/ontology"))
-        for name in ONTOLOGY_FILES:
-            g.parse(data=ontology_path(name).read_text(encoding="utf-8"), format="turtle")
+def ontology_triples() -> Graph:
+    """The ontology and SKOS schemes of ``ontology/``, as one graph."""
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        g.parse(data=ontology_path(name).read_text(encoding="utf-8"), format="turtle")
+    return g
 
 
 def _comparator_area(label: str | None) -> str:
@@ -503,4 +618,22 @@ def _comparator_area(label: str | None) -> str:
     return " ".join(words) or NATIONAL_COMPARATOR
 
 
-__all__ = ["Mapped", "date_literal", "map_reports", "map_reports_with_notes", "report_id"]
+__all__ = [
+    "Mapped",
+    "ReportGraph",
+    "ReportPeople",
+    "SharedFacts",
+    "Slot",
+    "collect_people",
+    "date_literal",
+    "graph_iri",
+    "map_report",
+    "map_reports",
+    "map_reports_with_notes",
+    "ontology_graph_iri",
+    "ontology_triples",
+    "person_honorifics",
+    "report_id",
+    "shared_graph_iri",
+    "shared_triples",
+]
