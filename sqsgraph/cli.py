@@ -54,20 +54,28 @@ def graph_file_argument(func):  # type: ignore[no-untyped-def]
               help="TOML file of same-as / different-from decisions that win over the identity rules.")
 @click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
 @click.option("--no-views", is_flag=True, help="Do not write the HTML network views into OUT/views/.")
+@click.option("--no-validate", is_flag=True, help="Do not check the graph against the SHACL shapes.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for the per-report work  [default: one per core].")
+@click.option("--no-cache", is_flag=True, help="Do not keep per-report results in OUT/.cache/ for the next build.")
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
-                  identities: Path | None, no_docs: bool, no_views: bool) -> None:
+                  identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
+                  no_cache: bool) -> None:
     """Build the knowledge graph of REPORTS (default: the bundled samples), validate it, write it.
+
+    Reports are parsed, mapped and validated in parallel, and each result is cached in
+    OUT/.cache/, so a rebuild after editing one report redoes only that report.
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
     from .pipeline import build
 
     paths = expand_paths(reports) if reports else sample_paths()
-    with click.progressbar(length=len(paths), label="reports", file=sys.stderr,
-                           hidden=len(paths) <= PROGRESS_AFTER) as bar:
+    with _StageProgress(hidden=len(paths) <= PROGRESS_AFTER) as progress:
         try:
-            result = build(paths, out_dir, base, formats, progress=lambda *_: bar.update(1),
-                           identities=identities, docs=not no_docs, views=not no_views)
+            result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
+                           docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
+                           cache=not no_cache)
         except (UsageError, ValueError) as exc:
             raise click.UsageError(str(exc)) from exc
     for path in result.files:
@@ -80,13 +88,44 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
         click.echo(f"warning: {line}", err=True)
     for line in result.notes:
         click.echo(f"note: {line}", err=True)
-    click.echo("validation: conforms" if result.validation.conforms else "validation: does not conform")
-    for problem in result.validation.violations:
-        click.echo(problem.line(), err=True)
+    if result.validation is not None:
+        click.echo("validation: conforms" if result.validation.conforms else "validation: does not conform")
+        for problem in result.validation.violations:
+            click.echo(problem.line(), err=True)
     for failure in result.failures:
         click.echo(failure.line(), err=True)
     if not result.ok:
         sys.exit(1)
+
+
+class _StageProgress:
+    """One progress bar per build stage (reading, mapping, validating) on stderr."""
+
+    def __init__(self, hidden: bool) -> None:
+        self.hidden = hidden
+        self.stage: str | None = None
+        self.bar = None
+
+    def __enter__(self) -> _StageProgress:
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.hidden:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=f"{stage} reports", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)  # type: ignore[union-attr]
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
 
 
 @main.command("validate")

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,21 +80,52 @@ def _key(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph) -> st
     return str(term)
 
 
+def _quad_key(q: ox.Quad) -> tuple[str, str, bool, str, str]:
+    return (_key(q.graph_name), _key(q.subject), q.predicate.value != _RDF_TYPE, _key(q.predicate), _key(q.object))
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, bool, str, str]:
+    return (_key(t.subject), t.predicate.value != _RDF_TYPE, _key(t.predicate), _key(t.object))
+
+
+def _graph_term(g: object) -> ox.NamedNode | ox.DefaultGraph:
+    gid = g.identifier if hasattr(g, "identifier") else g
+    return ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else to_ox(gid)  # type: ignore[arg-type]
+
+
 def sorted_quads(ds: Dataset) -> list[ox.Quad]:
     """Every statement of ``ds`` as Oxigraph quads, in the canonical order."""
-    quads = []
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        gid = g.identifier if hasattr(g, "identifier") else g
-        graph = ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else to_ox(gid)
-        quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))
-    quads.sort(key=lambda q: (_key(q.graph_name), _key(q.subject), q.predicate.value != _RDF_TYPE, _key(q.predicate), _key(q.object)))
+    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), _graph_term(g)) for s, p, o, g in ds.quads((None, None, None, None))]
+    quads.sort(key=_quad_key)
     return quads
 
 
 def sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The distinct triples of ``quads``, in the canonical order."""
-    triples = {q.triple for q in quads}
-    return sorted(triples, key=lambda t: (_key(t.subject), t.predicate.value != _RDF_TYPE, _key(t.predicate), _key(t.object)))
+    return sorted({q.triple for q in quads}, key=_triple_key)
+
+
+class TermConverter:
+    """rdflib terms to Oxigraph terms, remembering IRIs: a report's nodes, predicates and
+    classes recur in many statements, so each is converted (and its IRI checked) once."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def __call__(self, term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+        if type(term) is URIRef:
+            node = self._iris.get(term)
+            if node is None:
+                node = self._iris[term] = ox.NamedNode(term)
+            return node
+        return to_ox(term)
+
+    def quads(self, triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]], graph: URIRef) -> list[ox.Quad]:
+        """``triples`` in ``graph`` as Oxigraph quads, in the canonical order."""
+        g = self(graph)
+        out = [ox.Quad(self(s), self(p), self(o), g) for s, p, o in triples]  # type: ignore[arg-type]
+        out.sort(key=_quad_key)
+        return out
 
 
 def prefixes(base: str | None = None) -> dict[str, str]:
@@ -102,25 +134,52 @@ def prefixes(base: str | None = None) -> dict[str, str]:
     return dict(PREFIXES)
 
 
+# A document in any format is a head, bodies and a tail, so that a large graph can be written
+# report by report (``pipeline.build``) and a small one at once (``serialize``) by the same code.
+
+
+def document_head(fmt: Format) -> bytes:
+    if fmt.name in {"turtle", "trig"}:
+        return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes().items()).encode("utf-8") + b"\n"
+    if fmt.name == "jsonld":
+        return b"[\n"
+    return b""
+
+
+def document_tail(fmt: Format) -> bytes:
+    return b"\n]\n" if fmt.name == "jsonld" else b""
+
+
+#: what goes between two non-empty bodies
+def body_separator(fmt: Format) -> bytes:
+    return b",\n" if fmt.name == "jsonld" else b""
+
+
+def body(data: Sequence[ox.Quad] | Sequence[ox.Triple], fmt: Format) -> bytes:
+    """The statements ``data`` (quads for formats that keep graphs, else triples) as a body of a
+    ``fmt`` document: no prefix lines (Turtle, TriG), no enclosing brackets (JSON-LD)."""
+    if not data:
+        return b""
+    if fmt.name in {"turtle", "trig"}:
+        out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes())
+        lines = out.split(b"\n")
+        while lines and lines[0].startswith(b"@prefix "):
+            lines.pop(0)
+        return b"\n".join(lines)
+    out = ox.serialize(data, format=fmt.rdf_format)
+    if fmt.name == "jsonld":
+        # Oxigraph writes one line of expanded JSON-LD; indent it for people, keep the order
+        text = json.dumps(json.loads(out), indent=1, ensure_ascii=False)
+        return text[2:-2].encode("utf-8")  # the items, without "[\n" and "\n]"
+    return out
+
+
 def serialize(ds: Dataset, format: str = "turtle", base: str | None = None) -> bytes:
     """The bytes of ``ds`` in the named format (see ``FORMATS``)."""
     fmt = get_format(format)
     quads = sorted_quads(ds)
-    data: Iterable[ox.Quad] | Iterable[ox.Triple] = quads if fmt.keeps_graphs else sorted_triples(quads)
-    if fmt.name in {"turtle", "trig"}:
-        table = prefixes(base)
-        body = ox.serialize(list(data), format=fmt.rdf_format, prefixes=table)
-        # our own prefix header in a fixed order, whatever order Oxigraph writes its own in
-        lines = body.split(b"\n")
-        while lines and lines[0].startswith(b"@prefix "):
-            lines.pop(0)
-        header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in table.items()).encode("utf-8")
-        return header + b"\n" + b"\n".join(lines)
-    out = ox.serialize(list(data), format=fmt.rdf_format)
-    if fmt.name == "jsonld":
-        # Oxigraph writes one line of expanded JSON-LD; indent it for people, keep the order
-        out = (json.dumps(json.loads(out), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    return out
+    data: Sequence[ox.Quad] | Sequence[ox.Triple] = quads if fmt.keeps_graphs else sorted_triples(quads)
+    return document_head(fmt) + body(data, fmt) + document_tail(fmt)
 
 
 # ``.{target name}.{pid of the writer}.{random}.tmp``: hidden, never the name of an output, and
@@ -151,7 +210,43 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     return target
 
 
-def _alive(pid: int) -> bool:
+def write_document(path: str | Path, fmt: Format, bodies: Iterable[bytes | Path]) -> Path:
+    """Write a ``fmt`` document made of ``bodies`` (bytes, or files holding a body each) to
+    ``path``, atomically like ``write_atomic``, without holding the whole document in memory."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
+    separator = body_separator(fmt)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(document_head(fmt))
+            first = True
+            for part in bodies:
+                if isinstance(part, Path):
+                    if part.stat().st_size == 0:
+                        continue
+                    if not first:
+                        fh.write(separator)
+                    with part.open("rb") as src:
+                        shutil.copyfileobj(src, fh, 1 << 20)
+                elif part:
+                    if not first:
+                        fh.write(separator)
+                    fh.write(part)
+                else:
+                    continue
+                first = False
+            fh.write(document_tail(fmt))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this process counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -172,7 +267,7 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
         return removed
     for f in sorted(d.glob(".*.tmp")):
         m = _TEMP_NAME.match(f.name)
-        if m and f.is_file() and not _alive(int(m["pid"])):
+        if m and f.is_file() and not process_alive(int(m["pid"])):
             f.unlink(missing_ok=True)
             removed.append(f)
     return removed
@@ -189,4 +284,21 @@ def write(ds: Dataset, path: str | Path, format: str | None = None, base: str | 
     return write_atomic(path, serialize(ds, format, base))
 
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "Format", "get_format", "prefixes", "remove_stale_temp_files", "serialize", "sorted_quads", "sorted_triples", "temp_prefix", "write", "write_atomic"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_NAMES",
+    "Format",
+    "TermConverter",
+    "body",
+    "get_format",
+    "prefixes",
+    "process_alive",
+    "remove_stale_temp_files",
+    "serialize",
+    "sorted_quads",
+    "sorted_triples",
+    "temp_prefix",
+    "write",
+    "write_atomic",
+    "write_document",
+]

@@ -1,6 +1,18 @@
 """``build``: report files in, knowledge graph files out. The CLI and Python users call this.
 
-    read → parse → map → validate → write → (after-build steps: views, ...)
+    read+parse ─→ identities ─→ map ─→ write ─→ validate ─→ views, docs
+    (per report,   (all names    (per report,   (chunks     (per report,
+     parallel,      at once)      parallel,      streamed)   parallel,
+     cached)                      cached)                    cached)
+
+Reading, parsing and mapping run one report at a time in worker processes (``workers``, default
+one per core), and each result is kept in a content-addressed cache (``OUT/.cache``, see
+``cache.py``): a rebuild after one report changed re-reads every file but parses, maps and
+validates only that report (and any report whose people the identity rules now resolve
+differently). The graph is never held in memory whole: every report's statements are serialized
+by its worker into a body of each output format, and the output files are those bodies streamed
+one after another behind the shared entities (see ``export.write_document``). Peak memory is the
+names and shared facts of all reports plus one report per worker.
 
 A report that cannot be read or parsed is recorded in ``BuildResult.failures`` (``path: problem``)
 and the others are still built. Duplicate files (same content) are built once, with a note; a
@@ -11,36 +23,63 @@ left by a killed build are removed (see ``export.remove_stale_temp_files``). Fil
 * ``sqsgraph.<suffix>`` in each requested format (Turtle, ``sqsgraph.ttl``, by default);
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
   ``sqsgraph validate``, the query commands and the endpoint load by default;
-* ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not).
+* ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not);
+* ``views/``: the HTML views (overview, people, findings), unless ``views=False``.
 
-The HTML views (overview, people, findings) are written beside the graph into ``views/``
-unless ``views=False``.
+SHACL validation runs per report: each report's graph together with the shared statements about
+the nodes it refers to, and the shared graph once on its own, which checks every shape the
+whole-graph validation checks except cardinalities summed across reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
-from rdflib.namespace import FOAF, ORG, RDF
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import ORG, RDF
 
+from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import ReportError
-from .export import FORMATS, get_format, remove_stale_temp_files, write
-from .identity import Identities, Overrides, load_overrides
-from .mapper import map_reports_with_notes, report_id
+from .export import FORMATS, TermConverter, body, get_format, process_alive, remove_stale_temp_files, write_document
+from .identity import Identities, Overrides, load_overrides, resolve_identities
+from .mapper import (
+    ReportPeople,
+    SharedFacts,
+    collect_people,
+    graph_iri,
+    map_report,
+    ontology_graph_iri,
+    ontology_triples,
+    person_honorifics,
+    report_id,
+    shared_graph_iri,
+    shared_triples,
+)
 from .model import Report
 from .reader import expand_paths, sample_paths
-from .validator import ValidationReport, validate
-from .vocab import DEFAULT_BASE, SQS, normalise_base, ontology_path
+from .validator import Problem, ValidationReport
+from .vocab import DEFAULT_BASE, normalise_base, ontology_path
 
 GRAPH_STEM = "sqsgraph"
 QUADS_FILE = f"{GRAPH_STEM}.nq"
 DEFAULT_OUT = Path("output")
 ONTOLOGY_DOCS = "ontology.html"
+#: Up to this many reports the build runs in this process: starting workers costs more.
+IN_PROCESS_MAX = 24
+#: ``.build.{pid}.{random}/``: where a build without cache keeps its per-report bodies meanwhile
+SCRATCH_PREFIX = ".build."
 
-Progress = Callable[[int, int, str], None]  # (done, total, path just finished)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
@@ -55,82 +94,206 @@ class Failure:
 @dataclass
 class BuildResult:
     out_dir: Path
-    dataset: Dataset
-    report_ids: dict[str, str]
+    counts: dict[str, int]  # the figures of the graph: see ``summary``
+    report_ids: dict[str, str]  # source path -> report id
     failures: list[Failure]
     warnings: list[str]
-    validation: ValidationReport
+    validation: ValidationReport | None  # None when not validated
     identities: Identities
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failures and self.validation.conforms
+        return not self.failures and (self.validation is None or self.validation.conforms)
 
     def summary(self) -> dict[str, int]:
         """The figures ``sqsgraph build`` prints."""
-        return summarise(self.dataset) | {"reports": len(self.report_ids), "failed": len(self.failures), "warnings": len(self.warnings)}
+        return self.counts | {"reports": len(self.report_ids), "failed": len(self.failures), "warnings": len(self.warnings)}
 
 
-def summarise(ds: Dataset) -> dict[str, int]:
-    """Counts of the things a reader cares about, from the graph itself."""
-
-    def count(cls: URIRef) -> int:
-        return len(set(ds.subjects(RDF.type, cls)))
-
-    return {
-        "triples": len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}),
-        "people": count(FOAF.Person),
-        "organisations": count(ORG.Organization),
-        "posts": count(ORG.Post),
-        "findings": count(SQS.Finding),
-        "candidate_matches": count(SQS.CandidateMatch),
-    }
+# ------------------------------------------------------------------ per-report work
 
 
-def read_and_parse(paths: Sequence[Path], progress: Progress | None = None) -> tuple[list[Report], list[Failure]]:
-    """Parse every file; unreadable or unparseable ones become failures, the rest reports."""
-    from .parser import parse_file
+@dataclass(frozen=True)
+class ReadReport:
+    """What the build keeps of a report after reading it: who it names, and where it is cached."""
 
-    reports: list[Report] = []
-    failures: list[Failure] = []
-    for n, p in enumerate(paths, start=1):
+    path: str
+    sha256: str
+    rid: str
+    parse_key: str
+    people: ReportPeople
+    warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
+
+
+@dataclass(frozen=True)
+class MappedReport:
+    """What the build keeps of a report after mapping it; its statements are in the cache."""
+
+    rid: str
+    map_key: str
+    facts: SharedFacts
+    about_shared: bytes  # N-Triples of its statements about shared nodes (who holds which post)
+    refers_to: tuple[str, ...]  # the shared nodes its statements mention
+    triples: int  # statements about its own nodes
+    findings: int
+
+
+def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
+    """Read and parse one file (or take the parse from the cache); a bad file is a Failure."""
+    from .parser import parse_report
+    from .reader import read_report_file
+
+    cache = BuildCache(cache_folder)
+    try:
+        read = read_report_file(path)
+    except ReportError as exc:
+        return Failure(exc.path, exc.problem)
+    key = cache_key("parse", read.document.sha256, read.document.path, "\n".join(read.warnings))
+    cached = cache.load(key)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Report):
+        report, people = cached
+    else:
         try:
-            reports.append(parse_file(p))
+            report = parse_report(read.document, read.warnings)
         except ReportError as exc:
-            failures.append(Failure(exc.path, exc.problem))
-        if progress is not None:
-            progress(n, len(paths), str(p))
-    return reports, failures
+            return Failure(exc.path, exc.problem)
+        people = collect_people(report, report_id(report))
+        cache.store(key, (report, people))
+    return ReadReport(report.source.path, report.source.sha256, people.rid, key, people, tuple(report.warnings))
 
 
-def drop_duplicates(reports: Sequence[Report]) -> tuple[list[Report], list[str], list[Failure]]:
+def map_one(task: tuple[str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> MappedReport:
+    """Map one report to its named graph and write its body in each format into the cache (or
+    take them from the cache)."""
+    cache_folder, parse_key, map_key, rid, person_slugs, base, format_names = task
+    cache = BuildCache(cache_folder)
+    formats = [FORMATS[name] for name in format_names]
+    cached = cache.load(map_key)
+    if isinstance(cached, MappedReport) and all(cache.has(map_key, f.suffix) for f in formats):
+        return cached
+    entry = cache.load(parse_key)
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        raise RuntimeError(f"the parse of report {rid} is missing from the cache {cache_folder}")
+    report, people = entry
+    graph = map_report(report, rid, people, person_slugs, base)
+    convert = TermConverter()
+    g = graph_iri(base, rid)
+    quads = convert.quads(graph.all_triples, g)
+    own = [q.triple for q in convert.quads(graph.triples, g)]
+    for fmt in formats:
+        cache.write_bytes(map_key, fmt.suffix, body(quads if fmt.keeps_graphs else own, fmt))
+    about = [q.triple for q in convert.quads(graph.about_shared, g)]
+    scoped = (f"{base}report/{rid}", f"{base}membership/{rid}/", f"{base}source/")
+    refers = {str(o) for _, _, o in graph.all_triples if isinstance(o, URIRef) and not str(o).startswith(scoped)}
+    refers.update(str(s) for s, _, _ in graph.about_shared)
+    mapped = MappedReport(rid, map_key, graph.facts, ox.serialize(about, format=ox.RdfFormat.N_TRIPLES),
+                          tuple(sorted(refers)), len(own), graph.findings)
+    cache.store(map_key, mapped)
+    return mapped
+
+
+def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str]) -> tuple[tuple[Problem, ...], int]:
+    """Validate one report's graph with the shared statements about the nodes it refers to
+    (N-Triples ``context``, which also gives the classes of ``partial`` nodes, whose results
+    are left to the check of the shared graph); the problems found and the triples checked."""
+    from .store import _from_ox_quads
+    from .validator import validate
+
+    cache_folder, map_key, key, context, partial, base = task
+    cache = BuildCache(cache_folder)
+    cached = cache.load(key)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return cached  # type: ignore[return-value]
+    g = Graph()
+    statements = ox.parse(path=str(cache.path(map_key, ".nq")), format=ox.RdfFormat.N_QUADS)
+    for s, p, o, _ in _from_ox_quads(statements):
+        g.add((s, p, o))
+    for t in ox.parse(context, format=ox.RdfFormat.N_TRIPLES):
+        for s, p, o, _ in _from_ox_quads([ox.Quad(t.subject, t.predicate, t.object)]):
+            g.add((s, p, o))
+    report = validate(g, base, skip_focus={URIRef(iri) for iri in partial})
+    result = (report.problems, report.triples)
+    cache.store(key, result)
+    return result
+
+
+# ------------------------------------------------------------------ the build
+
+
+class _Runner:
+    """Runs a function over tasks, in this process or in worker processes, in order."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None) -> Iterator:  # type: ignore[type-arg]
+        if self.workers > 1 and len(tasks) > IN_PROCESS_MAX:
+            if self.pool is None:
+                # forkserver: workers start clean (no threads or open files of the caller inherited)
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+            results = self.pool.map(fn, tasks, chunksize=max(1, min(16, len(tasks) // (self.workers * 8))))
+        else:
+            results = map(fn, tasks)
+        for n, value in enumerate(results, start=1):
+            if progress is not None:
+                progress(stage, n, len(tasks))
+            yield value
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+@contextmanager
+def _runner(workers: int) -> Iterator[_Runner]:
+    r = _Runner(workers)
+    try:
+        yield r
+    finally:
+        r.close()
+
+
+def _read_task(args: tuple[str, str]) -> ReadReport | Failure:
+    return read_one(*args)
+
+
+def remove_stale_scratch(out: Path) -> None:
+    """Remove the scratch folders of builds into ``out`` that were killed (their process is gone)."""
+    for folder in out.glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split(".", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def drop_duplicates(reports: Sequence[ReadReport]) -> tuple[list[ReadReport], list[str], list[Failure]]:
     """The reports to build, notes on duplicates and failures for conflicting versions.
 
     Files are taken in sorted path order. A file with the same content (sha256) as an earlier one
     is a duplicate: built once, with a note. A file with different content but the same report
     identity (area and publication date) as an earlier one is a conflicting version: it is not
     built, and is a failure, so nobody's report is silently merged with another."""
-    by_hash: dict[str, Report] = {}
-    by_id: dict[str, Report] = {}
-    keep: set[int] = set()
+    by_hash: dict[str, ReadReport] = {}
+    by_id: dict[str, ReadReport] = {}
+    keep: list[ReadReport] = []
     notes: list[str] = []
     failures: list[Failure] = []
-    for r in sorted(reports, key=lambda r: r.source.path):
-        first = by_hash.get(r.source.sha256)
+    for r in sorted(reports, key=lambda r: r.path):
+        first = by_hash.get(r.sha256)
         if first is not None:
-            notes.append(f"duplicate: {r.source.path} has the same content as {first.source.path}; built once")
+            notes.append(f"duplicate: {r.path} has the same content as {first.path}; built once")
             continue
-        rid = report_id(r)
-        other = by_id.get(rid)
+        other = by_id.get(r.rid)
         if other is not None:
-            failures.append(Failure(r.source.path, f"conflicts with {other.source.path} (same area and publication date, different content); not built"))
+            failures.append(Failure(r.path, f"conflicts with {other.path} (same area and publication date, different content); not built"))
             continue
-        by_hash[r.source.sha256] = r
-        by_id[rid] = r
-        keep.add(id(r))
-    return [r for r in reports if id(r) in keep], notes, failures
+        by_hash[r.sha256] = r
+        by_id[r.rid] = r
+        keep.append(r)
+    return keep, notes, failures
 
 
 def build(
@@ -142,29 +305,82 @@ def build(
     identities: str | Path | Overrides | None = None,
     docs: bool = True,
     views: bool = True,
+    validate: bool = True,
+    workers: int | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build the knowledge graph of the report files (default: the bundled samples) into
-    ``out_dir``. Never raises for a bad report: see ``BuildResult.failures``."""
+    ``out_dir``. Never raises for a bad report: see ``BuildResult.failures``.
+
+    ``workers``: processes for the per-report work (default: one per core; 1 runs everything
+    here). ``cache``: keep per-report results in ``out_dir/.cache`` for the next build."""
     base = normalise_base(base)
-    for name in formats:
-        get_format(name)
+    wanted = [get_format(name) for name in dict.fromkeys([*formats, "nquads"])]
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     files = expand_paths(paths) if paths else sample_paths()
-    reports, failures = read_and_parse(files, progress)
-    reports, duplicate_notes, conflicts = drop_duplicates(reports)
-    mapped = map_reports_with_notes(reports, base, overrides)
-    ds = mapped.dataset
-    report = validate(ds, base)
     out = Path(out_dir)
-    result = BuildResult(out, ds, mapped.report_ids, failures + conflicts, mapped.warnings, report, mapped.identities,
-                         notes=duplicate_notes)
-
+    out.mkdir(parents=True, exist_ok=True)
     for folder in (out, out / "views"):  # what a killed build left behind
         remove_stale_temp_files(folder)
+    workers = workers or os.cpu_count() or 1
 
-    wanted = list(dict.fromkeys([*formats, "nquads"]))
-    for name in wanted:
-        result.files.append(write(ds, out / f"{GRAPH_STEM}{FORMATS[name].suffix}", name, base))
+    remove_stale_scratch(out)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out) as scratch, _runner(workers) as runner:
+        store = BuildCache(out / CACHE_FOLDER if cache else Path(scratch))
+        for folder in store.folder.glob("*"):
+            if folder.is_dir():
+                remove_stale_temp_files(folder)
+        failures: list[Failure] = []
+        read: list[ReadReport] = []
+        for outcome in runner.map(_read_task, [(str(p), str(store.folder)) for p in files], "reading", progress):
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                store.path(outcome.parse_key, ".pickle")  # used by this build
+                read.append(outcome)
+        kept, notes, conflicts = drop_duplicates(read)
+        failures.extend(conflicts)
+        ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
+
+        mentions = [m for r in ordered for m in r.people.mentions]
+        ids = resolve_identities(mentions, overrides)
+        warnings = [w for r in ordered for w in r.people.warnings] + ids.warnings
+        warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
+
+        tasks = []
+        offset = 0
+        for r in ordered:
+            slugs = tuple(ids.person_of[offset + i] for i in range(len(r.people.mentions)))
+            offset += len(r.people.mentions)
+            key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
+            tasks.append((str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in wanted)))
+        mapped = list(runner.map(map_one, tasks, "mapping", progress))
+        for m in mapped:
+            store.path(m.map_key, ".pickle")
+            for f in wanted:
+                store.path(m.map_key, f.suffix)
+
+        facts = SharedFacts()
+        for m in mapped:
+            facts.merge(m.facts)
+        shared = shared_triples(facts, ids, person_honorifics((r.people for r in ordered), ids), base)
+        ontology = list(ontology_triples())
+        convert = TermConverter()
+        global_quads = convert.quads(shared, shared_graph_iri(base)) + convert.quads(ontology, ontology_graph_iri(base))
+        global_triples = {q.triple for q in global_quads}
+        for m in mapped:
+            global_triples.update(ox.parse(m.about_shared, format=ox.RdfFormat.N_TRIPLES))
+        global_sorted = sorted(global_triples, key=lambda t: (str(t.subject), t.predicate.value != str(RDF.type), str(t.predicate), str(t.object)))
+
+        result = BuildResult(out, _counts(global_triples, mapped, ids), {r.path: r.rid for r in ordered}, failures,
+                             warnings, None, ids, notes=notes)
+        for fmt in wanted:
+            head = body(global_quads if fmt.keeps_graphs else global_sorted, fmt)
+            parts: list[bytes | Path] = [head, *(store.path(m.map_key, fmt.suffix) for m in mapped)]
+            result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
+
+        if validate:
+            result.validation = _validate(runner, store, mapped, shared + ontology, base, progress)
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
         if page is not None:
@@ -172,10 +388,69 @@ def build(
         if note:
             result.notes.append(note)
     if views:
+        from .store import load_dataset
         from .views import write_views
 
-        result.files.extend(write_views(ds, out / "views"))
+        result.files.extend(write_views(load_dataset(out / QUADS_FILE), out / "views"))
+    if cache:
+        store.prune()
     return result
+
+
+def _counts(global_triples: set[ox.Triple], mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
+    """The figures a reader cares about. Statements about a report's own nodes are made by that
+    report alone, so distinct triples are those plus the distinct shared ones."""
+    rdf_type = ox.NamedNode(str(RDF.type))
+
+    def typed(cls: URIRef) -> int:
+        node = ox.NamedNode(str(cls))
+        return sum(1 for t in global_triples if t.predicate == rdf_type and t.object == node)
+
+    return {
+        "triples": len(global_triples) + sum(m.triples for m in mapped),
+        "people": len(ids.persons),
+        "organisations": typed(ORG.Organization),
+        "posts": typed(ORG.Post),
+        "findings": sum(m.findings for m in mapped),
+        "candidate_matches": len(ids.candidates),
+    }
+
+
+def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], shared: Sequence[tuple],  # type: ignore[type-arg]
+              base: str, progress: Progress | None) -> ValidationReport:
+    """Each report with the shared statements about what it refers to; then the shared graph."""
+    from .validator import validate
+
+    by_subject: dict[str, list[tuple]] = {}  # type: ignore[type-arg]
+    for t in shared:
+        by_subject.setdefault(str(t[0]), []).append(t)
+    types = {iri: [t for t in ts if t[1] == RDF.type] for iri, ts in by_subject.items()}
+    convert = TermConverter()
+    tasks = []
+    for m in mapped:
+        # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
+        # check the class of a value: a unit's parent body, a post's organisation)
+        context = [t for iri in m.refers_to for t in by_subject.get(iri, ())]
+        partial = tuple(sorted({str(t[2]) for t in context if isinstance(t[2], URIRef)} - set(m.refers_to)))
+        for o in partial:
+            context.extend(types.get(o, ()))
+        data = ox.serialize([ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in context], format=ox.RdfFormat.N_TRIPLES)
+        key = cache_key("validate", m.map_key, hashlib.sha256(data).hexdigest())
+        store.path(key, ".pickle")
+        tasks.append((str(store.folder), m.map_key, key, data, partial, base))
+    problems: list[Problem] = []
+    triples = 0
+    for found, checked in runner.map(validate_one, tasks, "validating", progress):
+        problems.extend(found)
+        triples += checked
+    g = Graph()
+    for t in shared:
+        g.add(t)
+    whole = validate(g, base)
+    problems.extend(whole.problems)
+    triples += whole.triples
+    problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
+    return ValidationReport(not any(p.severity == "Violation" for p in problems), tuple(problems), triples)
 
 
 def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
@@ -193,4 +468,17 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
     return write_atomic(target, html.encode("utf-8")), None
 
 
-__all__ = ["BuildResult", "Failure", "GRAPH_STEM", "QUADS_FILE", "build", "drop_duplicates", "read_and_parse", "summarise", "write_ontology_docs"]
+__all__ = [
+    "BuildResult",
+    "Failure",
+    "GRAPH_STEM",
+    "MappedReport",
+    "QUADS_FILE",
+    "ReadReport",
+    "build",
+    "drop_duplicates",
+    "map_one",
+    "read_one",
+    "validate_one",
+    "write_ontology_docs",
+]

@@ -7,7 +7,9 @@ inference and without fetching anything (no ``owl:imports``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -52,7 +54,9 @@ class ValidationReport:
         return out
 
 
+@lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
+    """The shapes, parsed once per process (pyshacl only reads them)."""
     return Graph().parse(data=ontology_path(SHAPES_FILE).read_text(encoding="utf-8"), format="turtle")
 
 
@@ -70,8 +74,11 @@ def union_graph(ds: Dataset | Graph) -> Graph:
     return g
 
 
-def validate(ds: Dataset | Graph, base: str | None = None) -> ValidationReport:
-    """Validate ``ds`` against the shapes; the report lists every result in plain words."""
+def validate(ds: Dataset | Graph, base: str | None = None, skip_focus: Collection[Node] = ()) -> ValidationReport:
+    """Validate ``ds`` against the shapes; the report lists every result in plain words.
+
+    ``skip_focus``: nodes whose results are not wanted, because ``ds`` holds only some of their
+    statements (a build validating one report at a time checks shared nodes on their own)."""
     data = union_graph(ds)
     conforms, results, _text = pyshacl.validate(
         data,
@@ -89,6 +96,8 @@ def validate(ds: Dataset | Graph, base: str | None = None) -> ValidationReport:
             # graph-wide checks (shapes.ttl): the focus is the class or property checked and
             # sh:value the node at fault, which is what a reader needs first
             focus, value = value, None
+        if focus in skip_focus:
+            continue
         path = results.value(r, SH.resultPath)
         problems.append(
             Problem(

@@ -97,13 +97,15 @@ def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
         for p in sample_paths():
             shutil.copy(p, reports / f"{n}-{p.name}")
     ticks = []
-    result = build([reports], tmp_path / "out", progress=lambda done, total, path: ticks.append((done, total)), docs=False)
-    assert ticks == [(n, 10) for n in range(1, 11)]
+    result = build([reports], tmp_path / "out", progress=lambda stage, done, total: ticks.append((stage, done, total)), docs=False)
+    # every file is read; the five distinct reports are mapped and validated
+    assert ticks == ([("reading", n, 10) for n in range(1, 11)] + [("mapping", n, 5) for n in range(1, 6)]
+                     + [("validating", n, 5) for n in range(1, 6)])
     assert result.ok and len(result.report_ids) == 5  # the second copies are duplicates, built once (issue 7)
     assert len(result.notes) == 5 and all(n.startswith("duplicate: ") for n in result.notes)
     cli = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "cli"), "--no-docs"])
     assert cli.exit_code == 0
-    assert "reports" in cli.stderr  # the progress bar's label
+    assert "reading reports" in cli.stderr and "mapping reports" in cli.stderr  # the progress bars' labels
 
 
 def test_unknown_identities_file_is_a_usage_error(tmp_path):
