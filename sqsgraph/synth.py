@@ -32,6 +32,9 @@ _LAST = (
     "Okafor Pemberton Quayle Rahman Sandoval Thackeray Underhill Varga Whitlock Yeoh Zielinski Abernathy Birch "
     "Cordell Dunmore Eastwood"
 ).split()
+#: surnames: the list above and place-like ones ("Ashford", "Glenbury")
+_SURNAMES = _LAST + [a + b for a in _SYLLABLES_A for b in _SYLLABLES_B if not b.endswith(("shire", "borough", "minster"))]
+_INITIALS = [None] + list("ABCDEFGHJKLMNPRSTW")
 _CHILD_NAMES = "Kai Ellie Reece Jodie Tyler Leah Connor Shannon Jamal Demi".split()
 
 _NATIONAL_POSTS = (
@@ -132,8 +135,12 @@ class CorpusGenerator:
 
     @staticmethod
     def _person(rng: random.Random) -> Official:
+        """An invented official. Names come from a pool of about 180,000 (first name, middle
+        initial, surname), so that same-named strangers are as rare as in a national corpus."""
         honorific = rng.choice([None] * 8 + ["Councillor", "Dr"])
-        return Official(honorific, f"{rng.choice(_FIRST)} {rng.choice(_LAST)}")
+        initial = rng.choice(_INITIALS)
+        middle = f" {initial}." if initial else ""
+        return Official(honorific, f"{rng.choice(_FIRST)}{middle} {rng.choice(_SURNAMES)}")
 
     def reports(self, n: int, renderings: tuple[str, ...] = ("markup", "pdf")) -> Iterator[SynthReport]:
         for i in range(n):
