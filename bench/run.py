@@ -1,133 +1,219 @@
-"""Benchmark: time and peak memory of each build stage on synthetic corpora.
+"""Benchmark: the build of synthetic corpora, stage by stage, beside a plain rdflib pipeline.
 
-    python bench/run.py                 # 100 and 1,000 reports
-    python bench/run.py 100 1000 10000  # sizes to run
+    python bench/run.py                       # 100 and 1,000 reports
+    python bench/run.py 100 1000 10000        # sizes to run
+    python bench/run.py 10000 --rdflib-max 1000 --validate-sample 200
 
-Each size runs in its own child process (so peak memory is that size's alone) and prints one
-markdown row per stage: wall seconds, triples per second where it applies, and the process's peak
-resident memory after the stage. In the same run it measures the floor of any Python mapper
-(creating the rdflib term objects of the same number of triples), rdflib's own Turtle serializer
-on the same dataset, and every named query on Oxigraph against rdflib's SPARQL engine.
+For each size, in a child process of its own (so that peak memory is that size's alone):
+
+* ``sqsgraph synth`` writes the corpus (not timed);
+* ``build`` to Turtle + N-Quads, no validation, views or docs, cold cache: wall seconds of each
+  stage (read+parse, identities, map, write) and in all, triples/s, and the peak memory of the
+  whole process tree (the build and its workers, sampled from /proc every 50 ms);
+* the same build again after one report changed (warm cache);
+* SHACL validation per report, cold, on all reports or on ``--validate-sample`` of them (then
+  the figure for all is extrapolated and marked so);
+* the plain rdflib pipeline on the same corpus (parse, ``map_reports`` into rdflib's memory
+  store, rdflib's own Turtle and N-Quads serializers), when the size is at most ``--rdflib-max``;
+* the term-creation floor: making the rdflib terms of the same number of triples, nothing else.
+
+Prints one markdown table; ``--json FILE`` also writes the rows.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import resource
-import signal
-import statistics
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 
-RDFLIB_QUERY_LIMIT_S = 20  # rdflib's engine is pure Python, so an alarm can stop a slow join
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants, sampled from /proc."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def reset(self) -> None:
+        self.peak_kb = self.sample()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, self.sample())
+            self._stop.wait(self.interval)
+
+    @staticmethod
+    def sample() -> int:
+        me = os.getpid()
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/status") as fh:
+                    fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            except OSError:
+                continue
+            pid = int(entry)
+            parents[pid] = int(fields.get("PPid", "0").strip())
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        total = 0
+        for pid, kb in rss.items():
+            p = pid
+            while p and p != me:
+                p = parents.get(p, 0)
+            if p == me:
+                total += kb
+        return total
 
 
-class _TimeLimit(Exception):
-    pass
+def _mb(kb: int) -> int:
+    return round(kb / 1024)
 
 
-def _raise_time_limit(signum, frame):  # type: ignore[no-untyped-def]
-    raise _TimeLimit
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_size(n: int) -> list[dict[str, object]]:
-    """All stages for one corpus size, in this process."""
-    import pyoxigraph as ox
-    from rdflib import Literal, URIRef
-    from rdflib.plugins.sparql.sparql import NotBoundError
-
-    from sqsgraph.export import serialize, sorted_quads
-    from sqsgraph.mapper import map_reports_with_notes
-    from sqsgraph.parser import parse_files
-    from sqsgraph.queries import bind_params, load_queries, run_query, with_values
+def run_size(n: int, rdflib_max: int, validate_sample: int | None) -> list[dict[str, object]]:
+    """All measurements for one corpus size, in this process."""
+    from sqsgraph.pipeline import build
     from sqsgraph.synth import write_corpus
-    from sqsgraph.validator import validate
-    from sqsgraph.views import write_views
-    from sqsgraph.vocab import DEFAULT_BASE
 
     rows: list[dict[str, object]] = []
 
-    def stage(name: str, fn, triples: int | None = None):  # type: ignore[no-untyped-def]
+    def row(stage: str, seconds: float | str, triples: int | None = None, peak_kb: int | None = None, note: str = "") -> None:
+        rate = round(triples / seconds) if triples and isinstance(seconds, float) and seconds > 0 else None
+        rows.append({"reports": n, "stage": stage, "seconds": round(seconds, 2) if isinstance(seconds, float) else seconds,
+                     "triples_per_s": rate, "peak_mb": _mb(peak_kb) if peak_kb else None, "note": note})
+
+    with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
+        corpus = Path(tmp) / "corpus"
+        paths = write_corpus(n, corpus, seed=1)
+        out = Path(tmp) / "out"
+
+        marks: dict[str, list[float]] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            now = time.perf_counter()
+            marks.setdefault(stage, [now, now])[1] = now
+
+        memory.reset()
         start = time.perf_counter()
-        value = fn()
+        result = build(paths, out, formats=("turtle",), progress=progress, docs=False, views=False, validate=False)
+        total = time.perf_counter() - start
+        triples = result.summary()["triples"]
+        peak = memory.peak_kb
+        read_end = marks["reading"][1]
+        map_start, map_end = marks["mapping"]
+        row("read+parse (parallel)", read_end - start, peak_kb=None)
+        row("identities", map_start - read_end)
+        row("map + serialize bodies (parallel)", map_end - map_start, triples)
+        row("write Turtle + N-Quads", start + total - map_end, triples)
+        row("full build to Turtle + N-Quads (cold cache)", total, triples, peak)
+        sizes = {p.suffix: p.stat().st_size for p in result.files}
+
+        changed = paths[len(paths) // 2]
+        changed.write_text(changed.read_text(encoding="utf-8").replace("cases", "cases ", 1), encoding="utf-8")
+        memory.reset()
+        start = time.perf_counter()
+        build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
+        row("rebuild after one changed report", time.perf_counter() - start, None, memory.peak_kb)
+
+        sample = paths if not validate_sample or validate_sample >= n else paths[:: max(1, n // validate_sample)][:validate_sample]
+        memory.reset()
+        start = time.perf_counter()
+        checked = build(sample, Path(tmp) / "validated", formats=(), docs=False, views=False, validate=True)
         seconds = time.perf_counter() - start
-        rows.append({"reports": n, "stage": name, "seconds": round(seconds, 2),
-                     "triples_per_s": round(triples / seconds) if triples and seconds else None,
-                     "peak_mb": round(_peak_mb())})
-        return value
+        note = "" if len(sample) == n else f"measured on {len(sample)} reports, scaled to {n}"
+        assert checked.validation is not None
+        row("build with SHACL validation per report (cold)", seconds * n / len(sample), None, memory.peak_kb,
+            note + ("; conforms" if checked.validation.conforms else "; DOES NOT CONFORM"))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = write_corpus(n, Path(tmp) / "corpus", seed=1)
-        reports = stage("read+parse", lambda: parse_files(paths).reports)
-        mapped = stage("map+identities", lambda: map_reports_with_notes(reports, DEFAULT_BASE, None))
-        ds = mapped.dataset
-        triples = len(ds)
-        stage("validate (SHACL)", lambda: validate(ds, DEFAULT_BASE), triples)
-        stage("serialize Turtle (Oxigraph)", lambda: serialize(ds, "turtle"), triples)
-        stage("serialize N-Quads (Oxigraph)", lambda: serialize(ds, "nquads"), triples)
-        stage("serialize Turtle (plain rdflib)", lambda: ds.serialize(format="turtle"), triples)
-        stage("views", lambda: write_views(ds, Path(tmp) / "views"))
+        if n <= rdflib_max:
+            _plain_rdflib(paths, memory, row)
+        else:
+            row("plain rdflib pipeline", "not run", note=f"over --rdflib-max {rdflib_max}: ~1.5 KB per triple in memory")
 
-        def floor() -> None:
-            for s, p, o in ds.triples((None, None, None)):
-                URIRef(str(s)), URIRef(str(p)), (Literal(str(o)) if isinstance(o, Literal) else URIRef(str(o)))
-
-        stage("term-creation floor", floor, triples)
-        store = ox.Store()
-        stage("load into Oxigraph", lambda: store.extend(sorted_quads(ds)), triples)
-
-        ox_ms: list[float] = []
-        rdflib_ms: list[float] = []
-        timeouts = failures = 0
-        signal.signal(signal.SIGALRM, _raise_time_limit)
-        for q in load_queries().values():
-            example = q.examples[0].split()
-            params = {example[i + 1].split("=", 1)[0]: example[i + 1].split("=", 1)[1].strip('"')
-                      for i, w in enumerate(example) if w == "--param"}
-            bindings = bind_params(q, params)
-            start = time.perf_counter()
-            run_query(store, q.text, bindings)
-            ox_ms.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            signal.alarm(RDFLIB_QUERY_LIMIT_S)
-            try:
-                list(ds.query(with_values(q.text, bindings)))
-                rdflib_ms.append((time.perf_counter() - start) * 1000)
-            except _TimeLimit:
-                rdflib_ms.append(float("inf"))
-                timeouts += 1
-            except NotBoundError:  # rdflib cannot GROUP_CONCAT over an unbound variable
-                failures += 1
-            finally:
-                signal.alarm(0)
-        rows.append({"reports": n, "stage": "named queries, median ms (Oxigraph / rdflib)",
-                     "seconds": f"{statistics.median(ox_ms):.0f} / {statistics.median(rdflib_ms):.0f}"
-                                + (f"; rdflib: {timeouts} over {RDFLIB_QUERY_LIMIT_S} s" if timeouts else "")
-                                + (f"; rdflib: {failures} failed" if failures else ""),
-                     "triples_per_s": None, "peak_mb": round(_peak_mb())})
-        rows.append({"reports": n, "stage": "triples", "seconds": triples, "triples_per_s": None, "peak_mb": None})
+        start = time.perf_counter()
+        _term_floor(out / "sqsgraph.nq")
+        row("term-creation floor (rdflib terms of every quad)", time.perf_counter() - start, triples)
+        rows.append({"reports": n, "stage": "graph", "seconds": "", "triples_per_s": None, "peak_mb": None,
+                     "note": f"{triples:,} triples; sqsgraph.nq {sizes['.nq'] / 1e6:,.0f} MB, sqsgraph.ttl {sizes['.ttl'] / 1e6:,.0f} MB"})
     return rows
 
 
+def _plain_rdflib(paths: list[Path], memory: TreeMemory, row) -> None:  # type: ignore[no-untyped-def]
+    """The same corpus the way a plain rdflib program would do it, in this one process."""
+    from sqsgraph.mapper import map_reports
+    from sqsgraph.parser import parse_files
+
+    memory.reset()
+    start = time.perf_counter()
+    ds = map_reports(parse_files(paths).reports)
+    mapped = time.perf_counter()
+    triples = len(ds)
+    ds.serialize(format="turtle")
+    turtle = time.perf_counter()
+    ds.serialize(format="nquads")
+    done = time.perf_counter()
+    row("plain rdflib: parse + map into memory store", mapped - start, triples)
+    row("plain rdflib: Turtle serializer", turtle - mapped, triples)
+    row("plain rdflib: N-Quads serializer", done - turtle, triples)
+    row("plain rdflib: full build to Turtle + N-Quads", done - start, triples, memory.peak_kb)
+
+
+def _term_floor(nquads: Path) -> None:
+    """Make an rdflib term for every subject, predicate and object: what any mapper written in
+    Python pays at least (the N-Quads are split by Oxigraph, not timed apart)."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        o = q.object
+        URIRef(q.subject.value), URIRef(q.predicate.value), (Literal(o.value) if isinstance(o, ox.Literal) else URIRef(o.value))
+
+
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--one"]:
-        print(json.dumps(run_size(int(argv[1]))))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
+    parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size to run the plain rdflib pipeline on")
+    parser.add_argument("--validate-sample", type=int, default=None, help="validate this many reports and scale up")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_size(args.one, args.rdflib_max, args.validate_sample)))
         return
-    sizes = [int(a) for a in argv] or [100, 1000]
-    print("| reports | stage | seconds | triples/s | peak MB |")
-    print("|---|---|---|---|---|")
-    for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True)
-        for row in json.loads(out.stdout.strip().splitlines()[-1]):
-            print(f"| {row['reports']} | {row['stage']} | {row['seconds']} | {row['triples_per_s'] or ''} | {row['peak_mb'] or ''} |")
+    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
+    print("| reports | stage | seconds | triples/s | peak MB | note |")
+    print("|---|---|---|---|---|---|")
+    every: list[dict[str, object]] = []
+    for n in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(n), "--rdflib-max", str(args.rdflib_max)]
+        if args.validate_sample:
+            cmd += ["--validate-sample", str(args.validate_sample)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        rows = json.loads(out.stdout.strip().splitlines()[-1])
+        every.extend(rows)
+        for r in rows:
+            rate = f"{r['triples_per_s']:,}" if r["triples_per_s"] else ""
+            print(f"| {r['reports']:,} | {r['stage']} | {r['seconds']} | {rate} | {r['peak_mb'] or ''} | {r['note']} |", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(every, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

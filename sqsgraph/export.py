@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from .vocab import PREFIXES
 
@@ -126,6 +126,72 @@ class TermConverter:
         out = [ox.Quad(self(s), self(p), self(o), g) for s, p, o in triples]  # type: ignore[arg-type]
         out.sort(key=_quad_key)
         return out
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def _nt_term(term: URIRef | Literal) -> str:
+    if type(term) is URIRef:
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise TypeError(f"sqsgraph writes no blank nodes or other terms: {term!r}")
+
+
+def nquads_text(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]], graph: URIRef | None = None) -> str:
+    """``triples`` as N-Quads lines in ``graph`` (N-Triples when ``graph`` is None), grouped by
+    subject in the order the subjects first occur, so the output is as deterministic as the
+    input and Turtle made from it states each subject once.
+
+    Written here rather than by Oxigraph because converting every rdflib term into an Oxigraph
+    term first costs more than the whole line; Oxigraph parses the result (``bodies_from_nquads``),
+    which checks it."""
+    terms: dict[object, str] = {}
+    groups: dict[object, list[str]] = {}
+    tail = f" <{graph}> .\n" if graph is not None else " .\n"
+    for s, p, o in triples:
+        ss = terms.get(s)
+        if ss is None:
+            ss = terms[s] = _nt_term(s)
+        pp = terms.get(p)
+        if pp is None:
+            pp = terms[p] = _nt_term(p)
+        if type(o) is URIRef:
+            oo = terms.get(o)
+            if oo is None:
+                oo = terms[o] = _nt_term(o)
+        else:
+            oo = _nt_term(o)
+        line = f"{ss} {pp} {oo}{tail}"
+        group = groups.get(s)
+        if group is None:
+            groups[s] = [line]
+        else:
+            group.append(line)
+    return "".join(line for group in groups.values() for line in group)
+
+
+def bodies_from_nquads(data: bytes, own: int, formats: Iterable[Format]) -> dict[str, bytes]:
+    """Bodies (see ``body``) of N-Quads ``data`` in each format, by suffix. Formats that keep
+    graphs get every statement; triples formats only the first ``own`` lines. Oxigraph parses
+    ``data`` once, which also checks it: raises ``SyntaxError`` for bad data."""
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    out = {}
+    for fmt in formats:
+        if fmt.name == "nquads":
+            out[fmt.suffix] = data
+        else:
+            out[fmt.suffix] = body(quads if fmt.keeps_graphs else [q.triple for q in quads[:own]], fmt)
+    return out
 
 
 def prefixes(base: str | None = None) -> dict[str, str]:
@@ -290,7 +356,9 @@ __all__ = [
     "Format",
     "TermConverter",
     "body",
+    "bodies_from_nquads",
     "get_format",
+    "nquads_text",
     "prefixes",
     "process_alive",
     "remove_stale_temp_files",

@@ -50,7 +50,7 @@ from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import ReportError
-from .export import FORMATS, TermConverter, body, get_format, process_alive, remove_stale_temp_files, write_document
+from .export import FORMATS, TermConverter, body, bodies_from_nquads, get_format, nquads_text, process_alive, remove_stale_temp_files, write_document
 from .identity import Identities, Overrides, load_overrides, resolve_identities
 from .mapper import (
     ReportPeople,
@@ -164,10 +164,10 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     return ReadReport(report.source.path, report.source.sha256, people.rid, key, people, tuple(report.warnings))
 
 
-def map_one(task: tuple[str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> MappedReport:
+def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> MappedReport | Failure:
     """Map one report to its named graph and write its body in each format into the cache (or
-    take them from the cache)."""
-    cache_folder, parse_key, map_key, rid, person_slugs, base, format_names = task
+    take them from the cache). A report whose statements Oxigraph refuses is a Failure."""
+    path, cache_folder, parse_key, map_key, rid, person_slugs, base, format_names = task
     cache = BuildCache(cache_folder)
     formats = [FORMATS[name] for name in format_names]
     cached = cache.load(map_key)
@@ -178,18 +178,20 @@ def map_one(task: tuple[str, str, str, str, tuple[str, ...], str, tuple[str, ...
         raise RuntimeError(f"the parse of report {rid} is missing from the cache {cache_folder}")
     report, people = entry
     graph = map_report(report, rid, people, person_slugs, base)
-    convert = TermConverter()
     g = graph_iri(base, rid)
-    quads = convert.quads(graph.all_triples, g)
-    own = [q.triple for q in convert.quads(graph.triples, g)]
-    for fmt in formats:
-        cache.write_bytes(map_key, fmt.suffix, body(quads if fmt.keeps_graphs else own, fmt))
-    about = [q.triple for q in convert.quads(graph.about_shared, g)]
+    own = nquads_text(graph.triples, g).encode("utf-8")
+    about = nquads_text(graph.about_shared, g).encode("utf-8")
+    try:  # statements about shared nodes go once into the head of a triples document
+        bodies = bodies_from_nquads(own + about, own.count(b"\n"), formats)
+    except (SyntaxError, ValueError) as exc:
+        return Failure(path, f"its statements cannot be written as RDF: {exc}")
+    for suffix, data in bodies.items():
+        cache.write_bytes(map_key, suffix, data)
     scoped = (f"{base}report/{rid}", f"{base}membership/{rid}/", f"{base}source/")
-    refers = {str(o) for _, _, o in graph.all_triples if isinstance(o, URIRef) and not str(o).startswith(scoped)}
-    refers.update(str(s) for s, _, _ in graph.about_shared)
-    mapped = MappedReport(rid, map_key, graph.facts, ox.serialize(about, format=ox.RdfFormat.N_TRIPLES),
-                          tuple(sorted(refers)), len(own), graph.findings)
+    refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not o.startswith(scoped)}
+    refers.update(s for s, _, _ in graph.about_shared)
+    mapped = MappedReport(rid, map_key, graph.facts, nquads_text(graph.about_shared).encode("utf-8"),
+                          tuple(sorted(str(iri) for iri in refers)), len(graph.triples), graph.findings)
     cache.store(map_key, mapped)
     return mapped
 
@@ -353,8 +355,13 @@ def build(
             slugs = tuple(ids.person_of[offset + i] for i in range(len(r.people.mentions)))
             offset += len(r.people.mentions)
             key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
-            tasks.append((str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in wanted)))
-        mapped = list(runner.map(map_one, tasks, "mapping", progress))
+            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in wanted)))
+        mapped = []
+        for outcome in runner.map(map_one, tasks, "mapping", progress):
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                mapped.append(outcome)
         for m in mapped:
             store.path(m.map_key, ".pickle")
             for f in wanted:

@@ -11,17 +11,39 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, XSD
 
-SQS = Namespace("https://w3id.org/sqsgraph/ontology#")
-THEME = Namespace("https://w3id.org/sqsgraph/theme/")
-ROLE = Namespace("https://w3id.org/sqsgraph/role/")
-ORGTYPE = Namespace("https://w3id.org/sqsgraph/orgtype/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+class CachedNamespace(Namespace):
+    """A ``Namespace`` that makes each of its terms once. rdflib's makes a new ``URIRef`` (and
+    checks it) on every ``NS.name``, and the mapper names the same few terms millions of times."""
+
+    def term(self, name: str) -> URIRef:
+        key = (str(self), name)
+        found = _TERMS.get(key)
+        if found is None:
+            found = _TERMS[key] = super().term(name)
+        return found
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # copy, pickle and friends look for dunders
+            raise AttributeError(name)
+        return self.term(name)
+
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+        return self.term(key)
+
+
+_TERMS: dict[tuple[str, str], URIRef] = {}
+
+SQS = CachedNamespace("https://w3id.org/sqsgraph/ontology#")
+THEME = CachedNamespace("https://w3id.org/sqsgraph/theme/")
+ROLE = CachedNamespace("https://w3id.org/sqsgraph/role/")
+ORGTYPE = CachedNamespace("https://w3id.org/sqsgraph/orgtype/")
+OA = CachedNamespace("http://www.w3.org/ns/oa#")
+SDMX_DIMENSION = CachedNamespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = CachedNamespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SH = CachedNamespace("http://www.w3.org/ns/shacl#")
 
 DEFAULT_BASE = "https://w3id.org/sqsgraph/id/"
 
