@@ -1,0 +1,168 @@
+"""The streamed, parallel, cached build (issue 6): the same graph as mapping in memory, the same
+bytes whatever the number of workers, and a rebuild that redoes only the report that changed."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import sqsgraph.parser
+import sqsgraph.pipeline
+from sqsgraph.cache import CACHE_FOLDER
+from sqsgraph.export import sorted_quads
+from sqsgraph.mapper import map_reports
+from sqsgraph.parser import parse_files
+from sqsgraph.pipeline import IN_PROCESS_MAX, build
+from sqsgraph.reader import sample_paths
+from sqsgraph.synth import write_corpus
+from sqsgraph.vocab import DEFAULT_BASE
+
+ALL_FORMATS = ("turtle", "trig", "ntriples", "jsonld")
+QUADS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
+TRIPLES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The samples and enough synthetic reports that the build uses worker processes."""
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(IN_PROCESS_MAX + 6, folder, seed=11)
+    for p in sample_paths():
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.txt"))
+
+
+def edit_a_finding(path: Path, words: str = "on the whole") -> None:
+    """Put ``words`` into the first finding of the report, as an editor would."""
+    report = sqsgraph.parser.parse_file(path)
+    span = report.sections[0].findings[0].span
+    text = report.source.text
+    cut = text.index(" ", span.start)
+    path.write_text(text[:cut] + f" {words}" + text[cut:], encoding="utf-8")
+
+
+def test_every_format_of_the_build_holds_exactly_the_graph_mapped_in_memory(corpus, tmp_path):
+    out = tmp_path / "out"
+    result = build([corpus], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
+    assert result.failures == [] and len(result.report_ids) == len(files(corpus))
+    expected = set(sorted_quads(map_reports(parse_files(files(corpus)).reports)))
+    for suffix, fmt in QUADS.items():
+        assert set(ox.parse(path=str(out / f"sqsgraph{suffix}"), format=fmt)) == expected, suffix
+    expected_triples = {q.triple for q in expected}
+    for suffix, fmt in TRIPLES.items():
+        written = [q.triple for q in ox.parse(path=str(out / f"sqsgraph{suffix}"), format=fmt)]
+        assert len(written) == len(set(written)), f"{suffix}: a statement made by two reports is written once"
+        assert set(written) == expected_triples, suffix
+    assert result.summary()["triples"] == len(expected_triples)
+
+
+def test_the_same_bytes_in_one_process_and_in_two_workers(corpus, tmp_path):
+    one = build([corpus], tmp_path / "one", formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=1)
+    two = build([corpus], tmp_path / "two", formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
+    assert [p.name for p in one.files] == [p.name for p in two.files]
+    for a, b in zip(one.files, two.files):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_rebuild_after_one_report_changed_parses_and_maps_only_that_report(corpus, tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    first = build([reports], out, docs=False, views=False, validate=False, workers=1)
+    assert first.ok
+
+    parsed: list[str] = []
+    mapped: list[str] = []
+    real_parse, real_map = sqsgraph.parser.parse_report, sqsgraph.pipeline.map_report
+    monkeypatch.setattr(sqsgraph.parser, "parse_report", lambda doc, *a: parsed.append(doc.path) or real_parse(doc, *a))
+    monkeypatch.setattr(sqsgraph.pipeline, "map_report", lambda r, *a: mapped.append(r.source.path) or real_map(r, *a))
+
+    again = build([reports], out, docs=False, views=False, validate=False, workers=1)
+    assert (parsed, mapped) == ([], [])
+    assert (out / "sqsgraph.ttl").read_bytes() == (first.out_dir / "sqsgraph.ttl").read_bytes()
+
+    changed = files(reports)[3]
+    edit_a_finding(changed)
+    parsed.clear()
+    third = build([reports], out, docs=False, views=False, validate=False, workers=1)
+    assert parsed == [str(changed)] and mapped == [str(changed)]
+    assert third.ok and third.summary()["triples"] == again.summary()["triples"]
+    assert b" on the whole " in (out / "sqsgraph.nq").read_bytes()
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(corpus, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, docs=False, views=False, validate=False, workers=1)
+    before = {p.name for p in (out / CACHE_FOLDER).rglob("*") if p.is_file()}
+    edit_a_finding(files(reports)[0])
+    build([reports], out, docs=False, views=False, validate=False, workers=1)
+    after = {p.name for p in (out / CACHE_FOLDER).rglob("*") if p.is_file()}
+    # one report's parse and map (record, Turtle and N-Quads bodies) replaced, no more
+    assert len(before) == len(after) and len(before - after) == len(after - before) == 4
+
+
+def test_a_damaged_cache_entry_is_recomputed_not_trusted(tmp_path):
+    out = tmp_path / "out"
+    first = build(None, out, docs=False, views=False)
+    for p in (out / CACHE_FOLDER).rglob("*.pickle"):
+        p.write_bytes(p.read_bytes()[:20])  # cut short, as by a full disk
+    second = build(None, out, docs=False, views=False)
+    assert second.ok and second.summary() == first.summary()
+    for p in (out / CACHE_FOLDER).rglob("*.pickle"):
+        pickle.loads(p.read_bytes())
+
+
+def test_without_cache_nothing_is_left_beside_the_output(tmp_path):
+    out = tmp_path / "out"
+    result = build(None, out, docs=False, views=False, cache=False)
+    assert result.ok
+    assert sorted(p.name for p in out.iterdir()) == ["sqsgraph.nq", "sqsgraph.ttl"]
+
+
+def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path, monkeypatch):
+    """A report whose graph breaks a shape (a finding part of no report): the per-report check
+    and the whole-graph check of the written N-Quads name the same node, with the same message."""
+    from rdflib.namespace import DCTERMS
+
+    from sqsgraph.store import load_dataset
+    from sqsgraph.validator import validate
+
+    real_map = sqsgraph.pipeline.map_report
+    broken: list[str] = []
+
+    def map_report_losing_a_link(r, *args):
+        graph = real_map(r, *args)
+        if not broken:
+            lost = next(t for t in graph.triples if t[1] == DCTERMS.isPartOf)
+            broken.append(str(lost[0]))
+            graph.triples.remove(lost)
+        return graph
+
+    monkeypatch.setattr(sqsgraph.pipeline, "map_report", map_report_losing_a_link)
+    out = tmp_path / "out"
+    result = build(None, out, docs=False, views=False, workers=1)
+    assert result.validation is not None and not result.validation.conforms and not result.ok
+    whole = validate(load_dataset(out / "sqsgraph.nq"), DEFAULT_BASE)
+    assert [p.line() for p in result.validation.violations] == [p.line() for p in whole.violations]
+    assert len(whole.violations) == 1 and broken[0].endswith(whole.violations[0].focus)
+    assert "part of exactly one report" in whole.violations[0].message
+
+
+def test_the_samples_validate_per_report_as_they_do_whole(tmp_path):
+    from sqsgraph.store import load_dataset
+    from sqsgraph.validator import validate
+
+    result = build(None, tmp_path / "out", docs=False, views=False)
+    whole = validate(load_dataset(tmp_path / "out" / "sqsgraph.nq"))
+    assert result.validation is not None and result.validation.conforms and whole.conforms
+    assert result.validation.triples >= whole.triples  # every statement checked at least once
