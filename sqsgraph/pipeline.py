@@ -50,7 +50,7 @@ from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import ReportError
-from .export import FORMATS, TermConverter, body, bodies_from_nquads, get_format, nquads_text, process_alive, remove_stale_temp_files, write_document
+from .export import FORMATS, TermConverter, bodies_from_nquads, get_format, nquads_text, process_alive, remove_stale_temp_files, write_document
 from .identity import Identities, Overrides, load_overrides, resolve_identities
 from .mapper import (
     ReportPeople,
@@ -67,7 +67,7 @@ from .mapper import (
 )
 from .model import Report
 from .reader import expand_paths, sample_paths
-from .validator import Problem, ValidationReport
+from .validator import Problem, ValidationReport, engine_name
 from .vocab import DEFAULT_BASE, normalise_base, ontology_path
 
 GRAPH_STEM = "sqsgraph"
@@ -196,14 +196,14 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     return mapped
 
 
-def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str]) -> tuple[tuple[Problem, ...], int]:
+def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
     """Validate one report's graph with the shared statements about the nodes it refers to
     (N-Triples ``context``, which also gives the classes of ``partial`` nodes, whose results
     are left to the check of the shared graph); the problems found and the triples checked."""
     from .store import _from_ox_quads
     from .validator import validate
 
-    cache_folder, map_key, key, context, partial, base = task
+    cache_folder, map_key, key, context, partial, base, engine = task
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
@@ -215,7 +215,7 @@ def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str]) -> tup
     for t in ox.parse(context, format=ox.RdfFormat.N_TRIPLES):
         for s, p, o, _ in _from_ox_quads([ox.Quad(t.subject, t.predicate, t.object)]):
             g.add((s, p, o))
-    report = validate(g, base, skip_focus={URIRef(iri) for iri in partial})
+    report = validate(g, base, skip_focus={URIRef(iri) for iri in partial}, engine=engine)
     result = (report.problems, report.triples)
     cache.store(key, result)
     return result
@@ -310,15 +310,18 @@ def build(
     validate: bool = True,
     workers: int | None = None,
     cache: bool = True,
+    shacl_engine: str = "auto",
 ) -> BuildResult:
     """Build the knowledge graph of the report files (default: the bundled samples) into
     ``out_dir``. Never raises for a bad report: see ``BuildResult.failures``.
 
     ``workers``: processes for the per-report work (default: one per core; 1 runs everything
-    here). ``cache``: keep per-report results in ``out_dir/.cache`` for the next build."""
+    here). ``cache``: keep per-report results in ``out_dir/.cache`` for the next build.
+    ``shacl_engine``: see ``validator.ENGINES``."""
     base = normalise_base(base)
     wanted = [get_format(name) for name in dict.fromkeys([*formats, "nquads"])]
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
+    engine = engine_name(shacl_engine) if validate else None
     files = expand_paths(paths) if paths else sample_paths()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -372,22 +375,26 @@ def build(
             facts.merge(m.facts)
         shared = shared_triples(facts, ids, person_honorifics((r.people for r in ordered), ids), base)
         ontology = list(ontology_triples())
-        convert = TermConverter()
-        global_quads = convert.quads(shared, shared_graph_iri(base)) + convert.quads(ontology, ontology_graph_iri(base))
-        global_triples = {q.triple for q in global_quads}
+        # The head of every document: the shared and ontology graphs, and (for triples formats)
+        # the statements reports make about shared nodes, each once. Lines of N-Triples are
+        # deduplicated and sorted as strings, which is far cheaper than sorting terms.
+        global_lines = set(nquads_text(shared).splitlines()) | set(nquads_text(ontology).splitlines())
         for m in mapped:
-            global_triples.update(ox.parse(m.about_shared, format=ox.RdfFormat.N_TRIPLES))
-        global_sorted = sorted(global_triples, key=lambda t: (str(t.subject), t.predicate.value != str(RDF.type), str(t.predicate), str(t.object)))
+            global_lines.update(m.about_shared.decode("utf-8").splitlines())
+        global_nt = ("\n".join(sorted(global_lines)) + "\n").encode("utf-8")
+        global_nq = (nquads_text(shared, shared_graph_iri(base)) + nquads_text(ontology, ontology_graph_iri(base))).encode("utf-8")
 
-        result = BuildResult(out, _counts(global_triples, mapped, ids), {r.path: r.rid for r in ordered}, failures,
+        result = BuildResult(out, _counts(global_lines, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
+        heads = bodies_from_nquads(global_nq, 0, [f for f in wanted if f.keeps_graphs])
+        triple_formats = [f for f in wanted if not f.keeps_graphs]
+        heads |= bodies_from_nquads(global_nt, global_nt.count(b"\n"), triple_formats) if triple_formats else {}
         for fmt in wanted:
-            head = body(global_quads if fmt.keeps_graphs else global_sorted, fmt)
-            parts: list[bytes | Path] = [head, *(store.path(m.map_key, fmt.suffix) for m in mapped)]
+            parts: list[bytes | Path] = [heads[fmt.suffix], *(store.path(m.map_key, fmt.suffix) for m in mapped)]
             result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
 
         if validate:
-            result.validation = _validate(runner, store, mapped, shared + ontology, base, progress)
+            result.validation = _validate(runner, store, mapped, shared + ontology, base, progress, engine or "pyshacl")
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
         if page is not None:
@@ -404,17 +411,16 @@ def build(
     return result
 
 
-def _counts(global_triples: set[ox.Triple], mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
+def _counts(global_lines: set[str], mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
     """The figures a reader cares about. Statements about a report's own nodes are made by that
-    report alone, so distinct triples are those plus the distinct shared ones."""
-    rdf_type = ox.NamedNode(str(RDF.type))
+    report alone, so distinct triples are those plus the distinct shared ones (N-Triples lines)."""
 
     def typed(cls: URIRef) -> int:
-        node = ox.NamedNode(str(cls))
-        return sum(1 for t in global_triples if t.predicate == rdf_type and t.object == node)
+        tail = f" <{RDF.type}> <{cls}> ."
+        return sum(1 for line in global_lines if line.endswith(tail))
 
     return {
-        "triples": len(global_triples) + sum(m.triples for m in mapped),
+        "triples": len(global_lines) + sum(m.triples for m in mapped),
         "people": len(ids.persons),
         "organisations": typed(ORG.Organization),
         "posts": typed(ORG.Post),
@@ -424,7 +430,7 @@ def _counts(global_triples: set[ox.Triple], mapped: Sequence[MappedReport], ids:
 
 
 def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], shared: Sequence[tuple],  # type: ignore[type-arg]
-              base: str, progress: Progress | None) -> ValidationReport:
+              base: str, progress: Progress | None, engine: str) -> ValidationReport:
     """Each report with the shared statements about what it refers to; then the shared graph."""
     from .validator import validate
 
@@ -442,9 +448,9 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
         for o in partial:
             context.extend(types.get(o, ()))
         data = ox.serialize([ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in context], format=ox.RdfFormat.N_TRIPLES)
-        key = cache_key("validate", m.map_key, hashlib.sha256(data).hexdigest())
+        key = cache_key("validate", engine, m.map_key, hashlib.sha256(data).hexdigest())
         store.path(key, ".pickle")
-        tasks.append((str(store.folder), m.map_key, key, data, partial, base))
+        tasks.append((str(store.folder), m.map_key, key, data, partial, base, engine))
     problems: list[Problem] = []
     triples = 0
     for found, checked in runner.map(validate_one, tasks, "validating", progress):
@@ -453,7 +459,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
     g = Graph()
     for t in shared:
         g.add(t)
-    whole = validate(g, base)
+    whole = validate(g, base, engine=engine)
     problems.extend(whole.problems)
     triples += whole.triples
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))

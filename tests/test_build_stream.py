@@ -129,7 +129,8 @@ def test_without_cache_nothing_is_left_beside_the_output(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["sqsgraph.nq", "sqsgraph.ttl"]
 
 
-def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path, monkeypatch, engine):
     """A report whose graph breaks a shape (a finding part of no report): the per-report check
     and the whole-graph check of the written N-Quads name the same node, with the same message."""
     from rdflib.namespace import DCTERMS
@@ -150,9 +151,9 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
 
     monkeypatch.setattr(sqsgraph.pipeline, "map_report", map_report_losing_a_link)
     out = tmp_path / "out"
-    result = build(None, out, docs=False, views=False, workers=1)
+    result = build(None, out, docs=False, views=False, workers=1, shacl_engine=engine)
     assert result.validation is not None and not result.validation.conforms and not result.ok
-    whole = validate(load_dataset(out / "sqsgraph.nq"), DEFAULT_BASE)
+    whole = validate(load_dataset(out / "sqsgraph.nq"), DEFAULT_BASE, engine="pyshacl")
     assert [p.line() for p in result.validation.violations] == [p.line() for p in whole.violations]
     assert len(whole.violations) == 1 and broken[0].endswith(whole.violations[0].focus)
     assert "part of exactly one report" in whole.violations[0].message

@@ -54,7 +54,7 @@ def cache_is_whole(out: Path) -> int:
 
 
 def build_cmd(corpus: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(out), "--no-docs"]
+    return [sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(out), "--no-docs", "--no-validate"]
 
 
 def start(corpus: Path, out: Path) -> subprocess.Popen:

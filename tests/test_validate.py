@@ -21,48 +21,54 @@ def copy() -> Dataset:
     return ds
 
 
-def test_the_samples_conform():
-    report = validate(sample_dataset(), B)
+@pytest.fixture(params=["pyshacl", "turbo"])
+def engine(request) -> str:
+    """Every check below holds with both SHACL engines: the reference and the fast one."""
+    return request.param
+
+
+def test_the_samples_conform(engine):
+    report = validate(sample_dataset(), B, engine=engine)
     assert report.conforms, report.lines()
     assert report.lines() == [f"The graph conforms to the shapes ({report.triples} triples checked)."]
 
 
-def test_numerator_larger_than_denominator_is_a_violation():
+def test_numerator_larger_than_denominator_is_a_violation(engine):
     ds = copy()
     count = URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3")
     g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
     g.set((count, SQS.numerator, Literal(40)))
-    report = validate(ds, B)
+    report = validate(ds, B, engine=engine)
     assert not report.conforms
     assert [p.line() for p in report.violations] == [
         "Violation: report/kent-2014-06-18/finding/1.1/count/3: the numerator (40) of a count is larger than its denominator (29)"
     ]
 
 
-def test_selector_start_after_end_is_a_violation():
+def test_selector_start_after_end_is_a_violation(engine):
     ds = copy()
     pos = URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position")
     g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
     g.set((pos, OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
-    report = validate(ds, B)
+    report = validate(ds, B, engine=engine)
     assert [p.message for p in report.violations] == ["a position selector has exactly one start, a whole number not after its end"]
 
 
-def test_missing_facts_are_named():
+def test_missing_facts_are_named(engine):
     ds = copy()
     g = ds.graph(URIRef(f"{B}graph/shared"))
     g.remove((URIRef(f"{B}person/gill-rigg"), FOAF.name, None))
     f = URIRef(f"{B}report/kent-2014-06-18/finding/2.1")
     ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).remove((f, SQS.textSpan, None))
-    lines = [p.line() for p in validate(ds, B).violations]
+    lines = [p.line() for p in validate(ds, B, engine=engine).violations]
     assert "Violation: person/gill-rigg: a person must have exactly one name (foaf:name)" in lines
     assert "Violation: report/kent-2014-06-18/finding/2.1: a finding must point to exactly one span of its source (sqs:textSpan)" in lines
 
 
-def test_blank_nodes_are_violations():
+def test_blank_nodes_are_violations(engine):
     ds = copy()
     ds.graph(URIRef(f"{B}graph/shared")).add((BNode("x"), RDF.type, SDO.Person))
-    assert any("no blank nodes" in p.message for p in validate(ds, B).violations)
+    assert any("no blank nodes" in p.message for p in validate(ds, B, engine=engine).violations)
 
 
 def test_validate_command(tmp_path):
@@ -75,7 +81,7 @@ def test_validate_command(tmp_path):
     ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).set(
         (URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40)))
     bad = write(ds, tmp_path / "bad.ttl")
-    result = CliRunner().invoke(main, ["validate", str(bad)])
+    result = CliRunner().invoke(main, ["validate", str(bad), "--shacl-engine", "pyshacl"])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-2:] == [
         "Violation: <https://w3id.org/sqsgraph/id/report/kent-2014-06-18/finding/1.1/count/3>: "
@@ -92,3 +98,19 @@ def test_validate_unloadable_file(tmp_path, content, message):
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {path}: {message}")
+
+
+def test_both_engines_say_the_same_of_a_graph_with_many_faults():
+    ds = copy()
+    g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
+    g.set((URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40)))
+    g.set((URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position"), OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
+    ds.graph(URIRef(f"{B}graph/shared")).remove((URIRef(f"{B}person/gill-rigg"), FOAF.name, None))
+    reference, fast = validate(ds, B, engine="pyshacl"), validate(ds, B, engine="turbo")
+    assert reference.lines() == fast.lines() and len(reference.violations) == 3
+
+
+def test_an_unknown_engine_is_a_usage_error(tmp_path):
+    good = write(sample_dataset(), tmp_path / "good.nq")
+    result = CliRunner().invoke(main, ["validate", str(good), "--shacl-engine", "quick"])
+    assert result.exit_code == 2 and "'quick' is not one of" in result.stderr
