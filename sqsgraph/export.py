@@ -105,29 +105,6 @@ def sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted({q.triple for q in quads}, key=_triple_key)
 
 
-class TermConverter:
-    """rdflib terms to Oxigraph terms, remembering IRIs: a report's nodes, predicates and
-    classes recur in many statements, so each is converted (and its IRI checked) once."""
-
-    def __init__(self) -> None:
-        self._iris: dict[str, ox.NamedNode] = {}
-
-    def __call__(self, term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-        if type(term) is URIRef:
-            node = self._iris.get(term)
-            if node is None:
-                node = self._iris[term] = ox.NamedNode(term)
-            return node
-        return to_ox(term)
-
-    def quads(self, triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]], graph: URIRef) -> list[ox.Quad]:
-        """``triples`` in ``graph`` as Oxigraph quads, in the canonical order."""
-        g = self(graph)
-        out = [ox.Quad(self(s), self(p), self(o), g) for s, p, o in triples]  # type: ignore[arg-type]
-        out.sort(key=_quad_key)
-        return out
-
-
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _XSD_STRING = str(XSD.string)
 
@@ -147,17 +124,16 @@ def _nt_term(term: URIRef | Literal) -> str:
     raise TypeError(f"sqsgraph writes no blank nodes or other terms: {term!r}")
 
 
-def nquads_text(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]], graph: URIRef | None = None) -> str:
-    """``triples`` as N-Quads lines in ``graph`` (N-Triples when ``graph`` is None), grouped by
-    subject in the order the subjects first occur, so the output is as deterministic as the
-    input and Turtle made from it states each subject once.
+def statement_lines(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> list[str]:
+    """``triples`` as N-Triples statements without the closing `` .``, grouped by subject in the
+    order the subjects first occur, so the output is as deterministic as the input and Turtle
+    made from it states each subject once.
 
     Written here rather than by Oxigraph because converting every rdflib term into an Oxigraph
-    term first costs more than the whole line; Oxigraph parses the result (``bodies_from_nquads``),
-    which checks it."""
+    term first costs more than the whole line; Oxigraph parses what is made of them
+    (``bodies``), which checks it."""
     terms: dict[object, str] = {}
     groups: dict[object, list[str]] = {}
-    tail = f" <{graph}> .\n" if graph is not None else " .\n"
     for s, p, o in triples:
         ss = terms.get(s)
         if ss is None:
@@ -171,26 +147,38 @@ def nquads_text(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]], grap
                 oo = terms[o] = _nt_term(o)
         else:
             oo = _nt_term(o)
-        line = f"{ss} {pp} {oo}{tail}"
         group = groups.get(s)
         if group is None:
-            groups[s] = [line]
+            groups[s] = [f"{ss} {pp} {oo}"]
         else:
-            group.append(line)
-    return "".join(line for group in groups.values() for line in group)
+            group.append(f"{ss} {pp} {oo}")
+    return [line for group in groups.values() for line in group]
 
 
-def bodies_from_nquads(data: bytes, own: int, formats: Iterable[Format]) -> dict[str, bytes]:
-    """Bodies (see ``body``) of N-Quads ``data`` in each format, by suffix. Formats that keep
-    graphs get every statement; triples formats only the first ``own`` lines. Oxigraph parses
-    ``data`` once, which also checks it: raises ``SyntaxError`` for bad data."""
-    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-    out = {}
+def ntriples_bytes(lines: Iterable[str], graph: URIRef | None = None) -> bytes:
+    """Statement lines (see ``statement_lines``) as N-Triples, or as N-Quads in ``graph``."""
+    tail = f" <{graph}> .\n" if graph is not None else " .\n"
+    return "".join(line + tail for line in lines).encode("utf-8")
+
+
+def bodies(quads: bytes, triples: bytes, formats: Iterable[Format]) -> dict[str, bytes]:
+    """Bodies (see ``body``) by suffix: of N-Quads ``quads`` for the formats that keep graphs, of
+    N-Triples ``triples`` for the others. Oxigraph parses them (streamed into its serializers,
+    no Python list), which checks them: raises ``SyntaxError`` for a bad statement."""
+    out: dict[str, bytes] = {}
+    checked = False
     for fmt in formats:
         if fmt.name == "nquads":
-            out[fmt.suffix] = data
+            out[fmt.suffix] = quads
+            continue
+        checked = True
+        if fmt.keeps_graphs:
+            out[fmt.suffix] = _body_of(ox.parse(quads, format=ox.RdfFormat.N_QUADS), fmt)
         else:
-            out[fmt.suffix] = body(quads if fmt.keeps_graphs else [q.triple for q in quads[:own]], fmt)
+            out[fmt.suffix] = _body_of(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES), fmt)
+    if not checked:
+        for _ in ox.parse(quads, format=ox.RdfFormat.N_QUADS):
+            pass
     return out
 
 
@@ -224,8 +212,10 @@ def body_separator(fmt: Format) -> bytes:
 def body(data: Sequence[ox.Quad] | Sequence[ox.Triple], fmt: Format) -> bytes:
     """The statements ``data`` (quads for formats that keep graphs, else triples) as a body of a
     ``fmt`` document: no prefix lines (Turtle, TriG), no enclosing brackets (JSON-LD)."""
-    if not data:
-        return b""
+    return _body_of(data, fmt) if data else b""
+
+
+def _body_of(data: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: Format) -> bytes:
     if fmt.name in {"turtle", "trig"}:
         out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes())
         lines = out.split(b"\n")
@@ -354,11 +344,11 @@ __all__ = [
     "FORMATS",
     "FORMAT_NAMES",
     "Format",
-    "TermConverter",
     "body",
-    "bodies_from_nquads",
+    "bodies",
     "get_format",
-    "nquads_text",
+    "ntriples_bytes",
+    "statement_lines",
     "prefixes",
     "process_alive",
     "remove_stale_temp_files",

@@ -50,7 +50,16 @@ from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import ReportError
-from .export import FORMATS, TermConverter, bodies_from_nquads, get_format, nquads_text, process_alive, remove_stale_temp_files, write_document
+from .export import (
+    FORMATS,
+    bodies,
+    get_format,
+    ntriples_bytes,
+    process_alive,
+    remove_stale_temp_files,
+    statement_lines,
+    write_document,
+)
 from .identity import Identities, Overrides, load_overrides, resolve_identities
 from .mapper import (
     ReportPeople,
@@ -179,18 +188,18 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     report, people = entry
     graph = map_report(report, rid, people, person_slugs, base)
     g = graph_iri(base, rid)
-    own = nquads_text(graph.triples, g).encode("utf-8")
-    about = nquads_text(graph.about_shared, g).encode("utf-8")
+    own = statement_lines(graph.triples)
+    about = statement_lines(graph.about_shared)
     try:  # statements about shared nodes go once into the head of a triples document
-        bodies = bodies_from_nquads(own + about, own.count(b"\n"), formats)
+        data = bodies(ntriples_bytes([*own, *about], g), ntriples_bytes(own), formats)
     except (SyntaxError, ValueError) as exc:
         return Failure(path, f"its statements cannot be written as RDF: {exc}")
-    for suffix, data in bodies.items():
-        cache.write_bytes(map_key, suffix, data)
+    for suffix, chunk in data.items():
+        cache.write_bytes(map_key, suffix, chunk)
     scoped = (f"{base}report/{rid}", f"{base}membership/{rid}/", f"{base}source/")
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not o.startswith(scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
-    mapped = MappedReport(rid, map_key, graph.facts, nquads_text(graph.about_shared).encode("utf-8"),
+    mapped = MappedReport(rid, map_key, graph.facts, ntriples_bytes(about),
                           tuple(sorted(str(iri) for iri in refers)), len(graph.triples), graph.findings)
     cache.store(map_key, mapped)
     return mapped
@@ -378,17 +387,15 @@ def build(
         # The head of every document: the shared and ontology graphs, and (for triples formats)
         # the statements reports make about shared nodes, each once. Lines of N-Triples are
         # deduplicated and sorted as strings, which is far cheaper than sorting terms.
-        global_lines = set(nquads_text(shared).splitlines()) | set(nquads_text(ontology).splitlines())
+        global_lines = set(statement_lines(shared)) | set(statement_lines(ontology))
         for m in mapped:
-            global_lines.update(m.about_shared.decode("utf-8").splitlines())
-        global_nt = ("\n".join(sorted(global_lines)) + "\n").encode("utf-8")
-        global_nq = (nquads_text(shared, shared_graph_iri(base)) + nquads_text(ontology, ontology_graph_iri(base))).encode("utf-8")
+            global_lines.update(line[:-2] for line in m.about_shared.decode("utf-8").splitlines())
+        global_nt = ntriples_bytes(sorted(global_lines))
+        global_nq = ntriples_bytes(statement_lines(shared), shared_graph_iri(base)) + ntriples_bytes(statement_lines(ontology), ontology_graph_iri(base))
 
         result = BuildResult(out, _counts(global_lines, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
-        heads = bodies_from_nquads(global_nq, 0, [f for f in wanted if f.keeps_graphs])
-        triple_formats = [f for f in wanted if not f.keeps_graphs]
-        heads |= bodies_from_nquads(global_nt, global_nt.count(b"\n"), triple_formats) if triple_formats else {}
+        heads = bodies(global_nq, global_nt, wanted)
         for fmt in wanted:
             parts: list[bytes | Path] = [heads[fmt.suffix], *(store.path(m.map_key, fmt.suffix) for m in mapped)]
             result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
@@ -416,7 +423,7 @@ def _counts(global_lines: set[str], mapped: Sequence[MappedReport], ids: Identit
     report alone, so distinct triples are those plus the distinct shared ones (N-Triples lines)."""
 
     def typed(cls: URIRef) -> int:
-        tail = f" <{RDF.type}> <{cls}> ."
+        tail = f" <{RDF.type}> <{cls}>"
         return sum(1 for line in global_lines if line.endswith(tail))
 
     return {
@@ -438,7 +445,6 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
     for t in shared:
         by_subject.setdefault(str(t[0]), []).append(t)
     types = {iri: [t for t in ts if t[1] == RDF.type] for iri, ts in by_subject.items()}
-    convert = TermConverter()
     tasks = []
     for m in mapped:
         # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
@@ -447,7 +453,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
         partial = tuple(sorted({str(t[2]) for t in context if isinstance(t[2], URIRef)} - set(m.refers_to)))
         for o in partial:
             context.extend(types.get(o, ()))
-        data = ox.serialize([ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in context], format=ox.RdfFormat.N_TRIPLES)
+        data = ntriples_bytes(statement_lines(context))
         key = cache_key("validate", engine, m.map_key, hashlib.sha256(data).hexdigest())
         store.path(key, ".pickle")
         tasks.append((str(store.folder), m.map_key, key, data, partial, base, engine))
