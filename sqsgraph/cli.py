@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import GraphError, QueryError, ReportError, UsageError
+from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
 from .formatting import report_summary
 from .parser import parse_files
 from .reader import expand_paths, sample_paths
@@ -85,6 +85,8 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
                            cache=not no_cache, shacl_engine=shacl_engine)
         except (UsageError, ValueError) as exc:
             raise click.UsageError(str(exc)) from exc
+        except BuildError as exc:
+            raise click.ClickException(str(exc)) from exc
     for path in result.files:
         click.echo(f"wrote {path}")
     s = result.summary()

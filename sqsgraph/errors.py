@@ -11,6 +11,7 @@ into messages and exit codes (1 for a data problem, 2 for a usage problem).
     ├── QueryError             a SPARQL query is malformed or refused
     │   └── QueryNotFound          no named query of that name
     ├── PushError              a triple store answered a push with an error
+    ├── BuildError             a build could not finish (a worker process died)
     └── UsageError             options that do not fit together
 """
 
@@ -60,6 +61,10 @@ class QueryNotFound(QueryError):
 
 class PushError(SqsgraphError):
     """A triple store answered a push with an error."""
+
+
+class BuildError(SqsgraphError):
+    """A build could not finish for a reason that is not one report's: a worker process died."""
 
 
 class UsageError(SqsgraphError):

@@ -539,7 +539,7 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
     for key, org in sorted(facts.orgs.items()):
         O = iri(f"org/{org.key}")
         if org.national and org.unit_of is None:
-            for _, p, o in national.triples((O, None, None)):
+            for _, p, o in sorted(national.triples((O, None, None)), key=_statement_key):  # a Graph's order varies by run
                 s.add((O, p, o))
             continue
         s.add((O, RDF.type, ORG.Organization))
@@ -602,12 +602,16 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
     return list(dict.fromkeys(out))
 
 
-def ontology_triples() -> Graph:
-    """The ontology and SKOS schemes of ``ontology/``, as one graph."""
+def ontology_triples() -> list[Triple]:
+    """The ontology and SKOS schemes of ``ontology/``, in a fixed order (a Graph's varies by run)."""
     g = Graph()
     for name in ONTOLOGY_FILES:
         g.parse(data=ontology_path(name).read_text(encoding="utf-8"), format="turtle")
-    return g
+    return sorted(g, key=_statement_key)  # type: ignore[arg-type]
+
+
+def _statement_key(t: tuple) -> tuple[str, str, str]:  # type: ignore[type-arg]
+    return (str(t[0]), str(t[1]), t[2].n3())
 
 
 def _comparator_area(label: str | None) -> str:

@@ -34,14 +34,16 @@ whole-graph validation checks except cardinalities summed across reports.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,7 +51,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
-from .errors import ReportError
+from .errors import BuildError, ReportError
 from .export import (
     FORMATS,
     bodies,
@@ -243,20 +245,31 @@ class _Runner:
     def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None) -> Iterator:  # type: ignore[type-arg]
         if self.workers > 1 and len(tasks) > IN_PROCESS_MAX:
             if self.pool is None:
-                # forkserver: workers start clean (no threads or open files of the caller inherited)
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()))
             results = self.pool.map(fn, tasks, chunksize=max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
             results = map(fn, tasks)
-        for n, value in enumerate(results, start=1):
-            if progress is not None:
-                progress(stage, n, len(tasks))
-            yield value
+        try:
+            for n, value in enumerate(results, start=1):
+                if progress is not None:
+                    progress(stage, n, len(tasks))
+                yield value
+        except BrokenProcessPool as exc:
+            raise BuildError(f"a worker process died while {stage} reports (out of memory?); "
+                             "the output is as before; try again with fewer --workers") from exc
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+
+
+def _start_method() -> str:
+    """fork where it is safe (no other thread to be copied mid-step): fastest, and works for a
+    caller whose main module cannot be imported again (``python -``, notebooks); else forkserver."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "forkserver"
 
 
 @contextmanager
@@ -383,7 +396,7 @@ def build(
         for m in mapped:
             facts.merge(m.facts)
         shared = shared_triples(facts, ids, person_honorifics((r.people for r in ordered), ids), base)
-        ontology = list(ontology_triples())
+        ontology = ontology_triples()
         # The head of every document: the shared and ontology graphs, and (for triples formats)
         # the statements reports make about shared nodes, each once. Lines of N-Triples are
         # deduplicated and sorted as strings, which is far cheaper than sorting terms.

@@ -167,3 +167,18 @@ def test_the_samples_validate_per_report_as_they_do_whole(tmp_path):
     whole = validate(load_dataset(tmp_path / "out" / "sqsgraph.nq"))
     assert result.validation is not None and result.validation.conforms and whole.conforms
     assert result.validation.triples >= whole.triples  # every statement checked at least once
+
+
+def test_the_same_bytes_in_processes_with_other_hash_seeds(tmp_path):
+    """Python orders sets and rdflib graphs by string hashes, which differ per process."""
+    import os
+    import subprocess
+    import sys
+
+    for seed in ("1", "2"):
+        env = os.environ | {"PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "sqsgraph.cli", "build", "-o", str(tmp_path / seed), "--no-docs",
+                               "--no-views", "--no-validate", "--format", "trig"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    for name in ("sqsgraph.nq", "sqsgraph.trig"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
