@@ -37,6 +37,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UsageError
@@ -83,6 +84,8 @@ _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lower-case ASCII: diacritics folded, typographic quotes and dashes made plain."""
+    if text.isascii():  # most names: nothing to fold
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
@@ -107,6 +110,7 @@ def split_honorific(name: str) -> tuple[str | None, str]:
     return " ".join(words[:n]).rstrip("."), " ".join(words[n:])
 
 
+@lru_cache(maxsize=1 << 16)  # the same names recur across thousands of reports
 def normalise_name(name: str) -> str:
     """The comparison key of a person's name: "ann lee smith" for "Dr Ann Lee-Smith"."""
     _, bare = split_honorific(name)

@@ -262,6 +262,17 @@ class SharedFacts:
             for k, labels in their_sets.items():
                 mine_sets.setdefault(k, set()).update(labels)
 
+    def canonical(self) -> tuple:  # type: ignore[type-arg]
+        """The facts with every set sorted, for digests (a set's order varies by process)."""
+        return (
+            sorted(self.orgs.items()),
+            sorted((k, sorted(v)) for k, v in self.org_labels.items()),
+            sorted(self.posts.items()),
+            sorted((k, sorted(v)) for k, v in self.post_titles.items()),
+            sorted(self.roles.items()),
+            sorted(self.areas.items()),
+        )
+
     def org(self, org: Org) -> None:
         if org.unit_of and org.unit_of not in self.orgs:
             self.org(orgs.catalogue().body(org.unit_of))

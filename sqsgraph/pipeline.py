@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import shutil
 import tempfile
 import threading
@@ -76,7 +77,6 @@ from .mapper import (
     shared_graph_iri,
     shared_triples,
 )
-from .model import Report
 from .reader import expand_paths, sample_paths
 from .validator import Problem, ValidationReport, engine_name
 from .vocab import DEFAULT_BASE, normalise_base, ontology_path
@@ -149,6 +149,7 @@ class MappedReport:
     refers_to: tuple[str, ...]  # the shared nodes its statements mention
     triples: int  # statements about its own nodes
     findings: int
+    shared_digest: str  # of ``facts`` and ``about_shared``: what it adds to the document head
 
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
@@ -162,17 +163,18 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     except ReportError as exc:
         return Failure(exc.path, exc.problem)
     key = cache_key("parse", read.document.sha256, read.document.path, "\n".join(read.warnings))
-    cached = cache.load(key)
-    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Report):
-        report, people = cached
-    else:
-        try:
-            report = parse_report(read.document, read.warnings)
-        except ReportError as exc:
-            return Failure(exc.path, exc.problem)
-        people = collect_people(report, report_id(report))
-        cache.store(key, (report, people))
-    return ReadReport(report.source.path, report.source.sha256, people.rid, key, people, tuple(report.warnings))
+    cached = cache.load(key, ".read.pickle")  # small: what the build needs of every report
+    if isinstance(cached, ReadReport) and cache.has(key, ".pickle"):
+        return cached
+    try:
+        report = parse_report(read.document, read.warnings)
+    except ReportError as exc:
+        return Failure(exc.path, exc.problem)
+    people = collect_people(report, report_id(report))
+    cache.store(key, (report, people))  # large: only mapping the report again reads it
+    outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people, tuple(report.warnings))
+    cache.store(key, outcome, ".read.pickle")
+    return outcome
 
 
 def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> MappedReport | Failure:
@@ -201,8 +203,9 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     scoped = (f"{base}report/{rid}", f"{base}membership/{rid}/", f"{base}source/")
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not o.startswith(scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
-    mapped = MappedReport(rid, map_key, graph.facts, ntriples_bytes(about),
-                          tuple(sorted(str(iri) for iri in refers)), len(graph.triples), graph.findings)
+    about_bytes = ntriples_bytes(about)
+    mapped = MappedReport(rid, map_key, graph.facts, about_bytes, tuple(sorted(str(iri) for iri in refers)),
+                          len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
     cache.store(map_key, mapped)
     return mapped
 
@@ -219,6 +222,8 @@ def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached  # type: ignore[return-value]
+    if not context:
+        raise RuntimeError(f"the validation of {map_key} left the cache {cache_folder} while the build ran")
     g = Graph()
     statements = ox.parse(path=str(cache.path(map_key, ".nq")), format=ox.RdfFormat.N_QUADS)
     for s, p, o, _ in _from_ox_quads(statements):
@@ -230,6 +235,11 @@ def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -
     result = (report.problems, report.triples)
     cache.store(key, result)
     return result
+
+
+def _digest(*parts: object) -> str:
+    """SHA-256 of values whose pickles are canonical (no sets: see ``SharedFacts.canonical``)."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
 
 
 # ------------------------------------------------------------------ the build
@@ -364,6 +374,7 @@ def build(
                 failures.append(outcome)
             else:
                 store.path(outcome.parse_key, ".pickle")  # used by this build
+                store.path(outcome.parse_key, ".read.pickle")
                 read.append(outcome)
         kept, notes, conflicts = drop_duplicates(read)
         failures.extend(conflicts)
@@ -392,29 +403,24 @@ def build(
             for f in wanted:
                 store.path(m.map_key, f.suffix)
 
-        facts = SharedFacts()
-        for m in mapped:
-            facts.merge(m.facts)
-        shared = shared_triples(facts, ids, person_honorifics((r.people for r in ordered), ids), base)
-        ontology = ontology_triples()
-        # The head of every document: the shared and ontology graphs, and (for triples formats)
-        # the statements reports make about shared nodes, each once. Lines of N-Triples are
-        # deduplicated and sorted as strings, which is far cheaper than sorting terms.
-        global_lines = set(statement_lines(shared)) | set(statement_lines(ontology))
-        for m in mapped:
-            global_lines.update(line[:-2] for line in m.about_shared.decode("utf-8").splitlines())
-        global_nt = ntriples_bytes(sorted(global_lines))
-        global_nq = ntriples_bytes(statement_lines(shared), shared_graph_iri(base)) + ntriples_bytes(statement_lines(ontology), ontology_graph_iri(base))
-
-        result = BuildResult(out, _counts(global_lines, mapped, ids), {r.path: r.rid for r in ordered}, failures,
+        # The head of every document (the shared and ontology graphs, and for triples formats the
+        # statements reports make about shared nodes, each once) depends only on the identities
+        # and on what each report adds to it, so a rebuild after an edit that changed no one's
+        # name or post takes it from the cache.
+        honorifics = person_honorifics((r.people for r in ordered), ids)
+        head_key = cache_key("head", base, _digest(ids.persons, ids.candidates, sorted((k, sorted(v)) for k, v in honorifics.items())),
+                             *(m.shared_digest for m in mapped))
+        head = store.load(head_key)
+        if not (isinstance(head, Head) and all(store.has(head_key, f.suffix) for f in wanted) and store.has(head_key, ".head.nt")):
+            head = _write_head(store, head_key, mapped, ids, honorifics, base, wanted)
+        result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
-        heads = bodies(global_nq, global_nt, wanted)
         for fmt in wanted:
-            parts: list[bytes | Path] = [heads[fmt.suffix], *(store.path(m.map_key, fmt.suffix) for m in mapped)]
+            parts: list[bytes | Path] = [store.path(head_key, fmt.suffix), *(store.path(m.map_key, fmt.suffix) for m in mapped)]
             result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
 
         if validate:
-            result.validation = _validate(runner, store, mapped, shared + ontology, base, progress, engine or "pyshacl")
+            result.validation = _validate(runner, store, mapped, head_key, base, progress, engine or "pyshacl")
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
         if page is not None:
@@ -431,58 +437,109 @@ def build(
     return result
 
 
-def _counts(global_lines: set[str], mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
-    """The figures a reader cares about. Statements about a report's own nodes are made by that
-    report alone, so distinct triples are those plus the distinct shared ones (N-Triples lines)."""
+@dataclass(frozen=True)
+class Head:
+    """Figures of the document head (its bodies are in the cache beside it)."""
+
+    statements: int  # distinct triples
+    organisations: int
+    posts: int
+
+
+def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids: Identities,
+                honorifics: dict[str, set[str]], base: str, formats: Sequence) -> Head:  # type: ignore[type-arg]
+    """Make the head from the merged facts of every report; keep its bodies in the cache under
+    ``key``, with its statements as sorted N-Triples (``.head.nt``) for validation."""
+    facts = SharedFacts()
+    for m in mapped:
+        facts.merge(m.facts)
+    shared = shared_triples(facts, ids, honorifics, base)
+    ontology = ontology_triples()
+    # Lines of N-Triples are deduplicated and sorted as strings: far cheaper than sorting terms.
+    lines = set(statement_lines(shared)) | set(statement_lines(ontology))
+    for m in mapped:
+        lines.update(line[:-2] for line in m.about_shared.decode("utf-8").splitlines())
+    nt = ntriples_bytes(sorted(lines))
+    nq = ntriples_bytes(statement_lines(shared), shared_graph_iri(base)) + ntriples_bytes(statement_lines(ontology), ontology_graph_iri(base))
+    for suffix, data in bodies(nq, nt, formats).items():
+        store.write_bytes(key, suffix, data)
+    store.write_bytes(key, ".head.nt", nt)
 
     def typed(cls: URIRef) -> int:
         tail = f" <{RDF.type}> <{cls}>"
-        return sum(1 for line in global_lines if line.endswith(tail))
+        return sum(1 for line in lines if line.endswith(tail))
 
+    head = Head(len(lines), typed(ORG.Organization), typed(ORG.Post))
+    store.store(key, head)
+    return head
+
+
+def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
+    """The figures a reader cares about. Statements about a report's own nodes are made by that
+    report alone, so distinct triples are those plus the distinct ones of the head."""
     return {
-        "triples": len(global_lines) + sum(m.triples for m in mapped),
+        "triples": head.statements + sum(m.triples for m in mapped),
         "people": len(ids.persons),
-        "organisations": typed(ORG.Organization),
-        "posts": typed(ORG.Post),
+        "organisations": head.organisations,
+        "posts": head.posts,
         "findings": sum(m.findings for m in mapped),
         "candidate_matches": len(ids.candidates),
     }
 
 
-def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], shared: Sequence[tuple],  # type: ignore[type-arg]
-              base: str, progress: Progress | None, engine: str) -> ValidationReport:
-    """Each report with the shared statements about what it refers to; then the shared graph."""
+def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], head_key: str, base: str,
+              progress: Progress | None, engine: str) -> ValidationReport:
+    """Each report with the head's statements about what it refers to; then the head alone.
+    A report's result depends on its map key and the head, so both key it in the cache."""
+    from .store import _from_ox_quads
     from .validator import validate
 
-    by_subject: dict[str, list[tuple]] = {}  # type: ignore[type-arg]
-    for t in shared:
-        by_subject.setdefault(str(t[0]), []).append(t)
-    types = {iri: [t for t in ts if t[1] == RDF.type] for iri, ts in by_subject.items()}
+    keys = [cache_key("validate", engine, m.map_key, head_key) for m in mapped]
+    index: dict[str, list[str]] | None = None
     tasks = []
-    for m in mapped:
+    for m, key in zip(mapped, keys):
+        if store.has(key, ".pickle"):
+            tasks.append((str(store.folder), m.map_key, key, b"", (), base, engine))
+            continue
+        if index is None:
+            index = _head_index(store.path(head_key, ".head.nt"))
         # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
         # check the class of a value: a unit's parent body, a post's organisation)
-        context = [t for iri in m.refers_to for t in by_subject.get(iri, ())]
-        partial = tuple(sorted({str(t[2]) for t in context if isinstance(t[2], URIRef)} - set(m.refers_to)))
-        for o in partial:
-            context.extend(types.get(o, ()))
-        data = ntriples_bytes(statement_lines(context))
-        key = cache_key("validate", engine, m.map_key, hashlib.sha256(data).hexdigest())
-        store.path(key, ".pickle")
-        tasks.append((str(store.folder), m.map_key, key, data, partial, base, engine))
+        context = [line for iri in m.refers_to for line in index.get(f"<{iri}>", ())]
+        objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
+        partial = sorted(objects - {f"<{iri}>" for iri in m.refers_to})
+        context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
+        tasks.append((str(store.folder), m.map_key, key, ntriples_bytes(context), tuple(o[1:-1] for o in partial), base, engine))
     problems: list[Problem] = []
     triples = 0
     for found, checked in runner.map(validate_one, tasks, "validating", progress):
         problems.extend(found)
         triples += checked
-    g = Graph()
-    for t in shared:
-        g.add(t)
-    whole = validate(g, base, engine=engine)
-    problems.extend(whole.problems)
-    triples += whole.triples
+
+    shared_key = cache_key("validate-head", engine, head_key)
+    cached = store.load(shared_key)
+    if not (isinstance(cached, tuple) and len(cached) == 2):
+        g = Graph()
+        head = ox.parse(path=str(store.path(head_key, ".head.nt")), format=ox.RdfFormat.N_TRIPLES)
+        for s, p, o, _ in _from_ox_quads(head):
+            g.add((s, p, o))
+        whole = validate(g, base, engine=engine)
+        cached = (whole.problems, whole.triples)
+        store.store(shared_key, cached)
+    problems.extend(cached[0])
+    triples += cached[1]
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
     return ValidationReport(not any(p.severity == "Violation" for p in problems), tuple(problems), triples)
+
+
+def _head_index(path: Path) -> dict[str, list[str]]:
+    """The head's statements by subject (``<iri>`` -> N-Triples lines without the `` .``)."""
+    index: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line[:-3]  # " .\n"
+            index.setdefault(line[: line.index(" ")], []).append(line)
+    return index
 
 
 def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
