@@ -123,7 +123,8 @@ def map_reports_with_notes(
         facts.merge(mapped.facts)
         warnings.extend(f"{r.source.path}: {w}" for w in r.warnings)
     shared = ds.graph(shared_graph_iri(base))
-    for t in shared_triples(facts, identities, person_honorifics(people, identities), base):
+    honorifics = person_honorifics((tuple(s.honorific for s in p.slots) for p in people), identities)
+    for t in shared_triples(facts, identities, honorifics, base):
         shared.add(t)
     ontology = ds.graph(ontology_graph_iri(base))
     for t in ontology_triples():
@@ -226,15 +227,16 @@ def collect_people(r: Report, rid: str) -> ReportPeople:
     return ReportPeople(rid, tuple(mentions), tuple(slots), tuple(warnings))
 
 
-def person_honorifics(people: Iterable[ReportPeople], identities: Identities) -> dict[str, set[str]]:
-    """person slug -> the honorifics ("Councillor", "Dr") written before their name anywhere."""
+def person_honorifics(per_report: Iterable[Sequence[str | None]], identities: Identities) -> dict[str, set[str]]:
+    """person slug -> the honorifics ("Councillor", "Dr") written before their name anywhere;
+    ``per_report``: each report's honorific (or None) for each of its mentions, in order."""
     out: dict[str, set[str]] = {}
     offset = 0
-    for p in people:
-        for i, slot in enumerate(p.slots):
-            if slot.honorific:
-                out.setdefault(identities.person_of[offset + i], set()).add(slot.honorific)
-        offset += len(p.slots)
+    for honorifics in per_report:
+        for i, honorific in enumerate(honorifics):
+            if honorific:
+                out.setdefault(identities.person_of[offset + i], set()).add(honorific)
+        offset += len(honorifics)
     return out
 
 

@@ -63,9 +63,8 @@ from .export import (
     statement_lines,
     write_document,
 )
-from .identity import Identities, Overrides, load_overrides, resolve_identities
+from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
 from .mapper import (
-    ReportPeople,
     SharedFacts,
     collect_people,
     graph_iri,
@@ -126,6 +125,9 @@ class BuildResult:
 # ------------------------------------------------------------------ per-report work
 
 
+FACTS_SUFFIX = ".facts.pickle"  # the cache entry of what a report adds to the shared graph
+
+
 @dataclass(frozen=True)
 class ReadReport:
     """What the build keeps of a report after reading it: who it names, and where it is cached."""
@@ -134,7 +136,9 @@ class ReadReport:
     sha256: str
     rid: str
     parse_key: str
-    people: ReportPeople
+    mentions: tuple[Mention, ...]  # the persons it names, for the identity rules
+    honorifics: tuple[str | None, ...]  # as written before each mention's name
+    post_warnings: tuple[str, ...]  # "path: problem" about the posts it names
     warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
 
 
@@ -144,7 +148,6 @@ class MappedReport:
 
     rid: str
     map_key: str
-    facts: SharedFacts
     about_shared: bytes  # N-Triples of its statements about shared nodes (who holds which post)
     refers_to: tuple[str, ...]  # the shared nodes its statements mention
     triples: int  # statements about its own nodes
@@ -172,7 +175,8 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
         return Failure(exc.path, exc.problem)
     people = collect_people(report, report_id(report))
     cache.store(key, (report, people))  # large: only mapping the report again reads it
-    outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people, tuple(report.warnings))
+    outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people.mentions,
+                         tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings))
     cache.store(key, outcome, ".read.pickle")
     return outcome
 
@@ -184,7 +188,7 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     cache = BuildCache(cache_folder)
     formats = [FORMATS[name] for name in format_names]
     cached = cache.load(map_key)
-    if isinstance(cached, MappedReport) and all(cache.has(map_key, f.suffix) for f in formats):
+    if isinstance(cached, MappedReport) and all(cache.has(map_key, x) for x in [*(f.suffix for f in formats), FACTS_SUFFIX]):
         return cached
     entry = cache.load(parse_key)
     if not (isinstance(entry, tuple) and len(entry) == 2):
@@ -204,8 +208,9 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not o.startswith(scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
     about_bytes = ntriples_bytes(about)
-    mapped = MappedReport(rid, map_key, graph.facts, about_bytes, tuple(sorted(str(iri) for iri in refers)),
+    mapped = MappedReport(rid, map_key, about_bytes, tuple(sorted(str(iri) for iri in refers)),
                           len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
+    cache.store(map_key, graph.facts, FACTS_SUFFIX)  # read only when the document head is made again
     cache.store(map_key, mapped)
     return mapped
 
@@ -380,16 +385,16 @@ def build(
         failures.extend(conflicts)
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
 
-        mentions = [m for r in ordered for m in r.people.mentions]
+        mentions = [m for r in ordered for m in r.mentions]
         ids = resolve_identities(mentions, overrides)
-        warnings = [w for r in ordered for w in r.people.warnings] + ids.warnings
+        warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
 
         tasks = []
         offset = 0
         for r in ordered:
-            slugs = tuple(ids.person_of[offset + i] for i in range(len(r.people.mentions)))
-            offset += len(r.people.mentions)
+            slugs = tuple(ids.person_of[offset + i] for i in range(len(r.mentions)))
+            offset += len(r.mentions)
             key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
             tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in wanted)))
         mapped = []
@@ -400,14 +405,14 @@ def build(
                 mapped.append(outcome)
         for m in mapped:
             store.path(m.map_key, ".pickle")
-            for f in wanted:
-                store.path(m.map_key, f.suffix)
+            for suffix in [*(f.suffix for f in wanted), FACTS_SUFFIX]:
+                store.path(m.map_key, suffix)
 
         # The head of every document (the shared and ontology graphs, and for triples formats the
         # statements reports make about shared nodes, each once) depends only on the identities
         # and on what each report adds to it, so a rebuild after an edit that changed no one's
         # name or post takes it from the cache.
-        honorifics = person_honorifics((r.people for r in ordered), ids)
+        honorifics = person_honorifics((r.honorifics for r in ordered), ids)
         head_key = cache_key("head", base, _digest(ids.persons, ids.candidates, sorted((k, sorted(v)) for k, v in honorifics.items())),
                              *(m.shared_digest for m in mapped))
         head = store.load(head_key)
@@ -452,7 +457,10 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     ``key``, with its statements as sorted N-Triples (``.head.nt``) for validation."""
     facts = SharedFacts()
     for m in mapped:
-        facts.merge(m.facts)
+        part = store.load(m.map_key, FACTS_SUFFIX)
+        if not isinstance(part, SharedFacts):
+            raise BuildError(f"the cache {store.folder} lost what report {m.rid} adds to the shared graph; build again with --no-cache")
+        facts.merge(part)
     shared = shared_triples(facts, ids, honorifics, base)
     ontology = ontology_triples()
     # Lines of N-Triples are deduplicated and sorted as strings: far cheaper than sorting terms.
