@@ -55,6 +55,7 @@ from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import BuildError, ReportError
 from .export import (
     FORMATS,
+    Format,
     bodies,
     get_format,
     ntriples_bytes,
@@ -372,58 +373,21 @@ def build(
         for folder in store.folder.glob("*"):
             if folder.is_dir():
                 remove_stale_temp_files(folder)
-        failures: list[Failure] = []
-        read: list[ReadReport] = []
-        for outcome in runner.map(_read_task, [(str(p), str(store.folder)) for p in files], "reading", progress):
-            if isinstance(outcome, Failure):
-                failures.append(outcome)
-            else:
-                store.path(outcome.parse_key, ".pickle")  # used by this build
-                store.path(outcome.parse_key, ".read.pickle")
-                read.append(outcome)
+        read, failures = _read_all(runner, store, files, progress)
         kept, notes, conflicts = drop_duplicates(read)
         failures.extend(conflicts)
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
-
-        mentions = [m for r in ordered for m in r.mentions]
-        ids = resolve_identities(mentions, overrides)
+        ids = resolve_identities([m for r in ordered for m in r.mentions], overrides)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
-
-        tasks = []
-        offset = 0
-        for r in ordered:
-            slugs = tuple(ids.person_of[offset + i] for i in range(len(r.mentions)))
-            offset += len(r.mentions)
-            key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
-            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in wanted)))
-        mapped = []
-        for outcome in runner.map(map_one, tasks, "mapping", progress):
-            if isinstance(outcome, Failure):
-                failures.append(outcome)
-            else:
-                mapped.append(outcome)
-        for m in mapped:
-            store.path(m.map_key, ".pickle")
-            for suffix in [*(f.suffix for f in wanted), FACTS_SUFFIX]:
-                store.path(m.map_key, suffix)
-
-        # The head of every document (the shared and ontology graphs, and for triples formats the
-        # statements reports make about shared nodes, each once) depends only on the identities
-        # and on what each report adds to it, so a rebuild after an edit that changed no one's
-        # name or post takes it from the cache.
+        mapped = _map_all(runner, store, ordered, ids, base, wanted, failures, progress)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
-        head_key = cache_key("head", base, _digest(ids.persons, ids.candidates, sorted((k, sorted(v)) for k, v in honorifics.items())),
-                             *(m.shared_digest for m in mapped))
-        head = store.load(head_key)
-        if not (isinstance(head, Head) and all(store.has(head_key, f.suffix) for f in wanted) and store.has(head_key, ".head.nt")):
-            head = _write_head(store, head_key, mapped, ids, honorifics, base, wanted)
+        head_key, head = _head(store, mapped, ids, honorifics, base, wanted)
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
         for fmt in wanted:
             parts: list[bytes | Path] = [store.path(head_key, fmt.suffix), *(store.path(m.map_key, fmt.suffix) for m in mapped)]
             result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
-
         if validate:
             result.validation = _validate(runner, store, mapped, head_key, base, progress, engine or "pyshacl")
     if docs:
@@ -440,6 +404,54 @@ def build(
     if cache:
         store.prune()
     return result
+
+
+def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None) -> tuple[list[ReadReport], list[Failure]]:
+    read: list[ReadReport] = []
+    failures: list[Failure] = []
+    for outcome in runner.map(_read_task, [(str(p), str(store.folder)) for p in files], "reading", progress):
+        if isinstance(outcome, Failure):
+            failures.append(outcome)
+        else:
+            store.path(outcome.parse_key, ".pickle")  # used by this build: kept by prune
+            store.path(outcome.parse_key, ".read.pickle")
+            read.append(outcome)
+    return read, failures
+
+
+def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str,
+             formats: Sequence[Format], failures: list[Failure], progress: Progress | None) -> list[MappedReport]:
+    """Map every report (a report that cannot be written as RDF joins ``failures``)."""
+    tasks = []
+    offset = 0
+    for r in ordered:
+        slugs = tuple(ids.person_of[offset + i] for i in range(len(r.mentions)))
+        offset += len(r.mentions)
+        key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
+        tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+    mapped = []
+    for outcome in runner.map(map_one, tasks, "mapping", progress):
+        if isinstance(outcome, Failure):
+            failures.append(outcome)
+            continue
+        mapped.append(outcome)
+        for suffix in [".pickle", *(f.suffix for f in formats), FACTS_SUFFIX]:
+            store.path(outcome.map_key, suffix)
+    return mapped
+
+
+def _head(store: BuildCache, mapped: Sequence[MappedReport], ids: Identities, honorifics: dict[str, set[str]],
+          base: str, formats: Sequence[Format]) -> tuple[str, Head]:
+    """The head of every document: the shared and ontology graphs, and for triples formats the
+    statements reports make about shared nodes, each once. It depends only on the identities
+    and on what each report adds to it, so a rebuild after an edit that changed no one's name
+    or post takes it from the cache."""
+    key = cache_key("head", base, _digest(ids.persons, ids.candidates, sorted((k, sorted(v)) for k, v in honorifics.items())),
+                    *(m.shared_digest for m in mapped))
+    head = store.load(key)
+    if not (isinstance(head, Head) and all(store.has(key, f.suffix) for f in formats) and store.has(key, ".head.nt")):
+        head = _write_head(store, key, mapped, ids, honorifics, base, formats)
+    return key, head
 
 
 @dataclass(frozen=True)
