@@ -37,6 +37,7 @@ Refusals (status, reason):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -207,6 +208,11 @@ def check_query(text: str) -> str:
         elif isinstance(node, (list, tuple, ParseResults)):
             stack.extend(node)
     return form
+
+
+# rdflib's parser takes 50-600 ms for a named query, far longer than Oxigraph takes to answer
+# it; a worker remembers the form of the queries it has checked (refusals are not remembered)
+_checked_form = functools.lru_cache(maxsize=256)(check_query)
 
 
 # --- content negotiation ----------------------------------------------------------------------
@@ -398,7 +404,7 @@ class QueryRequest:
 def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
     """Check, run and serialise one query against ``store``; every outcome is a ``Reply``."""
     try:
-        form = check_query(request.query)
+        form = _checked_form(request.query)
         if form in ("select", "ask"):
             media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
             offers = RESULT_OFFERS
