@@ -30,7 +30,7 @@ from sqsgraph.store import _from_ox
 from sqsgraph.validator import validate
 from sqsgraph.vocab import DEFAULT_BASE, SQS
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROUND_TRIP = ("turtle", "trig", "nquads", "jsonld")
 SCHEMA_TEXT = URIRef("https://schema.org/text")
 SCHEMA_ALTERNATE_NAME = URIRef("https://schema.org/alternateName")
@@ -238,7 +238,7 @@ def test_every_iri_is_valid_and_people_with_different_names_never_share_one(text
     assert texts == sorted([f.text for f in report.findings] + [i.text for i in report.key_strengths + report.areas_for_improvement])
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report_text())
 def test_the_shapes_hold_for_arbitrary_names_and_text(text: str) -> None:
     report = validate(map_reports([read(text)]))

@@ -1,12 +1,12 @@
 """Issue 7: the endpoint under load, on loopback. `sqsgraph serve` runs as its own process on the
 samples' graph; eight clients run every named query (with the example parameters of its header)
-for a bounded number of rounds and time, while one more client keeps sending a query that never
-finishes and another trickles a request body a byte at a time.
+for a bounded number of rounds and time, while one more client sends a query that never finishes
+and another trickles a request body a byte at a time.
 
 Checked: every answer is 200 and equal to `run_query` on the same graph; the slow query is
-stopped (503) without holding the others up (p95 latency far below its time limit); the trickling
-client is answered at the end, having blocked nobody; the server's memory stays bounded. p50/p95
-latencies are printed and written to ``load.json`` in the test's temporary folder.
+stopped at the time limit (503) and the others are served while it runs; the trickling client is
+answered at the end, having blocked nobody; p95 latency stays low; the server's memory stays
+bounded. p50/p95 latencies are printed and written to ``load.json`` in the test's temporary folder.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ CLIENTS = 8
 ROUNDS = 2  # each client runs every named query this many times, in its own random order
 DURATION = 60.0  # seconds the whole load may take at most
 WORKERS = 3
-TIMEOUT = 4.0  # the server's time limit per query
-P95_BOUND = 2.0  # seconds: half the time limit; queued behind the slow query, p95 would exceed it
+TIMEOUT = 5.0  # the server's time limit per query
+P95_BOUND = 2.0  # seconds; measured 0.3-0.7 s on the shared 2-core machine
 RSS_GROWTH_MB = 40  # the HTTP process may grow by this much over the load
 WORKER_RSS_MB = 400  # and no query worker may be larger than this
 # a cross product of the whole graph with itself five times: never finishes
@@ -207,7 +207,7 @@ def test_many_clients_running_every_named_query_get_correct_answers_fast(server:
         assert status == 200, (name, body[:300])
     rss_before, workers_before = server.memory()
 
-    results: list[tuple[str, int, float, bool]] = []
+    results: list[tuple[str, int, float, float, bool]] = []  # name, status, start, end, correct
     lock = threading.Lock()
     deadline = time.monotonic() + DURATION
     stop = threading.Event()
@@ -217,17 +217,18 @@ def test_many_clients_running_every_named_query_get_correct_answers_fast(server:
         for name in order:
             if time.monotonic() > deadline:
                 return
+            begun = time.monotonic()
             status, body, seconds = server.query(expected[name][0])
             ok = status == 200 and canonical(json.loads(body)["results"]["bindings"]) == expected[name][1]
             with lock:
-                results.append((name, status, seconds, ok))
+                results.append((name, status, begun, begun + seconds, ok))
 
-    slow: list[tuple[int, float]] = []
+    slow: dict = {}
 
     def slow_client() -> None:
-        while not stop.is_set() and time.monotonic() < deadline:
-            status, _, seconds = server.query(SLOW)
-            slow.append((status, seconds))
+        slow["start"] = time.monotonic()
+        slow["status"], _, seconds = server.query(SLOW)
+        slow["end"] = slow["start"] + seconds
 
     trickled: dict = {}
     extra = [threading.Thread(target=slow_client), threading.Thread(target=trickle, args=(server.port, trickled, stop))]
@@ -247,14 +248,16 @@ def test_many_clients_running_every_named_query_get_correct_answers_fast(server:
         t.join(DURATION + 30)
     rss_after, workers_after = server.memory()
 
-    latencies = sorted(seconds for _, _, seconds, _ in results)
+    latencies = sorted(end - begun for _, _, begun, end, _ in results)
+    meanwhile = [r for r in results if slow["start"] <= r[2] and r[3] <= slow["end"]]
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     figures = {
         "clients": CLIENTS, "requests": len(results), "seconds": round(elapsed, 2),
         "requests_per_second": round(len(results) / elapsed, 1), "p50_ms": round(p50 * 1000, 1),
         "p95_ms": round(p95 * 1000, 1), "max_ms": round(latencies[-1] * 1000, 1),
-        "slow_queries": [status for status, _ in slow], "rss_mb_before": round(rss_before, 1),
+        "slow_query": [slow["status"], round(slow["end"] - slow["start"], 2)], "served_meanwhile": len(meanwhile),
+        "rss_mb_before": round(rss_before, 1),
         "rss_mb_after": round(rss_after, 1), "worker_rss_mb_before": [round(x, 1) for x in workers_before],
         "worker_rss_mb_after": [round(x, 1) for x in workers_after],
     }
@@ -262,17 +265,18 @@ def test_many_clients_running_every_named_query_get_correct_answers_fast(server:
     print(f"\nload: {json.dumps(figures)}\n(written to {tmp_path / 'load.json'})")
 
     assert len(results) == CLIENTS * ROUNDS * len(names), "the load did not finish within its time bound"
-    assert [r for r in results if not (r[1] == 200 and r[3])] == []  # every answer 200 and correct
+    assert [r for r in results if not (r[1] == 200 and r[4])] == []  # every answer 200 and correct
+    # the never-ending query was stopped at the time limit, and the others were served meanwhile
+    # (a server that queued them behind it would have answered none in that time)
+    assert slow["status"] == 503 and TIMEOUT - 0.5 < slow["end"] - slow["start"] < TIMEOUT + 10
+    assert len(meanwhile) >= 2 * CLIENTS, figures
     assert p95 < P95_BOUND, figures
-    # the never-ending query was stopped at the time limit each time, and at least once meanwhile
-    assert slow and {status for status, _ in slow} == {503}
-    assert all(TIMEOUT - 0.5 < seconds < TIMEOUT + 10 for _, seconds in slow)
     # the trickling client was answered at the end, after the others had all been served
     assert trickled["answer"].startswith(b"HTTP/1.1 200")
     assert json.loads(trickled["answer"].split(b"\r\n\r\n", 1)[1]) == {"head": {}, "boolean": True}
     assert trickled["started"] < started and trickled["finished"] > load_done
     assert trickled["trickled"] >= elapsed / 0.2 * 0.5  # it really was sending all the while
-    # memory: the HTTP process barely grows; workers (some replaced after each stopped query) stay small
+    # memory: the HTTP process barely grows; workers (one replaced after the stopped query) stay small
     assert rss_after - rss_before < RSS_GROWTH_MB, figures
     assert max(workers_after) < WORKER_RSS_MB, figures
     assert server.proc.poll() is None  # and the server is still up
