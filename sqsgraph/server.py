@@ -381,9 +381,14 @@ def write_boolean(value: bool, media: str) -> bytes:
 
 
 def write_triples(triples: list[Any], media: str) -> bytes:
-    """CONSTRUCT/DESCRIBE results in an RDF format (Oxigraph's writers)."""
+    """CONSTRUCT/DESCRIBE results in an RDF format (Oxigraph's writers). RDF/XML that would have
+    to hold a character XML cannot carry is refused (406): Oxigraph would write it as it is, and
+    no XML parser reads that document."""
     prefixes = TURTLE_PREFIXES if media == TURTLE else None
-    return ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
+    data = ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
+    if media == RDFXML:
+        _check_xml_chars(data.decode("utf-8"))
+    return data
 
 
 # --- answering one query ------------------------------------------------------------------------
