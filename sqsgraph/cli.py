@@ -102,7 +102,7 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
         for problem in result.validation.violations:
             click.echo(problem.line(), err=True)
     for failure in result.failures:
-        click.echo(failure.line(), err=True)
+        click.echo(f"error: {failure.line()}", err=True)  # the same form as `sqsgraph parse`
     if not result.ok:
         sys.exit(1)
 

@@ -31,6 +31,7 @@ This module decides; ``mapper.py`` writes what it decided. Nothing here knows RD
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import unicodedata
@@ -80,6 +81,8 @@ _HONORIFIC_RE = re.compile(
     r"^(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\s+"
 )
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
+# Latin letters with no decomposition into an ASCII letter and a diacritic
+_LATIN = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"})
 
 
 def fold(text: str) -> str:
@@ -93,9 +96,18 @@ def fold(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    """Readable IRI segment: lower-case ASCII, apostrophes dropped, other runs become ``-``."""
-    folded = fold(text).replace("'", "").replace("&", " and ")
-    return _SLUG_RUN.sub("-", folded.encode("ascii", "ignore").decode("ascii")).strip("-")
+    """Readable IRI segment: lower-case ASCII, apostrophes dropped, other runs become ``-``.
+
+    Letters with no ASCII form (Cyrillic, Greek, Arabic, Hebrew, CJK, ...) cannot be spelt in
+    it, so a slug that lost some gets the first 8 hex digits of the SHA-256 of the folded text
+    appended (or is only those): two names that differ in such letters never share a slug."""
+    folded = fold(text).translate(_LATIN).replace("'", "").replace("&", " and ")
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    readable = _SLUG_RUN.sub("-", ascii_only).strip("-")
+    if any(ch.isalnum() and not ch.isascii() for ch in folded):
+        digest = hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()[:8]
+        return f"{readable}-{digest}" if readable else digest
+    return readable
 
 
 def split_honorific(name: str) -> tuple[str | None, str]:
@@ -114,8 +126,8 @@ def split_honorific(name: str) -> tuple[str | None, str]:
 def normalise_name(name: str) -> str:
     """The comparison key of a person's name: "ann lee smith" for "Dr Ann Lee-Smith"."""
     _, bare = split_honorific(name)
-    folded = fold(bare).replace(".", " ").replace("-", " ").replace("'", "")
-    folded = re.sub(r"[^a-z0-9 ]+", " ", folded)
+    folded = fold(bare).translate(_LATIN).replace(".", " ").replace("-", " ").replace("'", "")
+    folded = re.sub(r"[^\w ]+|_", " ", folded)  # letters and digits of any script count
     return " ".join(folded.split())
 
 
@@ -298,14 +310,17 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     for root, why in reasons:
         how[groups.find(root)].append(why)
     ordered = sorted(members.values(), key=lambda ms: min((mentions[i].order, i) for i in ms))
-    taken: dict[str, int] = {}
+    taken: set[str] = set()
     persons: list[Person] = []
     person_of: dict[int, str] = {}
     for ms in ordered:
         first = min(ms, key=lambda i: (mentions[i].order, i))
         base = slug(mentions[first].name) or "unnamed"
-        taken[base] = taken.get(base, 0) + 1
-        person_slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        person_slug, n = base, 1
+        while person_slug in taken:  # "-2" may also be the slug of a name ending in 2
+            n += 1
+            person_slug = f"{base}-{n}"
+        taken.add(person_slug)
         names = []
         for i in sorted(ms, key=lambda i: (mentions[i].order, i)):
             if mentions[i].name not in names:

@@ -7,8 +7,9 @@ glued to words, copy-list columns separated by spaces, a stray page title above 
 
 How it works, in order:
 
-1. markup (``<i>``, ``*``) is removed from a ``MappedText`` that keeps every character's source
-   offset, so every span points into the file as it stands;
+1. markup (``<i>``, ``*``) and characters nobody can see (control characters, bidirectional
+   overrides) are removed from a ``MappedText`` that keeps every character's source offset, so
+   every span points into the file as it stands; lines end at LF, CR LF or a lone CR;
 2. footnote bodies are found (a superscript mark, or a bare mark line whose digit is glued to a
    word elsewhere) and set aside;
 3. lines are walked once, switching region at the headings the reports use (header labels, the
@@ -54,7 +55,13 @@ from .themes import theme_of
 
 # --- patterns over the structure all SQS reports share ---------------------------------------
 
-_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|\*|\r|[\u00ad\u200b\u200c\u200d\ufeff]")
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|\*|[\u00ad\u200b\u200c\u200d\ufeff]")
+# Characters nobody can see: C0 and C1 controls (not tab, line ends, vertical tab and form feed,
+# which are white space; not NEL) and the bidirectional embedding, override and isolate controls
+# (which reorder what a reader sees, "Trojan Source" style). Ignored like markup; the spans still
+# point at the file as it stands.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_INVISIBLE = re.compile(f"{_CONTROL.pattern}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SUPERSCRIPT_VALUE = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
 _SUPERSCRIPT_MARK = re.compile(f"[{_SUPERSCRIPTS}]+")
@@ -148,6 +155,7 @@ _NAME_VERBS = frozenset(
 )
 _NAME_PREPOSITIONS = frozenset("with for from to by including helping supporting encouraging about enabling and of".split())
 _DETERMINERS = frozenset("the a an this that these those its their his her our your my".split())
+_NEAR = 80  # characters either side of a candidate pseudonym that decide how it is used
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december".split()
@@ -565,18 +573,17 @@ def _findings(
     lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str]
 ) -> list[Finding]:
     """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them."""
-    starts: list[tuple[int, re.Match[str]]] = []
-    for i in body:
+    starts: list[tuple[int, re.Match[str]]] = []  # (position in body, the number's match)
+    for at, i in enumerate(body):
         m = _FINDING_START.match(lines[i].text.text)
         if m and int(m["major"]) == section_number and int(m["minor"]) <= 40:
-            starts.append((i, m))
+            starts.append((at, m))
     if not starts:
         return []
     findings: list[Finding] = []
-    for k, (i, m) in enumerate(starts):
-        stop = starts[k + 1][0] if k + 1 < len(starts) else None
-        own = [j for j in body if j >= i and (stop is None or j < stop)]
-        pieces = [lines[i].text[m.end() :]] + [lines[j].text for j in own[1:] if not lines[j].blank]
+    for k, (at, m) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        pieces = [lines[body[at]].text[m.end() :]] + [lines[j].text for j in body[at + 1 : stop] if not lines[j].blank]
         text = _repair(join(pieces), marks)
         span = text.source_span()
         number = f"{int(m['major'])}.{int(m['minor'])}"
@@ -586,7 +593,7 @@ def _findings(
         findings.append(
             Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
         )
-    before = [i for i in body if i < starts[0][0] and not lines[i].blank]
+    before = [i for i in body[: starts[0][0]] if not lines[i].blank]
     if before:
         warnings.append(f"section {section_number}: text before its first numbered finding was not read")
     return findings
@@ -632,9 +639,8 @@ def _source_line_span(source: str, line: MappedText) -> Span | None:
     if not inner:
         return None
     at = inner.source_offset(0)
-    start = source.rfind("\n", 0, at) + 1
-    end = source.find("\n", at)
-    end = len(source) if end < 0 else end
+    start = max(source.rfind("\n", 0, at), source.rfind("\r", 0, at)) + 1
+    end = min((i for i in (source.find("\n", at), source.find("\r", at)) if i >= 0), default=len(source))
     raw = source[start:end]
     return Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
 
@@ -675,9 +681,14 @@ def _holders(text: MappedText) -> list[Holder]:
     out: list[Holder] = []
     last = 0
     pieces: list[MappedText] = []
+    depth = 0  # parentheses open before the separator (counted as the separators are met)
+    counted = 0
     for m in _HOLDER_SPLIT.finditer(text.text):
+        gap = text.text[counted : m.start()]
+        depth += gap.count("(") - gap.count(")")
+        counted = m.start()
         # a comma inside parentheses belongs to the qualifier, not a new name
-        if text.text[:m.start()].count("(") > text.text[:m.start()].count(")"):
+        if depth > 0:
             continue
         pieces.append(text[last : m.start()])
         last = m.end()
@@ -723,40 +734,36 @@ def _lead_inspector(closing: MappedText) -> LeadInspector | None:
 def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], excluded: set[str], full_text: str) -> list[str]:
     """First names used for children in case examples: a capitalised word used like a name
     (possessive, subject of a verb, object of a preposition) in the middle of a sentence, never
-    written in lower case, not part of a longer proper noun and not a word of a post or body."""
+    written in lower case, not part of a longer proper noun and not a word of a post or body.
+
+    Only a few words either side of each candidate are looked at, so the time stays linear in
+    the length of the text, however long one paragraph is."""
     lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", full_text))
-    quoted = " ".join(quotes)
+    quoted_words = set(re.split(r"[^\w-]+", " ".join(quotes)))
     stats: dict[str, dict[str, int]] = {}
-    order: list[str] = []
     for mt in texts:
         t = mt.text
+        first = len(t) - len(t.lstrip())
         for m in _NAME_TOKEN.finditer(t):
             word = m["w"]
             if word.lower() in lower_words or word.lower() in _NOT_NAMES or word.lower() in excluded:
                 continue
-            before = t[: m.start()]
-            after = t[m.end() :]
+            before = t[max(0, m.start() - _NEAR) : m.start()]
+            after = t[m.end() : m.end() + _NEAR]
             if re.search(r"[A-Z][\w'’-]*\s+$", before) or re.match(r"\s+[A-Z]", after):
                 continue  # part of a longer proper noun
             prev_word = (re.search(r"([A-Za-z]+)\W*$", before) or [None, ""])[1].lower()
             if prev_word in _DETERMINERS:
                 continue
-            initial = not before.strip() or bool(re.search(r"[.!?:;\"“(]\s*$", before))
+            initial = m.start() <= first or bool(re.search(r"[.!?:;\"“(]\s*$", before))
             next_word = (re.match(r"\W*([A-Za-z]+)", after) or [None, ""])[1].lower()
             signal = bool(m["poss"]) or next_word in _NAME_VERBS or prev_word in _NAME_PREPOSITIONS
-            s = stats.setdefault(word, {"mid": 0, "signal": 0, "count": 0})
-            if word not in order:
-                order.append(word)
+            s = stats.setdefault(word, {"mid": 0, "signal": 0, "count": 0})  # insertion order: first use
             s["count"] += 1
             s["mid"] += 0 if initial else 1
             s["signal"] += 1 if signal else 0
-    out = []
-    for word in order:
-        s = stats[word]
-        in_quote = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", quoted) is not None
-        if s["mid"] and s["signal"] and (in_quote or s["count"] >= 2):
-            out.append(word)
-    return out
+    return [word for word, s in stats.items()
+            if s["mid"] and s["signal"] and (word in quoted_words or s["count"] >= 2)]
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -766,7 +773,12 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     """Parse one decoded report. Raises ``NotAReportError`` when the text has none of the
     parts of an SQS report; anything expected but missing is a warning on the result."""
     notes: list[str] = list(warnings)
-    clean = MappedText.of_source(document.text).delete(_MARKUP)
+    clean = MappedText.of_source(document.text).delete(_MARKUP).delete(_INVISIBLE)
+    controls = _CONTROL.findall(document.text)
+    if controls:
+        first = _CONTROL.search(document.text)
+        assert first is not None
+        notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first.group()):04X} at offset {first.start()}")
     lines = [_Line(i, t) for i, t in enumerate(clean.lines())]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean)
     footnotes = list(footnote_starts.values())

@@ -66,8 +66,13 @@ def _guess_encoding(data: bytes) -> str:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a declared dependency
         return "cp1252"
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding in {"ascii", "utf_8"}:
+        return "cp1252"
+    # English text with a few curly quotes fits several code pages equally well (cp1250 often
+    # comes first); of those, Windows-1252 is the one such reports are written in
+    if any("cp1252" in m.could_be_from_charset and m.chaos <= best.chaos for m in matches):
         return "cp1252"
     return best.encoding
 

@@ -37,6 +37,7 @@ Refusals (status, reason):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -209,6 +210,11 @@ def check_query(text: str) -> str:
     return form
 
 
+# rdflib's parser takes 50-600 ms for a named query, far longer than Oxigraph takes to answer
+# it; a worker remembers the form of the queries it has checked (refusals are not remembered)
+_checked_form = functools.lru_cache(maxsize=256)(check_query)
+
+
 # --- content negotiation ----------------------------------------------------------------------
 
 
@@ -375,9 +381,14 @@ def write_boolean(value: bool, media: str) -> bytes:
 
 
 def write_triples(triples: list[Any], media: str) -> bytes:
-    """CONSTRUCT/DESCRIBE results in an RDF format (Oxigraph's writers)."""
+    """CONSTRUCT/DESCRIBE results in an RDF format (Oxigraph's writers). RDF/XML that would have
+    to hold a character XML cannot carry is refused (406): Oxigraph would write it as it is, and
+    no XML parser reads that document."""
     prefixes = TURTLE_PREFIXES if media == TURTLE else None
-    return ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
+    data = ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
+    if media == RDFXML:
+        _check_xml_chars(data.decode("utf-8"))
+    return data
 
 
 # --- answering one query ------------------------------------------------------------------------
@@ -398,7 +409,7 @@ class QueryRequest:
 def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
     """Check, run and serialise one query against ``store``; every outcome is a ``Reply``."""
     try:
-        form = check_query(request.query)
+        form = _checked_form(request.query)
         if form in ("select", "ask"):
             media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
             offers = RESULT_OFFERS

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from .model import Span
 
 _WS_RUN = re.compile(r"\s+")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class MappedText:
@@ -110,16 +111,15 @@ class MappedText:
         return builder.build().strip()
 
     def lines(self) -> Iterator[MappedText]:
-        """Lines without their line ends."""
+        """Lines without their line ends; a line ends at LF, CR LF or a lone CR (old Mac files, and
+        files stitched together from several sources, mix them)."""
         text = self.text
         start = 0
-        while start < len(text):
-            nl = text.find("\n", start)
-            if nl < 0:
-                yield self[start:]
-                return
-            yield self[start:nl] if nl > start else MappedText.empty()
-            start = nl + 1
+        for m in _LINE_END.finditer(text):
+            yield self[start : m.start()] if m.start() > start else MappedText.empty()
+            start = m.end()
+        if start < len(text):
+            yield self[start:]
 
 
 class _Builder:

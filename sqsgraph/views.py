@@ -30,9 +30,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from importlib import resources
@@ -43,6 +41,7 @@ from rdflib import Dataset, Graph
 
 from . import analytics
 from .errors import UsageError
+from .export import write_atomic
 from .netgraph import KIND_NAMES, entity_graph, findings_graph, people_graph
 
 VIEW_KINDS = ("overview", "people", "focus", "findings")
@@ -457,24 +456,9 @@ def render_html(view: View) -> str:
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
 
 
-def write_text_atomic(text: str, path: Path) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a view is meant to be shared
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):  # only when writing or renaming failed
-            os.unlink(tmp)
-    return path
-
-
 def write_view(view: View, out_dir: str | Path) -> Path:
     """Render ``view`` and write it as ``out_dir/<name>.html``; returns the path."""
-    return write_text_atomic(render_html(view), Path(out_dir) / view.file_name)
+    return write_atomic(Path(out_dir) / view.file_name, render_html(view).encode("utf-8"))
 
 
 def write_views(dataset: Dataset | Graph, out_dir: str | Path) -> list[Path]:
@@ -497,7 +481,6 @@ __all__ = [
     "script_json",
     "tree_layout",
     "view_data",
-    "write_text_atomic",
     "write_view",
     "write_views",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -62,3 +63,9 @@ def ask(ds: Dataset, query: str, **bindings: object) -> list[tuple[str, ...]]:
     """Rows of a SELECT as tuples of strings, sorted."""
     rows = ds.query(PREFIXES + query, initBindings=bindings or None)
     return sorted(tuple("" if v is None else str(v) for v in row) for row in rows)
+
+
+def example_params(query) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The ``--param key=value`` pairs of a named query's first ``# example:`` line."""
+    words = shlex.split(query.examples[0])
+    return dict(words[i + 1].split("=", 1) for i, word in enumerate(words) if word == "--param")

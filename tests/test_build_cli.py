@@ -83,8 +83,8 @@ def test_a_bad_report_fails_alone(tmp_path):
     result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{reports / 'broken.txt'}: binary data (NUL bytes), not a text report",
-        f"{reports / 'empty.txt'}: the file is empty",
+        f"error: {reports / 'broken.txt'}: binary data (NUL bytes), not a text report",
+        f"error: {reports / 'empty.txt'}: the file is empty",
     ]
     assert result.stdout.splitlines()[2].startswith("reports: 2, ")
     assert load_dataset(out / "sqsgraph.nq")

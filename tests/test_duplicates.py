@@ -62,7 +62,7 @@ def test_a_conflicting_version_is_reported_not_merged(tmp_path):
     result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{reports / 'kent-2014b.txt'}: conflicts with {reports / 'kent-2014.txt'} "
+        f"error: {reports / 'kent-2014b.txt'}: conflicts with {reports / 'kent-2014.txt'} "
         "(same area and publication date, different content); not built",
     ]
     assert result.stdout.splitlines()[2].startswith("reports: 2, ")

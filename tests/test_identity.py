@@ -43,6 +43,22 @@ def test_slugs_are_readable_ascii():
     assert slug("Zoë") == "zoe"
 
 
+def test_letters_of_other_scripts_count_in_a_name():
+    assert normalise_name("Иван Петров") == "иван петров"
+    assert normalise_name("Иван Петров") != normalise_name("Пётр Иванов")
+    assert normalise_name("محمد علي") != normalise_name("علي حسن")
+    assert normalise_name("Strauß") == normalise_name("Strauss")
+    assert normalise_name("Søren Berg") == normalise_name("Soren Berg")
+
+
+def test_a_slug_that_cannot_spell_a_letter_in_ascii_carries_a_hash_of_the_name():
+    assert slug("Strauß") == "strauss"
+    assert slug("Иван Петров") == "6f4fffe6"
+    assert slug("Anna Иванова") == "anna-9380f9d4"  # the readable part, then the hash
+    assert len({slug("Иван Петров"), slug("Пётр Иванов"), slug("محمد علي"), slug("علي حسن")}) == 4
+    assert slug("Zoe\u0308") == slug("Zoë") == "zoe"  # combining and precomposed diaeresis alike
+
+
 def m(report: str, name: str, orgs=(), roles=(), pos: int = 0, date: str = "2015-01-01") -> Mention:
     return Mention(report, (date, pos), name, frozenset(orgs), frozenset(roles), f"{name} at {','.join(orgs)}")
 
@@ -149,3 +165,19 @@ def test_same_as_override_merges_the_candidates(tmp_path):
     ds = map_reports(sample_reports(), overrides=overrides)
     assert [p for (p,) in ask(ds, PERSONS_NAMED % '"Julie Fox"')] == [f"{B}person/julie-fox"]
     assert ask(ds, "SELECT ?c WHERE { ?c a sqs:CandidateMatch }") == []
+
+
+def test_two_people_named_only_in_another_script_in_one_report_stay_two():
+    ids = resolve_identities([m("r1", "Иван Петров", pos=0), m("r1", "Пётр Иванов", pos=1), m("r1", "محمد علي", pos=2)])
+    assert [p.name for p in ids.persons] == ["Иван Петров", "Пётр Иванов", "محمد علي"]
+    assert len({p.slug for p in ids.persons}) == 3
+
+
+def test_a_name_ending_in_a_number_does_not_share_the_slug_of_a_numbered_namesake():
+    ids = resolve_identities([
+        m("r1", "Kim Lee", ["a"], date="2014"),
+        m("r2", "Kim Lee 2", ["b"], date="2015"),
+        m("r3", "Kim Lee", ["c"], date="2016"),
+    ])
+    assert [p.slug for p in ids.persons] == ["kim-lee", "kim-lee-2", "kim-lee-3"]
+    assert [ids.person_of[i] for i in range(3)] == ["kim-lee", "kim-lee-2", "kim-lee-3"]

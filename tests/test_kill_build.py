@@ -32,8 +32,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 CORPUS_SIZE = 15  # a few seconds of reading, parsing and mapping before the first file is written
 RUN_LIMIT = 60.0  # seconds any one subprocess may take
-TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")  # write_atomic's temporary files
-VIEW_TEMP = re.compile(r"^\.(?P<name>.+\.html)\.[^.]+\.tmp$")  # views.write_text_atomic's
+TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")  # write_atomic's temporary files (views too)
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -108,7 +107,7 @@ def check_output(out: Path, before: dict[str, bytes], complete: dict[str, bytes]
     for p in out.rglob("*"):
         rel = str(p.relative_to(out))
         if p.is_file() and rel not in before and p.relative_to(out).parts[0] != ".cache":
-            assert TEMP.match(p.name) or VIEW_TEMP.match(p.name), f"unexpected file {rel}"
+            assert TEMP.match(p.name), f"unexpected file {rel}"
             assert p.name.startswith(".") and p.name.endswith(".tmp")
     return seen
 

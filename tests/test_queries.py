@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from graph_samples import example_params
 
 from sqsgraph.cli import main
 from sqsgraph.errors import QueryError, UsageError
@@ -39,10 +40,7 @@ def test_every_query_file_has_a_title_a_description_and_an_example() -> None:
 
 @pytest.mark.parametrize("name", sorted(load_queries()))
 def test_every_query_runs_and_answers_on_the_samples(store: ox.Store, name: str) -> None:
-    query = load_queries()[name]
-    example = query.examples[0].split()
-    params = dict(example[i + 1].split("=", 1) for i, word in enumerate(example) if word == "--param")
-    rows = ask(store, name, **{k: v.strip('"') for k, v in params.items()})
+    rows = ask(store, name, **example_params(load_queries()[name]))
     assert rows, f"{name} answered nothing for its own example"
 
 

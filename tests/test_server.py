@@ -422,6 +422,12 @@ def test_xml_refuses_characters_xml_cannot_carry(server: SparqlServer, endpoint:
     assert status == 406 and b"U+0001" in body
     status, _, body = get(server, query, "application/sparql-results+json")
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["x"]["value"] == "a\x01b"
+    # the same for a graph: a report's source text (oa:exact) keeps its control characters
+    construct = r'CONSTRUCT { <https://example.org/s> <https://example.org/p> ?x } WHERE { BIND("a\u001Bb" AS ?x) }'
+    status, _, body = get(server, construct, "application/rdf+xml")
+    assert status == 406 and b"U+001B" in body
+    status, _, body = get(server, construct, "text/turtle")
+    assert status == 200 and [t.object.value for t in ox.parse(input=body, format=ox.RdfFormat.TURTLE)] == ["a\x1bb"]
 
 
 def test_silent_client_is_dropped_and_others_are_served(server: SparqlServer, endpoint: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from fixtures.views import synthetic
-from sqsgraph import views
+from sqsgraph import export, views
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
 from sqsgraph.store import load_dataset
@@ -143,18 +143,33 @@ def test_write_views_writes_three_files_and_nothing_else(tmp_path: Path, monkeyp
     assert oct(paths[0].stat().st_mode & 0o777) == "0o644"
 
 
-def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           dataset) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "overview.html"
     target.write_text("old")
 
     def refuse(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(views.os, "replace", refuse)
+    monkeypatch.setattr(export.os, "replace", refuse)  # views write through export.write_atomic
     with pytest.raises(OSError, match="disk full"):
-        views.write_text_atomic("new", target)
+        views.write_view(views.build_view(dataset, "overview"), tmp_path)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["overview.html"]
+
+
+def test_a_view_is_written_through_a_temporary_file_a_later_build_can_clear(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    replace = export.os.replace
+
+    def record(src: str, dst: str) -> None:
+        seen.append(Path(src).name)
+        replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", record)
+    views.write_view(views.build_view(dataset, "people"), tmp_path)
+    assert len(seen) == 1 and seen[0].startswith(export.temp_prefix(tmp_path / "people.html"))
 
 
 def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyped-def]
