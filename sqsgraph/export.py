@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,23 +161,46 @@ def ntriples_bytes(lines: Iterable[str], graph: URIRef | None = None) -> bytes:
     return "".join(line + tail for line in lines).encode("utf-8")
 
 
-def bodies(quads: bytes, triples: bytes, formats: Iterable[Format]) -> dict[str, bytes]:
+def write_statements(path: str | Path, groups: Iterable[tuple[Iterable[str], URIRef | None]]) -> Path:
+    """Write statement lines (see ``statement_lines``) as N-Quads, each group in its graph (or
+    N-Triples for None), atomically and a batch at a time, never the whole text at once."""
+
+    def batches() -> Iterator[bytes]:
+        for lines, graph in groups:
+            batch: list[str] = []
+            for line in lines:
+                batch.append(line)
+                if len(batch) == 100_000:
+                    yield ntriples_bytes(batch, graph)
+                    batch = []
+            if batch:
+                yield ntriples_bytes(batch, graph)
+
+    return write_document(path, FORMATS["nquads"], batches())
+
+
+def bodies(quads: bytes | Path, triples: bytes | Path, formats: Iterable[Format]) -> dict[str, bytes]:
     """Bodies (see ``body``) by suffix: of N-Quads ``quads`` for the formats that keep graphs, of
-    N-Triples ``triples`` for the others. Oxigraph parses them (streamed into its serializers,
-    no Python list), which checks them: raises ``SyntaxError`` for a bad statement."""
+    N-Triples ``triples`` for the others (bytes, or a file holding them). Oxigraph parses them
+    (streamed into its serializers, no Python list), which checks them: raises ``SyntaxError``
+    for a bad statement."""
+
+    def parse(data: bytes | Path, rdf_format: ox.RdfFormat) -> Iterator[ox.Quad]:
+        return ox.parse(path=str(data), format=rdf_format) if isinstance(data, Path) else ox.parse(data, format=rdf_format)
+
     out: dict[str, bytes] = {}
     checked = False
     for fmt in formats:
         if fmt.name == "nquads":
-            out[fmt.suffix] = quads
+            out[fmt.suffix] = quads.read_bytes() if isinstance(quads, Path) else quads
             continue
         checked = True
         if fmt.keeps_graphs:
-            out[fmt.suffix] = _body_of(ox.parse(quads, format=ox.RdfFormat.N_QUADS), fmt)
+            out[fmt.suffix] = _body_of(parse(quads, ox.RdfFormat.N_QUADS), fmt)
         else:
-            out[fmt.suffix] = _body_of(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES), fmt)
+            out[fmt.suffix] = _body_of(parse(triples, ox.RdfFormat.N_TRIPLES), fmt)
     if not checked:
-        for _ in ox.parse(quads, format=ox.RdfFormat.N_QUADS):
+        for _ in parse(quads, ox.RdfFormat.N_QUADS):
             pass
     return out
 
@@ -359,4 +382,5 @@ __all__ = [
     "write",
     "write_atomic",
     "write_document",
+    "write_statements",
 ]

@@ -63,6 +63,7 @@ from .export import (
     remove_stale_temp_files,
     statement_lines,
     write_document,
+    write_statements,
 )
 from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
 from .mapper import (
@@ -449,7 +450,7 @@ def _head(store: BuildCache, mapped: Sequence[MappedReport], ids: Identities, ho
     key = cache_key("head", base, _digest(ids.persons, ids.candidates, sorted((k, sorted(v)) for k, v in honorifics.items())),
                     *(m.shared_digest for m in mapped))
     head = store.load(key)
-    if not (isinstance(head, Head) and all(store.has(key, f.suffix) for f in formats) and store.has(key, ".head.nt")):
+    if not (isinstance(head, Head) and all(store.has(key, x) for x in [*(f.suffix for f in formats), ".head.nt", ".head.nq"])):
         head = _write_head(store, key, mapped, ids, honorifics, base, formats)
     return key, head
 
@@ -473,23 +474,30 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
         if not isinstance(part, SharedFacts):
             raise BuildError(f"the cache {store.folder} lost what report {m.rid} adds to the shared graph; build again with --no-cache")
         facts.merge(part)
-    shared = shared_triples(facts, ids, honorifics, base)
-    ontology = ontology_triples()
-    # Lines of N-Triples are deduplicated and sorted as strings: far cheaper than sorting terms.
-    lines = set(statement_lines(shared)) | set(statement_lines(ontology))
+    shared = statement_lines(shared_triples(facts, ids, honorifics, base))
+    ontology = statement_lines(ontology_triples())
+    del facts
+    # The head is large (a million statements at 10,000 reports): written a batch at a time, and
+    # its other formats made by Oxigraph from those files.
+    nq = write_statements(store.path(key, ".head.nq"), [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))])
+    lines = set(shared)
+    del shared
+    lines.update(ontology)
     for m in mapped:
         lines.update(line[:-2] for line in m.about_shared.decode("utf-8").splitlines())
-    nt = ntriples_bytes(sorted(lines))
-    nq = ntriples_bytes(statement_lines(shared), shared_graph_iri(base)) + ntriples_bytes(statement_lines(ontology), ontology_graph_iri(base))
-    for suffix, data in bodies(nq, nt, formats).items():
-        store.write_bytes(key, suffix, data)
-    store.write_bytes(key, ".head.nt", nt)
 
-    def typed(cls: URIRef) -> int:
-        tail = f" <{RDF.type}> <{cls}>"
-        return sum(1 for line in lines if line.endswith(tail))
-
-    head = Head(len(lines), typed(ORG.Organization), typed(ORG.Post))
+    organisation, post = f" <{RDF.type}> <{ORG.Organization}>", f" <{RDF.type}> <{ORG.Post}>"
+    figures = (len(lines), sum(1 for x in lines if x.endswith(organisation)), sum(1 for x in lines if x.endswith(post)))
+    ordered = sorted(lines)
+    del lines
+    nt = write_statements(store.path(key, ".head.nt"), [(ordered, None)])
+    del ordered
+    for fmt in formats:
+        if fmt.name == "nquads":
+            shutil.copyfile(nq, store.path(key, fmt.suffix))
+        else:
+            store.write_bytes(key, fmt.suffix, bodies(nq, nt, [fmt])[fmt.suffix])
+    head = Head(*figures)
     store.store(key, head)
     return head
 

@@ -111,6 +111,17 @@ class SynthReport:
     text: str
 
 
+def _letters(n: int) -> str:
+    """n in base 26 written with letters (1 -> "B", 25 -> "Z", 26 -> "BA"): letters only, since
+    digits after a word read as a footnote mark in the PDF rendering."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(65 + r) + out
+        if n == 0:
+            return out
+
+
 def _word(n: int) -> str:
     return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
 
@@ -145,7 +156,8 @@ class CorpusGenerator:
     def reports(self, n: int, renderings: tuple[str, ...] = ("markup", "pdf")) -> Iterator[SynthReport]:
         for i in range(n):
             rng = random.Random(f"{self.seed}:{i}")
-            area = self.areas[i % len(self.areas)] + ("" if i < len(self.areas) else f" {chr(65 + (i // len(self.areas)) % 26)}{i // (26 * len(self.areas)) or ''}")
+            round_ = i // len(self.areas)  # past the first round of names: "Ashford B", ..., "Ashford BA"
+            area = self.areas[i % len(self.areas)] + (f" {_letters(round_)}" if round_ else "")
             rendering = renderings[i % len(renderings)]
             text = self._report(rng, area.strip())
             if rendering == "pdf":
