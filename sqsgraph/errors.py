@@ -7,6 +7,7 @@ into messages and exit codes (1 for a data problem, 2 for a usage problem).
     │   ├── BinaryFileError        contains binary data
     │   └── NotAReportError        text, but none of the parts of an SQS report
     ├── GraphError             an RDF graph file cannot be loaded
+    │   └── StaleStoreError        the query store was built from an older graph file
     ├── ValidationFailed       the graph does not conform to the SHACL shapes
     ├── QueryError             a SPARQL query is malformed or refused
     │   └── QueryNotFound          no named query of that name
@@ -45,6 +46,10 @@ class NotAReportError(ReportError):
 
 class GraphError(SqsgraphError):
     """An RDF graph file cannot be loaded."""
+
+
+class StaleStoreError(GraphError):
+    """The on-disk query store is missing or was built from an older version of the graph file."""
 
 
 class ValidationFailed(SqsgraphError):

@@ -8,10 +8,16 @@ Each ``.rq`` file starts with a comment header::
     # example: sqsgraph query people-in-several-reports
 
 Parameters are bound as initial values of the variables of the same name: a ``VALUES`` block
-opening the query's WHERE group, holding the values as RDF terms serialised by Oxigraph (exact
-N-Triples escaping), so a value can hold any character and never becomes query syntax. Filters
-in the group see the bound values. An optional parameter that is not given stays unbound;
-queries test it with ``BOUND(?name)``.
+opening the group after the query's first ``WHERE`` keyword, holding the values as RDF terms
+serialised by Oxigraph (exact N-Triples escaping), so a value can hold any character and never
+becomes query syntax. Filters in that group see the bound values. An optional parameter that is
+not given stays unbound; queries test it with ``BOUND(?name)``.
+
+Usually that group is the query's WHERE group. A query can instead write its outer group without
+the keyword and open a sub-select with ``WHERE``: the parameters then narrow that sub-select
+(say, the one area asked about), which Oxigraph evaluates first, instead of being joined to the
+whole result at the end. The library's queries do so; see the comments in each ``.rq`` file for
+the other habits that keep them fast on a large on-disk store.
 
 Queries run on Oxigraph (pyoxigraph) over the union of all named graphs, which is what analysts
 expect of a dataset with one graph per report. ``run_query_rdflib`` runs the same query on
@@ -227,7 +233,8 @@ def _where_brace(text: str) -> int | None:
 
 
 def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
-    """The query with ``VALUES`` opening its WHERE group, binding each parameter to its term."""
+    """The query with ``VALUES`` opening the group after its first ``WHERE`` keyword (see the
+    module docstring), binding each parameter to its term."""
     if not bindings:
         return text
     at = _where_brace(text)

@@ -15,7 +15,7 @@ from graph_samples import example_params
 
 from sqsgraph.cli import main
 from sqsgraph.errors import QueryError, UsageError
-from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store
+from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +176,24 @@ def test_a_parameter_value_cannot_become_query_syntax(store: ox.Store) -> None:
     hostile = 'x" ) } ; SELECT * WHERE { ?s ?p ?o } #\n'
     assert ask(store, "findings-mentioning", term=hostile) == []
     assert ask(store, "people-in-several-reports", name_part='"') == []
+
+
+def test_parameters_open_the_first_where_group_so_a_sub_select_can_take_them() -> None:
+    value = {ox.Variable("area"): ox.Literal("Kent")}
+    assert with_values("SELECT * WHERE { ?s ?p ?o }", value) == 'SELECT * WHERE { VALUES (?area) { ("Kent") }  ?s ?p ?o }'
+    outer = "SELECT * { { SELECT ?a WHERE { ?a ?b ?c } } ?a ?d ?e }"
+    assert with_values(outer, value) == 'SELECT * { { SELECT ?a WHERE { VALUES (?area) { ("Kent") }  ?a ?b ?c } } ?a ?d ?e }'
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in load_queries().items() if q.params))
+def test_every_query_binds_its_parameters_where_its_filters_see_them(store: ox.Store, name: str) -> None:
+    """A query that binds its parameters in a sub-select must not use them outside it (they
+    would be unbound there): with every parameter given a value nothing matches, the answer is
+    empty, and with the example values it is not (the test above)."""
+    query = load_queries()[name]
+    values = {p.name: "2999-01-01" if p.type == "date" else "urn:x:none" if p.type == "iri" else
+              "0" if p.type in ("integer", "decimal") else "no-such-thing-anywhere" for p in query.params}
+    assert ask(store, name, **values) == []
 
 
 def test_unknown_and_missing_parameters_are_usage_errors() -> None:

@@ -1,0 +1,293 @@
+"""The persistent query store: a build's N-Quads bulk-loaded once into an on-disk Oxigraph
+(RocksDB) store, so ``query``, ``serve``, ``people``, ``stats`` and ``view`` open it in a fraction
+of a second instead of parsing the whole graph file on every call.
+
+Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
+
+    output/store/
+      current.json          which database is live, and the N-Quads file it was built from
+      db-<time>-<random>/   the live database (RocksDB)
+      db-<time>-<random>/   at most one superseded database (removed by the next build)
+
+A build loads into a new ``db-…`` folder, then makes it live by replacing ``current.json``
+(``os.replace``: atomic). A load that is killed leaves the previous database live and usable;
+its half-written folder is removed by the next build. The superseded database is kept until the
+next build, so a command that opened it just before the swap can finish reading it.
+
+``current.json`` records the size, modification time and SHA-256 of the graph file. A store is
+*fresh* when the file still has that size and time, or (after a copy or ``touch``) that SHA-256;
+otherwise it is *stale*: ``open_query_store`` rebuilds it, or refuses with ``StaleStoreError``.
+
+The file is read in chunks of ``chunk_bytes`` (whole lines), each bulk-loaded by Oxigraph: the
+chunk size bounds the loader's memory (Oxigraph's own bulk loader sorts up to a million quads per
+thread in memory, over 1 GB, and pyoxigraph has no setting for it). N-Quads lines stand alone, so
+the chunks are independent; sqsgraph graphs have no blank nodes whose labels could span chunks.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyoxigraph as ox
+
+from .errors import GraphError, StaleStoreError
+from .export import write_atomic
+
+STORE_DIR_NAME = "store"
+MANIFEST = "current.json"
+LOCK = ".lock"
+DB_PREFIX = "db-"
+MANIFEST_FORMAT = 1
+#: Bytes of N-Quads handed to Oxigraph's bulk loader at a time (bounds its memory; see above).
+DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
+
+Freshness = Literal["fresh", "stale", "missing"]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies the graph file a store was built from."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The contents of ``current.json``."""
+
+    database: str  # folder name of the live database inside the store folder
+    source: str  # the graph file, as given to build_query_store
+    fingerprint: Fingerprint
+    statements: int  # lines of N-Quads loaded
+    load_seconds: float
+    pyoxigraph: str
+    format: int = MANIFEST_FORMAT
+
+
+def default_store_dir(quads_file: str | Path) -> Path:
+    """Where the query store of a graph file lives: ``store/`` beside it."""
+    return Path(quads_file).parent / STORE_DIR_NAME
+
+
+# --------------------------------------------------------------------------------- building
+
+def build_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
+                      chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Path:
+    """Bulk-load the N-Quads file ``quads_file`` into a new on-disk Oxigraph database under
+    ``store_dir`` (default ``store/`` beside the file) and make it the live one atomically.
+
+    Returns ``store_dir``. Raises ``GraphError`` naming the file for a missing or unreadable file
+    or a syntax error (with the line the failing chunk starts at); the previous store, if any,
+    stays live then.
+    """
+    source, folder = _paths(quads_file, store_dir)
+    _check_source(source)
+    with _locked(folder):
+        _build_locked(source, folder, chunk_bytes)
+    return folder
+
+
+def _paths(quads_file: str | Path, store_dir: str | Path | None) -> tuple[Path, Path]:
+    source = Path(quads_file)
+    return source, Path(store_dir) if store_dir is not None else default_store_dir(source)
+
+
+def _check_source(source: Path) -> None:
+    if source.suffix.lower() not in (".nq", ".nquads"):
+        raise GraphError(f"{source}: the query store is built from an N-Quads file (.nq), "
+                         f"not {source.suffix or 'a file without a suffix'}")
+    if not source.is_file():
+        raise GraphError(f"{source}: no such file; run `sqsgraph build` first")
+
+
+def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
+    """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held)."""
+    previous = read_manifest(folder)
+    remove_stale_databases(folder, keep={previous.database} if previous else set())
+    name = f"{DB_PREFIX}{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
+    target = folder / name
+    try:
+        started = time.perf_counter()
+        fingerprint, statements = _load(source, target, chunk_bytes)
+        manifest = Manifest(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
+                            ox.__version__)
+        write_atomic(folder / MANIFEST, (json.dumps(asdict(manifest), indent=2) + "\n").encode("utf-8"))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _load(source: Path, target: Path, chunk_bytes: int) -> tuple[Fingerprint, int]:
+    """Load ``source`` into a new database at ``target``, hashing it on the way; the database is
+    compacted and closed when this returns."""
+    digest = hashlib.sha256()
+    try:
+        before = source.stat()
+        store = ox.Store(str(target))
+        line = 1
+        for chunk in _chunks(source, chunk_bytes):
+            digest.update(chunk)
+            try:
+                store.bulk_load(input=chunk, format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:  # its line numbers count from the chunk's first line
+                where = f"line {line + exc.lineno - 1}" if exc.lineno else f"the part from line {line}"
+                raise GraphError(f"{source}: not valid N-Quads at {where}: {exc.msg.split(': ', 1)[-1]}") from exc
+            line += chunk.count(b"\n")
+        store.optimize()  # one compaction: the chunks' many small files make every lookup slower
+        store.flush()
+        del store
+        after = source.stat()
+    except OSError as exc:
+        raise GraphError(f"{source}: cannot be loaded into the query store ({exc.strerror or exc})") from exc
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        raise GraphError(f"{source}: the file changed while it was being loaded; run the command again")
+    return Fingerprint(after.st_size, after.st_mtime_ns, digest.hexdigest()), line - 1
+
+
+def _chunks(path: Path, size: int) -> Iterator[bytes]:
+    """The file in pieces of about ``size`` bytes, each ending at a line end."""
+    with path.open("rb") as fh:
+        rest = b""
+        while True:
+            block = fh.read(size)
+            if not block:
+                break
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than the chunk: read on
+                rest = block
+                continue
+            rest = block[cut:]
+            yield block[:cut]
+        if rest:
+            yield rest
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One builder at a time per store folder (a second waits for the first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK).open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
+    """Remove every database in ``folder`` but ``keep``: superseded ones and what a killed load
+    left. Only call it with the builder's lock held (so no load is running there)."""
+    removed = []
+    for entry in sorted(Path(folder).glob(f"{DB_PREFIX}*")):
+        if entry.is_dir() and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+# ---------------------------------------------------------------------------------- opening
+
+def read_manifest(store_dir: str | Path) -> Manifest | None:
+    """The live database's manifest, or ``None`` when no complete store was ever built there."""
+    path = Path(store_dir) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["fingerprint"] = Fingerprint(**data["fingerprint"])
+        manifest = Manifest(**data)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise GraphError(f"{path}: not a readable query store manifest ({exc}); remove {store_dir} to rebuild it") from exc
+    if manifest.format != MANIFEST_FORMAT:
+        return None
+    return manifest
+
+
+def freshness(quads_file: str | Path, store_dir: str | Path | None = None) -> Freshness:
+    """``fresh`` when the store was built from ``quads_file`` as it is now, ``stale`` when the
+    file changed since, ``missing`` when there is no store."""
+    source, folder = _paths(quads_file, store_dir)
+    manifest = read_manifest(folder)
+    if manifest is None or not (folder / manifest.database).is_dir():
+        return "missing"
+    try:
+        st = source.stat()
+    except OSError as exc:
+        raise GraphError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    built = manifest.fingerprint
+    if (st.st_size, st.st_mtime_ns) == (built.size, built.mtime_ns):
+        return "fresh"
+    if st.st_size != built.size:
+        return "stale"
+    return "fresh" if _sha256(source) == built.sha256 else "stale"  # same size: touched or copied?
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(DEFAULT_CHUNK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def database_path(store_dir: str | Path) -> Path:
+    """The folder of the live database (what ``pyoxigraph.Store.read_only`` opens)."""
+    manifest = read_manifest(store_dir)
+    if manifest is None:
+        raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
+    return Path(store_dir) / manifest.database
+
+
+def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
+                     rebuild: bool = True) -> ox.Store:
+    """The query store of ``quads_file``, opened read-only.
+
+    A missing or stale store is rebuilt first when ``rebuild`` is true (that takes as long as
+    ``build_query_store``); otherwise ``StaleStoreError`` says which file changed and how to
+    rebuild. Queries see the named graphs; ``queries.run_query`` asks for their union.
+    """
+    source, folder = _paths(quads_file, store_dir)
+    state = freshness(source, folder)
+    if state != "fresh":
+        if not rebuild:
+            why = "does not exist" if state == "missing" else "was built before the file last changed"
+            raise StaleStoreError(f"{source}: its query store {folder} {why}; run `sqsgraph build` "
+                                  "(or any query command on the default graph) to rebuild it")
+        _check_source(source)
+        with _locked(folder):
+            if freshness(source, folder) != "fresh":  # another process may have built it meanwhile
+                _build_locked(source, folder, DEFAULT_CHUNK_BYTES)
+    try:
+        return ox.Store.read_only(str(database_path(folder)))
+    except OSError as exc:
+        raise GraphError(f"{folder}: the query store cannot be opened ({exc}); "
+                         "remove that folder and it is rebuilt on next use") from exc
+
+
+__all__ = [
+    "DEFAULT_CHUNK_BYTES",
+    "Fingerprint",
+    "Freshness",
+    "Manifest",
+    "STORE_DIR_NAME",
+    "build_query_store",
+    "database_path",
+    "default_store_dir",
+    "freshness",
+    "open_query_store",
+    "read_manifest",
+    "remove_stale_databases",
+]
