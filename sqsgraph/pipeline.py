@@ -86,6 +86,9 @@ GRAPH_STEM = "sqsgraph"
 QUADS_FILE = f"{GRAPH_STEM}.nq"
 DEFAULT_OUT = Path("output")
 ONTOLOGY_DOCS = "ontology.html"
+#: The views read the whole graph into rdflib's memory store (~1.5 KB a statement): above this
+#: many reports the build writes none and says so.
+VIEWS_MAX_REPORTS = 1000
 #: Up to this many reports the build runs in this process: starting workers costs more.
 IN_PROCESS_MAX = 24
 #: ``.build.{pid}.{random}/``: where a build without cache keeps its per-report bodies meanwhile
@@ -397,7 +400,10 @@ def build(
             result.files.append(page)
         if note:
             result.notes.append(note)
-    if views:
+    if views and len(result.report_ids) > VIEWS_MAX_REPORTS:
+        result.notes.append(f"views skipped: {len(result.report_ids)} reports are more than the {VIEWS_MAX_REPORTS} "
+                            "whose graph the views read into memory; build with fewer reports for views")
+    elif views:
         from .store import load_dataset
         from .views import write_views
 

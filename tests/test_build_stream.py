@@ -183,3 +183,11 @@ def test_the_same_bytes_in_processes_with_other_hash_seeds(tmp_path):
         assert done.returncode == 0, done.stderr
     for name in ("sqsgraph.nq", "sqsgraph.trig"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_views_are_skipped_with_a_note_above_the_in_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqsgraph.pipeline, "VIEWS_MAX_REPORTS", 4)
+    result = build(None, tmp_path / "out", docs=False, validate=False)
+    assert result.ok and not (tmp_path / "out" / "views").exists()
+    assert result.notes == ["views skipped: 5 reports are more than the 4 whose graph the views read into memory; "
+                            "build with fewer reports for views"]
