@@ -141,7 +141,7 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None) -> list[dict[
         note = "" if len(sample) == n else f"measured on {len(sample)} reports, scaled to {n}"
         assert checked.validation is not None
         row("build with SHACL validation per report (cold)", seconds * n / len(sample), None, memory.peak_kb,
-            note + ("; conforms" if checked.validation.conforms else "; DOES NOT CONFORM"))
+            "; ".join(x for x in (note, "conforms" if checked.validation.conforms else "DOES NOT CONFORM") if x))
 
         if n <= rdflib_max:
             _plain_rdflib(paths, memory, row)
