@@ -5,7 +5,7 @@ components, people who appear in more than one area, and communities.
 ``compute_stats`` returns a ``Stats`` value; ``format_table``, ``format_csv`` and
 ``format_json`` turn it into text. Nothing here prints.
 
-Every number is deterministic: betweenness is exact up to ``EXACT_BETWEENNESS_MAX`` nodes and
+Every number is deterministic: betweenness is exact on small graphs (``betweenness_samples``) and
 sampled with a fixed seed above it; communities are networkx's Louvain method with a fixed seed.
 """
 
@@ -18,13 +18,16 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
-from rdflib import Dataset, Graph
-
-from .netgraph import KIND_NAMES, KINDS, areas_by_person, entity_graph
+from .netgraph import KIND_NAMES, KINDS, Source, areas_by_person, entity_graph
 
 #: Above this many nodes, betweenness is estimated from this many sampled sources (seeded).
 EXACT_BETWEENNESS_MAX = 3000
 BETWEENNESS_SAMPLES = 500
+#: Betweenness costs one breadth-first search per source, each through every link: sources times
+#: links is kept under this (exact when nodes times links is under it; else fewer samples, at
+#: least ``MIN_BETWEENNESS_SAMPLES``), so a large graph takes seconds, not minutes.
+BETWEENNESS_WORK = 5_000_000
+MIN_BETWEENNESS_SAMPLES = 20
 SEED = 42
 TOP = 10
 
@@ -63,12 +66,21 @@ class Stats:
     betweenness_exact: bool = True
 
 
+def betweenness_samples(G: nx.Graph) -> int | None:
+    """How many sources betweenness is estimated from on ``G``; ``None`` for exact."""
+    n, m = G.number_of_nodes(), max(G.number_of_edges(), 1)
+    if n <= EXACT_BETWEENNESS_MAX and n * m <= BETWEENNESS_WORK:
+        return None
+    return min(n, max(MIN_BETWEENNESS_SAMPLES, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // m)))
+
+
 def betweenness(G: nx.Graph) -> dict[str, float]:
-    """Normalised betweenness centrality of every node: exact on graphs up to
-    ``EXACT_BETWEENNESS_MAX`` nodes, estimated from seeded samples above."""
-    if G.number_of_nodes() <= EXACT_BETWEENNESS_MAX:
+    """Normalised betweenness centrality of every node: exact on small graphs, estimated from
+    seeded samples above (see ``betweenness_samples``)."""
+    k = betweenness_samples(G)
+    if k is None or k >= G.number_of_nodes():
         return nx.betweenness_centrality(G, normalized=True)
-    return nx.betweenness_centrality(G, k=BETWEENNESS_SAMPLES, normalized=True, seed=SEED)
+    return nx.betweenness_centrality(G, k=k, normalized=True, seed=SEED)
 
 
 def communities(G: nx.Graph) -> list[set[str]]:
@@ -110,13 +122,14 @@ def compute_stats(G: nx.Graph, top: int = TOP, centrality: dict[str, float] | No
         top_organisations_by_betweenness=_ranked(G, between, ORG_KINDS, top),
         people_in_several_areas=several,
         communities=comms,
-        betweenness_exact=G.number_of_nodes() <= EXACT_BETWEENNESS_MAX,
+        betweenness_exact=betweenness_samples(G) is None,
     )
 
 
-def stats_of(dataset: Dataset | Graph, top: int = TOP) -> Stats:
-    """The metrics of the entity graph of ``dataset``."""
-    return compute_stats(entity_graph(dataset), top=top)
+def stats_of(dataset: Source, top: int = TOP) -> Stats:
+    """The metrics of the entity graph of ``dataset`` (an rdflib ``Dataset`` or ``Graph``, or a
+    pyoxigraph ``Store`` such as the on-disk query store)."""
+    return compute_stats(entity_graph(dataset, details=False), top=top)
 
 
 def _counts(G: nx.Graph) -> dict[str, int]:

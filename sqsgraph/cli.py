@@ -49,6 +49,31 @@ def shacl_engine_option(func):  # type: ignore[no-untyped-def]
                         help="SHACL engine: pyshacl, or the faster turbo (pip install 'sqsgraph[fast]'); auto takes turbo if installed.")(func)
 
 
+def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
+    """The on-disk query store to read instead of loading ``graph_file`` (``None`` for the last
+    build's graph), or ``None`` when there is none to use.
+
+    The last build's graph (output/sqsgraph.nq) is read from its store (output/store/), built
+    first, with a note, when it is missing or older than the file; any other N-Quads file is
+    read from a store beside it only if that store is up to date."""
+    from .querystore import default_store_dir, freshness, open_query_store
+
+    path = LAST_BUILD if graph_file is None else graph_file
+    if path.suffix.lower() not in (".nq", ".nquads") or not path.is_file():
+        return None
+    try:
+        state = freshness(path)
+        if state != "fresh":
+            if path.resolve() != LAST_BUILD.resolve():
+                return None
+            why = "there is none yet" if state == "missing" else "the graph changed since it was built"
+            click.echo(f"note: building the query store {default_store_dir(path)}/ from {path} ({why}); "
+                       "this takes a while for a large graph, once", err=True)
+        return open_query_store(path)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command("build")
 @click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
@@ -171,10 +196,12 @@ def people_command(graph_file: Path) -> None:
     from .people import listing_lines
     from .store import load_dataset
 
-    try:
-        dataset = load_dataset(graph_file, backend="oxigraph")  # its SPARQL is fast on joins
-    except GraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+    dataset = open_graph_store(graph_file)
+    if dataset is None:
+        try:
+            dataset = load_dataset(graph_file, backend="oxigraph")  # its SPARQL is fast on joins
+        except GraphError as exc:
+            raise click.ClickException(str(exc)) from exc
     for line in listing_lines(dataset):
         click.echo(line)
 
@@ -197,12 +224,16 @@ def serve_command(graph: Path, host: str, port: int, timeout: float, max_results
     """
     import logging
 
+    from .querystore import default_store_dir as database_folder
     from .server import Limits, create_server, run
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    store = open_graph_store(graph)
+    source = graph if store is None else database_folder(graph)
+    del store
     try:
-        server = create_server(graph, host, port, Limits(timeout=timeout, max_results=max_results, workers=workers))
+        server = create_server(source, host, port, Limits(timeout=timeout, max_results=max_results, workers=workers))
     except (GraphError, QueryError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
@@ -266,9 +297,13 @@ def views_graph_option(func):  # type: ignore[no-untyped-def]
 
 
 def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
+    """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
     from .errors import GraphError
     from .store import load_dataset
 
+    store = open_graph_store(path)
+    if store is not None:
+        return store
     try:
         return load_dataset(path)
     except GraphError as exc:
@@ -396,7 +431,9 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
     try:
         query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
         bindings = bind_params(query, dict(_key_value(p) for p in params))
-        store = open_default_store(graph)
+        store = open_graph_store(graph)
+        if store is None:
+            store = open_default_store(graph)
         text = format_result(run_query(store, query.text, bindings), fmt)
         click.echo(text, nl=not text.endswith("\n"))
     except (QueryError, UsageError) as exc:

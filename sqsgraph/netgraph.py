@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
@@ -46,6 +48,16 @@ KIND_NAMES = {
     "improvement": "Area for improvement",
 }
 
+#: What the networks are read from: an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph ``Store``
+#: (the on-disk query store; see ``storegraph``).
+Source = Dataset | Graph | ox.Store
+
+#: A node's details list at most this many posts and reports, and the source passages of at most
+#: ``MAX_SPANS`` of a person's mentions (the first by IRI, among the first ``MAX_LISTED`` the graph
+#: gives: a national official can be named in thousands of reports), and say so.
+MAX_LISTED = 50
+MAX_SPANS = 5
+
 #: How long a finding's label may be before it is cut (the full text is in the details).
 SHORT_LABEL = 48
 
@@ -58,8 +70,13 @@ class _Node:
     spans: list[dict[str, str]] = field(default_factory=list)
 
 
-def union_graph(dataset: Dataset | Graph) -> Graph:
-    """A graph that sees every statement of ``dataset``, whatever graph it is in."""
+def union_graph(dataset: Source) -> Graph:
+    """A graph that sees every statement of ``dataset``, whatever graph it is in (for a
+    pyoxigraph ``Store``, a ``storegraph.StoreGraph`` that answers the same questions)."""
+    if isinstance(dataset, ox.Store):
+        from .storegraph import StoreGraph
+
+        return StoreGraph(dataset)  # type: ignore[return-value]
     if isinstance(dataset, Dataset) and not dataset.default_union:
         union = Graph()
         for s, p, o, _g in dataset.quads((None, None, None, None)):
@@ -113,12 +130,57 @@ class _Reader:
     def __init__(self, g: Graph) -> None:
         self.g = g
         self.reports = _subjects(g, SDO.Report)
-        self.report_of_source: dict[str, URIRef] = {}
-        for r in self.reports:
-            for src in g.objects(r, PROV.wasDerivedFrom):
-                self.report_of_source[str(src)] = r
         self._report_set = set(self.reports)
         self._labels: dict[URIRef, str] = {}
+        self._report_of_source: dict[str, URIRef] | None = None
+        self._holdings: dict[URIRef, list[tuple[URIRef, str]]] | None = None
+        self._strengths: set[URIRef] | None = None
+        self._improvements: set[URIRef] = set()
+
+    @property
+    def report_of_source(self) -> dict[str, URIRef]:
+        """The report each source file was read into (computed when a span first needs it)."""
+        if self._report_of_source is None:
+            self._report_of_source = {str(src): r for r in self.reports for src in self.g.objects(r, PROV.wasDerivedFrom)}
+        return self._report_of_source
+
+    def holdings(self) -> dict[URIRef, list[tuple[URIRef, str]]]:
+        """Each person's holdings (org:Membership): (organisation, "post (qualifier)"), each once.
+
+        A source that can answer this in bulk (``storegraph.StoreGraph.holdings``: one SPARQL
+        query, as there is one holding per mention of a person) does; otherwise every holding is
+        read here."""
+        if self._holdings is None:
+            g = self.g
+            rows = g.holdings() if hasattr(g, "holdings") else self._read_holdings()
+            found: dict[URIRef, set[tuple[URIRef, str]]] = defaultdict(set)
+            for person, organisation, post, qualifier in rows:
+                label = self.label(post) if post is not None else "member"
+                found[person].add((organisation, f"{label} ({qualifier})" if qualifier else label))
+            self._holdings = {p: sorted(h, key=lambda h: (str(h[0]), h[1])) for p, h in found.items()}
+        return self._holdings
+
+    def _read_holdings(self) -> Iterable[tuple[URIRef, URIRef, URIRef | None, str | None]]:
+        g = self.g
+        for m in _subjects(g, ORG.Membership):
+            person, organisation = _first_node(g, m, ORG.member), _first_node(g, m, ORG.organization)
+            if person is not None and organisation is not None:
+                yield person, organisation, _first_node(g, m, SQS.post), _first(g, m, SQS.qualifier)
+
+    def finding_kind(self, f: URIRef) -> str:
+        """``strength``, ``improvement`` or ``finding``, by the classes of ``f``."""
+        if self._strengths is None:
+            self._strengths = set(_subjects(self.g, SQS.KeyStrength))
+            self._improvements = set(_subjects(self.g, SQS.AreaForImprovement))
+        return "strength" if f in self._strengths else "improvement" if f in self._improvements else "finding"
+
+    def reports_naming(self, person: URIRef) -> list[URIRef]:
+        """The reports naming ``person`` as author, addressee, copy-list holder or lead inspector."""
+        g = self.g
+        found = {r for pred, _rel in _NAMED_IN for r in g.subjects(pred, person) if r in self._report_set}
+        for insp in g.subjects(PROV.wasAssociatedWith, person):
+            found.update(r for r in g.subjects(SQS.inspection, insp) if r in self._report_set)
+        return sorted(found, key=str)
 
     def label(self, s: URIRef) -> str:
         if s not in self._labels:
@@ -178,108 +240,176 @@ def _to_nx(nodes: dict[str, _Node], edges: dict[tuple[str, str], set[str]]) -> n
     return G
 
 
-def entity_graph(dataset: Dataset | Graph) -> nx.Graph:
-    """Reports, areas, inspected bodies, organisations and people, with their links."""
+def entity_graph(dataset: Source, details: bool = True) -> nx.Graph:
+    """Reports, areas, inspected bodies, organisations and people, with their links.
+
+    With ``details=False`` the nodes carry no ``facts`` or ``spans`` yet (a view fills them in
+    with ``add_entity_details`` for the nodes it keeps): the network itself is far cheaper to
+    read than the facts and source text of every node."""
     g = union_graph(dataset)
     rd = _Reader(g)
     nodes: dict[str, _Node] = {}
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
-    reports_of: dict[URIRef, set[URIRef]] = defaultdict(set)
 
+    bodies = _bodies(g, rd)
+    for a in _subjects(g, SDO.AdministrativeArea):
+        nodes[str(a)] = _Node("area", rd.label(a))
+    for o in _subjects(g, ORG.Organization, ORG.OrganizationalUnit, SDO.GovernmentOrganization) + sorted(bodies, key=str):
+        if str(o) in nodes:
+            continue
+        for parent in _parents(g, o):
+            _add_edge(edges, o, parent, "part of")
+        for area in sorted(g.objects(o, SDO.areaServed), key=str):
+            _add_edge(edges, o, area, "serves")
+        nodes[str(o)] = _Node("body" if o in bodies else "organisation", rd.label(o))
+
+    people = _subjects(g, FOAF.Person, SDO.Person)
+    for r in rd.reports:
+        for area in sorted(g.objects(r, SQS.area), key=str):
+            _add_edge(edges, r, area, "report on area")
+        for insp in sorted(g.objects(r, SQS.inspection), key=str):
+            for lead in sorted(g.objects(insp, PROV.wasAssociatedWith), key=str):
+                _add_edge(edges, r, lead, "lead inspector")
+        for body in _inspected(g, r):
+            _add_edge(edges, r, body, "inspects")
+        for pub in sorted(g.objects(r, DCTERMS.publisher), key=str):
+            _add_edge(edges, r, pub, "published by")
+        for pred, rel in _NAMED_IN:
+            for person in sorted(g.objects(r, pred), key=str):
+                _add_edge(edges, r, person, rel)
+        nodes[str(r)] = _Node("report", rd.label(r))
+
+    for person, holdings in rd.holdings().items():
+        for organisation, post in holdings:
+            _add_edge(edges, person, organisation, post)
+    for person in people:
+        for post, organisation in _held_posts(g, person):
+            _add_edge(edges, person, organisation, rd.label(post))
+        nodes[str(person)] = _Node("person", rd.label(person))
+    G = _to_nx(nodes, edges)
+    if details:
+        add_entity_details(G, dataset, rd)
+    return G
+
+
+_NAMED_IN = ((DCTERMS.creator, "author (From)"), (SDO.recipient, "addressee (To)"), (SDO.ccRecipient, "copy list"))
+
+
+def _bodies(g: Graph, rd: _Reader) -> set[URIRef]:
     bodies: set[URIRef] = set()
     for r in rd.reports:
         bodies.update(o for o in g.objects(r, SDO.about) if isinstance(o, URIRef))
         for insp in g.objects(r, SQS.inspection):
             bodies.update(o for o in g.objects(insp, SQS.inspectedBody) if isinstance(o, URIRef))
+    return bodies
 
-    for a in _subjects(g, SDO.AdministrativeArea):
-        nodes[str(a)] = _Node("area", rd.label(a), [("Area", rd.label(a))])
-    for o in _subjects(g, ORG.Organization, ORG.OrganizationalUnit, SDO.GovernmentOrganization) + sorted(bodies, key=str):
-        if str(o) in nodes:
-            continue
-        kind = "body" if o in bodies else "organisation"
-        facts = [("Name", rd.label(o))]
-        facts += [("Also called", alt) for alt in _all(g, o, SKOS.altLabel)]
-        facts += [("Kind", _local_name(c)) for c in _all(g, o, ORG.classification)]
-        for parent in sorted(set(g.objects(o, ORG.subOrganizationOf)) | set(g.objects(o, ORG.unitOf)), key=str):
-            facts.append(("Part of", rd.label(parent)))
-            _add_edge(edges, o, parent, "part of")
-        for area in sorted(g.objects(o, SDO.areaServed), key=str):
-            facts.append(("Serves", rd.label(area)))
-            _add_edge(edges, o, area, "serves")
-        nodes[str(o)] = _Node(kind, rd.label(o), facts)
 
-    people = _subjects(g, FOAF.Person, SDO.Person)
-    for r in rd.reports:
-        facts = [("Title", label_of(g, r))]
-        issued = _first(g, r, DCTERMS.issued)
-        if issued:
-            facts.append(("Published", issued))
-        for area in sorted(g.objects(r, SQS.area), key=str):
-            facts.append(("Area", rd.label(area)))
-            _add_edge(edges, r, area, "report on area")
-        about = sorted(set(g.objects(r, SDO.about)), key=str)
-        for insp in sorted(g.objects(r, SQS.inspection), key=str):
-            start, end = _first(g, insp, SQS.startDate), _first(g, insp, SQS.endDate)
-            if start:
-                facts.append(("Inspection", f"{start} to {end}" if end else start))
-            cases = _first(g, insp, SQS.casesExamined)
-            if cases:
-                facts.append(("Cases examined", cases))
-            about += [b for b in sorted(g.objects(insp, SQS.inspectedBody), key=str) if b not in about]
-            for lead in sorted(g.objects(insp, PROV.wasAssociatedWith), key=str):
-                _add_edge(edges, r, lead, "lead inspector")
-                reports_of[lead].add(r)
-        for body in about:
-            facts.append(("Inspected body", rd.label(body)))
-            _add_edge(edges, r, body, "inspects")
-        for pub in sorted(g.objects(r, DCTERMS.publisher), key=str):
-            facts.append(("Publisher", rd.label(pub)))
-            _add_edge(edges, r, pub, "published by")
-        for pred, rel in ((DCTERMS.creator, "author (From)"), (SDO.recipient, "addressee (To)"),
-                          (SDO.ccRecipient, "copy list")):
-            for person in sorted(g.objects(r, pred), key=str):
-                _add_edge(edges, r, person, rel)
-                reports_of[person].add(r)
-        for src in sorted(g.objects(r, PROV.wasDerivedFrom), key=str):
-            name = _first(g, src, DCTERMS.identifier)
-            if name:
-                facts.append(("Source file", name))
-        nodes[str(r)] = _Node("report", rd.label(r), facts)
+def _parents(g: Graph, o: URIRef) -> list[URIRef]:
+    return sorted(set(g.objects(o, ORG.subOrganizationOf)) | set(g.objects(o, ORG.unitOf)), key=str)
 
-    posts_of: dict[URIRef, list[tuple[str, str]]] = defaultdict(list)
-    spans_of: dict[URIRef, list[dict[str, str]]] = defaultdict(list)
-    for m in _subjects(g, ORG.Membership):
-        person = next(iter(sorted(g.objects(m, ORG.member), key=str)), None)
-        organisation = next(iter(sorted(g.objects(m, ORG.organization), key=str)), None)
-        if person is None:
-            continue
-        post = next(iter(sorted(g.objects(m, SQS.post), key=str)), None)
-        post_label = rd.label(post) if post is not None else "member"
-        qualifier = _first(g, m, SQS.qualifier)
-        if qualifier:
-            post_label = f"{post_label} ({qualifier})"
-        report = next(iter(sorted(g.objects(m, SQS.attestedBy), key=str)), None)
-        if organisation is not None:
-            _add_edge(edges, person, organisation, post_label)
-            posts_of[person].append((post_label, rd.label(organisation)))
-        spans_of[person] += rd.spans_of(m, report=report)
-    for person in people:
-        for post in sorted(g.objects(person, ORG.holds), key=str):
-            for organisation in sorted(g.objects(post, ORG.postIn), key=str):
-                _add_edge(edges, person, organisation, rd.label(post))
-                posts_of[person].append((rd.label(post), rd.label(organisation)))
-    for person in people:
-        facts = [("Name", rd.label(person))]
-        facts += [("Title", h) for h in _all(g, person, SDO.honorificPrefix)]
-        facts += [("Post", f"{post}, {org}") for post, org in sorted(set(posts_of[person]))]
-        facts += [("Named in", rd.label(r)) for r in sorted(reports_of[person], key=str)]
-        areas = sorted({rd.label(a) for r in reports_of[person] for a in g.objects(r, SQS.area)})
-        if areas:
-            facts.append(("Areas", ", ".join(areas)))
-        unique_spans = {tuple(sorted(s.items())): s for s in spans_of[person]}
-        nodes[str(person)] = _Node("person", rd.label(person), facts, [unique_spans[k] for k in sorted(unique_spans)])
-    return _to_nx(nodes, edges)
+
+def _inspected(g: Graph, r: URIRef) -> list[URIRef]:
+    """The bodies a report is about: ``schema:about``, then its inspections' bodies."""
+    about = sorted(set(g.objects(r, SDO.about)), key=str)
+    for insp in sorted(g.objects(r, SQS.inspection), key=str):
+        about += [b for b in sorted(g.objects(insp, SQS.inspectedBody), key=str) if b not in about]
+    return about
+
+
+def _first_node(g: Graph, s: URIRef, p: URIRef) -> URIRef | None:
+    return next(iter(sorted(g.objects(s, p), key=str)), None)
+
+
+def _held_posts(g: Graph, person: URIRef) -> list[tuple[URIRef, URIRef]]:
+    return [(post, organisation) for post in sorted(g.objects(person, ORG.holds), key=str)
+            for organisation in sorted(g.objects(post, ORG.postIn), key=str)]
+
+
+def add_entity_details(G: nx.Graph, dataset: Source, reader: _Reader | None = None) -> None:
+    """Fill in the ``facts`` and ``spans`` of the nodes of ``G`` (an ``entity_graph`` built with
+    ``details=False``, or a part of one), read from ``dataset``."""
+    g = union_graph(dataset) if reader is None else reader.g
+    rd = reader or _Reader(g)
+    for n, data in G.nodes(data=True):
+        node = URIRef(n)
+        kind = data["kind"]
+        spans: list[dict[str, str]] = []
+        if kind == "area":
+            facts = [("Area", rd.label(node))]
+        elif kind in ("body", "organisation"):
+            facts = _organisation_facts(g, rd, node)
+        elif kind == "report":
+            facts = _report_facts(g, rd, node)
+        else:
+            facts, spans = _person_facts(g, rd, node)
+        data["facts"], data["spans"] = tuple(facts), tuple(spans)
+
+
+def _organisation_facts(g: Graph, rd: _Reader, o: URIRef) -> list[tuple[str, str]]:
+    facts = [("Name", rd.label(o))]
+    facts += [("Also called", alt) for alt in _all(g, o, SKOS.altLabel)]
+    facts += [("Kind", _local_name(c)) for c in _all(g, o, ORG.classification)]
+    facts += [("Part of", rd.label(parent)) for parent in _parents(g, o)]
+    facts += [("Serves", rd.label(area)) for area in sorted(g.objects(o, SDO.areaServed), key=str)]
+    return facts
+
+
+def _report_facts(g: Graph, rd: _Reader, r: URIRef) -> list[tuple[str, str]]:
+    facts = [("Title", label_of(g, r))]
+    issued = _first(g, r, DCTERMS.issued)
+    if issued:
+        facts.append(("Published", issued))
+    facts += [("Area", rd.label(area)) for area in sorted(g.objects(r, SQS.area), key=str)]
+    for insp in sorted(g.objects(r, SQS.inspection), key=str):
+        start, end = _first(g, insp, SQS.startDate), _first(g, insp, SQS.endDate)
+        if start:
+            facts.append(("Inspection", f"{start} to {end}" if end else start))
+        cases = _first(g, insp, SQS.casesExamined)
+        if cases:
+            facts.append(("Cases examined", cases))
+    facts += [("Inspected body", rd.label(body)) for body in _inspected(g, r)]
+    facts += [("Publisher", rd.label(pub)) for pub in sorted(g.objects(r, DCTERMS.publisher), key=str)]
+    for src in sorted(g.objects(r, PROV.wasDerivedFrom), key=str):
+        name = _first(g, src, DCTERMS.identifier)
+        if name:
+            facts.append(("Source file", name))
+    return facts
+
+
+def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    posts = [(post, rd.label(organisation)) for organisation, post in rd.holdings().get(person, ())]
+    posts += [(rd.label(post), rd.label(organisation)) for post, organisation in _held_posts(g, person)]
+    # the passages of the first MAX_SPANS holdings by IRI, among the first MAX_LISTED found
+    found = sorted(islice((m for m in g.subjects(ORG.member, person) if _is_holding(g, m, person)), MAX_LISTED + 1),
+                   key=str)
+    spans: list[dict[str, str]] = []
+    for m in found[:MAX_SPANS]:
+        spans += rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
+    reports = rd.reports_naming(person)
+    facts = [("Name", rd.label(person))]
+    facts += [("Title", h) for h in _all(g, person, SDO.honorificPrefix)]
+    facts += _listed("Post", [f"{post}, {org}" for post, org in sorted(set(posts))], "posts")
+    facts += _listed("Named in", [rd.label(r) for r in reports], "reports")
+    areas = sorted({rd.label(a) for r in reports for a in g.objects(r, SQS.area)})
+    if areas:
+        facts.append(("Areas", ", ".join(areas)))
+    if len(found) > MAX_SPANS:
+        of = f"more than {MAX_LISTED}" if len(found) > MAX_LISTED else str(len(found))
+        facts.append(("Source passages", f"shown for {MAX_SPANS} of {of} mentions"))
+    unique = {tuple(sorted(s.items())): s for s in spans}
+    return facts, [unique[k] for k in sorted(unique)]
+
+
+def _is_holding(g: Graph, m: URIRef, person: URIRef) -> bool:
+    return ORG.Membership in set(g.objects(m, RDF.type)) and _first_node(g, m, ORG.member) == person
+
+
+def _listed(name: str, values: list[str], what: str) -> list[tuple[str, str]]:
+    """``(name, value)`` for each value, at most ``MAX_LISTED``, then how many were left out."""
+    facts = [(name, v) for v in values[:MAX_LISTED]]
+    if len(values) > MAX_LISTED:
+        facts.append((name, f"… and {len(values) - MAX_LISTED:,} more {what}"))
+    return facts
 
 
 def areas_by_person(G: nx.Graph) -> dict[str, set[str]]:
@@ -319,41 +449,66 @@ def people_graph(G: nx.Graph) -> nx.Graph:
     return P
 
 
-def findings_graph(dataset: Dataset | Graph) -> nx.Graph:
-    """A tree: areas → themes (and key strengths, areas for improvement) → findings."""
+def findings_graph(dataset: Source, details: bool = True) -> nx.Graph:
+    """A tree: areas → themes (and key strengths, areas for improvement) → findings.
+
+    With ``details=False`` a finding's label is its IRI's tail and it has no facts or spans yet
+    (``add_findings_details`` fills them in for the findings a view keeps)."""
     g = union_graph(dataset)
     rd = _Reader(g)
     nodes: dict[str, _Node] = {}
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
-    strength_types = {SQS.KeyStrength}
-    improvement_types = {SQS.AreaForImprovement}
-    findings = _subjects(g, SQS.Finding, SQS.KeyStrength, SQS.AreaForImprovement)
-    for f in findings:
-        types = set(g.objects(f, RDF.type))
-        kind = "strength" if types & strength_types else "improvement" if types & improvement_types else "finding"
-        report = next(iter(sorted(g.objects(f, DCTERMS.isPartOf), key=str)), None)
-        if report is None:
-            report = next(iter(sorted(g.subjects(SQS.hasFinding, f), key=str)), None)
+    for f in _subjects(g, SQS.Finding, SQS.KeyStrength, SQS.AreaForImprovement):
+        kind = rd.finding_kind(f)
+        report = _finding_report(g, f)
         areas = sorted(g.objects(report, SQS.area), key=str) if report is not None else []
         area = areas[0] if areas else None
         area_key = str(area) if area is not None else "urn:sqsgraph:no-area"
         if area_key not in nodes:
             area_label = rd.label(area) if area is not None else "No area recorded"
             nodes[area_key] = _Node("area", area_label, [("Area", area_label)])
-        text = " ".join((_first(g, f, SDO.text) or "").split())
-        paragraph = _first(g, f, SQS.paragraphNumber)
+        group_name = _finding_group(g, rd, f, kind)
         if kind == "finding":
-            subject = next(iter(sorted(g.objects(f, DCTERMS.subject), key=str)), None)
-            group_name = rd.label(subject) if subject is not None else "No theme recorded"
-            group_key = f"{area_key}#theme/{subject}"
+            group_key = f"{area_key}#theme/{_first_node(g, f, DCTERMS.subject)}"
         else:
-            group_name = "Key strengths" if kind == "strength" else "Areas for improvement"
             group_key = f"{area_key}#{kind}"
         if group_key not in nodes:
             nodes[group_key] = _Node("theme", group_name, [("Theme", group_name), ("Area", nodes[area_key].label)])
             _add_edge(edges, URIRef(area_key), URIRef(group_key), "theme in area")
-        short = shorten(text) if text else _local_name(str(f))
-        label = f"{paragraph} {short}" if paragraph else short
+        nodes[str(f)] = _Node(kind, _local_name(str(f)))
+        _add_edge(edges, URIRef(group_key), f, KIND_NAMES[kind].lower())
+    F = _to_nx(nodes, edges)
+    if details:
+        add_findings_details(F, dataset, rd)
+    return F
+
+
+def _finding_report(g: Graph, f: URIRef) -> URIRef | None:
+    report = _first_node(g, f, DCTERMS.isPartOf)
+    return report if report is not None else next(iter(sorted(g.subjects(SQS.hasFinding, f), key=str)), None)
+
+
+def _finding_group(g: Graph, rd: _Reader, f: URIRef, kind: str) -> str:
+    if kind == "finding":
+        subject = _first_node(g, f, DCTERMS.subject)
+        return rd.label(subject) if subject is not None else "No theme recorded"
+    return "Key strengths" if kind == "strength" else "Areas for improvement"
+
+
+def add_findings_details(F: nx.Graph, dataset: Source, reader: _Reader | None = None) -> None:
+    """Label (paragraph and the start of the text), facts and spans of the findings in ``F``
+    (a ``findings_graph`` built with ``details=False``, or a part of one)."""
+    g = union_graph(dataset) if reader is None else reader.g
+    rd = reader or _Reader(g)
+    for n, data in F.nodes(data=True):
+        if data["kind"] in ("area", "theme"):
+            continue
+        f = URIRef(n)
+        kind, report = data["kind"], _finding_report(g, f)
+        group_name = _finding_group(g, rd, f, kind)
+        text = " ".join((_first(g, f, SDO.text) or "").split())
+        paragraph = _first(g, f, SQS.paragraphNumber)
+        short = shorten(text) if text else _local_name(n)
         facts = [("Kind", KIND_NAMES[kind])]
         if report is not None:
             facts.append(("Report", rd.label(report)))
@@ -371,9 +526,8 @@ def findings_graph(dataset: Dataset | Graph) -> nx.Graph:
             num, den = _first(g, obs, SQS.numerator), _first(g, obs, SQS.denominator)
             if num is not None and den is not None:
                 facts.append(("Count", f"{num} of {den}" + (f" (“{phrase}”)" if phrase else "")))
-        nodes[str(f)] = _Node(kind, label, facts, rd.spans_of(f, paragraph, report))
-        _add_edge(edges, URIRef(group_key), f, KIND_NAMES[kind].lower())
-    return _to_nx(nodes, edges)
+        data["label"] = f"{paragraph} {short}" if paragraph else short
+        data["facts"], data["spans"] = tuple(facts), tuple(rd.spans_of(f, paragraph, report))
 
 
 def kind_counts(G: nx.Graph, kinds: Iterable[str] = KINDS) -> dict[str, int]:
@@ -387,6 +541,9 @@ def kind_counts(G: nx.Graph, kinds: Iterable[str] = KINDS) -> dict[str, int]:
 __all__ = [
     "KINDS",
     "KIND_NAMES",
+    "Source",
+    "add_entity_details",
+    "add_findings_details",
     "areas_by_person",
     "entity_graph",
     "findings_graph",

@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
+
+#: What the listing reads: an rdflib ``Dataset``/``Graph``, or a pyoxigraph ``Store`` (the query store).
+Source = Dataset | Graph | ox.Store
 
 PERSONS = """
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -80,34 +84,43 @@ class Candidate:
     evidence: str
 
 
+def _rows(source: Source, query: str) -> list[dict[str, str]]:
+    """The solutions of ``query`` as {variable: lexical value} (unbound variables left out)."""
+    if isinstance(source, ox.Store):
+        answer = source.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in answer.variables]
+        return [{n: t.value for n, t in zip(names, row) if t is not None} for row in answer]
+    return [{k: str(v) for k, v in row.asdict().items()} for row in source.query(query)]
+
+
 def _report_id(iri: str) -> str:
     return iri.rsplit("/report/", 1)[-1]
 
 
-def people(ds: Dataset | Graph) -> list[PersonEntry]:
+def people(ds: Source) -> list[PersonEntry]:
     """Every person, sorted by name then IRI, with what they held in which report."""
-    g = ds
     found: dict[str, list[Holding]] = defaultdict(list)
-    for row in g.query(HOLDINGS):
-        post, organisation = str(row.postLabel), str(row.orgLabel)
+    for row in _rows(ds, HOLDINGS):
+        post, organisation = row["postLabel"], row["orgLabel"]
         what = post if organisation.casefold() in post.casefold() else f"{post}, {organisation}"
-        found[str(row.person)].append(Holding(what, _report_id(str(row.report)), str(row.issued or "")))
-    for row in g.query(INSPECTIONS):
-        found[str(row.person)].append(Holding(f"{row.roleLabel or 'Inspection role'} of the inspection", _report_id(str(row.report)), str(row.issued or "")))
-    out = []
-    for row in g.query(PERSONS):
-        iri = str(row.person)
+        found[row["person"]].append(Holding(what, _report_id(row["report"]), row.get("issued", "")))
+    for row in _rows(ds, INSPECTIONS):
+        found[row["person"]].append(Holding(f"{row.get('roleLabel') or 'Inspection role'} of the inspection",
+                                            _report_id(row["report"]), row.get("issued", "")))
+    out = {}
+    for row in _rows(ds, PERSONS):
+        iri = row["person"]
         holdings = tuple(sorted(set(found.get(iri, [])), key=lambda h: (h.issued, h.report, h.what)))
-        out.append(PersonEntry(iri, str(row.name), holdings))
-    return sorted(out, key=lambda p: (p.name.casefold(), p.iri))
+        out[(iri, row["name"])] = PersonEntry(iri, row["name"], holdings)  # once, if stated in two graphs
+    return sorted(out.values(), key=lambda p: (p.name.casefold(), p.iri))
 
 
-def candidates(ds: Dataset | Graph) -> list[Candidate]:
-    rows = [Candidate(str(r.a), str(r.b), str(r.nameA), str(r.nameB), str(r.evidence)) for r in ds.query(CANDIDATES)]
+def candidates(ds: Source) -> list[Candidate]:
+    rows = {Candidate(r["a"], r["b"], r["nameA"], r["nameB"], r["evidence"]) for r in _rows(ds, CANDIDATES)}
     return sorted(rows, key=lambda c: (c.a, c.b))
 
 
-def listing_lines(ds: Dataset | Graph) -> list[str]:
+def listing_lines(ds: Source) -> list[str]:
     """The text ``sqsgraph people`` prints."""
     entries = people(ds)
     lines = []
@@ -129,4 +142,4 @@ def listing_lines(ds: Dataset | Graph) -> list[str]:
     return lines
 
 
-__all__ = ["Candidate", "Holding", "PersonEntry", "candidates", "listing_lines", "people"]
+__all__ = ["Candidate", "Holding", "PersonEntry", "Source", "candidates", "listing_lines", "people"]

@@ -402,7 +402,7 @@ def build(
             result.notes.append(note)
     if views and len(result.report_ids) > VIEWS_MAX_REPORTS:
         result.notes.append(f"views skipped: {len(result.report_ids)} reports are more than the {VIEWS_MAX_REPORTS} "
-                            "whose graph the views read into memory; build with fewer reports for views")
+                            "whose graph the build's views read into memory; `sqsgraph view KIND` draws them from the query store")
     elif views:
         from .store import load_dataset
         from .views import write_views

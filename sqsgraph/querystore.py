@@ -8,6 +8,7 @@ Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
       current.json          which database is live, and the N-Quads file it was built from
       db-<time>-<random>/   the live database (RocksDB)
       db-<time>-<random>/   at most one superseded database (removed by the next build)
+      .snapshot-<pid>-<random>/  hard-linked copies held by running endpoints (``snapshot``)
 
 A build loads into a new ``db-…`` folder, then makes it live by replacing ``current.json``
 (``os.replace``: atomic). A load that is killed leaves the previous database live and usable;
@@ -29,6 +30,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import secrets
 import shutil
 import time
@@ -277,12 +279,60 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
                          "remove that folder and it is rebuilt on next use") from exc
 
 
+# ------------------------------------------------------------------------------- snapshots
+
+SNAPSHOT_PREFIX = ".snapshot-"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A hard-linked copy of the live database, for a long-running reader (the endpoint): a later
+    build can replace and remove the database it was taken from without pulling files from under
+    it. ``remove()`` when done; a snapshot left by a killed process is removed by the next one."""
+
+    path: Path  # the database folder (what ``pyoxigraph.Store.read_only`` opens)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def snapshot(store_dir: str | Path) -> Snapshot:
+    """Take a ``Snapshot`` of the live database in ``store_dir``: RocksDB's checkpoint, which
+    hard-links the immutable files (no copy: the snapshot lives inside ``store_dir``, on the same
+    file system)."""
+    folder = Path(store_dir)
+    source = database_path(folder)
+    for stale in folder.glob(f"{SNAPSHOT_PREFIX}*"):
+        pid = stale.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    holder = folder / f"{SNAPSHOT_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    holder.mkdir()
+    try:
+        ox.Store.read_only(str(source)).backup(str(holder / "db"))
+    except OSError as exc:
+        shutil.rmtree(holder, ignore_errors=True)
+        raise GraphError(f"{source}: cannot take a snapshot of the query store ({exc})") from exc
+    return Snapshot(holder / "db")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 __all__ = [
     "DEFAULT_CHUNK_BYTES",
     "Fingerprint",
     "Freshness",
     "Manifest",
     "STORE_DIR_NAME",
+    "Snapshot",
     "build_query_store",
     "database_path",
     "default_store_dir",
@@ -290,4 +340,5 @@ __all__ = [
     "open_query_store",
     "read_manifest",
     "remove_stale_databases",
+    "snapshot",
 ]

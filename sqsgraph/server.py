@@ -12,7 +12,8 @@ How it is put together::
                       └─ a query that outlives its time limit is stopped by killing its worker
                          process; a fresh worker takes its place, other clients never wait on it.
 
-The dataset is written once into a temporary on-disk Oxigraph store; workers open it with
+The dataset is written once into a temporary on-disk Oxigraph store (or, for the query store of
+a build, a hard-linked snapshot of it is taken: no loading at all); workers open it with
 ``Store.read_only`` so they share the operating system's page cache instead of copying the data,
 and cannot write to it even if a query tried.
 
@@ -823,14 +824,45 @@ def _dataset_quads(dataset: Any) -> Iterator[ox.Quad]:
         yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph)
 
 
+class _Removal:
+    """Something to remove when the server closes (a store copy or a snapshot)."""
+
+    def __init__(self, remove: Any) -> None:
+        self.cleanup = remove
+
+
 def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, limits: Limits | None = None) -> SparqlServer:
-    """Build (but do not start) an endpoint serving ``dataset``: an rdflib ``Dataset`` or the
-    path of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``store.load_dataset``).
+    """Build (but do not start) an endpoint serving ``dataset``: an rdflib ``Dataset``, the path
+    of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``store.load_dataset`` into a
+    temporary on-disk copy), or the folder of a query store (``querystore.build_query_store``:
+    served from a hard-linked snapshot, so nothing is loaded and a rebuild does not disturb it).
 
     Port 0 picks a free port; ``server.url`` says which. Call ``server.serve_forever()`` (or
     ``run``) to serve and ``server.server_close()`` to stop the workers and remove the store copy.
     """
     limits = limits or Limits()
+    if isinstance(dataset, (str, os.PathLike)) and Path(dataset).is_dir():
+        from .querystore import snapshot
+
+        copy = snapshot(dataset)
+        store_path, removal = str(copy.path), _Removal(copy.remove)
+    else:
+        store_path, removal = _store_copy(dataset)
+    try:
+        pool = QueryPool(store_path, limits)
+    except BaseException:
+        removal.cleanup()
+        raise
+    try:
+        return SparqlServer((host, port), pool, limits, cleanup=[removal])
+    except OSError:
+        pool.close()
+        removal.cleanup()
+        raise
+
+
+def _store_copy(dataset: Any) -> tuple[str, _Removal]:
+    """``dataset`` (a graph file or an rdflib ``Dataset``) written into a temporary on-disk store."""
     tmp = tempfile.TemporaryDirectory(prefix="sqsgraph-serve-")
     try:
         disk = ox.Store(tmp.name)
@@ -842,16 +874,10 @@ def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
         disk.bulk_extend(inner if isinstance(inner, ox.Store) else _dataset_quads(dataset))
         disk.flush()
         del disk
-        pool = QueryPool(tmp.name, limits)
     except BaseException:
         tmp.cleanup()
         raise
-    try:
-        return SparqlServer((host, port), pool, limits, cleanup=[tmp])
-    except OSError:
-        pool.close()
-        tmp.cleanup()
-        raise
+    return tmp.name, _Removal(tmp.cleanup)
 
 
 def run(server: SparqlServer) -> None:

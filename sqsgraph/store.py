@@ -107,11 +107,12 @@ def add_quads(ds: Dataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]
 
 def _from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
     for q in quads:
-        g = None if isinstance(q.graph_name, ox.DefaultGraph) else _from_ox(q.graph_name)
-        yield _from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), g
+        g = None if isinstance(q.graph_name, ox.DefaultGraph) else from_ox_term(q.graph_name)
+        yield from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), g
 
 
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def from_ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """An Oxigraph term as the rdflib term sqsgraph uses (an xsd:string literal as a plain one)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -137,6 +138,7 @@ __all__ = [
     "SUFFIX_FORMATS",
     "add_quads",
     "format_of",
+    "from_ox_term",
     "load_dataset",
     "new_dataset",
     "quad_count",

@@ -189,5 +189,5 @@ def test_views_are_skipped_with_a_note_above_the_in_memory_limit(tmp_path, monke
     monkeypatch.setattr(sqsgraph.pipeline, "VIEWS_MAX_REPORTS", 4)
     result = build(None, tmp_path / "out", docs=False, validate=False)
     assert result.ok and not (tmp_path / "out" / "views").exists()
-    assert result.notes == ["views skipped: 5 reports are more than the 4 whose graph the views read into memory; "
-                            "build with fewer reports for views"]
+    assert result.notes == ["views skipped: 5 reports are more than the 4 whose graph the build's views read into memory; "
+                            "`sqsgraph view KIND` draws them from the query store"]

@@ -196,3 +196,111 @@ def test_a_load_killed_midway_leaves_the_previous_store_live(tmp_path: Path, whe
 def test_the_manifest_is_plain_json(samples_nq: Path) -> None:
     data = json.loads((samples_nq.parent / "store" / "current.json").read_text())
     assert set(data) == {"database", "source", "fingerprint", "statements", "load_seconds", "pyoxigraph", "format"}
+
+
+# --- the commands read the store of the last build ----------------------------------------------
+
+@pytest.fixture()
+def last_build(tmp_path: Path, samples_nq: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder whose output/sqsgraph.nq is the samples' graph (no store yet)."""
+    (tmp_path / "output").mkdir()
+    nq = tmp_path / "output" / "sqsgraph.nq"
+    nq.write_bytes(samples_nq.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    return nq
+
+
+def cli(*args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from sqsgraph.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make loading a graph file fail, so a command that works read the store."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the graph file was loaded instead of the query store")
+
+    monkeypatch.setattr("sqsgraph.store.load_dataset", refuse)
+    monkeypatch.setattr("sqsgraph.queries.open_store", refuse)
+
+
+def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cli("query", "inspection-timeline", "--format", "csv")
+    assert first.exit_code == 0, first.output
+    assert first.stderr == (f"note: building the query store {Path('output/store')}/ from {Path('output/sqsgraph.nq')} "
+                            "(there is none yet); this takes a while for a large graph, once\n")
+    assert len(first.stdout.splitlines()) == 1 + 5
+    assert (last_build.parent / "store" / "current.json").is_file()
+    never_load(monkeypatch)
+    second = cli("query", "inspection-timeline", "--format", "csv")
+    assert (second.exit_code, second.stderr, second.stdout) == (0, "", first.stdout)
+
+
+def test_every_reading_command_uses_the_store(last_build: Path, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    assert cli("query", "candidate-matches").exit_code == 0  # builds the store
+    never_load(monkeypatch)
+    people = cli("people")
+    assert people.exit_code == 0 and "Julie Fox" in people.stdout and people.stderr == ""
+    stats = cli("stats", "--format", "csv")
+    assert stats.exit_code == 0 and stats.stdout.startswith("section,rank,label,iri,value\ntotal,,nodes,,")
+    view = cli("view", "overview", "-o", str(tmp_path / "views"))
+    assert view.exit_code == 0 and view.stdout.startswith(f"wrote {tmp_path / 'views' / 'overview.html'}: ")
+
+
+def test_a_changed_last_build_is_reloaded_with_a_note(last_build: Path) -> None:
+    assert cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) { ?s <urn:x:p> ?o }", "--format", "csv").stdout == "n\n0\n"
+    with last_build.open("a") as fh:
+        fh.write("<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")
+    again = cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) { ?s <urn:x:p> ?o }", "--format", "csv")
+    assert "(the graph changed since it was built)" in again.stderr
+    assert again.stdout == "n\n1\n"
+
+
+def test_another_graph_file_is_loaded_as_before_unless_its_store_is_fresh(tmp_path: Path, samples_nq: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "elsewhere" / "graph.nq"
+    other.parent.mkdir()
+    other.write_bytes(samples_nq.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = cli("query", "candidate-matches", "--graph", str(other))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert not (other.parent / "store").exists()  # never built beside a file it was not asked for
+    build_query_store(other)
+    never_load(monkeypatch)
+    assert cli("query", "candidate-matches", "--graph", str(other)).stdout == result.stdout
+
+
+def test_the_endpoint_serves_a_snapshot_of_the_store_that_a_rebuild_leaves_alone(tmp_path: Path) -> None:
+    import json as json_
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from sqsgraph.server import Limits, create_server
+
+    nq = tmp_path / "sqsgraph.nq"
+    nq.write_text(nquads("a"))
+    build_query_store(nq)
+    srv = create_server(tmp_path / "store", port=0, limits=Limits(workers=1))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    snapshot = Path(srv.pool.store_path)
+    try:
+        nq.write_text(nquads("a", "b"))
+        build_query_store(nq)
+        build_query_store(nq)  # the database the snapshot was taken from is removed now
+        query = urllib.parse.urlencode({"query": f"SELECT ?n WHERE {{ ?s <{EX}name> ?n }}"})
+        with urllib.request.urlopen(f"{srv.url}sparql?{query}", timeout=10) as response:
+            rows = json_.loads(response.read())["results"]["bindings"]
+        assert [r["n"]["value"] for r in rows] == ["a"]
+        assert snapshot.parent.parent == tmp_path / "store"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(5)
+    assert not snapshot.parent.exists()
