@@ -38,6 +38,7 @@ Refusals (status, reason):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -396,10 +397,14 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
 
 
+#: rdflib's parser takes 20-200 ms per query: a worker checks each distinct query text once.
+_checked_form = functools.lru_cache(maxsize=1024)(check_query)
+
+
 def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
     """Check, run and serialise one query against ``store``; every outcome is a ``Reply``."""
     try:
-        form = check_query(request.query)
+        form = _checked_form(request.query)
         if form in ("select", "ask"):
             media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
             offers = RESULT_OFFERS
