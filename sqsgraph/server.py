@@ -407,6 +407,10 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
 
 
+#: rdflib's parser takes 20-200 ms per query: a worker checks each distinct query text once.
+_checked_form = functools.lru_cache(maxsize=1024)(check_query)
+
+
 def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
     """Check, run and serialise one query against ``store``; every outcome is a ``Reply``."""
     try:
