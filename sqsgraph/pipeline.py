@@ -224,7 +224,7 @@ def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -
     """Validate one report's graph with the shared statements about the nodes it refers to
     (N-Triples ``context``, which also gives the classes of ``partial`` nodes, whose results
     are left to the check of the shared graph); the problems found and the triples checked."""
-    from .store import _from_ox_quads
+    from .store import from_ox_quads
     from .validator import validate
 
     cache_folder, map_key, key, context, partial, base, engine = task
@@ -236,10 +236,10 @@ def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -
         raise RuntimeError(f"the validation of {map_key} left the cache {cache_folder} while the build ran")
     g = Graph()
     statements = ox.parse(path=str(cache.path(map_key, ".nq")), format=ox.RdfFormat.N_QUADS)
-    for s, p, o, _ in _from_ox_quads(statements):
+    for s, p, o, _ in from_ox_quads(statements):
         g.add((s, p, o))
     for t in ox.parse(context, format=ox.RdfFormat.N_TRIPLES):
-        for s, p, o, _ in _from_ox_quads([ox.Quad(t.subject, t.predicate, t.object)]):
+        for s, p, o, _ in from_ox_quads([ox.Quad(t.subject, t.predicate, t.object)]):
             g.add((s, p, o))
     report = validate(g, base, skip_focus={URIRef(iri) for iri in partial}, engine=engine)
     result = (report.problems, report.triples)
@@ -525,7 +525,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
               progress: Progress | None, engine: str) -> ValidationReport:
     """Each report with the head's statements about what it refers to; then the head alone.
     A report's result depends on its map key and the head, so both key it in the cache."""
-    from .store import _from_ox_quads
+    from .store import from_ox_quads
     from .validator import validate
 
     keys = [cache_key("validate", engine, m.map_key, head_key) for m in mapped]
@@ -555,7 +555,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
     if not (isinstance(cached, tuple) and len(cached) == 2):
         g = Graph()
         head = ox.parse(path=str(store.path(head_key, ".head.nt")), format=ox.RdfFormat.N_TRIPLES)
-        for s, p, o, _ in _from_ox_quads(head):
+        for s, p, o, _ in from_ox_quads(head):
             g.add((s, p, o))
         whole = validate(g, base, engine=engine)
         cached = (whole.problems, whole.triples)

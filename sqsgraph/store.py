@@ -86,7 +86,7 @@ def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
             store = ds.store._inner  # the pyoxigraph.Store behind oxrdflib
             store.bulk_load(path=str(p), format=rdf_format)
         else:
-            add_quads(ds, _from_ox_quads(ox.parse(path=str(p), format=rdf_format)))
+            add_quads(ds, from_ox_quads(ox.parse(path=str(p), format=rdf_format)))
     except SyntaxError as exc:
         raise GraphError(f"{path}: not valid {format_of(p)}: {exc}") from exc
     except OSError as exc:
@@ -105,7 +105,7 @@ def add_quads(ds: Dataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]
         target.add((s, p, o))  # type: ignore[attr-defined]
 
 
-def _from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+def from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
     for q in quads:
         g = None if isinstance(q.graph_name, ox.DefaultGraph) else from_ox_term(q.graph_name)
         yield from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), g
@@ -138,6 +138,7 @@ __all__ = [
     "SUFFIX_FORMATS",
     "add_quads",
     "format_of",
+    "from_ox_quads",
     "from_ox_term",
     "load_dataset",
     "new_dataset",

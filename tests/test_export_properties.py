@@ -26,7 +26,7 @@ from sqsgraph.identity import normalise_name, split_honorific
 from sqsgraph.mapper import map_reports
 from sqsgraph.model import SourceDocument
 from sqsgraph.parser import parse_report
-from sqsgraph.store import _from_ox
+from sqsgraph.store import from_ox_term
 from sqsgraph.validator import validate
 from sqsgraph.vocab import DEFAULT_BASE, SQS
 
@@ -145,11 +145,11 @@ def back_with_rdflib(data: bytes, fmt: str) -> set[tuple]:
 
 
 def back_with_oxigraph(data: bytes, fmt: str) -> set[tuple]:
-    """Oxigraph's parse as rdflib terms (``store._from_ox``: its xsd:string literals as plain ones)."""
+    """Oxigraph's parse as rdflib terms (``store.from_ox_term``: its xsd:string literals as plain ones)."""
     out = set()
     for q in ox.parse(input=data, format=FORMATS[fmt].rdf_format):
-        graph = None if isinstance(q, ox.Triple) or isinstance(q.graph_name, ox.DefaultGraph) else _from_ox(q.graph_name)
-        out.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), graph))
+        graph = None if isinstance(q, ox.Triple) or isinstance(q.graph_name, ox.DefaultGraph) else from_ox_term(q.graph_name)
+        out.add((from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), graph))
     return out
 
 
