@@ -436,10 +436,10 @@ def people_graph(G: nx.Graph) -> nx.Graph:
         if data["kind"] not in ("report", "organisation", "body"):
             continue
         members = sorted(p for p in G.neighbors(hub) if G.nodes[p]["kind"] == "person")
-        what = "report" if data["kind"] == "report" else "organisation"
+        rel = f"{'report' if data['kind'] == 'report' else 'organisation'}: {data['label']}"
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                shared[(a, b)].add(f"{what}: {data['label']}")
+                shared[(a, b)].add(rel)
     P = nx.Graph()
     for n, data in sorted(G.nodes(data=True)):
         if data["kind"] == "person":
