@@ -29,27 +29,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SDO, SKOS, TIME, XSD
+from rdflib import namespace as ns
 
 from . import organisations as orgs
 from .identity import Identities, Mention, Overrides, resolve_identities, slug, split_honorific
 from .model import Proportion, Quote, Report, Span
 from .organisations import Context, Org, Post, Role
 from .provenance import Triple, source_iri, source_triples, span_triples
+from . import vocab
 from .store import new_dataset
-from .vocab import (
-    DEFAULT_BASE,
-    ONTOLOGY_FILES,
-    ORGANISATIONS_FILE,
-    ORGTYPE,
-    ROLE,
-    SDMX_DIMENSION,
-    SQS,
-    THEME,
-    bind_prefixes,
-    normalise_base,
-    ontology_path,
-)
+from .terms import Terms, integer, iri, text
+from .vocab import DEFAULT_BASE, ONTOLOGY_FILES, ORGANISATIONS_FILE, bind_prefixes, normalise_base, ontology_path
+
+# namespaces whose terms are looked up once (see terms.py: the mapper names them ~1,300 times a report)
+DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
+RDF, SDO, SKOS, TIME, XSD = Terms(ns.RDF), Terms(ns.SDO), Terms(ns.SKOS), Terms(ns.TIME), Terms(ns.XSD)
+ORGTYPE, ROLE, SDMX_DIMENSION = Terms(vocab.ORGTYPE), Terms(vocab.ROLE), Terms(vocab.SDMX_DIMENSION)
+SQS, THEME = Terms(vocab.SQS), Terms(vocab.THEME)
 
 NATIONAL_COMPARATOR = "England and Wales"
 
@@ -337,7 +333,7 @@ class _ReportMapper:
         self.findings = 0
 
     def iri(self, path: str) -> URIRef:
-        return URIRef(self.base + path)
+        return iri(self.base + path)
 
     def org_iri(self, org: Org) -> URIRef:
         return self.iri(f"org/{org.key}")
@@ -362,8 +358,8 @@ class _ReportMapper:
         g.add((R, RDF.type, PROV.Entity))
         g.add((R, PROV.wasDerivedFrom, source_iri(self.base, doc)))
         if r.title:
-            g.add((R, DCTERMS.title, Literal(r.title)))
-        interval = URIRef(f"{R}/interval")
+            g.add((R, DCTERMS.title, text(r.title)))
+        interval = iri(f"{R}/interval")
         if r.publication_date:
             g.add((R, DCTERMS.issued, date_literal(r.publication_date)))
             g.add((interval, RDF.type, TIME.Instant))
@@ -381,10 +377,10 @@ class _ReportMapper:
             self.facts.org(body)
             g.add((R, SDO.about, self.org_iri(body)))
         for name in r.case_pseudonyms:
-            g.add((R, SQS.casePseudonym, Literal(name)))
+            g.add((R, SQS.casePseudonym, text(name)))
 
         # the inspection
-        I = URIRef(f"{R}/inspection")
+        I = iri(f"{R}/inspection")
         g.add((R, SQS.inspection, I))
         g.add((I, RDF.type, PROV.Activity))
         g.add((I, RDF.type, SQS.Inspection))
@@ -397,7 +393,7 @@ class _ReportMapper:
                     g.add((I, date_prop, Literal(value, datatype=XSD.date)))
                     g.add((I, time_prop, Literal(f"{value}T00:00:00", datatype=XSD.dateTime)))
         if r.cases_examined is not None:
-            g.add((I, SQS.casesExamined, Literal(r.cases_examined)))
+            g.add((I, SQS.casesExamined, integer(r.cases_examined)))
         if r.previous_inspection_year is not None:
             g.add((I, SQS.previousInspectionYear, Literal(str(r.previous_inspection_year), datatype=XSD.gYear)))
         if body is not None and r.body is not None:
@@ -415,14 +411,14 @@ class _ReportMapper:
                 g.add((R, SDO.ccRecipient, P))
             elif slot.how == "lead-inspector":
                 role = orgs.lead_inspector_role()
-                assoc = URIRef(f"{I}/lead-inspector")
+                assoc = iri(f"{I}/lead-inspector")
                 g.add((I, PROV.wasAssociatedWith, P))
                 g.add((I, PROV.qualifiedAssociation, assoc))
                 g.add((assoc, RDF.type, PROV.Association))
                 g.add((assoc, PROV.agent, P))
                 g.add((assoc, PROV.hadRole, ROLE[role.id]))
                 if r.lead_inspector is not None and r.lead_inspector.email:
-                    g.add((assoc, SDO.email, Literal(r.lead_inspector.email)))
+                    g.add((assoc, SDO.email, text(r.lead_inspector.email)))
                 if slot.span is not None:
                     self._span(g, assoc, slot.span)
             for post in slot.posts:
@@ -443,7 +439,7 @@ class _ReportMapper:
                     g.add((M, ORG.memberDuring, interval))
                 for q in (post.qualifier, slot.qualifier):
                     if q:
-                        g.add((M, SQS.qualifier, Literal(q)))
+                        g.add((M, SQS.qualifier, text(q)))
                 if slot.span is not None:
                     self._span(g, M, slot.span)
 
@@ -453,16 +449,16 @@ class _ReportMapper:
             for f in section.findings:
                 key = f.number if f.number not in used else f"{f.number}-{len(used)}"
                 used.add(key)
-                F = URIRef(f"{R}/finding/{key}")
+                F = iri(f"{R}/finding/{key}")
                 self._finding(g, R, F, SQS.Finding, A, f.text, f.span, f.quotes, f.proportions)
-                g.add((F, SQS.paragraphNumber, Literal(f.number)))
+                g.add((F, SQS.paragraphNumber, text(f.number)))
                 if section.theme:
                     g.add((F, DCTERMS.subject, THEME[section.theme]))
         for kind, cls, items in (("strength", SQS.KeyStrength, r.key_strengths), ("improvement", SQS.AreaForImprovement, r.areas_for_improvement)):
             for n, item in enumerate(items, start=1):
-                F = URIRef(f"{R}/{kind}/{n}")
+                F = iri(f"{R}/{kind}/{n}")
                 self._finding(g, R, F, cls, A, item.text, item.span, item.quotes, item.proportions)
-                g.add((F, SQS.paragraphNumber, Literal(str(n))))
+                g.add((F, SQS.paragraphNumber, text(str(n))))
 
         # reoffending
         ro = r.reoffending
@@ -471,7 +467,7 @@ class _ReportMapper:
             for which, rate, area in (("area", ro.rate, A), ("comparator", ro.comparator_rate, self._area(comparator))):
                 if rate is None:
                     continue
-                obs = URIRef(f"{R}/reoffending/{which}")
+                obs = iri(f"{R}/reoffending/{which}")
                 g.add((obs, RDF.type, QB.Observation))
                 g.add((obs, QB.dataSet, self.iri("dataset/reoffending")))
                 if area is not None:
@@ -485,11 +481,11 @@ class _ReportMapper:
                 if ro.published:
                     g.add((obs, DCTERMS.issued, date_literal(ro.published)))
                 if ro.source:
-                    g.add((obs, DCTERMS.source, Literal(ro.source)))
+                    g.add((obs, DCTERMS.source, text(ro.source)))
                 if ro.span is not None:
                     self._span(g, obs, ro.span)
 
-    def _finding(self, g: _Triples, R: URIRef, F: URIRef, cls: URIRef, A: URIRef | None, text: str, span: Span,
+    def _finding(self, g: _Triples, R: URIRef, F: URIRef, cls: URIRef, A: URIRef | None, finding_text: str, span: Span,
                  quotes: tuple[Quote, ...], proportions: tuple[Proportion, ...]) -> None:
         self.findings += 1
         g.add((R, SQS.hasFinding, F))
@@ -498,17 +494,17 @@ class _ReportMapper:
             g.add((F, RDF.type, SQS.Finding))
         g.add((F, RDF.type, PROV.Entity))
         g.add((F, DCTERMS.isPartOf, R))
-        g.add((F, SDO.text, Literal(text)))
+        g.add((F, SDO.text, text(finding_text)))
         self._span(g, F, span)
         for n, q in enumerate(quotes, start=1):
-            Q = URIRef(f"{F}/quote/{n}")
+            Q = iri(f"{F}/quote/{n}")
             g.add((F, SQS.hasQuote, Q))
             g.add((Q, RDF.type, SQS.Quote))
             g.add((Q, RDF.type, PROV.Entity))
-            g.add((Q, SDO.text, Literal(q.text)))
+            g.add((Q, SDO.text, text(q.text)))
             self._span(g, Q, q.span)
         for n, p in enumerate(proportions, start=1):
-            C = URIRef(f"{F}/count/{n}")
+            C = iri(f"{F}/count/{n}")
             g.add((F, SQS.hasObservation, C))
             g.add((C, RDF.type, QB.Observation))
             g.add((C, QB.dataSet, self.iri("dataset/counts")))
@@ -516,12 +512,12 @@ class _ReportMapper:
             if A is not None:
                 g.add((C, SDMX_DIMENSION.refArea, A))
             if p.numerator is not None:
-                g.add((C, SQS.numerator, Literal(p.numerator)))
+                g.add((C, SQS.numerator, integer(p.numerator)))
             if p.denominator is not None:
-                g.add((C, SQS.denominator, Literal(p.denominator)))
+                g.add((C, SQS.denominator, integer(p.denominator)))
             if p.value is not None:
                 g.add((C, SQS.proportion, decimal_literal(p.value)))
-            g.add((C, SQS.phrase, Literal(p.phrase)))
+            g.add((C, SQS.phrase, text(p.phrase)))
             if p.span is not None:
                 self._span(g, C, p.span)
 

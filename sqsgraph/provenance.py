@@ -14,10 +14,14 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib import namespace as ns
 
+from . import vocab
 from .model import SourceDocument, Span
-from .vocab import OA, SQS
+from .terms import Terms, integer, iri, text
+
+DCTERMS, PROV, RDF, XSD = Terms(ns.DCTERMS), Terms(ns.PROV), Terms(ns.RDF), Terms(ns.XSD)
+OA, SQS = Terms(vocab.OA), Terms(vocab.SQS)
 
 CONTEXT = 32  # characters of prefix and suffix in the quote selector
 
@@ -25,7 +29,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 def source_iri(base: str, doc: SourceDocument) -> URIRef:
-    return URIRef(f"{base}source/{doc.sha256}")
+    return iri(f"{base}source/{doc.sha256}")
 
 
 def source_triples(base: str, doc: SourceDocument) -> Iterator[Triple]:
@@ -33,34 +37,37 @@ def source_triples(base: str, doc: SourceDocument) -> Iterator[Triple]:
     src = source_iri(base, doc)
     yield src, RDF.type, PROV.Entity
     yield src, RDF.type, SQS.SourceFile
-    yield src, SQS.sha256, Literal(doc.sha256)
-    yield src, DCTERMS.identifier, Literal(PurePath(doc.path).name)
-    yield src, DCTERMS["format"], Literal("text/plain")
+    yield src, SQS.sha256, text(doc.sha256)
+    yield src, DCTERMS.identifier, text(PurePath(doc.path).name)
+    yield src, DCTERMS["format"], text("text/plain")
 
 
 def span_iri(thing: URIRef) -> URIRef:
-    return URIRef(f"{thing}/span")
+    return iri(f"{thing}/span")
 
 
-def span_triples(thing: URIRef, span: Span, base: str, doc: SourceDocument) -> Iterator[Triple]:
+def span_triples(thing: URIRef, span: Span, base: str, doc: SourceDocument) -> list[Triple]:
     """``thing sqs:textSpan {thing}/span`` and the span's selectors."""
     if span.end > len(doc.text):
         raise ValueError(f"{doc.path}: span [{span.start}, {span.end}) is beyond the end of the text ({len(doc.text)})")
     node = span_iri(thing)
-    position = URIRef(f"{node}/position")
-    quote = URIRef(f"{node}/quote")
-    yield thing, SQS.textSpan, node
-    yield node, RDF.type, OA.SpecificResource
-    yield node, OA.hasSource, source_iri(base, doc)
-    yield node, OA.hasSelector, position
-    yield node, OA.hasSelector, quote
-    yield position, RDF.type, OA.TextPositionSelector
-    yield position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
-    yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
-    yield quote, RDF.type, OA.TextQuoteSelector
-    yield quote, OA.exact, Literal(doc.text[span.start : span.end])
-    yield quote, OA.prefix, Literal(doc.text[max(0, span.start - CONTEXT) : span.start])
-    yield quote, OA.suffix, Literal(doc.text[span.end : span.end + CONTEXT])
+    position = iri(f"{node}/position")
+    quote = iri(f"{node}/quote")
+    t = doc.text
+    return [
+        (thing, SQS.textSpan, node),
+        (node, RDF.type, OA.SpecificResource),
+        (node, OA.hasSource, source_iri(base, doc)),
+        (node, OA.hasSelector, position),
+        (node, OA.hasSelector, quote),
+        (position, RDF.type, OA.TextPositionSelector),
+        (position, OA.start, integer(span.start, XSD.nonNegativeInteger)),
+        (position, OA.end, integer(span.end, XSD.nonNegativeInteger)),
+        (quote, RDF.type, OA.TextQuoteSelector),
+        (quote, OA.exact, text(t[span.start : span.end])),
+        (quote, OA.prefix, text(t[max(0, span.start - CONTEXT) : span.start])),
+        (quote, OA.suffix, text(t[span.end : span.end + CONTEXT])),
+    ]
 
 
 __all__ = ["CONTEXT", "source_iri", "source_triples", "span_iri", "span_triples"]
