@@ -15,7 +15,9 @@ folder that others can write to.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -53,12 +55,12 @@ class BuildCache:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        self.used: set[Path] = set()
+        self.used: set[str] = set()  # entries named so far, relative to ``folder``
 
     def path(self, key: str, suffix: str) -> Path:
-        p = self.folder / key[:2] / f"{key}{suffix}"
-        self.used.add(p)
-        return p
+        name = f"{key[:2]}/{key}{suffix}"
+        self.used.add(name)
+        return self.folder / name
 
     def load(self, key: str, suffix: str = ".pickle") -> object | None:
         """The value stored under ``key``, or None when there is none (or it cannot be read)."""
@@ -75,18 +77,29 @@ class BuildCache:
         write_atomic(self.path(key, suffix), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def has(self, key: str, suffix: str) -> bool:
-        return self.path(key, suffix).is_file()
+        return os.path.isfile(self.path(key, suffix))
 
     def write_bytes(self, key: str, suffix: str, data: bytes) -> Path:
         return write_atomic(self.path(key, suffix), data)
 
-    def prune(self) -> int:
-        """Remove the entries this build did not use; the number removed."""
+    def prune(self, previous: Iterable[str] | None = None) -> int:
+        """Remove the entries this build did not use; the number removed. With ``previous``, the
+        entries the last build used (its manifest), only those are looked at: no walk over every
+        entry, which takes seconds at 10,000 reports."""
         removed = 0
         if not self.folder.is_dir():
             return 0
+        if previous is not None:
+            for name in previous:
+                if name not in self.used and "/" in name and not name.startswith((".", "/")) and ".." not in name:
+                    try:
+                        os.unlink(self.folder / name)
+                        removed += 1
+                    except FileNotFoundError:
+                        pass
+            return removed
         for p in self.folder.glob("*/*"):
-            if p.is_file() and p not in self.used and not p.name.startswith("."):
+            if p.is_file() and f"{p.parent.name}/{p.name}" not in self.used and not p.name.startswith("."):
                 p.unlink(missing_ok=True)
                 removed += 1
         return removed

@@ -13,12 +13,19 @@ half a file.
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import errno
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,31 +304,119 @@ def write_document(path: str | Path, fmt: Format, bodies: Iterable[bytes | Path]
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
     separator = body_separator(fmt)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(document_head(fmt))
+        with os.fdopen(fd, "wb", buffering=0) as fh:  # unbuffered: bodies are copied by the kernel
+            _write_all(fd, document_head(fmt))
             first = True
             for part in bodies:
                 if isinstance(part, Path):
-                    if part.stat().st_size == 0:
-                        continue
-                    if not first:
-                        fh.write(separator)
                     with part.open("rb") as src:
-                        shutil.copyfileobj(src, fh, 1 << 20)
+                        size = os.fstat(src.fileno()).st_size
+                        if size == 0:
+                            continue
+                        if not first:
+                            _write_all(fd, separator)
+                        _copy_file(src, fh, size)
                 elif part:
                     if not first:
-                        fh.write(separator)
-                    fh.write(part)
+                        _write_all(fd, separator)
+                    _write_all(fd, part)
                 else:
                     continue
                 first = False
-            fh.write(document_tail(fmt))
+            _write_all(fd, document_tail(fmt))
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        _install(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+_removals: list[threading.Thread] = []
+
+
+def _install(tmp: str, target: Path) -> None:
+    """Move the finished ``tmp`` to ``target`` atomically. Over an existing file the two are
+    exchanged (Linux ``renameat2(RENAME_EXCHANGE)``) and the old one is deleted in the background
+    (``wait_for_removals``): ``os.replace`` over a file makes ext4 write the new one out to disk
+    first (1.6 s a GB measured here) and deleting a large file takes ~0.9 s a GB (discard), both
+    while a rebuild waits. What that gives up is ext4's flush before the rename: after a power
+    cut the new file may be incomplete (build again; the cache makes that quick). Elsewhere, or
+    when the exchange is refused, ``os.replace``."""
+    if target.exists() and _exchange(tmp, target):
+        thread = threading.Thread(target=_remove_quietly, args=(tmp,), name=f"remove {tmp}", daemon=True)
+        thread.start()
+        _removals.append(thread)
+    else:
+        os.replace(tmp, target)
+
+
+def wait_for_removals() -> None:
+    """Wait until the old files ``write_document`` replaced are deleted (a build calls this)."""
+    while _removals:
+        _removals.pop().join()
+
+
+atexit.register(wait_for_removals)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # left for remove_stale_temp_files: its name says which process wrote it
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn  # type: ignore[no-any-return]
+
+
+def _exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two paths atomically; False when this system or file system cannot."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _copy_file(src: BinaryIO, dst: BinaryIO, size: int) -> None:
+    """All of ``src`` onto the end of ``dst``: in the kernel where it can (a rebuild copies
+    gigabytes of unchanged bodies: ~1.3 GB/s against ~0.6 GB/s through Python), else by reads."""
+    done = 0
+    if hasattr(os, "copy_file_range"):
+        try:
+            while done < size:
+                n = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
+                if n == 0:
+                    break
+                done += n
+        except OSError:  # another file system, or a kernel without it: copy the rest by hand
+            pass
+    if done < size:
+        src.seek(done)
+        while chunk := src.read(1 << 20):
+            _write_all(dst.fileno(), chunk)
 
 
 def process_alive(pid: int) -> bool:
@@ -379,6 +474,7 @@ __all__ = [
     "sorted_quads",
     "sorted_triples",
     "temp_prefix",
+    "wait_for_removals",
     "write",
     "write_atomic",
     "write_document",

@@ -63,10 +63,12 @@ from .export import (
     process_alive,
     remove_stale_temp_files,
     statement_lines,
+    wait_for_removals,
     write_document,
     write_statements,
 )
 from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
+from .manifest import FileStamp, Manifest, load_manifest, save_manifest
 from .mapper import (
     SharedFacts,
     collect_people,
@@ -146,6 +148,7 @@ class ReadReport:
     honorifics: tuple[str | None, ...]  # as written before each mention's name
     post_warnings: tuple[str, ...]  # "path: problem" about the posts it names
     warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
+    mentions_digest: str  # of ``mentions``: the identity decisions depend on these alone
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,9 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     people = collect_people(report, report_id(report))
     cache.store(key, (report, people))  # large: only mapping the report again reads it
     outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people.mentions,
-                         tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings))
+                         tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings),
+                         _digest(*((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as)
+                                   for m in people.mentions)))
     cache.store(key, outcome, ".read.pickle")
     return outcome
 
@@ -404,14 +409,16 @@ def build(
         for folder in store.folder.glob("*"):
             if folder.is_dir():
                 remove_stale_temp_files(folder)
-        read, failures = _read_all(runner, store, files, progress)
+        before = load_manifest(store.folder) if cache else None
+        after = Manifest()
+        read, failures = _read_all(runner, store, files, progress, before, after)
         kept, notes, conflicts = drop_duplicates(read)
         failures.extend(conflicts)
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
-        ids = resolve_identities([m for r in ordered for m in r.mentions], overrides)
+        ids = _identities(ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
-        mapped = _map_all(runner, store, ordered, ids, base, wanted, failures, progress)
+        mapped = _map_all(runner, store, ordered, ids, base, wanted, failures, progress, before, after)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
         head_key, head = _head(store, mapped, ids, honorifics, base, wanted)
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
@@ -436,40 +443,87 @@ def build(
 
         result.files.extend(write_views(load_dataset(out / QUADS_FILE), out / "views"))
     if cache:
-        store.prune()
+        store.prune(before.used if before is not None else None)
+        after.used = frozenset(store.used)
+        save_manifest(store.folder, after)
+    wait_for_removals()
     return result
 
 
-def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None) -> tuple[list[ReadReport], list[Failure]]:
+def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None,
+              before: Manifest | None, after: Manifest) -> tuple[list[ReadReport], list[Failure]]:
+    """Read and parse the files that may have changed since the last build (all, without a
+    manifest); take the others from the manifest."""
+    outcomes: list[ReadReport | Failure | None] = []
+    stamps: list[FileStamp | None] = []
+    tasks: list[tuple[str, str]] = []
+    for p in files:
+        stamp = FileStamp.of(p)  # before reading: a change made meanwhile shows next time
+        known = before.read_of(str(p), stamp) if before is not None else None
+        if known is not None and not (store.has(known.parse_key, ".pickle") and store.has(known.parse_key, ".read.pickle")):
+            known = None
+        outcomes.append(known)
+        stamps.append(stamp)
+        if known is None:
+            tasks.append((str(p), str(store.folder)))
+    fresh = iter(runner.map(_read_task, tasks, "reading", progress))
     read: list[ReadReport] = []
     failures: list[Failure] = []
-    for outcome in runner.map(_read_task, [(str(p), str(store.folder)) for p in files], "reading", progress):
+    for p, stamp, outcome in zip(files, stamps, outcomes):
+        if outcome is None:
+            outcome = next(fresh)
         if isinstance(outcome, Failure):
             failures.append(outcome)
-        else:
-            store.path(outcome.parse_key, ".pickle")  # used by this build: kept by prune
-            store.path(outcome.parse_key, ".read.pickle")
-            read.append(outcome)
+            continue
+        store.path(outcome.parse_key, ".pickle")  # used by this build: kept by prune
+        store.path(outcome.parse_key, ".read.pickle")
+        if stamp is not None:
+            after.reads[str(p)] = (stamp, outcome)
+        read.append(outcome)
     return read, failures
 
 
+def _identities(ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None, after: Manifest) -> Identities:
+    """The identity decisions, or last build's when the mentions and overrides are the same."""
+    key = cache_key("identities", repr(overrides), *(r.mentions_digest for r in ordered))
+    if before is not None and before.identities is not None and before.identities[0] == key:
+        ids = before.identities[1]
+    else:
+        ids = resolve_identities([m for r in ordered for m in r.mentions], overrides)
+    after.identities = (key, ids)
+    return ids
+
+
 def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str,
-             formats: Sequence[Format], failures: list[Failure], progress: Progress | None) -> list[MappedReport]:
-    """Map every report (a report that cannot be written as RDF joins ``failures``)."""
+             formats: Sequence[Format], failures: list[Failure], progress: Progress | None,
+             before: Manifest | None, after: Manifest) -> list[MappedReport]:
+    """Map every report (a report that cannot be written as RDF joins ``failures``); a report
+    mapped by the last build with the same inputs is taken from the manifest."""
+    suffixes = [".pickle", *(f.suffix for f in formats), FACTS_SUFFIX]
+    outcomes: list[MappedReport | Failure | None] = []
     tasks = []
     offset = 0
     for r in ordered:
         slugs = tuple(ids.person_of[offset + i] for i in range(len(r.mentions)))
         offset += len(r.mentions)
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
-        tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+        known = before.mapped.get(key) if before is not None else None
+        if known is not None and not all(store.has(key, suffix) for suffix in suffixes):
+            known = None
+        outcomes.append(known)
+        if known is None:
+            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+    fresh = iter(runner.map(map_one, tasks, "mapping", progress))
     mapped = []
-    for outcome in runner.map(map_one, tasks, "mapping", progress):
+    for outcome in outcomes:
+        if outcome is None:
+            outcome = next(fresh)
         if isinstance(outcome, Failure):
             failures.append(outcome)
             continue
         mapped.append(outcome)
-        for suffix in [".pickle", *(f.suffix for f in formats), FACTS_SUFFIX]:
+        after.mapped[outcome.map_key] = outcome
+        for suffix in suffixes:
             store.path(outcome.map_key, suffix)
     return mapped
 
