@@ -297,7 +297,17 @@ def with_page(text: str, limit: int | None, offset: int = 0) -> str:
     if end < 0:
         raise QueryError("cannot page the query: it has no group")
     tail = code[end + 1 :]
-    if re.search(r"\bVALUES\b", tail, re.I):
+    depth, opened, closes = 0, 0, [-1]  # where each top-level group ends; a trailing VALUES is one
+    for i, c in enumerate(code):
+        if c == "{":
+            depth += 1
+            opened = i if depth == 1 else opened
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                closes.append(i)
+    before_last = code[closes[-2] + 1 : opened] if len(closes) > 1 else ""
+    if re.search(r"\bVALUES\b", tail + " " + before_last, re.I):
         raise QueryError("cannot page a query that ends with a VALUES block; add LIMIT/OFFSET to its text")
     own = {k.upper(): int(v) for k, v in _TAIL_LIMIT.findall(tail)}
     start = own.get("OFFSET", 0) + offset
