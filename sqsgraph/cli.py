@@ -37,6 +37,10 @@ LAST_BUILD = Path("output") / "sqsgraph.nq"
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
 
 
+#: Rows `sqsgraph query` shows unless --limit says otherwise: the first page, quickly.
+DEFAULT_QUERY_LIMIT = 200
+
+
 def graph_file_argument(func):  # type: ignore[no-untyped-def]
     """[GRAPH_FILE] argument shared by `validate` and `people` (default: the last build)."""
     return click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path),
@@ -418,8 +422,16 @@ def queries_command() -> None:
 @click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
               help="Graph file to query [default: the last build in output/, else the bundled samples].")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True)
-def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str) -> None:
+@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_QUERY_LIMIT, show_default=True,
+              help="Rows (or triples) to show: the first page; 0 shows all of them.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rows to skip first (the next page: --offset 200 with --limit 200).")
+def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str,
+                  limit: int, offset: int) -> None:
     """Answer a named question (see `sqsgraph queries`) or your own SPARQL from the graph.
+
+    Shows the first 200 rows unless --limit says otherwise (--limit 0: all rows); when more
+    follow, a note on stderr says how to ask for them.
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
@@ -432,14 +444,36 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
         query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
         bindings = bind_params(query, dict(_key_value(p) for p in params))
         store = open_graph_store(graph)
+        index = None
         if store is None:
             store = open_default_store(graph)
-        text = format_result(run_query(store, query.text, bindings), fmt)
+        else:
+            index = _text_index(graph)
+        result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset)
+        text = format_result(result, fmt)
         click.echo(text, nl=not text.endswith("\n"))
+        if result.more:
+            shown = len(result.rows) if result.kind == "select" else len(result.triples)
+            click.echo(f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
+                       f"more follow: --offset {offset + shown} for the next page, --limit 0 for all", err=True)
     except (QueryError, UsageError) as exc:
         raise click.UsageError(str(exc)) from exc
     except GraphError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _text_index(graph_file: Path | None):  # type: ignore[no-untyped-def]
+    """The full-text index of the (fresh) query store ``open_graph_store`` opened for
+    ``graph_file``, built first if that store predates the index."""
+    from .querystore import default_store_dir, ensure_text_index, open_text_index
+
+    folder = default_store_dir(LAST_BUILD if graph_file is None else graph_file)
+    index = open_text_index(folder)
+    if index is None:
+        click.echo(f"note: adding the full-text index to the query store {folder}/ (once)", err=True)
+        ensure_text_index(folder)
+        index = open_text_index(folder)
+    return index
 
 
 def _key_value(text: str) -> tuple[str, str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +37,7 @@ import pyoxigraph as ox
 
 from .errors import GraphError, QueryError, QueryNotFound, UsageError
 from .store import SUFFIX_FORMATS
+from .textindex import TextIndex, text_searches
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "date")
 _HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<value>.*)$")
@@ -73,6 +74,8 @@ class QueryResult:
     rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
+    searched: tuple[str, ...] = ()  # the parameters whose text search the full-text index answered
+    more: bool = False  # a page was asked for (``limit``) and rows follow it
 
 
 def parse_query_file(name: str, text: str) -> NamedQuery:
@@ -232,40 +235,154 @@ def _where_brace(text: str) -> int | None:
     return first_brace
 
 
-def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+                candidates: Mapping[str, Sequence[str]] | None = None) -> str:
     """The query with ``VALUES`` opening the group after its first ``WHERE`` keyword (see the
-    module docstring), binding each parameter to its term."""
-    if not bindings:
+    module docstring), binding each parameter to its term; ``candidates`` (variable name to
+    N-Triples IRIs, from the text index) add one ``VALUES ?var { ... }`` block each there."""
+    if not bindings and not candidates:
         return text
     at = _where_brace(text)
     if at is None:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
-    names = " ".join(str(v) for v in bindings)
-    terms = " ".join(str(t) for t in bindings.values())
-    return f"{text[: at + 1]} VALUES ({names}) {{ ({terms}) }} {text[at + 1 :]}"
+    blocks = []
+    if bindings:
+        names = " ".join(str(v) for v in bindings)
+        terms = " ".join(str(t) for t in bindings.values())
+        blocks.append(f"VALUES ({names}) {{ ({terms}) }}")
+    for var, nodes in (candidates or {}).items():
+        blocks.append(f"VALUES ?{var} {{ {' '.join(nodes)} }}")
+    return f"{text[: at + 1]} {' '.join(blocks)} {text[at + 1 :]}"
+
+
+def _code_only(text: str) -> str:
+    """``text`` with string literals and IRIs blanked out and comments turned into ``#``s (same
+    length), so keywords and braces can be found with regular expressions."""
+    out = list(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            nl = text.find("\n", i)
+            j = n if nl < 0 else nl
+        elif c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and text[j : j + len(quote)] != quote:
+                j += 2 if text[j] == "\\" else 1
+            j = min(n, j + len(quote))
+        elif c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+            j = text.index(">", i) + 1
+        else:
+            i += 1
+            continue
+        out[i:j] = ("#" if c == "#" else " ") * (j - i)
+        i = j
+    return "".join(out)
+
+
+_TAIL_LIMIT = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.I)
+
+
+def with_page(text: str, limit: int | None, offset: int = 0) -> str:
+    """The query answering only rows ``offset`` to ``offset + limit`` (``limit`` None: all rows
+    from ``offset``). A ``LIMIT``/``OFFSET`` the query has already is combined with the page (the
+    page is taken from within the query's own rows)."""
+    if limit is None and not offset:
+        return text
+    if (limit is not None and limit < 0) or offset < 0:
+        raise UsageError("limit and offset must be 0 or more")
+    code = _code_only(text)
+    end = code.rfind("}")
+    if end < 0:
+        raise QueryError("cannot page the query: it has no group")
+    tail = code[end + 1 :]
+    depth, opened, closes = 0, 0, [-1]  # where each top-level group ends; a trailing VALUES is one
+    for i, c in enumerate(code):
+        if c == "{":
+            depth += 1
+            opened = i if depth == 1 else opened
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                closes.append(i)
+    before_last = code[closes[-2] + 1 : opened] if len(closes) > 1 else ""
+    if re.search(r"\bVALUES\b", tail + " " + before_last, re.I):
+        raise QueryError("cannot page a query that ends with a VALUES block; add LIMIT/OFFSET to its text")
+    own = {k.upper(): int(v) for k, v in _TAIL_LIMIT.findall(tail)}
+    start = own.get("OFFSET", 0) + offset
+    stop = None if "LIMIT" not in own else own.get("OFFSET", 0) + own["LIMIT"]
+    if limit is not None:
+        stop = start + limit if stop is None else min(stop, start + limit)
+    body = text
+    if own:  # blank the query's own clauses (positions come from the code-only copy)
+        kept = list(text[end + 1 :])
+        for m in _TAIL_LIMIT.finditer(tail):
+            kept[m.start() : m.end()] = " " * (m.end() - m.start())
+        body = text[: end + 1] + "".join(kept)
+    page = ""
+    if stop is not None:
+        page += f" LIMIT {max(0, stop - start)}"
+    if start:
+        page += f" OFFSET {start}"
+    body = body.rstrip()
+    # on the last line (error positions stay where they were), unless that line ends in a comment
+    last = _code_only(body).rsplit("\n", 1)[-1]
+    return body + ("\n" if "#" in last else " ") + page.strip() + "\n"
 
 
 def run_query(
     store: ox.Store,
     text: str,
     bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+    *,
+    text_index: TextIndex | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a SPARQL query over the union of all graphs. Syntax errors raise QueryError with
-    Oxigraph's line and column."""
+    Oxigraph's line and column.
+
+    ``text_index`` (``querystore.open_text_index``) answers the text searches the query declares
+    (``# search:`` header lines, see ``textindex``) before Oxigraph runs; without it, or for a
+    search it cannot answer, the query reads every text as before. The rows are the same.
+
+    ``limit``/``offset`` answer one page of the rows (``None``: all of them); ``result.more``
+    then says whether rows follow the page.
+    """
     check_read_only(text)
+    bindings = bindings or {}
+    candidates: dict[str, list[str]] = {}
+    searched: list[str] = []
+    if text_index is not None:
+        for search in text_searches(text):
+            term = bindings.get(ox.Variable(search.param))
+            if term is None or search.variable in candidates:
+                continue
+            nodes = text_index.search(search.predicate, term.value)
+            if nodes is not None:
+                candidates[search.variable] = nodes
+                searched.append(search.param)
+    query = with_values(text, bindings, candidates)
+    if limit is not None or offset:
+        query = with_page(query, None if limit is None else limit + 1, offset)  # one more: are there more?
     try:
-        answer = store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+        answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
     if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(answer))
+        return QueryResult(kind="ask", boolean=bool(answer), searched=tuple(searched))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [tuple(solution[v] for v in variables) for solution in answer]
-        return QueryResult(kind="select", variables=variables, rows=rows)
-    return QueryResult(kind="graph", triples=list(answer))
+        more = limit is not None and len(rows) > limit
+        return QueryResult(kind="select", variables=variables, rows=rows[:limit] if more else rows,
+                           searched=tuple(searched), more=more)
+    triples = list(answer)
+    more = limit is not None and len(triples) > limit
+    return QueryResult(kind="graph", triples=triples[:limit] if more else triples, searched=tuple(searched), more=more)
 
 
 DEFAULT_GRAPH = Path("output") / "sqsgraph.nq"

@@ -7,7 +7,8 @@ Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
     output/store/
       current.json          which database is live, and the N-Quads file it was built from
       db-<time>-<random>/   the live database (RocksDB)
-      db-<time>-<random>/   at most one superseded database (removed by the next build)
+      fts-db-<time>-<random>.sqlite  the live database's full-text index (``textindex``)
+      db-<time>-<random>/   at most one superseded database (removed by the next build), and its index
       .snapshot-<pid>-<random>/  hard-linked copies held by running endpoints (``snapshot``)
 
 A build loads into a new ``db-…`` folder, then makes it live by replacing ``current.json``
@@ -18,6 +19,11 @@ next build, so a command that opened it just before the swap can finish reading 
 ``current.json`` records the size, modification time and SHA-256 of the graph file. A store is
 *fresh* when the file still has that size and time, or (after a copy or ``touch``) that SHA-256;
 otherwise it is *stale*: ``open_query_store`` rebuilds it, or refuses with ``StaleStoreError``.
+
+The full-text index (SQLite FTS5, ``textindex``) is built from each new database right after
+it is loaded, before the swap, and named in ``current.json``: it goes live, and goes stale, with
+its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
+``ensure_text_index`` adds it then).
 
 The file is read in chunks of ``chunk_bytes`` (whole lines), each bulk-loaded by Oxigraph: the
 chunk size bounds the loader's memory, which pyoxigraph offers no setting for (measured: the
@@ -38,7 +44,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +60,7 @@ DB_PREFIX = "db-"
 MANIFEST_FORMAT = 1
 #: Bytes of N-Quads handed to Oxigraph's bulk loader at a time (bounds its memory; see above).
 DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
+TEXT_INDEX_PREFIX, TEXT_INDEX_SUFFIX = "fts-", ".sqlite"
 
 Freshness = Literal["fresh", "stale", "missing"]
 
@@ -78,6 +85,7 @@ class Manifest:
     load_seconds: float
     pyoxigraph: str
     format: int = MANIFEST_FORMAT
+    text_index: str | None = None  # file name of the full-text index of this database (``textindex``), if built
 
 
 def default_store_dir(quads_file: str | Path) -> Path:
@@ -125,12 +133,29 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
     try:
         started = time.perf_counter()
         fingerprint, statements = _load(source, target, chunk_bytes)
+        index = _build_index(target)
         manifest = Manifest(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
-                            ox.__version__)
-        write_atomic(folder / MANIFEST, (json.dumps(asdict(manifest), indent=2) + "\n").encode("utf-8"))
+                            ox.__version__, text_index=index.name)
+        _write_manifest(folder, manifest)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
+        _index_path(target).unlink(missing_ok=True)
         raise
+
+
+def _write_manifest(folder: Path, manifest: Manifest) -> None:
+    write_atomic(folder / MANIFEST, (json.dumps(asdict(manifest), indent=2) + "\n").encode("utf-8"))
+
+
+def _index_path(database: Path) -> Path:
+    return database.with_name(TEXT_INDEX_PREFIX + database.name + TEXT_INDEX_SUFFIX)
+
+
+def _build_index(database: Path) -> Path:
+    """The full-text index of the (closed, complete) database at ``database``, beside it."""
+    from .textindex import build_text_index
+
+    return build_text_index(ox.Store.read_only(str(database)), _index_path(database))
 
 
 def _load(source: Path, target: Path, chunk_bytes: int) -> tuple[Fingerprint, int]:
@@ -199,6 +224,12 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
         if entry.is_dir() and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
+    for entry in sorted(Path(folder).glob(f"{TEXT_INDEX_PREFIX}{DB_PREFIX}*{TEXT_INDEX_SUFFIX}")):
+        if entry.name[len(TEXT_INDEX_PREFIX) : -len(TEXT_INDEX_SUFFIX)] not in keep:
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+    for entry in Path(folder).glob(f".{TEXT_INDEX_PREFIX}*.tmp"):  # an index build that was killed
+        entry.unlink(missing_ok=True)
     return removed
 
 
@@ -281,6 +312,36 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
                          "remove that folder and it is rebuilt on next use") from exc
 
 
+def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
+    """The live database's full-text index (a ``textindex.TextIndex``), or ``None`` when the
+    store has none (built before the index existed). Only call it for a fresh store (it is as
+    fresh as its database: ``open_query_store`` checks that)."""
+    from .textindex import TextIndex
+
+    manifest = read_manifest(store_dir)
+    if manifest is None or not manifest.text_index:
+        return None
+    path = Path(store_dir) / manifest.text_index
+    if not path.is_file():
+        return None
+    return TextIndex(path)
+
+
+def ensure_text_index(store_dir: str | Path) -> Path:
+    """Build the full-text index of the live database in ``store_dir`` if it has none (a store
+    built before the index existed), under the builder's lock; its path."""
+    folder = Path(store_dir)
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
+        if manifest.text_index and (folder / manifest.text_index).is_file():
+            return folder / manifest.text_index
+        index = _build_index(folder / manifest.database)
+        _write_manifest(folder, replace(manifest, text_index=index.name))
+        return index
+
+
 # ------------------------------------------------------------------------------- snapshots
 
 SNAPSHOT_PREFIX = ".snapshot-"
@@ -293,6 +354,7 @@ class Snapshot:
     it. ``remove()`` when done; a snapshot left by a killed process is removed by the next one."""
 
     path: Path  # the database folder (what ``pyoxigraph.Store.read_only`` opens)
+    text_index: Path | None = None  # a hard link to the database's full-text index, if it has one
 
     def remove(self) -> None:
         shutil.rmtree(self.path.parent, ignore_errors=True)
@@ -303,7 +365,8 @@ def snapshot(store_dir: str | Path) -> Snapshot:
     hard-links the immutable files (no copy: the snapshot lives inside ``store_dir``, on the same
     file system)."""
     folder = Path(store_dir)
-    source = database_path(folder)
+    manifest = read_manifest(folder)  # read once: the database and its index must be one pair
+    source = database_path(folder) if manifest is None else folder / manifest.database
     for stale in folder.glob(f"{SNAPSHOT_PREFIX}*"):
         pid = stale.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
@@ -312,10 +375,14 @@ def snapshot(store_dir: str | Path) -> Snapshot:
     holder.mkdir()
     try:
         ox.Store.read_only(str(source)).backup(str(holder / "db"))
+        index = None
+        if manifest is not None and manifest.text_index and (folder / manifest.text_index).is_file():
+            index = holder / "db.text.sqlite"
+            os.link(folder / manifest.text_index, index)  # never rewritten in place: a link is a snapshot
     except OSError as exc:
         shutil.rmtree(holder, ignore_errors=True)
         raise GraphError(f"{source}: cannot take a snapshot of the query store ({exc})") from exc
-    return Snapshot(holder / "db")
+    return Snapshot(holder / "db", index)
 
 
 def _alive(pid: int) -> bool:
@@ -338,8 +405,10 @@ __all__ = [
     "build_query_store",
     "database_path",
     "default_store_dir",
+    "ensure_text_index",
     "freshness",
     "open_query_store",
+    "open_text_index",
     "read_manifest",
     "remove_stale_databases",
     "snapshot",

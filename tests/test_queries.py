@@ -280,3 +280,37 @@ def test_a_missing_graph_file_is_a_data_error(tmp_path: Path) -> None:
     code, _, err = cli("query", "inspectors", "--graph", str(tmp_path / "none.nq"))
     assert code == 1
     assert "none.nq: no such file; run `sqsgraph build` first" in err
+
+
+# --- paging -------------------------------------------------------------------------------------
+
+
+def test_pages_of_a_query_are_slices_of_all_its_rows(store: ox.Store) -> None:
+    query = get_query("inspectors")
+    every = run_query(store, query.text).rows
+    assert len(every) >= 4
+    first = run_query(store, query.text, limit=2)
+    rest = run_query(store, query.text, limit=len(every), offset=2)
+    assert first.rows == every[:2] and first.more
+    assert rest.rows == every[2:] and not rest.more
+    assert run_query(store, query.text, limit=0).rows == [] and run_query(store, query.text, offset=len(every)).rows == []
+
+
+def test_a_page_of_a_query_with_its_own_limit_stays_inside_it(store: ox.Store) -> None:
+    text = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 5 OFFSET 1 # the query's own page"
+    every = run_query(store, text).rows
+    assert len(every) == 5
+    assert run_query(store, text, limit=3, offset=1).rows == every[1:4]
+    assert run_query(store, text, limit=10, offset=3).rows == every[3:]
+    with pytest.raises(QueryError, match="VALUES"):
+        run_query(store, "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <urn:x> }", limit=1)
+
+
+def test_the_command_shows_the_first_page_and_says_how_to_get_more(graph_file: Path) -> None:
+    every = cli("query", "inspectors", "--graph", str(graph_file), "--format", "csv", "--limit", "0")
+    assert every[0] == 0 and "more follow" not in every[2]
+    rows = every[1].splitlines()
+    code, out, err = cli("query", "inspectors", "--graph", str(graph_file), "--format", "csv", "--limit", "2", "--offset", "1")
+    assert code == 0 and out.splitlines() == rows[:1] + rows[2:4]
+    assert "rows 2-3 shown, more follow: --offset 3 for the next page, --limit 0 for all" in err
+    assert "default: 200" in cli("query", "--help")[1].replace("[", "").replace("]", "")
