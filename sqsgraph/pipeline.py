@@ -475,8 +475,8 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
         if isinstance(outcome, Failure):
             failures.append(outcome)
             continue
-        store.path(outcome.parse_key, ".pickle")  # used by this build: kept by prune
-        store.path(outcome.parse_key, ".read.pickle")
+        store.use(outcome.parse_key, ".pickle")  # used by this build: kept by prune
+        store.use(outcome.parse_key, ".read.pickle")
         if stamp is not None:
             after.reads[str(p)] = (stamp, outcome)
         read.append(outcome)
@@ -524,7 +524,7 @@ def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], 
         mapped.append(outcome)
         after.mapped[outcome.map_key] = outcome
         for suffix in suffixes:
-            store.path(outcome.map_key, suffix)
+            store.use(outcome.map_key, suffix)
     return mapped
 
 
