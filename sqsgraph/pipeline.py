@@ -41,6 +41,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -273,7 +274,7 @@ class _Runner:
         if self.workers > 1 and len(tasks) > IN_PROCESS_MAX:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
-                                                initializer=_tune_gc)
+                                                initializer=_start_worker, initargs=(os.getpid(),))
             results = self.pool.map(fn, tasks, chunksize=max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
             results = map(fn, tasks)
@@ -298,10 +299,19 @@ class _Runner:
 GC_YOUNG_THRESHOLD = 50_000
 
 
-def _tune_gc() -> None:
-    """In a worker: collect less often, and never scan what was there before the work began."""
+def _start_worker(build_pid: int) -> None:
+    """In a worker: collect less often, never scan what was there before the work began, and
+    stop when the build's process is gone (killed: nothing else would stop a worker of the
+    forkserver, which is not the build's child)."""
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 100)
     gc.freeze()
+    threading.Thread(target=_exit_with, args=(build_pid,), name="exit with the build", daemon=True).start()
+
+
+def _exit_with(build_pid: int, every: float = 0.5) -> None:
+    while process_alive(build_pid):
+        time.sleep(every)
+    os._exit(1)
 
 
 @contextmanager

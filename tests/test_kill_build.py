@@ -187,3 +187,48 @@ def test_the_next_build_removes_temporary_files_of_a_killed_writer_only(tmp_path
     assert build_samples(out) == before | {live.name: live.read_bytes()}
     assert [p.exists() for p in stale] == [False, False, False]
     assert live.exists()
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes under ``pid`` now (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_worker_processes_of_a_killed_build_stop_too(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(80, corpus)  # more than a build does in its own process
+    proc = subprocess.Popen([*build_cmd(corpus, tmp_path / "out"), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + RUN_LIMIT
+    workers: set[int] = set()
+    while proc.poll() is None and time.monotonic() < deadline and len(workers) < 2:  # two workers (and a forkserver)
+        workers = descendants(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build finished before its workers were seen"
+    kill(proc)
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(pid) for pid in workers), "workers of the killed build still run"
