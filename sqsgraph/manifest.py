@@ -5,7 +5,8 @@ did still meant reading and hashing every file and opening several cache entries
 10,000 reports, more than the work itself. The manifest (``OUT/.cache/manifest.pickle``, written
 atomically at the end of a build) keeps, like git's index, each file's stamp (size, modification
 and change times, inode) with what reading it gave, the identity decisions with the key of their
-inputs, and each mapped report by its cache key. A file whose stamp is unchanged is not read
+inputs, each mapped report by its cache key, and each output file's stamp with a digest of
+what it was made of, so that an output whose parts did not change is not written again. A file whose stamp is unchanged is not read
 again, unless it was modified within ``RACY_SECONDS`` before the last build began (it may have
 changed again since without its stamp changing).
 
@@ -57,6 +58,13 @@ class Manifest:
     identities: tuple[str, Identities] | None = None  # (key of the mentions and overrides, decisions)
     mapped: dict[str, MappedReport] = field(default_factory=dict)  # map key ->
     used: frozenset[str] = frozenset()  # cache entries the build used, relative to the cache folder
+    outputs: dict[str, tuple[str, FileStamp]] = field(default_factory=dict)  # file name -> (what it holds, stamp)
+
+    def output_is(self, path: Path, holds: str) -> bool:
+        """Whether the file at ``path`` is the one the last build wrote with the same contents
+        (``holds``: a digest of its parts), untouched since."""
+        entry = self.outputs.get(path.name)
+        return entry is not None and entry[0] == holds and entry[1] == FileStamp.of(path)
 
     def read_of(self, path: str, stamp: FileStamp | None) -> ReadReport | None:
         """What reading ``path`` gave last time, if its stamp says it cannot have changed."""

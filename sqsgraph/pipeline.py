@@ -435,7 +435,13 @@ def build(
                              warnings, None, ids, notes=notes)
         for fmt in wanted:
             parts: list[bytes | Path] = [store.path(head_key, fmt.suffix), *(store.path(m.map_key, fmt.suffix) for m in mapped)]
-            result.files.append(write_document(out / f"{GRAPH_STEM}{fmt.suffix}", fmt, parts))
+            target = out / f"{GRAPH_STEM}{fmt.suffix}"
+            holds = _digest(fmt.name, head_key, *(m.map_key for m in mapped))
+            if before is None or not before.output_is(target, holds):  # else: already this, byte for byte
+                write_document(target, fmt, parts)
+            result.files.append(target)
+            if (stamp := FileStamp.of(target)) is not None:
+                after.outputs[target.name] = (holds, stamp)
         if validate:
             result.validation = _validate(runner, store, mapped, head_key, base, progress, engine or "pyshacl")
     if docs:

@@ -162,3 +162,20 @@ def test_the_manifest_holds_what_the_build_saw(reports, tmp_path):
     assert all((out / CACHE_FOLDER / name).is_file() for name in manifest.used)
     shutil.rmtree(out / CACHE_FOLDER)
     assert load_manifest(out / CACHE_FOLDER) is None
+
+
+def test_an_output_whose_parts_did_not_change_is_not_written_again(reports, tmp_path):
+    out = tmp_path / "out"
+    quick_build(reports, out)
+    ttl = out / "sqsgraph.ttl"
+    first = (ttl.stat().st_ino, ttl.stat().st_mtime_ns)
+    quick_build(reports, out)
+    assert (ttl.stat().st_ino, ttl.stat().st_mtime_ns) == first  # untouched
+
+    ttl.write_bytes(b"# edited by hand\n")  # someone else's change: the build puts its own back
+    quick_build(reports, out)
+    assert b"# edited by hand" not in ttl.read_bytes() and ttl.stat().st_size > 10_000
+
+    edit_a_finding(sorted(reports.glob("*.txt"))[3], "at long last")
+    quick_build(reports, out)
+    assert b" at long last " in ttl.read_bytes()
