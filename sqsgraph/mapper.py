@@ -41,6 +41,8 @@ from .store import new_dataset
 from .terms import Terms, integer, iri, text
 from .vocab import DEFAULT_BASE, ONTOLOGY_FILES, ORGANISATIONS_FILE, bind_prefixes, normalise_base, ontology_path
 
+_mint = iri  # shared_triples has an iri() of its own
+
 # namespaces whose terms are looked up once (see terms.py: the mapper names them ~1,300 times a report)
 DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
 RDF, SDO, SKOS, TIME, XSD = Terms(ns.RDF), Terms(ns.SDO), Terms(ns.SKOS), Terms(ns.TIME), Terms(ns.XSD)
@@ -533,7 +535,7 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
     s = out
 
     def iri(path: str) -> URIRef:
-        return URIRef(base + path)
+        return _mint(base + path)
 
     areas = dict(facts.areas)
     for org in facts.orgs.values():  # organisations name the areas they serve
@@ -542,7 +544,7 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
     for key, label in sorted(areas.items()):
         A = iri(f"area/{key}")
         s.add((A, RDF.type, SDO.AdministrativeArea))
-        s.add((A, SKOS.prefLabel, Literal(label)))
+        s.add((A, SKOS.prefLabel, text(label)))
     national = Graph()
     national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=base)
     for key, org in sorted(facts.orgs.items()):
@@ -553,9 +555,9 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
             continue
         s.add((O, RDF.type, ORG.Organization))
         s.add((O, RDF.type, SDO.GovernmentOrganization))
-        s.add((O, SKOS.prefLabel, Literal(org.label)))
+        s.add((O, SKOS.prefLabel, text(org.label)))
         for alt in sorted(facts.org_labels[key] - {org.label}):
-            s.add((O, SKOS.altLabel, Literal(alt)))
+            s.add((O, SKOS.altLabel, text(alt)))
         if org.kind:
             s.add((O, ORG.classification, ORGTYPE[org.kind]))
         if org.unit_of:
@@ -574,10 +576,10 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
         titles = sorted(facts.post_titles[key])
         label = post.title or post.role.label
         s.add((T, RDF.type, ORG.Post))
-        s.add((T, SKOS.prefLabel, Literal(label)))
+        s.add((T, SKOS.prefLabel, text(label)))
         for alt in titles:
             if alt != label:
-                s.add((T, SKOS.altLabel, Literal(alt)))
+                s.add((T, SKOS.altLabel, text(alt)))
         s.add((T, ORG.postIn, iri(f"org/{post.org.key}")))
         s.add((iri(f"org/{post.org.key}"), ORG.hasPost, T))
         s.add((T, ORG.role, ROLE[post.role.id]))
@@ -592,18 +594,18 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
         P = iri(f"person/{person.slug}")
         s.add((P, RDF.type, FOAF.Person))
         s.add((P, RDF.type, SDO.Person))
-        s.add((P, FOAF.name, Literal(person.name)))
+        s.add((P, FOAF.name, text(person.name)))
         for other in person.other_names:
-            s.add((P, SDO.alternateName, Literal(other)))
+            s.add((P, SDO.alternateName, text(other)))
         for h in sorted(honorifics.get(person.slug, ())):
-            s.add((P, SDO.honorificPrefix, Literal(h)))
+            s.add((P, SDO.honorificPrefix, text(h)))
     for c in ids.candidates:
         X = iri(f"candidate-match/{c.slug}")
         s.add((X, RDF.type, SQS.CandidateMatch))
         s.add((X, RDF.type, PROV.Entity))
         s.add((X, SQS.candidate, iri(f"person/{c.a}")))
         s.add((X, SQS.candidate, iri(f"person/{c.b}")))
-        s.add((X, SQS.evidence, Literal(c.evidence)))
+        s.add((X, SQS.evidence, text(c.evidence)))
     for name, label in (("counts", "Counts of cases stated in SQS findings"), ("reoffending", "Published reoffending rates quoted in SQS reports")):
         D = iri(f"dataset/{name}")
         s.add((D, RDF.type, QB.DataSet))
