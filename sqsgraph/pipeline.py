@@ -134,7 +134,7 @@ class BuildResult:
 # ------------------------------------------------------------------ per-report work
 
 
-FACTS_SUFFIX = ".facts.pickle"  # the cache entry of what a report adds to the shared graph
+FACTS_SUFFIX = ".facts.pickle"  # the cache entry of what a report adds to the shared graph (``Contribution``)
 
 
 @dataclass(frozen=True)
@@ -158,11 +158,20 @@ class MappedReport:
 
     rid: str
     map_key: str
-    about_shared: bytes  # N-Triples of its statements about shared nodes (who holds which post)
-    refers_to: tuple[str, ...]  # the shared nodes its statements mention
     triples: int  # statements about its own nodes
     findings: int
-    shared_digest: str  # of ``facts`` and ``about_shared``: what it adds to the document head
+    shared_digest: str  # of its ``Contribution``: what it adds to the document head
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What a report adds to the shared head, and what the head must give its validation: read
+    from the cache only when the head is made again or the report validated, so that the record
+    the build keeps of every report (``MappedReport``, in memory and in the manifest) stays small."""
+
+    facts: SharedFacts
+    about_shared: bytes  # N-Triples of its statements about shared nodes (who holds which post)
+    refers_to: tuple[str, ...]  # the shared nodes its statements mention
 
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
@@ -221,9 +230,8 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not starts(o, scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
     about_bytes = ntriples_bytes(about)
-    mapped = MappedReport(rid, map_key, about_bytes, tuple(sorted(str(iri) for iri in refers)),
-                          len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
-    cache.store(map_key, graph.facts, FACTS_SUFFIX)  # read only when the document head is made again
+    mapped = MappedReport(rid, map_key, len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
+    cache.store(map_key, Contribution(graph.facts, about_bytes, tuple(sorted(str(iri) for iri in refers))), FACTS_SUFFIX)
     cache.store(map_key, mapped)
     return mapped
 
@@ -572,11 +580,11 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     """Make the head from the merged facts of every report; keep its bodies in the cache under
     ``key``, with its statements as sorted N-Triples (``.head.nt``) for validation."""
     facts = SharedFacts()
+    about: list[bytes] = []
     for m in mapped:
-        part = store.load(m.map_key, FACTS_SUFFIX)
-        if not isinstance(part, SharedFacts):
-            raise BuildError(f"the cache {store.folder} lost what report {m.rid} adds to the shared graph; build again with --no-cache")
-        facts.merge(part)
+        part = _contribution(store, m)
+        facts.merge(part.facts)
+        about.append(part.about_shared)
     shared = statement_lines(shared_triples(facts, ids, honorifics, base))
     ontology = statement_lines(ontology_triples())
     del facts
@@ -586,8 +594,9 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     lines = set(shared)
     del shared
     lines.update(ontology)
-    for m in mapped:
-        lines.update(line[:-2] for line in m.about_shared.decode("utf-8").splitlines())
+    for chunk in about:
+        lines.update(line[:-2] for line in chunk.decode("utf-8").splitlines())
+    del about
 
     organisation, post = f" <{RDF.type}> <{ORG.Organization}>", f" <{RDF.type}> <{ORG.Post}>"
     figures = (len(lines), sum(1 for x in lines if x.endswith(organisation)), sum(1 for x in lines if x.endswith(post)))
@@ -603,6 +612,13 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     head = Head(*figures)
     store.store(key, head)
     return head
+
+
+def _contribution(store: BuildCache, m: MappedReport) -> Contribution:
+    part = store.load(m.map_key, FACTS_SUFFIX)
+    if not isinstance(part, Contribution):
+        raise BuildError(f"the cache {store.folder} lost what report {m.rid} adds to the shared graph; build again with --no-cache")
+    return part
 
 
 def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
@@ -636,9 +652,10 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
             index = _head_index(store.path(head_key, ".head.nt"))
         # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
         # check the class of a value: a unit's parent body, a post's organisation)
-        context = [line for iri in m.refers_to for line in index.get(f"<{iri}>", ())]
+        refers_to = _contribution(store, m).refers_to
+        context = [line for iri in refers_to for line in index.get(f"<{iri}>", ())]
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
-        partial = sorted(objects - {f"<{iri}>" for iri in m.refers_to})
+        partial = sorted(objects - {f"<{iri}>" for iri in refers_to})
         context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
         tasks.append((str(store.folder), m.map_key, key, ntriples_bytes(context), tuple(o[1:-1] for o in partial), base, engine))
     problems: list[Problem] = []
