@@ -1,0 +1,32 @@
+"""The benchmarks run from a clean clone: a small smoke run of each, as the README gives them
+(the 10,000-report runs are benchmarks, not tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path):
+    out = tmp_path / "rows.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "30", "--rdflib-max", "30", "--validate-sample", "6",
+                          "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    rows = json.loads(out.read_text())
+    stages = {r["stage"]: r for r in rows}
+    for stage in ("read+parse (parallel)", "identities", "map + serialize bodies (parallel)", "write Turtle + N-Quads",
+                  "full build to Turtle + N-Quads (cold cache)", "rebuild after one changed report",
+                  "rebuild after one changed report, right after the last", "rebuild, nothing changed",
+                  "build with SHACL validation per report (cold)", "plain rdflib: full build to Turtle + N-Quads",
+                  "term-creation floor (rdflib terms of every quad)", "graph"):
+        assert stage in stages, stage
+    build = stages["full build to Turtle + N-Quads (cold cache)"]
+    assert build["seconds"] > 0 and build["peak_mb"] > 0 and build["triples_per_s"] > 0
+    assert stages["plain rdflib: full build to Turtle + N-Quads"]["peak_mb"] > 0
+    assert "measured on 6 reports, scaled to 30" in stages["build with SHACL validation per report (cold)"]["note"]
+    assert "triples; sqsgraph.nq" in stages["graph"]["note"]
+    assert "| 30 | full build to Turtle + N-Quads (cold cache) |" in run.stdout  # the markdown table
