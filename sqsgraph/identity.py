@@ -104,7 +104,7 @@ def slug(text: str) -> str:
     folded = fold(text).translate(_LATIN).replace("'", "").replace("&", " and ")
     ascii_only = folded.encode("ascii", "ignore").decode("ascii")
     readable = _SLUG_RUN.sub("-", ascii_only).strip("-")
-    if any(ch.isalnum() and not ch.isascii() for ch in folded):
+    if not folded.isascii() and any(ch.isalnum() and not ch.isascii() for ch in folded):
         digest = hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()[:8]
         return f"{readable}-{digest}" if readable else digest
     return readable
