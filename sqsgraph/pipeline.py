@@ -45,8 +45,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -145,11 +145,17 @@ class ReadReport:
     sha256: str
     rid: str
     parse_key: str
-    mentions: tuple[Mention, ...]  # the persons it names, for the identity rules
+    mentions: tuple[Mention, ...]  # the persons it names, for the identity rules (() in the manifest)
     honorifics: tuple[str | None, ...]  # as written before each mention's name
     post_warnings: tuple[str, ...]  # "path: problem" about the posts it names
     warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
     mentions_digest: str  # of ``mentions``: the identity decisions depend on these alone
+    mention_count: int
+
+    def slim(self) -> ReadReport:
+        """Without its mentions (kept in its cache entry): what the manifest holds, as the
+        identity decisions are taken from it too while no report's mentions changed."""
+        return replace(self, mentions=())
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people.mentions,
                          tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings),
                          _digest(*((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as)
-                                   for m in people.mentions)))
+                                   for m in people.mentions)), len(people.mentions))
     cache.store(key, outcome, ".read.pickle")
     return outcome
 
@@ -421,9 +427,9 @@ def build(
     workers = workers or os.cpu_count() or 1
 
     remove_stale_scratch(out)
-    with (tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out) as scratch, _runner(workers) as runner,
-          _gc_tuned()):
-        store = BuildCache(out / CACHE_FOLDER if cache else Path(scratch))
+    with (tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out) if not cache else nullcontext(None) as scratch,
+          _runner(workers) as runner, _gc_tuned()):
+        store = BuildCache(out / CACHE_FOLDER if scratch is None else Path(scratch))
         for folder in store.folder.glob("*"):
             if folder.is_dir():
                 remove_stale_temp_files(folder)
@@ -433,7 +439,7 @@ def build(
         kept, notes, conflicts = drop_duplicates(read)
         failures.extend(conflicts)
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
-        ids = _identities(ordered, overrides, before, after)
+        ids = _identities(store, ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
         mapped = _map_all(runner, store, ordered, ids, base, wanted, failures, progress, before, after)
@@ -502,20 +508,30 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
         store.use(outcome.parse_key, ".pickle")  # used by this build: kept by prune
         store.use(outcome.parse_key, ".read.pickle")
         if stamp is not None:
-            after.reads[str(p)] = (stamp, outcome)
+            after.reads[str(p)] = (stamp, outcome.slim())
         read.append(outcome)
     return read, failures
 
 
-def _identities(ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None, after: Manifest) -> Identities:
+def _identities(store: BuildCache, ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None,
+                after: Manifest) -> Identities:
     """The identity decisions, or last build's when the mentions and overrides are the same."""
     key = cache_key("identities", repr(overrides), *(r.mentions_digest for r in ordered))
     if before is not None and before.identities is not None and before.identities[0] == key:
         ids = before.identities[1]
     else:
-        ids = resolve_identities([m for r in ordered for m in r.mentions], overrides)
+        ids = resolve_identities([m for r in ordered for m in _mentions(store, r)], overrides)
     after.identities = (key, ids)
     return ids
+
+
+def _mentions(store: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
+    if len(r.mentions) == r.mention_count:
+        return r.mentions
+    whole = store.load(r.parse_key, ".read.pickle")  # a slim record from the manifest
+    if not (isinstance(whole, ReadReport) and len(whole.mentions) == r.mention_count):
+        raise BuildError(f"the cache {store.folder} lost the names read from {r.path}; build again with --no-cache")
+    return whole.mentions
 
 
 def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str,
@@ -528,8 +544,8 @@ def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], 
     tasks = []
     offset = 0
     for r in ordered:
-        slugs = tuple(ids.person_of[offset + i] for i in range(len(r.mentions)))
-        offset += len(r.mentions)
+        slugs = tuple(ids.person_of[offset + i] for i in range(r.mention_count))
+        offset += r.mention_count
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
         known = before.mapped.get(key) if before is not None else None
         if known is not None and not all(store.has(key, suffix) for suffix in suffixes):
