@@ -7,9 +7,11 @@
 
 Reading, parsing and mapping run one report at a time in worker processes (``workers``, default
 one per core), and each result is kept in a content-addressed cache (``OUT/.cache``, see
-``cache.py``): a rebuild after one report changed re-reads every file but parses, maps and
-validates only that report (and any report whose people the identity rules now resolve
-differently). The graph is never held in memory whole: every report's statements are serialized
+``cache.py``): a rebuild after one report changed parses, maps and validates only that report
+(and any report whose people the identity rules now resolve differently). The manifest of the
+last build (``manifest.py``) spares the rest: files whose stamp is unchanged are not opened, the
+identity decisions are reused while no report's names changed, and an output file that would be
+written with the same parts is left as it is. The graph is never held in memory whole: every report's statements are serialized
 by its worker into a body of each output format, and the output files are those bodies streamed
 one after another behind the shared entities (see ``export.write_document``). Peak memory is the
 names and shared facts of all reports plus one report per worker.
