@@ -17,6 +17,10 @@ For each size, in a child process of its own (so that peak memory is that size's
   the figure for all is extrapolated and marked so);
 * the plain rdflib pipeline on the same corpus (parse, ``map_reports`` into rdflib's memory
   store, rdflib's own Turtle and N-Quads serializers), when the size is at most ``--rdflib-max``;
+* the query store the query commands, the endpoint and ``sqsgraph view`` read (``sqsgraph.nq``
+  loaded into on-disk Oxigraph with its indexes), and the three views written from it
+  (``--no-store`` skips both; ``bench/queries.py`` times the queries, the endpoint and opening
+  the views in a browser);
 * the term-creation floor: making the rdflib terms of the same number of triples, nothing else.
 
 Prints one markdown table; ``--json FILE`` also writes the rows.
@@ -90,7 +94,7 @@ def _mb(kb: int) -> int:
     return round(kb / 1024)
 
 
-def run_size(n: int, rdflib_max: int, validate_sample: int | None) -> list[dict[str, object]]:
+def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
     from sqsgraph.manifest import RACY_SECONDS
     from sqsgraph.pipeline import build
@@ -150,6 +154,21 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None) -> list[dict[
         start = time.perf_counter()
         build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
         row("rebuild, nothing changed", time.perf_counter() - start, None, memory.peak_kb)
+
+        if with_store:
+            from sqsgraph.querystore import build_query_store, open_query_store
+            from sqsgraph.views import write_views
+
+            memory.reset()
+            start = time.perf_counter()
+            build_query_store(out / "sqsgraph.nq")
+            row("query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)", time.perf_counter() - start, triples,
+                memory.peak_kb)
+            memory.reset()
+            start = time.perf_counter()
+            views = write_views(open_query_store(out / "sqsgraph.nq", rebuild=False), out / "views")
+            row("views: overview, people, findings from the query store", time.perf_counter() - start, None, memory.peak_kb,
+                f"{sum(v.stat().st_size for v in views) / 1e6:,.1f} MB of HTML")
 
         sample = paths if not validate_sample or validate_sample >= n else paths[:: max(1, n // validate_sample)][:validate_sample]
         memory.reset()
@@ -211,10 +230,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rdflib-max", type=int, default=1000, help="largest size to run the plain rdflib pipeline on")
     parser.add_argument("--validate-sample", type=int, default=None, help="validate this many reports and scale up")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--no-store", action="store_true", help="skip the query store and the views made from it")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_size(args.one, args.rdflib_max, args.validate_sample)))
+        print(json.dumps(run_size(args.one, args.rdflib_max, args.validate_sample, not args.no_store)))
         return
     print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
     print("| reports | stage | seconds | triples/s | peak MB | note |")
@@ -224,6 +244,8 @@ def main(argv: list[str]) -> None:
         cmd = [sys.executable, __file__, "--one", str(n), "--rdflib-max", str(args.rdflib_max)]
         if args.validate_sample:
             cmd += ["--validate-sample", str(args.validate_sample)]
+        if args.no_store:
+            cmd.append("--no-store")
         out = subprocess.run(cmd, check=True, capture_output=True, text=True)
         rows = json.loads(out.stdout.strip().splitlines()[-1])
         every.extend(rows)
