@@ -1,0 +1,267 @@
+"""Precomputed answers of the named queries, beside the query store.
+
+The graph behind a query store never changes (a new build makes a new database), so the answer
+of a named query to given parameters never changes either. When a database is built
+(``querystore.build_query_store``) the full answers of these queries are computed once, by
+running their SPARQL on the new database exactly as ``queries.run_query`` would, and written to
+a SQLite file ``res-<database>.sqlite`` beside it:
+
+* every named query whose parameters are all optional (or that has none), asked without
+  parameters;
+* a query parameter whose useful values are a small closed set in the data, declared in the
+  query's header as ``# precompute: PARAM from SELECT ?value { ... }`` (one line; the query's
+  ``PREFIX`` lines apply), asked with each ``?value`` that query finds (at most
+  ``MAX_VALUES``), e.g. the theme ids, labels and the words of the labels.
+
+``run_query(..., precomputed=...)`` then answers a page (``limit``/``offset``) of such an answer
+with one SQLite range read instead of running SPARQL; any other query or parameter value runs
+SPARQL as before. The rows are the same terms in the same order with the same column names:
+each cell is stored as its kind, lexical value and datatype or language, and rebuilt as the same
+pyoxigraph term.
+
+**Keys.** An answer is found by the SHA-256 of the query text and its bound parameters (as
+N-Triples terms), so an edited ``.rq`` file, or a parameter given in another type, misses and
+runs SPARQL: a stored answer is only ever served for the exact query that made it.
+
+**Freshness.** The file is written atomically (a temporary name renamed into place) before the
+database goes live, named in ``current.json`` with it, snapshotted with it by the endpoint and
+removed with it: it is exactly as fresh as its database (see ``querystore``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+
+RESULTS_FORMAT = 1
+#: The most values of one ``# precompute:`` parameter answered in advance.
+MAX_VALUES = 64
+#: A query answering more rows than this is not stored (it would only make the file large).
+MAX_ROWS = 2_000_000
+
+_PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+from\s+(?P<query>SELECT\b.*)$", re.I)
+_PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
+
+
+def answer_key(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """What identifies one answer: the query text and its parameters as N-Triples terms."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    for var, term in sorted((v.value, str(t)) for v, t in bindings.items()):
+        digest.update(f"\x00{var}\x00{term}".encode())
+    return digest.hexdigest()
+
+
+def precompute_declarations(text: str, name: str = "query") -> list[tuple[str, str]]:
+    """The ``# precompute: PARAM from SELECT ...`` lines of a query's header, as (param, query
+    text with the query's PREFIX lines)."""
+    prefixes = "\n".join(_PREFIXES.findall(text))
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if not re.match(r"^#\s*precompute\s*:", line, re.I):
+            continue
+        m = _PRECOMPUTE.match(line.strip())
+        if not m:
+            raise QueryError(f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}')")
+        out.append((m["param"], f"{prefixes}\n{m['query']}"))
+    return out
+
+
+def _encode(term: Term) -> list[str] | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ["u", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ["l", term.value, term.language]
+        if term.datatype.value == _XSD_STRING:
+            return ["s", term.value]
+        return ["t", term.value, term.datatype.value]
+    raise TypeError(f"cannot store the term {term!r}")
+
+
+def _decoder():  # type: ignore[no-untyped-def]
+    datatypes: dict[str, ox.NamedNode] = {}
+
+    def decode(cell: list[str] | None) -> Term:
+        if cell is None:
+            return None
+        kind = cell[0]
+        if kind == "u":
+            return ox.NamedNode(cell[1])
+        if kind == "s":
+            return ox.Literal(cell[1])
+        if kind == "t":
+            dt = datatypes.get(cell[2])
+            if dt is None:
+                dt = datatypes[cell[2]] = ox.NamedNode(cell[2])
+            return ox.Literal(cell[1], datatype=dt)
+        if kind == "l":
+            return ox.Literal(cell[1], language=cell[2])
+        if kind == "b":
+            return ox.BlankNode(cell[1])
+        raise QueryError(f"unknown cell kind {kind!r} in the precomputed results")
+
+    return decode
+
+
+# --------------------------------------------------------------------------------- building
+
+@dataclass(frozen=True)
+class Planned:
+    query: str  # the named query's name
+    text: str
+    bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
+
+
+def plan(store: ox.Store) -> list[Planned]:
+    """The (query, parameters) pairs to answer in advance over ``store``."""
+    from .queries import bind_params, load_queries
+
+    out: list[Planned] = []
+    for name, query in load_queries().items():
+        if all(p.optional for p in query.params):
+            out.append(Planned(name, query.text, {}))
+        for param, values_query in precompute_declarations(query.text, name):
+            others_optional = all(p.optional for p in query.params if p.name != param)
+            if not others_optional or param not in {p.name for p in query.params}:
+                continue
+            values = sorted({row[0].value for row in store.query(values_query, use_default_graph_as_union=True)
+                             if row[0] is not None})
+            for value in values[:MAX_VALUES]:
+                out.append(Planned(name, query.text, bind_params(query, {param: value})))
+    return out
+
+
+def build_results(store: ox.Store, path: str | Path) -> Path:
+    """Answer every planned query over ``store`` and write the answers into the SQLite file
+    ``path``, atomically."""
+    from .queries import run_query
+
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+                "CREATE TABLE answers(key TEXT PRIMARY KEY, query TEXT NOT NULL, params TEXT NOT NULL,"
+                " rowset INTEGER NOT NULL, seconds REAL NOT NULL);"
+                "CREATE TABLE rowsets(id INTEGER PRIMARY KEY, digest TEXT UNIQUE NOT NULL, variables TEXT NOT NULL,"
+                " nrows INTEGER NOT NULL);"
+                "CREATE TABLE rows(rowset INTEGER NOT NULL, n INTEGER NOT NULL, cells TEXT NOT NULL,"
+                " PRIMARY KEY (rowset, n)) WITHOUT ROWID;")
+            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
+            seen: set[str] = set()
+            for item in plan(store):
+                key = answer_key(item.text, item.bindings)
+                if key in seen:
+                    continue
+                seen.add(key)
+                started = time.perf_counter()
+                result = run_query(store, item.text, item.bindings)
+                seconds = time.perf_counter() - started
+                if result.kind != "select" or len(result.rows) > MAX_ROWS:
+                    continue
+                params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
+                variables = json.dumps(result.variables)
+                cells = [json.dumps([_encode(t) for t in row], ensure_ascii=False, separators=(",", ":")) for row in result.rows]
+                digest = hashlib.sha256("\n".join([variables, *cells]).encode("utf-8")).hexdigest()
+                found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
+                if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
+                    rowset = found[0]
+                else:
+                    rowset = db.execute("INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)",
+                                        (digest, variables, len(cells))).lastrowid
+                    db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
+                db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+            db.commit()
+        finally:
+            db.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# ---------------------------------------------------------------------------------- reading
+
+@dataclass
+class Page:
+    variables: list[str]
+    rows: list[tuple[Term, ...]]
+    more: bool
+
+
+class Precomputed:
+    """A results file opened read-only; ``page`` answers a stored query or says it has none."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        self._lock = threading.Lock()
+        try:
+            self._answers = {key: (rowset, json.loads(variables), nrows) for key, rowset, variables, nrows
+                             in self._db.execute("SELECT a.key, r.id, r.variables, r.nrows FROM answers a "
+                                                 "JOIN rowsets r ON r.id = a.rowset")}
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            self._db.close()
+            raise QueryError(f"{path}: not a readable precomputed results file ({exc})") from exc
+        self.served = 0  # pages answered from the file (tests and the benchmark read it)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def has(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> bool:
+        return answer_key(text, bindings) in self._answers
+
+    def page(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+             limit: int | None, offset: int = 0) -> Page | None:
+        """Rows ``offset`` to ``offset + limit`` (``limit`` None: to the end) of the stored
+        answer, or ``None`` when this query with these parameters was not precomputed."""
+        found = self._answers.get(answer_key(text, bindings))
+        if found is None:
+            return None
+        aid, variables, nrows = found
+        stop = nrows if limit is None else min(nrows, offset + limit)
+        decode = _decoder()
+        loads = json.loads
+        with self._lock:
+            cells = self._db.execute("SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n",
+                                     (aid, offset, stop)).fetchall()
+            self.served += 1
+        rows = [tuple(decode(c) for c in loads(r[0])) for r in cells]
+        return Page(list(variables), rows, stop < nrows)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+__all__ = ["MAX_VALUES", "Page", "Precomputed", "answer_key", "build_results", "plan", "precompute_declarations"]
