@@ -11,7 +11,10 @@ a SQLite file ``res-<database>.sqlite`` beside it:
 * a query parameter whose useful values are a small closed set in the data, declared in the
   query's header as ``# precompute: PARAM from SELECT ?value { ... }`` (one line; the query's
   ``PREFIX`` lines apply), asked with each ``?value`` that query finds (at most
-  ``MAX_VALUES``), e.g. the theme ids, labels and the words of the labels.
+  ``MAX_VALUES``), e.g. the theme ids, labels and the words of the labels. When that query also
+  selects ``?key``, its rows say which nodes each value picks (e.g. which themes a word
+  matches), and values that pick the same set of nodes are answered by one SPARQL run: the query
+  author declares that the answer depends only on that set.
 
 ``run_query(..., precomputed=...)`` then answers a page (``limit``/``offset``) of such an answer
 with one SQLite range read instead of running SPARQL; any other query or parameter value runs
@@ -133,6 +136,7 @@ class Planned:
     query: str  # the named query's name
     text: str
     bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
+    same_as: tuple[dict[ox.Variable, ox.NamedNode | ox.Literal], ...] = ()  # other parameters with this answer
 
 
 def plan(store: ox.Store) -> list[Planned]:
@@ -147,10 +151,18 @@ def plan(store: ox.Store) -> list[Planned]:
             others_optional = all(p.optional for p in query.params if p.name != param)
             if not others_optional or param not in {p.name for p in query.params}:
                 continue
-            values = sorted({row[0].value for row in store.query(values_query, use_default_graph_as_union=True)
-                             if row[0] is not None})
-            for value in values[:MAX_VALUES]:
-                out.append(Planned(name, query.text, bind_params(query, {param: value})))
+            solutions = store.query(values_query, use_default_graph_as_union=True)
+            keyed = "key" in [v.value for v in solutions.variables]
+            picks: dict[str, set[str]] = {}
+            for row in solutions:
+                if row["value"] is not None:
+                    picks.setdefault(row["value"].value, set()).update([str(row["key"])] if keyed and row["key"] else [])
+            groups: dict[object, list[str]] = {}
+            for value in sorted(picks)[:MAX_VALUES]:
+                groups.setdefault(frozenset(picks[value]) if keyed else value, []).append(value)
+            for values in groups.values():
+                bound = [bind_params(query, {param: v}) for v in values]
+                out.append(Planned(name, query.text, bound[0], tuple(bound[1:])))
     return out
 
 
@@ -198,6 +210,12 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
                                         (digest, variables, len(cells))).lastrowid
                     db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
                 db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+                for other in item.same_as:  # the same nodes picked: the same answer, not run again
+                    other_key = answer_key(item.text, other)
+                    if other_key not in seen:
+                        seen.add(other_key)
+                        db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(
+                            {v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset))
             db.commit()
         finally:
             db.close()

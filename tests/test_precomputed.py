@@ -34,27 +34,34 @@ def test_every_query_without_required_parameters_is_planned(built) -> None:  # t
     assert names == {n for n, q in load_queries().items() if all(p.optional for p in q.params)}
     valued = {p.query for p in planned if p.bindings}
     assert valued == {n for n, q in load_queries().items() if precompute_declarations(q.text, n)}
-    assert len(answers) == len(planned)
+    assert len(answers) == sum(1 + len(p.same_as) for p in planned)
     for item in planned:
-        assert answers.has(item.text, item.bindings), item
+        for bindings in (item.bindings, *item.same_as):
+            assert answers.has(item.text, bindings), item
+    assert any(p.same_as for p in planned), "values picking the same themes share one run"
+
+
+def every_answer(store):  # type: ignore[no-untyped-def]
+    """Each precomputed (query text, bindings), those sharing a run included."""
+    return [(p.query, p.text, b) for p in plan(store) for b in (p.bindings, *p.same_as)]
 
 
 def test_same_rows_columns_and_terms_with_and_without_precomputed_answers(built) -> None:  # type: ignore[no-untyped-def]
     store, answers, _ = built
     some = 0
-    for item in plan(store):
-        plain = run_query(store, item.text, item.bindings)
-        fast = run_query(store, item.text, item.bindings, precomputed=answers)
+    for name, text, bindings in every_answer(store):
+        plain = run_query(store, text, bindings)
+        fast = run_query(store, text, bindings, precomputed=answers)
         assert fast.precomputed and not plain.precomputed
-        assert fast.variables == plain.variables, item.query
-        assert fast.rows == plain.rows, item.query  # same terms (kind, value, datatype, language), same order
+        assert fast.variables == plain.variables, name
+        assert fast.rows == plain.rows, (name, bindings)  # same terms (kind, value, datatype, language), same order
         assert [tuple(map(type, r)) for r in fast.rows] == [tuple(map(type, r)) for r in plain.rows]
         assert [str(t) for r in fast.rows for t in r] == [str(t) for r in plain.rows for t in r]
         n = len(plain.rows)
         for limit, offset in ((1, 0), (2, 1), (None, max(0, n - 2)), (0, 0), (n + 5, 0), (3, n + 1)):
-            a = run_query(store, item.text, item.bindings, limit=limit, offset=offset)
-            b = run_query(store, item.text, item.bindings, limit=limit, offset=offset, precomputed=answers)
-            assert (b.rows, b.more) == (a.rows, a.more), (item.query, limit, offset)
+            a = run_query(store, text, bindings, limit=limit, offset=offset)
+            b = run_query(store, text, bindings, limit=limit, offset=offset, precomputed=answers)
+            assert (b.rows, b.more) == (a.rows, a.more), (name, limit, offset)
         some += n > 0
     assert some >= 5, "the samples answer the planned queries"
 
@@ -63,8 +70,8 @@ def test_typed_values_are_rebuilt(built) -> None:  # type: ignore[no-untyped-def
     """The samples' answers hold IRIs, plain strings and typed literals (dates, integers)."""
     store, answers, _ = built
     seen = set()
-    for item in plan(store):
-        for row in run_query(store, item.text, item.bindings, precomputed=answers).rows:
+    for _, text, bindings in every_answer(store):
+        for row in run_query(store, text, bindings, precomputed=answers).rows:
             for t in row:
                 if isinstance(t, ox.Literal):
                     seen.add(t.datatype.value)
