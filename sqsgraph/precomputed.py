@@ -16,6 +16,15 @@ a SQLite file ``res-<database>.sqlite`` beside it:
   matches), and values that pick the same set of nodes are answered by one SPARQL run: the query
   author declares that the answer depends only on that set.
 
+* a text search (``# search: PARAM narrows ?VAR by PREDICATE``, see ``textindex``) declared
+  ``# precompute: PARAM narrows ?VAR``: the answer with ``PARAM`` the empty string (which every
+  text contains) is stored with the ``?VAR`` node of each row; the answer to a term is then the
+  rows of that answer whose ``?VAR`` the full-text index finds for the term, in their order. The
+  query author declares that the parameter acts only through that search and that the
+  ``ORDER BY`` tells apart the rows of one ``?VAR`` (it ends with ``?VAR``, say); the build
+  checks that no ``?VAR`` node has two texts of the predicate (the empty string would then
+  count its rows twice) and otherwise leaves the search to SPARQL.
+
 ``run_query(..., precomputed=...)`` then answers a page (``limit``/``offset``) of such an answer
 with one SQLite range read instead of running SPARQL; any other query or parameter value runs
 SPARQL as before. The rows are the same terms in the same order with the same column names:
@@ -54,11 +63,15 @@ MAX_VALUES = 64
 #: A query answering more rows than this is not stored (it would only make the file large).
 MAX_ROWS = 2_000_000
 
-_PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+from\s+(?P<query>SELECT\b.*)$", re.I)
+_PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I)
 _PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def answer_key(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
@@ -72,6 +85,15 @@ def answer_key(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Liter
 def precompute_declarations(text: str, name: str = "query") -> list[tuple[str, str]]:
     """The ``# precompute: PARAM from SELECT ...`` lines of a query's header, as (param, query
     text with the query's PREFIX lines)."""
+    return [(p, q) for p, q, _ in _declarations(text, name) if q is not None]
+
+
+def narrowing_declarations(text: str, name: str = "query") -> list[tuple[str, str]]:
+    """The ``# precompute: PARAM narrows ?VAR`` lines of a query's header, as (param, var)."""
+    return [(p, v) for p, _, v in _declarations(text, name) if v is not None]
+
+
+def _declarations(text: str, name: str) -> list[tuple[str, str | None, str | None]]:
     prefixes = "\n".join(_PREFIXES.findall(text))
     out = []
     for line in text.splitlines():
@@ -83,8 +105,9 @@ def precompute_declarations(text: str, name: str = "query") -> list[tuple[str, s
             continue
         m = _PRECOMPUTE.match(line.strip())
         if not m:
-            raise QueryError(f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}')")
-        out.append((m["param"], f"{prefixes}\n{m['query']}"))
+            raise QueryError(f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}' "
+                             "or '# precompute: PARAM narrows ?VAR')")
+        out.append((m["param"], f"{prefixes}\n{m['query']}" if m["query"] else None, m["var"]))
     return out
 
 
@@ -137,16 +160,29 @@ class Planned:
     text: str
     bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
     same_as: tuple[dict[ox.Variable, ox.NamedNode | ox.Literal], ...] = ()  # other parameters with this answer
+    narrows: tuple[str, str, str] | None = None  # (param, variable, predicate IRI): the base of a text search
 
 
 def plan(store: ox.Store) -> list[Planned]:
     """The (query, parameters) pairs to answer in advance over ``store``."""
     from .queries import bind_params, load_queries
+    from .textindex import text_searches
 
     out: list[Planned] = []
     for name, query in load_queries().items():
         if all(p.optional for p in query.params):
             out.append(Planned(name, query.text, {}))
+        searches = {(s.param, s.variable): s.predicate for s in text_searches(query.text, name)}
+        for param, var in narrowing_declarations(query.text, name):
+            predicate = searches.get((param, var))
+            if predicate is None:
+                raise QueryError(f"query {name}: '# precompute: {param} narrows ?{var}' needs '# search: {param} narrows ?{var} by ...'")
+            if not all(p.optional for p in query.params if p.name != param):
+                continue
+            twice = store.query(f"ASK {{ ?s {ox.NamedNode(predicate)} ?a, ?b FILTER (?a != ?b) }}",
+                                use_default_graph_as_union=True)
+            if not bool(twice):  # one text per node: the empty term counts each row once
+                out.append(Planned(name, query.text, bind_params(query, {param: ""}), narrows=(param, var, predicate)))
         for param, values_query in precompute_declarations(query.text, name):
             others_optional = all(p.optional for p in query.params if p.name != param)
             if not others_optional or param not in {p.name for p in query.params}:
@@ -185,7 +221,11 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
                 "CREATE TABLE rowsets(id INTEGER PRIMARY KEY, digest TEXT UNIQUE NOT NULL, variables TEXT NOT NULL,"
                 " nrows INTEGER NOT NULL);"
                 "CREATE TABLE rows(rowset INTEGER NOT NULL, n INTEGER NOT NULL, cells TEXT NOT NULL,"
-                " PRIMARY KEY (rowset, n)) WITHOUT ROWID;")
+                " PRIMARY KEY (rowset, n)) WITHOUT ROWID;"
+                "CREATE TABLE narrowed(query TEXT NOT NULL, param TEXT NOT NULL, variable TEXT NOT NULL,"
+                " predicate TEXT NOT NULL, rowset INTEGER NOT NULL, PRIMARY KEY (query, param));"
+                "CREATE TABLE nodes(rowset INTEGER NOT NULL, node TEXT NOT NULL, n INTEGER NOT NULL,"
+                " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
             db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
             seen: set[str] = set()
             for item in plan(store):
@@ -210,6 +250,14 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
                                         (digest, variables, len(cells))).lastrowid
                     db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
                 db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+                if item.narrows:
+                    param, var, predicate = item.narrows
+                    column = result.variables.index(var) if var in result.variables else None
+                    if column is not None and all(row[column] is not None for row in result.rows):
+                        db.execute("INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
+                                   (_text_key(item.text), param, var, predicate, rowset))
+                        db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
+                                       ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
                 for other in item.same_as:  # the same nodes picked: the same answer, not run again
                     other_key = answer_key(item.text, other)
                     if other_key not in seen:
@@ -249,6 +297,10 @@ class Precomputed:
             self._answers = {key: (rowset, json.loads(variables), nrows) for key, rowset, variables, nrows
                              in self._db.execute("SELECT a.key, r.id, r.variables, r.nrows FROM answers a "
                                                  "JOIN rowsets r ON r.id = a.rowset")}
+            self._narrowed = {(query, param): (variable, predicate, rowset, json.loads(variables)) for
+                              query, param, variable, predicate, rowset, variables in self._db.execute(
+                                  "SELECT n.query, n.param, n.variable, n.predicate, n.rowset, r.variables "
+                                  "FROM narrowed n JOIN rowsets r ON r.id = n.rowset")}
         except (sqlite3.DatabaseError, ValueError) as exc:
             self._db.close()
             raise QueryError(f"{path}: not a readable precomputed results file ({exc})") from exc
@@ -278,8 +330,43 @@ class Precomputed:
         rows = [tuple(decode(c) for c in loads(r[0])) for r in cells]
         return Page(list(variables), rows, stop < nrows)
 
+    def narrowing(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> tuple[str, str, str] | None:
+        """(param, variable, predicate) when ``bindings`` bind only a parameter whose text search
+        narrows a stored answer of ``text`` (``# precompute: PARAM narrows ?VAR``), else ``None``."""
+        if len(bindings) != 1:
+            return None
+        ((var, term),) = bindings.items()
+        found = self._narrowed.get((_text_key(text), var.value))
+        if found is None or not isinstance(term, ox.Literal):
+            return None
+        return var.value, found[0], found[1]
+
+    def narrowed_page(self, text: str, param: str, nodes: list[str], limit: int | None, offset: int = 0) -> Page:
+        """The rows of the stored base answer whose variable is one of ``nodes`` (N-Triples, from
+        the full-text index), in the base answer's order; rows ``offset`` to ``offset + limit``."""
+        _, _, rowset, variables = self._narrowed[(_text_key(text), param)]
+        picked: list[int] = []
+        with self._lock:
+            for i in range(0, len(nodes), 500):
+                chunk = nodes[i : i + 500]
+                picked += [n for (n,) in self._db.execute(
+                    f"SELECT n FROM nodes WHERE rowset = ? AND node IN ({','.join('?' * len(chunk))})", (rowset, *chunk))]
+            picked.sort()
+            stop = len(picked) if limit is None else min(len(picked), offset + limit)
+            wanted = picked[offset:stop]
+            cells: dict[int, str] = {}
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                cells.update(self._db.execute(
+                    f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(chunk))})", (rowset, *chunk)))
+            self.served += 1
+        decode = _decoder()
+        rows = [tuple(decode(c) for c in json.loads(cells[n])) for n in wanted]
+        return Page(list(variables), rows, stop < len(picked))
+
     def close(self) -> None:
         self._db.close()
 
 
-__all__ = ["MAX_VALUES", "Page", "Precomputed", "answer_key", "build_results", "plan", "precompute_declarations"]
+__all__ = ["MAX_VALUES", "Page", "Precomputed", "answer_key", "build_results", "narrowing_declarations", "plan",
+           "precompute_declarations"]

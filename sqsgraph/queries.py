@@ -368,6 +368,14 @@ def run_query(
         page = precomputed.page(text, bindings, limit, offset)
         if page is not None:
             return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more, precomputed=True)
+        narrowing = precomputed.narrowing(text, bindings) if text_index is not None else None
+        if narrowing is not None:  # a text search: the stored answer's rows whose node the index finds
+            param, _, predicate = narrowing
+            nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
+            if nodes is not None:
+                page = precomputed.narrowed_page(text, param, nodes, limit, offset)
+                return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more,
+                                   searched=(param,), precomputed=True)
     candidates: dict[str, list[str]] = {}
     searched: list[str] = []
     if text_index is not None:

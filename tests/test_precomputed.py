@@ -11,10 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from sqsgraph.errors import QueryError
-from sqsgraph.precomputed import Precomputed, build_results, plan, precompute_declarations
+from sqsgraph.precomputed import Precomputed, build_results, narrowing_declarations, plan, precompute_declarations
 from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
-from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, read_manifest,
-                                 snapshot)
+from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
+                                 read_manifest, snapshot)
+from sqsgraph.textindex import text_searches
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,10 @@ def test_every_query_without_required_parameters_is_planned(built) -> None:  # t
     planned = plan(store)
     names = {p.query for p in planned if not p.bindings}
     assert names == {n for n, q in load_queries().items() if all(p.optional for p in q.params)}
-    valued = {p.query for p in planned if p.bindings}
+    valued = {p.query for p in planned if p.bindings and not p.narrows}
     assert valued == {n for n, q in load_queries().items() if precompute_declarations(q.text, n)}
+    narrowed = {p.query for p in planned if p.narrows}
+    assert narrowed == {n for n, q in load_queries().items() if narrowing_declarations(q.text, n)}
     assert len(answers) == sum(1 + len(p.same_as) for p in planned)
     for item in planned:
         for bindings in (item.bindings, *item.same_as):
@@ -173,3 +176,61 @@ def test_an_unreadable_file_is_a_query_error(tmp_path: Path) -> None:
     sqlite3.connect(bad).execute("CREATE TABLE x(y)").connection.commit()
     with pytest.raises(QueryError, match="not a readable"):
         Precomputed(bad)
+
+
+def search_terms(store: ox.Store, predicate: str) -> list[str]:
+    """Pieces of the data's texts in other cases, one too short for the index, one found nowhere."""
+    texts = [row[0].value for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 60",
+                                                 use_default_graph_as_union=True)]
+    out = []
+    for text in texts[::6]:
+        words = text.split()
+        out += [" ".join(words[len(words) // 2 : len(words) // 2 + 2]).upper(), words[0].lower()]
+    return out + ["zz", "no such text anywhere", "the"]
+
+
+NARROWING = {n: q for n, q in load_queries().items() if narrowing_declarations(q.text, n)}
+
+
+@pytest.mark.parametrize("name", sorted(NARROWING))
+def test_a_text_search_narrows_the_stored_answer_to_the_same_rows(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    store, answers, folder = built
+    index = open_text_index(folder)
+    query = NARROWING[name]
+    ((param, var),) = narrowing_declarations(query.text, name)
+    (search,) = text_searches(query.text, name)
+    served, some = 0, 0
+    for term in search_terms(store, search.predicate):
+        bindings = bind_params(query, {param: term})
+        plain = run_query(store, query.text, bindings)
+        fast = run_query(store, query.text, bindings, text_index=index, precomputed=answers)
+        assert fast.variables == plain.variables and fast.rows == plain.rows, term
+        assert fast.precomputed == (len(term) >= 3), term  # shorter terms: the index cannot look them up
+        n = len(plain.rows)
+        for limit, offset in ((1, 0), (2, 1), (None, max(0, n - 2)), (0, 0), (3, n + 1)):
+            a = run_query(store, query.text, bindings, limit=limit, offset=offset)
+            b = run_query(store, query.text, bindings, limit=limit, offset=offset, text_index=index, precomputed=answers)
+            assert (b.rows, b.more) == (a.rows, a.more), (term, limit, offset)
+        served += fast.precomputed
+        some += n > 0
+    assert served >= 5 and some >= 3
+    # without the index the stored answer cannot be narrowed: SPARQL runs
+    assert not run_query(store, query.text, bind_params(query, {param: "the"}), precomputed=answers).precomputed
+
+
+def test_a_narrowed_search_is_served_from_the_file(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _, folder = built
+    empty = Precomputed(build_results(ox.Store(), tmp_path / "empty.sqlite"))
+    query = load_queries()["findings-mentioning"]
+    bindings = bind_params(query, {"term": "the"})
+    assert run_query(store, query.text, bindings).rows
+    result = run_query(store, query.text, bindings, text_index=open_text_index(folder), precomputed=empty)
+    assert result.precomputed and result.rows == []
+
+
+def test_a_node_with_two_texts_leaves_the_search_to_sparql(tmp_path: Path) -> None:
+    store = samples_store()
+    node = next(iter(store.query("SELECT ?s { ?s <https://schema.org/text> ?t } LIMIT 1", use_default_graph_as_union=True)))[0]
+    store.add(ox.Quad(node, ox.NamedNode("https://schema.org/text"), ox.Literal("a second text"), ox.NamedNode("urn:g")))
+    assert not [p for p in plan(store) if p.narrows]
+    assert Precomputed(build_results(store, tmp_path / "r.sqlite"))._narrowed == {}

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 from graph_samples import example_params
 
-from sqsgraph.precomputed import plan
+from sqsgraph.precomputed import narrowing_declarations, plan
 from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
 from sqsgraph.querystore import build_query_store, database_path, open_precomputed
 
@@ -120,6 +120,8 @@ def test_each_named_query_answers_the_rows_of_run_query(server, built, name: str
     assert rows == [{v: json_term(t) for v, t in zip(expected.variables, row) if t is not None} for row in expected.rows]
     planned = any(p.query == name and {v.value: t.value for v, t in b.items()} == params
                   for p in plan(store) for b in (p.bindings, *p.same_as))
+    narrowed = [param for param, _ in narrowing_declarations(query.text, name)]
+    planned = planned or (list(params) == narrowed and len(params[narrowed[0]]) >= 3)  # the index narrows a stored answer
     assert set(flags) == {"true" if planned else "false"}, name
 
 
@@ -128,7 +130,9 @@ def test_the_precomputed_answers_and_the_text_index_are_used(server, built) -> N
     assert status == 200 and headers["x-precomputed"] == "true"
     query = load_queries()["findings-mentioning"]
     status, headers, body = server.get(url("findings-mentioning", example_params(query), limit=5))
-    assert status == 200 and headers["x-precomputed"] == "false" and headers["x-text-index"] == "term", body
+    assert status == 200 and headers["x-precomputed"] == "true" and headers["x-text-index"] == "term", body
+    status, headers, body = server.get(url("findings-mentioning", {"term": "zz"}, limit=5))  # too short for the index
+    assert status == 200 and headers["x-precomputed"] == "false" and "x-text-index" not in headers, body
 
 
 def test_a_whole_answer_over_the_result_limit_is_refused(server, built) -> None:  # type: ignore[no-untyped-def]
