@@ -17,6 +17,11 @@ a build, a hard-linked snapshot of it is taken: no loading at all); workers open
 ``Store.read_only`` so they share the operating system's page cache instead of copying the data,
 and cannot write to it even if a query tried.
 
+Besides ``/sparql``, ``GET /query/<name>?param=value&limit=&offset=`` answers a named query of
+the library through ``queries.run_query`` in the same workers, with the store's full-text index
+and precomputed answers (``precomputed``) when the served store has them; ``GET /queries`` lists
+them.
+
 The default graph a query sees is the **union of all graphs** (every report's named graph, the
 shared graph and the ontology graph), as analysts expect; ``GRAPH ?g { ... }`` still tells the
 graphs apart, and the protocol's ``default-graph-uri`` / ``named-graph-uri`` parameters (or
