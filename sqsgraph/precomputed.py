@@ -14,7 +14,8 @@ a SQLite file ``res-<database>.sqlite`` beside it:
   ``MAX_VALUES``), e.g. the theme ids, labels and the words of the labels. When that query also
   selects ``?key``, its rows say which nodes each value picks (e.g. which themes a word
   matches), and values that pick the same set of nodes are answered by one SPARQL run: the query
-  author declares that the answer depends only on that set.
+  author declares that the answer depends only on that set, and (for an optional parameter) that
+  leaving the parameter out picks every node the values can pick.
 
 * a text search (``# search: PARAM narrows ?VAR by PREDICATE``, see ``textindex``) declared
   ``# precompute: PARAM narrows ?VAR``: the answer with ``PARAM`` the empty string (which every
@@ -23,7 +24,8 @@ a SQLite file ``res-<database>.sqlite`` beside it:
   query author declares that the parameter acts only through that search and that the
   ``ORDER BY`` tells apart the rows of one ``?VAR`` (it ends with ``?VAR``, say); the build
   checks that no ``?VAR`` node has two texts of the predicate (the empty string would then
-  count its rows twice) and otherwise leaves the search to SPARQL.
+  count its rows twice) and otherwise leaves the search to SPARQL. For an optional parameter the
+  answer without it is taken as that base (declared: leaving the search out narrows nothing).
 
 ``run_query(..., precomputed=...)`` then answers a page (``limit``/``offset``) of such an answer
 with one SQLite range read instead of running SPARQL; any other query or parameter value runs
@@ -50,7 +52,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -170,7 +172,9 @@ def plan(store: ox.Store) -> list[Planned]:
 
     out: list[Planned] = []
     for name, query in load_queries().items():
+        unbound = None  # where the answer without parameters is in ``out``
         if all(p.optional for p in query.params):
+            unbound = len(out)
             out.append(Planned(name, query.text, {}))
         searches = {(s.param, s.variable): s.predicate for s in text_searches(query.text, name)}
         for param, var in narrowing_declarations(query.text, name):
@@ -181,8 +185,14 @@ def plan(store: ox.Store) -> list[Planned]:
                 continue
             twice = store.query(f"ASK {{ ?s {ox.NamedNode(predicate)} ?a, ?b FILTER (?a != ?b) }}",
                                 use_default_graph_as_union=True)
-            if not bool(twice):  # one text per node: the empty term counts each row once
-                out.append(Planned(name, query.text, bind_params(query, {param: ""}), narrows=(param, var, predicate)))
+            if bool(twice):  # a node with two texts: the empty term would count its rows twice
+                continue
+            empty = bind_params(query, {param: ""})
+            if unbound is not None:  # an optional search left out narrows nothing: that answer is the base
+                item = out[unbound]
+                out[unbound] = replace(item, same_as=(*item.same_as, empty), narrows=(param, var, predicate))
+            else:
+                out.append(Planned(name, query.text, empty, narrows=(param, var, predicate)))
         for param, values_query in precompute_declarations(query.text, name):
             others_optional = all(p.optional for p in query.params if p.name != param)
             if not others_optional or param not in {p.name for p in query.params}:
@@ -196,9 +206,14 @@ def plan(store: ox.Store) -> list[Planned]:
             groups: dict[object, list[str]] = {}
             for value in sorted(picks)[:MAX_VALUES]:
                 groups.setdefault(frozenset(picks[value]) if keyed else value, []).append(value)
-            for values in groups.values():
+            every = frozenset().union(*picks.values()) if keyed else None
+            for key, values in groups.items():
                 bound = [bind_params(query, {param: v}) for v in values]
-                out.append(Planned(name, query.text, bound[0], tuple(bound[1:])))
+                if keyed and key == every and every and unbound is not None:  # picks all: the answer without it
+                    item = out[unbound]
+                    out[unbound] = replace(item, same_as=(*item.same_as, *bound))
+                else:
+                    out.append(Planned(name, query.text, bound[0], tuple(bound[1:])))
     return out
 
 
