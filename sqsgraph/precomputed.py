@@ -130,28 +130,41 @@ def _encode(term: Term) -> list[str] | None:
 
 
 def _decoder():  # type: ignore[no-untyped-def]
-    datatypes: dict[str, ox.NamedNode] = {}
+    """A cell decoder for one page: a value repeated in the page (an area, a theme) is made once
+    (pyoxigraph terms are immutable, so rows can share them)."""
+    made: dict[tuple[str, ...], Term] = {}
 
     def decode(cell: list[str] | None) -> Term:
         if cell is None:
             return None
+        key = tuple(cell)
+        term = made.get(key)
+        if term is not None:
+            return term
         kind = cell[0]
         if kind == "u":
-            return ox.NamedNode(cell[1])
-        if kind == "s":
-            return ox.Literal(cell[1])
-        if kind == "t":
-            dt = datatypes.get(cell[2])
-            if dt is None:
-                dt = datatypes[cell[2]] = ox.NamedNode(cell[2])
-            return ox.Literal(cell[1], datatype=dt)
-        if kind == "l":
-            return ox.Literal(cell[1], language=cell[2])
-        if kind == "b":
-            return ox.BlankNode(cell[1])
-        raise QueryError(f"unknown cell kind {kind!r} in the precomputed results")
+            term = ox.NamedNode(cell[1])
+        elif kind == "s":
+            term = ox.Literal(cell[1])
+        elif kind == "t":
+            term = ox.Literal(cell[1], datatype=ox.NamedNode(cell[2]))
+        elif kind == "l":
+            term = ox.Literal(cell[1], language=cell[2])
+        elif kind == "b":
+            term = ox.BlankNode(cell[1])
+        else:
+            raise QueryError(f"unknown cell kind {kind!r} in the precomputed results")
+        if len(made) < 100_000:
+            made[key] = term
+        return term
 
     return decode
+
+
+def _decode_rows(cells: list[str]) -> list[tuple[Term, ...]]:
+    """Rows from their stored cells (one JSON array per row), parsed as one document."""
+    decode = _decoder()
+    return [tuple(decode(c) for c in row) for row in json.loads("[" + ",".join(cells) + "]")]
 
 
 # --------------------------------------------------------------------------------- building
@@ -336,14 +349,11 @@ class Precomputed:
             return None
         aid, variables, nrows = found
         stop = nrows if limit is None else min(nrows, offset + limit)
-        decode = _decoder()
-        loads = json.loads
         with self._lock:
-            cells = self._db.execute("SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n",
-                                     (aid, offset, stop)).fetchall()
+            cells = [r for (r,) in self._db.execute("SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n",
+                                                    (aid, offset, stop))]
             self.served += 1
-        rows = [tuple(decode(c) for c in loads(r[0])) for r in cells]
-        return Page(list(variables), rows, stop < nrows)
+        return Page(list(variables), _decode_rows(cells), stop < nrows)
 
     def narrowing(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> tuple[str, str, str] | None:
         """(param, variable, predicate) when ``bindings`` bind only a parameter whose text search
@@ -375,9 +385,7 @@ class Precomputed:
                 cells.update(self._db.execute(
                     f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(chunk))})", (rowset, *chunk)))
             self.served += 1
-        decode = _decoder()
-        rows = [tuple(decode(c) for c in json.loads(cells[n])) for n in wanted]
-        return Page(list(variables), rows, stop < len(picked))
+        return Page(list(variables), _decode_rows([cells[n] for n in wanted]), stop < len(picked))
 
     def close(self) -> None:
         self._db.close()
