@@ -107,9 +107,12 @@ def default_store_dir(quads_file: str | Path) -> Path:
 # --------------------------------------------------------------------------------- building
 
 def build_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
-                      chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Path:
+                      chunk_bytes: int = DEFAULT_CHUNK_BYTES, precompute: bool = True) -> Path:
     """Bulk-load the N-Quads file ``quads_file`` into a new on-disk Oxigraph database under
     ``store_dir`` (default ``store/`` beside the file) and make it the live one atomically.
+
+    ``precompute`` false leaves out the named queries' precomputed answers (``precomputed``;
+    they take about as long as running those queries once; ``ensure_precomputed`` adds them later).
 
     Returns ``store_dir``. Raises ``GraphError`` naming the file for a missing or unreadable file
     or a syntax error (with the line the failing chunk starts at); the previous store, if any,
@@ -118,7 +121,7 @@ def build_query_store(quads_file: str | Path, store_dir: str | Path | None = Non
     source, folder = _paths(quads_file, store_dir)
     _check_source(source)
     with _locked(folder):
-        _build_locked(source, folder, chunk_bytes)
+        _build_locked(source, folder, chunk_bytes, precompute)
     return folder
 
 
@@ -135,7 +138,7 @@ def _check_source(source: Path) -> None:
         raise GraphError(f"{source}: no such file; run `sqsgraph build` first")
 
 
-def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
+def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool = True) -> None:
     """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held)."""
     previous = read_manifest(folder)
     remove_stale_databases(folder, keep={previous.database} if previous else set())
@@ -145,9 +148,10 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
         started = time.perf_counter()
         fingerprint, statements = _load(source, target, chunk_bytes)
         index = _build_index(target)
-        results = _build_results(target)
+        results = _build_results(target) if precompute else None
         manifest = Manifest(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
-                            ox.__version__, text_index=index.name if index else None, results=results.name)
+                            ox.__version__, text_index=index.name if index else None,
+                            results=results.name if results else None)
         _write_manifest(folder, manifest)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)

@@ -234,3 +234,10 @@ def test_a_node_with_two_texts_leaves_the_search_to_sparql(tmp_path: Path) -> No
     store.add(ox.Quad(node, ox.NamedNode("https://schema.org/text"), ox.Literal("a second text"), ox.NamedNode("urn:g")))
     assert not [p for p in plan(store) if p.narrows]
     assert Precomputed(build_results(store, tmp_path / "r.sqlite"))._narrowed == {}
+
+
+def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
+    nq = tmp_path / "g.nq"
+    samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq, precompute=False)
+    assert read_manifest(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
