@@ -95,17 +95,36 @@ def data_params(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"area": area, "area_name": area, "name_part": name.split()[-1].lower(), "number": "2.1"}
 
 
-def stage_queries(store_dir: str, repeat: int, limit: int = 0) -> dict:
-    """Every named query ``repeat`` times; ``limit`` > 0 asks for the first page of that many rows."""
+def stage_precompute(store_dir: str) -> dict:
+    """Add the precomputed answers to a store that has none (``querystore.ensure_precomputed``):
+    what the build spends on them, the file's size, and what each answer's SPARQL cost."""
+    import sqlite3
+
+    from sqsgraph.querystore import ensure_precomputed
+
+    started, cpu = time.perf_counter(), time.process_time()
+    path = ensure_precomputed(store_dir)
+    seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    db = sqlite3.connect(path)
+    runs = [{"query": q, "params": p, "rows": n, "sparql_ms": s * 1000} for q, p, n, s in db.execute(
+        "SELECT a.query, a.params, r.nrows, a.seconds FROM answers a JOIN rowsets r ON r.id = a.rowset WHERE a.seconds > 0")]
+    return {"seconds": seconds, "cpu_s": cpu_s, "mb": path.stat().st_size / 2**20, "runs": runs,
+            "answers": db.execute("SELECT COUNT(*) FROM answers").fetchone()[0], "peak_mb": peak_mb()}
+
+
+def stage_queries(store_dir: str, repeat: int, limit: int = 0, use_precomputed: int = 1) -> dict:
+    """Every named query ``repeat`` times; ``limit`` > 0 asks for the first page of that many rows;
+    ``use_precomputed`` 0 runs SPARQL even where the store has precomputed answers."""
     limit = limit or None
     import pyoxigraph as ox
 
     from sqsgraph.queries import bind_params, load_queries, run_query
-    from sqsgraph.querystore import database_path, open_text_index
+    from sqsgraph.querystore import database_path, open_precomputed, open_text_index
 
     started = time.perf_counter()
     store = ox.Store.read_only(str(database_path(store_dir)))
     index = open_text_index(store_dir)  # the full-text index, when the store has one
+    answers = open_precomputed(store_dir) if use_precomputed else None
     opened = time.perf_counter() - started
     fallback = data_params(store)
     out = []
@@ -116,13 +135,14 @@ def stage_queries(store_dir: str, repeat: int, limit: int = 0) -> dict:
                     break
                 params = {p.name: fallback[p.name] for p in q.params if p.name in fallback}
             bindings = bind_params(q, params)
-            walls, cpus, rows = [], [], 0
+            walls, cpus, rows, served = [], [], 0, False
             for _ in range(repeat):
                 w, c = time.perf_counter(), time.process_time()
-                rows = len(run_query(store, q.text, bindings, text_index=index, limit=limit).rows)
+                result = run_query(store, q.text, bindings, text_index=index, limit=limit, precomputed=answers)
+                rows, served = len(result.rows), result.precomputed
                 walls.append((time.perf_counter() - w) * 1000)
                 cpus.append((time.process_time() - c) * 1000)
-            out.append({"query": q.name, "params": label, "values": params, "rows": rows,
+            out.append({"query": q.name, "params": label, "values": params, "rows": rows, "precomputed": served,
                         "ms": statistics.median(walls), "cpu_ms": statistics.median(cpus)})
     return {"open_s": opened, "queries": out, "peak_mb": peak_mb()}
 
@@ -165,12 +185,17 @@ def stage_rdflib(nq: str, params_json: str) -> dict:
     return {"load_s": loaded, "peak_mb": peak_mb(), "queries": out}
 
 
-def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int) -> dict:
+def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, route: str = "sparql",
+                   page: int = 200) -> dict:
+    """``clients`` threads each asking every named query ``rounds`` times: as SPARQL text POSTed
+    to /sparql (``route`` "sparql"), or as ``GET /query/<name>?...&limit=page`` ("named")."""
     from sqsgraph.queries import bind_params, load_queries, with_values
     from sqsgraph.server import Limits, create_server
 
     chosen = json.loads(params_json)
     texts = {q.name: with_values(q.text, bind_params(q, chosen[q.name])) for q in load_queries().values()}
+    paths = {name: f"query/{urllib.parse.quote(name)}?" + urllib.parse.urlencode({**chosen[name], "limit": page})
+             for name in texts}
     srv = create_server(Path(store_dir), port=0, limits=Limits(workers=2, timeout=120, max_results=100_000))
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -183,9 +208,13 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int) 
         for r in range(rounds):
             for i in range(len(names)):
                 name = names[(i + offset + r) % len(names)]
-                body = urllib.parse.urlencode({"query": texts[name]}).encode()
-                request = urllib.request.Request(srv.url + "sparql", data=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+                if route == "named":
+                    request = urllib.request.Request(srv.url + paths[name], headers={
+                        "Accept": "application/sparql-results+json"})
+                else:
+                    body = urllib.parse.urlencode({"query": texts[name]}).encode()
+                    request = urllib.request.Request(srv.url + "sparql", data=body, headers={
+                        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
                 started = time.perf_counter()
                 try:
                     with urllib.request.urlopen(request, timeout=300) as response:
@@ -212,7 +241,7 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int) 
     def pct(values: list[float], p: float) -> float:
         return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
-    return {"clients": clients, "rounds": rounds, "seconds": seconds, "requests": len(every),
+    return {"clients": clients, "rounds": rounds, "route": route, "seconds": seconds, "requests": len(every),
             "p50": pct(every, 0.5), "p95": pct(every, 0.95), "failures": failures,
             "per_query": {k: {"p50": pct(sorted(v), 0.5), "p95": pct(sorted(v), 0.95)} for k, v in latencies.items()}}
 
@@ -257,7 +286,7 @@ def stage_browser(paths_json: str) -> dict:
     return out
 
 
-STAGES = {"load": stage_load, "queries": stage_queries, "rdflib": stage_rdflib, "endpoint": stage_endpoint,
+STAGES = {"load": stage_load, "precompute": stage_precompute, "queries": stage_queries, "rdflib": stage_rdflib, "endpoint": stage_endpoint,
           "views": stage_views, "browser": stage_browser}
 
 

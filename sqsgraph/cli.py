@@ -37,8 +37,15 @@ LAST_BUILD = Path("output") / "sqsgraph.nq"
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
 
 
-#: Rows `sqsgraph query` shows unless --limit says otherwise: the first page, quickly.
+#: Rows `sqsgraph query` shows on a terminal unless --limit says otherwise: the first page, quickly.
 DEFAULT_QUERY_LIMIT = 200
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
 
 
 def graph_file_argument(func):  # type: ignore[no-untyped-def]
@@ -422,16 +429,18 @@ def queries_command() -> None:
 @click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
               help="Graph file to query [default: the last build in output/, else the bundled samples].")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True)
-@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_QUERY_LIMIT, show_default=True,
-              help="Rows (or triples) to show: the first page; 0 shows all of them.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help=f"Rows (or triples) to show; 0 shows all of them  [default: {DEFAULT_QUERY_LIMIT} on a terminal, "
+                   "all when the output is piped or redirected].")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
               help="Rows to skip first (the next page: --offset 200 with --limit 200).")
 def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str,
-                  limit: int, offset: int) -> None:
+                  limit: int | None, offset: int) -> None:
     """Answer a named question (see `sqsgraph queries`) or your own SPARQL from the graph.
 
-    Shows the first 200 rows unless --limit says otherwise (--limit 0: all rows); when more
-    follow, a note on stderr says how to ask for them.
+    On a terminal, shows the first 200 rows unless --limit says otherwise (--limit 0: all rows);
+    when more follow, a note on stderr says how to ask for them. Piped or redirected to a file,
+    writes all rows unless --limit is given.
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
@@ -444,12 +453,16 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
         query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
         bindings = bind_params(query, dict(_key_value(p) for p in params))
         store = open_graph_store(graph)
-        index = None
+        index = answers = None
         if store is None:
             store = open_default_store(graph)
         else:
             index = _text_index(graph)
-        result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset)
+            answers = _precomputed(graph)
+        if limit is None:
+            limit = DEFAULT_QUERY_LIMIT if _stdout_is_terminal() else 0
+        result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset,
+                           precomputed=answers)
         text = format_result(result, fmt)
         click.echo(text, nl=not text.endswith("\n"))
         if result.more:
@@ -467,13 +480,23 @@ def _text_index(graph_file: Path | None):  # type: ignore[no-untyped-def]
     ``graph_file``, built first if that store predates the index."""
     from .querystore import default_store_dir, ensure_text_index, open_text_index
 
+    from .textindex import text_index_unavailable
+
     folder = default_store_dir(LAST_BUILD if graph_file is None else graph_file)
     index = open_text_index(folder)
-    if index is None:
+    if index is None and not text_index_unavailable():
         click.echo(f"note: adding the full-text index to the query store {folder}/ (once)", err=True)
         ensure_text_index(folder)
         index = open_text_index(folder)
     return index
+
+
+def _precomputed(graph_file: Path | None):  # type: ignore[no-untyped-def]
+    """The named queries' answers computed when the (fresh) query store of ``graph_file`` was
+    built, or ``None`` (a store built before they existed: its queries run SPARQL)."""
+    from .querystore import default_store_dir, open_precomputed
+
+    return open_precomputed(default_store_dir(LAST_BUILD if graph_file is None else graph_file))
 
 
 def _key_value(text: str) -> tuple[str, str]:

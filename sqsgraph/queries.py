@@ -32,12 +32,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .errors import GraphError, QueryError, QueryNotFound, UsageError
 from .store import SUFFIX_FORMATS
 from .textindex import TextIndex, text_searches
+
+if TYPE_CHECKING:
+    from .precomputed import Precomputed
 
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "date")
 _HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<value>.*)$")
@@ -76,6 +80,7 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     searched: tuple[str, ...] = ()  # the parameters whose text search the full-text index answered
     more: bool = False  # a page was asked for (``limit``) and rows follow it
+    precomputed: bool = False  # answered from the answers computed when the store was built
 
 
 def parse_query_file(name: str, text: str) -> NamedQuery:
@@ -339,6 +344,7 @@ def run_query(
     text_index: TextIndex | None = None,
     limit: int | None = None,
     offset: int = 0,
+    precomputed: Precomputed | None = None,
 ) -> QueryResult:
     """Run a SPARQL query over the union of all graphs. Syntax errors raise QueryError with
     Oxigraph's line and column.
@@ -349,9 +355,27 @@ def run_query(
 
     ``limit``/``offset`` answer one page of the rows (``None``: all of them); ``result.more``
     then says whether rows follow the page.
+
+    ``precomputed`` (``querystore.open_precomputed``) holds the answers of the named queries
+    computed when the store was built (``precomputed``); a query and parameters found there are
+    answered from it, the same rows, without running SPARQL (``result.precomputed`` says so).
     """
     check_read_only(text)
     bindings = bindings or {}
+    if (limit is not None and limit < 0) or offset < 0:
+        raise UsageError("limit and offset must be 0 or more")
+    if precomputed is not None:
+        page = precomputed.page(text, bindings, limit, offset)
+        if page is not None:
+            return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more, precomputed=True)
+        narrowing = precomputed.narrowing(text, bindings) if text_index is not None else None
+        if narrowing is not None:  # a text search: the stored answer's rows whose node the index finds
+            param, _, predicate = narrowing
+            nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
+            if nodes is not None:
+                page = precomputed.narrowed_page(text, param, nodes, limit, offset)
+                return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more,
+                                   searched=(param,), precomputed=True)
     candidates: dict[str, list[str]] = {}
     searched: list[str] = []
     if text_index is not None:

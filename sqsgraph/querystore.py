@@ -8,6 +8,7 @@ Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
       current.json          which database is live, and the N-Quads file it was built from
       db-<time>-<random>/   the live database (RocksDB)
       fts-db-<time>-<random>.sqlite  the live database's full-text index (``textindex``)
+      res-db-<time>-<random>.sqlite  the named queries' answers, computed at build (``precomputed``)
       db-<time>-<random>/   at most one superseded database (removed by the next build), and its index
       .snapshot-<pid>-<random>/  hard-linked copies held by running endpoints (``snapshot``)
 
@@ -23,7 +24,14 @@ otherwise it is *stale*: ``open_query_store`` rebuilds it, or refuses with ``Sta
 The full-text index (SQLite FTS5, ``textindex``) is built from each new database right after
 it is loaded, before the swap, and named in ``current.json``: it goes live, and goes stale, with
 its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
-``ensure_text_index`` adds it then).
+``ensure_text_index`` adds it then). The index needs SQLite 3.34 or later (FTS5's trigram
+tokenizer); with an older SQLite the store is built without it, with a note, and text searches
+read every text as before.
+
+The precomputed answers of the named queries (``precomputed``) are computed from each new
+database the same way, after its index and before the swap, and named in ``current.json`` as
+``results``: live, stale, snapshotted and removed with their database. ``open_precomputed``
+opens the live ones; ``ensure_precomputed`` adds them to a store built before they existed.
 
 The file is read in chunks of ``chunk_bytes`` (whole lines), each bulk-loaded by Oxigraph: the
 chunk size bounds the loader's memory, which pyoxigraph offers no setting for (measured: the
@@ -41,6 +49,7 @@ import json
 import os
 import secrets
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +70,7 @@ MANIFEST_FORMAT = 1
 #: Bytes of N-Quads handed to Oxigraph's bulk loader at a time (bounds its memory; see above).
 DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
 TEXT_INDEX_PREFIX, TEXT_INDEX_SUFFIX = "fts-", ".sqlite"
+RESULTS_PREFIX = "res-"
 
 Freshness = Literal["fresh", "stale", "missing"]
 
@@ -86,6 +96,7 @@ class Manifest:
     pyoxigraph: str
     format: int = MANIFEST_FORMAT
     text_index: str | None = None  # file name of the full-text index of this database (``textindex``), if built
+    results: str | None = None  # file name of the precomputed answers of this database (``precomputed``), if built
 
 
 def default_store_dir(quads_file: str | Path) -> Path:
@@ -96,9 +107,12 @@ def default_store_dir(quads_file: str | Path) -> Path:
 # --------------------------------------------------------------------------------- building
 
 def build_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
-                      chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Path:
+                      chunk_bytes: int = DEFAULT_CHUNK_BYTES, precompute: bool = True) -> Path:
     """Bulk-load the N-Quads file ``quads_file`` into a new on-disk Oxigraph database under
     ``store_dir`` (default ``store/`` beside the file) and make it the live one atomically.
+
+    ``precompute`` false leaves out the named queries' precomputed answers (``precomputed``;
+    they take about as long as running those queries once; ``ensure_precomputed`` adds them later).
 
     Returns ``store_dir``. Raises ``GraphError`` naming the file for a missing or unreadable file
     or a syntax error (with the line the failing chunk starts at); the previous store, if any,
@@ -107,7 +121,7 @@ def build_query_store(quads_file: str | Path, store_dir: str | Path | None = Non
     source, folder = _paths(quads_file, store_dir)
     _check_source(source)
     with _locked(folder):
-        _build_locked(source, folder, chunk_bytes)
+        _build_locked(source, folder, chunk_bytes, precompute)
     return folder
 
 
@@ -124,7 +138,7 @@ def _check_source(source: Path) -> None:
         raise GraphError(f"{source}: no such file; run `sqsgraph build` first")
 
 
-def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
+def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool = True) -> None:
     """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held)."""
     previous = read_manifest(folder)
     remove_stale_databases(folder, keep={previous.database} if previous else set())
@@ -134,12 +148,15 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int) -> None:
         started = time.perf_counter()
         fingerprint, statements = _load(source, target, chunk_bytes)
         index = _build_index(target)
+        results = _build_results(target) if precompute else None
         manifest = Manifest(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
-                            ox.__version__, text_index=index.name)
+                            ox.__version__, text_index=index.name if index else None,
+                            results=results.name if results else None)
         _write_manifest(folder, manifest)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         _index_path(target).unlink(missing_ok=True)
+        _results_path(target).unlink(missing_ok=True)
         raise
 
 
@@ -151,11 +168,28 @@ def _index_path(database: Path) -> Path:
     return database.with_name(TEXT_INDEX_PREFIX + database.name + TEXT_INDEX_SUFFIX)
 
 
-def _build_index(database: Path) -> Path:
-    """The full-text index of the (closed, complete) database at ``database``, beside it."""
-    from .textindex import build_text_index
+def _build_index(database: Path) -> Path | None:
+    """The full-text index of the (closed, complete) database at ``database``, beside it;
+    ``None`` (with a note on stderr) when this SQLite cannot build one."""
+    from .textindex import build_text_index, text_index_unavailable
 
+    why = text_index_unavailable()
+    if why:
+        print(f"note: the query store is built without its full-text index ({why}); "
+              "text searches read every text instead", file=sys.stderr)
+        return None
     return build_text_index(ox.Store.read_only(str(database)), _index_path(database))
+
+
+def _results_path(database: Path) -> Path:
+    return database.with_name(RESULTS_PREFIX + database.name + TEXT_INDEX_SUFFIX)
+
+
+def _build_results(database: Path) -> Path:
+    """The precomputed answers of the named queries over the database at ``database``, beside it."""
+    from .precomputed import build_results
+
+    return build_results(ox.Store.read_only(str(database)), _results_path(database))
 
 
 def _load(source: Path, target: Path, chunk_bytes: int) -> tuple[Fingerprint, int]:
@@ -224,12 +258,13 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
         if entry.is_dir() and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
-    for entry in sorted(Path(folder).glob(f"{TEXT_INDEX_PREFIX}{DB_PREFIX}*{TEXT_INDEX_SUFFIX}")):
-        if entry.name[len(TEXT_INDEX_PREFIX) : -len(TEXT_INDEX_SUFFIX)] not in keep:
+    for prefix in (TEXT_INDEX_PREFIX, RESULTS_PREFIX):
+        for entry in sorted(Path(folder).glob(f"{prefix}{DB_PREFIX}*{TEXT_INDEX_SUFFIX}")):
+            if entry.name[len(prefix) : -len(TEXT_INDEX_SUFFIX)] not in keep:
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+        for entry in Path(folder).glob(f".{prefix}*.tmp"):  # an index or results build that was killed
             entry.unlink(missing_ok=True)
-            removed.append(entry)
-    for entry in Path(folder).glob(f".{TEXT_INDEX_PREFIX}*.tmp"):  # an index build that was killed
-        entry.unlink(missing_ok=True)
     return removed
 
 
@@ -327,9 +362,10 @@ def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
     return TextIndex(path)
 
 
-def ensure_text_index(store_dir: str | Path) -> Path:
+def ensure_text_index(store_dir: str | Path) -> Path | None:
     """Build the full-text index of the live database in ``store_dir`` if it has none (a store
-    built before the index existed), under the builder's lock; its path."""
+    built before the index existed), under the builder's lock; its path (``None`` when this
+    SQLite cannot build one)."""
     folder = Path(store_dir)
     with _locked(folder):
         manifest = read_manifest(folder)
@@ -338,8 +374,39 @@ def ensure_text_index(store_dir: str | Path) -> Path:
         if manifest.text_index and (folder / manifest.text_index).is_file():
             return folder / manifest.text_index
         index = _build_index(folder / manifest.database)
+        if index is None:
+            return None
         _write_manifest(folder, replace(manifest, text_index=index.name))
         return index
+
+
+def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
+    """The live database's precomputed answers (a ``precomputed.Precomputed``), or ``None``
+    when the store has none. As ``open_text_index``: only for a fresh store."""
+    from .precomputed import Precomputed
+
+    manifest = read_manifest(store_dir)
+    if manifest is None or not manifest.results:
+        return None
+    path = Path(store_dir) / manifest.results
+    if not path.is_file():
+        return None
+    return Precomputed(path)
+
+
+def ensure_precomputed(store_dir: str | Path) -> Path:
+    """Compute the named queries' answers for the live database in ``store_dir`` if it has none
+    (a store built before they existed), under the builder's lock; their path."""
+    folder = Path(store_dir)
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
+        if manifest.results and (folder / manifest.results).is_file():
+            return folder / manifest.results
+        results = _build_results(folder / manifest.database)
+        _write_manifest(folder, replace(manifest, results=results.name))
+        return results
 
 
 # ------------------------------------------------------------------------------- snapshots
@@ -355,6 +422,7 @@ class Snapshot:
 
     path: Path  # the database folder (what ``pyoxigraph.Store.read_only`` opens)
     text_index: Path | None = None  # a hard link to the database's full-text index, if it has one
+    results: Path | None = None  # a hard link to the database's precomputed answers, if it has them
 
     def remove(self) -> None:
         shutil.rmtree(self.path.parent, ignore_errors=True)
@@ -379,10 +447,14 @@ def snapshot(store_dir: str | Path) -> Snapshot:
         if manifest is not None and manifest.text_index and (folder / manifest.text_index).is_file():
             index = holder / "db.text.sqlite"
             os.link(folder / manifest.text_index, index)  # never rewritten in place: a link is a snapshot
+        results = None
+        if manifest is not None and manifest.results and (folder / manifest.results).is_file():
+            results = holder / "db.results.sqlite"
+            os.link(folder / manifest.results, results)
     except OSError as exc:
         shutil.rmtree(holder, ignore_errors=True)
         raise GraphError(f"{source}: cannot take a snapshot of the query store ({exc})") from exc
-    return Snapshot(holder / "db", index)
+    return Snapshot(holder / "db", index, results)
 
 
 def _alive(pid: int) -> bool:
@@ -405,9 +477,11 @@ __all__ = [
     "build_query_store",
     "database_path",
     "default_store_dir",
+    "ensure_precomputed",
     "ensure_text_index",
     "freshness",
     "open_query_store",
+    "open_precomputed",
     "open_text_index",
     "read_manifest",
     "remove_stale_databases",

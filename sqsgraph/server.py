@@ -17,6 +17,11 @@ a build, a hard-linked snapshot of it is taken: no loading at all); workers open
 ``Store.read_only`` so they share the operating system's page cache instead of copying the data,
 and cannot write to it even if a query tried.
 
+Besides ``/sparql``, ``GET /query/<name>?param=value&limit=&offset=`` answers a named query of
+the library through ``queries.run_query`` in the same workers, with the store's full-text index
+and precomputed answers (``precomputed``) when the served store has them; ``GET /queries`` lists
+them.
+
 The default graph a query sees is the **union of all graphs** (every report's named graph, the
 shared graph and the ontology graph), as analysts expect; ``GRAPH ?g { ... }`` still tells the
 graphs apart, and the protocol's ``default-graph-uri`` / ``named-graph-uri`` parameters (or
@@ -148,11 +153,12 @@ class Limits:
 
 
 class Reply(NamedTuple):
-    """One HTTP answer: status, Content-Type and body."""
+    """One HTTP answer: status, Content-Type, body and any further headers."""
 
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -463,24 +469,128 @@ def _capped(items: Iterable[Any], limit: int, what: str) -> Iterator[Any]:
         yield item
 
 
+# --- answering one named query -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedRequest:
+    """A named query of the library (``GET /query/<name>``), its parameters and the page asked
+    for. Plain data, so it can be sent to a worker process."""
+
+    name: str
+    params: tuple[tuple[str, str], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+    accept: str | None = None
+    format: str | None = None
+
+
+@dataclass
+class Helpers:
+    """What a worker has besides the store: the store's full-text index and precomputed answers."""
+
+    text_index: Any = None
+    precomputed: Any = None
+
+
+@functools.lru_cache(maxsize=1)
+def _named_queries() -> dict[str, Any]:
+    from .queries import load_queries
+
+    return load_queries()
+
+
+def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpers: Helpers | None = None) -> Reply:
+    """Run one named query through ``queries.run_query`` (with the text index and precomputed
+    answers when the worker has them) and serialise the page; every outcome is a ``Reply``.
+
+    Without ``limit`` the whole answer is asked for, and refused (413) when it holds more than
+    ``max_results`` rows; a page (``limit``) larger than ``max_results`` is refused too.
+    """
+    from .errors import UsageError
+    from .queries import bind_params, run_query
+
+    helpers = helpers or Helpers()
+    query = _named_queries().get(request.name)
+    if query is None:
+        return Reply.error(404, f"no named query {request.name!r}; GET /queries lists them")
+    unknown = sorted({k for k, _ in request.params} - {p.name for p in query.params})
+    if unknown:
+        takes = ", ".join(p.name for p in query.params) or "no parameters"
+        return Reply.error(400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} "
+                                "(and limit, offset, format)")
+    try:
+        bindings = bind_params(query, dict(request.params))
+    except UsageError as exc:
+        return Reply.error(400, str(exc).replace("--param ", ""))
+    if request.limit is not None and request.limit > max_results:
+        return Reply.error(413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages")
+    media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
+    if media is None:
+        return Reply.error(406, f"no acceptable format for SELECT results in Accept: {request.accept}; "
+                                f"this endpoint offers {', '.join(RESULT_OFFERS)}")
+    whole = request.limit is None
+    try:
+        result = run_query(store, query.text, bindings, text_index=helpers.text_index, precomputed=helpers.precomputed,
+                           limit=max_results if whole else request.limit, offset=request.offset)
+        if whole and result.more:
+            return Reply.error(413, f"result too large: more than {max_results} rows (the endpoint's limit); "
+                                    f"ask for pages with limit= and offset=")
+        if result.kind == "select":
+            body = write_solutions(result.variables, result.rows, media)
+        elif result.kind == "ask":
+            body = write_boolean(bool(result.boolean), media)
+        else:
+            return Reply.error(500, f"the named query {request.name} is not a SELECT or ASK query")
+    except QueryRefused as exc:
+        return Reply.error(exc.status, str(exc))
+    except QueryError as exc:
+        return Reply.error(500, f"the query failed while running: {exc}")
+    headers = [("X-Precomputed", "true" if result.precomputed else "false")]
+    if result.searched:
+        headers.append(("X-Text-Index", ", ".join(result.searched)))
+    if result.more:
+        headers.append(("X-Next-Offset", str(request.offset + len(result.rows))))
+    return Reply(200, _CONTENT_TYPES[media], body, tuple(headers))
+
+
 # --- worker processes ---------------------------------------------------------------------------
 
 
-def _worker_main(store_path: str, conn: Connection, max_results: int) -> None:
+def _open_helpers(text_index_path: str | None, results_path: str | None) -> Helpers:
+    helpers = Helpers()
+    if text_index_path:
+        from .textindex import TextIndex
+
+        helpers.text_index = TextIndex(text_index_path)
+    if results_path:
+        from .precomputed import Precomputed
+
+        helpers.precomputed = Precomputed(results_path)
+    return helpers
+
+
+def _worker_main(store_path: str, conn: Connection, max_results: int, text_index_path: str | None = None,
+                 results_path: str | None = None) -> None:
     """Body of a worker process: open the store read-only, then answer requests until EOF."""
     try:
         store = ox.Store.read_only(store_path)
-    except (OSError, RuntimeError) as exc:  # RocksDB reports a missing or damaged store as RuntimeError
+        helpers = _open_helpers(text_index_path, results_path)
+    except (OSError, RuntimeError, QueryError) as exc:  # RocksDB reports a missing or damaged store as RuntimeError
         conn.send(f"cannot open the store copy: {exc}")
         return
     check_query("ASK {}")  # import and warm the parser before saying ready
+    _named_queries()
     conn.send("ready")
     while True:
         try:
             request = conn.recv()
         except EOFError:
             return
-        conn.send(answer(store, request, max_results))
+        if isinstance(request, NamedRequest):
+            conn.send(answer_named(store, request, max_results, helpers))
+        else:
+            conn.send(answer(store, request, max_results))
 
 
 @dataclass(eq=False)  # identity: workers live in a set
@@ -493,9 +603,11 @@ class QueryPool:
     """Worker processes that run queries; a query over its time limit is stopped by killing the
     process that runs it (Oxigraph evaluation cannot be interrupted from another thread)."""
 
-    def __init__(self, store_path: str, limits: Limits) -> None:
+    def __init__(self, store_path: str, limits: Limits, text_index_path: str | None = None,
+                 results_path: str | None = None) -> None:
         self.store_path = store_path
         self.limits = limits
+        self.helper_paths = (text_index_path, results_path)  # the store's text index and precomputed answers
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -514,7 +626,8 @@ class QueryPool:
 
     def _add_worker(self) -> None:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(self.store_path, child, self.limits.max_results),
+        process = self._ctx.Process(target=_worker_main, args=(self.store_path, child, self.limits.max_results,
+                                                               *self.helper_paths),
                                     name="sqsgraph-query-worker", daemon=True)
         with self._lock:  # close() kills what is starting, so no worker outlives the store copy
             if self._closed:
@@ -564,7 +677,7 @@ class QueryPool:
         with self._lock:
             return sorted(w.process.pid for w in self._all)
 
-    def run(self, request: QueryRequest) -> Reply:
+    def run(self, request: QueryRequest | NamedRequest) -> Reply:
         """Answer ``request`` in a worker, within the time limit."""
         timeout = self.limits.timeout
         try:
@@ -599,6 +712,16 @@ class QueryPool:
 
 
 # --- the query page -----------------------------------------------------------------------------
+
+
+def named_query_list() -> list[dict[str, Any]]:
+    """The named queries as ``{name, title, description, params, url}`` (``GET /queries``)."""
+    from .queries import load_queries
+
+    return [{"name": q.name, "title": q.title, "description": q.description,
+             "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
+                        for p in q.params],
+             "url": f"/query/{q.name}"} for q in load_queries().values()]
 
 
 def named_examples() -> list[dict[str, str]]:
@@ -640,6 +763,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.limits = limits
         self._cleanup = list(cleanup)
         self._examples = json.dumps(named_examples(), ensure_ascii=True).encode("ascii")
+        self._queries = json.dumps(named_query_list(), ensure_ascii=True).encode("ascii")
         super().__init__(address, _Handler)
 
     @property
@@ -673,6 +797,10 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/sparql":
             self._sparql(url.query, None)
+        elif url.path in ("/queries", "/query", "/query/"):
+            self._send(Reply(200, "application/json", self.server._queries), {"X-Content-Type-Options": "nosniff"})
+        elif url.path.startswith("/query/"):
+            self._named(urllib.parse.unquote(url.path[len("/query/"):]), url.query)
         elif url.path in _STATIC:
             name, ctype = _STATIC[url.path]
             self._send(Reply(200, ctype, _static_file(name)), _PAGE_HEADERS)
@@ -782,12 +910,44 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("query answered %s in %.3f s", reply.status, time.monotonic() - started)
         self._send(reply, {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
+    def _named(self, name: str, query_string: str) -> None:
+        """``GET /query/<name>?param=value&limit=&offset=&format=``: a named query of the library."""
+        try:
+            params = urllib.parse.parse_qs(query_string, keep_blank_values=True, strict_parsing=False,
+                                           errors="strict", max_num_fields=100)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self._send(Reply.error(400, f"malformed request parameters: {exc}"))
+            return
+        if len(query_string) > self.server.limits.max_query_length:
+            self._send(Reply.error(413, f"parameters too long: {len(query_string)} characters, "
+                                        f"the limit is {self.server.limits.max_query_length}"))
+            return
+        repeated = sorted(k for k, v in params.items() if len(v) != 1)
+        if repeated:
+            self._send(Reply.error(400, f"give each parameter once: {', '.join(repeated)}"))
+            return
+        given = {k: v[0] for k, v in params.items()}
+        page: dict[str, int | None] = {"limit": None, "offset": 0}
+        for key in page:
+            if key in given:
+                value = given.pop(key)
+                if not value.isdigit():
+                    self._send(Reply.error(400, f"{key} must be a whole number of rows (0 or more), not {value!r}"))
+                    return
+                page[key] = int(value)
+        formats = [given.pop(k) for k in ("format", "output") if k in given]
+        request = NamedRequest(name=name, params=tuple(sorted(given.items())), limit=page["limit"],
+                               offset=page["offset"] or 0, accept=self.headers.get("Accept"),
+                               format=formats[0] if formats else None)
+        reply = self.server.pool.run(request)
+        self._send(reply, {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
     def _send(self, reply: Reply, headers: dict[str, str] | None = None, close: bool = False) -> None:
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in (headers or {}).items():
+            for name, value in [*(headers or {}).items(), *reply.headers]:
                 self.send_header(name, value)
             if close:
                 self.send_header("Connection", "close")
@@ -850,10 +1010,12 @@ def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
 
         copy = snapshot(dataset)
         store_path, removal = str(copy.path), _Removal(copy.remove)
+        helpers = (str(copy.text_index) if copy.text_index else None, str(copy.results) if copy.results else None)
     else:
         store_path, removal = _store_copy(dataset)
+        helpers = (None, None)
     try:
-        pool = QueryPool(store_path, limits)
+        pool = QueryPool(store_path, limits, *helpers)
     except BaseException:
         removal.cleanup()
         raise
@@ -904,12 +1066,14 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "Limits",
+    "NamedRequest",
     "QueryPool",
     "QueryRefused",
     "QueryRequest",
     "Reply",
     "SparqlServer",
     "answer",
+    "answer_named",
     "check_query",
     "create_server",
     "named_examples",

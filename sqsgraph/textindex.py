@@ -111,6 +111,19 @@ def oxigraph_lcase(value: str) -> str:
 
 # --------------------------------------------------------------------------------- building
 
+#: FTS5's trigram tokenizer arrived in SQLite 3.34.0.
+MIN_SQLITE = (3, 34, 0)
+
+
+def text_index_unavailable(version: tuple[int, ...] | None = None) -> str | None:
+    """Why this SQLite cannot build the index (too old for the trigram tokenizer), or ``None``."""
+    have = sqlite3.sqlite_version_info if version is None else version
+    if tuple(have) < MIN_SQLITE:
+        return (f"SQLite {'.'.join(map(str, have))} is older than {'.'.join(map(str, MIN_SQLITE))}, "
+                "which FTS5's trigram tokenizer needs")
+    return None
+
+
 def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str] | None = None) -> Path:
     """Write the index of ``predicates`` (default: those the named queries declare) over
     ``store`` into the SQLite file ``path``, atomically (a temporary file renamed into place)."""
@@ -201,5 +214,5 @@ class TextIndex:
         self._db.close()
 
 
-__all__ = ["MIN_TERM_CHARS", "TextIndex", "TextSearch", "build_text_index", "declared_predicates",
-           "oxigraph_lcase", "text_searches"]
+__all__ = ["MIN_SQLITE", "MIN_TERM_CHARS", "TextIndex", "TextSearch", "build_text_index", "declared_predicates",
+           "oxigraph_lcase", "text_index_unavailable", "text_searches"]

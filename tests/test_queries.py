@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from graph_samples import example_params
 
-from sqsgraph.cli import main
+from sqsgraph.cli import DEFAULT_QUERY_LIMIT, main
 from sqsgraph.errors import QueryError, UsageError
 from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
 
@@ -314,3 +314,45 @@ def test_the_command_shows_the_first_page_and_says_how_to_get_more(graph_file: P
     assert code == 0 and out.splitlines() == rows[:1] + rows[2:4]
     assert "rows 2-3 shown, more follow: --offset 3 for the next page, --limit 0 for all" in err
     assert "default: 200" in cli("query", "--help")[1].replace("[", "").replace("]", "")
+
+
+def _many_rows_graph(path: Path, n: int) -> Path:
+    path.write_text("".join(f"<urn:s{i:04d}> <urn:p> \"{i}\" <urn:g> .\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+def test_piped_output_gets_every_row_and_a_terminal_the_first_page(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    graph = _many_rows_graph(tmp_path / "many.nq", 250)
+    args = [sys.executable, "-m", "sqsgraph.cli", "query", "--sparql", "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
+            "--graph", str(graph), "--format", "csv"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 1 + 250 and "more follow" not in piped.stderr
+    limited = subprocess.run(args + ["--limit", "7"], capture_output=True, text=True, env=env, timeout=120)
+    assert len(limited.stdout.splitlines()) == 1 + 7 and "more follow" in limited.stderr
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(args, stdout=follower, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+        os.close(follower)
+        follower = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert len(out.replace(b"\r", b"").decode().splitlines()) == 1 + DEFAULT_QUERY_LIMIT  # the terminal adds \r
+    assert f"rows 1-{DEFAULT_QUERY_LIMIT} shown, more follow" in proc.stderr

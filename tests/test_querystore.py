@@ -196,7 +196,7 @@ def test_a_load_killed_midway_leaves_the_previous_store_live(tmp_path: Path, whe
 def test_the_manifest_is_plain_json(samples_nq: Path) -> None:
     data = json.loads((samples_nq.parent / "store" / "current.json").read_text())
     assert set(data) == {"database", "source", "fingerprint", "statements", "load_seconds", "pyoxigraph", "format",
-                         "text_index"}
+                         "text_index", "results"}
 
 
 # --- the commands read the store of the last build ----------------------------------------------

@@ -154,3 +154,28 @@ def test_a_malformed_search_line_is_a_query_error() -> None:
         text_searches("# search: term ?finding schema:text\nSELECT * {}")
     with pytest.raises(QueryError, match="no PREFIX nope:"):
         text_searches("# search: term narrows ?finding by nope:text\nSELECT * {}")
+
+
+def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                           capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from sqsgraph.textindex import text_index_unavailable
+
+    assert text_index_unavailable() is None  # this SQLite has trigrams (the other tests need it)
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    assert "3.31.1" in text_index_unavailable()
+    store, _, _ = built
+    nq = tmp_path / "sqsgraph.nq"
+    store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq)
+    assert "without its full-text index" in capfd.readouterr().err
+    manifest = read_manifest(folder)
+    assert manifest.text_index is None and not list(folder.glob("fts-*"))
+    assert open_text_index(folder) is None and ensure_text_index(folder) is None
+    query = SEARCHING["findings-mentioning"]
+    (search,) = text_searches(query.text, "findings-mentioning")
+    bindings = next(b for b in (bind_params(query, {search.param: t}) for t in terms(store, search.predicate))
+                    if run_query(store, query.text, b).rows)
+    fresh = ox.Store.read_only(str(database_path(folder)))
+    assert run_query(fresh, query.text, bindings).rows == run_query(store, query.text, bindings).rows

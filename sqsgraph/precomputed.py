@@ -1,0 +1,395 @@
+"""Precomputed answers of the named queries, beside the query store.
+
+The graph behind a query store never changes (a new build makes a new database), so the answer
+of a named query to given parameters never changes either. When a database is built
+(``querystore.build_query_store``) the full answers of these queries are computed once, by
+running their SPARQL on the new database exactly as ``queries.run_query`` would, and written to
+a SQLite file ``res-<database>.sqlite`` beside it:
+
+* every named query whose parameters are all optional (or that has none), asked without
+  parameters;
+* a query parameter whose useful values are a small closed set in the data, declared in the
+  query's header as ``# precompute: PARAM from SELECT ?value { ... }`` (one line; the query's
+  ``PREFIX`` lines apply), asked with each ``?value`` that query finds (at most
+  ``MAX_VALUES``), e.g. the theme ids, labels and the words of the labels. When that query also
+  selects ``?key``, its rows say which nodes each value picks (e.g. which themes a word
+  matches), and values that pick the same set of nodes are answered by one SPARQL run: the query
+  author declares that the answer depends only on that set, and (for an optional parameter) that
+  leaving the parameter out picks every node the values can pick.
+
+* a text search (``# search: PARAM narrows ?VAR by PREDICATE``, see ``textindex``) declared
+  ``# precompute: PARAM narrows ?VAR``: the answer with ``PARAM`` the empty string (which every
+  text contains) is stored with the ``?VAR`` node of each row; the answer to a term is then the
+  rows of that answer whose ``?VAR`` the full-text index finds for the term, in their order. The
+  query author declares that the parameter acts only through that search and that the
+  ``ORDER BY`` tells apart the rows of one ``?VAR`` (it ends with ``?VAR``, say); the build
+  checks that no ``?VAR`` node has two texts of the predicate (the empty string would then
+  count its rows twice) and otherwise leaves the search to SPARQL. For an optional parameter the
+  answer without it is taken as that base (declared: leaving the search out narrows nothing).
+
+``run_query(..., precomputed=...)`` then answers a page (``limit``/``offset``) of such an answer
+with one SQLite range read instead of running SPARQL; any other query or parameter value runs
+SPARQL as before. The rows are the same terms in the same order with the same column names:
+each cell is stored as its kind, lexical value and datatype or language, and rebuilt as the same
+pyoxigraph term.
+
+**Keys.** An answer is found by the SHA-256 of the query text and its bound parameters (as
+N-Triples terms), so an edited ``.rq`` file, or a parameter given in another type, misses and
+runs SPARQL: a stored answer is only ever served for the exact query that made it.
+
+**Freshness.** The file is written atomically (a temporary name renamed into place) before the
+database goes live, named in ``current.json`` with it, snapshotted with it by the endpoint and
+removed with it: it is exactly as fresh as its database (see ``querystore``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+
+RESULTS_FORMAT = 1
+#: The most values of one ``# precompute:`` parameter answered in advance.
+MAX_VALUES = 64
+#: A query answering more rows than this is not stored (it would only make the file large).
+MAX_ROWS = 2_000_000
+
+_PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I)
+_PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def answer_key(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """What identifies one answer: the query text and its parameters as N-Triples terms."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    for var, term in sorted((v.value, str(t)) for v, t in bindings.items()):
+        digest.update(f"\x00{var}\x00{term}".encode())
+    return digest.hexdigest()
+
+
+def precompute_declarations(text: str, name: str = "query") -> list[tuple[str, str]]:
+    """The ``# precompute: PARAM from SELECT ...`` lines of a query's header, as (param, query
+    text with the query's PREFIX lines)."""
+    return [(p, q) for p, q, _ in _declarations(text, name) if q is not None]
+
+
+def narrowing_declarations(text: str, name: str = "query") -> list[tuple[str, str]]:
+    """The ``# precompute: PARAM narrows ?VAR`` lines of a query's header, as (param, var)."""
+    return [(p, v) for p, _, v in _declarations(text, name) if v is not None]
+
+
+def _declarations(text: str, name: str) -> list[tuple[str, str | None, str | None]]:
+    prefixes = "\n".join(_PREFIXES.findall(text))
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if not re.match(r"^#\s*precompute\s*:", line, re.I):
+            continue
+        m = _PRECOMPUTE.match(line.strip())
+        if not m:
+            raise QueryError(f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}' "
+                             "or '# precompute: PARAM narrows ?VAR')")
+        out.append((m["param"], f"{prefixes}\n{m['query']}" if m["query"] else None, m["var"]))
+    return out
+
+
+def _encode(term: Term) -> list[str] | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ["u", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ["l", term.value, term.language]
+        if term.datatype.value == _XSD_STRING:
+            return ["s", term.value]
+        return ["t", term.value, term.datatype.value]
+    raise TypeError(f"cannot store the term {term!r}")
+
+
+def _decoder():  # type: ignore[no-untyped-def]
+    """A cell decoder for one page: a value repeated in the page (an area, a theme) is made once
+    (pyoxigraph terms are immutable, so rows can share them)."""
+    made: dict[tuple[str, ...], Term] = {}
+
+    def decode(cell: list[str] | None) -> Term:
+        if cell is None:
+            return None
+        key = tuple(cell)
+        term = made.get(key)
+        if term is not None:
+            return term
+        kind = cell[0]
+        if kind == "u":
+            term = ox.NamedNode(cell[1])
+        elif kind == "s":
+            term = ox.Literal(cell[1])
+        elif kind == "t":
+            term = ox.Literal(cell[1], datatype=ox.NamedNode(cell[2]))
+        elif kind == "l":
+            term = ox.Literal(cell[1], language=cell[2])
+        elif kind == "b":
+            term = ox.BlankNode(cell[1])
+        else:
+            raise QueryError(f"unknown cell kind {kind!r} in the precomputed results")
+        if len(made) < 100_000:
+            made[key] = term
+        return term
+
+    return decode
+
+
+def _decode_rows(cells: list[str]) -> list[tuple[Term, ...]]:
+    """Rows from their stored cells (one JSON array per row), parsed as one document."""
+    decode = _decoder()
+    return [tuple(decode(c) for c in row) for row in json.loads("[" + ",".join(cells) + "]")]
+
+
+# --------------------------------------------------------------------------------- building
+
+@dataclass(frozen=True)
+class Planned:
+    query: str  # the named query's name
+    text: str
+    bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
+    same_as: tuple[dict[ox.Variable, ox.NamedNode | ox.Literal], ...] = ()  # other parameters with this answer
+    narrows: tuple[str, str, str] | None = None  # (param, variable, predicate IRI): the base of a text search
+
+
+def plan(store: ox.Store) -> list[Planned]:
+    """The (query, parameters) pairs to answer in advance over ``store``."""
+    from .queries import bind_params, load_queries
+    from .textindex import text_searches
+
+    out: list[Planned] = []
+    for name, query in load_queries().items():
+        unbound = None  # where the answer without parameters is in ``out``
+        if all(p.optional for p in query.params):
+            unbound = len(out)
+            out.append(Planned(name, query.text, {}))
+        searches = {(s.param, s.variable): s.predicate for s in text_searches(query.text, name)}
+        for param, var in narrowing_declarations(query.text, name):
+            predicate = searches.get((param, var))
+            if predicate is None:
+                raise QueryError(f"query {name}: '# precompute: {param} narrows ?{var}' needs '# search: {param} narrows ?{var} by ...'")
+            if not all(p.optional for p in query.params if p.name != param):
+                continue
+            twice = store.query(f"ASK {{ ?s {ox.NamedNode(predicate)} ?a, ?b FILTER (?a != ?b) }}",
+                                use_default_graph_as_union=True)
+            if bool(twice):  # a node with two texts: the empty term would count its rows twice
+                continue
+            empty = bind_params(query, {param: ""})
+            if unbound is not None:  # an optional search left out narrows nothing: that answer is the base
+                item = out[unbound]
+                out[unbound] = replace(item, same_as=(*item.same_as, empty), narrows=(param, var, predicate))
+            else:
+                out.append(Planned(name, query.text, empty, narrows=(param, var, predicate)))
+        for param, values_query in precompute_declarations(query.text, name):
+            others_optional = all(p.optional for p in query.params if p.name != param)
+            if not others_optional or param not in {p.name for p in query.params}:
+                continue
+            solutions = store.query(values_query, use_default_graph_as_union=True)
+            keyed = "key" in [v.value for v in solutions.variables]
+            picks: dict[str, set[str]] = {}
+            for row in solutions:
+                if row["value"] is not None:
+                    picks.setdefault(row["value"].value, set()).update([str(row["key"])] if keyed and row["key"] else [])
+            groups: dict[object, list[str]] = {}
+            for value in sorted(picks)[:MAX_VALUES]:
+                groups.setdefault(frozenset(picks[value]) if keyed else value, []).append(value)
+            every = frozenset().union(*picks.values()) if keyed else None
+            for key, values in groups.items():
+                bound = [bind_params(query, {param: v}) for v in values]
+                if keyed and key == every and every and unbound is not None:  # picks all: the answer without it
+                    item = out[unbound]
+                    out[unbound] = replace(item, same_as=(*item.same_as, *bound))
+                else:
+                    out.append(Planned(name, query.text, bound[0], tuple(bound[1:])))
+    return out
+
+
+def build_results(store: ox.Store, path: str | Path) -> Path:
+    """Answer every planned query over ``store`` and write the answers into the SQLite file
+    ``path``, atomically."""
+    from .queries import run_query
+
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+                "CREATE TABLE answers(key TEXT PRIMARY KEY, query TEXT NOT NULL, params TEXT NOT NULL,"
+                " rowset INTEGER NOT NULL, seconds REAL NOT NULL);"
+                "CREATE TABLE rowsets(id INTEGER PRIMARY KEY, digest TEXT UNIQUE NOT NULL, variables TEXT NOT NULL,"
+                " nrows INTEGER NOT NULL);"
+                "CREATE TABLE rows(rowset INTEGER NOT NULL, n INTEGER NOT NULL, cells TEXT NOT NULL,"
+                " PRIMARY KEY (rowset, n)) WITHOUT ROWID;"
+                "CREATE TABLE narrowed(query TEXT NOT NULL, param TEXT NOT NULL, variable TEXT NOT NULL,"
+                " predicate TEXT NOT NULL, rowset INTEGER NOT NULL, PRIMARY KEY (query, param));"
+                "CREATE TABLE nodes(rowset INTEGER NOT NULL, node TEXT NOT NULL, n INTEGER NOT NULL,"
+                " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
+            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
+            seen: set[str] = set()
+            for item in plan(store):
+                key = answer_key(item.text, item.bindings)
+                if key in seen:
+                    continue
+                seen.add(key)
+                started = time.perf_counter()
+                result = run_query(store, item.text, item.bindings)
+                seconds = time.perf_counter() - started
+                if result.kind != "select" or len(result.rows) > MAX_ROWS:
+                    continue
+                params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
+                variables = json.dumps(result.variables)
+                cells = [json.dumps([_encode(t) for t in row], ensure_ascii=False, separators=(",", ":")) for row in result.rows]
+                digest = hashlib.sha256("\n".join([variables, *cells]).encode("utf-8")).hexdigest()
+                found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
+                if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
+                    rowset = found[0]
+                else:
+                    rowset = db.execute("INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)",
+                                        (digest, variables, len(cells))).lastrowid
+                    db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
+                db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+                if item.narrows:
+                    param, var, predicate = item.narrows
+                    column = result.variables.index(var) if var in result.variables else None
+                    if column is not None and all(row[column] is not None for row in result.rows):
+                        db.execute("INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
+                                   (_text_key(item.text), param, var, predicate, rowset))
+                        db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
+                                       ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
+                for other in item.same_as:  # the same nodes picked: the same answer, not run again
+                    other_key = answer_key(item.text, other)
+                    if other_key not in seen:
+                        seen.add(other_key)
+                        db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(
+                            {v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset))
+            db.commit()
+        finally:
+            db.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# ---------------------------------------------------------------------------------- reading
+
+@dataclass
+class Page:
+    variables: list[str]
+    rows: list[tuple[Term, ...]]
+    more: bool
+
+
+class Precomputed:
+    """A results file opened read-only; ``page`` answers a stored query or says it has none."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        self._lock = threading.Lock()
+        try:
+            self._answers = {key: (rowset, json.loads(variables), nrows) for key, rowset, variables, nrows
+                             in self._db.execute("SELECT a.key, r.id, r.variables, r.nrows FROM answers a "
+                                                 "JOIN rowsets r ON r.id = a.rowset")}
+            self._narrowed = {(query, param): (variable, predicate, rowset, json.loads(variables)) for
+                              query, param, variable, predicate, rowset, variables in self._db.execute(
+                                  "SELECT n.query, n.param, n.variable, n.predicate, n.rowset, r.variables "
+                                  "FROM narrowed n JOIN rowsets r ON r.id = n.rowset")}
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            self._db.close()
+            raise QueryError(f"{path}: not a readable precomputed results file ({exc})") from exc
+        self.served = 0  # pages answered from the file (tests and the benchmark read it)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def has(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> bool:
+        return answer_key(text, bindings) in self._answers
+
+    def page(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+             limit: int | None, offset: int = 0) -> Page | None:
+        """Rows ``offset`` to ``offset + limit`` (``limit`` None: to the end) of the stored
+        answer, or ``None`` when this query with these parameters was not precomputed."""
+        found = self._answers.get(answer_key(text, bindings))
+        if found is None:
+            return None
+        aid, variables, nrows = found
+        stop = nrows if limit is None else min(nrows, offset + limit)
+        with self._lock:
+            cells = [r for (r,) in self._db.execute("SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n",
+                                                    (aid, offset, stop))]
+            self.served += 1
+        return Page(list(variables), _decode_rows(cells), stop < nrows)
+
+    def narrowing(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> tuple[str, str, str] | None:
+        """(param, variable, predicate) when ``bindings`` bind only a parameter whose text search
+        narrows a stored answer of ``text`` (``# precompute: PARAM narrows ?VAR``), else ``None``."""
+        if len(bindings) != 1:
+            return None
+        ((var, term),) = bindings.items()
+        found = self._narrowed.get((_text_key(text), var.value))
+        if found is None or not isinstance(term, ox.Literal):
+            return None
+        return var.value, found[0], found[1]
+
+    def narrowed_page(self, text: str, param: str, nodes: list[str], limit: int | None, offset: int = 0) -> Page:
+        """The rows of the stored base answer whose variable is one of ``nodes`` (N-Triples, from
+        the full-text index), in the base answer's order; rows ``offset`` to ``offset + limit``."""
+        _, _, rowset, variables = self._narrowed[(_text_key(text), param)]
+        picked: list[int] = []
+        with self._lock:
+            for i in range(0, len(nodes), 500):
+                chunk = nodes[i : i + 500]
+                picked += [n for (n,) in self._db.execute(
+                    f"SELECT n FROM nodes WHERE rowset = ? AND node IN ({','.join('?' * len(chunk))})", (rowset, *chunk))]
+            picked.sort()
+            stop = len(picked) if limit is None else min(len(picked), offset + limit)
+            wanted = picked[offset:stop]
+            cells: dict[int, str] = {}
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                cells.update(self._db.execute(
+                    f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(chunk))})", (rowset, *chunk)))
+            self.served += 1
+        return Page(list(variables), _decode_rows([cells[n] for n in wanted]), stop < len(picked))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+__all__ = ["MAX_VALUES", "Page", "Precomputed", "answer_key", "build_results", "narrowing_declarations", "plan",
+           "precompute_declarations"]

@@ -1,0 +1,243 @@
+"""The named queries' answers computed when the query store is built: the same rows, columns and
+terms as SPARQL gives, really served from the file, and never stale."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from sqsgraph.errors import QueryError
+from sqsgraph.precomputed import Precomputed, build_results, narrowing_declarations, plan, precompute_declarations
+from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
+from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
+                                 read_manifest, snapshot)
+from sqsgraph.textindex import text_searches
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Precomputed, Path]:
+    nq = tmp_path_factory.mktemp("build") / "sqsgraph.nq"
+    samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq)
+    answers = open_precomputed(folder)
+    assert answers is not None
+    return ox.Store.read_only(str(database_path(folder))), answers, folder
+
+
+def test_every_query_without_required_parameters_is_planned(built) -> None:  # type: ignore[no-untyped-def]
+    store, answers, _ = built
+    planned = plan(store)
+    names = {p.query for p in planned if not p.bindings}
+    assert names == {n for n, q in load_queries().items() if all(p.optional for p in q.params)}
+    valued = {p.query for p in planned if p.bindings and not p.narrows}
+    assert valued == {n for n, q in load_queries().items() if precompute_declarations(q.text, n)}
+    narrowed = {p.query for p in planned if p.narrows}
+    assert narrowed == {n for n, q in load_queries().items() if narrowing_declarations(q.text, n)}
+    assert len(answers) == sum(1 + len(p.same_as) for p in planned)
+    for item in planned:
+        for bindings in (item.bindings, *item.same_as):
+            assert answers.has(item.text, bindings), item
+    assert any(p.same_as for p in planned), "values picking the same themes share one run"
+
+
+def every_answer(store):  # type: ignore[no-untyped-def]
+    """Each precomputed (query text, bindings), those sharing a run included."""
+    return [(p.query, p.text, b) for p in plan(store) for b in (p.bindings, *p.same_as)]
+
+
+def test_same_rows_columns_and_terms_with_and_without_precomputed_answers(built) -> None:  # type: ignore[no-untyped-def]
+    store, answers, _ = built
+    some = 0
+    for name, text, bindings in every_answer(store):
+        plain = run_query(store, text, bindings)
+        fast = run_query(store, text, bindings, precomputed=answers)
+        assert fast.precomputed and not plain.precomputed
+        assert fast.variables == plain.variables, name
+        assert fast.rows == plain.rows, (name, bindings)  # same terms (kind, value, datatype, language), same order
+        assert [tuple(map(type, r)) for r in fast.rows] == [tuple(map(type, r)) for r in plain.rows]
+        assert [str(t) for r in fast.rows for t in r] == [str(t) for r in plain.rows for t in r]
+        n = len(plain.rows)
+        for limit, offset in ((1, 0), (2, 1), (None, max(0, n - 2)), (0, 0), (n + 5, 0), (3, n + 1)):
+            a = run_query(store, text, bindings, limit=limit, offset=offset)
+            b = run_query(store, text, bindings, limit=limit, offset=offset, precomputed=answers)
+            assert (b.rows, b.more) == (a.rows, a.more), (name, limit, offset)
+        some += n > 0
+    assert some >= 5, "the samples answer the planned queries"
+
+
+def test_typed_values_are_rebuilt(built) -> None:  # type: ignore[no-untyped-def]
+    """The samples' answers hold IRIs, plain strings and typed literals (dates, integers)."""
+    store, answers, _ = built
+    seen = set()
+    for _, text, bindings in every_answer(store):
+        for row in run_query(store, text, bindings, precomputed=answers).rows:
+            for t in row:
+                if isinstance(t, ox.Literal):
+                    seen.add(t.datatype.value)
+                else:
+                    seen.add(type(t).__name__)
+    assert {"NamedNode", "http://www.w3.org/2001/XMLSchema#string"} <= seen
+    assert len(seen - {"NamedNode", "NoneType", "http://www.w3.org/2001/XMLSchema#string"}) >= 1, seen
+
+
+def test_the_answers_are_served_from_the_file(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Answers computed over an empty graph are served as they are, though SPARQL over the
+    samples finds rows: the rows come from the file, not from running the query."""
+    store, answers, _ = built
+    empty = Precomputed(build_results(ox.Store(), tmp_path / "empty.sqlite"))
+    query = load_queries()["inspectors"]
+    assert run_query(store, query.text).rows
+    before = empty.served
+    result = run_query(store, query.text, precomputed=empty)
+    assert result.rows == [] and result.precomputed and empty.served == before + 1
+    assert result.variables == run_query(store, query.text).variables
+
+
+def test_other_parameters_and_edited_queries_run_sparql(built) -> None:  # type: ignore[no-untyped-def]
+    store, answers, _ = built
+    query = load_queries()["findings-by-theme"]
+    before = answers.served
+    odd = bind_params(query, {"theme": "no theme is called this"})
+    assert not run_query(store, query.text, odd, precomputed=answers).precomputed
+    edited = query.text + "\n# edited\n"
+    assert not run_query(store, edited, {}, precomputed=answers).precomputed
+    needs = load_queries()["body-profile"]  # a required parameter: nothing precomputed
+    area = bind_params(needs, {"area": "x"})
+    assert not run_query(store, needs.text, area, precomputed=answers).precomputed
+    assert answers.served == before
+
+
+def test_a_rebuilt_store_does_not_serve_stale_answers(tmp_path: Path) -> None:
+    nq = tmp_path / "g.nq"
+    text = load_queries()["inspection-timeline"].text
+    samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq)
+    first = read_manifest(folder)
+    assert first.results == f"res-{first.database}.sqlite" and (folder / first.results).is_file()
+    old_rows = run_query(ox.Store.read_only(str(database_path(folder))), text, precomputed=open_precomputed(folder)).rows
+    assert old_rows
+    # a new graph: the first report's graph only
+    keep = [line for line in nq.read_text(encoding="utf-8").splitlines(keepends=True)]
+    graphs = sorted({line.rsplit(" ", 2)[-2] for line in keep if "/graph/" in line.rsplit(" ", 2)[-2]})
+    nq.write_text("".join(line for line in keep if graphs[0] not in line.rsplit(" ", 2)[-2]), encoding="utf-8")
+    build_query_store(nq)
+    second = read_manifest(folder)
+    new_store = ox.Store.read_only(str(database_path(folder)))
+    fresh = run_query(new_store, text, precomputed=open_precomputed(folder))
+    assert fresh.precomputed and fresh.rows == run_query(new_store, text).rows and fresh.rows != old_rows
+    build_query_store(nq)  # the next build removes the superseded database and its answers
+    assert not (folder / first.results).exists() and (folder / second.results).exists()
+
+
+def test_a_store_without_answers_gets_them_and_a_snapshot_links_them(tmp_path: Path) -> None:
+    nq = tmp_path / "g.nq"
+    samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq)
+    (folder / read_manifest(folder).results).unlink()
+    assert open_precomputed(folder) is None
+    ensure_precomputed(folder)
+    live = folder / read_manifest(folder).results
+    assert len(open_precomputed(folder)) > 0
+    snap = snapshot(folder)
+    try:
+        assert snap.results is not None and os.path.samefile(snap.results, live)
+        build_query_store(nq)
+        build_query_store(nq)
+        assert not live.exists() and len(Precomputed(snap.results)) > 0
+    finally:
+        snap.remove()
+
+
+def test_a_killed_results_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "r.sqlite"
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sqsgraph.queries.run_query", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build_results(samples_store(), target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_malformed_precompute_line_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="cannot read"):
+        precompute_declarations("# precompute: theme SELECT ?value {}\nSELECT * {}")
+    assert precompute_declarations("# precompute: t from SELECT ?value { }\nPREFIX a: <urn:a>\nSELECT * {}") == \
+        [("t", "PREFIX a: <urn:a>\nSELECT ?value { }")]
+
+
+def test_an_unreadable_file_is_a_query_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite"
+    sqlite3.connect(bad).execute("CREATE TABLE x(y)").connection.commit()
+    with pytest.raises(QueryError, match="not a readable"):
+        Precomputed(bad)
+
+
+def search_terms(store: ox.Store, predicate: str) -> list[str]:
+    """Pieces of the data's texts in other cases, one too short for the index, one found nowhere."""
+    texts = [row[0].value for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 60",
+                                                 use_default_graph_as_union=True)]
+    out = []
+    for text in texts[::6]:
+        words = text.split()
+        out += [" ".join(words[len(words) // 2 : len(words) // 2 + 2]).upper(), words[0].lower()]
+    return out + ["zz", "no such text anywhere", "the"]
+
+
+NARROWING = {n: q for n, q in load_queries().items() if narrowing_declarations(q.text, n)}
+
+
+@pytest.mark.parametrize("name", sorted(NARROWING))
+def test_a_text_search_narrows_the_stored_answer_to_the_same_rows(built, name: str) -> None:  # type: ignore[no-untyped-def]
+    store, answers, folder = built
+    index = open_text_index(folder)
+    query = NARROWING[name]
+    ((param, var),) = narrowing_declarations(query.text, name)
+    (search,) = text_searches(query.text, name)
+    served, some = 0, 0
+    for term in search_terms(store, search.predicate):
+        bindings = bind_params(query, {param: term})
+        plain = run_query(store, query.text, bindings)
+        fast = run_query(store, query.text, bindings, text_index=index, precomputed=answers)
+        assert fast.variables == plain.variables and fast.rows == plain.rows, term
+        assert fast.precomputed == (len(term) >= 3), term  # shorter terms: the index cannot look them up
+        n = len(plain.rows)
+        for limit, offset in ((1, 0), (2, 1), (None, max(0, n - 2)), (0, 0), (3, n + 1)):
+            a = run_query(store, query.text, bindings, limit=limit, offset=offset)
+            b = run_query(store, query.text, bindings, limit=limit, offset=offset, text_index=index, precomputed=answers)
+            assert (b.rows, b.more) == (a.rows, a.more), (term, limit, offset)
+        served += fast.precomputed
+        some += n > 0
+    assert served >= 5 and some >= 3
+    # without the index the stored answer cannot be narrowed: SPARQL runs
+    assert not run_query(store, query.text, bind_params(query, {param: "the"}), precomputed=answers).precomputed
+
+
+def test_a_narrowed_search_is_served_from_the_file(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _, folder = built
+    empty = Precomputed(build_results(ox.Store(), tmp_path / "empty.sqlite"))
+    query = load_queries()["findings-mentioning"]
+    bindings = bind_params(query, {"term": "the"})
+    assert run_query(store, query.text, bindings).rows
+    result = run_query(store, query.text, bindings, text_index=open_text_index(folder), precomputed=empty)
+    assert result.precomputed and result.rows == []
+
+
+def test_a_node_with_two_texts_leaves_the_search_to_sparql(tmp_path: Path) -> None:
+    store = samples_store()
+    node = next(iter(store.query("SELECT ?s { ?s <https://schema.org/text> ?t } LIMIT 1", use_default_graph_as_union=True)))[0]
+    store.add(ox.Quad(node, ox.NamedNode("https://schema.org/text"), ox.Literal("a second text"), ox.NamedNode("urn:g")))
+    assert not [p for p in plan(store) if p.narrows]
+    assert Precomputed(build_results(store, tmp_path / "r.sqlite"))._narrowed == {}
+
+
+def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
+    nq = tmp_path / "g.nq"
+    samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    folder = build_query_store(nq, precompute=False)
+    assert read_manifest(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
