@@ -19,7 +19,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import threading

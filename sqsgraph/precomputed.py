@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -58,6 +57,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .sqlitefile import new_sqlite_file, open_read_only
 
 RESULTS_FORMAT = 1
 #: The most values of one ``# precompute:`` parameter answered in advance.
@@ -236,71 +236,57 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
     from .queries import run_query
 
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        db = sqlite3.connect(tmp)
-        try:
-            db.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-                "CREATE TABLE answers(key TEXT PRIMARY KEY, query TEXT NOT NULL, params TEXT NOT NULL,"
-                " rowset INTEGER NOT NULL, seconds REAL NOT NULL);"
-                "CREATE TABLE rowsets(id INTEGER PRIMARY KEY, digest TEXT UNIQUE NOT NULL, variables TEXT NOT NULL,"
-                " nrows INTEGER NOT NULL);"
-                "CREATE TABLE rows(rowset INTEGER NOT NULL, n INTEGER NOT NULL, cells TEXT NOT NULL,"
-                " PRIMARY KEY (rowset, n)) WITHOUT ROWID;"
-                "CREATE TABLE narrowed(query TEXT NOT NULL, param TEXT NOT NULL, variable TEXT NOT NULL,"
-                " predicate TEXT NOT NULL, rowset INTEGER NOT NULL, PRIMARY KEY (query, param));"
-                "CREATE TABLE nodes(rowset INTEGER NOT NULL, node TEXT NOT NULL, n INTEGER NOT NULL,"
-                " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
-            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
-            seen: set[str] = set()
-            for item in plan(store):
-                key = answer_key(item.text, item.bindings)
-                if key in seen:
-                    continue
-                seen.add(key)
-                started = time.perf_counter()
-                result = run_query(store, item.text, item.bindings)
-                seconds = time.perf_counter() - started
-                if result.kind != "select" or len(result.rows) > MAX_ROWS:
-                    continue
-                params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
-                variables = json.dumps(result.variables)
-                cells = [json.dumps([_encode(t) for t in row], ensure_ascii=False, separators=(",", ":")) for row in result.rows]
-                digest = hashlib.sha256("\n".join([variables, *cells]).encode("utf-8")).hexdigest()
-                found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
-                if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
-                    rowset = found[0]
-                else:
-                    rowset = db.execute("INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)",
-                                        (digest, variables, len(cells))).lastrowid
-                    db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
-                db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
-                if item.narrows:
-                    param, var, predicate = item.narrows
-                    column = result.variables.index(var) if var in result.variables else None
-                    if column is not None and all(row[column] is not None for row in result.rows):
-                        db.execute("INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
-                                   (_text_key(item.text), param, var, predicate, rowset))
-                        db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
-                                       ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
-                for other in item.same_as:  # the same nodes picked: the same answer, not run again
-                    other_key = answer_key(item.text, other)
-                    if other_key not in seen:
-                        seen.add(other_key)
-                        db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(
-                            {v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset))
-            db.commit()
-        finally:
-            db.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with new_sqlite_file(target) as db:
+        db.executescript(
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE TABLE answers(key TEXT PRIMARY KEY, query TEXT NOT NULL, params TEXT NOT NULL,"
+            " rowset INTEGER NOT NULL, seconds REAL NOT NULL);"
+            "CREATE TABLE rowsets(id INTEGER PRIMARY KEY, digest TEXT UNIQUE NOT NULL, variables TEXT NOT NULL,"
+            " nrows INTEGER NOT NULL);"
+            "CREATE TABLE rows(rowset INTEGER NOT NULL, n INTEGER NOT NULL, cells TEXT NOT NULL,"
+            " PRIMARY KEY (rowset, n)) WITHOUT ROWID;"
+            "CREATE TABLE narrowed(query TEXT NOT NULL, param TEXT NOT NULL, variable TEXT NOT NULL,"
+            " predicate TEXT NOT NULL, rowset INTEGER NOT NULL, PRIMARY KEY (query, param));"
+            "CREATE TABLE nodes(rowset INTEGER NOT NULL, node TEXT NOT NULL, n INTEGER NOT NULL,"
+            " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
+        seen: set[str] = set()
+        for item in plan(store):
+            key = answer_key(item.text, item.bindings)
+            if key in seen:
+                continue
+            seen.add(key)
+            started = time.perf_counter()
+            result = run_query(store, item.text, item.bindings)
+            seconds = time.perf_counter() - started
+            if result.kind != "select" or len(result.rows) > MAX_ROWS:
+                continue
+            params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
+            variables = json.dumps(result.variables)
+            cells = [json.dumps([_encode(t) for t in row], ensure_ascii=False, separators=(",", ":")) for row in result.rows]
+            digest = hashlib.sha256("\n".join([variables, *cells]).encode("utf-8")).hexdigest()
+            found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
+            if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
+                rowset = found[0]
+            else:
+                rowset = db.execute("INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)",
+                                    (digest, variables, len(cells))).lastrowid
+                db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
+            db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+            if item.narrows:
+                param, var, predicate = item.narrows
+                column = result.variables.index(var) if var in result.variables else None
+                if column is not None and all(row[column] is not None for row in result.rows):
+                    db.execute("INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
+                               (_text_key(item.text), param, var, predicate, rowset))
+                    db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
+                                   ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
+            for other in item.same_as:  # the same nodes picked: the same answer, not run again
+                other_key = answer_key(item.text, other)
+                if other_key not in seen:
+                    seen.add(other_key)
+                    db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(
+                        {v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset))
     return target
 
 
@@ -318,8 +304,7 @@ class Precomputed:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                   check_same_thread=False)
+        self._db = open_read_only(self.path)
         self._lock = threading.Lock()
         try:
             self._answers = {key: (rowset, json.loads(variables), nrows) for key, rowset, variables, nrows

@@ -37,7 +37,6 @@ adds it, and queries without an index run as before.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import threading
@@ -48,6 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .sqlitefile import new_sqlite_file, open_read_only
 
 #: The shortest term the trigram index can look up (in characters).
 MIN_TERM_CHARS = 3
@@ -128,49 +128,35 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
     """Write the index of ``predicates`` (default: those the named queries declare) over
     ``store`` into the SQLite file ``path``, atomically (a temporary file renamed into place)."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     preds = sorted(set(declared_predicates() if predicates is None else predicates))
-    try:
-        db = sqlite3.connect(tmp)
-        try:
-            db.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-                "CREATE TABLE predicates(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);"
-                "CREATE TABLE nodes(id INTEGER PRIMARY KEY, predicate INTEGER NOT NULL, node TEXT NOT NULL);"
-                "CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='trigram case_sensitive 1');")
-            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
-            rowid = 0
-            for pred in preds:
-                blank = store.query(f"ASK {{ ?s {ox.NamedNode(pred)} ?o FILTER isBlank(?s) }}", use_default_graph_as_union=True)
-                if bool(blank):  # VALUES cannot name a blank node: searches of this predicate run without the index
-                    continue
-                cur = db.execute("INSERT INTO predicates(iri) VALUES (?)", (pred,))
-                pid = cur.lastrowid
-                rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o BIND (LCASE(?o) AS ?l) FILTER (BOUND(?l)) }}",
-                                   use_default_graph_as_union=True)
-                batch_nodes, batch_texts = [], []
-                for s, lower in rows:
-                    rowid += 1
-                    batch_nodes.append((rowid, pid, str(s)))
-                    batch_texts.append((rowid, lower.value))
-                    if len(batch_nodes) >= 10_000:
-                        db.executemany("INSERT INTO nodes VALUES (?, ?, ?)", batch_nodes)
-                        db.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", batch_texts)
-                        batch_nodes, batch_texts = [], []
-                db.executemany("INSERT INTO nodes VALUES (?, ?, ?)", batch_nodes)
-                db.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", batch_texts)
-            db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
-            db.commit()
-        finally:
-            db.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with new_sqlite_file(target) as db:
+        db.executescript(
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+            "CREATE TABLE predicates(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);"
+            "CREATE TABLE nodes(id INTEGER PRIMARY KEY, predicate INTEGER NOT NULL, node TEXT NOT NULL);"
+            "CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='trigram case_sensitive 1');")
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
+        rowid = 0
+        for pred in preds:
+            blank = store.query(f"ASK {{ ?s {ox.NamedNode(pred)} ?o FILTER isBlank(?s) }}", use_default_graph_as_union=True)
+            if bool(blank):  # VALUES cannot name a blank node: searches of this predicate run without the index
+                continue
+            cur = db.execute("INSERT INTO predicates(iri) VALUES (?)", (pred,))
+            pid = cur.lastrowid
+            rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o BIND (LCASE(?o) AS ?l) FILTER (BOUND(?l)) }}",
+                               use_default_graph_as_union=True)
+            batch_nodes, batch_texts = [], []
+            for s, lower in rows:
+                rowid += 1
+                batch_nodes.append((rowid, pid, str(s)))
+                batch_texts.append((rowid, lower.value))
+                if len(batch_nodes) >= 10_000:
+                    db.executemany("INSERT INTO nodes VALUES (?, ?, ?)", batch_nodes)
+                    db.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", batch_texts)
+                    batch_nodes, batch_texts = [], []
+            db.executemany("INSERT INTO nodes VALUES (?, ?, ?)", batch_nodes)
+            db.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", batch_texts)
+        db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
     return target
 
 
@@ -182,8 +168,7 @@ class TextIndex:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         # immutable: the file never changes once renamed into place (a rebuild writes a new one)
-        self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                   check_same_thread=False)
+        self._db = open_read_only(self.path)
         self._lock = threading.Lock()
         try:
             self._predicates = dict(self._db.execute("SELECT iri, id FROM predicates").fetchall())
