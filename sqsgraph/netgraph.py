@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
 SQS = Namespace("https://w3id.org/sqsgraph/ontology#")
