@@ -14,20 +14,16 @@ from __future__ import annotations
 import http.client
 import json
 import random
-import re
-import signal
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from graph_samples import example_params, sample_dataset
+from serving import ServeProcess, json_term
 
 from sqsgraph.export import write
 from sqsgraph.queries import bind_params, load_queries, open_store, run_query, with_values
@@ -44,21 +40,6 @@ RSS_GROWTH_MB = 40  # the HTTP process may grow by this much over the load
 WORKER_RSS_MB = 400  # and no query worker may be larger than this
 # a cross product of the whole graph with itself five times: never finishes
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def json_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict[str, str]:
-    """A term as the SPARQL 1.1 JSON results format writes it."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
 
 
 def canonical(bindings: list[dict]) -> list[str]:
@@ -92,18 +73,11 @@ def children(pid: int) -> list[int]:
     return found
 
 
-class Server:
+class Server(ServeProcess):
     """`python -m sqsgraph.cli serve` on a free loopback port."""
 
     def __init__(self, graph: Path, log: Path) -> None:
-        self.log = log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sqsgraph.cli", "serve", str(graph), "--port", "0", "--workers", str(WORKERS),
-             "--timeout", str(TIMEOUT)], stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode("utf-8")  # "serving GRAPH at URL (SPARQL endpoint ...)"
-        m = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-        assert m, f"the server did not start: {line!r}"
-        self.port = int(m[1])
+        super().__init__(graph, log, "--workers", str(WORKERS), "--timeout", str(TIMEOUT))
 
     def workers(self) -> list[int]:
         """The query worker processes (not multiprocessing's resource tracker)."""
@@ -136,15 +110,6 @@ class Server:
             return response.status, body, time.monotonic() - started
         finally:
             conn.close()
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.log.close()
 
 
 @pytest.fixture(scope="module")

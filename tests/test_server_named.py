@@ -8,16 +8,13 @@ import csv
 import http.client
 import io
 import json
-import re
-import signal
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from graph_samples import example_params
+from serving import ServeProcess, json_term
 
 from sqsgraph.precomputed import narrowing_declarations, plan
 from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
@@ -26,29 +23,9 @@ from sqsgraph.querystore import build_query_store, database_path, open_precomput
 MAX_RESULTS = 20  # small, so the samples' longer answers need pages
 
 
-def json_term(term):  # type: ignore[no-untyped-def]
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-class Server:
+class Server(ServeProcess):
     def __init__(self, graph: Path, log: Path) -> None:
-        self.log = log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sqsgraph.cli", "serve", str(graph), "--port", "0", "--workers", "2",
-             "--timeout", "20", "--max-results", str(MAX_RESULTS)], stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode("utf-8")
-        m = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-        assert m, f"the server did not start: {line!r}"
-        self.port = int(m[1])
+        super().__init__(graph, log, "--workers", "2", "--timeout", "20", "--max-results", str(MAX_RESULTS))
 
     def get(self, path: str, accept: str = "application/sparql-results+json") -> tuple[int, dict[str, str], bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -58,15 +35,6 @@ class Server:
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:
             conn.close()
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.log.close()
 
 
 @pytest.fixture(scope="module")
