@@ -51,7 +51,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -366,18 +366,24 @@ def ensure_text_index(store_dir: str | Path) -> Path | None:
     """Build the full-text index of the live database in ``store_dir`` if it has none (a store
     built before the index existed), under the builder's lock; its path (``None`` when this
     SQLite cannot build one)."""
+    return _ensure_beside(store_dir, "text_index", _build_index)
+
+
+def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path], Path | None]) -> Path | None:
+    """The file the manifest names in ``field_name`` beside the live database, made by ``make``
+    from the database (and named in the manifest) when the store has none."""
     folder = Path(store_dir)
     with _locked(folder):
         manifest = read_manifest(folder)
         if manifest is None:
             raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
-        if manifest.text_index and (folder / manifest.text_index).is_file():
-            return folder / manifest.text_index
-        index = _build_index(folder / manifest.database)
-        if index is None:
-            return None
-        _write_manifest(folder, replace(manifest, text_index=index.name))
-        return index
+        name = getattr(manifest, field_name)
+        if name and (folder / name).is_file():
+            return folder / name
+        made = make(folder / manifest.database)
+        if made is not None:
+            _write_manifest(folder, replace(manifest, **{field_name: made.name}))
+        return made
 
 
 def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
@@ -397,16 +403,9 @@ def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
 def ensure_precomputed(store_dir: str | Path) -> Path:
     """Compute the named queries' answers for the live database in ``store_dir`` if it has none
     (a store built before they existed), under the builder's lock; their path."""
-    folder = Path(store_dir)
-    with _locked(folder):
-        manifest = read_manifest(folder)
-        if manifest is None:
-            raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
-        if manifest.results and (folder / manifest.results).is_file():
-            return folder / manifest.results
-        results = _build_results(folder / manifest.database)
-        _write_manifest(folder, replace(manifest, results=results.name))
-        return results
+    made = _ensure_beside(store_dir, "results", _build_results)
+    assert made is not None  # _build_results always makes its file
+    return made
 
 
 # ------------------------------------------------------------------------------- snapshots

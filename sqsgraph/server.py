@@ -871,12 +871,18 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return body
 
-    def _sparql(self, query_string: str, body_query: str | None) -> None:
+    def _params(self, query_string: str) -> dict[str, list[str]] | None:
+        """The request's parameters, or None after answering 400 for malformed ones."""
         try:
-            params = urllib.parse.parse_qs(query_string, keep_blank_values=True, strict_parsing=False,
-                                           errors="strict", max_num_fields=100)
+            return urllib.parse.parse_qs(query_string, keep_blank_values=True, strict_parsing=False,
+                                         errors="strict", max_num_fields=100)
         except (ValueError, UnicodeDecodeError) as exc:
             self._send(Reply.error(400, f"malformed request parameters: {exc}"))
+            return None
+
+    def _sparql(self, query_string: str, body_query: str | None) -> None:
+        params = self._params(query_string)
+        if params is None:
             return
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
             self._send(Reply.error(403, "updates are refused: this endpoint is read-only"))
@@ -911,11 +917,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _named(self, name: str, query_string: str) -> None:
         """``GET /query/<name>?param=value&limit=&offset=&format=``: a named query of the library."""
-        try:
-            params = urllib.parse.parse_qs(query_string, keep_blank_values=True, strict_parsing=False,
-                                           errors="strict", max_num_fields=100)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self._send(Reply.error(400, f"malformed request parameters: {exc}"))
+        params = self._params(query_string)
+        if params is None:
             return
         if len(query_string) > self.server.limits.max_query_length:
             self._send(Reply.error(413, f"parameters too long: {len(query_string)} characters, "
