@@ -6,7 +6,10 @@ did still meant reading and hashing every file and opening several cache entries
 atomically at the end of a build) keeps, like git's index, each file's stamp (size, modification
 and change times, inode) with what reading it gave, the identity decisions with the key of their
 inputs, each mapped report by its cache key, and each output file's stamp with a digest of
-what it was made of, so that an output whose parts did not change is not written again. A file whose stamp is unchanged is not read
+what it was made of, so that an output whose parts did not change is not written again, and with
+where each report's body is in it: the output files are the store of the bodies, from which the
+next build copies those of unchanged reports (a file touched since is not trusted: its reports
+are mapped again). A file whose stamp is unchanged is not read
 again, unless it was modified within ``RACY_SECONDS`` before the last build began (it may have
 changed again since without its stamp changing).
 
@@ -24,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import code_fingerprint
-from .export import write_atomic
+from .export import Span, write_atomic
 
 if TYPE_CHECKING:
     from .identity import Identities
@@ -58,13 +61,20 @@ class Manifest:
     identities: tuple[str, Identities] | None = None  # (key of the mentions and overrides, decisions)
     mapped: dict[str, MappedReport] = field(default_factory=dict)  # map key ->
     used: frozenset[str] = frozenset()  # cache entries the build used, relative to the cache folder
-    outputs: dict[str, tuple[str, FileStamp]] = field(default_factory=dict)  # file name -> (what it holds, stamp)
+    #: file name -> (what it holds, its stamp, where each report's body is: map key -> span)
+    outputs: dict[str, tuple[str, FileStamp, dict[str, Span]]] = field(default_factory=dict)
 
     def output_is(self, path: Path, holds: str) -> bool:
         """Whether the file at ``path`` is the one the last build wrote with the same contents
         (``holds``: a digest of its parts), untouched since."""
         entry = self.outputs.get(path.name)
         return entry is not None and entry[0] == holds and entry[1] == FileStamp.of(path)
+
+    def bodies_in(self, path: Path) -> dict[str, Span] | None:
+        """Where the reports' bodies are in the file at ``path`` (by map key), if it is the one
+        the last build wrote, untouched since: the next build copies unchanged bodies from it."""
+        entry = self.outputs.get(path.name)
+        return entry[2] if entry is not None and entry[1] == FileStamp.of(path) else None
 
     def read_of(self, path: str, stamp: FileStamp | None) -> ReadReport | None:
         """What reading ``path`` gave last time, if its stamp says it cannot have changed."""

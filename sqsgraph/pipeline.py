@@ -1,9 +1,9 @@
 """``build``: report files in, knowledge graph files out. The CLI and Python users call this.
 
-    read+parse ─→ identities ─→ map ─→ write ─→ validate ─→ views, docs
-    (per report,   (all names    (per report,   (chunks     (per report,
-     parallel,      at once)      parallel,      streamed)   parallel,
-     cached)                      cached)                    cached)
+    read+parse ─→ identities ─→ map + write ─→ validate ─→ views, docs
+    (per report,   (all names    (per report,     (per report,
+     parallel,      at once)      parallel,        parallel,
+     cached)                      streamed)        cached)
 
 Reading, parsing and mapping run one report at a time in worker processes (``workers``, default
 one per core), and each result is kept in a content-addressed cache (``OUT/.cache``, see
@@ -11,10 +11,13 @@ one per core), and each result is kept in a content-addressed cache (``OUT/.cach
 (and any report whose people the identity rules now resolve differently). The manifest of the
 last build (``manifest.py``) spares the rest: files whose stamp is unchanged are not opened, the
 identity decisions are reused while no report's names changed, and an output file that would be
-written with the same parts is left as it is. The graph is never held in memory whole: every report's statements are serialized
-by its worker into a body of each output format, and the output files are those bodies streamed
-one after another behind the shared entities (see ``export.write_document``). Peak memory is the
-names and shared facts of all reports plus one report per worker.
+written with the same parts is left as it is. The graph is never held in memory whole: every
+report's statements are serialized by its worker into a body of each output format, written into
+the output files as they come, and followed by the head (the shared entities, which depend on
+every report; see ``export.DocumentWriter``). The output files are also where the bodies are
+kept for the next build, which copies those of unchanged reports out of them (the manifest says
+where) rather than from a second copy in the cache: a cold build writes each body once. Peak
+memory is the names and shared facts of all reports plus a few reports per worker.
 
 A report that cannot be read or parsed is recorded in ``BuildResult.failures`` (``path: problem``)
 and the others are still built. Duplicate files (same content) are built once, with a note; a
@@ -44,11 +47,13 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,7 +64,9 @@ from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .errors import BuildError, ReportError
 from .export import (
     FORMATS,
+    DocumentWriter,
     Format,
+    Span,
     bodies,
     get_format,
     ntriples_bytes,
@@ -67,7 +74,6 @@ from .export import (
     remove_stale_temp_files,
     statement_lines,
     wait_for_removals,
-    write_document,
     write_statements,
 )
 from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
@@ -210,15 +216,13 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     return outcome
 
 
-def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> MappedReport | Failure:
-    """Map one report to its named graph and write its body in each format into the cache (or
-    take them from the cache). A report whose statements Oxigraph refuses is a Failure."""
+def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> tuple[MappedReport, dict[str, bytes]] | Failure:
+    """Map one report to its named graph: what the build keeps of it (its shared part into the
+    cache) and its body in each format, by suffix. A report whose statements Oxigraph refuses is
+    a Failure."""
     path, cache_folder, parse_key, map_key, rid, person_slugs, base, format_names = task
     cache = BuildCache(cache_folder)
     formats = [FORMATS[name] for name in format_names]
-    cached = cache.load(map_key)
-    if isinstance(cached, MappedReport) and all(cache.has(map_key, x) for x in [*(f.suffix for f in formats), FACTS_SUFFIX]):
-        return cached
     entry = cache.load(parse_key)
     if not (isinstance(entry, tuple) and len(entry) == 2):
         raise RuntimeError(f"the parse of report {rid} is missing from the cache {cache_folder}")
@@ -231,8 +235,6 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
         data = bodies(ntriples_bytes([*own, *about], g), ntriples_bytes(own), formats)
     except (SyntaxError, ValueError) as exc:
         return Failure(path, f"its statements cannot be written as RDF: {exc}")
-    for suffix, chunk in data.items():
-        cache.write_bytes(map_key, suffix, chunk)
     scoped = (f"{base}report/{rid}", f"{base}membership/{rid}/", f"{base}source/")
     starts = str.startswith  # rdflib's URIRef.startswith is ten times slower
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not starts(o, scoped)}
@@ -240,26 +242,30 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     about_bytes = ntriples_bytes(about)
     mapped = MappedReport(rid, map_key, len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
     cache.store(map_key, Contribution(graph.facts, about_bytes, tuple(sorted(str(iri) for iri in refers))), FACTS_SUFFIX)
-    cache.store(map_key, mapped)
-    return mapped
+    return mapped, data
 
 
-def validate_one(task: tuple[str, str, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
-    """Validate one report's graph with the shared statements about the nodes it refers to
-    (N-Triples ``context``, which also gives the classes of ``partial`` nodes, whose results
-    are left to the check of the shared graph); the problems found and the triples checked."""
+def validate_one(task: tuple[str, str, Span, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
+    """Validate one report's graph (its body at ``span`` of the N-Quads output ``quads``) with
+    the shared statements about the nodes it refers to (N-Triples ``context``, which also gives
+    the classes of ``partial`` nodes, whose results are left to the check of the shared graph);
+    the problems found and the triples checked."""
     from .store import from_ox_quads
     from .validator import validate
 
-    cache_folder, map_key, key, context, partial, base, engine = task
+    cache_folder, quads, span, key, context, partial, base, engine = task
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached  # type: ignore[return-value]
     if not context:
-        raise RuntimeError(f"the validation of {map_key} left the cache {cache_folder} while the build ran")
+        raise RuntimeError(f"the validation {key} left the cache {cache_folder} while the build ran")
     g = Graph()
-    statements = ox.parse(path=str(cache.path(map_key, ".nq")), format=ox.RdfFormat.N_QUADS)
+    with open(quads, "rb") as fh:
+        body = os.pread(fh.fileno(), span[1], span[0])
+    if len(body) != span[1]:
+        raise BuildError(f"{quads} changed while the build validated it; build again")
+    statements = ox.parse(body, format=ox.RdfFormat.N_QUADS)
     for s, p, o, _ in from_ox_quads(statements):
         g.add((s, p, o))
     for t in ox.parse(context, format=ox.RdfFormat.N_TRIPLES):
@@ -291,7 +297,7 @@ class _Runner:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
                                                 initializer=_start_worker, initargs=(os.getpid(),))
-            results = self.pool.map(fn, tasks, chunksize=max(1, min(16, len(tasks) // (self.workers * 8))))
+            results = self._in_pool(fn, tasks, max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
             results = map(fn, tasks)
         try:
@@ -303,6 +309,19 @@ class _Runner:
             raise BuildError(f"a worker process died while {stage} reports (out of memory?); "
                              "the output is as before; try again with fewer --workers") from exc
 
+    def _in_pool(self, fn: Callable, tasks: Sequence, chunksize: int) -> Iterator:  # type: ignore[type-arg]
+        """``fn`` over ``tasks`` in the pool, in order, with at most a few chunks ahead of the
+        one awaited: ``Executor.map`` submits every task at once, so results the build has not
+        taken yet (each report's bodies: ~0.5 MB) would pile up in memory when it is slower."""
+        assert self.pool is not None
+        chunks = (tasks[i:i + chunksize] for i in range(0, len(tasks), chunksize))
+        pending = deque(self.pool.submit(_apply, fn, chunk) for chunk in islice(chunks, self.workers * 4))
+        while pending:
+            done = pending.popleft().result()
+            if (chunk := next(chunks, None)) is not None:
+                pending.append(self.pool.submit(_apply, fn, chunk))
+            yield from done
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
@@ -313,6 +332,10 @@ class _Runner:
 #: Mapping a report allocates ~10,000 short-lived terms and tuples; at the default, collections
 #: that scan the names and facts of every report already read took more time than the mapping.
 GC_YOUNG_THRESHOLD = 50_000
+
+
+def _apply(fn: Callable, chunk: Sequence) -> list:  # type: ignore[type-arg]
+    return [fn(task) for task in chunk]
 
 
 def _start_worker(build_pid: int) -> None:
@@ -444,22 +467,15 @@ def build(
         ids = _identities(store, ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
-        mapped = _map_all(runner, store, ordered, ids, base, wanted, failures, progress, before, after)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
-        head_key, head = _head(store, mapped, ids, honorifics, base, wanted)
+        mapped, head_key, head, spans = _map_and_write(runner, store, ordered, ids, honorifics, base, wanted, out,
+                                                       failures, progress, before, after)
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
-        for fmt in wanted:
-            parts: list[bytes | Path] = [store.path(head_key, fmt.suffix), *(store.path(m.map_key, fmt.suffix) for m in mapped)]
-            target = out / f"{GRAPH_STEM}{fmt.suffix}"
-            holds = _digest(fmt.name, head_key, *(m.map_key for m in mapped))
-            if before is None or not before.output_is(target, holds):  # else: already this, byte for byte
-                write_document(target, fmt, parts)
-            result.files.append(target)
-            if (stamp := FileStamp.of(target)) is not None:
-                after.outputs[target.name] = (holds, stamp)
+        result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
         if validate:
-            result.validation = _validate(runner, store, mapped, head_key, base, progress, engine or "pyshacl")
+            result.validation = _validate(runner, store, mapped, out / QUADS_FILE, spans, head_key, base, progress,
+                                          engine or "pyshacl")
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
         if page is not None:
@@ -536,13 +552,19 @@ def _mentions(store: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
     return whole.mentions
 
 
-def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str,
-             formats: Sequence[Format], failures: list[Failure], progress: Progress | None,
-             before: Manifest | None, after: Manifest) -> list[MappedReport]:
-    """Map every report (a report that cannot be written as RDF joins ``failures``); a report
-    mapped by the last build with the same inputs is taken from the manifest."""
-    suffixes = [".pickle", *(f.suffix for f in formats), FACTS_SUFFIX]
-    outcomes: list[MappedReport | Failure | None] = []
+def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], ids: Identities,
+                   honorifics: dict[str, set[str]], base: str, formats: Sequence[Format], out: Path,
+                   failures: list[Failure], progress: Progress | None, before: Manifest | None,
+                   after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, Span]]:
+    """Map the reports and write the output files: each report's body in its place as it comes
+    from the workers, then the head (which depends on every report). A report mapped by the last
+    build with the same inputs is not mapped again: its bodies are copied out of the files that
+    build wrote (the manifest says where), if they are untouched. A report that cannot be written
+    as RDF joins ``failures``. Returns the mapped reports, the head, and where each report's body
+    is in the N-Quads file (for validation)."""
+    targets = {fmt.name: out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in formats}
+    old = {name: before.bodies_in(target) if before is not None else None for name, target in targets.items()}
+    plan: list[MappedReport | None] = []
     tasks = []
     offset = 0
     for r in ordered:
@@ -550,24 +572,73 @@ def _map_all(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], 
         offset += r.mention_count
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
         known = before.mapped.get(key) if before is not None else None
-        if known is not None and not all(store.has(key, suffix) for suffix in suffixes):
+        if known is not None and not (store.has(key, FACTS_SUFFIX) and all(o is not None and key in o for o in old.values())):
             known = None
-        outcomes.append(known)
+        plan.append(known)
         if known is None:
             tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
-    mapped = []
-    for outcome in outcomes:
-        if outcome is None:
-            outcome = next(fresh)
-        if isinstance(outcome, Failure):
-            failures.append(outcome)
-            continue
-        mapped.append(outcome)
-        after.mapped[outcome.map_key] = outcome
-        for suffix in suffixes:
-            store.use(outcome.map_key, suffix)
-    return mapped
+
+    def reports() -> Iterator[tuple[MappedReport, dict[str, bytes] | None]]:
+        for known in plan:
+            outcome = (known, None) if known is not None else next(fresh)
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                yield outcome
+
+    writing = list(formats)
+    mapped: list[MappedReport] = []
+    head: tuple[str, Head] | None = None
+    if not tasks:  # the head can be made first: leave the files that would be written the same
+        mapped = [m for m in plan if m is not None]
+        head = _head(store, mapped, ids, honorifics, base, formats)
+        writing = [fmt for fmt in formats
+                   if not (before is not None and before.output_is(targets[fmt.name], _holds(fmt, head[0], mapped)))]
+    spans: dict[str, dict[str, Span]] = {fmt.name: {} for fmt in writing}
+    writers: dict[str, DocumentWriter] = {}
+    sources: dict[str, int] = {}
+    try:
+        for fmt in writing:
+            writers[fmt.name] = DocumentWriter(targets[fmt.name], fmt)
+            if old[fmt.name] is not None:
+                sources[fmt.name] = os.open(targets[fmt.name], os.O_RDONLY)
+        for m, data in (((m, None) for m in mapped) if head is not None else reports()):
+            if head is None:
+                mapped.append(m)
+            for fmt in writing:
+                where = spans[fmt.name]
+                if data is None:
+                    where[m.map_key] = writers[fmt.name].copy(sources[fmt.name], old[fmt.name][m.map_key])  # type: ignore[index]
+                else:
+                    where[m.map_key] = writers[fmt.name].add(data[fmt.suffix])
+        if head is None:
+            head = _head(store, mapped, ids, honorifics, base, formats)
+        for fmt in writing:
+            writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
+        for fmt in writing:
+            writers.pop(fmt.name).commit()
+    finally:
+        for writer in writers.values():
+            writer.abort()
+        for fd in sources.values():
+            os.close(fd)
+    for m in mapped:
+        after.mapped[m.map_key] = m
+        store.use(m.map_key, FACTS_SUFFIX)
+    for fmt in formats:
+        target = targets[fmt.name]
+        where = spans.get(fmt.name, old[fmt.name])
+        if (stamp := FileStamp.of(target)) is not None and where is not None:
+            after.outputs[target.name] = (_holds(fmt, head[0], mapped), stamp, where)
+    quads = spans.get("nquads", old["nquads"])
+    assert quads is not None  # N-Quads are always written, and left only when their spans are known
+    return mapped, head[0], head[1], quads
+
+
+def _holds(fmt: Format, head_key: str, mapped: Sequence[MappedReport]) -> str:
+    """What an output file is made of, as a digest."""
+    return _digest(fmt.name, head_key, *(m.map_key for m in mapped))
 
 
 def _head(store: BuildCache, mapped: Sequence[MappedReport], ids: Identities, honorifics: dict[str, set[str]],
@@ -652,10 +723,11 @@ def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict
     }
 
 
-def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], head_key: str, base: str,
-              progress: Progress | None, engine: str) -> ValidationReport:
-    """Each report with the head's statements about what it refers to; then the head alone.
-    A report's result depends on its map key and the head, so both key it in the cache."""
+def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, Span],
+              head_key: str, base: str, progress: Progress | None, engine: str) -> ValidationReport:
+    """Each report (its body at ``spans[map key]`` in the N-Quads output ``quads``) with the
+    head's statements about what it refers to; then the head alone. A report's result depends
+    on its map key and the head, so both key it in the cache."""
     from .store import from_ox_quads
     from .validator import validate
 
@@ -663,8 +735,9 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
     index: dict[str, list[str]] | None = None
     tasks = []
     for m, key in zip(mapped, keys):
+        span = spans[m.map_key]
         if store.has(key, ".pickle"):
-            tasks.append((str(store.folder), m.map_key, key, b"", (), base, engine))
+            tasks.append((str(store.folder), str(quads), span, key, b"", (), base, engine))
             continue
         if index is None:
             index = _head_index(store.path(head_key, ".head.nt"))
@@ -675,7 +748,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
         partial = sorted(objects - {f"<{iri}>" for iri in refers_to})
         context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
-        tasks.append((str(store.folder), m.map_key, key, ntriples_bytes(context), tuple(o[1:-1] for o in partial), base, engine))
+        tasks.append((str(store.folder), str(quads), span, key, ntriples_bytes(context), tuple(o[1:-1] for o in partial), base, engine))
     problems: list[Problem] = []
     triples = 0
     for found, checked in runner.map(validate_one, tasks, "validating", progress):

@@ -179,3 +179,43 @@ def test_an_output_whose_parts_did_not_change_is_not_written_again(reports, tmp_
     edit_a_finding(sorted(reports.glob("*.txt"))[3], "at long last")
     quick_build(reports, out)
     assert b" at long last " in ttl.read_bytes()
+
+
+FORMATS_ALL = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("sqsgraph.*"))}
+
+
+def test_a_rebuild_copies_unchanged_bodies_into_exactly_what_a_fresh_build_writes(reports, tmp_path):
+    out = tmp_path / "out"
+    build([reports], out, formats=FORMATS_ALL, docs=False, views=False, validate=False, workers=1)
+    edit_a_finding(sorted(reports.glob("*.txt"))[4], "after all")
+    build([reports], out, formats=FORMATS_ALL, docs=False, views=False, validate=False, workers=1)
+    fresh = tmp_path / "fresh"
+    build([reports], fresh, formats=FORMATS_ALL, docs=False, views=False, validate=False, workers=1, cache=False)
+    assert outputs(out) == outputs(fresh) and len(outputs(out)) == 5
+    assert b" after all " in outputs(out)["sqsgraph.nq"]
+
+
+@pytest.mark.parametrize("change", ["overwrite a byte", "delete"])
+def test_bodies_are_not_copied_out_of_an_output_changed_since_it_was_written(reports, tmp_path, change):
+    """The manifest says where each report's body is in the last build's files; a file someone
+    changed since (same size or not) is not a source: its reports are mapped again."""
+    out = tmp_path / "out"
+    quick_build(reports, out)
+    nq = out / "sqsgraph.nq"
+    if change == "delete":
+        nq.unlink()
+    else:
+        data = bytearray(nq.read_bytes())
+        at = data.index(b"<http", len(data) // 3)
+        data[at + 1] = ord("H")  # <Http...: no longer the IRI the report's body had
+        with nq.open("r+b") as fh:  # in place: same size and inode, only the times move
+            fh.write(data)
+    edit_a_finding(sorted(reports.glob("*.txt"))[6], "in time")
+    quick_build(reports, out)
+    fresh = tmp_path / "fresh"
+    build([reports], fresh, docs=False, views=False, validate=False, workers=1, cache=False)
+    assert outputs(out) == outputs(fresh)
