@@ -8,7 +8,7 @@ For each size, in a child process of its own (so that peak memory is that size's
 
 * ``sqsgraph synth`` writes the corpus (not timed);
 * ``build`` to Turtle + N-Quads, no validation, views or docs, cold cache: wall seconds of each
-  stage (read+parse, identities, map, write) and in all, triples/s, and the peak memory of the
+  stage (read+parse, identities, map with the bodies written as they come, the head) and in all, triples/s, and the peak memory of the
   whole process tree (the build and its workers, sampled from /proc every 50 ms);
 * the same build again after one report changed (warm cache; the disk flushed first with
   ``os.sync``, as it is by the time someone edits a report), again right after that (the disk
@@ -129,8 +129,8 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         map_start, map_end = marks["mapping"]
         row("read+parse (parallel)", read_end - start, peak_kb=None)
         row("identities", map_start - read_end)
-        row("map + serialize bodies (parallel)", map_end - map_start, triples)
-        row("write Turtle + N-Quads", start + total - map_end, triples)
+        row("map + serialize bodies (parallel), written into the files as they come", map_end - map_start, triples)
+        row("write the head, put the files in place", start + total - map_end)
         row("full build to Turtle + N-Quads (cold cache)", total, triples, peak)
         sizes = {p.suffix: p.stat().st_size for p in result.files}
 

@@ -310,8 +310,9 @@ class DocumentWriter:
         self.fmt = fmt
         self._separator = body_separator(fmt)
         self._fd, self._tmp = tempfile.mkstemp(prefix=temp_prefix(self.target), suffix=".tmp", dir=self.target.parent)
-        self._offset = 0
+        self._offset = 0  # where the next byte goes, counting the bodies of ``_run`` not yet copied
         self._first = True
+        self._run: tuple[int, int, int] | None = None  # (file, start, end): bodies to copy in one go
         try:
             self._write(document_head(fmt))
         except BaseException:
@@ -319,6 +320,7 @@ class DocumentWriter:
             raise
 
     def _write(self, data: bytes) -> None:
+        self.flush()
         _write_all(self._fd, data)
         self._offset += len(data)
 
@@ -337,20 +339,37 @@ class DocumentWriter:
         return (start, len(data))
 
     def copy(self, src_fd: int, span: Span) -> Span:
-        """Append the body at ``span`` of the open file ``src_fd``: in the kernel where it can (a
-        rebuild copies gigabytes of unchanged bodies: ~1.3 GB/s against ~0.6 GB/s through Python)."""
+        """Append the body at ``span`` of the open file ``src_fd`` (keep it open until ``flush``).
+        Bodies that follow each other in that file, as unchanged reports' bodies do in the last
+        build's, are copied in one go, the separators between them with them: in the kernel
+        (one call for gigabytes, against one a body, measured 4 s against 11 s for 4.3 GB)."""
         offset, length = span
         if length == 0:
             return (self._offset, 0)
-        start = self._begin_body()
-        _copy_range(src_fd, offset, self._fd, length)
-        self._offset += length
+        run, gap = self._run, len(self._separator)
+        if run is not None and run[0] == src_fd and offset == run[2] + gap and not self._first:
+            self._run = (src_fd, run[1], offset + length)  # what lies between is the separator
+            start = self._offset + gap
+        else:
+            self.flush()
+            start = self._begin_body()
+            self._run = (src_fd, offset, offset + length)
+        self._offset = start + length
         return (start, length)
+
+    def flush(self) -> None:
+        """Copy the bodies ``copy`` has put off (before their file is closed)."""
+        if self._run is not None:
+            src_fd, start, end = self._run
+            self._run = None
+            _copy_range(src_fd, start, self._fd, end - start)
 
     def add_file(self, path: Path) -> Span:
         """Append the body held whole in the file at ``path``."""
         with path.open("rb") as src:
-            return self.copy(src.fileno(), (0, os.fstat(src.fileno()).st_size))
+            span = self.copy(src.fileno(), (0, os.fstat(src.fileno()).st_size))
+            self.flush()
+        return span
 
     def commit(self) -> Path:
         try:
@@ -365,6 +384,7 @@ class DocumentWriter:
         return self.target
 
     def abort(self) -> None:
+        self._run = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1

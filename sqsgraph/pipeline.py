@@ -616,6 +616,12 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
             head = _head(store, mapped, ids, honorifics, base, formats)
         for fmt in writing:
             writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
+        # The last build's files are closed before the new ones take their place: the last close
+        # of a file already deleted frees its blocks (~1 s a GB), which the deleting thread
+        # should do (see ``export._install``), not this one.
+        for name in list(sources):
+            writers[name].flush()
+            os.close(sources.pop(name))
         for fmt in writing:
             writers.pop(fmt.name).commit()
     finally:

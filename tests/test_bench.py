@@ -18,7 +18,8 @@ def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path)
     assert run.returncode == 0, run.stderr
     rows = json.loads(out.read_text())
     stages = {r["stage"]: r for r in rows}
-    for stage in ("read+parse (parallel)", "identities", "map + serialize bodies (parallel)", "write Turtle + N-Quads",
+    for stage in ("read+parse (parallel)", "identities", "map + serialize bodies (parallel), written into the files as they come",
+                  "write the head, put the files in place",
                   "full build to Turtle + N-Quads (cold cache)", "rebuild after one changed report",
                   "rebuild after one changed report, right after the last", "rebuild, nothing changed",
                   "build with SHACL validation per report (cold)", "plain rdflib: full build to Turtle + N-Quads",

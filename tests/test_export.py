@@ -120,3 +120,38 @@ def test_report_without_area_or_date_gets_a_hash_iri():
 
     r = Report(source=SourceDocument("x.txt", "text", "0123456789abcdef" * 4, "utf-8"))
     assert report_id(r) == "0123456789abcdef"
+
+
+@pytest.mark.parametrize("name", ["jsonld", "nquads"])
+def test_bodies_copied_out_of_an_earlier_document_are_byte_for_byte_those_written(tmp_path, monkeypatch, name):
+    """A rebuild copies unchanged bodies out of the last build's file by their spans; bodies that
+    follow each other there go in one copy, the separators between them with them."""
+    import os
+
+    import sqsgraph.export as export
+
+    fmt = FORMATS[name]
+    bodies = [b'{"@id": "a"}', b"", b'{"@id": "b"}', b'{"@id": "c"}', b'{"@id": "d"}', b'{"@id": "e"}']
+    first = export.DocumentWriter(tmp_path / "first", fmt)
+    spans = [first.add(b) for b in bodies]
+    first.commit()
+    calls: list[int] = []
+    real = export._copy_range
+    monkeypatch.setattr(export, "_copy_range", lambda *a: calls.append(a[3]) or real(*a))
+    # b changed and is written afresh; c, d, e copied as they were; a copied; the empty one kept
+    wanted = [bodies[0], bodies[1], b'{"@id": "B"}', bodies[3], bodies[4], bodies[5]]
+    src = os.open(tmp_path / "first", os.O_RDONLY)
+    second = export.DocumentWriter(tmp_path / "second", fmt)
+    got = [second.copy(src, spans[0]), second.copy(src, spans[1]), second.add(wanted[2]),
+           *(second.copy(src, s) for s in spans[3:])]
+    second.flush()
+    os.close(src)
+    second.commit()
+    again = export.DocumentWriter(tmp_path / "direct", fmt)
+    expected = [again.add(b) for b in wanted]
+    again.commit()
+    assert (tmp_path / "second").read_bytes() == (tmp_path / "direct").read_bytes()
+    assert got == expected
+    data = (tmp_path / "second").read_bytes()
+    assert [data[o:o + n] for o, n in got] == wanted
+    assert len(calls) == 2  # "a" alone, then "c" to "e" in one go
