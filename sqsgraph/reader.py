@@ -126,7 +126,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(c for c in p.rglob("*") if c.is_file() and c.suffix.lower() in REPORT_SUFFIXES))
+            found = (c for c in p.rglob("*") if c.suffix.lower() in REPORT_SUFFIXES and c.is_file())
+            out.extend(sorted(found, key=lambda c: c.parts))  # Path order, each key made once
         else:
             out.append(p)
     return out
