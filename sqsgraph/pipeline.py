@@ -525,7 +525,7 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
         store.use(outcome.parse_key, ".pickle")  # used by this build: kept by prune
         store.use(outcome.parse_key, ".read.pickle")
         if stamp is not None:
-            after.reads[str(p)] = (stamp, outcome.slim())
+            after.reads[str(p)] = (stamp, outcome.slim() if outcome.mentions else outcome)  # slim: from the manifest
         read.append(outcome)
     return read, failures
 
