@@ -192,7 +192,7 @@ class Planned:
 def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
     """The (query, parameters) pairs to answer in advance over ``store`` (``text_index``, if
     given, only makes the sub-selects of ``# plan: parameters first`` queries quicker to answer)."""
-    from .queries import bind_params, inline_parameters, load_queries, parameters_first
+    from .queries import bind_params, load_queries, parameters_first
     from .textindex import text_searches
 
     out: list[Planned] = []
