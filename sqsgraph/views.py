@@ -56,8 +56,9 @@ PHYSICS_MAX_NODES = 400
 #: Above this many nodes a view keeps only the most connected part.
 MAX_NODES = 5000
 #: ... and above this many links between the nodes it keeps (a browser's time to open the page
-#: grows with the links: 20,600 links, 1.4 s in headless Chromium; 88,400, 5.4 s; see docs/views.md).
-MAX_LINKS = 40_000
+#: grows with the links: the 10,000-report overview opened in headless Chromium in 2.1 s with
+#: 10,000 links, 3.1 s with 20,000, 4.9 s with 40,000 on a loaded machine; see docs/views.md).
+MAX_LINKS = 20_000
 SEED = 42
 
 STYLES: dict[str, dict[str, object]] = {
