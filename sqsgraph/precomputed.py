@@ -24,7 +24,7 @@ a SQLite file ``res-<database>.sqlite`` beside it:
   ``fsted``, picking the same organisations) then finds that answer: the query it would run is
   the same text, so its answer is the same. ``run_query`` answers the sub-select (a few
   milliseconds with the text index) to find out. Here no ``?key`` is needed: the rows of the
-  sub-select are the key.
+  sub-select are the key. A value picking more than ``MAX_PICKED`` rows is left to SPARQL.
 
 * a text search (``# search: PARAM narrows ?VAR by PREDICATE``, see ``textindex``) declared
   ``# precompute: PARAM narrows ?VAR``: the answer with ``PARAM`` the empty string (which every
@@ -74,6 +74,10 @@ RESULTS_FORMAT = 1
 MAX_VALUES = 64
 #: A query answering more rows than this is not stored (it would only make the file large).
 MAX_ROWS = 2_000_000
+#: A ``# plan: parameters first`` value whose sub-select picks more rows than this is not
+#: answered in advance (a word such as "youth" that every local organisation's name has: minutes
+#: at 10,000 reports, for an answer about thousands of organisations; it runs SPARQL when asked).
+MAX_PICKED = 100
 
 _PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I)
 _PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
@@ -235,8 +239,9 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
             if parameters_first(query.text, name):  # the same query once its sub-select is answered: one run
                 inlined: dict[str, list[str]] = {}
                 for value in sorted(picks)[:MAX_VALUES]:
-                    bound = bind_params(query, {param: value})
-                    inlined.setdefault(_inlined(store, query.text, bound, text_index, searches), []).append(value)
+                    made = _inlined(store, query.text, bind_params(query, {param: value}), text_index)
+                    if made is not None:
+                        inlined.setdefault(made, []).append(value)
                 for text, values in inlined.items():
                     bound = [bind_params(query, {param: v}) for v in values]
                     out.append(Planned(name, query.text, bound[0], tuple(bound[1:]), inlined=text))
@@ -252,21 +257,17 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
 
 
 def _inlined(store: ox.Store, text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal],
-             text_index: TextIndex | None, searches: dict[tuple[str, str], str]) -> str:
-    """The query as ``run_query`` runs it for ``bindings``: its parameter sub-select answered."""
-    from .queries import inline_parameters
+             text_index: TextIndex | None) -> str | None:
+    """The query as ``run_query`` runs it for ``bindings``, its parameter sub-select answered;
+    ``None`` when that sub-select picks more than ``MAX_PICKED`` rows."""
+    from .queries import inline_rows, parameter_rows, search_candidates
 
-    candidates = {}
-    for (param, var), predicate in searches.items():
-        term = bindings.get(ox.Variable(param))
-        if text_index is not None and term is not None and var not in candidates:
-            nodes = text_index.search(predicate, term.value)
-            if nodes is not None:
-                candidates[var] = nodes
-    inlined = inline_parameters(store, text, bindings, candidates)
-    if inlined is None:
+    found = parameter_rows(store, text, bindings, search_candidates(text, bindings, text_index)[0])
+    if found is None:
         raise QueryError("# plan: parameters first needs the parameters bound in a sub-select")
-    return inlined
+    if len(found[1]) > MAX_PICKED:
+        return None
+    return inline_rows(text, *found)
 
 
 def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | None = None) -> Path:

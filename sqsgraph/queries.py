@@ -60,6 +60,7 @@ from .textindex import TextIndex, text_searches
 if TYPE_CHECKING:
     from .precomputed import Precomputed
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "date")
 _HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<value>.*)$")
 _PARAM = re.compile(
@@ -277,6 +278,32 @@ def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Lite
     return f"{text[: at + 1]} {' '.join(blocks)} {text[at + 1 :]}"
 
 
+#: A text search whose index finds more nodes than this is left to the query's own filter: a
+#: ``VALUES`` block that large is joined slowly by some plans (people-by-organisation's
+#: sub-select at 1,000 reports, "and": 2,036 nodes, 2.7-7 s, against 1 s reading every
+#: organisation), and with that many matches the filter's own scan costs little more.
+MAX_CANDIDATES = 1000
+
+
+def search_candidates(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+                      text_index: TextIndex | None) -> tuple[dict[str, list[str]], list[str]]:
+    """The nodes the full-text index finds for the query's ``# search:`` lines (variable name to
+    N-Triples IRIs, at most ``MAX_CANDIDATES`` each), and the parameters it answered."""
+    candidates: dict[str, list[str]] = {}
+    searched: list[str] = []
+    if text_index is None:
+        return candidates, searched
+    for search in text_searches(text):
+        term = bindings.get(ox.Variable(search.param))
+        if term is None or search.variable in candidates:
+            continue
+        nodes = text_index.search(search.predicate, term.value)
+        if nodes is not None and len(nodes) <= MAX_CANDIDATES:
+            candidates[search.variable] = nodes
+            searched.append(search.param)
+    return candidates, searched
+
+
 _PLAN = re.compile(r"^#\s*plan\s*:\s*(?P<plan>.*?)\s*$", re.I)
 
 
@@ -321,10 +348,11 @@ def parameter_subselect(text: str) -> tuple[int, int] | None:
     return None
 
 
-def inline_parameters(store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-                      candidates: Mapping[str, Sequence[str]] | None = None) -> str | None:
-    """The query with its parameter sub-select answered and put in its place as a ``VALUES``
-    block (``# plan: parameters first``), or ``None`` when it has no such sub-select."""
+def parameter_rows(store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+                   candidates: Mapping[str, Sequence[str]] | None = None
+                   ) -> tuple[list[ox.Variable], list[list[Term | None]]] | None:
+    """The variables and rows of the query's parameter sub-select, answered on its own with the
+    parameters (and ``candidates``) bound; ``None`` when it has no such sub-select."""
     span = parameter_subselect(text)
     if span is None:
         return None
@@ -339,10 +367,26 @@ def inline_parameters(store: ox.Store, text: str, bindings: Mapping[ox.Variable,
         raise QueryError(f"query failed: {exc}") from exc
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError("# plan: parameters first needs a SELECT sub-select")
-    variables = [v for v in answer.variables]
-    rows = " ".join("(" + " ".join("UNDEF" if s[v] is None else str(s[v]) for v in variables) + ")" for s in answer)
-    block = f"{{ VALUES ({' '.join(str(v) for v in variables)}) {{ {rows} }} }}"
-    return text[:start] + block + text[end + 1 :]
+    variables = list(answer.variables)
+    return variables, [[s[v] for v in variables] for s in answer]
+
+
+def inline_rows(text: str, variables: Sequence[ox.Variable], rows: Sequence[Sequence[Term | None]]) -> str:
+    """The query with its parameter sub-select replaced by a ``VALUES`` block of ``rows``."""
+    span = parameter_subselect(text)
+    if span is None:
+        raise QueryError("# plan: parameters first needs the parameters bound in a sub-select")
+    start, end = span
+    cells = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in rows)
+    return f"{text[:start]}{{ VALUES ({' '.join(str(v) for v in variables)}) {{ {cells} }} }}{text[end + 1 :]}"
+
+
+def inline_parameters(store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+                      candidates: Mapping[str, Sequence[str]] | None = None) -> str | None:
+    """The query with its parameter sub-select answered and put in its place as a ``VALUES``
+    block (``# plan: parameters first``), or ``None`` when it has no such sub-select."""
+    found = parameter_rows(store, text, bindings, candidates)
+    return None if found is None else inline_rows(text, *found)
 
 
 def _code_only(text: str) -> str:
@@ -463,17 +507,7 @@ def run_query(
                 page = precomputed.narrowed_page(text, param, nodes, limit, offset)
                 return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more,
                                    searched=(param,), precomputed=True)
-    candidates: dict[str, list[str]] = {}
-    searched: list[str] = []
-    if text_index is not None:
-        for search in text_searches(text):
-            term = bindings.get(ox.Variable(search.param))
-            if term is None or search.variable in candidates:
-                continue
-            nodes = text_index.search(search.predicate, term.value)
-            if nodes is not None:
-                candidates[search.variable] = nodes
-                searched.append(search.param)
+    candidates, searched = search_candidates(text, bindings, text_index)
     if parameters_first(text):
         inlined = inline_parameters(store, text, bindings, candidates)
         if inlined is None:
