@@ -17,6 +17,15 @@ a SQLite file ``res-<database>.sqlite`` beside it:
   author declares that the answer depends only on that set, and (for an optional parameter) that
   leaving the parameter out picks every node the values can pick.
 
+  For a query that declares ``# plan: parameters first`` (see ``queries``), each value's
+  answer is also stored under the query as Oxigraph runs it, with the rows of its parameter
+  sub-select in place; values giving the same query are answered by one SPARQL run. Any other
+  value of the parameter whose sub-select gives the same rows (``Ofsted`` and ``ofsted``, or
+  ``fsted``, picking the same organisations) then finds that answer: the query it would run is
+  the same text, so its answer is the same. ``run_query`` answers the sub-select (a few
+  milliseconds with the text index) to find out. Here no ``?key`` is needed: the rows of the
+  sub-select are the key. A value picking more than ``MAX_PICKED`` rows is left to SPARQL.
+
 * a text search (``# search: PARAM narrows ?VAR by PREDICATE``, see ``textindex``) declared
   ``# precompute: PARAM narrows ?VAR``: the answer with ``PARAM`` the empty string (which every
   text contains) is stored with the ``?VAR`` node of each row; the answer to a term is then the
@@ -58,12 +67,17 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .sqlitefile import new_sqlite_file, open_read_only
+from .textindex import TextIndex
 
 RESULTS_FORMAT = 1
 #: The most values of one ``# precompute:`` parameter answered in advance.
 MAX_VALUES = 64
 #: A query answering more rows than this is not stored (it would only make the file large).
 MAX_ROWS = 2_000_000
+#: A ``# plan: parameters first`` value whose sub-select picks more rows than this is not
+#: answered in advance (a word such as "youth" that every local organisation's name has: minutes
+#: at 10,000 reports, for an answer about thousands of organisations; it runs SPARQL when asked).
+MAX_PICKED = 100
 
 _PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I)
 _PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
@@ -176,11 +190,13 @@ class Planned:
     bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]
     same_as: tuple[dict[ox.Variable, ox.NamedNode | ox.Literal], ...] = ()  # other parameters with this answer
     narrows: tuple[str, str, str] | None = None  # (param, variable, predicate IRI): the base of a text search
+    inlined: str | None = None  # the query as run, its parameter sub-select's rows in place (``# plan: parameters first``)
 
 
-def plan(store: ox.Store) -> list[Planned]:
-    """The (query, parameters) pairs to answer in advance over ``store``."""
-    from .queries import bind_params, load_queries
+def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
+    """The (query, parameters) pairs to answer in advance over ``store`` (``text_index``, if
+    given, only makes the sub-selects of ``# plan: parameters first`` queries quicker to answer)."""
+    from .queries import bind_params, load_queries, parameters_first
     from .textindex import text_searches
 
     out: list[Planned] = []
@@ -220,6 +236,16 @@ def plan(store: ox.Store) -> list[Planned]:
             for value in sorted(picks)[:MAX_VALUES]:
                 groups.setdefault(frozenset(picks[value]) if keyed else value, []).append(value)
             every = frozenset().union(*picks.values()) if keyed else None
+            if parameters_first(query.text, name):  # the same query once its sub-select is answered: one run
+                inlined: dict[str, list[str]] = {}
+                for value in sorted(picks)[:MAX_VALUES]:
+                    made = _inlined(store, query.text, bind_params(query, {param: value}), text_index)
+                    if made is not None:
+                        inlined.setdefault(made, []).append(value)
+                for text, values in inlined.items():
+                    bound = [bind_params(query, {param: v}) for v in values]
+                    out.append(Planned(name, query.text, bound[0], tuple(bound[1:]), inlined=text))
+                continue
             for key, values in groups.items():
                 bound = [bind_params(query, {param: v}) for v in values]
                 if keyed and key == every and every and unbound is not None:  # picks all: the answer without it
@@ -230,9 +256,23 @@ def plan(store: ox.Store) -> list[Planned]:
     return out
 
 
-def build_results(store: ox.Store, path: str | Path) -> Path:
+def _inlined(store: ox.Store, text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal],
+             text_index: TextIndex | None) -> str | None:
+    """The query as ``run_query`` runs it for ``bindings``, its parameter sub-select answered;
+    ``None`` when that sub-select picks more than ``MAX_PICKED`` rows."""
+    from .queries import inline_rows, parameter_rows, search_candidates
+
+    found = parameter_rows(store, text, bindings, search_candidates(text, bindings, text_index)[0])
+    if found is None:
+        raise QueryError("# plan: parameters first needs the parameters bound in a sub-select")
+    if len(found[1]) > MAX_PICKED:
+        return None
+    return inline_rows(text, *found)
+
+
+def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | None = None) -> Path:
     """Answer every planned query over ``store`` and write the answers into the SQLite file
-    ``path``, atomically."""
+    ``path``, atomically (``text_index``: see ``plan``)."""
     from .queries import run_query
 
     target = Path(path)
@@ -251,13 +291,13 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
             " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
         seen: set[str] = set()
-        for item in plan(store):
+        for item in plan(store, text_index):
             key = answer_key(item.text, item.bindings)
             if key in seen:
                 continue
             seen.add(key)
             started = time.perf_counter()
-            result = run_query(store, item.text, item.bindings)
+            result = run_query(store, item.text, item.bindings, text_index=text_index)
             seconds = time.perf_counter() - started
             if result.kind != "select" or len(result.rows) > MAX_ROWS:
                 continue
@@ -281,8 +321,10 @@ def build_results(store: ox.Store, path: str | Path) -> Path:
                                (_text_key(item.text), param, var, predicate, rowset))
                     db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
                                    ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
-            for other in item.same_as:  # the same nodes picked: the same answer, not run again
-                other_key = answer_key(item.text, other)
+            others = [(answer_key(item.text, other), other) for other in item.same_as]
+            if item.inlined is not None:  # the query as run: what another value picking the same rows runs
+                others.append((answer_key(item.inlined, {}), {}))
+            for other_key, other in others:  # the same nodes picked: the same answer, not run again
                 if other_key not in seen:
                     seen.add(other_key)
                     db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(

@@ -188,8 +188,11 @@ def _results_path(database: Path) -> Path:
 def _build_results(database: Path) -> Path:
     """The precomputed answers of the named queries over the database at ``database``, beside it."""
     from .precomputed import build_results
+    from .textindex import TextIndex
 
-    return build_results(ox.Store.read_only(str(database)), _results_path(database))
+    index = _index_path(database)  # built just before, when this SQLite can: it finds the sub-selects' terms
+    return build_results(ox.Store.read_only(str(database)), _results_path(database),
+                         TextIndex(index) if index.is_file() else None)
 
 
 def _load(source: Path, target: Path, chunk_bytes: int) -> tuple[Fingerprint, int]:

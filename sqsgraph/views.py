@@ -20,7 +20,8 @@ What every page guarantees:
   seeded spring layout for large components, a tidy tree for findings) and rounded to whole
   pixels; the same graph always gives byte-identical HTML.
 * **Large graphs.** Above ``PHYSICS_MAX_NODES`` nodes the page draws the precomputed layout with
-  physics off; above ``MAX_NODES`` it shows the most connected part and says so on the page.
+  physics off; above ``MAX_NODES`` nodes or ``MAX_LINKS`` links it shows the most connected part
+  and says so on the page.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ DEFAULT_VIEWS = ("overview", "people", "findings")
 PHYSICS_MAX_NODES = 400
 #: Above this many nodes a view keeps only the most connected part.
 MAX_NODES = 5000
+#: ... and above this many links between the nodes it keeps (a browser's time to open the page
+#: grows with the links: the 10,000-report overview opened in headless Chromium in 2.1 s with
+#: 10,000 links, 3.1 s with 20,000, 4.9 s with 40,000 on a loaded machine; see docs/views.md).
+MAX_LINKS = 20_000
 SEED = 42
 
 STYLES: dict[str, dict[str, object]] = {
@@ -152,26 +157,45 @@ def find_node(G: nx.Graph, query: str) -> str:
     raise UsageError(f"--focus {query!r} matches no person, area, body or organisation{suggestion}")
 
 
-def most_connected(G: nx.Graph, cap: int) -> tuple[nx.Graph, str]:
-    """``G`` itself if it has at most ``cap`` nodes; otherwise its most connected part —
-    whole components, largest first, then the highest-degree nodes of the next one — and a
-    sentence saying what was left out."""
-    n = G.number_of_nodes()
-    if n <= cap:
+def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[nx.Graph, str]:
+    """``G`` itself if it has at most ``cap`` nodes and ``max_links`` links; otherwise its most
+    connected part — whole components, largest first, then the highest-degree nodes of the next
+    one, until ``cap`` nodes or ``max_links`` links — and a sentence saying what was left out."""
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    if n <= cap and m <= max_links:
         return G, ""
     keep: list[str] = []
+    kept: set[str] = set()
+    links = 0
     for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
         room = cap - len(keep)
-        if room <= 0:
+        if room <= 0 or links >= max_links:
             break
-        if len(comp) <= room:
+        inside = G.subgraph(comp).number_of_edges()
+        if len(comp) <= room and links + inside <= max_links:
             keep.extend(comp)
-        else:
-            keep.extend(sorted(comp, key=lambda v: (-G.degree(v), v))[:room])
+            kept.update(comp)
+            links += inside
+            continue
+        for v in sorted(comp, key=lambda v: (-G.degree(v), v)):  # the most connected nodes, while they fit
+            new = sum(1 for u in G[v] if u in kept)
+            if len(keep) >= cap or links + new > max_links:
+                break
+            keep.append(v)
+            kept.add(v)
+            links += new
+        break
     H = G.subgraph(sorted(keep)).copy()
-    notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
-              f"({n - H.number_of_nodes():,} left out: the smaller components and the least connected nodes). "
-              f"Use `sqsgraph view focus --focus NAME` to see any part in full.")
+    left = n - H.number_of_nodes()
+    if len(keep) < cap:  # not the nodes: the links were the limit
+        notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes and "
+                  f"{H.number_of_edges():,} of {m:,} links (at most {max_links:,} links are drawn, so that the "
+                  f"page opens in a few seconds; {left:,} nodes left out: the smaller components and the least "
+                  f"connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full.")
+    else:
+        notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
+                  f"({left:,} left out: the smaller components and the least connected nodes). "
+                  f"Use `sqsgraph view focus --focus NAME` to see any part in full.")
     return H, notice
 
 
@@ -516,6 +540,7 @@ def write_views(source: Source, out_dir: str | Path) -> list[Path]:
 
 __all__ = [
     "DEFAULT_VIEWS",
+    "MAX_LINKS",
     "MAX_NODES",
     "PHYSICS_MAX_NODES",
     "STYLES",

@@ -12,7 +12,7 @@ import pytest
 
 from sqsgraph.errors import QueryError
 from sqsgraph.precomputed import Precomputed, build_results, narrowing_declarations, plan, precompute_declarations
-from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
+from sqsgraph.queries import bind_params, load_queries, parameter_subselect, parameters_first, run_query, samples_store
 from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
                                  read_manifest, snapshot)
 from sqsgraph.textindex import text_searches
@@ -37,7 +37,7 @@ def test_every_query_without_required_parameters_is_planned(built) -> None:  # t
     assert valued == {n for n, q in load_queries().items() if precompute_declarations(q.text, n)}
     narrowed = {p.query for p in planned if p.narrows}
     assert narrowed == {n for n, q in load_queries().items() if narrowing_declarations(q.text, n)}
-    assert len(answers) == sum(1 + len(p.same_as) for p in planned)
+    assert len(answers) == sum(1 + len(p.same_as) + (p.inlined is not None) for p in planned)  # and the query as run
     for item in planned:
         for bindings in (item.bindings, *item.same_as):
             assert answers.has(item.text, bindings), item
@@ -232,8 +232,9 @@ def test_a_node_with_two_texts_leaves_the_search_to_sparql(tmp_path: Path) -> No
     store = samples_store()
     node = next(iter(store.query("SELECT ?s { ?s <https://schema.org/text> ?t } LIMIT 1", use_default_graph_as_union=True)))[0]
     store.add(ox.Quad(node, ox.NamedNode("https://schema.org/text"), ox.Literal("a second text"), ox.NamedNode("urn:g")))
-    assert not [p for p in plan(store) if p.narrows]
-    assert Precomputed(build_results(store, tmp_path / "r.sqlite"))._narrowed == {}
+    # the searches of texts are left to SPARQL; that of people's names (one each) is still narrowed
+    assert {p.narrows[2] for p in plan(store) if p.narrows} == {"http://xmlns.com/foaf/0.1/name"}
+    assert {param for _, param in Precomputed(build_results(store, tmp_path / "r.sqlite"))._narrowed} == {"name_part"}
 
 
 def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
@@ -241,3 +242,115 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq, precompute=False)
     assert read_manifest(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
+
+
+# ------------------------------------------------- parameters first, and a small synthetic corpus
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Precomputed, Path]:
+    """A query store of 40 synthetic reports: national bodies in every report, local ones in one."""
+    from sqsgraph.export import sorted_quads
+    from sqsgraph.mapper import map_reports
+    from sqsgraph.parser import parse_files
+    from sqsgraph.synth import write_corpus
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    store = ox.Store()
+    store.extend(sorted_quads(map_reports(parse_files(write_corpus(40, folder / "reports", seed=3)).reports)))
+    nq = folder / "sqsgraph.nq"
+    store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    built = build_query_store(nq)
+    answers = open_precomputed(built)
+    assert answers is not None
+    return ox.Store.read_only(str(database_path(built))), answers, built
+
+
+FIRST = {n: q for n, q in load_queries().items() if parameters_first(q.text, n)}
+
+
+def _areas_as_sets(rows):  # type: ignore[no-untyped-def]
+    """Rows with the ``; ``-joined areas as a set: SPARQL leaves the order GROUP_CONCAT joins them in open."""
+    return sorted(tuple(frozenset(t.value.split("; ")) if v == "areas" else str(t) for v, t in zip(VARS, row)) for row in rows)
+
+
+VARS: list[str] = []
+
+
+def organisation_terms(store: ox.Store) -> list[str]:
+    """Organisation names from the data, in other cases and cut short, a local one, one too short for
+    the index and one found nowhere."""
+    labels = sorted({row[0].value for row in store.query(
+        "SELECT ?l { ?o a <http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+        use_default_graph_as_union=True)})
+    out = []
+    for label in labels[:: max(1, len(labels) // 12)]:
+        out += [label, label.upper(), label.lower()[1:], label.split()[0]]
+    return out + ["of", "no such organisation"]
+
+
+@pytest.mark.parametrize("corpus", ["built", "synthetic"])
+def test_parameters_first_gives_the_solutions_of_the_query_as_written(corpus: str, request: pytest.FixtureRequest) -> None:
+    store, _, _ = request.getfixturevalue(corpus)
+    assert set(FIRST) == {"people-by-organisation"}
+    query = FIRST["people-by-organisation"]
+    written = query.text.replace("# plan: parameters first\n", "")
+    assert not parameters_first(written)
+    some = 0
+    for term in organisation_terms(store):
+        bindings = bind_params(query, {"organisation": term})
+        first, plain = run_query(store, query.text, bindings), run_query(store, written, bindings)
+        VARS[:] = plain.variables
+        assert first.variables == plain.variables and _areas_as_sets(first.rows) == _areas_as_sets(plain.rows), term
+        some += bool(plain.rows)
+    assert some >= 5
+
+
+@pytest.mark.parametrize("corpus", ["built", "synthetic"])
+def test_a_value_that_picks_the_same_organisations_is_served_their_stored_answer(corpus: str, request: pytest.FixtureRequest) -> None:
+    """'Ofsted', 'OFSTED' and 'fsted' pick the same organisations: the answer stored for one is the
+    answer SPARQL gives for the others, row for row; other values run SPARQL."""
+    store, answers, folder = request.getfixturevalue(corpus)
+    index = open_text_index(folder)
+    query = FIRST["people-by-organisation"]
+    planned = {b[ox.Variable("organisation")].value for p in plan(store) if p.query == query.name for b in (p.bindings, *p.same_as)}
+    assert planned, "the organisations in several reports are answered in advance"
+    served = 0
+    for term in sorted(planned) + [t for v in sorted(planned) for t in (v.upper(), v.lower()[1:])] + organisation_terms(store):
+        bindings = bind_params(query, {"organisation": term})
+        plain = run_query(store, query.text, bindings, text_index=index)
+        fast = run_query(store, query.text, bindings, text_index=index, precomputed=answers)
+        assert fast.variables == plain.variables and fast.rows == plain.rows, term
+        assert run_query(store, query.text, bindings).rows == plain.rows, term  # with or without the index
+        if term in planned:
+            assert fast.precomputed, term
+        served += fast.precomputed and term not in planned
+        for limit, offset in ((1, 0), (2, 1), (3, len(plain.rows) + 1)):
+            b = run_query(store, query.text, bindings, limit=limit, offset=offset, text_index=index, precomputed=answers)
+            assert (b.rows, b.more) == (plain.rows[offset : offset + limit], len(plain.rows) > offset + limit), term
+    assert served >= 5, "other spellings of the planned values are served too"
+
+
+@pytest.mark.parametrize("name", sorted(NARROWING))
+def test_a_text_search_narrows_the_stored_answer_on_a_synthetic_corpus(synthetic, name: str) -> None:  # type: ignore[no-untyped-def]
+    store, answers, folder = synthetic
+    index = open_text_index(folder)
+    query = NARROWING[name]
+    ((param, _),) = narrowing_declarations(query.text, name)
+    (search,) = text_searches(query.text, name)
+    served = 0
+    for term in search_terms(store, search.predicate):
+        bindings = bind_params(query, {param: term})
+        plain = run_query(store, query.text, bindings)
+        fast = run_query(store, query.text, bindings, text_index=index, precomputed=answers)
+        assert fast.variables == plain.variables and fast.rows == plain.rows, term
+        served += fast.precomputed
+    assert served >= 5
+
+
+def test_the_parameter_subselect_is_found() -> None:
+    text = "SELECT ?x { { SELECT ?y WHERE { ?y ?p ?o } ORDER BY ?y } ?x ?q ?y }"
+    start, end = parameter_subselect(text)
+    assert text[start : end + 1] == "{ SELECT ?y WHERE { ?y ?p ?o } ORDER BY ?y }"
+    assert parameter_subselect("SELECT ?x WHERE { { SELECT ?y { ?y ?p ?o } } }") is None
+    with pytest.raises(QueryError, match="cannot read"):
+        parameters_first("# plan: whatever first\nSELECT * {}")

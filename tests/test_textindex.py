@@ -5,6 +5,7 @@ swapped and snapshotted with its database."""
 from __future__ import annotations
 
 import os
+import shlex
 from collections import Counter
 from pathlib import Path
 
@@ -30,18 +31,34 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, TextIndex
     return ox.Store.read_only(str(database_path(folder))), index, folder
 
 
-def terms(store: ox.Store, predicate: str) -> list[str]:
+#: Searches whose query keeps only a whole name (an area's, in any case), and where those names are:
+#: pieces of other texts of the predicate would find nothing.
+WHOLE_NAMES = {"area": "SELECT ?t { ?a a <https://schema.org/AdministrativeArea> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?t }"}
+
+
+def terms(store: ox.Store, predicate: str, param: str = "") -> list[str]:
     """Search terms taken from the data: pieces of its texts in other cases, a term with a
-    quote, one too short for the index and one found nowhere."""
+    quote, one too short for the index and one found nowhere (and whole names, in other cases,
+    for a search that keeps only those)."""
     texts = [row[0].value for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 40",
                                                  use_default_graph_as_union=True)]
     assert texts, "the samples have texts to search"
     out = []
+    if param in WHOLE_NAMES:
+        names = sorted(row[0].value for row in store.query(WHOLE_NAMES[param], use_default_graph_as_union=True))
+        out += [n for name in names[:: max(1, len(names) // 4)] for n in (name, name.upper(), name.lower())]
     for text in texts[::8]:
         words = text.split()
         middle = " ".join(words[len(words) // 2 : len(words) // 2 + 2])
         out += [middle.upper(), middle.lower()[1:]]
     return [t for t in out if len(t) >= MIN_TERM_CHARS] + ['a"b', "zz", "no such text anywhere"]
+
+
+def params(query, param: str, term: str):  # type: ignore[no-untyped-def]
+    """The query's bindings for ``term``, its other parameters as in its header's example."""
+    words = shlex.split(query.examples[0]) if query.examples else []
+    example = dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w == "--param")
+    return bind_params(query, {**{k: v for k, v in example.items() if k != param}, param: term})
 
 
 def bag(result) -> Counter:  # type: ignore[no-untyped-def]
@@ -64,8 +81,8 @@ def test_same_rows_with_and_without_the_index_and_the_index_answers(built, name:
     query = SEARCHING[name]
     (search,) = text_searches(query.text, name)
     some = 0
-    for term in terms(store, search.predicate):
-        bindings = bind_params(query, {search.param: term})
+    for term in terms(store, search.predicate, search.param):
+        bindings = params(query, search.param, term)
         before = index.searches
         plain = run_query(store, query.text, bindings)
         fast = run_query(store, query.text, bindings, text_index=index)
@@ -86,7 +103,7 @@ def test_the_index_is_what_narrows_the_query(built, tmp_path: Path, name: str) -
     store, index, _ = built
     query = SEARCHING[name]
     (search,) = text_searches(query.text, name)
-    found = [bind_params(query, {search.param: t}) for t in terms(store, search.predicate)]
+    found = [params(query, search.param, t) for t in terms(store, search.predicate, search.param)]
     bindings = next(b for b in found if run_query(store, query.text, b).rows)
     assert run_query(store, query.text, bindings, text_index=index).rows
     empty = TextIndex(build_text_index(ox.Store(), tmp_path / "empty.sqlite", [search.predicate]))

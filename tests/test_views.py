@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -230,6 +231,18 @@ def test_large_graph_is_cut_to_its_most_connected_part_and_says_so() -> None:
     kept_degrees = [full.graph.degree(n) for n in view.graph]
     dropped = [full.graph.degree(n) for n in full.graph if n not in view.graph]
     assert min(kept_degrees) >= max(dropped) or max(dropped) <= 3  # the least connected went first
+
+
+def test_a_dense_graph_is_cut_by_its_links_too_and_says_so() -> None:
+    G = nx.relabel_nodes(nx.complete_graph(60), str)  # 1,770 links
+    H, notice = views.most_connected(G, 1000, max_links=300)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (25, 300)  # a 26th node would bring 25 more
+    assert notice == ("Showing the most connected part: 25 of 60 nodes and 300 of 1,770 links (at most 300 links are "
+                      "drawn, so that the page opens in a few seconds; 35 nodes left out: the smaller components and "
+                      "the least connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full.")
+    assert views.most_connected(G, 1000, max_links=1770) == (G, "")
+    H, notice = views.most_connected(G, 10, max_links=300)  # the nodes are the limit first
+    assert H.number_of_nodes() == 10 and notice.startswith("Showing the most connected part: 10 of 60 nodes (50 left out")
 
 
 # ------------------------------------------------------------------------------------- CLI
