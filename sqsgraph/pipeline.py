@@ -563,22 +563,9 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     build wrote (the manifest says where), if they are untouched. A report that cannot be written
     as RDF joins ``failures``. Returns the mapped reports, the head, and where each report's body
     is in the N-Quads file (for validation)."""
-    ids = identities[1]
     targets = {fmt.name: out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in formats}
     old = {name: before.bodies_in(target) if before is not None else None for name, target in targets.items()}
-    plan: list[MappedReport | None] = []
-    tasks = []
-    offset = 0
-    for r in ordered:
-        slugs = tuple(ids.person_of[offset + i] for i in range(r.mention_count))
-        offset += r.mention_count
-        key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
-        known = before.mapped.get(key) if before is not None else None
-        if known is not None and not (store.has(key, FACTS_SUFFIX) and all(o is not None and key in o for o in old.values())):
-            known = None
-        plan.append(known)
-        if known is None:
-            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+    plan, tasks = _map_plan(store, ordered, identities[1], base, formats, before, old)
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
     def reports() -> Iterator[tuple[MappedReport, dict[str, bytes] | None]]:
@@ -619,8 +606,8 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
         for fmt in writing:
             writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
         # The last build's files are closed before the new ones take their place: the last close
-        # of a file already deleted frees its blocks (~1 s a GB), which the deleting thread
-        # should do (see ``export._install``), not this one.
+        # of a file already deleted frees its blocks (~1 s a GB), which the child of
+        # ``export._discard`` should do, not this process.
         for name in list(sources):
             writers[name].flush()
             os.close(sources.pop(name))
@@ -642,6 +629,27 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     quads = spans.get("nquads", old["nquads"])
     assert quads is not None  # N-Quads are always written, and left only when their spans are known
     return mapped, head[0], head[1], quads
+
+
+def _map_plan(store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str, formats: Sequence[Format],
+              before: Manifest | None, old: dict[str, dict[str, Span] | None]) -> tuple[list[MappedReport | None], list[tuple]]:  # type: ignore[type-arg]
+    """For each report, what the last build made of it if that can be used again (same inputs,
+    its contribution still cached, its bodies in every old output file ``old`` describes), else
+    None; and the ``map_one`` tasks of the others."""
+    plan: list[MappedReport | None] = []
+    tasks = []
+    offset = 0
+    for r in ordered:
+        slugs = tuple(ids.person_of[offset + i] for i in range(r.mention_count))
+        offset += r.mention_count
+        key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
+        known = before.mapped.get(key) if before is not None else None
+        if known is not None and not (store.has(key, FACTS_SUFFIX) and all(o is not None and key in o for o in old.values())):
+            known = None
+        plan.append(known)
+        if known is None:
+            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+    return plan, tasks
 
 
 def _holds(fmt: Format, head_key: str, mapped: Sequence[MappedReport]) -> str:
