@@ -66,6 +66,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only
 from .textindex import TextIndex
 
@@ -112,11 +113,7 @@ def narrowing_declarations(text: str, name: str = "query") -> list[tuple[str, st
 def _declarations(text: str, name: str) -> list[tuple[str, str | None, str | None]]:
     prefixes = "\n".join(_PREFIXES.findall(text))
     out = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
+    for line in header_lines(text):
         if not re.match(r"^#\s*precompute\s*:", line, re.I):
             continue
         m = _PRECOMPUTE.match(line.strip())

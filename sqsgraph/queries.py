@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .errors import GraphError, QueryError, QueryNotFound, UsageError
+from .queryheader import header_lines
 from .store import SUFFIX_FORMATS
 from .textindex import TextIndex, text_searches
 
@@ -104,11 +105,7 @@ class QueryResult:
 def parse_query_file(name: str, text: str) -> NamedQuery:
     """Read the comment header of a query; raises QueryError naming the query if it is malformed."""
     meta: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
+    for line in header_lines(text):
         m = _HEADER.match(line)
         if m:
             meta[m["key"]].append(m["value"].strip())
@@ -310,11 +307,7 @@ _PLAN = re.compile(r"^#\s*plan\s*:\s*(?P<plan>.*?)\s*$", re.I)
 def parameters_first(text: str, name: str = "query") -> bool:
     """Whether the query's header declares ``# plan: parameters first`` (see the module docstring)."""
     found = False
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
+    for line in header_lines(text):
         m = _PLAN.match(line)
         if m:
             if m["plan"].lower() != "parameters first":

@@ -47,6 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only
 
 #: The shortest term the trigram index can look up (in characters).
@@ -71,11 +72,7 @@ def text_searches(text: str, name: str = "query") -> tuple[TextSearch, ...]:
     first line that is not a comment); raises QueryError for one it cannot read."""
     prefixes = dict(_PREFIX.findall(text))
     out = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
+    for line in header_lines(text):
         if not re.match(r"^#\s*search\s*:", line):
             continue
         m = _SEARCH.match(line.rstrip())
