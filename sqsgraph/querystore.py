@@ -356,13 +356,17 @@ def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
     fresh as its database: ``open_query_store`` checks that)."""
     from .textindex import TextIndex
 
+    path = _beside(store_dir, "text_index")
+    return None if path is None else TextIndex(path)
+
+
+def _beside(store_dir: str | Path, field_name: str) -> Path | None:
+    """The file the manifest names in ``field_name`` beside the live database, if it is there."""
     manifest = read_manifest(store_dir)
-    if manifest is None or not manifest.text_index:
+    name = getattr(manifest, field_name) if manifest is not None else None
+    if not name or not (Path(store_dir) / name).is_file():
         return None
-    path = Path(store_dir) / manifest.text_index
-    if not path.is_file():
-        return None
-    return TextIndex(path)
+    return Path(store_dir) / name
 
 
 def ensure_text_index(store_dir: str | Path) -> Path | None:
@@ -394,13 +398,8 @@ def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
     when the store has none. As ``open_text_index``: only for a fresh store."""
     from .precomputed import Precomputed
 
-    manifest = read_manifest(store_dir)
-    if manifest is None or not manifest.results:
-        return None
-    path = Path(store_dir) / manifest.results
-    if not path.is_file():
-        return None
-    return Precomputed(path)
+    path = _beside(store_dir, "results")
+    return None if path is None else Precomputed(path)
 
 
 def ensure_precomputed(store_dir: str | Path) -> Path:
