@@ -278,9 +278,10 @@ def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Calla
 def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
     notice = ""
     if F.number_of_nodes() > max_nodes:
-        keep = sorted(F, key=lambda v: (_depth(F, v), v))[:max_nodes]
-        notice = (f"Showing {max_nodes:,} of {F.number_of_nodes():,} nodes: the areas and themes first, "
-                  f"then findings in order.")
+        keep, areas_kept, areas = whole_area_trees(F, max_nodes)
+        notice = (f"Showing {len(keep):,} of {F.number_of_nodes():,} nodes: {areas_kept:,} of {areas:,} areas "
+                  f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
+                  f"are drawn; the query findings-by-theme lists every finding).")
         F = F.subgraph(sorted(keep)).copy()
     fill(F)
     sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
@@ -291,6 +292,25 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
                 "Each area branches into its themes, key strengths and areas for improvement; "
                 "click a finding for its full text and source.", notice, sizes, file_name="findings.html",
                 fixed_layout=True)
+
+
+def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
+    """The nodes of as many whole area trees (an area, its themes, their findings) as fit in
+    ``max_nodes``, areas in order of name: a cut that keeps findings with their area and theme
+    rather than every area with nothing under it. An area too large to fit whole on its own
+    keeps its themes first, then findings in order. Returns the nodes, the areas kept, the areas."""
+    areas = sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
+    keep: list[str] = []
+    kept = 0
+    for area in areas:
+        tree = [area, *nx.descendants_at_distance(F, area, 1), *nx.descendants_at_distance(F, area, 2)]
+        if len(keep) + len(tree) > max_nodes:
+            if not keep:  # one area larger than the view: its themes, then findings in order
+                keep, kept = sorted(tree, key=lambda v: (_depth(F, v), v))[:max_nodes], 1
+            break
+        keep.extend(tree)
+        kept += 1
+    return keep, kept, len(areas)
 
 
 def _depth(F: nx.Graph, v: str) -> int:

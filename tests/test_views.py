@@ -245,6 +245,39 @@ def test_a_dense_graph_is_cut_by_its_links_too_and_says_so() -> None:
     assert H.number_of_nodes() == 10 and notice.startswith("Showing the most connected part: 10 of 60 nodes (50 left out")
 
 
+
+def test_a_large_findings_view_keeps_whole_areas_with_their_findings_and_says_so() -> None:
+    ds = synthetic.corpus(130, 1900)
+    full = views.build_view(ds, "findings").graph
+    view = views.build_view(ds, "findings", max_nodes=300)
+    G = view.graph
+    kinds = [G.nodes[n]["kind"] for n in G]
+    assert 0 < G.number_of_nodes() <= 300
+    assert kinds.count("area") >= 2 and sum(k not in {"area", "theme"} for k in kinds) > kinds.count("area")
+    for area in (n for n in G if G.nodes[n]["kind"] == "area"):  # each area kept whole
+        tree = {area, *nx.descendants_at_distance(full, area, 1), *nx.descendants_at_distance(full, area, 2)}
+        assert tree <= set(G), G.nodes[area]["label"]
+    all_areas = sorted((full.nodes[n]["label"], n) for n in full if full.nodes[n]["kind"] == "area")
+    kept = sorted((G.nodes[n]["label"], n) for n in G if G.nodes[n]["kind"] == "area")
+    assert kept == all_areas[:len(kept)]  # the first areas by name
+    assert view.notice == (f"Showing {G.number_of_nodes():,} of {full.number_of_nodes():,} nodes: {len(kept)} of "
+                           f"{len(all_areas)} areas (in order of name), each with all its themes and findings (at "
+                           f"most 300 nodes are drawn; the query findings-by-theme lists every finding).")
+
+
+def test_an_area_larger_than_the_findings_view_keeps_its_themes_then_findings() -> None:
+    F = nx.Graph()
+    F.add_node("a", kind="area", label="A")
+    for t in range(3):
+        F.add_node(f"t{t}", kind="theme", label=f"T{t}")
+        F.add_edge("a", f"t{t}")
+        for i in range(5):
+            F.add_node(f"t{t}f{i}", kind="finding", label=f"F{i}")
+            F.add_edge(f"t{t}", f"t{t}f{i}")
+    keep, kept, areas = views.whole_area_trees(F, 6)
+    assert (sorted(keep), kept, areas) == (["a", "t0", "t0f0", "t0f1", "t1", "t2"], 1, 1)
+
+
 # ------------------------------------------------------------------------------------- CLI
 
 def test_cli_view_writes_one_file(tmp_path: Path) -> None:
