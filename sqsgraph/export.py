@@ -162,7 +162,8 @@ def statement_lines(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) 
 def ntriples_bytes(lines: Iterable[str], graph: URIRef | None = None) -> bytes:
     """Statement lines (see ``statement_lines``) as N-Triples, or as N-Quads in ``graph``."""
     tail = f" <{graph}> .\n" if graph is not None else " .\n"
-    return "".join(line + tail for line in lines).encode("utf-8")
+    lines = lines if isinstance(lines, list) else list(lines)
+    return (tail.join(lines) + tail).encode("utf-8") if lines else b""  # one join: no string per line
 
 
 def write_statements(path: str | Path, groups: Iterable[tuple[Iterable[str], URIRef | None]]) -> Path:
