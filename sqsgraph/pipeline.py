@@ -667,7 +667,7 @@ def _head(store: BuildCache, mapped: Sequence[MappedReport], identities: tuple[s
     key = cache_key("head", base, ids_key, _digest(sorted((k, sorted(v)) for k, v in honorifics.items())),
                     *(m.shared_digest for m in mapped))
     head = store.load(key)
-    if not (isinstance(head, Head) and all(store.has(key, x) for x in [*(f.suffix for f in formats), ".head.nt", ".head.nq"])):
+    if not (isinstance(head, Head) and all(store.has(key, x) for x in {*(f.suffix for f in formats), FORMATS["nquads"].suffix, ".head.nt"})):
         head = _write_head(store, key, mapped, ids, honorifics, base, formats)
     return key, head
 
@@ -696,7 +696,8 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     del facts
     # The head is large (a million statements at 10,000 reports): written a batch at a time, and
     # its other formats made by Oxigraph from those files.
-    nq = write_statements(store.path(key, ".head.nq"), [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))])
+    nq = write_statements(store.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
+                          [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))])
     lines = set(shared)
     del shared
     lines.update(ontology)
@@ -711,9 +712,7 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     nt = write_statements(store.path(key, ".head.nt"), [(ordered, None)])
     del ordered
     for fmt in formats:
-        if fmt.name == "nquads":
-            shutil.copyfile(nq, store.path(key, fmt.suffix))
-        else:
+        if fmt.name != "nquads":
             store.write_bytes(key, fmt.suffix, bodies(nq, nt, [fmt])[fmt.suffix])
     head = Head(*figures)
     store.store(key, head)
