@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from sqsgraph.errors import QueryError
-from sqsgraph.precomputed import Precomputed, build_results, narrowing_declarations, plan, precompute_declarations
+from sqsgraph.precomputed import (Precomputed, build_results, decode_rows, encode_row, narrowing_declarations, plan,
+                                  precompute_declarations)
 from sqsgraph.queries import bind_params, load_queries, parameter_subselect, parameters_first, run_query, samples_store
 from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
                                  read_manifest, snapshot)
@@ -177,6 +178,37 @@ def test_an_unreadable_file_is_a_query_error(tmp_path: Path) -> None:
     with pytest.raises(QueryError, match="not a readable"):
         Precomputed(bad)
 
+
+
+def test_stored_rows_come_back_as_the_same_terms_whatever_their_text() -> None:
+    XSD = "http://www.w3.org/2001/XMLSchema#"
+    rows = [
+        (ox.NamedNode("https://example.org/a b".replace(" ", "%20")), ox.Literal("x@y z", language="en-gb"),
+         ox.Literal("2024-01-31", datatype=ox.NamedNode(XSD + "date")), None),
+        (ox.Literal(""), ox.Literal("  spaced  out ", datatype=ox.NamedNode(XSD + "token")), ox.BlankNode("b0"),
+         ox.Literal("@")),
+        (ox.Literal("a\x1fb\x1ec"), None, ox.Literal("l\x1f", language="fr"), ox.Literal("“quoted” ’")),
+        (None, None, None, None),
+    ]
+    stored = [encode_row(r) for r in rows]
+    assert stored[2].startswith("[") and not any(s.startswith("[") for s in stored[:2] + stored[3:])
+    assert decode_rows(stored, 4) == rows
+    assert [tuple(type(t) for t in r) for r in decode_rows(stored, 4)] == [tuple(type(t) for t in r) for r in rows]
+    assert decode_rows([encode_row(())], 0) == [()] and decode_rows([encode_row((None,))], 1) == [(None,)]
+
+
+def test_a_file_of_another_format_serves_nothing(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _, _ = built
+    path = build_results(store, tmp_path / "old.sqlite")
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+    db.commit()
+    db.close()
+    old = Precomputed(path)
+    query = load_queries()["inspectors"]
+    result = run_query(store, query.text, precomputed=old)
+    assert not old.current and len(old) == 0 and not result.precomputed
+    assert result.rows == run_query(store, query.text).rows
 
 def search_terms(store: ox.Store, predicate: str) -> list[str]:
     """Pieces of the data's texts in other cases, one too short for the index, one found nowhere."""
