@@ -199,9 +199,9 @@ def _term_of_text(text: str) -> Term:
     return _term([kind, rest])
 
 
-def decode_rows(stored: list[str], width: int | None = None) -> list[tuple[Term, ...]]:
-    """Rows from their stored text (``encode_row``) of ``width`` cells. A value repeated in the page (an area, a
-    theme) is made once (pyoxigraph terms are immutable, so rows can share them). The cyclic
+def decode_rows(stored: list[str], width: int) -> list[tuple[Term, ...]]:
+    """Rows of ``width`` cells from their stored text (``encode_row``). A value repeated in the
+    page (an area, a theme) is made once (pyoxigraph terms are immutable, so rows can share them). The cyclic
     garbage collector is held off meanwhile: the terms and tuples made here are not garbage,
     and collections scanning them took as long as making them."""
     if width == 0:  # a joined row of no cells is "", as is a row of one unbound cell

@@ -299,7 +299,7 @@ def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
     ``max_nodes``, areas in order of name: a cut that keeps findings with their area and theme
     rather than every area with nothing under it. An area too large to fit whole on its own
     keeps its themes first, then findings in order. Returns the nodes, the areas kept, the areas."""
-    areas = sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
+    areas = _areas_by_name(F)
     keep: list[str] = []
     kept = 0
     for area in areas:
@@ -311,6 +311,11 @@ def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
         keep.extend(tree)
         kept += 1
     return keep, kept, len(areas)
+
+
+def _areas_by_name(F: nx.Graph) -> list[str]:
+    """The area nodes of a findings tree in the order the view cuts and lays them out."""
+    return sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
 
 
 def _depth(F: nx.Graph, v: str) -> int:
@@ -428,7 +433,7 @@ def tree_layout(F: nx.Graph, column: int = 330, row: int = 44) -> dict[str, tupl
     """Findings as a tidy tree per area: the area on top, its themes in a row beneath, and the
     findings of each theme in a column under it; areas stacked one band below another."""
     positions: dict[str, tuple[int, int]] = {}
-    areas = sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
+    areas = _areas_by_name(F)
     y = 0
     for area in areas:
         groups = sorted((g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
