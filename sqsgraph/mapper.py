@@ -14,7 +14,8 @@ from a cache (``pipeline.build`` does that); ``map_reports`` composes the same s
 1. ``collect_people(report, rid)``: who is named where, for the identity rules (per report);
 2. ``identity.resolve_identities`` over all reports' mentions (the one global step);
 3. ``map_report(report, rid, people, person_slugs)``: the report's named graph as a list of
-   triples, and the ``SharedFacts`` it contributes (organisations, posts, areas, roles);
+   triples; ``report_facts(report, people)``: the ``SharedFacts`` it contributes
+   (organisations, posts, areas, roles), known before step 2;
 4. ``shared_triples(facts, identities, honorifics)``: the shared graph from the merged facts.
 
 Which post belongs to which organisation is decided by ``organisations``; who is who by
@@ -118,7 +119,7 @@ def map_reports_with_notes(
         graph = ds.graph(graph_iri(base, rid))
         for t in mapped.all_triples:
             graph.add(t)
-        facts.merge(mapped.facts)
+        facts.merge(report_facts(r, p))
         warnings.extend(f"{r.source.path}: {w}" for w in r.warnings)
     shared = ds.graph(shared_graph_iri(base))
     honorifics = person_honorifics((tuple(s.honorific for s in p.slots) for p in people), identities)
@@ -241,6 +242,52 @@ def person_honorifics(per_report: Iterable[Sequence[str | None]], identities: Id
 # ----------------------------------------------------------------- shared entities
 
 
+@dataclass(frozen=True)
+class Holding:
+    """A post a report names someone in: the person is the one its mention ``slot`` (the place
+    in ``ReportPeople.slots``) was resolved to."""
+
+    slot: int
+    post: str  # Post.key
+    org: str  # the post's Org.key
+
+
+def report_holdings(people: ReportPeople) -> tuple[Holding, ...]:
+    """The posts a report names its people in, in the order it names them."""
+    return tuple(Holding(i, post.key, post.org.key) for i, slot in enumerate(people.slots) for post in slot.posts)
+
+
+def holding_triples(holdings: Iterable[Holding], person_slugs: Sequence[str], base: str = DEFAULT_BASE) -> list[Triple]:
+    """Who holds which post, as a report attests it: its statements about shared nodes (part of
+    its named graph, and once in the head of a triples document)."""
+    base = normalise_base(base)
+    out: list[Triple] = []
+    for h in holdings:
+        P, T, O = iri(f"{base}person/{person_slugs[h.slot]}"), iri(f"{base}post/{h.post}"), iri(f"{base}org/{h.org}")
+        out += ((P, ORG.holds, T), (T, ORG.heldBy, P), (P, ORG.memberOf, O))
+    return out
+
+
+def report_facts(r: Report, people: ReportPeople) -> SharedFacts:
+    """What one report adds to the shared graph: the publisher, its area and inspected body, the
+    posts its people are named in (with their organisations and minted roles) and the comparator
+    area of its reoffending rates. Known as soon as the report is parsed, before anyone's
+    identity is decided, so that the shared graph can be made while the reports are mapped."""
+    facts = SharedFacts()
+    facts.org(orgs.publisher())
+    if r.area:
+        facts.area(r.area)
+    body = orgs.inspected_body(Context(r.area, r.body))
+    if body is not None and r.body is not None:
+        facts.org(body)
+    for slot in people.slots:
+        for post in slot.posts:
+            facts.post(post)
+    if r.reoffending is not None:
+        facts.area(_comparator_area(r.reoffending.comparator))
+    return facts
+
+
 @dataclass
 class SharedFacts:
     """What reports say about entities shared across reports. Merging keeps the first wording
@@ -307,12 +354,11 @@ def map_report(r: Report, rid: str, people: ReportPeople, person_slugs: Sequence
 class ReportGraph:
     """One report's statements: ``triples`` about the report's own nodes, ``about_shared`` the
     statements it makes about shared nodes (who holds which post, as this report attests); its
-    named graph is both. ``facts`` are what it contributes to the shared graph."""
+    named graph is both. What it contributes to the shared graph is ``report_facts``."""
 
     rid: str
     triples: list[Triple]
     about_shared: list[Triple]
-    facts: SharedFacts
     findings: int
 
     @property
@@ -331,7 +377,6 @@ class _ReportMapper:
         self.base = base
         self.r = r
         self.rid = rid
-        self.facts = SharedFacts()
         self.findings = 0
 
     def iri(self, path: str) -> URIRef:
@@ -341,16 +386,16 @@ class _ReportMapper:
         return self.iri(f"org/{org.key}")
 
     def _area(self, label: str | None) -> URIRef | None:
-        return self.iri(f"area/{self.facts.area(label)}") if label else None
+        return self.iri(f"area/{slug(label)}") if label else None
 
     def run(self, people: ReportPeople, person_slugs: Sequence[str]) -> ReportGraph:
         g = _Triples()
-        shared = _Triples()
-        self._report(g, shared, people, person_slugs)
+        self._report(g, people, person_slugs)
+        shared = holding_triples(report_holdings(people), person_slugs, self.base)
         # a statement made twice in one report is one statement; keep the first place it was made
-        return ReportGraph(self.rid, list(dict.fromkeys(g)), list(dict.fromkeys(shared)), self.facts, self.findings)
+        return ReportGraph(self.rid, list(dict.fromkeys(g)), list(dict.fromkeys(shared)), self.findings)
 
-    def _report(self, g: _Triples, shared: _Triples, people: ReportPeople, person_slugs: Sequence[str]) -> None:
+    def _report(self, g: _Triples, people: ReportPeople, person_slugs: Sequence[str]) -> None:
         r, rid = self.r, self.rid
         doc = r.source
         R = self.iri(f"report/{rid}")
@@ -368,15 +413,12 @@ class _ReportMapper:
             g.add((interval, RDF.type, TIME.Interval))
             prop = TIME.inXSDDate if len(r.publication_date) == 10 else TIME.inXSDgYearMonth
             g.add((interval, prop, date_literal(r.publication_date)))
-        publisher = orgs.publisher()
-        self.facts.org(publisher)
-        g.add((R, DCTERMS.publisher, self.org_iri(publisher)))
+        g.add((R, DCTERMS.publisher, self.org_iri(orgs.publisher())))
         A = self._area(r.area)
         if A is not None:
             g.add((R, SQS.area, A))
         body = orgs.inspected_body(Context(r.area, r.body))
         if body is not None and r.body is not None:
-            self.facts.org(body)
             g.add((R, SDO.about, self.org_iri(body)))
         for name in r.case_pseudonyms:
             g.add((R, SQS.casePseudonym, text(name)))
@@ -426,11 +468,7 @@ class _ReportMapper:
             for post in slot.posts:
                 membership += 1
                 M = self.iri(f"membership/{rid}/{membership}")
-                self.facts.post(post)
                 O, T = self.org_iri(post.org), self.iri(f"post/{post.key}")
-                shared.add((P, ORG.holds, T))
-                shared.add((T, ORG.heldBy, P))
-                shared.add((P, ORG.memberOf, O))
                 g.add((M, RDF.type, ORG.Membership))
                 g.add((M, ORG.member, P))
                 g.add((M, ORG.organization, O))
@@ -634,6 +672,7 @@ def _comparator_area(label: str | None) -> str:
 
 
 __all__ = [
+    "Holding",
     "Mapped",
     "ReportGraph",
     "ReportPeople",
@@ -642,12 +681,15 @@ __all__ = [
     "collect_people",
     "date_literal",
     "graph_iri",
+    "holding_triples",
     "map_report",
     "map_reports",
     "map_reports_with_notes",
     "ontology_graph_iri",
     "ontology_triples",
     "person_honorifics",
+    "report_facts",
+    "report_holdings",
     "report_id",
     "shared_graph_iri",
     "shared_triples",

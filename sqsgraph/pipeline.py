@@ -14,7 +14,9 @@ identity decisions are reused while no report's names changed, and an output fil
 written with the same parts is left as it is. The graph is never held in memory whole: every
 report's statements are serialized by its worker into a body of each output format, written into
 the output files as they come, and followed by the head (the shared entities, which depend on
-every report; see ``export.DocumentWriter``). The output files are also where the bodies are
+every report; see ``export.DocumentWriter``). The head depends on what each report says, known
+once it is parsed, and on the identities, not on the mapping: a worker makes it while the others
+map. The output files are also where the bodies are
 kept for the next build, which copies those of unchanged reports out of them (the manifest says
 where) rather than from a second copy in the cache: a cold build writes each body once. Peak
 memory is the names and shared facts of all reports plus a few reports per worker.
@@ -49,7 +51,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -78,13 +80,17 @@ from .export import (
 from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
 from .manifest import FileStamp, Manifest, load_manifest, save_manifest
 from .mapper import (
+    Holding,
     SharedFacts,
     collect_people,
     graph_iri,
+    holding_triples,
     map_report,
     ontology_graph_iri,
     ontology_triples,
     person_honorifics,
+    report_facts,
+    report_holdings,
     report_id,
     shared_graph_iri,
     shared_triples,
@@ -142,6 +148,7 @@ class BuildResult:
 
 
 FACTS_SUFFIX = ".facts.pickle"  # the cache entry of what a report adds to the shared graph (``Contribution``)
+REFERS_SUFFIX = ".refers.pickle"  # the cache entry of the shared nodes a mapped report refers to (for validation)
 IDENTITIES_SUFFIX = ".ids.pickle"  # the cache entry of the identity decisions
 
 
@@ -159,6 +166,7 @@ class ReadReport:
     warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
     mentions_digest: str  # of ``mentions``: the identity decisions depend on these alone
     mention_count: int
+    shared_digest: str  # of its ``Contribution``: with the identities, what the document head depends on
 
     def slim(self) -> ReadReport:
         """Without its mentions (kept in its cache entry): what the manifest holds, as the
@@ -174,18 +182,16 @@ class MappedReport:
     map_key: str
     triples: int  # statements about its own nodes
     findings: int
-    shared_digest: str  # of its ``Contribution``: what it adds to the document head
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """What a report adds to the shared head, and what the head must give its validation: read
-    from the cache only when the head is made again or the report validated, so that the record
-    the build keeps of every report (``MappedReport``, in memory and in the manifest) stays small."""
+    """What a report adds to the shared head, known once it is parsed: read from the cache only
+    when the head is made, so that the record the build keeps of every report (``ReadReport``,
+    in memory and in the manifest) stays small."""
 
     facts: SharedFacts
-    about_shared: bytes  # N-Triples of its statements about shared nodes (who holds which post)
-    refers_to: tuple[str, ...]  # the shared nodes its statements mention
+    holdings: tuple[Holding, ...]  # who holds which post, by the place of the mention naming them
 
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
@@ -200,7 +206,7 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
         return Failure(exc.path, exc.problem)
     key = cache_key("parse", read.document.sha256, read.document.path, "\n".join(read.warnings))
     cached = cache.load(key, ".read.pickle")  # small: what the build needs of every report
-    if isinstance(cached, ReadReport) and cache.has(key, ".pickle"):
+    if isinstance(cached, ReadReport) and cache.has(key, ".pickle") and cache.has(key, FACTS_SUFFIX):
         return cached
     try:
         report = parse_report(read.document, read.warnings)
@@ -208,18 +214,21 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
         return Failure(exc.path, exc.problem)
     people = collect_people(report, report_id(report))
     cache.store(key, (report, people))  # large: only mapping the report again reads it
+    contribution = Contribution(report_facts(report, people), report_holdings(people))
+    cache.store(key, contribution, FACTS_SUFFIX)
     outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people.mentions,
                          tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings),
                          _digest(*((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as)
-                                   for m in people.mentions)), len(people.mentions))
+                                   for m in people.mentions)), len(people.mentions),
+                         _digest(contribution.facts.canonical(), contribution.holdings))
     cache.store(key, outcome, ".read.pickle")
     return outcome
 
 
 def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> tuple[MappedReport, dict[str, bytes]] | Failure:
-    """Map one report to its named graph: what the build keeps of it (its shared part into the
-    cache) and its body in each format, by suffix. A report whose statements Oxigraph refuses is
-    a Failure."""
+    """Map one report to its named graph: what the build keeps of it (the shared nodes it refers
+    to into the cache) and its body in each format, by suffix. A report whose statements Oxigraph
+    refuses is a Failure."""
     path, cache_folder, parse_key, map_key, rid, person_slugs, base, format_names = task
     cache = BuildCache(cache_folder)
     formats = [FORMATS[name] for name in format_names]
@@ -239,10 +248,8 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     starts = str.startswith  # rdflib's URIRef.startswith is ten times slower
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not starts(o, scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
-    about_bytes = ntriples_bytes(about)
-    mapped = MappedReport(rid, map_key, len(graph.triples), graph.findings, _digest(graph.facts.canonical(), about_bytes))
-    cache.store(map_key, Contribution(graph.facts, about_bytes, tuple(sorted(str(iri) for iri in refers))), FACTS_SUFFIX)
-    return mapped, data
+    cache.store(map_key, tuple(sorted(str(iri) for iri in refers)), REFERS_SUFFIX)
+    return MappedReport(rid, map_key, len(graph.triples), graph.findings), data
 
 
 def validate_one(task: tuple[str, str, Span, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
@@ -292,11 +299,31 @@ class _Runner:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
 
+    def in_pool(self, tasks: int) -> bool:
+        """Whether ``map`` runs this many tasks in worker processes."""
+        return self.workers > 1 and tasks > IN_PROCESS_MAX
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
+                                            initializer=_start_worker, initargs=(os.getpid(),))
+        return self.pool
+
+    def submit(self, fn: Callable, task: object, background: bool) -> Future:  # type: ignore[type-arg]
+        """``fn(task)`` in a worker process while this one goes on (``background``), else here
+        and now; its result, or its exception, is in the returned future either way."""
+        if background:
+            return self._pool().submit(fn, task)
+        done: Future = Future()  # type: ignore[type-arg]
+        try:
+            done.set_result(fn(task))
+        except BaseException as exc:  # handed over to the caller of result()
+            done.set_exception(exc)
+        return done
+
     def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None) -> Iterator:  # type: ignore[type-arg]
-        if self.workers > 1 and len(tasks) > IN_PROCESS_MAX:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
-                                                initializer=_start_worker, initargs=(os.getpid(),))
+        if self.in_pool(len(tasks)):
+            self._pool()
             results = self._in_pool(fn, tasks, max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
             results = map(fn, tasks)
@@ -507,7 +534,7 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
     for p in files:
         stamp = FileStamp.of(p)  # before reading: a change made meanwhile shows next time
         known = before.read_of(str(p), stamp) if before is not None else None
-        if known is not None and not (store.has(known.parse_key, ".pickle") and store.has(known.parse_key, ".read.pickle")):
+        if known is not None and not all(store.has(known.parse_key, x) for x in (".pickle", ".read.pickle", FACTS_SUFFIX)):
             known = None
         outcomes.append(known)
         stamps.append(stamp)
@@ -522,8 +549,8 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
         if isinstance(outcome, Failure):
             failures.append(outcome)
             continue
-        store.use(outcome.parse_key, ".pickle")  # used by this build: kept by prune
-        store.use(outcome.parse_key, ".read.pickle")
+        for suffix in (".pickle", ".read.pickle", FACTS_SUFFIX):  # used by this build: kept by prune
+            store.use(outcome.parse_key, suffix)
         if stamp is not None:
             after.reads[str(p)] = (stamp, outcome.slim() if outcome.mentions else outcome)  # slim: from the manifest
         read.append(outcome)
@@ -566,6 +593,10 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     targets = {fmt.name: out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in formats}
     old = {name: before.bodies_in(target) if before is not None else None for name, target in targets.items()}
     plan, tasks = _map_plan(store, ordered, identities[1], base, formats, before, old)
+    # The head depends on every report but not on how they are mapped: a worker makes it while
+    # the others map (on one core after them it took a sixth of a cold build)
+    head_key, head_job = _start_head(runner, store, ordered, identities, honorifics, base, formats,
+                                     background=runner.in_pool(len(tasks)))
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
     def reports() -> Iterator[tuple[MappedReport, dict[str, bytes] | None]]:
@@ -579,9 +610,9 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     writing = list(formats)
     mapped: list[MappedReport] = []
     head: tuple[str, Head] | None = None
-    if not tasks:  # the head can be made first: leave the files that would be written the same
+    if not tasks:  # the head is known first: leave the files that would be written the same
         mapped = [m for m in plan if m is not None]
-        head = _head(store, mapped, identities, honorifics, base, formats)
+        head = (head_key, _head_of(head_job))
         writing = [fmt for fmt in formats
                    if not (before is not None and before.output_is(targets[fmt.name], _holds(fmt, head[0], mapped)))]
     spans: dict[str, dict[str, Span]] = {fmt.name: {} for fmt in writing}
@@ -602,7 +633,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
                 else:
                     where[m.map_key] = writers[fmt.name].add(data[fmt.suffix])
         if head is None:
-            head = _head(store, mapped, identities, honorifics, base, formats)
+            head = _settle_head(runner, head_key, head_job, store, ordered, mapped, identities, honorifics, base, formats)
         for fmt in writing:
             writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
         # The last build's files are closed before the new ones take their place: the last close
@@ -620,7 +651,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
             os.close(fd)
     for m in mapped:
         after.mapped[m.map_key] = m
-        store.use(m.map_key, FACTS_SUFFIX)
+        store.use(m.map_key, REFERS_SUFFIX)
     for fmt in formats:
         target = targets[fmt.name]
         where = spans.get(fmt.name, old[fmt.name])
@@ -644,7 +675,7 @@ def _map_plan(store: BuildCache, ordered: Sequence[ReadReport], ids: Identities,
         offset += r.mention_count
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
         known = before.mapped.get(key) if before is not None else None
-        if known is not None and not (store.has(key, FACTS_SUFFIX) and all(o is not None and key in o for o in old.values())):
+        if known is not None and not (store.has(key, REFERS_SUFFIX) and all(o is not None and key in o for o in old.values())):
             known = None
         plan.append(known)
         if known is None:
@@ -657,19 +688,68 @@ def _holds(fmt: Format, head_key: str, mapped: Sequence[MappedReport]) -> str:
     return _digest(fmt.name, head_key, *(m.map_key for m in mapped))
 
 
-def _head(store: BuildCache, mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
-          base: str, formats: Sequence[Format]) -> tuple[str, Head]:
-    """The head of every document: the shared and ontology graphs, and for triples formats the
-    statements reports make about shared nodes, each once. It depends only on the identities
-    and on what each report adds to it, so a rebuild after an edit that changed no one's name
-    or post takes it from the cache."""
-    ids_key, ids = identities  # the decisions follow from what their key is made of
-    key = cache_key("head", base, ids_key, _digest(sorted((k, sorted(v)) for k, v in honorifics.items())),
-                    *(m.shared_digest for m in mapped))
+#: A report's part of the head: (report id, parse key, its first mention's place among all, mentions)
+HeadPart = tuple[str, str, int, int]
+HEAD_SUFFIXES = (".pickle", ".head.nt")  # besides the bodies: the figures, and the sorted statements for validation
+
+
+def _head_parts(ordered: Sequence[ReadReport]) -> list[HeadPart]:
+    parts: list[HeadPart] = []
+    offset = 0
+    for r in ordered:
+        parts.append((r.rid, r.parse_key, offset, r.mention_count))
+        offset += r.mention_count
+    return parts
+
+
+def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str, set[str]], base: str) -> str:
+    """The head depends only on the identities and on what each report adds to it, so a
+    rebuild after an edit that changed no one's name or post takes it from the cache."""
+    return cache_key("head", base, ids_key, _digest(sorted((k, sorted(v)) for k, v in honorifics.items())),
+                     *(r.shared_digest for r in reports))
+
+
+def _start_head(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
+                honorifics: dict[str, set[str]], base: str, formats: Sequence[Format], background: bool,
+                keep: set[str] | None = None) -> tuple[str, Future]:  # type: ignore[type-arg]
+    """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
+    id) and its figures to come: from the cache, else made by ``head_one`` in a worker
+    (``background``) or here."""
+    ids_key, ids = identities
+    parts = [p for p in _head_parts(ordered) if keep is None or p[0] in keep]
+    key = _head_key((r for r in ordered if keep is None or r.rid in keep), ids_key, honorifics, base)
+    suffixes = {*(f.suffix for f in formats), FORMATS["nquads"].suffix, *HEAD_SUFFIXES}
+    for suffix in suffixes:
+        store.use(key, suffix)  # made by a worker, whose cache object is not this one
     head = store.load(key)
-    if not (isinstance(head, Head) and all(store.has(key, x) for x in {*(f.suffix for f in formats), FORMATS["nquads"].suffix, ".head.nt"})):
-        head = _write_head(store, key, mapped, ids, honorifics, base, formats)
-    return key, head
+    if isinstance(head, Head) and all(store.has(key, x) for x in suffixes):
+        done: Future = Future()  # type: ignore[type-arg]
+        done.set_result(head)
+        return key, done
+    task = (str(store.folder), key, ids_key, None if background else ids, tuple(parts), honorifics, base,
+            tuple(f.name for f in formats))
+    return key, runner.submit(head_one, task, background)
+
+
+def _head_of(job: Future) -> Head:  # type: ignore[type-arg]
+    try:
+        return job.result()  # type: ignore[no-any-return]
+    except BrokenProcessPool as exc:
+        raise BuildError("a worker process died while making the shared part of the graph (out of memory?); "
+                         "the output is as before; try again with fewer --workers") from exc
+
+
+def _settle_head(runner: _Runner, key: str, job: Future, store: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
+                 mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
+                 base: str, formats: Sequence[Format]) -> tuple[str, Head]:
+    """The head made meanwhile; made again here without the reports that could not be written
+    as RDF (rare), whose organisations, posts and holdings it must not state."""
+    head = _head_of(job)
+    if len(mapped) == len(ordered):
+        return key, head
+    again_key, again = _start_head(runner, store, ordered, identities, honorifics, base, formats, background=False,
+                                   keep={m.rid for m in mapped})
+    return again_key, _head_of(again)
 
 
 @dataclass(frozen=True)
@@ -681,19 +761,36 @@ class Head:
     posts: int
 
 
-def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids: Identities,
-                honorifics: dict[str, set[str]], base: str, formats: Sequence) -> Head:  # type: ignore[type-arg]
-    """Make the head from the merged facts of every report; keep its bodies in the cache under
-    ``key``, with its statements as sorted N-Triples (``.head.nt``) for validation."""
+def head_one(task: tuple[str, str, str, Identities | None, tuple[HeadPart, ...], dict[str, set[str]], str, tuple[str, ...]]) -> Head:
+    """Make the head of the documents (see ``_write_head``) into the cache; its figures. The
+    identity decisions are read from the cache when not given (in a worker)."""
+    folder, key, ids_key, ids, parts, honorifics, base, format_names = task
+    store = BuildCache(folder)
+    if ids is None:
+        ids = store.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
+        if not isinstance(ids, Identities):
+            raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
+    return _write_head(store, key, parts, ids, honorifics, base, [FORMATS[name] for name in format_names])
+
+
+def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Identities,
+                honorifics: dict[str, set[str]], base: str, formats: Sequence[Format]) -> Head:
+    """The head of every document: the shared and ontology graphs, and for triples formats the
+    statements reports make about shared nodes (who holds which post), each once. Made from the
+    merged facts of every report and kept in the cache under ``key``: its bodies, and its
+    statements as sorted N-Triples (``.head.nt``) for validation."""
     facts = SharedFacts()
-    about: list[bytes] = []
-    for m in mapped:
-        part = _contribution(store, m)
+    held: dict[tuple[str, str, str], None] = {}  # (person, post, organisation), in the order first attested
+    for rid, parse_key, first, _ in parts:
+        part = _contribution(store, rid, parse_key)
         facts.merge(part.facts)
-        about.append(part.about_shared)
+        for h in part.holdings:
+            held[(ids.person_of[first + h.slot], h.post, h.org)] = None
     shared = statement_lines(shared_triples(facts, ids, honorifics, base))
     ontology = statement_lines(ontology_triples())
-    del facts
+    about = statement_lines(holding_triples((Holding(i, post, org) for i, (_, post, org) in enumerate(held)),
+                                            [person for person, _, _ in held], base))
+    del facts, held
     # The head is large (a million statements at 10,000 reports): written a batch at a time, and
     # its other formats made by Oxigraph from those files.
     nq = write_statements(store.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
@@ -701,8 +798,7 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     lines = set(shared)
     del shared
     lines.update(ontology)
-    for chunk in about:
-        lines.update(line[:-2] for line in chunk.decode("utf-8").splitlines())
+    lines.update(about)
     del about
 
     organisation, post = f" <{RDF.type}> <{ORG.Organization}>", f" <{RDF.type}> <{ORG.Post}>"
@@ -719,11 +815,18 @@ def _write_head(store: BuildCache, key: str, mapped: Sequence[MappedReport], ids
     return head
 
 
-def _contribution(store: BuildCache, m: MappedReport) -> Contribution:
-    part = store.load(m.map_key, FACTS_SUFFIX)
+def _contribution(store: BuildCache, rid: str, parse_key: str) -> Contribution:
+    part = store.load(parse_key, FACTS_SUFFIX)
     if not isinstance(part, Contribution):
-        raise BuildError(f"the cache {store.folder} lost what report {m.rid} adds to the shared graph; build again with --no-cache")
+        raise BuildError(f"the cache {store.folder} lost what report {rid} adds to the shared graph; build again with --no-cache")
     return part
+
+
+def _refers_to(store: BuildCache, m: MappedReport) -> tuple[str, ...]:
+    refers = store.load(m.map_key, REFERS_SUFFIX)
+    if not isinstance(refers, tuple):
+        raise BuildError(f"the cache {store.folder} lost which shared nodes report {m.rid} refers to; build again with --no-cache")
+    return refers
 
 
 def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict[str, int]:
@@ -759,7 +862,7 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
             index = _head_index(store.path(head_key, ".head.nt"))
         # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
         # check the class of a value: a unit's parent body, a post's organisation)
-        refers_to = _contribution(store, m).refers_to
+        refers_to = _refers_to(store, m)
         context = [line for iri in refers_to for line in index.get(f"<{iri}>", ())]
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
         partial = sorted(objects - {f"<{iri}>" for iri in refers_to})
@@ -821,6 +924,7 @@ __all__ = [
     "ReadReport",
     "build",
     "drop_duplicates",
+    "head_one",
     "map_one",
     "read_one",
     "validate_one",

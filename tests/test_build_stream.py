@@ -14,7 +14,7 @@ import sqsgraph.parser
 import sqsgraph.pipeline
 from sqsgraph.cache import CACHE_FOLDER
 from sqsgraph.export import sorted_quads
-from sqsgraph.mapper import map_reports
+from sqsgraph.mapper import map_reports, report_id
 from sqsgraph.parser import parse_files
 from sqsgraph.pipeline import IN_PROCESS_MAX, build
 from sqsgraph.reader import sample_paths
@@ -107,10 +107,12 @@ def test_the_cache_keeps_only_what_the_last_build_used(corpus, tmp_path):
     edit_a_finding(files(reports)[0])
     build([reports], out, docs=False, views=False, validate=False, workers=1)
     after = {p.name for p in (out / CACHE_FOLDER).rglob("*") if p.is_file()}
-    # one report's parse (model and record) and what its map adds to the head replaced (its
-    # bodies live in the output files); the document head is kept: the edit changed no one's
-    # name or post
-    assert len(before) == len(after) and len(before - after) == len(after - before) == 3
+    # one report's parse (model, record and what it adds to the head) and its map (the shared
+    # nodes it refers to) replaced (its bodies live in the output files); the document head is
+    # kept: the edit changed no one's name or post
+    replaced = sorted(name.split(".", 1)[1] for name in before - after)
+    assert replaced == ["facts.pickle", "pickle", "read.pickle", "refers.pickle"]
+    assert len(before) == len(after) and len(after - before) == 4
 
 
 def test_a_damaged_cache_entry_is_recomputed_not_trusted(tmp_path):
@@ -192,3 +194,32 @@ def test_views_are_skipped_with_a_note_above_the_in_memory_limit(tmp_path, monke
     assert result.ok and not (tmp_path / "out" / "views").exists()
     assert result.notes == ["views skipped: 5 reports are more than the 4 whose graph the build's views read into memory; "
                             "`sqsgraph view KIND` draws them from the query store"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_part(corpus, tmp_path, monkeypatch, workers):
+    # the head is made while the reports are mapped: a report refused afterwards must not
+    # have left its area or its holdings in it
+    sample = next(p for p in files(corpus) if p.name in {s.name for s in sample_paths()})
+    refused = sqsgraph.parser.parse_file(sample)
+    graph = f"/graph/{report_id(refused)}>".encode()
+    real = sqsgraph.pipeline.bodies
+
+    def refusing(quads, triples, formats):
+        if isinstance(quads, bytes) and graph in quads:
+            raise SyntaxError("a statement Oxigraph refuses")
+        return real(quads, triples, formats)
+
+    monkeypatch.setattr(sqsgraph.pipeline, "bodies", refusing)
+    out = tmp_path / "out"
+    result = build([corpus], out, docs=False, views=False, validate=False, workers=workers)
+    assert [(f.path, f.problem) for f in result.failures] == [
+        (str(sample), "its statements cannot be written as RDF: a statement Oxigraph refuses")]
+    assert len(result.report_ids) == len(files(corpus))  # read, and named in the identity decisions
+    quads = list(ox.parse(path=str(out / "sqsgraph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert not any(graph[:-1].decode() in q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+    turtle = set(ox.parse(path=str(out / "sqsgraph.ttl"), format=ox.RdfFormat.TURTLE))
+    assert not any(q.object.value == refused.area for q in turtle), "its area is named by no other report"
+    holds = "http://www.w3.org/ns/org#holds"
+    attested = {q.triple for q in quads if q.predicate.value == holds}
+    assert attested and {t.triple for t in turtle if t.predicate.value == holds} == attested
