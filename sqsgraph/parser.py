@@ -156,6 +156,15 @@ _NAME_VERBS = frozenset(
 _NAME_PREPOSITIONS = frozenset("with for from to by including helping supporting encouraging about enabling and of".split())
 _DETERMINERS = frozenset("the a an this that these those its their his her our your my".split())
 _NEAR = 80  # characters either side of a candidate pseudonym that decide how it is used
+# how a candidate pseudonym is used, looked at for every capitalised word: compiled once
+_PROPER_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_PROPER_AFTER = re.compile(r"\s+[A-Z]")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+_SENTENCE_START_BEFORE = re.compile(r"[.!?:;\"“(]\s*$")
+_WORD_AFTER = re.compile(r"\W*([A-Za-z]+)")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
+_FOOTNOTE_NUMBER = re.compile(r"\d{1,2}")
+_FOOTNOTE_NUMBERED_LINE = re.compile(r"^(\d{1,2})\s+[A-Z]")
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december".split()
@@ -242,10 +251,10 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         first_body = i
         if s and s[0] in _SUPERSCRIPTS:
             mark = "".join(_SUPERSCRIPT_VALUE[c] for c in _SUPERSCRIPT_MARK.match(s).group(0))  # type: ignore[union-attr]
-        elif re.fullmatch(r"\d{1,2}", s) and s in glued and i + 1 < len(lines) and not lines[i + 1].blank:
+        elif _FOOTNOTE_NUMBER.fullmatch(s) and s in glued and i + 1 < len(lines) and not lines[i + 1].blank:
             mark, first_body = s, i + 1
         else:
-            m = re.match(r"^(\d{1,2})\s+[A-Z]", s)
+            m = _FOOTNOTE_NUMBERED_LINE.match(s)
             if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
                 mark = m[1]
         if mark is None:
@@ -738,7 +747,7 @@ def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], exclude
 
     Only a few words either side of each candidate are looked at, so the time stays linear in
     the length of the text, however long one paragraph is."""
-    lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", full_text))
+    lower_words = set(_LOWER_WORD.findall(full_text))
     quoted_words = set(re.split(r"[^\w-]+", " ".join(quotes)))
     stats: dict[str, dict[str, int]] = {}
     for mt in texts:
@@ -750,13 +759,13 @@ def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], exclude
                 continue
             before = t[max(0, m.start() - _NEAR) : m.start()]
             after = t[m.end() : m.end() + _NEAR]
-            if re.search(r"[A-Z][\w'’-]*\s+$", before) or re.match(r"\s+[A-Z]", after):
+            if _PROPER_BEFORE.search(before) or _PROPER_AFTER.match(after):
                 continue  # part of a longer proper noun
-            prev_word = (re.search(r"([A-Za-z]+)\W*$", before) or [None, ""])[1].lower()
+            prev_word = (_WORD_BEFORE.search(before) or [None, ""])[1].lower()
             if prev_word in _DETERMINERS:
                 continue
-            initial = m.start() <= first or bool(re.search(r"[.!?:;\"“(]\s*$", before))
-            next_word = (re.match(r"\W*([A-Za-z]+)", after) or [None, ""])[1].lower()
+            initial = m.start() <= first or bool(_SENTENCE_START_BEFORE.search(before))
+            next_word = (_WORD_AFTER.match(after) or [None, ""])[1].lower()
             signal = bool(m["poss"]) or next_word in _NAME_VERBS or prev_word in _NAME_PREPOSITIONS
             s = stats.setdefault(word, {"mid": 0, "signal": 0, "count": 0})  # insertion order: first use
             s["count"] += 1
