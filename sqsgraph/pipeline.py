@@ -16,10 +16,10 @@ report's statements are serialized by its worker into a body of each output form
 the output files as they come, and followed by the head (the shared entities, which depend on
 every report; see ``export.DocumentWriter``). The head depends on what each report says, known
 once it is parsed, and on the identities, not on the mapping: a worker makes it while the others
-map. The output files are also where the bodies are
-kept for the next build, which copies those of unchanged reports out of them (the manifest says
-where) rather than from a second copy in the cache: a cold build writes each body once. Peak
-memory is the names and shared facts of all reports plus a few reports per worker.
+map. The output files are also where the bodies are kept for the next build, which copies those
+of unchanged reports out of them (the manifest says where) rather than from a second copy in the
+cache: a cold build writes each body once. Peak memory is the names and shared facts of all
+reports plus a few reports per worker.
 
 A report that cannot be read or parsed is recorded in ``BuildResult.failures`` (``path: problem``)
 and the others are still built. Duplicate files (same content) are built once, with a note; a
