@@ -594,9 +594,10 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     old = {name: before.bodies_in(target) if before is not None else None for name, target in targets.items()}
     plan, tasks = _map_plan(store, ordered, identities[1], base, formats, before, old)
     # The head depends on every report but not on how they are mapped: a worker makes it while
-    # the others map (on one core after them it took a sixth of a cold build)
+    # the others map (on one core after them it took a sixth of a cold build), or, in a rebuild,
+    # while this process copies the unchanged reports' bodies
     head_key, head_job = _start_head(runner, store, ordered, identities, honorifics, base, formats,
-                                     background=runner.in_pool(len(tasks)))
+                                     background=runner.in_pool(len(ordered)))
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
     def reports() -> Iterator[tuple[MappedReport, dict[str, bytes] | None]]:

@@ -14,7 +14,7 @@ import sqsgraph.parser
 import sqsgraph.pipeline
 from sqsgraph.cache import CACHE_FOLDER
 from sqsgraph.export import sorted_quads
-from sqsgraph.mapper import map_reports, report_id
+from sqsgraph.mapper import collect_people, map_reports, report_id
 from sqsgraph.parser import parse_files
 from sqsgraph.pipeline import IN_PROCESS_MAX, build
 from sqsgraph.reader import sample_paths
@@ -223,3 +223,23 @@ def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_pa
     holds = "http://www.w3.org/ns/org#holds"
     attested = {q.triple for q in quads if q.predicate.value == holds}
     assert attested and {t.triple for t in turtle if t.predicate.value == holds} == attested
+
+
+def test_a_rebuild_after_a_name_changed_writes_what_a_fresh_build_writes(corpus, tmp_path):
+    # a new name changes the shared part, which a worker makes again while this process copies
+    # the unchanged reports' bodies
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
+    path = files(reports)[3]
+    report = sqsgraph.parser.parse_file(path)
+    name = collect_people(report, report_id(report)).mentions[-1].name
+    path.write_text(report.source.text.replace(name, "Zebedee Quillfeather"), encoding="utf-8")
+    again = build([reports], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
+    fresh = build([reports], tmp_path / "fresh", formats=ALL_FORMATS, docs=False, views=False, validate=False,
+                  workers=2, cache=False)
+    assert any(p.name == "Zebedee Quillfeather" for p in again.identities.persons)
+    for a, b in zip(again.files, fresh.files):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert b"Zebedee Quillfeather" in (out / "sqsgraph.ttl").read_bytes()
