@@ -12,7 +12,8 @@ For each size, in a child process of its own (so that peak memory is that size's
   whole process tree (the build and its workers, sampled from /proc every 50 ms);
 * the same build again after one report changed (warm cache; the disk flushed first with
   ``os.sync``, as it is by the time someone edits a report), again right after that (the disk
-  still writing back), and once more with nothing changed;
+  still writing back), once more with nothing changed, and after a name changed in one report
+  (the identity decisions and the shared head made again);
 * SHACL validation per report, cold, on all reports or on ``--validate-sample`` of them (then
   the figure for all is extrapolated and marked so);
 * the plain rdflib pipeline on the same corpus (parse, ``map_reports`` into rdflib's memory
@@ -97,6 +98,8 @@ def _mb(kb: int) -> int:
 def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
     from sqsgraph.manifest import RACY_SECONDS
+    from sqsgraph.mapper import collect_people, report_id
+    from sqsgraph.parser import parse_file
     from sqsgraph.pipeline import build
     from sqsgraph.synth import write_corpus
 
@@ -154,6 +157,16 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         start = time.perf_counter()
         build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
         row("rebuild, nothing changed", time.perf_counter() - start, None, memory.peak_kb)
+        renamed = paths[len(paths) // 3]
+        report = parse_file(renamed)
+        name = collect_people(report, report_id(report)).mentions[-1].name
+        renamed.write_text(report.source.text.replace(name, f"{name}e"), encoding="utf-8")
+        os.sync()
+        memory.reset()
+        start = time.perf_counter()
+        build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
+        row("rebuild after a name changed in one report", time.perf_counter() - start, None, memory.peak_kb,
+            "identities and the shared head made again")
 
         if with_store:
             from sqsgraph.querystore import build_query_store, open_query_store

@@ -22,6 +22,7 @@ def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path)
                   "write the head, put the files in place",
                   "full build to Turtle + N-Quads (cold cache)", "rebuild after one changed report",
                   "rebuild after one changed report, right after the last", "rebuild, nothing changed",
+                  "rebuild after a name changed in one report",
                   "build with SHACL validation per report (cold)", "plain rdflib: full build to Turtle + N-Quads",
                   "term-creation floor (rdflib terms of every quad)", "graph",
                   "query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)",
