@@ -307,3 +307,20 @@ def test_pdf_style_renderings_give_the_same_people_posts_and_organisations():
 
     for cls in (FOAF.Person, ORG.Organization, ORG.Post, ORG.Membership, SQS.Finding, SQS.CandidateMatch):
         assert nodes(ds, cls) == nodes(sample_dataset(), cls), cls
+
+
+def test_what_a_report_adds_to_the_shared_graph_describes_every_shared_node_it_refers_to():
+    # the build makes the shared graph from report_facts alone, before and apart from map_report
+    from sqsgraph.identity import resolve_identities
+    from sqsgraph.mapper import collect_people, map_report, report_facts, shared_triples
+
+    shared_kinds = tuple(f"{B}{kind}/" for kind in ("org", "post", "area", "person"))
+    for report in sample_reports():
+        rid = report_id(report)
+        people = collect_people(report, rid)
+        ids = resolve_identities(list(people.mentions))
+        graph = map_report(report, rid, people, [ids.person_of[i] for i in range(len(people.mentions))])
+        typed = {s for s, p, _ in shared_triples(report_facts(report, people), ids, {}) if p == RDF.type}
+        referred = {o for _, _, o in graph.all_triples if isinstance(o, URIRef) and str(o).startswith(shared_kinds)}
+        referred |= {s for s, _, _ in graph.about_shared}
+        assert len(referred) > 20 and referred <= typed, (rid, sorted(referred - typed)[:5])
