@@ -243,7 +243,7 @@ def person_honorifics(per_report: Iterable[Sequence[str | None]], identities: Id
 
 
 @dataclass(frozen=True)
-class Holding:
+class SlotHolding:
     """A post a report names someone in: the person is the one its mention ``slot`` (the place
     in ``ReportPeople.slots``) was resolved to."""
 
@@ -252,18 +252,19 @@ class Holding:
     org: str  # the post's Org.key
 
 
-def report_holdings(people: ReportPeople) -> tuple[Holding, ...]:
+def report_holdings(people: ReportPeople) -> tuple[SlotHolding, ...]:
     """The posts a report names its people in, in the order it names them."""
-    return tuple(Holding(i, post.key, post.org.key) for i, slot in enumerate(people.slots) for post in slot.posts)
+    return tuple(SlotHolding(i, post.key, post.org.key) for i, slot in enumerate(people.slots) for post in slot.posts)
 
 
-def holding_triples(holdings: Iterable[Holding], person_slugs: Sequence[str], base: str = DEFAULT_BASE) -> list[Triple]:
-    """Who holds which post, as a report attests it: its statements about shared nodes (part of
-    its named graph, and once in the head of a triples document)."""
+def holding_triples(holdings: Iterable[tuple[str, str, str]], base: str = DEFAULT_BASE) -> list[Triple]:
+    """Who holds which post, from (person slug, post key, organisation key): the statements a
+    report makes about shared nodes (part of its named graph, and once in the head of a triples
+    document)."""
     base = normalise_base(base)
     out: list[Triple] = []
-    for h in holdings:
-        P, T, O = iri(f"{base}person/{person_slugs[h.slot]}"), iri(f"{base}post/{h.post}"), iri(f"{base}org/{h.org}")
+    for person, post, org in holdings:
+        P, T, O = iri(f"{base}person/{person}"), iri(f"{base}post/{post}"), iri(f"{base}org/{org}")
         out += ((P, ORG.holds, T), (T, ORG.heldBy, P), (P, ORG.memberOf, O))
     return out
 
@@ -391,7 +392,7 @@ class _ReportMapper:
     def run(self, people: ReportPeople, person_slugs: Sequence[str]) -> ReportGraph:
         g = _Triples()
         self._report(g, people, person_slugs)
-        shared = holding_triples(report_holdings(people), person_slugs, self.base)
+        shared = holding_triples(((person_slugs[h.slot], h.post, h.org) for h in report_holdings(people)), self.base)
         # a statement made twice in one report is one statement; keep the first place it was made
         return ReportGraph(self.rid, list(dict.fromkeys(g)), list(dict.fromkeys(shared)), self.findings)
 
@@ -672,12 +673,12 @@ def _comparator_area(label: str | None) -> str:
 
 
 __all__ = [
-    "Holding",
     "Mapped",
     "ReportGraph",
     "ReportPeople",
     "SharedFacts",
     "Slot",
+    "SlotHolding",
     "collect_people",
     "date_literal",
     "graph_iri",

@@ -80,8 +80,8 @@ from .export import (
 from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
 from .manifest import FileStamp, Manifest, load_manifest, save_manifest
 from .mapper import (
-    Holding,
     SharedFacts,
+    SlotHolding,
     collect_people,
     graph_iri,
     holding_triples,
@@ -191,7 +191,7 @@ class Contribution:
     in memory and in the manifest) stays small."""
 
     facts: SharedFacts
-    holdings: tuple[Holding, ...]  # who holds which post, by the place of the mention naming them
+    holdings: tuple[SlotHolding, ...]  # who holds which post, by the place of the mention naming them
 
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
@@ -789,8 +789,7 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
             held[(ids.person_of[first + h.slot], h.post, h.org)] = None
     shared = statement_lines(shared_triples(facts, ids, honorifics, base))
     ontology = statement_lines(ontology_triples())
-    about = statement_lines(holding_triples((Holding(i, post, org) for i, (_, post, org) in enumerate(held)),
-                                            [person for person, _, _ in held], base))
+    about = statement_lines(holding_triples(held, base))
     del facts, held
     # The head is large (a million statements at 10,000 reports): written a batch at a time, and
     # its other formats made by Oxigraph from those files.
