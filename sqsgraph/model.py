@@ -32,13 +32,32 @@ class Span:
 
 
 @dataclass(frozen=True)
+class TextBox:
+    """Where a stretch of a PDF's derived text stands: ``[start, end)`` into the text, the page
+    (from 1) and the rectangle in PDF points from the top left of the page as displayed."""
+
+    start: int
+    end: int
+    page: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
 class SourceDocument:
-    """A report file as read: where it came from, its decoded text and content hash."""
+    """A report file as read: where it came from, its text and content hash.
+
+    For a PDF, ``text`` is the text sqsgraph derives from the pages (every span points into it)
+    and ``boxes`` say where each stretch of it stands on which page, in text order."""
 
     path: str
     text: str
     sha256: str  # of the raw bytes, so the hash identifies the file as published
     encoding: str
+    media_type: str = "text/plain"  # "application/pdf" for a PDF
+    boxes: tuple[TextBox, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -290,5 +309,6 @@ __all__ = [
     "Section",
     "SourceDocument",
     "Span",
+    "TextBox",
     "asdict",
 ]

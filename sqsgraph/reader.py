@@ -1,6 +1,8 @@
-"""Read report files into decoded text, never guessing silently.
+"""Read report files into text, never guessing silently.
 
-UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded as such. Anything else is
+A PDF (known by its ``%PDF-`` header, whatever its name) is read through ``pdfsource`` and
+``pdflayout``: its text is the text sqsgraph derives from the pages, with the page and box of
+every stretch. Text files: UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded as such. Anything else is
 decoded with charset-normalizer's best guess (Windows-1252 in practice) and a warning is returned
 with the text, so the user knows the file was not UTF-8. Binary files and empty files are refused
 with the file's name in the error.
@@ -19,11 +21,17 @@ from pathlib import Path
 from .errors import BinaryFileError, NotAReportError, UnreadableFileError
 from .model import SourceDocument
 
-REPORT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+PDF_SUFFIX = ".pdf"
+REPORT_SUFFIXES = (*TEXT_SUFFIXES, PDF_SUFFIX)
 
 # Real SQS reports are 5-40 KB of text. Anything far larger is not one, and reading it whole
 # would only cost memory and time before failing.
 MAX_REPORT_BYTES = 8 * 1024 * 1024
+# A published report's PDF is 100-600 KB (a letterhead image, embedded fonts); scanned or
+# image-heavy copies run larger.
+MAX_PDF_BYTES = 64 * 1024 * 1024
+PDF_MEDIA_TYPE = "application/pdf"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -96,11 +104,12 @@ def read_report_file(path: str | Path) -> ReadResult:
         raise UnreadableFileError(name, "is a directory, not a report file")
     try:
         size = p.stat().st_size
-        if size > MAX_REPORT_BYTES:
+        limit = MAX_PDF_BYTES if p.suffix.lower() == PDF_SUFFIX else MAX_REPORT_BYTES
+        if size > limit:
             raise UnreadableFileError(
                 name,
                 f"too large to be an SQS report ({size / 1024 / 1024:.1f} MB; reports are tens of KB, limit "
-                f"{MAX_REPORT_BYTES // 1024 // 1024} MB)",
+                f"{limit // 1024 // 1024} MB)",
             )
         data = p.read_bytes()
     except FileNotFoundError as exc:
@@ -110,7 +119,16 @@ def read_report_file(path: str | Path) -> ReadResult:
     return read_report_bytes(data, name)
 
 
+def is_pdf(data: bytes) -> bool:
+    """A PDF starts with ``%PDF-`` (readers accept it within the first KB, after junk)."""
+    return b"%PDF-" in data[:1024]
+
+
 def read_report_bytes(data: bytes, name: str) -> ReadResult:
+    if is_pdf(data):
+        return read_pdf_bytes(data, name)
+    if name.lower().endswith(PDF_SUFFIX) and data.strip():
+        raise UnreadableFileError(name, "named .pdf but not a PDF (no %PDF- header): a damaged or mislabelled file")
     if len(data) > MAX_REPORT_BYTES:
         raise UnreadableFileError(name, f"too large to be an SQS report ({len(data) / 1024 / 1024:.1f} MB)")
     text, encoding, warnings = decode(data, name)
@@ -118,6 +136,26 @@ def read_report_bytes(data: bytes, name: str) -> ReadResult:
         raise BinaryFileError(name, "binary data (mostly control characters), not a text report")
     digest = hashlib.sha256(data).hexdigest()
     return ReadResult(SourceDocument(path=name, text=text, sha256=digest, encoding=encoding), warnings)
+
+
+def read_pdf_bytes(data: bytes, name: str) -> ReadResult:
+    """A PDF's derived text, with the page boxes of its stretches; a scan with no text layer, a
+    damaged or locked PDF is a ``ReportError`` saying so."""
+    from .pdflayout import derive_text
+    from .pdfsource import read_pdf
+
+    if len(data) > MAX_PDF_BYTES:
+        raise UnreadableFileError(name, f"too large to be an SQS report ({len(data) / 1024 / 1024:.1f} MB)")
+    content = read_pdf(data, name)
+    if not any(page.runs for page in content.pages):
+        if any(page.images for page in content.pages):
+            raise NotAReportError(name, "no text layer: a scanned image? run OCR first, e.g. ocrmypdf")
+        raise NotAReportError(name, "the PDF has no text")
+    derived = derive_text(content)
+    digest = hashlib.sha256(data).hexdigest()
+    document = SourceDocument(path=name, text=derived.text, sha256=digest, encoding="pdf", media_type=PDF_MEDIA_TYPE,
+                              boxes=derived.boxes)
+    return ReadResult(document, derived.warnings)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

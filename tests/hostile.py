@@ -295,8 +295,11 @@ def corpus(renderings: tuple[str, ...] = RENDERINGS) -> list[Case]:
     # not reports at all
     cases.append(Case("empty.txt", b"", "refused", (EMPTY,), "empty"))
     cases.append(Case("blank.txt", b" \n\t\r\n  \n", "refused", (EMPTY,), "only white space"))
-    cases.append(Case("binary.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 8, "refused",
+    cases.append(Case("binary.txt", b"\x7fELF\x02\x01\x01\n" + bytes(range(256)) * 8, "refused",
                       ("binary data (NUL bytes), not a text report",), "binary (NUL bytes)"))
+    cases.append(Case("broken.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 8, "refused",
+                      ("a damaged PDF: it cannot be opened (truncated, or not a PDF inside)",),
+                      "a PDF's header and then garbage"))
     cases.append(Case("controls.txt", bytes(range(1, 32)) * 40, "refused",
                       ("binary data (mostly control characters), not a text report",), "mostly control characters"))
     cases.append(Case("letter.txt", "Dear colleague,\n\nThank you for your letter.\n".encode("utf-8"), "refused",

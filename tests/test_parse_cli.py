@@ -65,17 +65,20 @@ def test_directory_arguments_are_expanded(tmp_path: Path) -> None:
 def test_a_bad_file_is_named_and_the_others_still_parsed(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    binary = tmp_path / "scan.txt"
-    binary.write_bytes(b"%PDF-1.4\x00\x01\x02" * 50)
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x01\x02" * 50)
+    broken = tmp_path / "scan.txt"  # a PDF's header and then garbage, whatever the file's name
+    broken.write_bytes(b"%PDF-1.4\x00\x01\x02" * 50)
     prose = tmp_path / "letter.txt"
     prose.write_text("Dear colleague,\n\nThank you for your letter.\n", encoding="utf-8")
     good = sample_paths()[0]
-    code, out, err = run("parse", "--format", "json", str(empty), str(good), str(binary), str(prose))
+    code, out, err = run("parse", "--format", "json", str(empty), str(good), str(binary), str(broken), str(prose))
     assert code == 1
     assert [d["source"] for d in json.loads(out)] == [str(good)]
     assert err.splitlines() == [
         f"error: {empty}: the file is empty",
         f"error: {binary}: binary data (NUL bytes), not a text report",
+        f"error: {broken}: a damaged PDF: it cannot be opened (truncated, or not a PDF inside)",
         f"error: {prose}: not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of "
         "Short Quality Screening' title, numbered findings and a copy list",
     ]

@@ -1,0 +1,486 @@
+"""Rebuild a report's text from where its runs stand on the pages.
+
+Input: the runs, rules and tags of ``pdfsource``. Output: the *derived text* of the report (the
+text sqsgraph reads, deterministic, writable with ``sqsgraph parse --text``) in the shape of the
+report's plain-text rendering, and for each stretch of it the page and rectangle it came from:
+
+* one paragraph a line, a blank line between blocks; a paragraph broken by a page break is one;
+* table rows (the header block, the copy list) as ``cell<TAB>cell``, a cell wrapping over several
+  lines kept as one cell;
+* list labels ("1.", "1.1.", bullets) before their text, separated by a tab where the page puts
+  them apart (a hanging number), a Symbol-font bullet written as "•";
+* footnote marks (a raised, smaller digit) as superscript digits, footnote bodies as their own
+  block starting with the mark, after the paragraph the page break may have cut;
+* page furniture left out: what the tags mark as artifacts, and otherwise a page number or a line
+  repeated at the same height on several pages, at the top or foot of a page.
+
+Nothing here knows the wording of reports: only page geometry, type size and style, and tags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from .model import TextBox
+from .pdfsource import Page, PdfContent, Run
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
+_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[•·▪●◦‣○■□➢\-–]|[\ue000-\uf8ff])$")
+_LABEL_START = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.?|\d{1,2}\.)\s")
+_BULLETS = frozenset("•·▪●◦‣○■□➢")
+_PRIVATE_USE = re.compile(r"^[\ue000-\uf8ff](?:\s|$)")
+_TERMINAL = re.compile(r"[.!?:…][\"”’')\]]*$")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class _Item:
+    """One run of a line, as text: a raised footnote digit already written as a superscript."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+    gap: float  # from the right of the item before (0 for the first)
+    raised: bool
+    cell: int | None  # id of the table cell element holding it (tags), if any
+
+
+@dataclass
+class _Cell:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@dataclass
+class _Line:
+    page: int
+    items: list[_Item]
+    baseline: float
+    size: float
+    bold: bool
+    italic: bool
+    roles: tuple[str, ...]
+    row: int | None  # id of the table row element (tags) holding it, if any
+    breaks: set[int] = field(default_factory=set)  # indices of the items that start a cell
+    cells: list[_Cell] = field(default_factory=list)
+    label: bool = False  # starts with a list label ("1.1.", "•") set apart from its text
+
+    @property
+    def left(self) -> float:
+        return self.cells[0].left
+
+    @property
+    def right(self) -> float:
+        return self.cells[-1].right
+
+    @property
+    def text(self) -> str:
+        return "\t".join(c.text for c in self.cells)
+
+    def split(self, breaks: set[int]) -> None:
+        """Cut the line into cells before the items in ``breaks``."""
+        self.breaks = breaks
+        cells: list[_Cell] = []
+        pieces: list[str] = []
+        box: list[float] = []
+        for i, item in enumerate(self.items):
+            if i in breaks and pieces:
+                cells.append(_cell(pieces, box))
+                pieces, box = [], []
+            elif pieces and not pieces[-1].endswith(" ") and not item.text.startswith(" "):
+                if item.gap > _space_gap(pieces[-1], item) * self.size:
+                    pieces.append(" ")
+            pieces.append(item.text)
+            box = [item.left, item.top, item.right, item.bottom] if not box else [
+                min(box[0], item.left), min(box[1], item.top), max(box[2], item.right), max(box[3], item.bottom)]
+        cells.append(_cell(pieces, box))
+        first = cells[0].text
+        if first[:1] in _BULLETS or _PRIVATE_USE.match(first):
+            cells[0].text = "•" + first[1:]  # Word's Symbol-font bullet (U+F0B7 and kin) is a bullet
+            self.label = True
+        elif len(cells) > 1 and _LABEL.match(first):
+            self.label = True
+        elif _LABEL_START.match(first) and len(self.items) > 1 and _LABEL.match(self.items[0].text.strip()):
+            self.label = True  # a label in a run of its own, close to its text
+        self.cells = cells
+
+
+@dataclass
+class _Block:
+    kind: str  # "para" | "table" | "note"
+    lines: list[_Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DerivedText:
+    text: str
+    boxes: tuple[TextBox, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    body_size: float
+    pitch: float  # usual distance between the baselines of two lines of one paragraph
+    right_margin: float  # where full lines of body text end
+    justified: bool  # most body lines run to the right margin
+
+
+def derive_text(content: PdfContent) -> DerivedText:
+    """The report's derived text and the page boxes of its stretches."""
+    pages = [(p, _lines(p, [r for r in p.runs if not r.artifact])) for p in content.pages]
+    metrics = _metrics([line for _, lines in pages for line in lines])
+    _drop_furniture(pages)
+    blocks: list[_Block] = []
+    pending_notes: list[_Block] = []
+    for page, lines in pages:
+        body, notes = _split_notes(page, lines, metrics)
+        page_blocks = _blocks(body, metrics)
+        if page_blocks and blocks and _continues(blocks[-1], page_blocks[0], metrics):
+            blocks[-1].lines.extend(page_blocks.pop(0).lines)
+        if pending_notes:  # the notes of the last page go after the paragraph it may have cut
+            blocks.extend(pending_notes)
+            pending_notes = []
+        blocks.extend(page_blocks)
+        pending_notes = notes
+    blocks.extend(pending_notes)
+    return _write(blocks)
+
+
+# ---------------------------------------------------------------- lines
+
+
+def _band(run: Run) -> tuple[float, float]:
+    """The run's line band, from its font size (glyph boxes vary with the letters)."""
+    return run.baseline - 0.75 * run.size, run.baseline + 0.2 * run.size
+
+
+def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
+    """Runs grouped into lines: a run belongs to the line whose band covers most of its own."""
+    groups: list[list[Run]] = []
+    bands: list[tuple[float, float]] = []
+    for run in sorted(runs, key=lambda r: (r.baseline, r.left)):
+        if not run.text.strip():
+            continue
+        top, bottom = _band(run)
+        for k in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            a, b = bands[k]
+            overlap = min(b, bottom) - max(a, top)
+            if overlap >= 0.5 * min(bottom - top, b - a):
+                groups[k].append(run)
+                if run.size >= max(r.size for r in groups[k]):
+                    bands[k] = (min(a, top), max(b, bottom)) if run.size > 0 else bands[k]
+                break
+        else:
+            groups.append([run])
+            bands.append((top, bottom))
+    lines = [_line(page.number, sorted(g, key=lambda r: r.left)) for g in groups]
+    lines.sort(key=lambda line: (line.baseline, line.left))
+    return lines
+
+
+def _line(page: int, runs: list[Run]) -> _Line:
+    main = max(runs, key=lambda r: (r.size, len(r.text.strip())))
+    size = main.size
+    baseline = Counter(r.baseline for r in runs if r.size >= 0.8 * size).most_common(1)[0][0]
+    items: list[_Item] = []
+    breaks: set[int] = set()
+    for i, run in enumerate(runs):
+        raised = run.size < 0.9 * size and baseline - run.baseline >= 0.2 * size
+        text = run.text
+        if raised and text.strip().isdigit():
+            text = text.strip().translate(_SUPERSCRIPT)
+        cell = _element(run, "TD") or _element(run, "TH")
+        gap = run.left - runs[i - 1].right if i else 0.0
+        items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, raised, cell))
+        if i and ((gap > 1.5 * size and not raised) or (cell is not None and cell != items[i - 1].cell)):
+            breaks.add(i)
+    line = _Line(page, items, baseline, size, all(r.bold for r in runs), all(r.italic for r in runs), main.roles,
+                 _element(main, "TR"))
+    line.split(breaks)
+    return line
+
+
+_NO_SPACE_BEFORE = frozenset(".,;:!?)]}”’%")
+_NO_SPACE_AFTER = frozenset("([{“‘/")
+
+
+def _space_gap(before: str, item: _Item) -> float:
+    """The gap (in ems) above which two runs are two words. Glyph boxes leave out the side
+    bearings, and italics lean, so the gap between a quote mark and an italic word can look like a
+    thin space: where a space would be unusual (after an opening quote, before punctuation), ask
+    for a wider gap."""
+    if item.raised:
+        return 0.3
+    last, first = before[-1:], item.text[:1]
+    opening = last in _NO_SPACE_AFTER or (last in "\"'" and (len(before) < 2 or before[-2] in " ([{"))
+    closing = first in _NO_SPACE_BEFORE or (first in "\"'" and last.isalnum() or last in ".,;:!?")
+    return 0.4 if opening or closing else 0.15
+
+
+def _element(run: Run, kind: str) -> int | None:
+    """Id of the innermost structure element of that kind above the run."""
+    for role, ident in zip(reversed(run.roles), reversed(run.cells)):
+        if role == kind:
+            return ident
+    return None
+
+
+def _cell(pieces: list[str], box: list[float]) -> _Cell:
+    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return _Cell(text, *box)
+
+
+def _metrics(lines: Sequence[_Line]) -> _Metrics:
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 11.0
+    deltas = []
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6:
+            d = b.baseline - a.baseline
+            if 0.8 * body < d < 2.5 * body:
+                deltas.append(d)
+    pitch = median(deltas) if deltas else 1.2 * body
+    rights = sorted(line.right for line in lines if abs(line.size - body) < 0.6 and len(line.cells) == 1)
+    right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    full = sum(1 for x in rights if x >= right - 0.5 * body)
+    return _Metrics(body, pitch, right, bool(rights) and full >= 0.6 * len(rights))
+
+
+# ---------------------------------------------------------------- furniture and notes
+
+
+def _norm(text: str) -> str:
+    return _DIGITS.sub("#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _drop_furniture(pages: list[tuple[Page, list[_Line]]]) -> None:
+    """Remove page numbers and running headers or footers: a line at the top or foot of a page
+    that is a page number, or that stands at the same height on another page with the same
+    wording (digits aside)."""
+    seen: Counter[tuple[str, str, int]] = Counter()
+    for page, lines in pages:
+        for line in _edges(page, lines):
+            seen[(_edge_of(page, line), _norm(line.text), round(line.baseline / 6))] += 1
+    for page, lines in pages:
+        changed = True
+        while changed and lines:
+            changed = False
+            for line in _edges(page, lines):
+                repeated = seen[(_edge_of(page, line), _norm(line.text), round(line.baseline / 6))] >= 2
+                if _PAGE_NUMBER.match(line.text.replace("\t", " ")) or repeated:
+                    lines.remove(line)
+                    changed = True
+                    break
+
+
+def _edges(page: Page, lines: list[_Line]) -> list[_Line]:
+    out = []
+    if lines and lines[0].baseline < 0.15 * page.height:
+        out.append(lines[0])
+    if lines and lines[-1].baseline > 0.85 * page.height and lines[-1] is not (out[0] if out else None):
+        out.append(lines[-1])
+    return out
+
+
+def _edge_of(page: Page, line: _Line) -> str:
+    return "top" if line.baseline < 0.5 * page.height else "foot"
+
+
+def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Line], list[_Block]]:
+    """Footnote bodies at the foot of the page (smaller type below the body text, or tagged as a
+    note), each a block of its own; the other lines."""
+    note_flags = [("Note" in line.roles or "Footnote" in line.roles) for line in lines]
+    if not any(note_flags):
+        last_body = max((i for i, line in enumerate(lines) if line.size >= 0.9 * m.body_size), default=-1)
+        for i in range(last_body + 1, len(lines)):
+            note_flags[i] = lines[i].size < 0.9 * m.body_size
+        # the foot's small type must begin with a mark, else it is not a note (a caption, say)
+        first = next((i for i, f in enumerate(note_flags) if f), None)
+        if first is not None and not re.match(r"^[\d⁰¹²³⁴⁵⁶⁷⁸⁹*†]", lines[first].text):
+            note_flags = [False] * len(lines)
+    body = [line for line, f in zip(lines, note_flags) if not f]
+    notes: list[_Block] = []
+    for line, f in zip(lines, note_flags):
+        if not f:
+            continue
+        starts = re.match(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?=\s|[A-Z])", line.text)
+        if starts or not notes:
+            mark = starts.group(1).translate(_SUPERSCRIPT) if starts else ""
+            if starts:
+                rest = line.cells[0].text[len(starts.group(1)):].lstrip()
+                line.cells[0].text = f"{mark} {rest}" if rest else mark
+            notes.append(_Block("note", [line]))
+        else:
+            notes[-1].lines.append(line)
+    return body, notes
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _blocks(lines: Sequence[_Line], m: _Metrics) -> list[_Block]:
+    blocks: list[_Block] = []
+    columns: list[float] = []  # where the cells of the current table start
+    for line in lines:
+        prev_block = blocks[-1] if blocks else None
+        prev = prev_block.lines[-1] if prev_block else None
+        in_table = prev_block is not None and prev is not None and prev_block.kind == "table"
+        if in_table and len(columns) > 1:
+            _split_at_columns(line, columns)
+        if len(line.cells) >= 2 and not (line.label and len(line.cells) == 2):
+            same_row = prev is not None and line.row is not None and line.row == prev.row
+            if in_table and (same_row or _near(prev, line, m, 2.5)):
+                prev_block.lines.append(line)  # type: ignore[union-attr]
+            else:
+                blocks.append(_Block("table", [line]))
+            columns = sorted({*columns, *(c.left for c in line.cells)}) if in_table else [c.left for c in line.cells]
+            continue
+        if in_table:
+            aligned = any(abs(line.left - x) <= 4.0 for x in columns)
+            same_row = line.row is not None and line.row == prev.row  # type: ignore[union-attr]
+            if same_row or (aligned and _near(prev, line, m, 1.25) and line.bold == prev.bold):  # type: ignore[union-attr]
+                prev_block.lines.append(line)  # type: ignore[union-attr]
+                continue
+        if prev_block and prev_block.kind == "para" and _same_paragraph(prev_block, line, m):
+            prev_block.lines.append(line)
+            continue
+        blocks.append(_Block("para", [line]))
+    return blocks
+
+
+def _split_at_columns(line: _Line, columns: Sequence[float]) -> None:
+    """In a table without tags, a cell written close to the one before it (a long post beside
+    its holder's name) still starts where its column starts."""
+    breaks = set(line.breaks)
+    for i, item in enumerate(line.items):
+        if i and item.gap > 0.15 * line.size and any(abs(item.left - x) <= 3.0 for x in columns[1:]):
+            breaks.add(i)
+    if breaks != line.breaks:
+        line.split(breaks)
+
+
+def _near(prev: _Line, line: _Line, m: _Metrics, times: float) -> bool:
+    return prev.page == line.page and 0 < line.baseline - prev.baseline <= times * m.pitch
+
+
+def _same_paragraph(block: _Block, line: _Line, m: _Metrics) -> bool:
+    prev = block.lines[-1]
+    if line.label or not _near(prev, line, m, 1.3):
+        return False
+    if line.bold != prev.bold or abs(line.size - prev.size) > 0.6:
+        return False
+    short = prev.right < m.right_margin - 1.5 * m.body_size
+    first = block.lines[0]
+    if first.label and len(first.cells) > 1 and abs(line.left - first.cells[1].left) > 4.0 and short:
+        return False  # a list item's lines hang under its text; this one starts elsewhere
+    if m.justified and short and _TERMINAL.search(prev.text) and not line.text[:1].islower():
+        return False  # in justified text only a paragraph's last line stops short
+    return True
+
+
+def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
+    """Whether the first block of a page carries on the last block of the page before."""
+    if last.kind == "table" and first.kind == "table":
+        a = [c.left for c in last.lines[-1].cells]
+        b = [c.left for c in first.lines[0].cells]
+        return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b))
+    if last.kind != "para" or first.kind != "para":
+        return False
+    end, start = last.lines[-1], first.lines[0]
+    if start.label or start.bold != end.bold or end.bold or abs(start.size - end.size) > 0.6:
+        return False
+    full = end.right >= m.right_margin - 1.0 * m.body_size
+    return full or not _TERMINAL.search(end.text) or start.text[:1].islower()
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.boxes: list[TextBox] = []
+
+    def add(self, text: str, cell: _Cell | None = None, page: int = 0) -> None:
+        if cell is not None and text:
+            self.boxes.append(TextBox(self.length, self.length + len(text), page, round(cell.left, 1), round(cell.top, 1),
+                                      round(cell.right - cell.left, 1), round(cell.bottom - cell.top, 1)))
+        self.parts.append(text)
+        self.length += len(text)
+
+
+def _joiner(before: str, after: str) -> str:
+    """How two lines of one paragraph join: a word broken after a hyphen ("two-" / "thirds")
+    joins without a space; a soft hyphen at the end of a line is dropped."""
+    if before.endswith("\u00ad"):
+        return ""
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].isalpha():
+        return ""
+    return " "
+
+
+def _write(blocks: Sequence[_Block]) -> DerivedText:
+    w = _Writer()
+    for index, block in enumerate(blocks):
+        if index:
+            w.add("\n\n")
+        if block.kind == "table":
+            _write_table(w, block)
+            continue
+        previous = ""
+        for k, line in enumerate(block.lines):
+            for c, cell in enumerate(line.cells):
+                text = cell.text
+                if k and c == 0:
+                    w.add(_joiner(previous, text))
+                elif c:
+                    w.add("\t")
+                w.add(text, cell, line.page)
+                previous = text
+    w.add("\n")
+    return DerivedText("".join(w.parts), tuple(w.boxes), ())
+
+
+def _write_table(w: _Writer, block: _Block) -> None:
+    rows: list[list[list[tuple[_Cell, int]]]] = []
+    columns: list[float] = []
+    for i, line in enumerate(block.lines):
+        same_row = i > 0 and line.row is not None and line.row == block.lines[i - 1].row
+        if len(line.cells) >= 2 and not (rows and same_row):
+            columns = [c.left for c in line.cells]
+            rows.append([[] for _ in columns])
+        if not rows:
+            rows.append([[]])
+            columns = [line.left]
+        for cell in line.cells:
+            k = min(range(len(columns)), key=lambda j: abs(columns[j] - cell.left))
+            rows[-1][k].append((cell, line.page))
+    for r, row in enumerate(rows):
+        if r:
+            w.add("\n")
+        for k, parts in enumerate(row):
+            if k:
+                w.add("\t")
+            previous = ""
+            for j, (cell, page) in enumerate(parts):
+                if j:
+                    w.add(_joiner(previous, cell.text))
+                w.add(cell.text, cell, page)
+                previous = cell.text
+
+
+__all__ = ["DerivedText", "derive_text"]
