@@ -95,7 +95,7 @@ class Block:
 
 @dataclass
 class Report:
-    """A parsed rendering: the blocks in order, the title and the place name the title ends with."""
+    """A parsed rendering: the blocks in order and the title line (markup removed)."""
 
     blocks: list[Block]
     title: str
@@ -543,6 +543,41 @@ def _table(name: str, style: str, rows: list[tuple[list[Run], list[Run]]], *, it
     return "".join(out)
 
 
+def _numbered_list(blocks: list[Block], i: int) -> tuple[str, int]:
+    """The run of themes and findings from ``blocks[i]`` as one two-level list, and the index
+    after it. Every item carries the start value of its number in the text, so the labels the
+    engine generates are the text's numbers even where the text skips or restarts one."""
+    items: list[str] = []
+    sub: list[str] = []
+    theme: str | None = None  # the number of the open level-1 item
+
+    def close() -> None:
+        if sub:
+            items.append("<text:list>" + "".join(sub) + "</text:list>")
+            sub.clear()
+        if theme is not None:
+            items.append("</text:list-item>")
+
+    while i < len(blocks) and blocks[i].kind in ("theme", "finding"):
+        b = blocks[i]
+        if b.kind == "theme":
+            close()
+            theme = b.number
+            items.append(f'<text:list-item text:start-value="{int(b.number)}">'
+                         f'<text:p text:style-name="Theme">{_odt_runs(b.runs)}</text:p>')
+        else:
+            major, minor = b.number.split(".")
+            if theme is None or int(theme) != int(major):  # no heading for this theme: an unlabelled item
+                close()
+                theme = major
+                items.append(f'<text:list-item text:start-value="{int(major)}">')
+            sub.append(f'<text:list-item text:start-value="{int(minor)}">'
+                       f'<text:p text:style-name="Finding">{_odt_runs(b.runs)}</text:p></text:list-item>')
+        i += 1
+    close()
+    return '<text:list text:style-name="Numbering">' + "".join(items) + "</text:list>", i
+
+
 def _body(report: Report) -> str:
     """The body: letterhead, tables, headings, the numbered list of themes and findings (forced
     to the numbers written in the text by start values), bullet lists and paragraphs."""
@@ -563,42 +598,13 @@ def _body(report: Report) -> str:
                 rows.append((blocks[i].label, blocks[i].runs))
                 i += 1
             tables += 1
-            if block.kind == "header":
-                out.append(_table(f"Table{tables}", "THead", rows, italic_values=False))
-            else:
-                out.append(_table(f"Table{tables}", "TCopy", [(lab, val) for lab, val in rows], italic_values=False))
+            # the copy list's names are italic in every report, marked up or not
+            style = "THead" if block.kind == "header" else "TCopy"
+            out.append(_table(f"Table{tables}", style, rows, italic_values=block.kind == "copy"))
             continue
         if block.kind in ("theme", "finding"):
-            items: list[str] = []
-            sub: list[str] = []
-            theme_open = False
-
-            def close_theme() -> None:
-                nonlocal theme_open
-                if sub:
-                    items.append("<text:list>" + "".join(sub) + "</text:list>")
-                    sub.clear()
-                if theme_open:
-                    items.append("</text:list-item>")
-                theme_open = False
-
-            while i < len(blocks) and blocks[i].kind in ("theme", "finding"):
-                b = blocks[i]
-                if b.kind == "theme":
-                    close_theme()
-                    items.append(f'<text:list-item text:start-value="{int(b.number)}">'
-                                 f'<text:p text:style-name="Theme">{_odt_runs(b.runs)}</text:p>')
-                    theme_open = True
-                else:
-                    major, minor = b.number.split(".")
-                    if not theme_open:  # a finding with no theme heading before it: an unlabelled level-1 item
-                        items.append(f'<text:list-item text:start-value="{int(major)}">')
-                        theme_open = True
-                    sub.append(f'<text:list-item text:start-value="{int(minor)}">'
-                               f'<text:p text:style-name="Finding">{_odt_runs(b.runs)}</text:p></text:list-item>')
-                i += 1
-            close_theme()
-            out.append('<text:list text:style-name="Numbering">' + "".join(items) + "</text:list>")
+            xml, i = _numbered_list(blocks, i)
+            out.append(xml)
             continue
         if block.kind == "bullet":
             items = []
@@ -693,7 +699,7 @@ def make_lo_pdfs(jobs: Sequence[LoJob], out_dir: Path, *, soffice: str = "soffic
             src_dir = Path(tmp) / ("tagged" if tagged else "untagged")
             src_dir.mkdir()
             sources = []
-            for k, job in chosen:
+            for _, job in chosen:
                 source = src_dir / (Path(job.pdf_name).stem + ".fodt")
                 source.write_text(make_fodt(job.text, variant=job.variant), encoding="utf-8")
                 sources.append(source)
@@ -836,7 +842,10 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
         if block.kind in ("header", "copy"):
             rows = []
             while i < len(blocks) and blocks[i].kind == block.kind:
-                rows.append([Paragraph(_rl_markup(blocks[i].label), cell), Paragraph(_rl_markup(blocks[i].runs), cell)])
+                runs = blocks[i].runs
+                if block.kind == "copy":  # names italic, marked up or not
+                    runs = [Run(r.text, True, r.note, r.link) for r in runs]
+                rows.append([Paragraph(_rl_markup(blocks[i].label), cell), Paragraph(_rl_markup(runs), cell)])
                 i += 1
             first = (v.label_cm if block.kind == "header" else v.post_cm) * cm
             story += [Table(rows, colWidths=[first, width - first], style=plain, hAlign="LEFT", splitByRow=1), Spacer(1, size * 0.6)]
