@@ -513,17 +513,21 @@ def _key_value(text: str) -> tuple[str, str]:
 @click.argument("count", type=click.IntRange(min=1))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
-def synth_command(count: int, out_dir: Path, seed: int) -> None:
+@click.option("--pdf", "as_pdf", is_flag=True, help="Write each report as a PDF laid out by reportlab (needs the pdf-make extra).")
+def synth_command(count: int, out_dir: Path, seed: int, as_pdf: bool) -> None:
     """Write COUNT synthetic SQS-like reports into OUT_DIR, for benchmarks and scale tests.
 
     Half use the light-markup rendering, half the PDF-extracted one; a shared pool of national
     officials recurs across reports, as in the real corpus.
 
+    With --pdf every report is written as a PDF instead (made from the light-markup rendering),
+    for benchmarks of the PDF reader.
+
     Example: sqsgraph synth 1000 /tmp/corpus && sqsgraph build /tmp/corpus -o /tmp/out
     """
-    from .synth import write_corpus
+    from .synth import write_corpus, write_pdf_corpus
 
-    paths = write_corpus(count, out_dir, seed=seed)
+    paths = (write_pdf_corpus if as_pdf else write_corpus)(count, out_dir, seed=seed)
     click.echo(f"wrote {len(paths)} reports to {out_dir}")
 
 

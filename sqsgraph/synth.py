@@ -317,3 +317,19 @@ def write_corpus(n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
         path.write_text(report.text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def write_pdf_corpus(n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
+    """Write ``n`` synthetic reports into ``out_dir`` as PDFs laid out by reportlab (see
+    :func:`sqsgraph.pdfmake.make_reportlab_pdf`), named as :func:`write_corpus` names the text
+    files but ending ``.pdf``. Every PDF is made from the light-markup rendering (extracting
+    text from the PDF is what gives the PDF rendering); layout variants rotate by report."""
+    from .pdfmake import VARIANTS, make_reportlab_pdf
+
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, report in enumerate(CorpusGenerator(seed).reports(n, renderings=("markup",))):
+        path = target / (Path(report.file_name).stem + ".pdf")
+        paths.append(make_reportlab_pdf(report.text, path, variant=i % len(VARIANTS)))
+    return paths
