@@ -84,6 +84,15 @@ class _Line:
         return self.cells[-1].right
 
     @property
+    def text_left(self) -> float:
+        """Where a list item's text starts after its label (its lines hang there)."""
+        if len(self.cells) > 1:
+            return self.cells[1].left
+        if self.label and len(self.items) > 1:
+            return self.items[1].left
+        return self.left
+
+    @property
     def text(self) -> str:
         return "\t".join(c.text for c in self.cells)
 
@@ -384,7 +393,8 @@ def _same_paragraph(block: _Block, line: _Line, m: _Metrics) -> bool:
         return False
     short = prev.right < m.right_margin - 1.5 * m.body_size
     first = block.lines[0]
-    if first.label and len(first.cells) > 1 and abs(line.left - first.cells[1].left) > 4.0 and short:
+    ended = short or (_TERMINAL.search(prev.text) is not None and line.text[:1].isupper())
+    if first.label and abs(line.left - first.text_left) > 4.0 and line.left < first.text_left and ended:
         return False  # a list item's lines hang under its text; this one starts elsewhere
     if m.justified and short and _TERMINAL.search(prev.text) and not line.text[:1].islower():
         return False  # in justified text only a paragraph's last line stops short
