@@ -31,6 +31,9 @@ class Span:
             raise ValueError(f"invalid span [{self.start}, {self.end})")
 
 
+PDF_MEDIA_TYPE = "application/pdf"
+
+
 @dataclass(frozen=True)
 class TextBox:
     """Where a stretch of a PDF's derived text stands: ``[start, end)`` into the text, the page
@@ -294,6 +297,7 @@ class Report:
 
 
 __all__ = [
+    "PDF_MEDIA_TYPE",
     "CopyListEntry",
     "DateRange",
     "Finding",

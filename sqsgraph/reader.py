@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import BinaryFileError, NotAReportError, UnreadableFileError
-from .model import SourceDocument
+from .model import PDF_MEDIA_TYPE, SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 PDF_SUFFIX = ".pdf"
@@ -31,7 +31,6 @@ MAX_REPORT_BYTES = 8 * 1024 * 1024
 # A published report's PDF is 100-600 KB (a letterhead image, embedded fonts); scanned or
 # image-heavy copies run larger.
 MAX_PDF_BYTES = 64 * 1024 * 1024
-PDF_MEDIA_TYPE = "application/pdf"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
