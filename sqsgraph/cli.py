@@ -17,7 +17,7 @@ from . import __version__
 from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
 from .formatting import report_summary
 from .parser import parse_files
-from .reader import expand_paths, sample_paths
+from .reader import find_reports, sample_paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,10 +113,11 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
     """
     from .pipeline import build
 
-    paths = expand_paths(reports) if reports else sample_paths()
-    with _StageProgress(hidden=len(paths) <= PROGRESS_AFTER) as progress:
+    if not reports:
+        click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+    with _StageProgress() as progress:
         try:
-            result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
+            result = build(list(reports) or None, out_dir, base, formats, progress=progress, identities=identities,
                            docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
                            cache=not no_cache, shacl_engine=shacl_engine)
         except (UsageError, ValueError) as exc:
@@ -125,6 +126,12 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
             raise click.ClickException(str(exc)) from exc
     for path in result.files:
         click.echo(f"wrote {path}")
+    if not result.report_ids:  # nothing was built, nothing written
+        for line in result.notes:
+            click.echo(f"note: {line}", err=True)
+        for failure in result.failures:
+            click.echo(f"error: {failure.line()}", err=True)
+        sys.exit(1)
     s = result.summary()
     click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
                f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
@@ -146,8 +153,8 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
 class _StageProgress:
     """One progress bar per build stage (reading, mapping, validating) on stderr."""
 
-    def __init__(self, hidden: bool) -> None:
-        self.hidden = hidden
+    def __init__(self) -> None:
+        self.hidden: bool | None = None  # decided at the first report: a bar only for more than a few
         self.stage: str | None = None
         self.bar = None
 
@@ -155,6 +162,8 @@ class _StageProgress:
         return self
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.hidden is None:
+            self.hidden = total <= PROGRESS_AFTER
         if self.hidden:
             return
         if stage != self.stage:
@@ -369,8 +378,17 @@ def report_arguments(func):  # type: ignore[no-untyped-def]
     return click.argument("reports", nargs=-1, type=click.Path(path_type=Path))(func)
 
 
-def resolve_reports(reports: tuple[Path, ...]) -> list[Path]:
-    return expand_paths(reports) if reports else sample_paths()
+def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportError]]:
+    """The report files named (or the bundled samples when none are), with the named folders
+    that hold none and the paths that are not there; files of other kinds found in folders are
+    listed in one note on stderr."""
+    if not reports:
+        return sample_paths(), []
+    found = find_reports(reports)
+    note = found.note()
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return found.files, found.problems
 
 
 @main.command("parse")
@@ -378,17 +396,39 @@ def resolve_reports(reports: tuple[Path, ...]) -> list[Path]:
 @click.option("--format", "fmt", type=click.Choice(["json", "summary"]), default="summary", show_default=True,
               help="json: the documented JSON array, one object per file; summary: a digest per report.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that is not a readable report.")
-def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool) -> None:
+@click.option("--text", "text_only", is_flag=True,
+              help="Print the text sqsgraph reads instead (for a PDF, the text it derives from the pages, "
+                   "which every span counts in); files apart by a form feed.")
+def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: bool) -> None:
     """Read reports into the typed model and print what was found.
 
     REPORT_OR_DIR: report files or folders of them; the bundled samples when none are given.
 
     Example: sqsgraph parse reports/ --format json > reports.json
     """
+    files, problems = resolve_reports(reports)
+    if strict and problems:
+        raise click.ClickException(str(problems[0]))
+    if text_only:
+        from .reader import read_report_file
+
+        errors = list(problems)
+        texts = []
+        for path in files:
+            try:
+                texts.append(read_report_file(path).document.text)
+            except ReportError as exc:
+                if strict:
+                    raise click.ClickException(str(exc)) from exc
+                errors.append(exc)
+        click.echo("\f\n".join(texts), nl=False)
+        exit_on_report_errors(errors)
+        return
     try:
-        outcome = parse_files(resolve_reports(reports), strict=strict)
+        outcome = parse_files(files, strict=strict)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
+    outcome.errors[:0] = problems
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in outcome.reports], indent=2, ensure_ascii=False))
     else:

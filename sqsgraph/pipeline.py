@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -49,6 +50,7 @@ import shutil
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -95,7 +97,8 @@ from .mapper import (
     shared_graph_iri,
     shared_triples,
 )
-from .reader import expand_paths, sample_paths
+from .model import PDF_MEDIA_TYPE, Report
+from .reader import find_reports, sample_paths
 from .validator import Problem, ValidationReport, engine_name
 from .vocab import DEFAULT_BASE, normalise_base, ontology_path
 
@@ -167,6 +170,8 @@ class ReadReport:
     mentions_digest: str  # of ``mentions``: the identity decisions depend on these alone
     mention_count: int
     shared_digest: str  # of its ``Contribution``: with the identities, what the document head depends on
+    content_digest: str  # of what it says, not where: a PDF and its own text rendering have the same
+    media_type: str  # of the file: "text/plain" or "application/pdf"
 
     def slim(self) -> ReadReport:
         """Without its mentions (kept in its cache entry): what the manifest holds, as the
@@ -220,9 +225,30 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
                          tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings),
                          _digest(*((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as)
                                    for m in people.mentions)), len(people.mentions),
-                         _digest(contribution.facts.canonical(), contribution.holdings))
+                         _digest(contribution.facts.canonical(), contribution.holdings), content_digest(report),
+                         report.source.media_type)
     cache.store(key, outcome, ".read.pickle")
     return outcome
+
+
+_SAME_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+def content_digest(report: Report) -> str:
+    """SHA-256 of what a report says, without where it says it (spans, file, warnings), its
+    wording compared as NFKC with plain quotes: the same for a PDF and its own text rendering."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k not in ("span", "source", "warnings")}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, str):
+            return unicodedata.normalize("NFKC", value).translate(_SAME_QUOTES)
+        return value
+
+    data = json.dumps(plain(report.to_json()), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str, ...]]) -> tuple[MappedReport, dict[str, bytes]] | Failure:
@@ -438,6 +464,15 @@ def drop_duplicates(reports: Sequence[ReadReport]) -> tuple[list[ReadReport], li
             notes.append(f"duplicate: {r.path} has the same content as {first.path}; built once")
             continue
         other = by_id.get(r.rid)
+        if other is not None and other.content_digest == r.content_digest:
+            # one report as a PDF and as text: build it once, from the PDF (its facts have pages)
+            chosen, dropped = (r, other) if r.media_type == PDF_MEDIA_TYPE and other.media_type != PDF_MEDIA_TYPE else (other, r)
+            notes.append(f"same report: {dropped.path} says what {chosen.path} says; built once, from {chosen.path}")
+            if chosen is r:
+                keep[keep.index(other)] = r
+                by_id[r.rid] = r
+                by_hash[r.sha256] = r
+            continue
         if other is not None:
             failures.append(Failure(r.path, f"conflicts with {other.path} (same area and publication date, different content); not built"))
             continue
@@ -471,8 +506,17 @@ def build(
     wanted = [get_format(name) for name in dict.fromkeys([*formats, "nquads"])]
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     engine = engine_name(shacl_engine) if validate else None
-    files = expand_paths(paths) if paths else sample_paths()
+    if paths is None:
+        files, found_failures, found_notes = sample_paths(), [], []
+    else:
+        found = find_reports(paths)
+        files = found.files
+        found_failures = [Failure(e.path, e.problem) for e in found.problems]
+        found_notes = [n for n in (found.note(),) if n]
     out = Path(out_dir)
+    if not files:  # nothing to read: write nothing, so the last build's output stays as it was
+        return BuildResult(out, {}, {}, found_failures, [], None, Identities([], {}, []), notes=[
+            *found_notes, f"nothing written: no report to build; {out}/ left as it was"])
     out.mkdir(parents=True, exist_ok=True)
     for folder in (out, out / "views"):  # what a killed build left behind
         remove_stale_temp_files(folder)
@@ -489,7 +533,12 @@ def build(
         after = Manifest()
         read, failures = _read_all(runner, store, files, progress, before, after)
         kept, notes, conflicts = drop_duplicates(read)
+        failures[:0] = found_failures
         failures.extend(conflicts)
+        notes[:0] = found_notes
+        if not kept:  # every file failed: write nothing over the last build's output
+            return BuildResult(out, {}, {}, failures, [], None, Identities([], {}, []),
+                               notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"])
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
         ids_key, ids = _identities(store, ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings

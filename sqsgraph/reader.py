@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import BinaryFileError, NotAReportError, UnreadableFileError
+from .errors import BinaryFileError, NotAReportError, ReportError, UnreadableFileError
 from .model import PDF_MEDIA_TYPE, SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -157,17 +157,61 @@ def read_pdf_bytes(data: bytes, name: str) -> ReadResult:
     return ReadResult(document, derived.warnings)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and report files inside directories named (sorted, for deterministic runs)."""
-    out: list[Path] = []
+@dataclass(frozen=True)
+class FoundReports:
+    """What a walk over the paths a user named found."""
+
+    files: list[Path]  # report files, named or found in folders, in a deterministic order
+    others: list[Path]  # files of other kinds found in folders: skipped, listed in one note
+    problems: list[ReportError]  # a named folder with no report file in it, a path that is not there
+
+    def note(self) -> str | None:
+        """One line on the files of other kinds that were skipped."""
+        if not self.others:
+            return None
+        names = ", ".join(str(p) for p in self.others[:8]) + (f" and {len(self.others) - 8} more" if len(self.others) > 8 else "")
+        return f"skipped {len(self.others)} file(s) that are not reports ({'/'.join(REPORT_SUFFIXES)}): {names}"
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    """A hidden file or folder below ``root`` (".git/", ".ipynb_checkpoints/", ".DS_Store",
+    macOS "._name" forks), or one of macOS's "__MACOSX" folders in unpacked archives."""
+    return any(part.startswith(".") or part == "__MACOSX" for part in path.relative_to(root).parts)
+
+
+def find_reports(paths: Iterable[str | Path]) -> FoundReports:
+    """Report files among ``paths``: a file named is taken as it is (and refused later if it is
+    not a report); a folder is walked for report files (.txt, .text, .md, .pdf), hidden files and
+    folders left out, files of other kinds listed. A named folder holding no report file, or a
+    path that does not exist, is a problem naming it."""
+    files: list[Path] = []
+    others: list[Path] = []
+    problems: list[ReportError] = []
+    seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = (c for c in p.rglob("*") if c.suffix.lower() in REPORT_SUFFIXES and c.is_file())
-            out.extend(sorted(found, key=lambda c: c.parts))  # Path order, each key made once
+            found: list[Path] = []
+            other: list[Path] = []
+            for c in sorted(p.rglob("*"), key=lambda c: c.parts):  # Path order, each key made once
+                if not c.is_file() or _hidden(c, p):
+                    continue
+                (found if c.suffix.lower() in REPORT_SUFFIXES else other).append(c)
+            if not found:
+                held = ", ".join(c.name for c in other[:8]) + (" ..." if len(other) > 8 else "") if other else "nothing"
+                problems.append(NotAReportError(str(p), f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder; it holds: {held}"))
+            others.extend(other)
+        elif p.exists() or p.is_symlink():
+            found = [p]
         else:
-            out.append(p)
-    return out
+            problems.append(UnreadableFileError(str(p), "no such file"))
+            continue
+        for f in found:
+            key = f.resolve()
+            if key not in seen:  # the same file named twice, or a file inside a folder also named
+                seen.add(key)
+                files.append(f)
+    return FoundReports(files, others, problems)
 
 
 def sample_paths() -> list[Path]:
