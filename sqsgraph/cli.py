@@ -8,6 +8,7 @@ Each command turns its options into one library call and formats the result.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -425,7 +426,7 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
         exit_on_report_errors(errors)
         return
     try:
-        outcome = parse_files(files, strict=strict)
+        outcome = parse_files(files, strict=strict, workers=os.cpu_count() or 1)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     outcome.errors[:0] = problems

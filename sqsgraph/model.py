@@ -16,7 +16,7 @@ invented.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,10 @@ class Span:
 PDF_MEDIA_TYPE = "application/pdf"
 
 
-@dataclass(frozen=True)
-class TextBox:
+class TextBox(NamedTuple):
     """Where a stretch of a PDF's derived text stands: ``[start, end)`` into the text, the page
-    (from 1) and the rectangle in PDF points from the top left of the page as displayed."""
+    (from 1) and the rectangle in PDF points from the top left of the page as displayed. A tuple:
+    a report has thousands, pickled between processes and into the build cache."""
 
     start: int
     end: int

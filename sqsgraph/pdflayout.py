@@ -169,53 +169,51 @@ def derive_text(content: PdfContent) -> DerivedText:
 # ---------------------------------------------------------------- lines
 
 
-def _band(run: Run) -> tuple[float, float]:
-    """The run's line band, from its font size (glyph boxes vary with the letters)."""
-    return run.baseline - 0.75 * run.size, run.baseline + 0.2 * run.size
-
-
 def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
     """Runs grouped into lines: a run belongs to the line whose band covers most of its own."""
     groups: list[list[Run]] = []
-    bands: list[tuple[float, float]] = []
+    bands: list[list[float]] = []  # top, bottom, largest size of each group
     for run in sorted(runs, key=lambda r: (r.baseline, r.left)):
         if not run.text.strip():
             continue
-        top, bottom = _band(run)
+        top, bottom = run.baseline - 0.75 * run.size, run.baseline + 0.2 * run.size
         for k in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
-            a, b = bands[k]
-            overlap = min(b, bottom) - max(a, top)
-            if overlap >= 0.5 * min(bottom - top, b - a):
+            band = bands[k]
+            overlap = min(band[1], bottom) - max(band[0], top)
+            if overlap >= 0.5 * min(bottom - top, band[1] - band[0]):
                 groups[k].append(run)
-                if run.size >= max(r.size for r in groups[k]):
-                    bands[k] = (min(a, top), max(b, bottom)) if run.size > 0 else bands[k]
+                if run.size >= band[2]:  # the line's band is its largest type's
+                    band[0], band[1], band[2] = min(band[0], top), max(band[1], bottom), run.size
                 break
         else:
             groups.append([run])
-            bands.append((top, bottom))
+            bands.append([top, bottom, run.size])
     lines = [_line(page.number, sorted(g, key=lambda r: r.left)) for g in groups]
     lines.sort(key=lambda line: (line.baseline, line.left))
     return lines
 
 
 def _line(page: int, runs: list[Run]) -> _Line:
-    main = max(runs, key=lambda r: (r.size, len(r.text.strip())))
+    main = max(runs, key=lambda r: (r.size, len(r.text)))
     size = main.size
-    baseline = Counter(r.baseline for r in runs if r.size >= 0.8 * size).most_common(1)[0][0]
+    baseline = main.baseline
+    tagged = bool(main.roles)
     items: list[_Item] = []
     breaks: set[int] = set()
+    previous: Run | None = None
     for i, run in enumerate(runs):
         raised = run.size < 0.9 * size and baseline - run.baseline >= 0.2 * size
         text = run.text
         if raised and text.strip().isdigit():
             text = text.strip().translate(_SUPERSCRIPT)
-        cell = _element(run, "TD") or _element(run, "TH")
-        gap = run.left - runs[i - 1].right if i else 0.0
+        cell = (_element(run, "TD") or _element(run, "TH")) if tagged else None
+        gap = run.left - previous.right if previous is not None else 0.0
         items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, raised, cell))
         if i and ((gap > 1.5 * size and not raised) or (cell is not None and cell != items[i - 1].cell)):
             breaks.add(i)
+        previous = run
     line = _Line(page, items, baseline, size, all(r.bold for r in runs), all(r.italic for r in runs), main.roles,
-                 _element(main, "TR"))
+                 _element(main, "TR") if tagged else None)
     line.split(breaks)
     return line
 

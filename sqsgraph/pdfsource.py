@@ -25,7 +25,7 @@ from .errors import NotAReportError, UnreadableFileError
 MAX_PAGES = 50
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Run:
     """A run of text drawn in one font (one PDF text object), in display coordinates."""
 
@@ -44,7 +44,7 @@ class Run:
     cells: tuple[int, ...]  # ids of the structure elements above the run (same id: same element on this page)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rule:
     """A thin filled or stroked line (a footnote separator, a table border)."""
 
@@ -212,6 +212,13 @@ def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tupl
 
 
 def _objects(page: object, textpage: object, raw, to_display, roles):  # type: ignore[no-untyped-def]
+    # Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
+    # are bound once here, and a run's text is fetched with one call into a buffer that fits.
+    get_type, get_bounds, get_matrix = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
+    get_text, get_size, get_font = raw.FPDFTextObj_GetText, raw.FPDFTextObj_GetFontSize, raw.FPDFTextObj_GetFont
+    count_marks, get_mark, mark_name = raw.FPDFPageObj_CountMarks, raw.FPDFPageObj_GetMark, raw.FPDFPageObjMark_GetName
+    get_mcid = raw.FPDFPageObj_GetMarkedContentID
+    TEXT, PATH, IMAGE = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
     fonts = _Fonts(raw)
     runs: list[Run] = []
     rules: list[Rule] = []
@@ -219,54 +226,71 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     matrix = raw.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
     size = ctypes.c_float()
-    text_buffer = ctypes.create_string_buffer(4096)
+    size_ref = ctypes.byref(size)
+    capacity = 8192
+    text_buffer = ctypes.create_string_buffer(capacity)
+    text_pointer = ctypes.cast(text_buffer, ctypes.POINTER(ctypes.c_ushort))
     mark_buffer = ctypes.create_string_buffer(64)
+    mark_pointer = ctypes.cast(mark_buffer, ctypes.POINTER(ctypes.c_ushort))
     mark_length = ctypes.c_ulong()
+    mark_length_ref = ctypes.byref(mark_length)
     for obj, outer in _walk(page, raw):
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+        kind = get_type(obj)
+        if kind == IMAGE:
             images += 1
             continue
-        if kind not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH):
+        if (kind != TEXT and kind != PATH) or not get_bounds(obj, *bounds):
             continue
-        if not raw.FPDFPageObj_GetBounds(obj, *bounds):
+        if outer is None:
+            x0, y0 = to_display(left.value, bottom.value)
+            x1, y1 = to_display(right.value, top.value)
+        else:
+            x0, y0 = to_display(*_apply(outer, left.value, bottom.value))
+            x1, y1 = to_display(*_apply(outer, right.value, top.value))
+        if x0 > x1:
+            x0, x1 = x1, x0
+        if y0 > y1:
+            y0, y1 = y1, y0
+        if kind == PATH:
+            if y1 - y0 <= 2.0 and x1 - x0 >= 20.0:
+                rules.append(Rule(x0, y0, x1, y1))
             continue
-        corners = [_apply(outer, x, y) for x, y in ((left.value, bottom.value), (right.value, top.value))]
-        (x0, y0), (x1, y1) = (to_display(*corners[0]), to_display(*corners[1]))
-        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        if kind == raw.FPDF_PAGEOBJ_PATH:
-            if box[3] - box[1] <= 2.0 and box[2] - box[0] >= 20.0:
-                rules.append(Rule(*box))
-            continue
-        n = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+        n = get_text(obj, textpage, text_pointer, capacity)
+        if n > capacity:  # a run longer than the buffer: grow it and ask again
+            capacity = n
+            text_buffer = ctypes.create_string_buffer(capacity)
+            text_pointer = ctypes.cast(text_buffer, ctypes.POINTER(ctypes.c_ushort))
+            n = get_text(obj, textpage, text_pointer, capacity)
         if n <= 2:
             continue
-        if n > len(text_buffer):
-            text_buffer = ctypes.create_string_buffer(n)
-        raw.FPDFTextObj_GetText(obj, textpage, ctypes.cast(text_buffer, ctypes.POINTER(ctypes.c_ushort)), n)
-        text = _clean(text_buffer.raw[: n - 2].decode("utf-16-le", errors="replace"))
+        text = text_buffer.raw[: n - 2].decode("utf-16-le", errors="replace").translate(_CLEAN)
         if not text.strip():
             continue
-        raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-        raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        get_matrix(obj, matrix_ref)
+        get_size(obj, size_ref)
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
-        if outer is not None:
+        if outer is None:
+            _, baseline = to_display(matrix.e, matrix.f)  # the text's origin: upright as displayed
+        else:
             scale *= abs(outer[0] * outer[3] - outer[1] * outer[2]) ** 0.5 or 1.0
-        font_size = size.value * scale
-        _, baseline = to_display(*_apply(outer, matrix.e, matrix.f))  # text upright as displayed
-        name, bold, italic = fonts.of(raw.FPDFTextObj_GetFont(obj))
+            _, baseline = to_display(*_apply(outer, matrix.e, matrix.f))
+        name, bold, italic = fonts.of(get_font(obj))
         artifact = False
-        for k in range(raw.FPDFPageObj_CountMarks(obj)):
-            mark = raw.FPDFPageObj_GetMark(obj, k)
-            if mark and raw.FPDFPageObjMark_GetName(mark, ctypes.cast(mark_buffer, ctypes.POINTER(ctypes.c_ushort)), 64, ctypes.byref(mark_length)):
-                if mark_buffer.raw[: max(0, mark_length.value - 2)].decode("utf-16-le", errors="replace") == "Artifact":
-                    artifact = True
-        mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
-        types, ids = roles.get(mcid, ((), ())) if mcid >= 0 else ((), ())
-        runs.append(Run(text, round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2), round(baseline, 2),
-                        round(font_size, 2), name, bold, italic, artifact, types, ids))
+        for k in range(count_marks(obj)):
+            mark = get_mark(obj, k)
+            if mark and mark_name(mark, mark_pointer, 64, mark_length_ref) and mark_buffer.raw[:18] == _ARTIFACT:
+                artifact = True
+        mcid = get_mcid(obj)
+        types, ids = roles.get(mcid, _UNTAGGED) if mcid >= 0 else _UNTAGGED
+        runs.append(Run(text, round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2), round(baseline, 2),
+                        round(size.value * scale, 2), name, bold, italic, artifact, types, ids))
     return runs, rules, images
+
+
+_ARTIFACT = "Artifact\0".encode("utf-16-le")  # a mark's name as pdfium writes it: UTF-16, NUL-terminated
+_UNTAGGED: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
 
 
 def _walk(page: object, raw) -> Iterator[tuple[object, tuple[float, ...] | None]]:  # type: ignore[no-untyped-def]
@@ -299,12 +323,9 @@ def _apply(m: tuple[float, ...] | None, x: float, y: float) -> tuple[float, floa
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-# pdfium's own markers: U+0002 for a hyphen it judged to end a line, CR/LF it adds between lines
-_CLEAN = str.maketrans({"\x02": "-", "\r": None, "\n": None, "\x00": None})
-
-
-def _clean(text: str) -> str:
-    return text.translate(_CLEAN)
+# pdfium's own markers: U+0002 (and U+FFFE) for a hyphen it judged to end a line, CR/LF it adds
+# between lines
+_CLEAN = str.maketrans({"\x02": "-", "\ufffe": "-", "\r": None, "\n": None, "\x00": None})
 
 
 __all__ = ["MAX_PAGES", "Page", "PdfContent", "Rule", "Run", "read_pdf"]
