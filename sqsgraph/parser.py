@@ -25,6 +25,7 @@ structure every SQS report shares.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ from .model import (
     Span,
 )
 from .reader import read_report_file
-from .textmap import MappedText, join
+from .textmap import LIGATURE, MappedText, join
 from .themes import theme_of
 
 # --- patterns over the structure all SQS reports share ---------------------------------------
@@ -87,7 +88,12 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _THEME_HEADING = re.compile(r"^(?P<num>\d{1,2})\.?\s+(?P<title>[A-Z][^\d]{2,90})$")
 _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?(?=\s|$)\s*")
-_BULLET = re.compile(r"^\s*(?:[-–—•▪●◦·‣○■□➢✓]|\d{1,2}[.)])\s+")
+# a bullet: a dash or round bullet and a space, or a bullet glyph the text may run into ("■Staff"):
+# Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
+# ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
+_BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
+_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|\(cid:\d+\)\s*)")
+_LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
 _CLOSING_START = re.compile(r"^\s*(?:We\s+are\s+grateful|If\s+you\s+have\s+any\s+(?:further\s+)?questions)", re.I)
@@ -174,14 +180,20 @@ _NOT_NAMES = frozenset(
 # --- line walking -----------------------------------------------------------------------------
 
 
+_LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
+
+
 @dataclass
 class _Line:
     index: int
     text: MappedText
+    # the line as it is matched: without the white space at its ends, ligatures (ﬁ ﬂ) as the
+    # letters they stand for; the text itself keeps them
+    stripped: str = field(init=False)
 
-    @property
-    def stripped(self) -> str:
-        return self.text.text.strip()
+    def __post_init__(self) -> None:
+        s = self.text.text.strip()
+        self.stripped = s.translate(_LIGATURES) if LIGATURE.search(s) else s
 
     @property
     def blank(self) -> bool:
@@ -237,13 +249,18 @@ def _theme_heading(lines: Sequence[_Line], i: int, footnote_lines: set[int]) -> 
     return None
 
 
-def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int, _Footnote], set[int], set[str]]:
-    """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text."""
+def _find_footnotes(
+    lines: Sequence[_Line], clean: MappedText, glued: set[str]
+) -> tuple[dict[int, _Footnote], set[int], set[str]]:
+    """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text.
+
+    A body ends at a blank line, at a line that starts a part of the report, or (text with no
+    blank lines) after a line that stops short of the width the footnote's lines run to."""
     marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
-    glued = set(_GLUED_MARK.findall(clean.text))
     marks |= glued
     notes: dict[int, _Footnote] = {}
     note_lines: set[int] = set()
+    width: int | None = None
     i = 0
     while i < len(lines):
         s = lines[i].stripped
@@ -251,8 +268,12 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         first_body = i
         if s and s[0] in _SUPERSCRIPTS:
             mark = "".join(_SUPERSCRIPT_VALUE[c] for c in _SUPERSCRIPT_MARK.match(s).group(0))  # type: ignore[union-attr]
-        elif _FOOTNOTE_NUMBER.fullmatch(s) and s in glued and i + 1 < len(lines) and not lines[i + 1].blank:
-            mark, first_body = s, i + 1
+        elif _FOOTNOTE_NUMBER.fullmatch(s) and s in glued:
+            j = i + 1
+            while j < len(lines) and j <= i + 3 and lines[j].blank:
+                j += 1
+            if j < len(lines) and not lines[j].blank and not _structural(lines[j].stripped):
+                mark, first_body = s, j
         else:
             m = _FOOTNOTE_NUMBERED_LINE.match(s)
             if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
@@ -260,10 +281,20 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         if mark is None:
             i += 1
             continue
+        if width is None:
+            width = _text_width(lines)
         j = first_body
         body: list[MappedText] = []
+        widest = width
         while j < len(lines) and not lines[j].blank:
+            if j > first_body:
+                previous = lines[j - 1].stripped
+                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
+                    break
+                if len(previous) < 0.85 * widest:
+                    break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
+            widest = max(widest, len(lines[j].stripped))
             j += 1
         for k in range(i, j):
             note_lines.add(k)
@@ -272,6 +303,29 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         notes[i] = _Footnote(mark, text.strip())
         i = j
     return notes, note_lines, marks
+
+
+def _text_width(lines: Sequence[_Line]) -> int:
+    """How long the lines of a hard-wrapped paragraph run: the length most long lines reach (the
+    90th percentile of lines of 40 characters or more)."""
+    lengths = sorted(len(line.stripped) for line in lines if len(line.stripped) >= 40)
+    if not lengths:
+        return 80
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(])$", re.I)
+
+
+def _title_complete(lines: Sequence[_Line], title: list[int]) -> bool:
+    """Whether the title lines so far make a whole title ("... youth offending work in <Area>",
+    not ending in "and", "of", a dash): with no blank line after the title, the next line starts
+    the first paragraph."""
+    if not title:
+        return False
+    text = " ".join(lines[i].stripped for i in title)
+    m = _AREA_IN_TITLE.search(text)
+    return bool(m and m["area"][:1].isupper() and not _TITLE_OPEN_END.search(text))
 
 
 def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
@@ -296,7 +350,7 @@ def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
             regions.before_title.append(i)
             continue
         if state == "title":
-            if s and not _heading(s):
+            if s and not _heading(s) and not _title_complete(lines, regions.title):
                 regions.title.append(i)
                 continue
             state = "intro"
@@ -344,6 +398,136 @@ def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
         elif state in ("closing", "commentary"):
             regions.closing.append(i)
     return regions
+
+
+# --- text extracted from PDFs: page furniture, and what a line break split ---------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|\d{1,3}\s*(?:of|/)\s*\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]|"
+    r"\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3})$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+# a finding's or a theme's number alone on its line ("1.1.", "1.1", "2."), its text on the next
+_LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
+# pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
+# start: "1 for the area was 34.2%." then "The published reoffending rate"
+_MARK_THEN_REST = re.compile(r"^\s*(?P<mark>[1-9])\s+(?=[a-z])")
+_FURNITURE_NEAR = 3  # non-blank lines either side of a page number where a running header sits
+
+
+def _structural(stripped: str) -> bool:
+    """A line that starts a part of the report: never page furniture or part of a footnote."""
+    return bool(
+        _HEADER_LABEL.match(stripped)
+        or _heading(stripped)
+        or _FINDING_START.match(stripped)
+        or _THEME_HEADING.match(stripped)
+        or _TITLE_START.match(stripped)
+    )
+
+
+def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
+    """Page numbers ("Page 2 of 5", "2 of 5", "- 2 -") and running headers or footers: a line
+    repeated on several pages next to a page number or a page break (form feed)."""
+    pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
+    breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
+    if not breaks:
+        return pages
+    seen: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 12 and not k.isdigit():
+            seen.setdefault(k, []).append(i)
+    nonblank = [i for i, k in enumerate(keys) if k]
+    position = {i: n for n, i in enumerate(nonblank)}
+    out = set(pages)
+    for k, where in seen.items():
+        if len(where) < 2 or _structural(k):
+            continue
+        near = 0
+        for i in where:
+            n = position[i]
+            window = nonblank[max(0, n - _FURNITURE_NEAR) : n + _FURNITURE_NEAR + 1]
+            if any(j in breaks for j in window) or "\f" in raw[i]:
+                near += 1
+        if near * 2 >= len(where):
+            out.update(where)
+    return out
+
+
+def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> list[MappedText]:
+    """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
+    left out; a number or bullet alone on its line joined to the text it heads; a footnote mark
+    set on a line of its own taken out (and added to ``glued``), or put back where pypdf's layout
+    mode moved it. Text that has none of these comes back unchanged."""
+    raw = [t.text for t in texts]
+    keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
+    furniture = _furniture(keys, raw)
+    claimed: set[str] = set()
+    out: list[MappedText] = []
+
+    def next_line(i: int) -> int | None:
+        for j in range(i + 1, min(len(keys), i + 6)):
+            if keys[j] and j not in furniture:
+                return j
+        return None
+
+    def last_text() -> str:
+        for t in reversed(out):
+            if t.text.strip():
+                return t.text.strip()
+        return ""
+
+    i = 0
+    while i < len(texts):
+        k = keys[i]
+        if i in furniture:
+            i += 1
+            continue
+        if not k:
+            out.append(texts[i])
+            i += 1
+            continue
+        if _BARE_NUMBER.match(k):
+            j = next_line(i)
+            before = last_text()
+            if before and j is not None and not _TERMINAL.search(before) and keys[j][:1].islower():
+                glued.add(k)  # a mark the extractor set apart from its word: "rate" / "1" / "for ..."
+            elif k in glued and k not in claimed and j is not None:
+                claimed.add(k)  # the mark heading its footnote's body
+                out.append(texts[i])
+            # otherwise a page number
+            i += 1
+            continue
+        if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
+            j = next_line(i)
+            if j is not None and _LONE_BULLET.match(k) and _LONE_BULLET.match(keys[j]):
+                i += 1  # a bullet glyph the extractor set apart from its item: its item is told by the gaps
+                continue
+            if j is not None and not _LONE_NUMBER.match(keys[j]) and not _structural(keys[j]):
+                out.append(join([texts[i].strip(), texts[j].strip()]))
+                out.extend(t for t in texts[i + 1 : j] if not t.text.strip())  # keeps the line count of gaps
+                i = j + 1
+                continue
+            if _LONE_BULLET.match(k):
+                i += 1
+                continue
+        m = _MARK_THEN_REST.match(raw[i])
+        if m and i + 1 < len(texts) and keys[i + 1] and not _TERMINAL.search(keys[i + 1]):
+            before = last_text()
+            if (not before or _TERMINAL.search(before) or _heading(before)) and not _structural(keys[i + 1]):
+                glued.add(m["mark"])
+                warnings.append(
+                    f"line {i + 1}: footnote mark {m['mark']} and the rest of its line came before the line's start "
+                    f"({keys[i + 1][-30:]!r}); read after it"
+                )
+                out.append(texts[i + 1])
+                out.append(texts[i][m.end() :])
+                i += 2
+                continue
+        out.append(texts[i])
+        i += 1
+    return out
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -788,8 +972,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         first = _CONTROL.search(document.text)
         assert first is not None
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first.group()):04X} at offset {first.start()}")
-    lines = [_Line(i, t) for i, t in enumerate(clean.lines())]
-    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean)
+    glued = set(_GLUED_MARK.findall(clean.text))
+    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
+    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
 
