@@ -582,29 +582,52 @@ def _repair(text: MappedText, marks: set[str]) -> MappedText:
 # --- the parts of a report --------------------------------------------------------------------
 
 
-def _header_fields(lines: Sequence[_Line], indices: list[int]) -> dict[str, MappedText]:
-    fields: dict[str, MappedText] = {}
-    current: str | None = None
-    parts: list[MappedText] = []
-
-    def flush() -> None:
-        if current and current not in fields:
-            fields[current] = join(parts).collapse_whitespace()
-
+def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> dict[str, MappedText]:
+    """The header's labelled values. A label alone on its line takes the next value line; when
+    an extractor gave all the labels first and then all the values, values go to the labels in
+    order (a value line ending in "and", "of", a comma ... runs on to the next line)."""
+    entries: list[tuple[str, list[MappedText]]] = []
+    waiting: list[tuple[str, list[MappedText]]] = []  # labels still without a value
+    current: tuple[str, list[MappedText]] | None = None
+    apart = 0
+    after_blank = False
     for i in indices:
         line = lines[i]
         m = _HEADER_LABEL.match(line.text.text)
         if m:
-            flush()
             label = re.sub(r"\s+", " ", m["label"].lower())
-            current = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
-            parts = [line.text[m.start("value") : m.end("value")]]
-        elif line.blank:
-            flush()
-            current, parts = None, []
-        elif current:
-            parts.append(line.text)
-    flush()
+            label = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+            value = line.text[m.start("value") : m.end("value")]
+            entry: tuple[str, list[MappedText]] = (label, [value] if value.text.strip() else [])
+            entries.append(entry)
+            if entry[1]:
+                current = entry
+            else:
+                waiting.append(entry)
+                current = None
+            after_blank = False
+            continue
+        if line.blank:
+            after_blank = True
+            current = None if not waiting else current
+            continue
+        runs_on = current is not None and current[1] and (
+            _TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower()
+        )
+        if waiting and (current is None or after_blank or not runs_on):
+            if len(waiting) > 1:
+                apart += 1
+            current = waiting.pop(0)
+            current[1].append(line.text)
+        elif current is not None:
+            current[1].append(line.text)
+        after_blank = False
+    if apart:
+        warnings.append("header: the labels came before their values; each value read as the next label's, in order")
+    fields: dict[str, MappedText] = {}
+    for label, parts in entries:
+        if parts and label not in fields:
+            fields[label] = join(parts).collapse_whitespace()
     return fields
 
 
@@ -838,8 +861,96 @@ def _source_line_span(source: str, line: MappedText) -> Span | None:
     return Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
 
 
+# Words of the posts on SQS copy lists (never of a holder's name): where an extractor joined a
+# row's two cells with a single space, the post ends at the last of them.
+_POST_WORDS = frozenset(
+    "chair chairman chairperson manager director head member board bench service services team commission "
+    "commissioner constabulary care crime staff executive chief officer council authority probation police "
+    "policing mayor deputy lead elected local children children's youth court safeguarding education learning "
+    "skills links link communications health justice inspectorate quality business area further social "
+    "partnership partnerships trust clinical commissioning group governor prison magistrates leader cabinet "
+    "portfolio holder ofsted yjb hmi inspector assistant senior principal community safety offender management "
+    "national regional division county borough city district unit centre department secretary office press "
+    "cabinet wellbeing paid corporate operations strategic services' adviser advisor coordinator".split()
+)
+_CONNECTORS = frozenset("for of and in the on at to".split())
+_NAME_PARTICLES = frozenset("de van von der den le la du da di bin al".split())
+_NAME_TOKEN_RE = re.compile(r"[A-Z][\w'’.-]*")
+
+
+def _name_token(token: str) -> bool:
+    t = token.rstrip(",;")
+    if not _NAME_TOKEN_RE.fullmatch(t) or t.lower().replace("’", "'") in _POST_WORDS:
+        return False
+    return not (len(t) > 2 and t.replace("-", "").isupper())  # "YJB", "HM": not a name
+
+
+def _names_piece(tokens: list[str]) -> bool:
+    """A holder as written: an optional honorific, one to four name words, an optional
+    parenthesised qualifier."""
+    text = " ".join(tokens)
+    q = _QUALIFIER.search(text)
+    if q:
+        text = text[: q.start()]
+    h = _HONORIFIC.match(text)
+    if h:
+        text = text[h.end() :]
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not _name_token(words[0]) or not _name_token(words[-1]):
+        return False
+    return all(_name_token(w) or w in _NAME_PARTICLES for w in words)
+
+
+def _names(text: str) -> bool:
+    """Whether ``text`` is a list of holders ("Debbie Jones, Matthew Brazier")."""
+    pieces = [p.split() for p in _HOLDER_SPLIT.split(text) if p.strip()]
+    return bool(pieces) and all(_names_piece(p) for p in pieces)
+
+
+def _split_joined_row(text: str) -> tuple[int | None, bool]:
+    """Where a copy-list row whose post and holders an extractor joined with one space splits:
+    the offset the holders start at (None: no holders), and whether the split is a guess.
+
+    The first holder has two name words, or three when the word before them ends the post
+    ("Manager Lisa Harvey Messina"); a capitalised word after "for", "of" ... belongs to the post
+    ("Commissioner for Kent Ann Barnes")."""
+    tokens = list(re.finditer(r"\S+", text))
+    first_piece_end = next((k for k, t in enumerate(tokens) if t.group().endswith((",", ";"))), len(tokens) - 1)
+    rest = text[tokens[first_piece_end].end() :] if first_piece_end + 1 < len(tokens) else ""
+    if rest.strip() and not _names(rest.strip(" ,;")):
+        return None, False
+
+    def clean_before(k: int) -> bool:
+        """Whether the post can end just before token ``k``."""
+        if k <= 0:
+            return False
+        word = tokens[k - 1].group()
+        if not _name_token(word):
+            return True
+        return k >= 2 and tokens[k - 2].group().lower() in _CONNECTORS
+
+    options = []
+    for size in (2, 3, 1):
+        k = first_piece_end + 1 - size
+        if k <= 0:
+            continue
+        h = k - 1 if k >= 1 and _HONORIFIC.match(tokens[k - 1].group() + " x") else k
+        if _names_piece([t.group() for t in tokens[h : first_piece_end + 1]]):
+            options.append((h, clean_before(h)))
+    for h, clean in options:
+        if clean:
+            return tokens[h].start(), False
+    if options:
+        return tokens[options[0][0]].start(), True
+    return None, False
+
+
 def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings: list[str]) -> list[CopyListEntry]:
+    """Rows of post and holders. Besides columns apart (a tab, or spaces), text extracted from a
+    PDF gives each cell on its own line (post, holders, post, ...; or all the posts of a page and
+    then their holders), or a row as one line with a single space between its cells."""
     entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
+    waiting: list[int] = []  # entries (by position) whose post came on a line of its own
     for i in indices:
         line = lines[i]
         if line.blank:
@@ -849,10 +960,37 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         indent = len(s) - len(s.lstrip())
         sep = re.search(r"\t+|\s{2,}", s[indent:])
         if sep is None:
-            if entries and (indent >= 4 or entries[-1][1] and entries[-1][1][-1].text.rstrip().endswith((",", ";"))):
+            stripped = line.stripped
+            last_parts = entries[-1][1] if entries else []
+            if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
                 entries[-1][1].append(raw)
+            elif last_parts and not waiting and len(stripped.split()) == 1 and _name_token(stripped) and (
+                len(_HOLDER_SPLIT.split(last_parts[-1].text.strip())[-1].split()) == 1
+            ):
+                entries[-1][1].append(raw)  # "Carolyn" / "Adcock": a name the cell wrapped
+            elif _names(stripped) and waiting:
+                entries[waiting.pop(0)][1].append(raw)
+            elif entries and not entries[-1][1] and (
+                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
+            ):
+                post, parts, span = entries[-1]  # a post the cell wrapped
+                entries[-1] = (join([post, raw.strip()]), parts, span)
             else:
-                entries.append((raw.strip(), [], _source_line_span(source, raw)))
+                at, guess = (None, False) if _names(stripped) else _split_joined_row(stripped)
+                if at is not None:
+                    start = len(s) - len(s.lstrip())
+                    post = raw[start : start + at].strip()
+                    entries.append((post, [raw[start + at :]], _source_line_span(source, raw)))
+                    if guess:
+                        warnings.append(
+                            f"copy list: {stripped!r} has no gap between post and name; read as post "
+                            f"{post.text!r} and holders {stripped[at:]!r}"
+                        )
+                elif _names(stripped) and entries:
+                    warnings.append(f"copy list: names with no post to go with them: {stripped!r}")
+                else:
+                    waiting.append(len(entries))
+                    entries.append((raw.strip(), [], _source_line_span(source, raw)))
             continue
         a, b = indent + sep.start(), indent + sep.end()
         if not s[indent:a].strip():
@@ -863,7 +1001,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
     out: list[CopyListEntry] = []
     for post, holder_parts, span in entries:
         post_text = " ".join(post.text.split()).rstrip(":")
-        holders = tuple(h for part in holder_parts for h in _holders(part))
+        holders = tuple(h for h in _holders(join(holder_parts)))
         if not holders:
             warnings.append(f"copy list: no name given for the post {post_text!r}")
         out.append(CopyListEntry(post=post_text, holders=holders, span=span))
@@ -978,7 +1116,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
 
-    header = _header_fields(lines, regions.before_title)
+    header = _header_fields(lines, regions.before_title, notes)
     title, area = _title_and_area(lines, regions, marks)
     sections: list[Section] = []
     for heading_line, body in regions.sections:
