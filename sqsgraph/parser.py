@@ -888,7 +888,7 @@ def _name_token(token: str) -> bool:
 def _names_piece(tokens: list[str]) -> bool:
     """A holder as written: an optional honorific, one to four name words, an optional
     parenthesised qualifier."""
-    text = " ".join(tokens)
+    text = " ".join(tokens).rstrip(",;")
     q = _QUALIFIER.search(text)
     if q:
         text = text[: q.start()]
@@ -929,9 +929,14 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
             return True
         return k >= 2 and tokens[k - 2].group().lower() in _CONNECTORS
 
+    qualifier = 0  # words of a parenthesised qualifier ending the first holder: "(West);"
+    if tokens[first_piece_end].group().rstrip(",;").endswith(")"):
+        while first_piece_end - qualifier > 0 and not tokens[first_piece_end - qualifier].group().startswith("("):
+            qualifier += 1
+        qualifier += 1
     options = []
-    for size in (2, 3, 1):
-        k = first_piece_end + 1 - size
+    for size in (2, 3):
+        k = first_piece_end + 1 - qualifier - size
         if k <= 0:
             continue
         h = k - 1 if k >= 1 and _HONORIFIC.match(tokens[k - 1].group() + " x") else k
@@ -951,10 +956,12 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
     then their holders), or a row as one line with a single space between its cells."""
     entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
     waiting: list[int] = []  # entries (by position) whose post came on a line of its own
+    last_line = previous = -2
     for i in indices:
         line = lines[i]
         if line.blank:
             continue
+        previous, last_line = last_line, i
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
@@ -964,17 +971,27 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             last_parts = entries[-1][1] if entries else []
             if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
                 entries[-1][1].append(raw)
-            elif last_parts and not waiting and len(stripped.split()) == 1 and _name_token(stripped) and (
+            elif last_parts and _names(stripped) and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1 and (
                 len(_HOLDER_SPLIT.split(last_parts[-1].text.strip())[-1].split()) == 1
             ):
-                entries[-1][1].append(raw)  # "Carolyn" / "Adcock": a name the cell wrapped
+                entries[-1][1].append(raw)  # "... Linda" / "Paris, ...": a name the cell wrapped
             elif _names(stripped) and waiting:
                 entries[waiting.pop(0)][1].append(raw)
-            elif entries and not entries[-1][1] and (
-                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
+            elif entries and not _names(stripped) and (
+                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
+                or stripped[:1].islower()
+                or (waiting and waiting[-1] == len(entries) - 1 and previous == i - 1
+                    and not any(_name_token(w) for w in stripped.split()))
             ):
-                post, parts, span = entries[-1]  # a post the cell wrapped
-                entries[-1] = (join([post, raw.strip()]), parts, span)
+                post, parts, span = entries[-1]  # a post the cell wrapped, maybe with its holders after it
+                start = len(s) - len(s.lstrip())
+                at, guess = _split_joined_row(stripped)
+                if at is None:
+                    entries[-1] = (join([post, raw.strip()]), parts, span)
+                else:
+                    entries[-1] = (join([post, raw[start : start + at].strip()]), [*parts, raw[start + at :]], span)
+                    if (len(waiting) and waiting[-1] == len(entries) - 1):
+                        waiting.pop()
             else:
                 at, guess = (None, False) if _names(stripped) else _split_joined_row(stripped)
                 if at is not None:

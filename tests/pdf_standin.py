@@ -81,6 +81,11 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=9.5, alignment=0)
 
     lines = sample_text.splitlines()
+
+    def _copy_table(rows):
+        t = Table(list(rows), colWidths=[85 * mm, 80 * mm], hAlign="LEFT")
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return t
     title = next((_TITLE.match(l.strip()) for l in lines if _TITLE.match(l.strip())), None)
     running = f"{title.group(1)} of {title.group(2)} - HM Inspectorate of Probation" if title else ""
     footnotes = {m.group(1).translate(_SUPER): m.group(2) for l in lines if (m := _FOOTNOTE.match(l))}
@@ -126,7 +131,7 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
             copy_rows.append([Paragraph(_inline(post, ligatures), body), Paragraph(_inline(holders, ligatures), body)])
             continue
         if copy_rows:
-            story.append(Table(copy_rows, colWidths=[85 * mm, 80 * mm], hAlign="LEFT"))
+            story.append(_copy_table(copy_rows))
             copy_rows.clear()
         if _TITLE.match(s):
             story.append(Paragraph(_inline(s, ligatures), heading))
@@ -153,9 +158,10 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
             story.append(Anchor(mark.translate(_SUPER)))
     flush_header()
     if copy_rows:
-        story.append(Table(copy_rows, colWidths=[85 * mm, 80 * mm], hAlign="LEFT"))
+        story.append(_copy_table(copy_rows))
 
     from reportlab.pdfgen import canvas as rl_canvas
+
 
     class Canvas(rl_canvas.Canvas):
         """Draws the running header, the footnotes and "Page N of M" once the page count is known."""
