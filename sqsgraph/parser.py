@@ -63,6 +63,9 @@ _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|\*|[\u00ad\u200b\u200c\u200
 # point at the file as it stands.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile(f"{_CONTROL.pattern}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ... except a bullet some extractors give as a control character at the start of a line: DEL, or
+# the Windows-1252 bullet 0x95 read as Latin-1 (U+0095). Group 1 is kept, group 2 removed.
+_CONTROL_BULLET = re.compile(r"(?m)(^[ \t]*[\x7f\x95](?=[ \t]))|(" + _INVISIBLE.pattern + ")")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SUPERSCRIPT_VALUE = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
 _SUPERSCRIPT_MARK = re.compile(f"[{_SUPERSCRIPTS}]+")
@@ -92,7 +95,7 @@ _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,
 # Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
 # ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
 _BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
-_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|\(cid:\d+\)\s*)")
+_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|\(cid:\d+\)\s*)")
 _LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
@@ -1121,12 +1124,11 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     """Parse one decoded report. Raises ``NotAReportError`` when the text has none of the
     parts of an SQS report; anything expected but missing is a warning on the result."""
     notes: list[str] = list(warnings)
-    clean = MappedText.of_source(document.text).delete(_MARKUP).delete(_INVISIBLE)
-    controls = _CONTROL.findall(document.text)
+    clean = MappedText.of_source(document.text).delete(_MARKUP).delete(_CONTROL_BULLET, 2)
+    controls = [m for m in _CONTROL_BULLET.finditer(document.text) if m[2] and _CONTROL.match(m[2])]
     if controls:
-        first = _CONTROL.search(document.text)
-        assert first is not None
-        notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first.group()):04X} at offset {first.start()}")
+        first = controls[0]
+        notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
     glued = set(_GLUED_MARK.findall(clean.text))
     lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
