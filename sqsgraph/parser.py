@@ -502,6 +502,15 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
             # otherwise a page number
             i += 1
             continue
+        if _LONE_NUMBER.match(k) and "." in k[:-1]:
+            run = [i]
+            j = next_line(i)
+            while j is not None and _LONE_NUMBER.match(keys[j]) and "." in keys[j][:-1]:
+                run.append(j)
+                j = next_line(j)
+            if len(run) > 1:
+                i = _numbers_then_paragraphs(texts, keys, furniture, run, out, warnings)
+                continue
         if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
             j = next_line(i)
             if j is not None and _LONE_BULLET.match(k) and _LONE_BULLET.match(keys[j]):
@@ -531,6 +540,37 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
         out.append(texts[i])
         i += 1
     return out
+
+
+
+def _numbers_then_paragraphs(
+    texts: list[MappedText], keys: list[str], furniture: set[int], run: list[int], out: list[MappedText],
+    warnings: list[str],
+) -> int:
+    """Finding numbers an extractor gave all together ("1.1." "1.2." "1.3.") before their
+    paragraphs: each number heads the next paragraph (a run of lines a blank line ends), in
+    order. Returns the line to go on from."""
+    i = run[-1] + 1
+    placed = 0
+    while placed < len(run) and i < len(texts):
+        if not keys[i] or i in furniture:
+            i += 1
+            continue
+        if _structural(keys[i]) or _LONE_NUMBER.match(keys[i]):
+            break
+        out.append(join([texts[run[placed]].strip(), texts[i].strip()]))
+        i += 1
+        while i < len(texts) and keys[i] and i not in furniture and not _structural(keys[i]):
+            out.append(texts[i])
+            i += 1
+        out.append(MappedText.empty())
+        placed += 1
+    warnings.append(
+        f"line {run[0] + 1}: finding numbers {', '.join(keys[r] for r in run)} came before their paragraphs; "
+        f"each read as heading the next paragraph in order"
+        + ("" if placed == len(run) else f" ({len(run) - placed} without a paragraph)")
+    )
+    return i
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -882,7 +922,7 @@ _NAME_TOKEN_RE = re.compile(r"[A-Z][\w'’.-]*")
 
 
 def _name_token(token: str) -> bool:
-    t = token.rstrip(",;")
+    t = token.rstrip(",;").translate(_LIGATURES)
     if not _NAME_TOKEN_RE.fullmatch(t) or t.lower().replace("’", "'") in _POST_WORDS:
         return False
     return not (len(t) > 2 and t.replace("-", "").isupper())  # "YJB", "HM": not a name
@@ -970,7 +1010,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         indent = len(s) - len(s.lstrip())
         sep = re.search(r"\t+|\s{2,}", s[indent:])
         if sep is None:
-            stripped = line.stripped
+            stripped = s.strip()  # as written (offsets into the line), ligatures and all
             last_parts = entries[-1][1] if entries else []
             if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
                 entries[-1][1].append(raw)
