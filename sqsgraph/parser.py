@@ -445,7 +445,11 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
     for k, where in seen.items():
-        if len(where) < 2 or _structural(k):
+        if len(where) < 2:
+            continue
+        if _TITLE_START.match(k):
+            where = where[1:]  # the report's title as the running header: the first is the title
+        elif _structural(k):
             continue
         near = 0
         for i in where:
@@ -453,7 +457,7 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
             window = nonblank[max(0, n - _FURNITURE_NEAR) : n + _FURNITURE_NEAR + 1]
             if any(j in breaks for j in window) or "\f" in raw[i]:
                 near += 1
-        if near * 2 >= len(where):
+        if where and near * 2 >= len(where):
             out.update(where)
     return out
 
