@@ -95,7 +95,7 @@ _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,
 # Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
 # ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
 _BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
-_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|\(cid:\d+\)\s*)")
+_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)")
 _LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
@@ -503,6 +503,16 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
             elif k in glued and k not in claimed and j is not None:
                 claimed.add(k)  # the mark heading its footnote's body
                 out.append(texts[i])
+            elif (
+                len(k) == 1 and k not in claimed and j is not None and keys[j][:1].isupper()
+                and re.search(rf"[A-Za-z] {k} [a-z]", "\n".join(raw))
+            ):
+                # the mark heading its footnote's body, the mark in the text set apart by a
+                # space ("rate 1 for"): both are taken out
+                claimed.add(k)
+                glued.add(k)
+                glued.add(" " + k)
+                out.append(texts[i])
             # otherwise a page number
             i += 1
             continue
@@ -599,6 +609,22 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
     return out
 
 
+_HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+
+
+def _join_lines(pieces: list[MappedText]) -> MappedText:
+    """Lines of one paragraph joined with a space, but a line ending in a hyphen after a letter
+    runs on into a next line that starts with a small letter ("two-" / "thirds" is "two-thirds":
+    the hyphen kept, as the reports break lines at the hyphens of compounds)."""
+    out: list[MappedText] = []
+    for piece in pieces:
+        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].islower():
+            out[-1] = join([out[-1].strip(), piece.strip()], "")
+        else:
+            out.append(piece)
+    return join(out)
+
+
 def _continues(previous: str, following: str) -> bool:
     """Whether a paragraph that ends with ``previous`` was cut by a page break before ``following``."""
     if not previous:
@@ -611,7 +637,7 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
     """Repaired paragraphs: hard wraps joined, page-break splits rejoined, footnote marks cut."""
     paras: list[MappedText] = []
     for block in _blocks(lines, indices):
-        text = _repair(join(line.text for line in block), marks)
+        text = _repair(_join_lines([line.text for line in block]), marks)
         if paras and _continues(paras[-1].text, text.text):
             paras[-1] = join([paras[-1], text])
         elif text:
@@ -621,8 +647,12 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
 
 def _repair(text: MappedText, marks: set[str]) -> MappedText:
     text = text.delete(_SUPERSCRIPT_MARK)
-    if marks:
-        text = text.delete(re.compile(rf"(?<=[A-Za-z%)])[{''.join(sorted(marks))}](?=[\s.,;:)]|$)"))
+    glued = "".join(sorted(m for m in marks if len(m) == 1))
+    if glued:
+        text = text.delete(re.compile(rf"(?<=[A-Za-z%)])[{glued}](?=[\s.,;:)]|$)"))
+    spaced = "".join(sorted(m[1] for m in marks if len(m) == 2 and m[0] == " "))
+    if spaced:  # "rate 1 for": a mark an extractor set apart from its word by a space
+        text = text.delete(re.compile(rf"(?<=[A-Za-z]) [{spaced}](?= [a-z])"))
     return text.collapse_whitespace()
 
 
@@ -847,7 +877,7 @@ def _findings(
     for k, (at, m) in enumerate(starts):
         stop = starts[k + 1][0] if k + 1 < len(starts) else len(body)
         pieces = [lines[body[at]].text[m.end() :]] + [lines[j].text for j in body[at + 1 : stop] if not lines[j].blank]
-        text = _repair(join(pieces), marks)
+        text = _repair(_join_lines(pieces), marks)
         span = text.source_span()
         number = f"{int(m['major'])}.{int(m['minor'])}"
         if span is None:
@@ -886,7 +916,7 @@ def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> 
         else:
             leftover.append(i)
         pending_gap = False
-    return [_item(_repair(join(parts), marks)) for parts in items if join(parts).text.strip()], leftover
+    return [_item(_repair(_join_lines(parts), marks)) for parts in items if join(parts).text.strip()], leftover
 
 
 def _item(text: MappedText) -> ListItem:
@@ -933,7 +963,7 @@ def _name_token(token: str) -> bool:
 
 
 def _names_piece(tokens: list[str]) -> bool:
-    """A holder as written: an optional honorific, one to four name words, an optional
+    """A holder as written: an optional honorific, one to three name words, an optional
     parenthesised qualifier."""
     text = " ".join(tokens).rstrip(",;")
     q = _QUALIFIER.search(text)
@@ -943,7 +973,7 @@ def _names_piece(tokens: list[str]) -> bool:
     if h:
         text = text[h.end() :]
     words = text.split()
-    if not 1 <= len(words) <= 4 or not _name_token(words[0]) or not _name_token(words[-1]):
+    if not 1 <= len(words) <= 3 or not _name_token(words[0]) or not _name_token(words[-1]):
         return False
     return all(_name_token(w) or w in _NAME_PARTICLES for w in words)
 
@@ -1028,6 +1058,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
                 _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
                 or stripped[:1].islower()
                 or (waiting and waiting[-1] == len(entries) - 1 and previous == i - 1
+                    and len(stripped.split()) <= 2 and len(entries[-1][0].text.split()) >= 4
                     and not any(_name_token(w) for w in stripped.split()))
             ):
                 post, parts, span = entries[-1]  # a post the cell wrapped, maybe with its holders after it
