@@ -100,8 +100,8 @@ def _key(fact: Fact) -> tuple:
     """What a fact is about (its kind and identifying fields), for pairing changed facts."""
     kind = fact[0]
     if kind in ("finding", "strength", "improvement", "section"):
-        return fact[:2] if kind != "strength" and kind != "improvement" else fact[:2]
-    if kind in ("quote",):
+        return fact[:2]
+    if kind == "quote":
         return fact[:-1]
     if kind == "proportion":
         return fact[:-4]
