@@ -25,6 +25,7 @@ structure every SQS report shares.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ from .model import (
     Span,
 )
 from .reader import read_report_file
-from .textmap import MappedText, join
+from .textmap import LIGATURE, MappedText, join
 from .themes import theme_of
 
 # --- patterns over the structure all SQS reports share ---------------------------------------
@@ -62,6 +63,9 @@ _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|\*|[\u00ad\u200b\u200c\u200
 # point at the file as it stands.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile(f"{_CONTROL.pattern}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ... except a bullet some extractors give as a control character at the start of a line: DEL, or
+# the Windows-1252 bullet 0x95 read as Latin-1 (U+0095). Group 1 is kept, group 2 removed.
+_CONTROL_BULLET = re.compile(r"(?m)(^[ \t]*[\x7f\x95](?=[ \t]))|(" + _INVISIBLE.pattern + ")")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SUPERSCRIPT_VALUE = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
 _SUPERSCRIPT_MARK = re.compile(f"[{_SUPERSCRIPTS}]+")
@@ -87,7 +91,12 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _THEME_HEADING = re.compile(r"^(?P<num>\d{1,2})\.?\s+(?P<title>[A-Z][^\d]{2,90})$")
 _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?(?=\s|$)\s*")
-_BULLET = re.compile(r"^\s*(?:[-–—•▪●◦·‣○■□➢✓]|\d{1,2}[.)])\s+")
+# a bullet: a dash or round bullet and a space, or a bullet glyph the text may run into ("■Staff"):
+# Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
+# ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
+_BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
+_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)")
+_LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
 _CLOSING_START = re.compile(r"^\s*(?:We\s+are\s+grateful|If\s+you\s+have\s+any\s+(?:further\s+)?questions)", re.I)
@@ -174,14 +183,20 @@ _NOT_NAMES = frozenset(
 # --- line walking -----------------------------------------------------------------------------
 
 
+_LIGATURES = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
+
+
 @dataclass
 class _Line:
     index: int
     text: MappedText
+    # the line as it is matched: without the white space at its ends, ligatures (ﬁ ﬂ) as the
+    # letters they stand for; the text itself keeps them
+    stripped: str = field(init=False)
 
-    @property
-    def stripped(self) -> str:
-        return self.text.text.strip()
+    def __post_init__(self) -> None:
+        s = self.text.text.strip()
+        self.stripped = s.translate(_LIGATURES) if LIGATURE.search(s) else s
 
     @property
     def blank(self) -> bool:
@@ -237,13 +252,18 @@ def _theme_heading(lines: Sequence[_Line], i: int, footnote_lines: set[int]) -> 
     return None
 
 
-def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int, _Footnote], set[int], set[str]]:
-    """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text."""
+def _find_footnotes(
+    lines: Sequence[_Line], clean: MappedText, glued: set[str]
+) -> tuple[dict[int, _Footnote], set[int], set[str]]:
+    """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text.
+
+    A body ends at a blank line, at a line that starts a part of the report, or (text with no
+    blank lines) after a line that stops short of the width the footnote's lines run to."""
     marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
-    glued = set(_GLUED_MARK.findall(clean.text))
     marks |= glued
     notes: dict[int, _Footnote] = {}
     note_lines: set[int] = set()
+    width: int | None = None
     i = 0
     while i < len(lines):
         s = lines[i].stripped
@@ -251,8 +271,12 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         first_body = i
         if s and s[0] in _SUPERSCRIPTS:
             mark = "".join(_SUPERSCRIPT_VALUE[c] for c in _SUPERSCRIPT_MARK.match(s).group(0))  # type: ignore[union-attr]
-        elif _FOOTNOTE_NUMBER.fullmatch(s) and s in glued and i + 1 < len(lines) and not lines[i + 1].blank:
-            mark, first_body = s, i + 1
+        elif _FOOTNOTE_NUMBER.fullmatch(s) and s in glued:
+            j = i + 1
+            while j < len(lines) and j <= i + 3 and lines[j].blank:
+                j += 1
+            if j < len(lines) and not lines[j].blank and not _structural(lines[j].stripped):
+                mark, first_body = s, j
         else:
             m = _FOOTNOTE_NUMBERED_LINE.match(s)
             if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
@@ -260,10 +284,20 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         if mark is None:
             i += 1
             continue
+        if width is None:
+            width = _text_width(lines)
         j = first_body
         body: list[MappedText] = []
+        widest = width
         while j < len(lines) and not lines[j].blank:
+            if j > first_body:
+                previous = lines[j - 1].stripped
+                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
+                    break
+                if len(previous) < 0.85 * widest:
+                    break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
+            widest = max(widest, len(lines[j].stripped))
             j += 1
         for k in range(i, j):
             note_lines.add(k)
@@ -272,6 +306,29 @@ def _find_footnotes(lines: Sequence[_Line], clean: MappedText) -> tuple[dict[int
         notes[i] = _Footnote(mark, text.strip())
         i = j
     return notes, note_lines, marks
+
+
+def _text_width(lines: Sequence[_Line]) -> int:
+    """How long the lines of a hard-wrapped paragraph run: the length most long lines reach (the
+    90th percentile of lines of 40 characters or more)."""
+    lengths = sorted(len(line.stripped) for line in lines if len(line.stripped) >= 40)
+    if not lengths:
+        return 80
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(])$", re.I)
+
+
+def _title_complete(lines: Sequence[_Line], title: list[int]) -> bool:
+    """Whether the title lines so far make a whole title ("... youth offending work in <Area>",
+    not ending in "and", "of", a dash): with no blank line after the title, the next line starts
+    the first paragraph."""
+    if not title:
+        return False
+    text = " ".join(lines[i].stripped for i in title)
+    m = _AREA_IN_TITLE.search(text)
+    return bool(m and m["area"][:1].isupper() and not _TITLE_OPEN_END.search(text))
 
 
 def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
@@ -296,7 +353,7 @@ def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
             regions.before_title.append(i)
             continue
         if state == "title":
-            if s and not _heading(s):
+            if s and not _heading(s) and not _title_complete(lines, regions.title):
                 regions.title.append(i)
                 continue
             state = "intro"
@@ -346,6 +403,190 @@ def _walk(lines: Sequence[_Line], footnote_lines: set[int]) -> _Regions:
     return regions
 
 
+# --- text extracted from PDFs: page furniture, and what a line break split ---------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|\d{1,3}\s*(?:of|/)\s*\d{1,3}|[-–—]\s*\d{1,3}\s*[-–—]|"
+    r"\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3})$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+# a finding's or a theme's number alone on its line ("1.1.", "1.1", "2."), its text on the next
+_LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
+# pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
+# start: "1 for the area was 34.2%." then "The published reoffending rate"
+_MARK_THEN_REST = re.compile(r"^\s*(?P<mark>[1-9])\s+(?=[a-z])")
+_FURNITURE_NEAR = 3  # non-blank lines either side of a page number where a running header sits
+
+
+def _structural(stripped: str) -> bool:
+    """A line that starts a part of the report: never page furniture or part of a footnote."""
+    return bool(
+        _HEADER_LABEL.match(stripped)
+        or _heading(stripped)
+        or _FINDING_START.match(stripped)
+        or _THEME_HEADING.match(stripped)
+        or _TITLE_START.match(stripped)
+    )
+
+
+def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
+    """Page numbers ("Page 2 of 5", "2 of 5", "- 2 -") and running headers or footers: a line
+    repeated on several pages next to a page number or a page break (form feed)."""
+    pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
+    breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
+    if not breaks:
+        return pages
+    seen: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 12 and not k.isdigit():
+            seen.setdefault(k, []).append(i)
+    nonblank = [i for i, k in enumerate(keys) if k]
+    position = {i: n for n, i in enumerate(nonblank)}
+    out = set(pages)
+    for k, where in seen.items():
+        if len(where) < 2:
+            continue
+        if _TITLE_START.match(k):
+            where = where[1:]  # the report's title as the running header: the first is the title
+        elif _structural(k):
+            continue
+        near = 0
+        for i in where:
+            n = position[i]
+            window = nonblank[max(0, n - _FURNITURE_NEAR) : n + _FURNITURE_NEAR + 1]
+            if any(j in breaks for j in window) or "\f" in raw[i]:
+                near += 1
+        if where and near * 2 >= len(where):
+            out.update(where)
+    return out
+
+
+def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> list[MappedText]:
+    """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
+    left out; a number or bullet alone on its line joined to the text it heads; a footnote mark
+    set on a line of its own taken out (and added to ``glued``), or put back where pypdf's layout
+    mode moved it. Text that has none of these comes back unchanged."""
+    raw = [t.text for t in texts]
+    keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
+    furniture = _furniture(keys, raw)
+    claimed: set[str] = set()
+    out: list[MappedText] = []
+
+    def next_line(i: int) -> int | None:
+        for j in range(i + 1, min(len(keys), i + 6)):
+            if keys[j] and j not in furniture:
+                return j
+        return None
+
+    def last_text() -> str:
+        for t in reversed(out):
+            if t.text.strip():
+                return t.text.strip()
+        return ""
+
+    i = 0
+    while i < len(texts):
+        k = keys[i]
+        if i in furniture:
+            i += 1
+            continue
+        if not k:
+            out.append(texts[i])
+            i += 1
+            continue
+        if _BARE_NUMBER.match(k):
+            j = next_line(i)
+            before = last_text()
+            if before and j is not None and not _TERMINAL.search(before) and keys[j][:1].islower():
+                glued.add(k)  # a mark the extractor set apart from its word: "rate" / "1" / "for ..."
+            elif k in glued and k not in claimed and j is not None:
+                claimed.add(k)  # the mark heading its footnote's body
+                out.append(texts[i])
+            elif (
+                len(k) == 1 and k not in claimed and j is not None and keys[j][:1].isupper()
+                and re.search(rf"[A-Za-z] {k} [a-z]", "\n".join(raw))
+            ):
+                # the mark heading its footnote's body, the mark in the text set apart by a
+                # space ("rate 1 for"): both are taken out
+                claimed.add(k)
+                glued.add(k)
+                glued.add(" " + k)
+                out.append(texts[i])
+            # otherwise a page number
+            i += 1
+            continue
+        if _LONE_NUMBER.match(k) and "." in k[:-1]:
+            run = [i]
+            j = next_line(i)
+            while j is not None and _LONE_NUMBER.match(keys[j]) and "." in keys[j][:-1]:
+                run.append(j)
+                j = next_line(j)
+            if len(run) > 1:
+                i = _numbers_then_paragraphs(texts, keys, furniture, run, out, warnings)
+                continue
+        if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
+            j = next_line(i)
+            if j is not None and _LONE_BULLET.match(k) and _LONE_BULLET.match(keys[j]):
+                i += 1  # a bullet glyph the extractor set apart from its item: its item is told by the gaps
+                continue
+            if j is not None and not _LONE_NUMBER.match(keys[j]) and not _structural(keys[j]):
+                out.append(join([texts[i].strip(), texts[j].strip()]))
+                out.extend(t for t in texts[i + 1 : j] if not t.text.strip())  # keeps the line count of gaps
+                i = j + 1
+                continue
+            if _LONE_BULLET.match(k):
+                i += 1
+                continue
+        m = _MARK_THEN_REST.match(raw[i])
+        if m and i + 1 < len(texts) and keys[i + 1] and not _TERMINAL.search(keys[i + 1]):
+            before = last_text()
+            if (not before or _TERMINAL.search(before) or _heading(before)) and not _structural(keys[i + 1]):
+                glued.add(m["mark"])
+                warnings.append(
+                    f"line {i + 1}: footnote mark {m['mark']} and the rest of its line came before the line's start "
+                    f"({keys[i + 1][-30:]!r}); read after it"
+                )
+                out.append(texts[i + 1])
+                out.append(texts[i][m.end() :])
+                i += 2
+                continue
+        out.append(texts[i])
+        i += 1
+    return out
+
+
+
+def _numbers_then_paragraphs(
+    texts: list[MappedText], keys: list[str], furniture: set[int], run: list[int], out: list[MappedText],
+    warnings: list[str],
+) -> int:
+    """Finding numbers an extractor gave all together ("1.1." "1.2." "1.3.") before their
+    paragraphs: each number heads the next paragraph (a run of lines a blank line ends), in
+    order. Returns the line to go on from."""
+    i = run[-1] + 1
+    placed = 0
+    while placed < len(run) and i < len(texts):
+        if not keys[i] or i in furniture:
+            i += 1
+            continue
+        if _structural(keys[i]) or _LONE_NUMBER.match(keys[i]):
+            break
+        out.append(join([texts[run[placed]].strip(), texts[i].strip()]))
+        i += 1
+        while i < len(texts) and keys[i] and i not in furniture and not _structural(keys[i]):
+            out.append(texts[i])
+            i += 1
+        out.append(MappedText.empty())
+        placed += 1
+    warnings.append(
+        f"line {run[0] + 1}: finding numbers {', '.join(keys[r] for r in run)} came before their paragraphs; "
+        f"each read as heading the next paragraph in order"
+        + ("" if placed == len(run) else f" ({len(run) - placed} without a paragraph)")
+    )
+    return i
+
+
 # --- paragraphs -------------------------------------------------------------------------------
 
 
@@ -368,6 +609,22 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
     return out
 
 
+_HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+
+
+def _join_lines(pieces: list[MappedText]) -> MappedText:
+    """Lines of one paragraph joined with a space, but a line ending in a hyphen after a letter
+    runs on into a next line that starts with a small letter ("two-" / "thirds" is "two-thirds":
+    the hyphen kept, as the reports break lines at the hyphens of compounds)."""
+    out: list[MappedText] = []
+    for piece in pieces:
+        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].islower():
+            out[-1] = join([out[-1].strip(), piece.strip()], "")
+        else:
+            out.append(piece)
+    return join(out)
+
+
 def _continues(previous: str, following: str) -> bool:
     """Whether a paragraph that ends with ``previous`` was cut by a page break before ``following``."""
     if not previous:
@@ -380,7 +637,7 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
     """Repaired paragraphs: hard wraps joined, page-break splits rejoined, footnote marks cut."""
     paras: list[MappedText] = []
     for block in _blocks(lines, indices):
-        text = _repair(join(line.text for line in block), marks)
+        text = _repair(_join_lines([line.text for line in block]), marks)
         if paras and _continues(paras[-1].text, text.text):
             paras[-1] = join([paras[-1], text])
         elif text:
@@ -390,37 +647,64 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
 
 def _repair(text: MappedText, marks: set[str]) -> MappedText:
     text = text.delete(_SUPERSCRIPT_MARK)
-    if marks:
-        text = text.delete(re.compile(rf"(?<=[A-Za-z%)])[{''.join(sorted(marks))}](?=[\s.,;:)]|$)"))
+    glued = "".join(sorted(m for m in marks if len(m) == 1))
+    if glued:
+        text = text.delete(re.compile(rf"(?<=[A-Za-z%)])[{glued}](?=[\s.,;:)]|$)"))
+    spaced = "".join(sorted(m[1] for m in marks if len(m) == 2 and m[0] == " "))
+    if spaced:  # "rate 1 for": a mark an extractor set apart from its word by a space
+        text = text.delete(re.compile(rf"(?<=[A-Za-z]) [{spaced}](?= [a-z])"))
     return text.collapse_whitespace()
 
 
 # --- the parts of a report --------------------------------------------------------------------
 
 
-def _header_fields(lines: Sequence[_Line], indices: list[int]) -> dict[str, MappedText]:
-    fields: dict[str, MappedText] = {}
-    current: str | None = None
-    parts: list[MappedText] = []
-
-    def flush() -> None:
-        if current and current not in fields:
-            fields[current] = join(parts).collapse_whitespace()
-
+def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> dict[str, MappedText]:
+    """The header's labelled values. A label alone on its line takes the next value line; when
+    an extractor gave all the labels first and then all the values, values go to the labels in
+    order (a value line ending in "and", "of", a comma ... runs on to the next line)."""
+    entries: list[tuple[str, list[MappedText]]] = []
+    waiting: list[tuple[str, list[MappedText]]] = []  # labels still without a value
+    current: tuple[str, list[MappedText]] | None = None
+    apart = 0
+    after_blank = False
     for i in indices:
         line = lines[i]
         m = _HEADER_LABEL.match(line.text.text)
         if m:
-            flush()
             label = re.sub(r"\s+", " ", m["label"].lower())
-            current = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
-            parts = [line.text[m.start("value") : m.end("value")]]
-        elif line.blank:
-            flush()
-            current, parts = None, []
-        elif current:
-            parts.append(line.text)
-    flush()
+            label = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+            value = line.text[m.start("value") : m.end("value")]
+            entry: tuple[str, list[MappedText]] = (label, [value] if value.text.strip() else [])
+            entries.append(entry)
+            if entry[1]:
+                current = entry
+            else:
+                waiting.append(entry)
+                current = None
+            after_blank = False
+            continue
+        if line.blank:
+            after_blank = True
+            current = None if not waiting else current
+            continue
+        runs_on = current is not None and current[1] and (
+            _TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower()
+        )
+        if waiting and (current is None or after_blank or not runs_on):
+            if len(waiting) > 1:
+                apart += 1
+            current = waiting.pop(0)
+            current[1].append(line.text)
+        elif current is not None:
+            current[1].append(line.text)
+        after_blank = False
+    if apart:
+        warnings.append("header: the labels came before their values; each value read as the next label's, in order")
+    fields: dict[str, MappedText] = {}
+    for label, parts in entries:
+        if parts and label not in fields:
+            fields[label] = join(parts).collapse_whitespace()
     return fields
 
 
@@ -593,7 +877,7 @@ def _findings(
     for k, (at, m) in enumerate(starts):
         stop = starts[k + 1][0] if k + 1 < len(starts) else len(body)
         pieces = [lines[body[at]].text[m.end() :]] + [lines[j].text for j in body[at + 1 : stop] if not lines[j].blank]
-        text = _repair(join(pieces), marks)
+        text = _repair(_join_lines(pieces), marks)
         span = text.source_span()
         number = f"{int(m['major'])}.{int(m['minor'])}"
         if span is None:
@@ -632,7 +916,7 @@ def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> 
         else:
             leftover.append(i)
         pending_gap = False
-    return [_item(_repair(join(parts), marks)) for parts in items if join(parts).text.strip()], leftover
+    return [_item(_repair(_join_lines(parts), marks)) for parts in items if join(parts).text.strip()], leftover
 
 
 def _item(text: MappedText) -> ListItem:
@@ -654,21 +938,154 @@ def _source_line_span(source: str, line: MappedText) -> Span | None:
     return Span(start + len(raw) - len(raw.lstrip()), start + len(raw.rstrip()))
 
 
+# Words of the posts on SQS copy lists (never of a holder's name): where an extractor joined a
+# row's two cells with a single space, the post ends at the last of them.
+_POST_WORDS = frozenset(
+    "chair chairman chairperson manager director head member board bench service services team commission "
+    "commissioner constabulary care crime staff executive chief officer council authority probation police "
+    "policing mayor deputy lead elected local children children's youth court safeguarding education learning "
+    "skills links link communications health justice inspectorate quality business area further social "
+    "partnership partnerships trust clinical commissioning group governor prison magistrates leader cabinet "
+    "portfolio holder ofsted yjb hmi inspector assistant senior principal community safety offender management "
+    "national regional division county borough city district unit centre department secretary office press "
+    "cabinet wellbeing paid corporate operations strategic services' adviser advisor coordinator".split()
+)
+_CONNECTORS = frozenset("for of and in the on at to".split())
+_NAME_PARTICLES = frozenset("de van von der den le la du da di bin al".split())
+_NAME_TOKEN_RE = re.compile(r"[A-Z][\w'’.-]*")
+
+
+def _name_token(token: str) -> bool:
+    t = token.rstrip(",;").translate(_LIGATURES)
+    if not _NAME_TOKEN_RE.fullmatch(t) or t.lower().replace("’", "'") in _POST_WORDS:
+        return False
+    return not (len(t) > 2 and t.replace("-", "").isupper())  # "YJB", "HM": not a name
+
+
+def _names_piece(tokens: list[str]) -> bool:
+    """A holder as written: an optional honorific, one to three name words, an optional
+    parenthesised qualifier."""
+    text = " ".join(tokens).rstrip(",;")
+    q = _QUALIFIER.search(text)
+    if q:
+        text = text[: q.start()]
+    h = _HONORIFIC.match(text)
+    if h:
+        text = text[h.end() :]
+    words = text.split()
+    if not 1 <= len(words) <= 3 or not _name_token(words[0]) or not _name_token(words[-1]):
+        return False
+    return all(_name_token(w) or w in _NAME_PARTICLES for w in words)
+
+
+def _names(text: str) -> bool:
+    """Whether ``text`` is a list of holders ("Debbie Jones, Matthew Brazier")."""
+    pieces = [p.split() for p in _HOLDER_SPLIT.split(text) if p.strip()]
+    return bool(pieces) and all(_names_piece(p) for p in pieces)
+
+
+def _split_joined_row(text: str) -> tuple[int | None, bool]:
+    """Where a copy-list row whose post and holders an extractor joined with one space splits:
+    the offset the holders start at (None: no holders), and whether the split is a guess.
+
+    The first holder has two name words, or three when the word before them ends the post
+    ("Manager Lisa Harvey Messina"); a capitalised word after "for", "of" ... belongs to the post
+    ("Commissioner for Kent Ann Barnes")."""
+    tokens = list(re.finditer(r"\S+", text))
+    first_piece_end = next((k for k, t in enumerate(tokens) if t.group().endswith((",", ";"))), len(tokens) - 1)
+    rest = text[tokens[first_piece_end].end() :] if first_piece_end + 1 < len(tokens) else ""
+    if rest.strip() and not _names(rest.strip(" ,;")):
+        return None, False
+
+    def clean_before(k: int) -> bool:
+        """Whether the post can end just before token ``k``."""
+        if k <= 0:
+            return False
+        word = tokens[k - 1].group()
+        if not _name_token(word):
+            return True
+        return k >= 2 and tokens[k - 2].group().lower() in _CONNECTORS
+
+    qualifier = 0  # words of a parenthesised qualifier ending the first holder: "(West);"
+    if tokens[first_piece_end].group().rstrip(",;").endswith(")"):
+        while first_piece_end - qualifier > 0 and not tokens[first_piece_end - qualifier].group().startswith("("):
+            qualifier += 1
+        qualifier += 1
+    options = []
+    for size in (2, 3):
+        k = first_piece_end + 1 - qualifier - size
+        if k <= 0:
+            continue
+        h = k - 1 if k >= 1 and _HONORIFIC.match(tokens[k - 1].group() + " x") else k
+        if _names_piece([t.group() for t in tokens[h : first_piece_end + 1]]):
+            options.append((h, clean_before(h)))
+    for h, clean in options:
+        if clean:
+            return tokens[h].start(), False
+    if options:
+        return tokens[options[0][0]].start(), True
+    return None, False
+
+
 def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings: list[str]) -> list[CopyListEntry]:
+    """Rows of post and holders. Besides columns apart (a tab, or spaces), text extracted from a
+    PDF gives each cell on its own line (post, holders, post, ...; or all the posts of a page and
+    then their holders), or a row as one line with a single space between its cells."""
     entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
+    waiting: list[int] = []  # entries (by position) whose post came on a line of its own
+    last_line = previous = -2
     for i in indices:
         line = lines[i]
         if line.blank:
             continue
+        previous, last_line = last_line, i
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
         sep = re.search(r"\t+|\s{2,}", s[indent:])
         if sep is None:
-            if entries and (indent >= 4 or entries[-1][1] and entries[-1][1][-1].text.rstrip().endswith((",", ";"))):
+            stripped = s.strip()  # as written (offsets into the line), ligatures and all
+            last_parts = entries[-1][1] if entries else []
+            if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
                 entries[-1][1].append(raw)
+            elif last_parts and _names(stripped) and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1 and (
+                len(_HOLDER_SPLIT.split(last_parts[-1].text.strip())[-1].split()) == 1
+            ):
+                entries[-1][1].append(raw)  # "... Linda" / "Paris, ...": a name the cell wrapped
+            elif _names(stripped) and waiting:
+                entries[waiting.pop(0)][1].append(raw)
+            elif entries and not _names(stripped) and (
+                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
+                or stripped[:1].islower()
+                or (waiting and waiting[-1] == len(entries) - 1 and previous == i - 1
+                    and len(stripped.split()) <= 2 and len(entries[-1][0].text.split()) >= 4
+                    and not any(_name_token(w) for w in stripped.split()))
+            ):
+                post, parts, span = entries[-1]  # a post the cell wrapped, maybe with its holders after it
+                start = len(s) - len(s.lstrip())
+                at, guess = _split_joined_row(stripped)
+                if at is None:
+                    entries[-1] = (join([post, raw.strip()]), parts, span)
+                else:
+                    entries[-1] = (join([post, raw[start : start + at].strip()]), [*parts, raw[start + at :]], span)
+                    if (len(waiting) and waiting[-1] == len(entries) - 1):
+                        waiting.pop()
             else:
-                entries.append((raw.strip(), [], _source_line_span(source, raw)))
+                at, guess = (None, False) if _names(stripped) else _split_joined_row(stripped)
+                if at is not None:
+                    start = len(s) - len(s.lstrip())
+                    post = raw[start : start + at].strip()
+                    entries.append((post, [raw[start + at :]], _source_line_span(source, raw)))
+                    if guess:
+                        warnings.append(
+                            f"copy list: {stripped!r} has no gap between post and name; read as post "
+                            f"{post.text!r} and holders {stripped[at:]!r}"
+                        )
+                elif _names(stripped) and entries:
+                    warnings.append(f"copy list: names with no post to go with them: {stripped!r}")
+                else:
+                    waiting.append(len(entries))
+                    entries.append((raw.strip(), [], _source_line_span(source, raw)))
             continue
         a, b = indent + sep.start(), indent + sep.end()
         if not s[indent:a].strip():
@@ -679,7 +1096,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
     out: list[CopyListEntry] = []
     for post, holder_parts, span in entries:
         post_text = " ".join(post.text.split()).rstrip(":")
-        holders = tuple(h for part in holder_parts for h in _holders(part))
+        holders = tuple(h for h in _holders(join(holder_parts)))
         if not holders:
             warnings.append(f"copy list: no name given for the post {post_text!r}")
         out.append(CopyListEntry(post=post_text, holders=holders, span=span))
@@ -782,18 +1199,18 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     """Parse one decoded report. Raises ``NotAReportError`` when the text has none of the
     parts of an SQS report; anything expected but missing is a warning on the result."""
     notes: list[str] = list(warnings)
-    clean = MappedText.of_source(document.text).delete(_MARKUP).delete(_INVISIBLE)
-    controls = _CONTROL.findall(document.text)
+    clean = MappedText.of_source(document.text).delete(_MARKUP).delete(_CONTROL_BULLET, 2)
+    controls = [m for m in _CONTROL_BULLET.finditer(document.text) if m[2] and _CONTROL.match(m[2])]
     if controls:
-        first = _CONTROL.search(document.text)
-        assert first is not None
-        notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first.group()):04X} at offset {first.start()}")
-    lines = [_Line(i, t) for i, t in enumerate(clean.lines())]
-    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean)
+        first = controls[0]
+        notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
+    glued = set(_GLUED_MARK.findall(clean.text))
+    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
+    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
 
-    header = _header_fields(lines, regions.before_title)
+    header = _header_fields(lines, regions.before_title, notes)
     title, area = _title_and_area(lines, regions, marks)
     sections: list[Section] = []
     for heading_line, body in regions.sections:

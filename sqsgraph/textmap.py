@@ -13,6 +13,7 @@ edits only add a few runs, so slicing and joining stay cheap on long reports.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
@@ -20,6 +21,7 @@ from .model import Span
 
 _WS_RUN = re.compile(r"\s+")
 _LINE_END = re.compile(r"\r\n|\r|\n")
+LIGATURE = re.compile("[\ufb00-\ufb06]")
 
 
 class MappedText:
@@ -70,7 +72,15 @@ class MappedText:
         end = len(self.text) if end is None else end
         if end <= start:
             return None
-        return Span(self.source_offset(start), self.source_offset(end - 1) + 1)
+        first, last = self.source_offset(start), self.source_offset(end - 1) + 1
+        if last <= first:
+            # repaired text read out of source order (a line an extractor moved, put back): the
+            # span covers every character the text came from
+            piece = self[start:end]
+            ends = [*piece._starts[1:], len(piece.text)]
+            first = min(piece._sources)
+            last = max(src + e - st for src, st, e in zip(piece._sources, piece._starts, ends))
+        return Span(first, last)
 
     def strip(self) -> MappedText:
         s = self.text
@@ -109,6 +119,20 @@ class MappedText:
             return self.strip()
         builder.add(self[last:])
         return builder.build().strip()
+
+    def expand_ligatures(self) -> MappedText:
+        """Ligature characters (ﬁ ﬂ ﬀ ...) as the letters they stand for (NFKC), each letter
+        keeping the position of its ligature."""
+        if not LIGATURE.search(self.text):
+            return self
+        builder = _Builder()
+        last = 0
+        for m in LIGATURE.finditer(self.text):
+            builder.add(self[last : m.start()])
+            builder.add_char(unicodedata.normalize("NFKC", m.group()), self.source_offset(m.start()))
+            last = m.end()
+        builder.add(self[last:])
+        return builder.build()
 
     def lines(self) -> Iterator[MappedText]:
         """Lines without their line ends; a line ends at LF, CR LF or a lone CR (old Mac files, and
