@@ -22,7 +22,12 @@ For each size, in a child process of its own (so that peak memory is that size's
   loaded into on-disk Oxigraph with its indexes), and the three views written from it
   (``--no-store`` skips both; ``bench/queries.py`` times the queries, the endpoint and opening
   the views in a browser);
-* the term-creation floor: making the rdflib terms of the same number of triples, nothing else.
+* the term-creation floor: making the rdflib terms of the same number of triples, nothing else;
+* PDF reading, when the size is at most ``--pdf-max``: the same number of reports written as PDFs
+  (``sqsgraph synth --pdf``, reportlab), pypdfium2 merely pulling the plain text out of every
+  page in one process, ``sqsgraph parse`` on the folder (pages per second, and how many times
+  pypdfium2's plain text), and ``build`` of the PDFs against ``build`` of the same reports as text
+  (cold cache, as the first build above).
 
 Prints one markdown table; ``--json FILE`` also writes the rows.
 """
@@ -95,7 +100,8 @@ def _mb(kb: int) -> int:
     return round(kb / 1024)
 
 
-def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True) -> list[dict[str, object]]:
+def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True,
+             pdf_max: int = 1000) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
     from sqsgraph.manifest import RACY_SECONDS
     from sqsgraph.mapper import collect_people, report_id
@@ -193,6 +199,11 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         row("build with SHACL validation per report (cold)", seconds * n / len(sample), None, memory.peak_kb,
             "; ".join(x for x in (note, "conforms" if checked.validation.conforms else "DOES NOT CONFORM") if x))
 
+        if n <= pdf_max:
+            _pdf_rows(n, Path(tmp), memory, row)
+        else:
+            row("PDF reading", "not run", note=f"over --pdf-max {pdf_max}")
+
         if n <= rdflib_max:
             _plain_rdflib(paths, memory, row)
         else:
@@ -204,6 +215,53 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         rows.append({"reports": n, "stage": "graph", "seconds": "", "triples_per_s": None, "peak_mb": None,
                      "note": f"{triples:,} triples; sqsgraph.nq {sizes['.nq'] / 1e6:,.0f} MB, sqsgraph.ttl {sizes['.ttl'] / 1e6:,.0f} MB"})
     return rows
+
+
+def _pdf_rows(n: int, tmp: Path, memory: TreeMemory, row) -> None:  # type: ignore[no-untyped-def]
+    """The same reports as PDFs: plain text out of them, sqsgraph's parse, and the build of the PDFs
+    against the build of their text."""
+    import pypdfium2 as pdfium
+
+    from sqsgraph.pipeline import build
+    from sqsgraph.synth import CorpusGenerator, write_pdf_corpus
+
+    pdfs = write_pdf_corpus(n, tmp / "pdf", seed=2)
+    texts = tmp / "pdf-text"
+    texts.mkdir()
+    for report in CorpusGenerator(2).reports(n, renderings=("markup",)):
+        (texts / report.file_name).write_text(report.text, encoding="utf-8")
+
+    start = time.perf_counter()
+    pages = 0
+    for path in pdfs:
+        document = pdfium.PdfDocument(str(path))
+        for page in document:
+            page.get_textpage().get_text_range()
+            pages += 1
+        document.close()
+    plain = time.perf_counter() - start
+    row("PDF: pypdfium2 plain text of every page (one process)", plain, None, None,
+        f"{pages:,} pages, {pages / plain:,.0f} pages/s")
+
+    memory.reset()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sqsgraph", "parse", str(tmp / "pdf")], check=True, capture_output=True)
+    parsed = time.perf_counter() - start
+    row("PDF: sqsgraph parse (all cores)", parsed, None, memory.peak_kb,
+        f"{pages / parsed:,.0f} pages/s, {parsed / plain:.1f}x pypdfium2's plain text")
+
+    memory.reset()
+    start = time.perf_counter()
+    build(pdfs, tmp / "pdf-out", formats=("turtle",), docs=False, views=False, validate=False)
+    from_pdf = time.perf_counter() - start
+    pdf_peak = memory.peak_kb
+    memory.reset()
+    start = time.perf_counter()
+    build(sorted(texts.iterdir()), tmp / "pdf-text-out", formats=("turtle",), docs=False, views=False, validate=False)
+    from_text = time.perf_counter() - start
+    row("PDF: build of the reports as PDFs (cold cache)", from_pdf, None, pdf_peak,
+        f"{from_pdf / from_text:.2f}x the same reports as text")
+    row("PDF: build of the same reports as text (cold cache)", from_text, None, memory.peak_kb)
 
 
 def _plain_rdflib(paths: list[Path], memory: TreeMemory, row) -> None:  # type: ignore[no-untyped-def]
@@ -244,17 +302,18 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--validate-sample", type=int, default=None, help="validate this many reports and scale up")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     parser.add_argument("--no-store", action="store_true", help="skip the query store and the views made from it")
+    parser.add_argument("--pdf-max", type=int, default=1000, help="largest size to run the PDF reading rows on")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_size(args.one, args.rdflib_max, args.validate_sample, not args.no_store)))
+        print(json.dumps(run_size(args.one, args.rdflib_max, args.validate_sample, not args.no_store, args.pdf_max)))
         return
     print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
     print("| reports | stage | seconds | triples/s | peak MB | note |")
     print("|---|---|---|---|---|---|")
     every: list[dict[str, object]] = []
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(n), "--rdflib-max", str(args.rdflib_max)]
+        cmd = [sys.executable, __file__, "--one", str(n), "--rdflib-max", str(args.rdflib_max), "--pdf-max", str(args.pdf_max)]
         if args.validate_sample:
             cmd += ["--validate-sample", str(args.validate_sample)]
         if args.no_store:
