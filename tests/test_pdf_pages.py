@@ -221,3 +221,16 @@ def test_the_endpoint_answers_finding_source_with_the_page(pdf_build, page: int,
     assert (binding["page"]["type"], binding["page"]["value"]) == ("literal", str(page))
     assert binding["page"]["datatype"].lower().endswith("integer")  # MIN gives xsd:integer in Oxigraph
     assert binding["pdf"]["value"] == PDF_FIXTURE.name
+
+
+def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+
+    from sqsgraph.netgraph import _Reader, union_graph
+
+    _pdf, out = pdf_build
+    reader = _Reader(union_graph(load_dataset(out / "sqsgraph.nq")))
+    [report] = reader.reports
+    finding = URIRef(f"{report}/finding/2.1")
+    span = reader.span(URIRef(f"{finding}/span"))  # no report given: found from the span's source
+    assert span["report"] == reader.label(report) and span["file"] == f"{PDF_FIXTURE.name}.txt"
