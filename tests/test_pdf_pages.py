@@ -197,23 +197,32 @@ def test_finding_source_of_a_text_build_is_as_before_with_empty_page_columns() -
     assert "page" not in row and "pdf" not in row and row["exact"].startswith(FIRST_WORDS)
 
 
-def test_the_endpoint_answers_finding_source_with_the_page(pdf_build, page: int, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import http.client
-
+@pytest.fixture(scope="module")
+def server(pdf_build, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`sqsgraph serve` on loopback over the PDF build's graph."""
     _pdf, out = pdf_build
-    nq = tmp_path / "sqsgraph.nq"
+    folder = tmp_path_factory.mktemp("pdf-serve")
+    nq = folder / "sqsgraph.nq"
     shutil.copyfile(out / "sqsgraph.nq", nq)
     build_query_store(nq)
-    server = ServeProcess(nq, tmp_path / "serve.log")
+    srv = ServeProcess(nq, folder / "serve.log")
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_the_endpoint_answers_finding_source_with_the_page(server, page: int) -> None:  # type: ignore[no-untyped-def]
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
         conn.request("GET", "/query/finding-source?area=Kent&number=2.1",
                      headers={"Accept": "application/sparql-results+json"})
         response = conn.getresponse()
         body = response.read()
-        conn.close()
     finally:
-        server.stop()
+        conn.close()
     assert response.status == 200, body
     doc = json.loads(body)
     assert doc["head"]["vars"][-3:] == ["pdf", "page", "lastPage"]
@@ -234,3 +243,52 @@ def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> 
     finding = URIRef(f"{report}/finding/2.1")
     span = reader.span(URIRef(f"{finding}/span"))  # no report given: found from the span's source
     assert span["report"] == reader.label(report) and span["file"] == f"{PDF_FIXTURE.name}.txt"
+
+
+@pytest.mark.browser
+def test_the_query_page_shows_the_page(server, page: int) -> None:  # type: ignore[no-untyped-def]
+    """The endpoint's query page in Chromium: finding-source's ?page reads "page N", and a
+    fragment selector's value (page=N&viewrect=...) has "page N" beside it."""
+    from sqsgraph.queries import with_values
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    query = get_query("finding-source")
+    finding_source = with_values(query.text, bind_params(query, {"area": "Kent", "number": "2.1"}))
+    fragment = """PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?fragment WHERE { <https://w3id.org/sqsgraph/id/report/kent-2014-06-18/finding/2.1> sqs:pageSpan ?p .
+  ?p oa:hasSelector ?s . ?s rdf:value ?fragment }"""
+    origin = f"http://127.0.0.1:{server.port}/"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            context = browser.new_context()
+            elsewhere: list[str] = []
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin)
+                          else (elsewhere.append(r.request.url), r.abort()))
+            tab = context.new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.goto(origin)
+
+            def run(text: str, first: str) -> dict[str, str]:
+                tab.fill("#query", text)
+                tab.click("#run")
+                tab.wait_for_function("""first => { const th = document.querySelector('#results th');
+                    return !document.getElementById('results').hidden && th && th.textContent === first
+                        && document.querySelector('#results tbody tr'); }""", arg=first)
+                return tab.evaluate("""() => {
+                    const names = [...document.querySelectorAll('#results th')].map(th => th.textContent);
+                    const cells = [...document.querySelectorAll('#results tbody tr:first-child td')];
+                    return Object.fromEntries(names.map((n, i) => [n, cells[i].textContent]));
+                }""")
+
+            row = run(finding_source, "?finding")
+            assert row["?page"] == f"page {page}" and row["?lastPage"] == f"page {page}"
+            assert row["?pdf"] == PDF_FIXTURE.name and row["?exact"].startswith(FIRST_WORDS)
+            row = run(fragment, "?fragment")
+            assert row["?fragment"].startswith(f"page={page}&viewrect=") and row["?fragment"].endswith(f" page {page}")
+            assert errors == [] and elsewhere == []
+        finally:
+            browser.close()
