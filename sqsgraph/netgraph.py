@@ -139,9 +139,18 @@ class _Reader:
 
     @property
     def report_of_source(self) -> dict[str, URIRef]:
-        """The report each source file was read into (computed when a span first needs it)."""
+        """The report each source file was read into (computed when a span first needs it), and
+        the report of the text derived from a PDF (``prov:wasDerivedFrom`` the PDF the report
+        was read from): a PDF report's spans point into that text."""
         if self._report_of_source is None:
-            self._report_of_source = {str(src): r for r in self.reports for src in self.g.objects(r, PROV.wasDerivedFrom)}
+            found: dict[str, URIRef] = {}
+            for r in self.reports:
+                for src in self.g.objects(r, PROV.wasDerivedFrom):
+                    found[str(src)] = r
+                    for derived in self.g.subjects(PROV.wasDerivedFrom, src):
+                        if derived not in self._report_set:
+                            found.setdefault(str(derived), r)
+            self._report_of_source = found
         return self._report_of_source
 
     def holdings(self) -> dict[URIRef, list[tuple[URIRef, str]]]:
@@ -218,8 +227,43 @@ class _Reader:
                 info["quote"] = exact
         return info
 
+    def pages(self, s: URIRef) -> dict[str, str]:
+        """Where ``s`` stands in a PDF (its ``sqs:pageSpan``), for the details panel: ``pages``
+        ("page 3", "pages 2–3"), ``page`` (the first, a number), ``pdf`` (the file name) and
+        ``pdfSha256`` (its hash, by which a build finds the file it read); {} when none."""
+        g = self.g
+        numbers: set[int] = set()
+        pdf: URIRef | None = None
+        for node in sorted(g.objects(s, SQS.pageSpan), key=str):
+            pdf = pdf or _first_node(g, node, OA.hasSource)
+            for sel in g.objects(node, OA.hasSelector):
+                number = _first(g, sel, SQS.pageNumber)
+                if number is not None and number.isdigit():
+                    numbers.add(int(number))
+        if not numbers:
+            return {}
+        info = {"pages": page_words(sorted(numbers)), "page": str(min(numbers))}
+        if pdf is not None:
+            name, sha256 = _first(g, pdf, DCTERMS.identifier), _first(g, pdf, SQS.sha256)
+            if name:
+                info["pdf"] = name
+            if sha256:
+                info["pdfSha256"] = sha256
+        return info
+
     def spans_of(self, s: URIRef, paragraph: str | None = None, report: URIRef | None = None) -> list[dict[str, str]]:
-        return [self.span(sp, paragraph, report) for sp in sorted(self.g.objects(s, SQS.textSpan), key=str)]
+        spans = [self.span(sp, paragraph, report) for sp in sorted(self.g.objects(s, SQS.textSpan), key=str)]
+        pages = self.pages(s) if spans else {}
+        return [span | pages for span in spans]
+
+
+def page_words(numbers: list[int]) -> str:
+    """"page 3", "pages 2–3" (a run of pages) or "pages 2, 5" for sorted page numbers."""
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"pages {numbers[0]}–{numbers[-1]}"
+    return "pages " + ", ".join(str(n) for n in numbers)
 
 
 def _add_edge(edges: dict[tuple[str, str], set[str]], a: URIRef, b: URIRef, rel: str) -> None:
@@ -549,6 +593,7 @@ __all__ = [
     "findings_graph",
     "kind_counts",
     "label_of",
+    "page_words",
     "people_graph",
     "shorten",
     "union_graph",

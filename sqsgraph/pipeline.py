@@ -548,6 +548,7 @@ def build(
                                                        out, failures, progress, before, after)
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
+        read_from = {r.sha256: r.path for r in ordered}  # where the views' links to a PDF's pages lead
         result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
         if validate:
             result.validation = _validate(runner, store, mapped, out / QUADS_FILE, spans, head_key, base, progress,
@@ -565,7 +566,7 @@ def build(
         from .store import load_dataset
         from .views import write_views
 
-        result.files.extend(write_views(load_dataset(out / QUADS_FILE), out / "views"))
+        result.files.extend(write_views(load_dataset(out / QUADS_FILE), out / "views", read_from))
     if cache:
         store.prune(before.used if before is not None else None)
         after.used = frozenset(store.used)

@@ -6,11 +6,19 @@ Four kinds of view: ``overview``, ``people``, ``focus`` and ``findings`` (see do
 What every page guarantees:
 
 * **Offline.** The vis-network script and style are read from the installed pyvis package
-  (``pyvis/lib/vis-9.1.2``) and inlined; no ``src`` or ``href`` points anywhere, and a
+  (``pyvis/lib/vis-9.1.2``) and inlined; no ``src`` or ``href`` of the page points anywhere, and a
   Content-Security-Policy with ``default-src 'none'`` forbids any fetch. pyvis's own HTML
   template is not used: it links Bootstrap from a CDN even in ``in_line`` mode, its "local" mode
   writes a ``lib/`` folder into the current directory, and titles containing ``href`` switch it to
   a popup filled through ``innerHTML``.
+* **One kind of link: to the PDF a fact was read from.** A span read from a PDF report carries
+  its page(s); the details panel shows "page N" and a link that opens the PDF at that page
+  (``…/kent.pdf#page=N``, which Chromium's and Firefox's viewers follow), opened only when
+  clicked. The link is relative to the folder the page is written to: to the PDF where the build
+  read it (``write_views(..., sources=)``), or else to the PDF's file name, the PDF expected
+  beside the views (the link's tooltip says which). It is percent-encoded, so a file name can
+  never become a ``javascript:`` or other scheme, and the page script sets it only when it is a
+  relative path.
 * **Report text stays text.** Labels, tooltips and the details panel receive report text as data:
   one JSON document in a ``<script type="application/json">`` element (with ``<``, ``>``, ``&``,
   U+2028 and U+2029 escaped), read with ``JSON.parse`` and put on the page with ``textContent``;
@@ -31,12 +39,14 @@ import hashlib
 import html
 import json
 import math
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -489,8 +499,56 @@ def _tooltip(kind_name: str, label: str, facts: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def view_data(view: View) -> dict[str, object]:
-    """The JSON document the page draws: nodes, edges, styles, legend and flags."""
+@dataclass(frozen=True)
+class PdfLinks:
+    """Where the page of a view links a PDF's pages to. ``out_dir``: the folder the page is
+    written to (None: not known, links are to the file name, i.e. beside the page);
+    ``sources``: the path each source file was read from, by its sha256 (as the build knows
+    them). A PDF not in ``sources`` is linked by its file name, expected beside the views."""
+
+    out_dir: Path | None = None
+    sources: Mapping[str, str | os.PathLike[str]] = field(default_factory=dict)
+
+    def link(self, sha256: str | None, name: str, page: str) -> tuple[str, str]:
+        """The href (relative, percent-encoded, ``#page=N``) and the tooltip that says where it
+        leads."""
+        found = self.sources.get(sha256) if sha256 else None
+        if found is not None:
+            target = os.path.abspath(found)
+            try:
+                relative = os.path.relpath(target, os.path.abspath(self.out_dir if self.out_dir is not None else "."))
+            except ValueError:  # another drive (Windows): no relative path
+                relative = None
+            if relative is not None:
+                relative = relative.replace(os.sep, "/")
+                return (_href(relative, page),
+                        f"Opens {relative} at page {page}: the PDF where the build read it, from this page's folder")
+        return (_href(Path(name).name, page),
+                f"Opens {name} at page {page}: the PDF is expected in the same folder as this page "
+                "(the build that wrote this view did not say where it was read from)")
+
+
+def _href(path: str, page: str) -> str:
+    """``path`` percent-encoded (no ``:``, ``?`` or ``#`` survives, so it stays a relative path)
+    with the PDF open parameter ``#page=N``."""
+    quoted = quote(path, safe="/")
+    if quoted.startswith("//"):  # would name a host
+        quoted = "./" + quoted.lstrip("/")
+    return f"{quoted}#page={int(page)}"
+
+
+def _span_data(span: dict[str, str], links: PdfLinks) -> dict[str, str]:
+    """A span as the page shows it: the PDF's name and hash turned into a link to its page."""
+    out = {k: v for k, v in span.items() if k != "pdfSha256"}
+    if span.get("page") and span.get("pdf"):
+        out["href"], out["hrefTitle"] = links.link(span.get("pdfSha256"), span["pdf"], span["page"])
+    return out
+
+
+def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
+    """The JSON document the page draws: nodes, edges, styles, legend and flags. ``links``: where
+    the spans read from a PDF link to (default: the PDF's file name, beside the page)."""
+    links = links or PdfLinks()
     G = view.graph
     index = {n: i for i, n in enumerate(sorted(G))}
     nodes = []
@@ -504,7 +562,7 @@ def view_data(view: View) -> dict[str, object]:
             "x": view.positions[n][0], "y": view.positions[n][1],
             "size": round(view.sizes.get(n, float(STYLES[kind]["size"])), 1),
             "color": view.colours.get(n, STYLES[kind]["color"]),
-            "facts": facts, "spans": [dict(s) for s in d["spans"]],
+            "facts": facts, "spans": [_span_data(dict(s), links) for s in d["spans"]],
             "iri": d["iri"] if d["iri"].startswith(("http://", "https://")) and "#" not in d["iri"] else "",
         }
         if n == view.highlight:
@@ -525,8 +583,8 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(view: View) -> str:
-    """The whole page as one string (no external resource)."""
+def render_html(view: View, links: PdfLinks | None = None) -> str:
+    """The whole page as one string (no external resource); ``links``: see ``view_data``."""
     vis_js = _asset("pyvis", "lib/vis-9.1.2/vis-network.min.js")
     vis_css = _asset("pyvis", "lib/vis-9.1.2/vis-network.css")
     view_js = _asset("sqsgraph", "static/views/view.js")
@@ -544,23 +602,28 @@ def render_html(view: View) -> str:
     notice = f'<p id="notice" role="status">{html.escape(view.notice)}</p>' if view.notice else ""
     parts = {
         "CSP": csp, "TITLE": html.escape(view.title), "SUMMARY": html.escape(summary), "NOTICE": notice,
-        "DATA": script_json(view_data(view)), "VIS_JS": vis_js, "VIS_CSS": vis_css,
+        "DATA": script_json(view_data(view, links)), "VIS_JS": vis_js, "VIS_CSS": vis_css,
         "VIEW_JS": view_js, "VIEW_CSS": view_css,
     }
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
 
 
-def write_view(view: View, out_dir: str | Path) -> Path:
-    """Render ``view`` and write it as ``out_dir/<name>.html``; returns the path."""
-    return write_atomic(Path(out_dir) / view.file_name, render_html(view).encode("utf-8"))
+def write_view(view: View, out_dir: str | Path, sources: Mapping[str, str | os.PathLike[str]] | None = None) -> Path:
+    """Render ``view`` and write it as ``out_dir/<name>.html``; returns the path. ``sources``:
+    the path each source file was read from, by sha256, so that a PDF's page links lead to it
+    from ``out_dir`` (see ``PdfLinks``)."""
+    links = PdfLinks(Path(out_dir), dict(sources or {}))
+    return write_atomic(Path(out_dir) / view.file_name, render_html(view, links).encode("utf-8"))
 
 
-def write_views(source: Source, out_dir: str | Path) -> list[Path]:
+def write_views(source: Source, out_dir: str | Path,
+                sources: Mapping[str, str | os.PathLike[str]] | None = None) -> list[Path]:
     """Write the overview, people and findings views of ``source`` into ``out_dir``: an rdflib
     ``Dataset`` or ``Graph`` (small graphs, tests), or a pyoxigraph ``Store`` such as the on-disk
-    query store (``querystore.open_query_store``), read with SPARQL."""
+    query store (``querystore.open_query_store``), read with SPARQL. ``sources``: see
+    ``write_view``."""
     g = union_graph(source)  # one reader for the three views: each table is read once
-    return [write_view(build_view(g, kind), out_dir) for kind in DEFAULT_VIEWS]
+    return [write_view(build_view(g, kind), out_dir, sources) for kind in DEFAULT_VIEWS]
 
 
 __all__ = [
@@ -568,6 +631,7 @@ __all__ = [
     "MAX_LINKS",
     "MAX_NODES",
     "PHYSICS_MAX_NODES",
+    "PdfLinks",
     "STYLES",
     "VIEW_KINDS",
     "View",

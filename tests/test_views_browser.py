@@ -267,3 +267,40 @@ def test_a_report_with_markup_in_names_and_findings_shows_it_as_text(browser, tm
             page.assert_clean()
         finally:
             page.close()
+
+
+def test_a_finding_read_from_a_pdf_shows_its_page_and_links_to_it(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A PDF built into a folder: the finding's panel says "page N" and links to the PDF at that
+    page, by a path relative to the views folder that leads to the PDF the build read."""
+    import shutil
+
+    from sqsgraph.pipeline import build
+    from test_pdf_pages import FIRST_WORDS, LAST_WORDS, PDF_FIXTURE, page_of_text
+
+    (tmp_path / "reports").mkdir()
+    pdf = tmp_path / "reports" / PDF_FIXTURE.name
+    shutil.copyfile(PDF_FIXTURE, pdf)
+    assert build([pdf], tmp_path / "out", docs=False, validate=False, workers=1, cache=False).failures == []
+    number = page_of_text(pdf, FIRST_WORDS, LAST_WORDS)
+    page = Page(browser, tmp_path / "out" / "views" / "findings.html")
+    try:
+        finding = page.js("sqsView.data.nodes.find(n => n.label.startsWith('2.1 ')).id")
+        # bring the finding to the middle, large, then click it as a reader would
+        page.js("id => sqsView.network.focus(id, { scale: 2.0, animation: false })", finding)
+        page.click_node(finding)
+        page.page.wait_for_selector("#details .span p.pdf a")
+        assert page.js("sqsView.network.getSelectedNodes()") == [finding]
+        where = page.js("document.querySelector('#details .span .where').textContent")
+        assert where.endswith(f" · page {number}") and "paragraph 2.1" in where
+        link = page.js("""() => { const a = document.querySelector('#details .span p.pdf a');
+            return [a.getAttribute('href'), a.href, a.textContent, a.title, a.target, a.rel]; }""")
+        href, resolved, text, title, target, rel = link
+        assert href == f"../../reports/{pdf.name}#page={number}"
+        assert resolved == f"{pdf.resolve().as_uri()}#page={number}"  # the PDF the build read
+        assert text == f"Open {pdf.name} at page {number}" and "where the build read it" in title
+        assert (target, rel) == ("_blank", "noopener noreferrer")
+        assert page.js("document.querySelectorAll('#details a').length") == 1
+        page.page.screenshot(path=str(SCREENSHOTS / "findings-pdf-page.png"))
+        page.assert_clean()  # showing the link fetched nothing
+    finally:
+        page.close()

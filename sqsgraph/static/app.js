@@ -31,6 +31,27 @@ function termText(term) {
   return [term.value, ""];
 }
 
+// A page of a PDF a fact was read from: a column named page (or ending in "page", such as
+// finding-source's ?page and ?lastPage) holding a whole number, or an RFC 3778 fragment
+// "page=N&viewrect=..." (the selectors of sqs:pageSpan). The number, or null.
+function pageOf(name, term) {
+  if (!term || (term.type !== "literal" && term.type !== "typed-literal")) return null;
+  if (/page$/i.test(name) && /^[1-9][0-9]*$/.test(term.value)) return term.value;
+  const fragment = /^page=([1-9][0-9]*)(&|$)/.exec(term.value);
+  return fragment ? fragment[1] : null;
+}
+
+function resultCell(name, term) {
+  const [text, annotation] = termText(term);
+  const page = pageOf(name, term);
+  if (page === null) return cell("td", text, annotation);
+  // a page number reads "page N"; a fragment keeps its text, with "page N" beside it
+  const td = /page$/i.test(name) && text === page ? cell("td", "page " + page) : cell("td", text, "page " + page);
+  td.title = text + (annotation ? " " + annotation : "");
+  td.className = "page";
+  return td;
+}
+
 function showError(message) {
   const box = $("error");
   box.textContent = message;
@@ -55,10 +76,7 @@ function showTable(data) {
   for (const v of vars) headRow.appendChild(cell("th", "?" + v));
   for (const binding of data.results.bindings) {
     const row = body.insertRow();
-    for (const v of vars) {
-      const [text, annotation] = termText(binding[v]);
-      row.appendChild(cell("td", text, annotation));
-    }
+    for (const v of vars) row.appendChild(resultCell(v, binding[v]));
   }
   table.hidden = false;
   return data.results.bindings.length;

@@ -126,9 +126,25 @@
     if (sp.paragraph) { where.push("paragraph " + sp.paragraph); }
     if (sp.file) { where.push(sp.file); }
     if (sp.position) { where.push(sp.position); }
+    if (sp.pages) { where.push(sp.pages); }
     box.appendChild(el("div", where.join(" · "), "where"));
     if (sp.quote) { box.appendChild(el("blockquote", sp.quote)); }
+    var link = pdfLink(sp);
+    if (link) { box.appendChild(link); }
     return box;
+  }
+  // a link that opens the PDF a span was read from at its page; only a relative path (the data
+  // is percent-encoded by sqsgraph; a scheme or a host here would not be its own), new tab
+  function pdfLink(sp) {
+    if (!sp.href || !sp.pdf || /^[a-z][a-z0-9+.-]*:/i.test(sp.href) || sp.href.indexOf("//") === 0) { return null; }
+    var p = el("p", null, "pdf");
+    var a = el("a", "Open " + sp.pdf + " at page " + sp.page);
+    a.setAttribute("href", sp.href);
+    a.setAttribute("target", "_blank");
+    a.setAttribute("rel", "noopener noreferrer");
+    if (sp.hrefTitle) { a.setAttribute("title", sp.hrefTitle); }
+    p.appendChild(a);
+    return p;
   }
   function nodeLink(id) {
     var b = el("button", byId[id].label, "link");
