@@ -310,7 +310,11 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
     """Footnote bodies at the foot of the page (smaller type below the body text, or tagged as a
     note), each a block of its own; the other lines."""
     note_flags = [("Note" in line.roles or "Footnote" in line.roles) for line in lines]
-    if not any(note_flags):
+    separator = _note_separator(page, lines, m)
+    if not any(note_flags) and separator is not None:
+        # the short rule word processors draw above a page's footnotes: what is under it is notes
+        note_flags = [line.baseline > separator for line in lines]
+    elif not any(note_flags):
         last_body = max((i for i, line in enumerate(lines) if line.size >= 0.9 * m.body_size), default=-1)
         for i in range(last_body + 1, len(lines)):
             note_flags[i] = lines[i].size < 0.9 * m.body_size
@@ -333,6 +337,21 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         else:
             notes[-1].lines.append(line)
     return body, notes
+
+
+def _note_separator(page: Page, lines: list[_Line], m: _Metrics) -> float | None:
+    """The height of a footnote separator: a short rule (under half the text's width) in the
+    lower half of the page, with only lines that begin with a mark or run on from one under it
+    (not a table's border, not a signature line)."""
+    text_left = min((line.left for line in lines), default=0.0)
+    width = max(m.right_margin - text_left, 0.5 * page.width)
+    for rule in sorted(page.rules, key=lambda r: r.top):
+        if rule.top < 0.5 * page.height or rule.right - rule.left > 0.5 * width or abs(rule.left - text_left) > 0.2 * width:
+            continue
+        under = [line for line in lines if line.baseline > rule.bottom]
+        if under and re.match(r"^[\d⁰¹²³⁴⁵⁶⁷⁸⁹*†]", under[0].text) and under[0].size <= m.body_size + 0.1:
+            return rule.bottom
+    return None
 
 
 # ---------------------------------------------------------------- blocks
