@@ -30,16 +30,31 @@ CACHE_FOLDER = ".cache"  # inside the output folder
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over the source of the sqsgraph package and its ontology files: any edit to the
-    code that makes the graph invalidates every cached result."""
+    """SHA-256 over the source of the sqsgraph package (every module, in every subpackage, and
+    the named queries) and its ontology files: any edit to the code that makes the graph
+    invalidates every cached result."""
     h = hashlib.sha256()
-    package = resources.files("sqsgraph")
-    for entry in sorted(package.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            h.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    for name, data in _package_sources(resources.files("sqsgraph"), ""):
+        h.update(name.encode() + b"\0" + data + b"\0")
     for name in sorted((*ONTOLOGY_FILES, ORGANISATIONS_FILE, SHAPES_FILE)):
         h.update(name.encode() + b"\0" + read_ontology_text(name).encode("utf-8") + b"\0")
     return h.hexdigest()
+
+
+_SOURCE_SUFFIXES = (".py", ".rq", ".ttl")
+
+
+def _package_sources(folder, prefix: str) -> list[tuple[str, bytes]]:  # type: ignore[no-untyped-def]
+    """(path in the package, bytes) of every source file below ``folder``, in path order."""
+    out: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            if not entry.name.startswith((".", "__pycache__")):
+                out.extend(_package_sources(entry, f"{name}/"))
+        elif entry.name.endswith(_SOURCE_SUFFIXES):
+            out.append((name, entry.read_bytes()))
+    return out
 
 
 def cache_key(*parts: str) -> str:
