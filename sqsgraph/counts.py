@@ -9,7 +9,7 @@ the text also gives the total ("all but two of the 20" → 18 / 20).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -75,6 +75,113 @@ class CountMatch:
     numerator: int | None
     denominator: int | None
     value: float | None
+    polarity: str = "unstated"  # see ``polarity``
+    refers_to: str = "this-inspection"  # or "earlier-inspection"
+    qualifier: str | None = None  # "just over", "less than", ...: the count is approximate
+
+
+# --- what a count counts ------------------------------------------------------------------------
+#
+# "sufficient in 12 of the 16" counts the cases done well (favourable); "not undertaken in 3 of the
+# 16" the cases where it was not done or fell short (unfavourable); "over a third had been assessed
+# as high risk" describes, and judges nothing (unstated). Read from the words of the clause that
+# holds the count, by the rules below; a clause with no judgement in it says unstated.
+
+POLARITIES = ("favourable", "unfavourable", "unstated")
+REFERS_TO = ("this-inspection", "earlier-inspection")
+
+# where a clause ends: a semicolon, or a conjunction that turns to another judgement
+_HARD_BREAK = re.compile(r";|:(?=\s)|\s(?:while|whereas|although|though|but|however|as|which\s+was|because)\s|\.\s", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nor|without|absence|absent|lack(?:ed|ing|s)?|insufficient(?:ly)?|deficien\w*|"
+    r"inadequate(?:ly)?|unsatisfactory|poor(?:ly)?|fail(?:ed|ing|s)?|missing|weak(?:ness(?:es)?)?|"
+    r"delay(?:ed|s)?|late|gaps?|\w+n't|needs?\s+to\s+improve|needed\s+to\s+improve|requir\w*\s+improvement)\b",
+    re.I,
+)
+_JUDGEMENT = re.compile(
+    r"\b(?:sufficient(?:ly)?|well(?!-)|good|effective(?:ly)?|satisfactor(?:y|ily)|appropriate(?:ly)?|thorough(?:ly)?|"
+    r"accurate(?:ly)?|suitable|timely|strong|high\s+level|high\s+quality|pleased|"
+    r"complied|compl(?:ying|ies|y)|undertaken|completed|reviewed|in\s+place|made|paid|evident|"
+    r"led\s+to\s+improvements?|improved|we\s+saw|saw\s+evidence|there\s+(?:was|were)\s+(?:a|an|some)\b)",
+    re.I,
+)
+# a negation after "who", "where", "which" or "that" negates the clause it opens, not the count's
+_RELATIVE = re.compile(r"\b(?:who|which)\b", re.I)
+# a sentence that opens with one of these has a leading clause, to its first comma
+_LEADING = re.compile(r"(?:While|Whereas|Although|Though|Where|When|If)\b")
+_EARLIER = re.compile(r"\b(?:previous|last|earlier|former|prior)\s+(?:SQS\s+)?inspection\b|\bwe\s+last\s+inspected\b", re.I)
+_THEN = re.compile(r"\bwhen\b|\bat\s+that\s+time\b|\bthen\b", re.I)
+_QUALIFIER = re.compile(
+    r"^(?P<q>just\s+over|just\s+under|well\s+over|well\s+under|less\s+than|more\s+than|fewer\s+than|"
+    r"almost|nearly|over|under|around|about|approximately|roughly)\s",
+    re.I,
+)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    a = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
+    a = 0 if a < 0 else a + 2
+    b = min((i for i in (text.find(". ", end), text.find("? ", end), text.find("! ", end)) if i >= 0), default=len(text))
+    return a, b
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)``: the sentence, cut at the breaks before and after it."""
+    a, b = _sentence(text, start, end)
+    if _LEADING.match(text, a):
+        comma = text.find(",", a, b)
+        if comma >= 0:
+            if end <= comma:
+                return a, comma
+            a = comma + 1
+    for m in _HARD_BREAK.finditer(text, a, b):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            b = m.start()
+            break
+    return a, b
+
+
+def _negated(clause: str, at: int) -> bool:
+    """Whether a negation in ``clause`` speaks of the count (at ``at`` in it): a negation inside
+    a relative clause ("young people who did not comply") does not. (A leading clause set off by
+    a comma, "Where they did not comply, the response was ...", is not part of ``clause``.)"""
+    for m in _NEGATION.finditer(clause):
+        before = clause[max(0, m.start() - 40) : m.start()]
+        relative = _RELATIVE.search(before)
+        if relative is not None and not re.search(r",", before[relative.end() :]):
+            continue
+        return True
+    return False
+
+
+def polarity(text: str, start: int, end: int) -> str:
+    """favourable, unfavourable or unstated: what the count at ``[start, end)`` of ``text`` counts."""
+    a, b = _clause(text, start, end)
+    clause = text[a:b]
+    if _negated(clause, start - a):
+        return "unfavourable"
+    if _JUDGEMENT.search(clause):
+        return "favourable"
+    return "unstated"
+
+
+def refers_to(text: str, start: int, end: int) -> str:
+    """earlier-inspection when the sentence compares with an earlier inspection and the count
+    comes after its "when" ("compared with our last inspection, when only half ..."), else
+    this-inspection."""
+    a, b = _sentence(text, start, end)
+    earlier = _EARLIER.search(text, a, start)
+    if earlier is not None and _THEN.search(text, earlier.end(), start):
+        return "earlier-inspection"
+    return "this-inspection"
+
+
+def qualifier(phrase: str) -> str | None:
+    """The hedge an approximate count starts with ("just over half" -> "just over")."""
+    m = _QUALIFIER.match(phrase)
+    return re.sub(r"\s+", " ", m["q"].lower()) if m else None
 
 
 def number_value(word: str) -> int | None:
@@ -150,6 +257,7 @@ def find_counts(text: str) -> list[CountMatch]:
     last_end = -1
     for c in found:
         if c.start >= last_end:
-            result.append(c)
+            result.append(replace(c, polarity=polarity(text, c.start, c.end), refers_to=refers_to(text, c.start, c.end),
+                                  qualifier=qualifier(c.phrase)))
             last_end = c.end
     return result

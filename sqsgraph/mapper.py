@@ -48,7 +48,7 @@ _mint = iri  # shared_triples has an iri() of its own
 DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
 RDF, SDO, SKOS, TIME, XSD = Terms(ns.RDF), Terms(ns.SDO), Terms(ns.SKOS), Terms(ns.TIME), Terms(ns.XSD)
 ORGTYPE, ROLE, SDMX_DIMENSION = Terms(vocab.ORGTYPE), Terms(vocab.ROLE), Terms(vocab.SDMX_DIMENSION)
-SQS, THEME = Terms(vocab.SQS), Terms(vocab.THEME)
+SQS, THEME, COUNT = Terms(vocab.SQS), Terms(vocab.THEME), Terms(vocab.COUNT)
 
 NATIONAL_COMPARATOR = "England and Wales"
 
@@ -559,6 +559,10 @@ class _ReportMapper:
             if p.value is not None:
                 g.add((C, SQS.proportion, decimal_literal(p.value)))
             g.add((C, SQS.phrase, text(p.phrase)))
+            g.add((C, SQS.polarity, COUNT[p.polarity]))
+            g.add((C, SQS.refersTo, COUNT[p.refers_to]))
+            if p.qualifier is not None:
+                g.add((C, SQS.approximation, text(p.qualifier)))
             if p.span is not None:
                 self._span(g, C, p.span)
 

@@ -124,6 +124,9 @@ class Proportion:
     denominator: int | None
     value: float | None  # numerator / denominator, or the stated fraction; 0..1
     span: Span | None = None
+    polarity: str = "unstated"  # "favourable" | "unfavourable" | "unstated": see sqsgraph.counts
+    refers_to: str = "this-inspection"  # | "earlier-inspection"
+    qualifier: str | None = None  # "just over", "less than", ...: the count is approximate
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,9 @@ class Report:
                     "numerator": p.numerator,
                     "denominator": p.denominator,
                     "value": p.value,
+                    "qualifier": p.qualifier,
+                    "polarity": p.polarity,
+                    "refers_to": p.refers_to,
                 }
                 for p in items
             ]

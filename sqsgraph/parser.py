@@ -857,6 +857,9 @@ def _proportions(text: MappedText) -> tuple[Proportion, ...]:
             denominator=c.denominator,
             value=c.value,
             span=text.source_span(c.start, c.end),
+            polarity=c.polarity,
+            refers_to=c.refers_to,
+            qualifier=c.qualifier,
         )
         for c in find_counts(text.text)
     )

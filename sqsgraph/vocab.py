@@ -38,6 +38,7 @@ _TERMS: dict[tuple[str, str], URIRef] = {}
 
 SQS = CachedNamespace("https://w3id.org/sqsgraph/ontology#")
 THEME = CachedNamespace("https://w3id.org/sqsgraph/theme/")
+COUNT = CachedNamespace("https://w3id.org/sqsgraph/count/")
 ROLE = CachedNamespace("https://w3id.org/sqsgraph/role/")
 ORGTYPE = CachedNamespace("https://w3id.org/sqsgraph/orgtype/")
 OA = CachedNamespace("http://www.w3.org/ns/oa#")
@@ -53,6 +54,7 @@ PREFIXES: dict[str, str] = {
     "theme": str(THEME),
     "role": str(ROLE),
     "orgtype": str(ORGTYPE),
+    "count": str(COUNT),
     "schema": str(SDO),
     "org": str(ORG),
     "foaf": str(FOAF),
@@ -71,7 +73,7 @@ PREFIXES: dict[str, str] = {
 }
 
 # The ontology files, in the order they are loaded into the ontology graph.
-ONTOLOGY_FILES = ("sqs.ttl", "themes.ttl", "roles.ttl", "orgtypes.ttl")
+ONTOLOGY_FILES = ("sqs.ttl", "themes.ttl", "roles.ttl", "orgtypes.ttl", "counts.ttl")
 SHAPES_FILE = "shapes.ttl"
 ORGANISATIONS_FILE = "organisations.ttl"
 
@@ -124,6 +126,7 @@ __all__ = [
     "SHAPES_FILE",
     "SQS",
     "THEME",
+    "COUNT",
     "bind_prefixes",
     "normalise_base",
     "ontology_path",
