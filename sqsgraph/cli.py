@@ -273,17 +273,27 @@ def serve_command(graph: Path, host: str, port: int, timeout: float, max_results
 @click.option("--token-env", metavar="VAR", help="Send a bearer token read from this environment variable.")
 @click.option("--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True,
               help="Content type of the uploads (the same N-Triples bytes either way).")
-def push_command(graph: Path, store_url: str, auth: str | None, token_env: str | None, fmt: str) -> None:
+@click.option("--prune", is_flag=True,
+              help="Delete the store's graphs under the build's base IRI that this build does not have, "
+                   "so the store holds exactly this build.")
+@click.option("--query-url", metavar="URL",
+              help="The store's SPARQL query service, asked which graphs it holds  "
+                   "[default: from --store: Oxigraph /query, Fuseki /DATASET/query, Virtuoso /sparql].")
+def push_command(graph: Path, store_url: str, auth: str | None, token_env: str | None, fmt: str, prune: bool,
+                 query_url: str | None) -> None:
     """PUT every named graph of GRAPH to a triple store (pushing twice gives the same store).
 
     GRAPH: a graph file (default: output/sqsgraph.nq from `sqsgraph build`).
+
+    Says on stderr which graphs the store holds under the build's base IRI that this build does
+    not have (left by an earlier push); --prune deletes them after the push.
 
     Example: sqsgraph push --store http://localhost:7878/store
     """
     import os
 
     from .errors import PushError
-    from .push import iter_report_lines, push_file
+    from .push import iter_notice_lines, iter_report_lines, push_file
 
     if auth and token_env:
         raise click.UsageError("give --auth or --token-env, not both")
@@ -299,11 +309,13 @@ def push_command(graph: Path, store_url: str, auth: str | None, token_env: str |
         if not token:
             raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
     try:
-        report = push_file(graph, store_url, auth=credentials, token=token, fmt=fmt)
+        report = push_file(graph, store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
     except (GraphError, PushError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in iter_report_lines(report):
         click.echo(line)
+    for line in iter_notice_lines(report):
+        click.echo(line, err=True)
 
 
 # views and stats (issue 5) ---------------------------------------------------------------------

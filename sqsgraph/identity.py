@@ -22,9 +22,14 @@ The rules (docs/graph-model.md, "Identities"):
        a = "Alex Sample @ northshire-2015-01-20"
        b = "Alex Sample @ southshire-2016-03-02"
 
-   A selector is a name, optionally followed by ``@`` and a context: an organisation key
-   (``youth-justice-board``, ``northshire-local-authority``), a role id (``link-staff``) or a
-   report id (``northshire-2015-01-20``). It stands for every mention of that name in that context.
+   A selector (key) is a name, optionally followed by ``@`` and a context: an organisation key
+   (``youth-justice-board``, ``northshire-local-authority``: the organisation's IRI after
+   ``org/``, a unit counting as its body), a role id (``link-staff``: the post title's IRI after
+   ``role/``) or a report id (``northshire-2015-01-20``). It stands for every mention of that
+   name in that context (the last ``@`` separates them). ``sqsgraph people`` prints one key per
+   person that selects that person's mentions and no one else's (``people.py``). A decision
+   whose either side selects no one is not applied, with a warning: a person's IRI slug
+   (``julie-fox-2``) is not a key.
 
 This module decides; ``mapper.py`` writes what it decided. Nothing here knows RDF.
 """
@@ -214,7 +219,7 @@ def load_overrides(path: str | Path | None) -> Overrides:
 
 
 def _selects(selector: str, mention: Mention) -> bool:
-    name, _, context = selector.partition("@")
+    name, _, context = selector.rpartition("@") if "@" in selector else (selector, "", "")
     if normalise_name(name) != mention.key:
         return False
     context = context.strip()
@@ -262,7 +267,8 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     def select(selector: str) -> list[int]:
         chosen = [i for i, m in enumerate(mentions) if _selects(selector, m)]
         if not chosen:
-            warnings.append(f"{overrides.source}: {selector!r} matches no one in these reports")
+            warnings.append(f"{overrides.source}: {selector!r} matches no one in these reports, so that decision "
+                            "was not applied (a key is \"Name @ context\", as `sqsgraph people` prints it)")
         return chosen
 
     # different-from first, so that no rule can join what a human kept apart
@@ -273,7 +279,10 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
                 groups.apart.add(frozenset((i, j)))
                 decided_apart.update((mentions[i].key, mentions[j].key))
     for a, b in overrides.same_as:
-        chosen = select(a) + select(b)
+        side_a, side_b = select(a), select(b)
+        if not side_a or not side_b:  # a decision about someone who is not there decides nothing
+            continue
+        chosen = side_a + side_b
         for i in chosen[1:]:
             if groups.kept_apart(chosen[0], i):
                 raise UsageError(f"{overrides.source}: {a!r} and {b!r} are declared both same-as and different-from")

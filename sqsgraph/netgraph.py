@@ -19,6 +19,8 @@ order so the same dataset always gives the same graph.
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
@@ -428,7 +430,12 @@ def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str
                    key=str)
     spans: list[dict[str, str]] = []
     for m in found[:MAX_SPANS]:
-        spans += rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
+        found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
+        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
+            line = naming_line(g, span_iri)
+            if line:
+                span["quote"] = line  # the name with the post it is named in, not the bare name
+        spans += found_spans
     reports = rd.reports_naming(person)
     facts = [("Name", rd.label(person))]
     facts += [("Title", h) for h in _all(g, person, SDO.honorificPrefix)]
@@ -442,6 +449,28 @@ def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str
         facts.append(("Source passages", f"shown for {MAX_SPANS} of {of} mentions"))
     unique = {tuple(sorted(s.items())): s for s in spans}
     return facts, [unique[k] for k in sorted(unique)]
+
+
+_LIGHT_MARKUP = re.compile(r"</?[ib]>")
+
+
+def naming_line(g: Graph, span_iri: URIRef) -> str | None:
+    """The line of the report a person is named on ("To: Patrick Leeson, Chair of Kent YOS
+    Management Board", "Ofsted – Social Care  Adesua Osime"): the quote selector's exact text
+    with its prefix back to the line start and its suffix up to the line end (… where the stored
+    context stops short of it), the light markup of the text rendering (<i>, <b>) left out and
+    tabs and runs of spaces made one space. ``None`` without a quote selector."""
+    for sel in sorted(g.objects(span_iri, OA.hasSelector), key=str):
+        exact = _first(g, sel, OA.exact)
+        if exact is None:
+            continue
+        prefix, suffix = _first(g, sel, OA.prefix) or "", _first(g, sel, OA.suffix) or ""
+        before = prefix.rsplit("\n", 1)
+        after = suffix.split("\n", 1)
+        line = ("" if len(before) > 1 or not prefix else "… ") + before[-1] + exact + after[0] + (
+            "" if len(after) > 1 or not suffix else " …")
+        return " ".join(_LIGHT_MARKUP.sub("", line).split())
+    return None
 
 
 def _is_holding(g: Graph, m: URIRef, person: URIRef) -> bool:

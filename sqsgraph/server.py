@@ -723,11 +723,15 @@ def named_query_list() -> list[dict[str, Any]]:
              "url": f"/query/{q.name}"} for q in load_queries().values()]
 
 
-def named_examples() -> list[dict[str, str]]:
-    """The project's named queries as ``{name, title, query}`` for the query page."""
+def named_examples() -> list[dict[str, Any]]:
+    """The project's named queries as ``{name, title, query, params}`` for the query page, each
+    parameter as ``{name, type, optional, description}``: the page gives a field for each and runs
+    the query through ``/query/NAME`` with them."""
     from .queries import load_queries
 
-    return [{"name": q.name, "title": q.title, "query": q.text} for q in load_queries().values()]
+    return [{"name": q.name, "title": q.title, "query": q.text,
+             "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
+                        for p in q.params]} for q in load_queries().values()]
 
 
 _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
@@ -735,6 +739,8 @@ _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
+    "/favicon.ico": ("favicon.svg", "image/svg+xml"),  # what a browser asks for unprompted
 }
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "

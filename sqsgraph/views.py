@@ -149,6 +149,9 @@ def find_node(G: nx.Graph, query: str) -> str:
     q = query.strip()
     if q in G:
         return q
+    expanded = _expand_short_iri(G, q)  # "id:person/julie-fox-2", as `sqsgraph query` prints IRIs
+    if expanded is not None:
+        return expanded
     wanted = q.casefold()
     hits = sorted(n for n, label in G.nodes(data="label") if label.casefold() == wanted)
     if len(hits) == 1:
@@ -165,6 +168,24 @@ def find_node(G: nx.Graph, query: str) -> str:
     else:
         suggestion = "; no label is close (try `sqsgraph stats` for the names in the graph)"
     raise UsageError(f"--focus {query!r} matches no person, area, body or organisation{suggestion}")
+
+
+def _expand_short_iri(G: nx.Graph, q: str) -> str | None:
+    """The node a ``prefix:local`` form names (``results.shorten``'s display form: ``id:`` is the
+    default base); for ``id:`` also the one node whose IRI ends in ``/id/local`` (another --base)."""
+    from .results import _DISPLAY_PREFIXES
+
+    prefix, sep, local = q.partition(":")
+    if not sep or not local or local.startswith("//") or prefix not in _DISPLAY_PREFIXES:
+        return None
+    iri = _DISPLAY_PREFIXES[prefix] + local
+    if iri in G:
+        return iri
+    if prefix == "id":
+        ends = [n for n in G if n.endswith("/id/" + local)]
+        if len(ends) == 1:
+            return ends[0]
+    return None
 
 
 def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[nx.Graph, str]:
@@ -277,12 +298,20 @@ def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Calla
         H = H.subgraph(sorted(keep)).copy()
     fill(H)
     label = G.nodes[centre]["label"]
-    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "node"
+    slug = _file_slug(label)
+    if any(_file_slug(other) == slug for n, other in G.nodes(data="label") if n != centre):
+        # two people of one name: the file is named by the IRI, which tells them apart
+        tail = centre.split("/id/", 1)[1] if "/id/" in centre else "-".join(centre.rstrip("/").rsplit("/", 2)[-2:])
+        slug = re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")[-60:].strip("-") or "node"
     sizes = _degree_sizes(H)
     sizes[centre] = 34.0
     return View("focus", f"Around {label} ({hops} hop{'s' if hops != 1 else ''})", H, layout(H),
                 _kind_legend(H), "The outlined node is the focus. Size: number of links.", notice, sizes,
                 highlight=centre, file_name=f"focus-{slug}.html")
+
+
+def _file_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "node"
 
 
 def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
@@ -551,6 +580,7 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
     links = links or PdfLinks()
     G = view.graph
     index = {n: i for i, n in enumerate(sorted(G))}
+    hints = same_name_hints(G)
     nodes = []
     for n in sorted(G):
         d = G.nodes[n]
@@ -565,6 +595,8 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
             "facts": facts, "spans": [_span_data(dict(s), links) for s in d["spans"]],
             "iri": d["iri"] if d["iri"].startswith(("http://", "https://")) and "#" not in d["iri"] else "",
         }
+        if n in hints:
+            node["hint"] = hints[n]
         if n == view.highlight:
             node["border"] = "#000000"
             node["font"] = 18
@@ -577,6 +609,25 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
         "font": 12 if large or view.fixed_layout else 14, "styles": {k: {"color": v["color"], "shape": v["shape"]} for k, v in STYLES.items()},
         "legend": view.legend, "legendNote": view.legend_note,
     }
+
+
+def same_name_hints(G: nx.Graph) -> dict[str, str]:
+    """For the nodes of ``G`` whose label another node of the same kind has (two people of one
+    name), what tells them apart in the search: their organisations (the ones linked to them, else
+    those of their posts), else their IRI's last part."""
+    by_label: dict[tuple[str, str], list[str]] = {}
+    for n, d in G.nodes(data=True):
+        by_label.setdefault((d["kind"], d["label"].casefold()), []).append(n)
+    hints: dict[str, str] = {}
+    for same in by_label.values():
+        if len(same) < 2:
+            continue
+        for n in same:
+            orgs = sorted({G.nodes[m]["label"] for m in G[n] if G.nodes[m]["kind"] in ("organisation", "body")})
+            if not orgs:
+                orgs = sorted({value.rsplit(", ", 1)[-1] for key, value in G.nodes[n].get("facts", ()) if key == "Post"})
+            hints[n] = ", ".join(orgs[:3]) + (" …" if len(orgs) > 3 else "") if orgs else n.rsplit("/", 1)[-1]
+    return hints
 
 
 def _csp_hash(script: str) -> str:

@@ -136,17 +136,18 @@ def test_people_lists_posts_reports_and_candidates(built):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     i = lines.index("Helen Mercer <https://w3id.org/sqsgraph/id/person/helen-mercer>")
-    assert lines[i + 1 : i + 3] == [
+    assert lines[i + 1 : i + 4] == [
+        '    key: "Helen Mercer @ hmi-probation"',
         "    HM Assistant Chief Inspector, HM Inspectorate of Probation: thurrock-2015-05-20",
         "    Lead inspector of the inspection: cumbria-2016-08-10",
     ]
     i = lines.index("Kevin Crompton <https://w3id.org/sqsgraph/id/person/kevin-crompton>")
-    assert lines[i + 1 : i + 3] == [
+    assert lines[i + 2 : i + 4] == [
         "    Chair of Bedfordshire YOT Management Board, Bedfordshire Youth Offending Team Management Board: bedfordshire-2014-12-10",
         "    Director of Children's Services, Bedfordshire Local Authority: bedfordshire-2014-12-10",
     ]
     assert "Candidate matches (same name, kept apart by the identity rules; a person decides):" in lines
-    assert lines[-1].startswith(
+    assert lines[-2].startswith(
         "    Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox> ~ Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox-2>: "
     )
 

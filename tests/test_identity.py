@@ -101,7 +101,24 @@ def test_overrides_win_over_the_rules():
 
 def test_override_that_matches_no_one_is_a_warning():
     ids = resolve_identities([m("r1", "Kim Lee")], Overrides(same_as=(("Nobody @ x", "Kim Lee"),), source="ids.toml"))
-    assert ids.warnings == ["ids.toml: 'Nobody @ x' matches no one in these reports"]
+    assert ids.warnings == ["ids.toml: 'Nobody @ x' matches no one in these reports, so that decision was not applied "
+                            '(a key is "Name @ context", as `sqsgraph people` prints it)']
+
+
+def test_a_decision_naming_someone_who_matches_no_one_merges_nothing():
+    """Issue 17: a person's IRI slug is not a key; the decision warned and then merged every Kim
+    Lee the other side named."""
+    mentions = [m("r1", "Kim Lee", ["a"], date="2014"), m("r2", "Kim Lee", ["b"], date="2015")]
+    ids = resolve_identities(mentions, Overrides(same_as=(("kim-lee-2", "Kim Lee"),), source="ids.toml"))
+    assert [p.slug for p in ids.persons] == ["kim-lee", "kim-lee-2"]
+    assert [c.slug for c in ids.candidates] == ["kim-lee--kim-lee-2"]
+    assert ids.warnings[0].startswith("ids.toml: 'kim-lee-2' matches no one in these reports, so that decision was not applied")
+
+
+def test_a_name_with_an_at_sign_is_selected_by_its_key():
+    ids = resolve_identities([m("r1", "Kim @ Lee", ["a"], date="2014"), m("r2", "Kim @ Lee", ["b"], date="2015")],
+                             Overrides(same_as=(("Kim @ Lee @ a", "Kim @ Lee @ b"),), source="ids.toml"))
+    assert len(ids.persons) == 1 and ids.warnings == []
 
 
 def test_overrides_file(tmp_path):
@@ -181,3 +198,84 @@ def test_a_name_ending_in_a_number_does_not_share_the_slug_of_a_numbered_namesak
     ])
     assert [p.slug for p in ids.persons] == ["kim-lee", "kim-lee-2", "kim-lee-3"]
     assert [ids.person_of[i] for i in range(3)] == ["kim-lee", "kim-lee-2", "kim-lee-3"]
+
+
+# --- the keys `sqsgraph people` prints are the keys the identities file takes (issue 17) -----------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from sqsgraph.cli import main
+
+    out = tmp_path_factory.mktemp("keys")
+    result = CliRunner().invoke(main, ["build", "-o", str(out / "out"), "--no-docs", "--no-views", "--no-validate", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _keys(lines):
+    """{person IRI: key} from the lines `sqsgraph people` prints, each key read as the TOML string
+    it is printed as."""
+    from sqsgraph.identity import tomllib
+
+    keys, person = {}, None
+    for line in lines:
+        if not line.startswith(" ") and line.endswith(">") and " <" in line:
+            person = line.rsplit(" <", 1)[1][:-1]
+        elif line.startswith("    key: "):
+            keys[person] = tomllib.loads("k = " + line[len("    key: "):])["k"]
+    return keys
+
+
+def test_people_prints_each_persons_key_as_the_identities_file_takes_it(built):
+    """Every key `sqsgraph people` prints selects that person's mentions and no one else's."""
+    from click.testing import CliRunner
+
+    from sqsgraph.cli import main
+    from sqsgraph.identity import _selects
+    from sqsgraph.mapper import collect_people, map_reports_with_notes, report_id
+    from sqsgraph.parser import parse_files
+    from sqsgraph.reader import sample_paths
+
+    result = CliRunner().invoke(main, ["people", str(built / "out" / "sqsgraph.nq")])
+    assert result.exit_code == 0, result.output
+    keys = _keys(result.stdout.splitlines())
+    assert keys[f"{B}person/julie-fox"] == "Julie Fox @ hmi-probation"
+    assert keys[f"{B}person/julie-fox-2"] == "Julie Fox @ youth-justice-board"
+    mapped = map_reports_with_notes(parse_files(sample_paths()).reports)
+    ordered = sorted(parse_files(sample_paths()).reports, key=lambda r: (report_id(r), r.source.sha256, r.source.path))
+    mentions = [x for r in ordered for x in collect_people(r, mapped.report_ids[r.source.path]).mentions]
+    assert len(keys) == len(mapped.identities.persons) == 79
+    for iri, key in keys.items():
+        chosen = {mapped.identities.person_of[i] for i, mention in enumerate(mentions) if _selects(key, mention)}
+        assert chosen == {iri.rsplit("/person/", 1)[1]}, key
+
+
+def test_the_printed_keys_merge_a_candidate_and_a_slug_merges_nothing(built, tmp_path):
+    from click.testing import CliRunner
+
+    from sqsgraph.cli import main
+
+    people = CliRunner().invoke(main, ["people", str(built / "out" / "sqsgraph.nq")]).stdout
+    [decision] = [line.split("add to the --identities file: ", 1)[1] for line in people.splitlines()
+                  if "add to the --identities file: " in line]
+    assert decision == '[[same-as]] a = "Julie Fox @ hmi-probation"  b = "Julie Fox @ youth-justice-board"'
+    ids = tmp_path / "ids.toml"
+    ids.write_text(decision.replace("  b =", "\nb =").replace("]] a =", "]]\na =") + "\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "-o", str(tmp_path / "merged"), "--no-docs", "--no-views", "--no-validate",
+                                  "--no-cache", "--identities", str(ids)])
+    assert result.exit_code == 0 and "matches no one" not in result.stderr
+    listing = runner.invoke(main, ["people", str(tmp_path / "merged" / "sqsgraph.nq")]).stdout
+    assert "person/julie-fox-2" not in listing and "Candidate matches" not in listing
+
+    # the slug of an IRI is not a key: warned about, and nothing is merged
+    ids.write_text('[[same-as]]\na = "julie-fox-2"\nb = "Julie Fox"\n', encoding="utf-8")
+    result = runner.invoke(main, ["build", "-o", str(tmp_path / "slug"), "--no-docs", "--no-views", "--no-validate",
+                                  "--no-cache", "--identities", str(ids)])
+    assert result.exit_code == 0
+    assert "'julie-fox-2' matches no one in these reports, so that decision was not applied" in result.stderr
+    listing = runner.invoke(main, ["people", str(tmp_path / "slug" / "sqsgraph.nq")]).stdout
+    assert "Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox-2>" in listing and "Candidate matches" in listing

@@ -320,3 +320,69 @@ def test_cli_push_errors(oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch) ->
     result = runner.invoke(main, ["push", str(FIXTURE), "--store", oxigraph.store, "--auth", "nocolon"])
     assert result.exit_code == 2
     assert oxigraph.count() == 0
+
+
+# --- a smaller build pushed over a larger one (issue 17) -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five_and_one(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The N-Quads of a build of the five samples and of a build of the first one alone."""
+    from sqsgraph.reader import sample_paths
+
+    out = tmp_path_factory.mktemp("builds")
+    for name, reports in (("five", []), ("one", [str(sample_paths()[0])])):
+        result = CliRunner().invoke(main, ["build", *reports, "-o", str(out / name), "--no-docs", "--no-views",
+                                           "--no-validate", "--no-cache"])
+        assert result.exit_code == 0, result.output
+    return out / "five" / "sqsgraph.nq", out / "one" / "sqsgraph.nq"
+
+
+def test_push_says_what_else_the_store_holds_and_prune_makes_it_exactly_this_build(
+        oxigraph: Oxigraph, five_and_one: tuple[Path, Path]) -> None:
+    five, one = five_and_one
+    runner = CliRunner()
+    assert runner.invoke(main, ["push", str(five), "--store", oxigraph.store]).exit_code == 0
+    one_graphs = {str(g) for g in {q.graph_name for q in dataset_quads(load_dataset(one))}}
+    five_graphs = {str(g) for g in {q.graph_name for q in dataset_quads(load_dataset(five))}}
+    left = sorted(g.strip("<>") for g in five_graphs - one_graphs)
+    assert len(left) == 4  # the four reports the one-report build does not have
+
+    # without --prune: pushed, and stderr names the four graphs left from the earlier push
+    result = runner.invoke(main, ["push", str(one), "--store", oxigraph.store])
+    assert result.exit_code == 0, result.output
+    assert f"the store also holds 4 graph(s) under {ID} that this build does not have" in result.stderr
+    assert [line.strip() for line in result.stderr.splitlines()[1:]] == left
+    assert "--prune" in result.stderr
+    assert {str(q.graph_name).strip("<>") for q in oxigraph.quads()} >= set(left)
+
+    # --prune: the store holds exactly the one-report build, and says what it deleted
+    result = runner.invoke(main, ["push", str(one), "--store", oxigraph.store, "--prune"])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("DELETE ")] == \
+        [f"DELETE {g} (HTTP 204)" for g in left]
+    assert result.stdout.splitlines()[-1].endswith("; deleted 4 graphs this build does not have")
+    assert result.stderr == ""
+    as_stored = ox.Store()  # Oxigraph keeps xsd:nonNegativeInteger as xsd:integer: compare what it keeps
+    as_stored.extend(dataset_quads(load_dataset(one)))
+    expected = set(as_stored)
+    after = oxigraph.quads()
+    assert set(after) == expected and len(after) == len(expected)
+
+    # pushing twice gives the same store, and nothing is left to delete
+    again = runner.invoke(main, ["push", str(one), "--store", oxigraph.store, "--prune"])
+    assert again.exit_code == 0 and "DELETE" not in again.stdout and again.stderr == ""
+    assert sorted(map(str, oxigraph.quads())) == sorted(map(str, after))
+
+
+def test_other_graphs_are_left_alone_and_prune_needs_the_query_service(oxigraph: Oxigraph) -> None:
+    ds = load_dataset(FIXTURE)
+    elsewhere = URIRef("https://example.org/not-sqsgraph")
+    other = Dataset()
+    other.graph(elsewhere).add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal("x")))
+    push_dataset(other, oxigraph.store)
+    report = push_dataset(ds, oxigraph.store, prune=True)
+    assert report.others == () and report.deleted == ()
+    assert str(elsewhere) in {str(q.graph_name.value) for q in oxigraph.quads()}  # not under the base IRI: kept
+    with pytest.raises(PushError, match="cannot prune: .*query service.*nothing was pushed"):
+        push_dataset(ds, oxigraph.store, prune=True, query_url=oxigraph.base + "/no-such-query-service")

@@ -508,15 +508,16 @@ def test_page_works_offline(server: SparqlServer, endpoint: str) -> None:
     assert "default-src 'none'" in headers["content-security-policy"]
     parser = _Links()
     parser.feed(body.decode("utf-8"))
-    assert sorted(parser.refs) == ["static/app.js", "static/style.css"]
+    assert sorted(parser.refs) == ["favicon.svg", "static/app.js", "static/style.css"]
     for ref in parser.refs:
         assert not re.match(r"^([a-z][a-z0-9+.-]*:|//)", ref, re.I), ref  # relative, no scheme, no host
         assert request(server, "GET", "/" + ref)[0] == 200
     css = request(server, "GET", "/static/style.css")[2].decode()
     assert "url(" not in css and "@import" not in css
     js = request(server, "GET", "/static/app.js")[2].decode()
-    assert re.findall(r"fetch\(([^,)]+)", js) == ["endpoint", '"examples.json"']
-    assert re.search(r'const endpoint = "sparql";', js)
+    assert re.findall(r"fetch\(([^,)]+)", js) == ["url", '"examples.json"']
+    assert re.search(r'const endpoint = "sparql";', js) and re.search(r"let url = endpoint;", js)
+    assert re.search(r'return "query/" \+ encodeURIComponent\(chosen\.name\)', js)  # the named route, relative
 
 
 def test_page_never_writes_markup_from_data(server: SparqlServer, endpoint: str) -> None:

@@ -331,3 +331,39 @@ def test_cli_stats_csv_and_json() -> None:
     assert json.loads(json_out.output)["counts"]["report"] == 2
     bad = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "xml"])
     assert bad.exit_code == 2
+
+
+# --- issue 17: same-named people, id: IRIs, the line that names a person ------------------------
+
+
+def test_focus_on_two_people_of_one_name_writes_two_files_and_takes_the_id_form(tmp_path):
+    from click.testing import CliRunner
+
+    from sqsgraph.cli import main
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate", "--no-cache"]).exit_code == 0
+    written = []
+    for focus in ("https://w3id.org/sqsgraph/id/person/julie-fox", "id:person/julie-fox-2"):
+        result = CliRunner().invoke(main, ["view", "focus", "--focus", focus, "--graph", str(out / "sqsgraph.nq"),
+                                           "-o", str(tmp_path / "views")])
+        assert result.exit_code == 0, result.output
+        written.append(result.stdout.split(":", 1)[0].removeprefix("wrote "))
+    assert [Path(w).name for w in written] == ["focus-person-julie-fox.html", "focus-person-julie-fox-2.html"]
+    assert "Youth Justice Board" in Path(written[1]).read_text(encoding="utf-8")
+    unique = CliRunner().invoke(main, ["view", "focus", "--focus", "id:person/malcolm-potter", "--graph",
+                                       str(out / "sqsgraph.nq"), "-o", str(tmp_path / "views")])
+    assert unique.exit_code == 0 and unique.stdout.startswith(f"wrote {tmp_path / 'views' / 'focus-malcolm-potter.html'}")
+
+
+def test_a_persons_source_text_is_the_line_naming_them_with_their_post():
+    from sqsgraph.mapper import map_reports
+    from sqsgraph.parser import parse_files
+    from sqsgraph.reader import sample_paths
+
+    G = views.build_view(map_reports(parse_files(sample_paths()).reports), "people").graph
+    quotes = lambda slug: {s["quote"] for s in G.nodes[f"https://w3id.org/sqsgraph/id/person/{slug}"]["spans"]}  # noqa: E731
+    assert quotes("julie-fox") == {"From: Julie Fox, HM Assistant Chief Inspector"}
+    assert quotes("adesua-osime") == {"Ofsted – Social Care Adesua Osime"}
+    assert views.same_name_hints(G) == {"https://w3id.org/sqsgraph/id/person/julie-fox": "HM Inspectorate of Probation",
+                                        "https://w3id.org/sqsgraph/id/person/julie-fox-2": "Youth Justice Board"}

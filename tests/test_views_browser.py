@@ -304,3 +304,18 @@ def test_a_finding_read_from_a_pdf_shows_its_page_and_links_to_it(browser, tmp_p
         page.assert_clean()  # showing the link fetched nothing
     finally:
         page.close()
+
+
+def test_two_people_of_one_name_are_told_apart_in_the_search(browser, samples, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: the two Julie Foxes of the samples show their organisation beside the name."""
+    page = _open(browser, views.build_view(samples, "people"), tmp_path)
+    try:
+        page.page.fill("#search", "julie fox")
+        page.page.wait_for_selector("#search-results li[data-node]")
+        shown = page.js("[...document.querySelectorAll('#search-results li[data-node]')].map(li => li.textContent)")
+        assert shown == ["Julie FoxHM Inspectorate of ProbationPerson", "Julie FoxYouth Justice BoardPerson"]
+        page.page.fill("#search", "julie fox youth")  # the organisation is searched too
+        assert page.js("document.querySelectorAll('#search-results li[data-node]').length") == 1
+        page.assert_clean()
+    finally:
+        page.close()

@@ -21,6 +21,8 @@ function cell(tag, text, annotation) {
   return el;
 }
 
+// A term as the page shows it: its plain value (39.6, not "39.6"^^xsd:decimal), and what the
+// value alone does not say (its datatype or language), kept for the cell's tooltip.
 function termText(term) {
   if (!term) return ["", ""];
   if (term.type === "uri") return [term.value, ""];
@@ -44,7 +46,11 @@ function pageOf(name, term) {
 function resultCell(name, term) {
   const [text, annotation] = termText(term);
   const page = pageOf(name, term);
-  if (page === null) return cell("td", text, annotation);
+  if (page === null) {
+    const td = cell("td", text);
+    if (annotation) td.title = text + " " + annotation;  // the datatype or language, on hover
+    return td;
+  }
   // a page number reads "page N"; a fragment keeps its text, with "page N" beside it
   const td = /page$/i.test(name) && text === page ? cell("td", "page " + page) : cell("td", text, "page " + page);
   td.title = text + (annotation ? " " + annotation : "");
@@ -82,10 +88,75 @@ function showTable(data) {
   return data.results.bindings.length;
 }
 
+// The named query chosen from the list, while the text is still its text: it then runs through
+// query/NAME with the values of its parameter fields (bound as RDF terms by the server).
+let chosen = null;
+
+function namedMode() {
+  return chosen !== null && $("query").value === chosen.query;
+}
+
+// The parameter fields' values, or a message naming the first required one left empty.
+function paramValues() {
+  const values = new URLSearchParams();
+  for (const param of chosen.params || []) {
+    const value = $("param-" + param.name).value.trim();
+    if (value !== "") values.set(param.name, value);
+    else if (!param.optional) return { missing: param };
+  }
+  return { values: values };
+}
+
+function namedUrl(values, format) {
+  const params = new URLSearchParams(values);
+  if (format) params.set("format", format);
+  const query = params.toString();
+  return "query/" + encodeURIComponent(chosen.name) + (query ? "?" + query : "");
+}
+
+function showParams() {
+  const box = $("params");
+  const fields = $("param-fields");
+  clear(fields);
+  const params = chosen ? chosen.params || [] : [];
+  box.hidden = params.length === 0;
+  if (!params.length) return;
+  $("params-of").textContent = chosen.name;
+  for (const param of params) {
+    const label = document.createElement("label");
+    label.htmlFor = "param-" + param.name;
+    label.textContent = param.name + (param.optional ? " (optional)" : "");
+    const input = document.createElement("input");
+    input.id = "param-" + param.name;
+    input.name = param.name;
+    input.required = !param.optional;
+    input.placeholder = param.description || param.type || "";
+    input.title = param.description || "";
+    input.addEventListener("input", updateDownloads);
+    fields.appendChild(label);
+    fields.appendChild(input);
+  }
+  updateParamsNote();
+}
+
+function updateParamsNote() {
+  if (!chosen || !(chosen.params || []).length) return;
+  const edited = !namedMode();
+  for (const input of $("param-fields").querySelectorAll("input")) input.disabled = edited;
+  $("params-note").textContent = edited
+    ? "The query text was edited: it runs as written, without these parameters."
+    : "Run binds these values as RDF terms (never pasted into the text); a field left empty is unbound.";
+}
+
 function updateDownloads() {
   const query = $("query").value;
   const links = { "download-csv": "csv", "download-tsv": "tsv", "download-json": "json", "download-ttl": "turtle" };
+  const named = namedMode() ? paramValues() : null;
   for (const [id, format] of Object.entries(links)) {
+    if (named && named.values && format !== "turtle") {
+      $(id).href = namedUrl(named.values, format);
+      continue;
+    }
     const params = new URLSearchParams({ query: query, format: format });
     $(id).href = endpoint + "?" + params.toString();
   }
@@ -97,17 +168,31 @@ async function run(event) {
   $("results").hidden = true;
   $("graph-results").hidden = true;
   $("status").textContent = "running…";
+  let url = endpoint;
+  let request = {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+    },
+    body: new URLSearchParams({ query: $("query").value }),
+  };
+  if (namedMode()) {
+    const named = paramValues();
+    if (named.missing) {
+      $("status").textContent = "";
+      const what = named.missing.description ? " (" + named.missing.description + ")" : "";
+      showError(chosen.name + " needs a value for " + named.missing.name + what + ": fill in its field above.");
+      $("param-" + named.missing.name).focus();
+      return;
+    }
+    url = namedUrl(named.values, null);
+    request = { method: "GET", headers: { "Accept": "application/sparql-results+json" } };
+  }
   const started = performance.now();
   let response;
   try {
-    response = await fetch(endpoint, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-      },
-      body: new URLSearchParams({ query: $("query").value }),
-    });
+    response = await fetch(url, request);
   } catch (err) {
     $("status").textContent = "";
     showError("The endpoint did not answer: " + err);
@@ -153,15 +238,16 @@ async function loadExamples() {
     select.appendChild(option);
   });
   select.addEventListener("change", () => {
-    if (select.value === "") return;
-    $("query").value = examples[Number(select.value)].query;
+    chosen = select.value === "" ? null : examples[Number(select.value)];
+    if (chosen) $("query").value = chosen.query;
+    showParams();
     updateDownloads();
   });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   $("query-form").addEventListener("submit", run);
-  $("query").addEventListener("input", updateDownloads);
+  $("query").addEventListener("input", () => { updateParamsNote(); updateDownloads(); });
   $("query").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(event);
   });

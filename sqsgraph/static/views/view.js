@@ -205,7 +205,8 @@
   // ---- search
   var input = document.getElementById("search");
   var results = document.getElementById("search-results");
-  var index = data.nodes.map(function (n) { return { id: n.id, key: n.label.toLowerCase() }; });
+  // a name two people share is told apart by its hint (their organisation), shown and searched
+  var index = data.nodes.map(function (n) { return { id: n.id, key: (n.label + (n.hint ? " " + n.hint : "")).toLowerCase() }; });
   var active = -1;
   function matches(q) {
     q = q.trim().toLowerCase();
@@ -226,6 +227,7 @@
     if (!found.length) { results.appendChild(el("li", "No node matches", "none")); }
     found.forEach(function (id, i) {
       var li = el("li", byId[id].label);
+      if (byId[id].hint) { li.appendChild(el("span", byId[id].hint, "hint")); }
       li.appendChild(el("span", byId[id].kindName, "kind"));
       li.setAttribute("data-node", String(id));
       if (i === 0) { li.className = "active"; }
