@@ -114,3 +114,18 @@ def test_an_unknown_engine_is_a_usage_error(tmp_path):
     good = write(sample_dataset(), tmp_path / "good.nq")
     result = CliRunner().invoke(main, ["validate", str(good), "--shacl-engine", "quick"])
     assert result.exit_code == 2 and "'quick' is not one of" in result.stderr
+
+
+def test_each_violation_is_printed_once_and_counted_once(engine):
+    """A selector with two ends breaks "start not after end" twice over (once per end): the
+    engines report the same result twice, and the report says it once and counts it once."""
+    ds = copy()
+    pos = URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position")
+    g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
+    g.set((pos, OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
+    g.add((pos, OA.end, Literal(3, datatype=XSD.nonNegativeInteger)))
+    report = validate(ds, B, engine=engine)
+    lines = report.lines()
+    assert len(lines) == len(set(lines))
+    assert len(report.violations) == 2  # two ends; start after end
+    assert lines[-1].startswith("The graph does not conform: 2 violation(s) in ")
