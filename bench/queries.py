@@ -92,7 +92,7 @@ def data_params(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
                                  "skos:prefLabel ?l } ORDER BY ?l LIMIT 1", use_default_graph_as_union=True)))[0].value
     name = next(iter(store.query(prefixes + "SELECT ?n { ?p a foaf:Person ; foaf:name ?n } ORDER BY ?n LIMIT 1",
                                  use_default_graph_as_union=True)))[0].value
-    return {"area": area, "area_name": area, "name_part": name.split()[-1].lower(), "number": "2.1"}
+    return {"area": area, "name_part": name.split()[-1].lower(), "number": "2.1"}
 
 
 def stage_precompute(store_dir: str) -> dict:

@@ -49,10 +49,38 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def graph_file_argument(func):  # type: ignore[no-untyped-def]
-    """[GRAPH_FILE] argument shared by `validate` and `people` (default: the last build)."""
-    return click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path),
-                          default=LAST_BUILD)(func)
+def graph_option(func):  # type: ignore[no-untyped-def]
+    """--graph FILE_OR_FOLDER, the one way every command that reads a graph is given it (default:
+    the last build, output/sqsgraph.nq); a folder stands for the build in it (FOLDER/sqsgraph.nq)."""
+    return click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
+                        help="Graph file (.nq, .trig, .ttl, .nt, .jsonld) or a folder holding a build "
+                             f"(its sqsgraph.nq)  [default: {LAST_BUILD}, the last build].")(func)
+
+
+def deprecated_graph_argument(func):  # type: ignore[no-untyped-def]
+    """The [GRAPH] argument `validate`, `people` and `serve` took before --graph: still read, with a note."""
+    return click.argument("graph_argument", metavar="[GRAPH]", required=False, type=click.Path(path_type=Path))(func)
+
+
+def resolve_graph(graph: Path | None, argument: Path | None = None) -> Path:
+    """The graph file a command reads: ``--graph`` (a file, or a folder holding a build), else the
+    last build. It must be there: no build is an error (exit 1) for every command, never a quiet
+    answer from something else. A graph other than the last build is named on stderr."""
+    if argument is not None:
+        if graph is not None:
+            raise click.UsageError(f"give the graph once: --graph {graph} or {argument}, not both")
+        click.echo(f"note: a graph as an argument is deprecated; write --graph {argument}", err=True)
+        graph = argument
+    path = LAST_BUILD if graph is None else graph
+    if path.is_dir():
+        path = path / LAST_BUILD.name
+        if not path.is_file():
+            raise click.ClickException(f"{graph}: holds no build ({LAST_BUILD.name}); run `sqsgraph build -o {graph}` first")
+    if not path.is_file():
+        raise click.ClickException(f"{path}: no such file; run `sqsgraph build` first or name an existing graph file")
+    if path.resolve() != LAST_BUILD.resolve():
+        click.echo(f"note: reading the graph {path}", err=True)
+    return path
 
 
 def shacl_engine_option(func):  # type: ignore[no-untyped-def]
@@ -184,17 +212,20 @@ class _StageProgress:
 
 
 @main.command("validate")
-@graph_file_argument
+@graph_option
+@deprecated_graph_argument
 @shacl_engine_option
-def validate_command(graph_file: Path, shacl_engine: str) -> None:
+def validate_command(graph: Path | None, graph_argument: Path | None, shacl_engine: str) -> None:
     """Check a graph file against the SHACL shapes and say what is wrong in plain words.
 
-    GRAPH_FILE: .nq, .trig, .ttl, .nt or .jsonld (default: output/sqsgraph.nq, the last build).
+    --graph: .nq, .trig, .ttl, .nt or .jsonld, or a build's folder (default: output/sqsgraph.nq,
+    the last build). [GRAPH] as an argument is deprecated.
 
-    Example: sqsgraph validate output/sqsgraph.ttl
+    Example: sqsgraph validate --graph output/sqsgraph.ttl
     """
     from .validator import validate_file
 
+    graph_file = resolve_graph(graph, graph_argument)
     try:
         report = validate_file(graph_file, engine=shacl_engine)
     except UsageError as exc:
@@ -208,15 +239,17 @@ def validate_command(graph_file: Path, shacl_engine: str) -> None:
 
 
 @main.command("people")
-@graph_file_argument
-def people_command(graph_file: Path) -> None:
+@graph_option
+@deprecated_graph_argument
+def people_command(graph: Path | None, graph_argument: Path | None) -> None:
     """List the persons of a graph with their posts and reports, then the candidate matches.
 
-    Example: sqsgraph people output/sqsgraph.nq
+    Example: sqsgraph people --graph output/
     """
     from .people import listing_lines
     from .store import load_dataset
 
+    graph_file = resolve_graph(graph, graph_argument)
     dataset = open_graph_store(graph_file)
     if dataset is None:
         try:
@@ -229,19 +262,21 @@ def people_command(graph_file: Path) -> None:
 
 # the SPARQL endpoint (issue 4) -----------------------------------------------------------------
 @main.command("serve")
-@click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path),
-                default=Path("output") / "sqsgraph.nq")
+@graph_option
+@deprecated_graph_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep loopback behind a reverse proxy.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free port).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows or triples per answer.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at the same time.")
-def serve_command(graph: Path, host: str, port: int, timeout: float, max_results: int, workers: int) -> None:
-    """Serve GRAPH read-only over the SPARQL 1.1 Protocol, with a query page at /.
+def serve_command(graph: Path | None, graph_argument: Path | None, host: str, port: int, timeout: float,
+                  max_results: int, workers: int) -> None:
+    """Serve a graph read-only over the SPARQL 1.1 Protocol, with a query page at /.
 
-    GRAPH: a graph file (default: output/sqsgraph.nq from `sqsgraph build`).
+    --graph: a graph file or a build's folder (default: output/sqsgraph.nq from `sqsgraph
+    build`). [GRAPH] as an argument is deprecated.
 
-    Example: sqsgraph serve output/sqsgraph.nq --port 7879 --timeout 30
+    Example: sqsgraph serve --graph output/ --port 7879 --timeout 30
     """
     import logging
 
@@ -250,6 +285,7 @@ def serve_command(graph: Path, host: str, port: int, timeout: float, max_results
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    graph = resolve_graph(graph, graph_argument)
     store = open_graph_store(graph)
     source = graph if store is None else database_folder(graph)
     del store
@@ -319,16 +355,6 @@ def push_command(graph: Path, store_url: str, auth: str | None, token_env: str |
 
 
 # views and stats (issue 5) ---------------------------------------------------------------------
-VIEWS_GRAPH = Path("output") / "sqsgraph.nq"
-
-
-def views_graph_option(func):  # type: ignore[no-untyped-def]
-    """--graph FILE shared by `view` and `stats` (default: the graph `sqsgraph build` writes)."""
-    return click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-                        default=VIEWS_GRAPH, show_default=True,
-                        help="Graph file to read (.nq, .trig, .ttl, .nt, .jsonld).")(func)
-
-
 def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
     """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
     from .errors import GraphError
@@ -347,10 +373,10 @@ def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
 @click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings"]))
 @click.option("--focus", "focus", metavar="NAME_OR_IRI", help="focus view: a person, area, body or organisation.")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="focus view: how far out.")
-@views_graph_option
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output") / "views", show_default=True, help="Folder to write the HTML file into.")
-def view_command(kind: str, focus: str | None, hops: int, graph_file: Path, out_dir: Path) -> None:
+@graph_option
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the HTML file into  [default: views/ beside the graph, output/views/ for the last build].")
+def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, out_dir: Path | None) -> None:
     """Write one interactive network view as a self-contained HTML file (works offline).
 
     KIND: overview, people, focus (needs --focus) or findings.
@@ -362,7 +388,10 @@ def view_command(kind: str, focus: str | None, hops: int, graph_file: Path, out_
 
     if focus is not None and kind != "focus":
         raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
+    graph_file = resolve_graph(graph)
     dataset = load_graph_for_views(graph_file)
+    if out_dir is None:
+        out_dir = graph_file.parent / "views"
     try:
         view = build_view(dataset, kind, focus=focus, hops=hops)
     except UsageError as exc:
@@ -374,16 +403,16 @@ def view_command(kind: str, focus: str | None, hops: int, graph_file: Path, out_
 
 
 @main.command("stats")
-@views_graph_option
+@graph_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def stats_command(graph_file: Path, fmt: str) -> None:
+def stats_command(graph: Path | None, fmt: str) -> None:
     """Network figures: counts by kind, top people and organisations, components, communities.
 
     Example: sqsgraph stats --format csv > stats.csv
     """
     from .analytics import FORMATTERS, stats_of
 
-    click.echo(FORMATTERS[fmt](stats_of(load_graph_for_views(graph_file))))
+    click.echo(FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
 
 
 def report_arguments(func):  # type: ignore[no-untyped-def]
@@ -477,18 +506,20 @@ def queries_command() -> None:
 
 @main.command("query")
 @click.argument("name_or_file", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
-@click.option("--sparql", help="Run this SPARQL text instead of a named query.")
-@click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
-              help="Graph file to query [default: the last build in output/, else the bundled samples].")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table", show_default=True)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter the query declares (repeatable); matched ignoring case, spaces, dashes and quote marks.")
+@click.option("--sparql", help="Run this SPARQL text instead of a named query (read-only: no updates, no SERVICE).")
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "sparql-tsv", "json", "markdown"]), default="table",
+              show_default=True, help="csv and tsv: plain values; sparql-tsv: SPARQL TSV, terms with their types.")
+@click.option("--wide", is_flag=True, help="table and markdown: show long values whole instead of cutting them.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,
               help=f"Rows (or triples) to show; 0 shows all of them  [default: {DEFAULT_QUERY_LIMIT} on a terminal, "
                    "all when the output is piped or redirected].")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
               help="Rows to skip first (the next page: --offset 200 with --limit 200).")
 def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str,
-                  limit: int | None, offset: int) -> None:
+                  wide: bool, limit: int | None, offset: int) -> None:
     """Answer a named question (see `sqsgraph queries`) or your own SPARQL from the graph.
 
     On a terminal, shows the first 200 rows unless --limit says otherwise (--limit 0: all rows);
@@ -497,45 +528,55 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
-    from .queries import NamedQuery, bind_params, get_query, open_default_store, run_query
-    from .results import format_result
+    from .queries import NamedQuery, bind_params, check_own_query, get_query, open_store, run_query, suggestions
+    from .results import WIDTHS, cut_values, format_result
 
     if bool(name_or_file) == bool(sparql):
         raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
     try:
-        query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "")
-        bindings = bind_params(query, dict(_key_value(p) for p in params))
-        store = open_graph_store(graph)
+        query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "", adhoc=True)
+        check_own_query(query.text)  # before the graph is opened: the endpoint's rules, said at once
+        given = dict(_key_value(p) for p in params)
+        bindings = bind_params(query, given)
+        path = resolve_graph(graph)
+        store = open_graph_store(path)
         index = answers = None
         if store is None:
-            store = open_default_store(graph)
+            store = open_store(path)
         else:
-            index = _text_index(graph)
-            answers = _precomputed(graph)
+            index = _text_index(path)
+            answers = _precomputed(path)
         if limit is None:
             limit = DEFAULT_QUERY_LIMIT if _stdout_is_terminal() else 0
         result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset,
                            precomputed=answers)
-        text = format_result(result, fmt)
+        text = format_result(result, fmt, wide=wide)
         click.echo(text, nl=not text.endswith("\n"))
+        cut = 0 if wide else cut_values(result, fmt)
+        if cut:
+            click.echo(f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
+                       "--wide shows them whole, as --format csv does", err=True)
         if result.more:
             shown = len(result.rows) if result.kind == "select" else len(result.triples)
             click.echo(f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
                        f"more follow: --offset {offset + shown} for the next page, --limit 0 for all", err=True)
+        if result.kind == "select" and not result.rows and not offset and given and not query.adhoc:
+            for line in suggestions(store, query, given):
+                click.echo(f"note: {line}", err=True)
     except (QueryError, UsageError) as exc:
         raise click.UsageError(str(exc)) from exc
     except GraphError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _text_index(graph_file: Path | None):  # type: ignore[no-untyped-def]
+def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
     """The full-text index of the (fresh) query store ``open_graph_store`` opened for
     ``graph_file``, built first if that store predates the index."""
     from .querystore import default_store_dir, ensure_text_index, open_text_index
 
     from .textindex import text_index_unavailable
 
-    folder = default_store_dir(LAST_BUILD if graph_file is None else graph_file)
+    folder = default_store_dir(graph_file)
     index = open_text_index(folder)
     if index is None and not text_index_unavailable():
         click.echo(f"note: adding the full-text index to the query store {folder}/ (once)", err=True)
@@ -544,12 +585,12 @@ def _text_index(graph_file: Path | None):  # type: ignore[no-untyped-def]
     return index
 
 
-def _precomputed(graph_file: Path | None):  # type: ignore[no-untyped-def]
+def _precomputed(graph_file: Path):  # type: ignore[no-untyped-def]
     """The named queries' answers computed when the (fresh) query store of ``graph_file`` was
     built, or ``None`` (a store built before they existed: its queries run SPARQL)."""
     from .querystore import default_store_dir, open_precomputed
 
-    return open_precomputed(default_store_dir(LAST_BUILD if graph_file is None else graph_file))
+    return open_precomputed(default_store_dir(graph_file))
 
 
 def _key_value(text: str) -> tuple[str, str]:

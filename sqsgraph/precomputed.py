@@ -69,6 +69,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .matching import fold
 from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only
 from .textindex import TextIndex
@@ -279,9 +280,9 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
             solutions = store.query(values_query, use_default_graph_as_union=True)
             keyed = "key" in [v.value for v in solutions.variables]
             picks: dict[str, set[str]] = {}
-            for row in solutions:
+            for row in solutions:  # values alike once folded (as bound: ``matching.fold``) are one value
                 if row["value"] is not None:
-                    picks.setdefault(row["value"].value, set()).update([str(row["key"])] if keyed and row["key"] else [])
+                    picks.setdefault(fold(row["value"].value), set()).update([str(row["key"])] if keyed and row["key"] else [])
             groups: dict[object, list[str]] = {}
             for value in sorted(picks)[:MAX_VALUES]:
                 groups.setdefault(frozenset(picks[value]) if keyed else value, []).append(value)

@@ -44,16 +44,18 @@ rdflib's own engine, for comparison in the benchmark.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .errors import GraphError, QueryError, QueryNotFound, UsageError
+from .matching import fold
 from .queryheader import header_lines
 from .store import SUFFIX_FORMATS
 from .textindex import TextIndex, text_searches
@@ -67,7 +69,6 @@ _HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<v
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?:[-–—:]\s*(?P<doc>.*))?$"
 )
-_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class NamedQuery:
     text: str
     params: tuple[QueryParam, ...] = ()
     examples: tuple[str, ...] = ()
+    #: SPARQL of one's own (``--sparql``, a ``.rq`` file without a header): ``--param`` binds any
+    #: variable the text uses, as a string
+    adhoc: bool = False
 
 
 @dataclass
@@ -151,7 +155,7 @@ def get_query(name_or_file: str) -> NamedQuery:
         try:
             return parse_query_file(path.stem, text)
         except QueryError:
-            return NamedQuery(name=path.stem, title=path.stem, description="", text=text)
+            return NamedQuery(name=path.stem, title=path.stem, description="", text=text, adhoc=True)
     queries = load_queries()
     if name_or_file in queries:
         return queries[name_or_file]
@@ -163,13 +167,21 @@ def get_query(name_or_file: str) -> NamedQuery:
 def bind_params(query: NamedQuery, given: Mapping[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
     """Turn ``--param key=value`` strings into typed RDF terms for the query's parameters."""
     declared = {p.name: p for p in query.params}
-    unknown = sorted(set(given) - set(declared))
-    if unknown and declared:
-        raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(declared)}")
+    if query.adhoc:
+        code = _code_only(query.text)
+        unknown = sorted(n for n in set(given) - set(declared) if not re.search(rf"[?$]{re.escape(n)}(?!\w)", code))
+        if unknown:
+            raise UsageError(f"the query has no variable ?{', ?'.join(unknown)} for --param {unknown[0]}=… to bind")
+    else:
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            takes = ", ".join(declared) if declared else "no parameters"
+            raise UsageError(f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes}")
     out: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for name, value in given.items():
         param = declared.get(name, QueryParam(name, "string", True, ""))
-        out[ox.Variable(name)] = _term(param, value, query.name)
+        term = _term(param, value, query.name)
+        out[ox.Variable(name)] = _bound_string(param, value, query) if param.type == "string" else term
     missing = [p.name for p in query.params if not p.optional and p.name not in given]
     if missing:
         raise UsageError(f"query {query.name} needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
@@ -196,6 +208,13 @@ def _term(param: QueryParam, value: str, query_name: str) -> ox.NamedNode | ox.L
     return ox.Literal(value)
 
 
+def _bound_string(param: QueryParam, value: str, query: NamedQuery) -> ox.Literal:
+    """A string parameter of a named query, bound folded (``matching.fold``): the queries
+    compare folded forms, so ``Kent``, ``kent`` and `` KENT `` are one value (one precomputed
+    answer). Parameters of one's own SPARQL are bound as given."""
+    return ox.Literal(value if query.adhoc else fold(value))
+
+
 def open_store(path: str | Path) -> ox.Store:
     """Load a graph file (format by suffix) into an in-memory Oxigraph store."""
     p = Path(path)
@@ -212,13 +231,82 @@ def open_store(path: str | Path) -> ox.Store:
     return store
 
 
-def check_read_only(text: str) -> None:
-    """Say plainly that updates are refused. (Oxigraph's query parser rejects them anyway, so
-    read-only holds by construction; this only gives a better message than a syntax error.)"""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w-]*:\s*|BASE\s*)<[^>]*>\s*)*", "", body)
-    if _UPDATE.match(body):
-        raise QueryError("updates are not allowed: sqsgraph queries are read-only")
+# --- checking a query before it runs: the one read-only check (`sqsgraph query` and the endpoint)
+
+class QueryRefused(QueryError):
+    """A query sqsgraph will not run (an update, ``SERVICE``, text that is not a query), with the
+    HTTP status the endpoint answers it with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+def check_query(text: str) -> str:
+    """Parse ``text`` as a SPARQL 1.1 query and return its form (``select``, ``ask``,
+    ``construct``, ``describe``).
+
+    Raises ``QueryRefused`` with status 403 for an update or a query using ``SERVICE``, and 400
+    for text that is not a query (the message is the parser's, with line and column). The check
+    works on the parse tree, so ``SERVICE`` in a comment or a string literal is not a refusal and
+    ``\\u0053ERVICE`` (an escape SPARQL expands before parsing) is.
+    """
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryRefused(400, f"malformed query: {exc}") from exc
+        except RecursionError:
+            raise QueryRefused(400, "malformed query: nested too deeply to parse") from None
+        raise QueryRefused(403, "updates are refused: sqsgraph queries are read-only") from exc
+    except RecursionError:
+        raise QueryRefused(400, "query nested too deeply to parse") from None
+
+    form = ""
+    stack: list[Any] = [tree]
+    while stack:  # iterative walk: a deep tree cannot overflow the stack
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise QueryRefused(403, "SERVICE (federated query) is refused: sqsgraph answers from its own graph only")
+            if not form and node.name.endswith("Query"):
+                form = node.name[: -len("Query")].lower()
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+    return form
+
+
+_checked_form = functools.lru_cache(maxsize=1024)(check_query)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_texts() -> frozenset[str]:
+    return frozenset(q.text for q in load_queries().values())
+
+
+def check_own_query(text: str) -> str:
+    """``check_query`` for SPARQL that is not one of the shipped named queries (those are read-only
+    by review; rdflib's parser would add 50-600 ms to each): updates and ``SERVICE`` are refused
+    (``QueryRefused``, status 403); text that is not a query is a ``QueryError`` in Oxigraph's
+    words, with line and column, when Oxigraph cannot parse it either."""
+    if text in _shipped_texts():
+        return ""
+    try:
+        return _checked_form(text)
+    except QueryRefused as exc:
+        if exc.status == 400:
+            try:
+                ox.Store().query(text)  # parsed and planned only: nothing is read until iterated
+            except SyntaxError as syntax:
+                raise QueryError(f"SPARQL syntax error: {syntax}") from exc
+        raise
 
 
 def _where_brace(text: str) -> int | None:
@@ -484,7 +572,7 @@ def run_query(
     for a query declaring ``# plan: parameters first`` the query with its sub-select's rows in
     place is looked up there too.
     """
-    check_read_only(text)
+    check_own_query(text)
     bindings = bindings or {}
     if (limit is not None and limit < 0) or offset < 0:
         raise UsageError("limit and offset must be 0 or more")
@@ -534,17 +622,36 @@ def run_query(
     return QueryResult(kind="graph", triples=triples[:limit] if more else triples, searched=tuple(searched), more=more)
 
 
-DEFAULT_GRAPH = Path("output") / "sqsgraph.nq"
+_SUGGEST = re.compile(r"^#\s*suggest\s*:\s*(?P<param>[A-Za-z_]\w*)\s+from\s+(?P<query>SELECT\b.*)$", re.I)
 
 
-def open_default_store(path: str | Path | None = None) -> ox.Store:
-    """The graph to query: the file named, else the last build (``output/sqsgraph.nq``), else
-    the bundled sample reports mapped in memory."""
-    if path is not None:
-        return open_store(path)
-    if DEFAULT_GRAPH.is_file():
-        return open_store(DEFAULT_GRAPH)
-    return samples_store()
+def suggestions(store: ox.Store, query: NamedQuery, given: Mapping[str, str]) -> list[str]:
+    """What to tell someone whose parameters found no rows: for each given parameter that
+    declares its values (``# suggest: PARAM from SELECT ?value { ... }`` in the header) and that
+    no value holds (folded, ``matching.fold``), the closest values (difflib, as ``view --focus``)."""
+    from .matching import close_values, fold_sparql
+
+    prefixes = "\n".join(re.findall(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>", query.text))
+    out = []
+    for line in header_lines(query.text):
+        m = _SUGGEST.match(line.strip())
+        if not m or m["param"] not in given:
+            continue
+        param, value = m["param"], given[m["param"]]
+        try:
+            rows = store.query(f"{prefixes}\nSELECT ?value ({fold_sparql('?value')} AS ?folded) {{ {{ {m['query']} }} }}",
+                               use_default_graph_as_union=True)
+            folded = {row["value"].value: row["folded"].value for row in rows
+                      if row["value"] is not None and row["folded"] is not None}
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise QueryError(f"query {query.name}: cannot read '{line.strip()}': {exc}") from exc
+        wanted = fold(value)
+        if any(wanted in f for f in folded.values()):
+            continue  # some value holds it: another parameter (or their combination) found nothing
+        close = close_values(value, folded)
+        said = f"; did you mean: {', '.join(close)}?" if close else f"; no {param} is close"
+        out.append(f"no rows: --param {param}={value!r} matches no {param} in the graph{said}")
+    return out
 
 
 def samples_store() -> ox.Store:

@@ -357,7 +357,13 @@ def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
     from .textindex import TextIndex
 
     path = _beside(store_dir, "text_index")
-    return None if path is None else TextIndex(path)
+    if path is None:
+        return None
+    index = TextIndex(path)
+    if not index.current:  # folded by an older sqsgraph: ``ensure_text_index`` builds it again
+        index.close()
+        return None
+    return index
 
 
 def _beside(store_dir: str | Path, field_name: str) -> Path | None:
@@ -373,10 +379,21 @@ def ensure_text_index(store_dir: str | Path) -> Path | None:
     """Build the full-text index of the live database in ``store_dir`` if it has none (a store
     built before the index existed), under the builder's lock; its path (``None`` when this
     SQLite cannot build one)."""
-    return _ensure_beside(store_dir, "text_index", _build_index)
+    return _ensure_beside(store_dir, "text_index", _build_index, usable=_current_index)
 
 
-def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path], Path | None]) -> Path | None:
+def _current_index(path: Path) -> bool:
+    from .textindex import TextIndex
+
+    index = TextIndex(path)
+    try:
+        return index.current
+    finally:
+        index.close()
+
+
+def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path], Path | None],
+                   usable: Callable[[Path], bool] = lambda path: True) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, made by ``make``
     from the database (and named in the manifest) when the store has none."""
     folder = Path(store_dir)
@@ -385,7 +402,7 @@ def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path]
         if manifest is None:
             raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
         name = getattr(manifest, field_name)
-        if name and (folder / name).is_file():
+        if name and (folder / name).is_file() and usable(folder / name):
             return folder / name
         made = make(folder / manifest.database)
         if made is not None:

@@ -1,9 +1,11 @@
 """Query results as text: one registry of formats, shared by ``sqsgraph query`` and anyone else.
 
 ``table`` and ``markdown`` are for people (IRIs shortened with the project's prefixes, long
-values cut at ``width`` characters); ``csv`` is for spreadsheets (values only, as SPARQL 1.1
-CSV); ``tsv`` keeps term types (SPARQL 1.1 TSV: N-Triples syntax); ``json`` is SPARQL 1.1
-Query Results JSON for programs.
+values cut at ``width`` characters unless ``wide``; ``cut_values`` says how many were);
+``csv`` (SPARQL 1.1 CSV) and ``tsv`` are for spreadsheets and shell tools, plain values only
+(``39.6``, not ``"39.6"^^xsd:decimal``; tabs and line breaks in a TSV value written ``\t``
+and ``\n``); ``sparql-tsv`` is SPARQL 1.1 TSV, which keeps term types (N-Triples syntax);
+``json`` is SPARQL 1.1 Query Results JSON for programs.
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ def _safe_local(local: str) -> bool:
     return bool(local) and all(c.isalnum() or c in "-_./" for c in local)
 
 
-def _readable(term: Term, width: int) -> str:
+def _readable(term: Term, width: int | None) -> str:
     if term is None:
         return ""
     text = shorten(term.value) if isinstance(term, ox.NamedNode) else _plain(term)
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
@@ -99,7 +101,26 @@ def to_csv(result: QueryResult) -> str:
     return buf.getvalue()
 
 
+def _tsv_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 def to_tsv(result: QueryResult) -> str:
+    """Plain values, as CSV has them, one row a line, cells apart by tabs (a tab, line break or
+    backslash in a value written ``\\t``, ``\\n``, ``\\r``, ``\\\\``)."""
+    if result.kind == "ask":
+        return "boolean\n" + ("true" if result.boolean else "false") + "\n"
+    if result.kind == "graph":
+        header, rows = ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result.triples]
+    else:
+        header, rows = list(result.variables), [list(row) for row in result.rows]
+    lines = ["\t".join(_tsv_cell(h) for h in header)]
+    lines += ["\t".join(_tsv_cell(_plain(t)) for t in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_sparql_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in N-Triples syntax, so their types are kept."""
     if result.kind == "ask":
         return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
     if result.kind == "graph":
@@ -109,7 +130,21 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _grid(result: QueryResult, width: int) -> tuple[list[str], list[list[str]]]:
+def cut_values(result: QueryResult, fmt: str) -> int:
+    """How many values ``fmt`` cuts short at its width (0 for the formats that never cut)."""
+    width = WIDTHS.get(fmt)
+    if width is None:
+        return 0
+    if result.kind == "select":
+        terms = [t for row in result.rows for t in row]
+    elif result.kind == "graph":
+        terms = [t for tr in result.triples for t in (tr.subject, tr.predicate, tr.object)]
+    else:
+        return 0
+    return sum(1 for t in terms if t is not None and len(_readable(t, None)) > width)
+
+
+def _grid(result: QueryResult, width: int | None) -> tuple[list[str], list[list[str]]]:
     if result.kind == "ask":
         return ["answer"], [["yes" if result.boolean else "no"]]
     if result.kind == "graph":
@@ -119,7 +154,11 @@ def _grid(result: QueryResult, width: int) -> tuple[list[str], list[list[str]]]:
     return list(result.variables), [[_readable(t, width) for t in row] for row in result.rows]
 
 
-def to_table(result: QueryResult, width: int = 60) -> str:
+#: Where the formats for people cut a value (``wide``: nowhere).
+WIDTHS = {"table": 60, "markdown": 200}
+
+
+def to_table(result: QueryResult, width: int | None = WIDTHS["table"]) -> str:
     header, rows = _grid(result, width)
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
@@ -129,7 +168,7 @@ def to_table(result: QueryResult, width: int = 60) -> str:
     return "\n".join(out)
 
 
-def to_markdown(result: QueryResult, width: int = 200) -> str:
+def to_markdown(result: QueryResult, width: int | None = WIDTHS["markdown"]) -> str:
     header, rows = _grid(result, width)
     esc = lambda s: s.replace("\\", "\\\\").replace("|", "\\|")  # noqa: E731
     out = ["| " + " | ".join(esc(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -141,10 +180,14 @@ FORMATS: dict[str, Callable[[QueryResult], str]] = {
     "table": to_table,
     "csv": to_csv,
     "tsv": to_tsv,
+    "sparql-tsv": to_sparql_tsv,
     "json": to_json,
     "markdown": to_markdown,
 }
 
 
-def format_result(result: QueryResult, fmt: str) -> str:
+def format_result(result: QueryResult, fmt: str, wide: bool = False) -> str:
+    """``result`` in the format ``fmt``; ``wide``: the table formats show every value whole."""
+    if wide and fmt in WIDTHS:
+        return FORMATS[fmt](result, width=None)  # type: ignore[call-arg]
     return FORMATS[fmt](result)

@@ -69,6 +69,7 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .queries import QueryRefused, check_query
 
 log = logging.getLogger(__name__)
 
@@ -164,56 +165,7 @@ class Reply(NamedTuple):
         return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
-class QueryRefused(QueryError):
-    """A query the endpoint will not run, with the HTTP status that says why."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        super().__init__(message)
-
-
-# --- checking a query before it runs ------------------------------------------------------------
-
-
-def check_query(text: str) -> str:
-    """Parse ``text`` as a SPARQL 1.1 query and return its form (``select``, ``ask``,
-    ``construct``, ``describe``).
-
-    Raises ``QueryRefused`` with status 403 for an update or a query using ``SERVICE``, and 400
-    for text that is not a query (the message is the parser's, with line and column). The check
-    works on the parse tree, so ``SERVICE`` in a comment or a string literal is not a refusal and
-    ``\\u0053ERVICE`` (an escape SPARQL expands before parsing) is.
-    """
-    from pyparsing import ParseException, ParseResults
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    try:
-        tree = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise QueryRefused(400, f"malformed query: {exc}") from exc
-        except RecursionError:
-            raise QueryRefused(400, "malformed query: nested too deeply to parse") from None
-        raise QueryRefused(403, "updates are refused: this endpoint is read-only") from exc
-    except RecursionError:
-        raise QueryRefused(400, "query nested too deeply to parse") from None
-
-    form = ""
-    stack: list[Any] = [tree]
-    while stack:  # iterative walk: a deep tree cannot overflow the stack
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                raise QueryRefused(403, "SERVICE (federated query) is refused: this endpoint only answers from its own data")
-            if not form and node.name.endswith("Query"):
-                form = node.name[: -len("Query")].lower()
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple, ParseResults)):
-            stack.extend(node)
-    return form
+# QueryRefused and check_query live in ``queries``: the one read-only check, shared with `sqsgraph query`.
 
 
 # rdflib's parser takes 50-600 ms for a named query, far longer than Oxigraph takes to answer

@@ -7,8 +7,9 @@ out of the on-disk Oxigraph store.
     # search: term narrows ?finding by schema:text
 
 meaning: the parameter ``term`` keeps only the ``?finding`` nodes that have a ``schema:text``
-value containing the parameter, case-insensitively, exactly as the query's own filter
-``CONTAINS(LCASE(?text), LCASE(STR(?term)))`` over ``?finding schema:text ?text`` says. The
+value containing the parameter, both folded (``matching``: case, spaces, dashes and quote marks
+do not count), exactly as the query's own filter ``CONTAINS(FOLD(?text), FOLD(?term))`` over
+``?finding schema:text ?text`` says (``FOLD`` standing for ``matching.fold_sparql``). The
 predicate is a prefixed name (resolved with the query's ``PREFIX`` lines) or a full ``<IRI>``;
 the variable must be in scope in the query's first WHERE group (where parameters are bound,
 see ``queries``). When the parameter is given and an index is at hand, ``queries.run_query``
@@ -18,11 +19,10 @@ index only has to find a superset of the nodes the filter keeps, and it finds ex
 (below), so the rows are the same as without the index.
 
 **What is indexed**, for every predicate a shipped named query declares: each subject with a
-value ``v`` of that predicate for which ``LCASE(v)`` is defined (a string literal, with or
-without a language), stored as Oxigraph's own ``LCASE(v)``, in an FTS5 table with the
-``trigram`` tokenizer, case-sensitive. A search lower-cases the term with Oxigraph's ``LCASE``
-too and asks for the term as one phrase: with trigrams that is a substring match, so the nodes
-found are exactly those for which ``CONTAINS(LCASE(v), LCASE(term))`` holds. Terms shorter than
+literal value ``v`` of that predicate, stored folded as Oxigraph folds it (``FOLD(v)``), in an
+FTS5 table with the ``trigram`` tokenizer, case-sensitive. A search folds the term the same way
+(``matching.fold``) and asks for it as one phrase: with trigrams that is a substring match, so
+the nodes found are exactly those for which ``CONTAINS(FOLD(v), FOLD(term))`` holds. Terms shorter than
 three characters (which trigrams cannot look up) are not searched in the index: the query runs
 as before, reading every text. A predicate with a blank-node subject (which ``VALUES`` cannot
 name) is left out of the index, so its searches run as before too.
@@ -47,12 +47,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .matching import fold, fold_sparql
 from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only
 
 #: The shortest term the trigram index can look up (in characters).
 MIN_TERM_CHARS = 3
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 1: LCASE(v); 2: folded (matching.fold_sparql); an index of another format answers nothing
 
 _SEARCH = re.compile(r"^#\s*search\s*:\s*(?P<param>[A-Za-z_]\w*)\s+narrows\s+\?(?P<var>[A-Za-z_]\w*)\s+by\s+(?P<pred><[^<>\s]+>|[\w.-]*:[\w.-]*)\s*$")
 _PREFIX = re.compile(r"(?im)^\s*PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>")
@@ -140,7 +141,8 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
                 continue
             cur = db.execute("INSERT INTO predicates(iri) VALUES (?)", (pred,))
             pid = cur.lastrowid
-            rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o BIND (LCASE(?o) AS ?l) FILTER (BOUND(?l)) }}",
+            rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o FILTER (isLiteral(?o)) "
+                               f"BIND ({fold_sparql('?o')} AS ?l) }}",
                                use_default_graph_as_union=True)
             batch_nodes, batch_texts = [], []
             for s, lower in rows:
@@ -172,6 +174,12 @@ class TextIndex:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise QueryError(f"{path}: not a readable text index ({exc})") from exc
+        try:
+            found = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError:
+            found = None
+        #: an index of another format (older folding) cannot tell which nodes match: it answers nothing
+        self.current = found is not None and found[0] == str(INDEX_FORMAT)
         self.searches = 0  # how many searches the index answered (tests and the benchmark read it)
 
     @property
@@ -182,8 +190,8 @@ class TextIndex:
         """The subjects (N-Triples IRIs, ``<...>``) with a ``predicate`` text containing ``term``
         in any case; ``None`` when the index cannot answer (predicate not indexed, term too short)."""
         pid = self._predicates.get(predicate)
-        needle = oxigraph_lcase(term)
-        if pid is None or len(needle) < MIN_TERM_CHARS:
+        needle = fold(term)
+        if pid is None or not self.current or len(needle) < MIN_TERM_CHARS:
             return None
         phrase = '"' + needle.replace('"', '""') + '"'
         with self._lock:

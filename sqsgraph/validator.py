@@ -134,8 +134,10 @@ def validate(ds: Dataset | Graph, base: str | None = None, skip_focus: Collectio
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )
-    problems.sort(key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
-    return ValidationReport(bool(conforms), tuple(problems), len(data))
+    # An engine reports one result per way a constraint fails (a start after each of two ends):
+    # the same problem in the same words, said and counted once.
+    unique = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or ""))
+    return ValidationReport(bool(conforms), tuple(unique), len(data))
 
 
 def validate_file(path: str | Path, engine: str = "auto") -> ValidationReport:

@@ -119,7 +119,7 @@ def test_identities_file_merges_the_candidates(tmp_path):
     ids.write_text('[[same-as]]\na = "Julie Fox @ hmi-probation"\nb = "Julie Fox @ youth-justice-board"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out"), "--no-docs", "--identities", str(ids)])
     assert result.exit_code == 0, result.output
-    people = CliRunner().invoke(main, ["people", str(tmp_path / "out" / "sqsgraph.nq")])
+    people = CliRunner().invoke(main, ["people", "--graph", str(tmp_path / "out" / "sqsgraph.nq")])
     assert "Candidate matches" not in people.stdout
     assert "person/julie-fox-2" not in people.stdout
 
@@ -132,7 +132,7 @@ def built(tmp_path_factory):
 
 
 def test_people_lists_posts_reports_and_candidates(built):
-    result = CliRunner().invoke(main, ["people", str(built / "sqsgraph.nq")])
+    result = CliRunner().invoke(main, ["people", "--graph", str(built / "sqsgraph.nq")])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     i = lines.index("Helen Mercer <https://w3id.org/sqsgraph/id/person/helen-mercer>")
@@ -153,7 +153,7 @@ def test_people_lists_posts_reports_and_candidates(built):
 
 
 def test_people_without_a_graph_says_so(tmp_path):
-    result = CliRunner().invoke(main, ["people", str(tmp_path / "none.nq")])
+    result = CliRunner().invoke(main, ["people", "--graph", str(tmp_path / "none.nq")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'none.nq'}: no such file; run `sqsgraph build` first or name an existing graph file\n"
 

@@ -118,7 +118,7 @@ def test_findings_mentioning_a_term(store: ox.Store) -> None:
 def test_areas_requiring_improvement_across_reports(store: ox.Store) -> None:
     rows = ask(store, "areas-for-improvement")
     assert len(rows) == 2 + 2 + 2 + 4 + 2
-    thurrock = ask(store, "areas-for-improvement", area_name="THURROCK")
+    thurrock = ask(store, "areas-for-improvement", area="THURROCK")
     assert [r["text"][:40] for r in thurrock] == [
         "Intervention planning should genuinely i",
         "Multi-Agency Public Protection Arrangeme",
@@ -175,7 +175,7 @@ def test_the_source_span_of_a_finding_slices_back_to_its_text(store: ox.Store) -
 def test_a_parameter_value_cannot_become_query_syntax(store: ox.Store) -> None:
     hostile = 'x" ) } ; SELECT * WHERE { ?s ?p ?o } #\n'
     assert ask(store, "findings-mentioning", term=hostile) == []
-    assert ask(store, "people-in-several-reports", name_part='"') == []
+    assert ask(store, "people-in-several-reports", name_part='"}') == []
 
 
 def test_parameters_open_the_first_where_group_so_a_sub_select_can_take_them() -> None:
@@ -247,8 +247,11 @@ def test_csv_tsv_json_markdown(graph_file: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(cli(*args, "csv")[1])))
     assert len(rows) == 17 and rows[0]["issued"] == "2014-06-18"
     tsv = cli(*args, "tsv")[1].splitlines()
-    assert tsv[0].startswith("?issued\t?post")
-    assert tsv[1].startswith('"2014-06-18"^^<http://www.w3.org/2001/XMLSchema#date>\t"')
+    assert tsv[0].startswith("issued\tpost")
+    assert tsv[1].startswith("2014-06-18\t")
+    raw = cli(*args, "sparql-tsv")[1].splitlines()
+    assert raw[0].startswith("?issued\t?post")
+    assert raw[1].startswith('"2014-06-18"^^<http://www.w3.org/2001/XMLSchema#date>\t"')
     data = json.loads(cli(*args, "json")[1])
     assert data["head"]["vars"][:3] == ["issued", "post", "name"]
     assert data["results"]["bindings"][0]["person"]["type"] == "uri"
@@ -356,3 +359,97 @@ def test_piped_output_gets_every_row_and_a_terminal_the_first_page(tmp_path: Pat
     assert proc.returncode == 0
     assert len(out.replace(b"\r", b"").decode().splitlines()) == 1 + DEFAULT_QUERY_LIMIT  # the terminal adds \r
     assert f"rows 1-{DEFAULT_QUERY_LIMIT} shown, more follow" in proc.stderr
+
+
+# --- issue 17: do what was asked, say what was done ---------------------------------------------
+
+
+def test_no_build_is_an_error_for_query_as_for_every_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No output/sqsgraph.nq: `query` says so (exit 1) instead of answering from the samples."""
+    monkeypatch.chdir(tmp_path)
+    for args in (["query", "inspection-timeline"], ["stats"], ["people"], ["validate"], ["view", "overview"]):
+        code, out, err = cli(*args)
+        assert (code, out) == (1, ""), args
+        assert "output/sqsgraph.nq: no such file; run `sqsgraph build` first" in err, args
+
+
+def test_a_graph_other_than_the_last_build_is_named_on_stderr_only(graph_file: Path) -> None:
+    code, out, err = cli("query", "inspectors", "--graph", str(graph_file), "--format", "csv")
+    assert code == 0 and f"note: reading the graph {graph_file}" in err and "reading" not in out
+
+
+def test_a_parameter_the_query_does_not_take_is_a_usage_error(graph_file: Path) -> None:
+    code, out, err = cli("query", "inspection-timeline", "--param", "area=Kent", "--graph", str(graph_file))
+    assert (code, out) == (2, "")
+    assert "query inspection-timeline has no parameter area; it takes: no parameters" in err
+    code, _, err = cli("query", "report-copy-list", "--param", "area=Kent", "--param", "colour=red", "--graph", str(graph_file))
+    assert code == 2 and "has no parameter colour; it takes: area" in err
+    code, _, err = cli("query", "--sparql", "SELECT ?s { ?s ?p ?o } LIMIT 1", "--param", "area=Kent", "--graph", str(graph_file))
+    assert code == 2 and "no variable ?area" in err
+
+
+@pytest.mark.parametrize("value", ["Ofsted - Social Care", "ofsted – social care", "OFSTED—SOCIAL CARE", " ofsted -  social care "])
+def test_parameter_values_match_as_typed(store: ox.Store, value: str) -> None:
+    rows = ask(store, "people-by-organisation", organisation=value)
+    assert rows and {r["unit"] for r in rows} == {"Ofsted – Social Care"}
+
+
+def test_case_dashes_quotes_and_spaces_do_not_count_in_any_query(store: ox.Store) -> None:
+    assert len(ask(store, "report-copy-list", area=" kENT ")) == 17
+    assert ask(store, "findings-mentioning", term="partners’") == ask(store, "findings-mentioning", term="partners'")
+    assert ask(store, "people-in-several-reports", name_part="harvey-messina") == ask(store, "people-in-several-reports",
+                                                                                      name_part="Harvey Messina")
+
+
+def test_every_parameter_filter_uses_the_one_folding() -> None:
+    """One normalisation: no query compares a parameter but through matching.fold_sparql."""
+    from sqsgraph.matching import FOLD_PATTERN
+
+    for name, q in load_queries().items():
+        body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
+        assert body.count("LCASE(") == body.count(f"LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
+
+
+def test_no_match_suggests_close_values(graph_file: Path) -> None:
+    code, out, err = cli("query", "report-copy-list", "--param", "area=Knet", "--graph", str(graph_file))
+    assert code == 0 and "(0 rows)" in out
+    assert "note: no rows: --param area='Knet' matches no area in the graph; did you mean: Kent" in err
+
+
+def test_the_same_name_for_the_same_parameter_in_every_query() -> None:
+    names = {p.name for q in load_queries().values() for p in q.params}
+    assert "area_name" not in names and "area" in names
+    for q in load_queries().values():
+        for p in q.params:
+            if "area" in p.name:
+                assert p.name == "area", q.name
+
+
+def test_a_folder_holding_a_build_is_a_graph(graph_file: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "sqsgraph.nq").write_bytes(graph_file.read_bytes())
+    code, out, err = cli("query", "inspectors", "--graph", str(other), "--format", "csv")
+    assert code == 0 and len(out.splitlines()) > 1 and f"reading the graph {other / 'sqsgraph.nq'}" in err
+    code, out, _ = cli("view", "overview", "--graph", str(other))
+    assert code == 0 and (other / "views" / "overview.html").is_file()
+    code, _, err = cli("stats", "--graph", str(tmp_path))
+    assert code == 1 and "holds no build" in err
+
+
+def test_service_and_updates_in_own_sparql_are_refused_in_the_endpoints_words(graph_file: Path) -> None:
+    code, out, err = cli("query", "--sparql", "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                         "--graph", str(graph_file))
+    assert (code, out) == (2, "") and "SERVICE (federated query) is refused" in err and "Traceback" not in err
+    code, _, err = cli("query", "--sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--graph", str(graph_file))
+    assert code == 2 and "updates are refused" in err
+
+
+def test_tsv_shows_plain_values_and_the_table_says_what_it_cut(graph_file: Path) -> None:
+    args = ("query", "reoffending-vs-comparator", "--graph", str(graph_file), "--format")
+    tsv = cli(*args, "tsv")[1].splitlines()
+    assert tsv[1].split("\t")[1] == "39.6"
+    code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file))
+    assert code == 0 and "…" in out and "cut at 60 characters" in err and "--wide" in err
+    code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file), "--wide")
+    assert code == 0 and "…" not in out and "cut" not in err

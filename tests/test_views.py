@@ -283,7 +283,7 @@ def test_an_area_larger_than_the_findings_view_keeps_its_themes_then_findings() 
 def test_cli_view_writes_one_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["view", "overview", "--graph", str(FIXTURE), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {tmp_path / 'overview.html'}: 20 nodes, 30 links\n"
+    assert result.stdout == f"wrote {tmp_path / 'overview.html'}: 20 nodes, 30 links\n"
     assert (tmp_path / "overview.html").is_file()
 
 
@@ -291,7 +291,7 @@ def test_cli_view_focus(tmp_path: Path) -> None:
     args = ["view", "focus", "--focus", "malcolm potter", "--hops", "1", "--graph", str(FIXTURE), "-o", str(tmp_path)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {tmp_path / 'focus-malcolm-potter.html'}: 4 nodes, 3 links\n"
+    assert result.stdout == f"wrote {tmp_path / 'focus-malcolm-potter.html'}: 4 nodes, 3 links\n"
 
 
 def test_cli_view_unknown_focus_is_a_usage_error(tmp_path: Path) -> None:
@@ -318,7 +318,7 @@ def test_cli_missing_graph_is_a_data_error(tmp_path: Path) -> None:
 def test_cli_stats_table() -> None:
     result = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE)])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0] == "Nodes: 20  Edges: 30  Connected components: 1 (largest: 20 nodes)"
     assert "   1. Malcolm Potter    0.2222" in lines
 
@@ -326,9 +326,9 @@ def test_cli_stats_table() -> None:
 def test_cli_stats_csv_and_json() -> None:
     csv_out = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "csv"])
     assert csv_out.exit_code == 0
-    assert csv_out.output.splitlines()[:2] == ["section,rank,label,iri,value", "total,,nodes,,20"]
+    assert csv_out.stdout.splitlines()[:2] == ["section,rank,label,iri,value", "total,,nodes,,20"]
     json_out = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "json"])
-    assert json.loads(json_out.output)["counts"]["report"] == 2
+    assert json.loads(json_out.stdout)["counts"]["report"] == 2
     bad = CliRunner().invoke(main, ["stats", "--graph", str(FIXTURE), "--format", "xml"])
     assert bad.exit_code == 2
 
