@@ -173,7 +173,7 @@ _SENTENCE_START_BEFORE = re.compile(r"[.!?:;\"“(]\s*$")
 _WORD_AFTER = re.compile(r"\W*([A-Za-z]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,2}")
-_FOOTNOTE_NUMBERED_LINE = re.compile(r"^(\d{1,2})\s+[A-Z]")
+_FOOTNOTE_NUMBERED_LINE = re.compile(r"^(\d{1,2})\s*[A-Z][a-z]")
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december".split()
@@ -289,12 +289,26 @@ def _find_footnotes(
         j = first_body
         body: list[MappedText] = []
         widest = width
-        while j < len(lines) and not lines[j].blank:
-            if j > first_body:
+        while j < len(lines):
+            if lines[j].blank:
+                # an extractor that sets each line apart (pdfminer) may put a blank line inside
+                # the body: it runs on over one blank line when its line so far ran to the full
+                # width and stops mid-sentence ("... for the October 2011" / "cohort. Source:
+                # ...") or at a colon ("Source:" / "Ministry of Justice")
+                k = j + 1
+                if not body or k >= len(lines) or lines[k].blank or _structural(lines[k].stripped):
+                    break
+                last = lines[j - 1].stripped
+                if len(last) < 0.85 * widest or not (
+                    last.endswith(":") or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
+                ):
+                    break
+                j = k
+            elif j > first_body:
                 previous = lines[j - 1].stripped
                 if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
                     break
-                if len(previous) < 0.85 * widest:
+                if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
             widest = max(widest, len(lines[j].stripped))
@@ -302,7 +316,7 @@ def _find_footnotes(
         for k in range(i, j):
             note_lines.add(k)
         text = join(body).collapse_whitespace()
-        text = text.delete(re.compile(rf"^\s*[{_SUPERSCRIPTS}]+\s*|^\s*\d{{1,2}}\s+"))
+        text = text.delete(re.compile(rf"^\s*[{_SUPERSCRIPTS}]+\s*|^\s*\d{{1,2}}(?:\s+|(?=[A-Z][a-z]))"))
         notes[i] = _Footnote(mark, text.strip())
         i = j
     return notes, note_lines, marks
@@ -416,6 +430,21 @@ _LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
 # pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
 # start: "1 for the area was 34.2%." then "The published reoffending rate"
 _MARK_THEN_REST = re.compile(r"^\s*(?P<mark>[1-9])\s+(?=[a-z])")
+# a footnote mark set apart from its word by a space ("rate 1 for"), told from a count ("in 3 of
+# the 16", "all 3 cases") by the words around it: never after a word that takes a number, never
+# before a word that follows one
+_NUMBER_BEFORE = (
+    r"in|of|all|but|than|with|to|the|and|or|only|by|on|at|from|are|were|was|is|for|nearly|almost|about|over|"
+    r"under|some|just|these|those|each|every|first|last|aged|age|year|years|level|tier|stage|phase|section|part"
+)
+_NUMBER_AFTER = (
+    r"of|out|per|in|cases?|children|young|people|months?|years?|weeks?|days?|hours?|and|or|to|were|was|had|"
+    r"others?|more|further|other|new|reports?|plans?"
+)
+_SPACED_MARK = {
+    d: re.compile(rf"\b(?!(?:{_NUMBER_BEFORE})\b)[A-Za-z]{{2,}} {d} (?!(?:{_NUMBER_AFTER})\b)[a-z]", re.I)
+    for d in "123456789"
+}
 _FURNITURE_NEAR = 3  # non-blank lines either side of a page number where a running header sits
 
 
@@ -435,8 +464,6 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     repeated on several pages next to a page number or a page break (form feed)."""
     pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
     breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
-    if not breaks:
-        return pages
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         if len(k) >= 12 and not k.isdigit():
@@ -447,9 +474,18 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     for k, where in seen.items():
         if len(where) < 2:
             continue
-        if _TITLE_START.match(k):
-            where = where[1:]  # the report's title as the running header: the first is the title
-        elif _structural(k):
+        if _TITLE_START.match(k) and _TITLE_KEY.search(k):
+            # the report's title as the running header: the first is the title, every other is
+            # furniture (a report never repeats its title in its text), and so is a bare number
+            # next to it (the page number an extractor gave with no "Page" and no form feed)
+            for i in where[1:]:
+                out.add(i)
+                n = position[i]
+                for j in (nonblank[n - 1] if n else None, nonblank[n + 1] if n + 1 < len(nonblank) else None):
+                    if j is not None and _BARE_NUMBER.match(keys[j]):
+                        out.add(j)
+            continue
+        if _structural(k) or not breaks:
             continue
         near = 0
         for i in where:
@@ -472,6 +508,14 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
     furniture = _furniture(keys, raw)
     claimed: set[str] = set()
     out: list[MappedText] = []
+    # marks that head a footnote's body somewhere ("1 Published ...", "1Published ..."): a long
+    # line, not a part of the report, that starts with the mark and a capitalised word
+    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and len(m[1]) == 1
+             and not _structural(k)}
+    for d in sorted(noted - glued):
+        if _SPACED_MARK[d].search("\n".join(keys)):
+            glued.add(d)  # "rate 1 for": a mark set apart from its word by a space, and its body
+            glued.add(" " + d)
 
     def next_line(i: int) -> int | None:
         for j in range(i + 1, min(len(keys), i + 6)):
@@ -541,7 +585,9 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
         m = _MARK_THEN_REST.match(raw[i])
         if m and i + 1 < len(texts) and keys[i + 1] and not _TERMINAL.search(keys[i + 1]):
             before = last_text()
-            if (not before or _TERMINAL.search(before) or _heading(before)) and not _structural(keys[i + 1]):
+            if (not before or _TERMINAL.search(before) or _heading(before) or m["mark"] in noted) and not _structural(
+                keys[i + 1]
+            ):
                 glued.add(m["mark"])
                 warnings.append(
                     f"line {i + 1}: footnote mark {m['mark']} and the rest of its line came before the line's start "
@@ -610,15 +656,22 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+_SUSPENDED = re.compile(r"(?:and|or|to)\b")
+_PDFIUM_HYPHEN = re.compile("\ufffe")
+# "twothirds": a fraction whose hyphen an extractor (pdftotext) took out where a line broke it
+_JOINED_FRACTION = re.compile(r"\b(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
+# "MultiAgency": a capital inside a word, where an extractor may have taken out a hyphen
+_JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
 
 
 def _join_lines(pieces: list[MappedText]) -> MappedText:
     """Lines of one paragraph joined with a space, but a line ending in a hyphen after a letter
-    runs on into a next line that starts with a small letter ("two-" / "thirds" is "two-thirds":
-    the hyphen kept, as the reports break lines at the hyphens of compounds)."""
+    runs on into a next line that starts with a letter ("two-" / "thirds" is "two-thirds",
+    "Multi-" / "Agency" is "Multi-Agency": the hyphen kept, as the reports break lines at the
+    hyphens of compounds), unless that line starts "and", "or", "to" ("pre- and post-")."""
     out: list[MappedText] = []
     for piece in pieces:
-        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].islower():
+        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha() and not _SUSPENDED.match(piece.text.lstrip()):
             out[-1] = join([out[-1].strip(), piece.strip()], "")
         else:
             out.append(piece)
@@ -890,6 +943,37 @@ def _findings(
     if before:
         warnings.append(f"section {section_number}: text before its first numbered finding was not read")
     return findings
+
+
+# what page furniture or a footnote looks like inside a paragraph, where the parser could not take
+# it out: the report's title as a running header, a footnote mark at the start of a sentence
+_RUNNING_TITLE = re.compile(r"\bReport\s+(?:of|on)\s+Short\s+Quality\s+Screening\b|\bPage\s+\d+\s+of\s+\d+\b", re.I)
+
+
+def _footnote_like(text: str, marks: set[str]) -> re.Match[str] | None:
+    """A footnote's mark and body inside a paragraph: a footnote mark (a digit the text carries
+    glued to a word, or raised) alone, after a sentence's end or at the text's end, then a
+    capitalised word ("... cases. 1 Published ...", "... Justice 1")."""
+    digits = "".join(sorted({m.strip() for m in marks if m.strip().isdigit() and len(m.strip()) == 1}))
+    if not digits:
+        return None
+    return re.search(rf"(?:(?<=[.;:)] )|(?<=^))[{digits}] ?(?=[A-Z][a-z])|(?<=[A-Za-z] )[{digits}]$|(?<=[a-z]) [{digits}] ?(?=[A-Z][a-z]+ (?:[a-z]|\d))", text)
+
+
+def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> None:
+    """Warnings for what a paragraph may hold that is not its own: a word an extractor joined
+    where it took out a hyphen, the running header, a footnote the parser could not take out."""
+    for m in _JOINED_COMPOUND.finditer(text):
+        notes.append(f"{label}: {m[0]!r} may be a hyphenated word an extractor joined at a line break; read as written")
+    m = _RUNNING_TITLE.search(text)
+    if m:
+        notes.append(f"{label}: holds what looks like page furniture ({m[0]!r}) that could not be taken out")
+    m = _footnote_like(text, marks)
+    if m:
+        notes.append(
+            f"{label}: holds what looks like a footnote ({text[max(0, m.start() - 20) : m.start() + 40]!r}) that could "
+            f"not be taken out"
+        )
 
 
 def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> tuple[list[ListItem], list[int]]:
@@ -1204,6 +1288,11 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     if controls:
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
+    if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
+        clean = clean.substitute(_PDFIUM_HYPHEN, "-")
+    for m in _JOINED_FRACTION.finditer(clean.text):
+        notes.append(f"{m[0]!r} read as '{m[1]}-{m[2]}' (a hyphen an extractor took out at a line break)")
+    clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
     lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
@@ -1231,6 +1320,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 span=heading_span,
             )
         )
+    for s in sections:
+        for f in s.findings:
+            _check_text(f"finding {f.number}", f.text, marks, notes)
     copy_list = _copy_list(lines, regions.copylist, document.text, notes)
     parts_found = sum(
         [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
@@ -1288,6 +1380,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     operational = _paragraphs(lines, regions.operational, marks)
     strengths, left1 = _list_items(lines, regions.strengths, marks)
     improvements, left2 = _list_items(lines, regions.improvements, marks)
+    for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
+        for k, item in enumerate(items):
+            _check_text(f"{label} {k + 1}", item.text, marks, notes)
     closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
     lead = _lead_inspector(closing)
 
