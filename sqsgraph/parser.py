@@ -1114,77 +1114,160 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
 def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings: list[str]) -> list[CopyListEntry]:
     """Rows of post and holders. Besides columns apart (a tab, or spaces), text extracted from a
     PDF gives each cell on its own line (post, holders, post, ...; or all the posts of a page and
-    then their holders), or a row as one line with a single space between its cells."""
-    entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
-    waiting: list[int] = []  # entries (by position) whose post came on a line of its own
-    last_line = previous = -2
+    then their holders, the holders maybe before the posts after a page break), a cell wrapped
+    over two lines, or a row as one line with a single space between its cells.
+
+    Cells on lines of their own are read in runs: posts, then holders. A run's holders go to its
+    posts in order; holders left over go to the posts of the next run; where a run has fewer
+    holders than posts, the posts likeliest to be one post wrapped are joined. Anything but a
+    post and its holders on consecutive lines is a reading, and warned as one, post by post."""
+    entries: list[list] = []  # [post, holder parts, span, how]: how is None (one row) or a reason
+    posts: list[int] = []  # entries of the current run whose post came on a line of its own
+    names: list[list[MappedText]] = []  # the current run's holders, one list of lines per post
+    carry: list[list[MappedText]] = []  # holders left over from the runs before
+    last_kind = ""  # "row", "post", "names": what the line before was
+    last_line = -2
+    gapped = False  # the last row had its cells apart (columns): a line with one cell continues the post
+
+    def settle() -> None:
+        """Give the run's holders to its posts."""
+        nonlocal carry
+        got = carry + names
+        carry = []
+        names.clear()
+        if not posts or not got:
+            carry = got
+            return
+        if len(got) < len(posts):
+            _join_wrapped_posts(entries, posts, len(posts) - len(got))
+        apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
+        for p, holders in zip(posts, got):
+            entries[p][1].extend(holders)
+            if apart and not entries[p][3]:
+                entries[p][3] = "posts and names were listed apart; paired in order"
+        carry = got[len(posts) :]
+        del posts[: len(got)]  # posts still without names wait for the next run's
+
     for i in indices:
         line = lines[i]
         if line.blank:
             continue
-        previous, last_line = last_line, i
+        adjacent = last_line == i - 1
+        last_line = i
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
         sep = re.search(r"\t+|\s{2,}", s[indent:])
-        if sep is None:
-            stripped = s.strip()  # as written (offsets into the line), ligatures and all
-            last_parts = entries[-1][1] if entries else []
-            if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
-                entries[-1][1].append(raw)
-            elif last_parts and _names(stripped) and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1 and (
-                len(_HOLDER_SPLIT.split(last_parts[-1].text.strip())[-1].split()) == 1
-            ):
-                entries[-1][1].append(raw)  # "... Linda" / "Paris, ...": a name the cell wrapped
-            elif _names(stripped) and waiting:
-                entries[waiting.pop(0)][1].append(raw)
-            elif entries and not _names(stripped) and (
-                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
-                or stripped[:1].islower()
-                or (waiting and waiting[-1] == len(entries) - 1 and previous == i - 1
-                    and len(stripped.split()) <= 2 and len(entries[-1][0].text.split()) >= 4
-                    and not any(_name_token(w) for w in stripped.split()))
-            ):
-                post, parts, span = entries[-1]  # a post the cell wrapped, maybe with its holders after it
-                start = len(s) - len(s.lstrip())
-                at, guess = _split_joined_row(stripped)
-                if at is None:
-                    entries[-1] = (join([post, raw.strip()]), parts, span)
-                else:
-                    entries[-1] = (join([post, raw[start : start + at].strip()]), [*parts, raw[start + at :]], span)
-                    if (len(waiting) and waiting[-1] == len(entries) - 1):
-                        waiting.pop()
+        stripped = s.strip()  # as written (offsets into the line), ligatures and all
+        start = indent
+        if sep is not None and not s[indent : indent + sep.start()].strip():
+            sep = None
+        if sep is not None:
+            settle()
+            a, b = indent + sep.start(), indent + sep.end()
+            entries.append([raw[indent:a], [raw[b:]], _source_line_span(source, raw), None])
+            last_kind = "row"
+            gapped = True
+            continue
+        open_parts = names[-1] if last_kind == "names" and names else (
+            entries[-1][1] if last_kind == "row" and entries else None
+        )
+        is_names = _names(stripped)
+        if last_kind == "row" and entries and not entries[-1][3] and (
+            _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
+            or (gapped and indent < 4 and not is_names and not _split_joined_row(stripped)[0])
+        ):
+            entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
+            continue
+        if open_parts is not None and (
+            indent >= 4 or stripped.startswith("(")
+            or open_parts[-1].text.rstrip().endswith((",", ";"))
+            or (is_names and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1
+                and len(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1].split()) == 1)
+        ):
+            open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
+            continue
+        open_post = bool(posts) and (
+            _TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower()
+        )
+        if posts and (
+            (open_post and last_kind == "post" and (not is_names or len(stripped.split()) == 1))
+            or (open_post and last_kind == "names" and not is_names)
+            or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
+                and not any(_name_token(w) for w in stripped.split()))
+        ):
+            p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
+            at, guess = (None, False) if is_names else _split_joined_row(stripped)
+            if at is None:
+                entries[p][0] = join([entries[p][0], raw.strip()])
             else:
-                at, guess = (None, False) if _names(stripped) else _split_joined_row(stripped)
-                if at is not None:
-                    start = len(s) - len(s.lstrip())
-                    post = raw[start : start + at].strip()
-                    entries.append((post, [raw[start + at :]], _source_line_span(source, raw)))
-                    if guess:
-                        warnings.append(
-                            f"copy list: {stripped!r} has no gap between post and name; read as post "
-                            f"{post.text!r} and holders {stripped[at:]!r}"
-                        )
-                elif _names(stripped) and entries:
-                    warnings.append(f"copy list: names with no post to go with them: {stripped!r}")
-                else:
-                    waiting.append(len(entries))
-                    entries.append((raw.strip(), [], _source_line_span(source, raw)))
+                entries[p][0] = join([entries[p][0], raw[start : start + at].strip()])
+                names.append([raw[start + at :]])
+                last_kind = "names"
             continue
-        a, b = indent + sep.start(), indent + sep.end()
-        if not s[indent:a].strip():
-            if entries:
-                entries[-1][1].append(raw[b:])
+        if is_names:
+            if last_kind == "post" and not adjacent:
+                for p in posts:
+                    entries[p][3] = entries[p][3] or "holders not on the line after the post; paired in order"
+            names.append([raw])
+            last_kind = "names"
             continue
-        entries.append((raw[indent:a], [raw[b:]], _source_line_span(source, raw)))
+        at, guess = _split_joined_row(stripped)
+        if at is not None:
+            settle()
+            post = raw[start : start + at].strip()
+            entries.append([post, [raw[start + at :]], _source_line_span(source, raw), None])
+            if guess:
+                warnings.append(
+                    f"copy list: {stripped!r} has no gap between post and name; read as post "
+                    f"{post.text!r} and holders {stripped[at:]!r}"
+                )
+            last_kind = "row"
+            gapped = False
+            continue
+        if last_kind == "names":
+            settle()
+        posts.append(len(entries))
+        entries.append([raw.strip(), [], _source_line_span(source, raw), None])
+        last_kind = "post"
+    settle()
+    for extra in carry:
+        warnings.append(f"copy list: names with no post to go with them: {join(extra).text.strip()!r}")
     out: list[CopyListEntry] = []
-    for post, holder_parts, span in entries:
+    for post, holder_parts, span, how in entries:
+        if not post:
+            continue  # joined to the post before it
         post_text = " ".join(post.text.split()).rstrip(":")
         holders = tuple(h for h in _holders(join(holder_parts)))
         if not holders:
             warnings.append(f"copy list: no name given for the post {post_text!r}")
+        elif how:
+            warnings.append(
+                f"copy list: {post_text!r} read with {', '.join(h.name for h in holders)!r}: {how}"
+            )
         out.append(CopyListEntry(post=post_text, holders=holders, span=span))
     return out
+
+
+def _join_wrapped_posts(entries: list[list], posts: list[int], count: int) -> None:
+    """Join ``count`` of a run's posts to the post before them: the likeliest a cell wrapped (a
+    post ending in "for", "of", "and" ..., a next line in lower case, a short one after a long
+    one). The joined posts are taken out of ``posts``; their entries are left empty and dropped."""
+    def score(k: int) -> int:
+        before, after = entries[posts[k - 1]][0].text.strip(), entries[posts[k]][0].text.strip()
+        return (
+            4 * bool(_TITLE_OPEN_END.search(before)) + 4 * after[:1].islower()
+            + 2 * (len(after.split()) <= 2) + (len(before.split()) >= 4)
+        )
+
+    strong = [k for k in sorted(range(1, len(posts)), key=score, reverse=True) if score(k) >= 1]
+    chosen = sorted(strong[:count], reverse=True)
+    for k in chosen:
+        head, tail = entries[posts[k - 1]], entries[posts[k]]
+        head[0] = join([head[0], tail[0]])
+        head[3] = "a post over two lines, joined as the likeliest reading"
+        tail[0] = MappedText.empty()
+        del posts[k]
 
 
 def _holders(text: MappedText) -> list[Holder]:

@@ -208,8 +208,16 @@ def _named(fact: Fact, warnings: list[str]) -> bool:
     if kind == "improvement":
         return any("improvement" in w for w in low)
     if kind in ("post", "holder"):
+        # the post as the parser read it may be part of the post as it is (a cell it did not
+        # join): a warning quoting a post the expected one starts with names it
         post = norm(fact[1]).lower()
-        return any("copy list" in w and post in norm(w) for w in low)
+        for w in low:
+            if "copy list" not in w:
+                continue
+            quoted = [norm(q) for q in re.findall(r"'([^']{8,})'|\"([^\"]{8,})\"", w) for q in q if q]
+            if post in norm(w) or any(post.startswith(q) or q.startswith(post) for q in quoted):
+                return True
+        return False
     pattern = _FIELD_WARNING.get(kind)
     return pattern is not None and any(re.search(pattern, w) for w in low)
 
