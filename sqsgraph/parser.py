@@ -24,6 +24,7 @@ structure every SQS report shares.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -466,7 +467,8 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
-        if len(k) >= 12 and not k.isdigit():
+        # with no page break found, only the title can be told as a running header
+        if len(k) >= 12 and not k.isdigit() and (breaks or _TITLE_START.match(k)):
             seen.setdefault(k, []).append(i)
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
@@ -659,7 +661,7 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
 _SUSPENDED = re.compile(r"(?:and|or|to)\b")
 _PDFIUM_HYPHEN = re.compile("\ufffe")
 # "twothirds": a fraction whose hyphen an extractor (pdftotext) took out where a line broke it
-_JOINED_FRACTION = re.compile(r"\b(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
+_JOINED_FRACTION = re.compile(r"\b(?=[otfOTF])(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
 # "MultiAgency": a capital inside a word, where an extractor may have taken out a hyphen
 _JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
 
@@ -947,7 +949,8 @@ def _findings(
 
 # what page furniture or a footnote looks like inside a paragraph, where the parser could not take
 # it out: the report's title as a running header, a footnote mark at the start of a sentence
-_RUNNING_TITLE = re.compile(r"\bReport\s+(?:of|on)\s+Short\s+Quality\s+Screening\b|\bPage\s+\d+\s+of\s+\d+\b", re.I)
+_RUNNING_TITLE = re.compile(r"\bReport\s+(?:of|on)\s+Short\s+Quality\s+Screening\b|\bPage\s+\d+\s+of\s+\d+\b")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 
 
 def _footnote_like(text: str, marks: set[str]) -> re.Match[str] | None:
@@ -957,13 +960,21 @@ def _footnote_like(text: str, marks: set[str]) -> re.Match[str] | None:
     digits = "".join(sorted({m.strip() for m in marks if m.strip().isdigit() and len(m.strip()) == 1}))
     if not digits:
         return None
-    return re.search(rf"(?:(?<=[.;:)] )|(?<=^))[{digits}] ?(?=[A-Z][a-z])|(?<=[A-Za-z] )[{digits}]$|(?<=[a-z]) [{digits}] ?(?=[A-Z][a-z]+ (?:[a-z]|\d))", text)
+    return _footnote_pattern(digits).search(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _footnote_pattern(digits: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?=[{digits}])(?:(?:(?<=[.;:)] )|(?<=^))[{digits}] ?(?=[A-Z][a-z])|(?<=[A-Za-z] )[{digits}]$"
+        rf"|(?<=[a-z] )[{digits}] ?(?=[A-Z][a-z]+ (?:[a-z]|\d)))"
+    )
 
 
 def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> None:
     """Warnings for what a paragraph may hold that is not its own: a word an extractor joined
     where it took out a hyphen, the running header, a footnote the parser could not take out."""
-    for m in _JOINED_COMPOUND.finditer(text):
+    for m in _JOINED_COMPOUND.finditer(text) if _LOWER_UPPER.search(text) else ():
         notes.append(f"{label}: {m[0]!r} may be a hyphenated word an extractor joined at a line break; read as written")
     m = _RUNNING_TITLE.search(text)
     if m:
@@ -1373,9 +1384,10 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
     if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
         clean = clean.substitute(_PDFIUM_HYPHEN, "-")
-    for m in _JOINED_FRACTION.finditer(clean.text):
-        notes.append(f"{m[0]!r} read as '{m[1]}-{m[2]}' (a hyphen an extractor took out at a line break)")
-    clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
+    joined = _JOINED_FRACTION.findall(clean.text)
+    if joined:
+        notes.extend(f"'{a}{b}' read as '{a}-{b}' (a hyphen an extractor took out at a line break)" for a, b in joined)
+        clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
     lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
