@@ -532,3 +532,12 @@ def test_copy_list_post_wrapped_in_a_column_table_and_in_runs():
              "Hal Ian Person", "", "Police and Crime Commissioner for Testshire", "YJB Business Area Manager"]
     report = same_facts(with_copy_list(lines))
     assert any("copy list: 'YJB Business Area Manager' read with 'Hal Ian Person'" in w for w in report.warnings)
+
+
+def test_footnote_left_in_a_finding_is_warned_by_its_number():
+    """A footnote the parser could not set aside (its body run into a paragraph) is never a
+    silent change: the finding that holds it is named."""
+    text = BASE.replace("rate¹", "rate1").replace("well sequenced.", "well sequenced. 1 Published in 2015. Source: Anywhere")
+    report = parse(text)
+    assert any(w.startswith("finding 1.2: holds what looks like a footnote") for w in report.warnings), report.warnings
+    assert not any(w.startswith("finding 1.1: holds") for w in report.warnings)
