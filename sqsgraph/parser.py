@@ -24,6 +24,7 @@ structure every SQS report shares.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -173,7 +174,7 @@ _SENTENCE_START_BEFORE = re.compile(r"[.!?:;\"“(]\s*$")
 _WORD_AFTER = re.compile(r"\W*([A-Za-z]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,2}")
-_FOOTNOTE_NUMBERED_LINE = re.compile(r"^(\d{1,2})\s+[A-Z]")
+_FOOTNOTE_NUMBERED_LINE = re.compile(r"^(\d{1,2})\s*[A-Z][a-z]")
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december".split()
@@ -289,12 +290,26 @@ def _find_footnotes(
         j = first_body
         body: list[MappedText] = []
         widest = width
-        while j < len(lines) and not lines[j].blank:
-            if j > first_body:
+        while j < len(lines):
+            if lines[j].blank:
+                # an extractor that sets each line apart (pdfminer) may put a blank line inside
+                # the body: it runs on over one blank line when its line so far ran to the full
+                # width and stops mid-sentence ("... for the October 2011" / "cohort. Source:
+                # ...") or at a colon ("Source:" / "Ministry of Justice")
+                k = j + 1
+                if not body or k >= len(lines) or lines[k].blank or _structural(lines[k].stripped):
+                    break
+                last = lines[j - 1].stripped
+                if len(last) < 0.85 * widest or not (
+                    last.endswith(":") or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
+                ):
+                    break
+                j = k
+            elif j > first_body:
                 previous = lines[j - 1].stripped
                 if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
                     break
-                if len(previous) < 0.85 * widest:
+                if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
             widest = max(widest, len(lines[j].stripped))
@@ -302,7 +317,7 @@ def _find_footnotes(
         for k in range(i, j):
             note_lines.add(k)
         text = join(body).collapse_whitespace()
-        text = text.delete(re.compile(rf"^\s*[{_SUPERSCRIPTS}]+\s*|^\s*\d{{1,2}}\s+"))
+        text = text.delete(re.compile(rf"^\s*[{_SUPERSCRIPTS}]+\s*|^\s*\d{{1,2}}(?:\s+|(?=[A-Z][a-z]))"))
         notes[i] = _Footnote(mark, text.strip())
         i = j
     return notes, note_lines, marks
@@ -416,6 +431,21 @@ _LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
 # pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
 # start: "1 for the area was 34.2%." then "The published reoffending rate"
 _MARK_THEN_REST = re.compile(r"^\s*(?P<mark>[1-9])\s+(?=[a-z])")
+# a footnote mark set apart from its word by a space ("rate 1 for"), told from a count ("in 3 of
+# the 16", "all 3 cases") by the words around it: never after a word that takes a number, never
+# before a word that follows one
+_NUMBER_BEFORE = (
+    r"in|of|all|but|than|with|to|the|and|or|only|by|on|at|from|are|were|was|is|for|nearly|almost|about|over|"
+    r"under|some|just|these|those|each|every|first|last|aged|age|year|years|level|tier|stage|phase|section|part"
+)
+_NUMBER_AFTER = (
+    r"of|out|per|in|cases?|children|young|people|months?|years?|weeks?|days?|hours?|and|or|to|were|was|had|"
+    r"others?|more|further|other|new|reports?|plans?"
+)
+_SPACED_MARK = {
+    d: re.compile(rf"\b(?!(?:{_NUMBER_BEFORE})\b)[A-Za-z]{{2,}} {d} (?!(?:{_NUMBER_AFTER})\b)[a-z]", re.I)
+    for d in "123456789"
+}
 _FURNITURE_NEAR = 3  # non-blank lines either side of a page number where a running header sits
 
 
@@ -435,11 +465,10 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     repeated on several pages next to a page number or a page break (form feed)."""
     pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
     breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
-    if not breaks:
-        return pages
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
-        if len(k) >= 12 and not k.isdigit():
+        # with no page break found, only the title can be told as a running header
+        if len(k) >= 12 and not k.isdigit() and (breaks or _TITLE_START.match(k)):
             seen.setdefault(k, []).append(i)
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
@@ -447,9 +476,18 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     for k, where in seen.items():
         if len(where) < 2:
             continue
-        if _TITLE_START.match(k):
-            where = where[1:]  # the report's title as the running header: the first is the title
-        elif _structural(k):
+        if _TITLE_START.match(k) and _TITLE_KEY.search(k):
+            # the report's title as the running header: the first is the title, every other is
+            # furniture (a report never repeats its title in its text), and so is a bare number
+            # next to it (the page number an extractor gave with no "Page" and no form feed)
+            for i in where[1:]:
+                out.add(i)
+                n = position[i]
+                for j in (nonblank[n - 1] if n else None, nonblank[n + 1] if n + 1 < len(nonblank) else None):
+                    if j is not None and _BARE_NUMBER.match(keys[j]):
+                        out.add(j)
+            continue
+        if _structural(k) or not breaks:
             continue
         near = 0
         for i in where:
@@ -472,6 +510,14 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
     furniture = _furniture(keys, raw)
     claimed: set[str] = set()
     out: list[MappedText] = []
+    # marks that head a footnote's body somewhere ("1 Published ...", "1Published ..."): a long
+    # line, not a part of the report, that starts with the mark and a capitalised word
+    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and len(m[1]) == 1
+             and not _structural(k)}
+    for d in sorted(noted - glued):
+        if _SPACED_MARK[d].search("\n".join(keys)):
+            glued.add(d)  # "rate 1 for": a mark set apart from its word by a space, and its body
+            glued.add(" " + d)
 
     def next_line(i: int) -> int | None:
         for j in range(i + 1, min(len(keys), i + 6)):
@@ -541,7 +587,9 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
         m = _MARK_THEN_REST.match(raw[i])
         if m and i + 1 < len(texts) and keys[i + 1] and not _TERMINAL.search(keys[i + 1]):
             before = last_text()
-            if (not before or _TERMINAL.search(before) or _heading(before)) and not _structural(keys[i + 1]):
+            if (not before or _TERMINAL.search(before) or _heading(before) or m["mark"] in noted) and not _structural(
+                keys[i + 1]
+            ):
                 glued.add(m["mark"])
                 warnings.append(
                     f"line {i + 1}: footnote mark {m['mark']} and the rest of its line came before the line's start "
@@ -610,15 +658,22 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+_SUSPENDED = re.compile(r"(?:and|or|to)\b")
+_PDFIUM_HYPHEN = re.compile("\ufffe")
+# "twothirds": a fraction whose hyphen an extractor (pdftotext) took out where a line broke it
+_JOINED_FRACTION = re.compile(r"\b(?=[otfOTF])(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
+# "MultiAgency": a capital inside a word, where an extractor may have taken out a hyphen
+_JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
 
 
 def _join_lines(pieces: list[MappedText]) -> MappedText:
     """Lines of one paragraph joined with a space, but a line ending in a hyphen after a letter
-    runs on into a next line that starts with a small letter ("two-" / "thirds" is "two-thirds":
-    the hyphen kept, as the reports break lines at the hyphens of compounds)."""
+    runs on into a next line that starts with a letter ("two-" / "thirds" is "two-thirds",
+    "Multi-" / "Agency" is "Multi-Agency": the hyphen kept, as the reports break lines at the
+    hyphens of compounds), unless that line starts "and", "or", "to" ("pre- and post-")."""
     out: list[MappedText] = []
     for piece in pieces:
-        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].islower():
+        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha() and not _SUSPENDED.match(piece.text.lstrip()):
             out[-1] = join([out[-1].strip(), piece.strip()], "")
         else:
             out.append(piece)
@@ -895,6 +950,46 @@ def _findings(
     return findings
 
 
+# what page furniture or a footnote looks like inside a paragraph, where the parser could not take
+# it out: the report's title as a running header, a footnote mark at the start of a sentence
+_RUNNING_TITLE = re.compile(r"\bReport\s+(?:of|on)\s+Short\s+Quality\s+Screening\b|\bPage\s+\d+\s+of\s+\d+\b")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+
+
+def _footnote_like(text: str, marks: set[str]) -> re.Match[str] | None:
+    """A footnote's mark and body inside a paragraph: a footnote mark (a digit the text carries
+    glued to a word, or raised) alone, after a sentence's end or at the text's end, then a
+    capitalised word ("... cases. 1 Published ...", "... Justice 1")."""
+    digits = "".join(sorted({m.strip() for m in marks if m.strip().isdigit() and len(m.strip()) == 1}))
+    if not digits:
+        return None
+    return _footnote_pattern(digits).search(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _footnote_pattern(digits: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?=[{digits}])(?:(?:(?<=[.;:)] )|(?<=^))[{digits}] ?(?=[A-Z][a-z])|(?<=[A-Za-z] )[{digits}]$"
+        rf"|(?<=[a-z] )[{digits}] ?(?=[A-Z][a-z]+ (?:[a-z]|\d)))"
+    )
+
+
+def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> None:
+    """Warnings for what a paragraph may hold that is not its own: a word an extractor joined
+    where it took out a hyphen, the running header, a footnote the parser could not take out."""
+    for m in _JOINED_COMPOUND.finditer(text) if _LOWER_UPPER.search(text) else ():
+        notes.append(f"{label}: {m[0]!r} may be a hyphenated word an extractor joined at a line break; read as written")
+    m = _RUNNING_TITLE.search(text)
+    if m:
+        notes.append(f"{label}: holds what looks like page furniture ({m[0]!r}) that could not be taken out")
+    m = _footnote_like(text, marks)
+    if m:
+        notes.append(
+            f"{label}: holds what looks like a footnote ({text[max(0, m.start() - 20) : m.start() + 40]!r}) that could "
+            f"not be taken out"
+        )
+
+
 def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> tuple[list[ListItem], list[int]]:
     """Bulleted items (or, with no bullets at all, paragraphs); returns the lines left over."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
@@ -1033,77 +1128,160 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
 def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings: list[str]) -> list[CopyListEntry]:
     """Rows of post and holders. Besides columns apart (a tab, or spaces), text extracted from a
     PDF gives each cell on its own line (post, holders, post, ...; or all the posts of a page and
-    then their holders), or a row as one line with a single space between its cells."""
-    entries: list[tuple[MappedText, list[MappedText], Span | None]] = []
-    waiting: list[int] = []  # entries (by position) whose post came on a line of its own
-    last_line = previous = -2
+    then their holders, the holders maybe before the posts after a page break), a cell wrapped
+    over two lines, or a row as one line with a single space between its cells.
+
+    Cells on lines of their own are read in runs: posts, then holders. A run's holders go to its
+    posts in order; holders left over go to the posts of the next run; where a run has fewer
+    holders than posts, the posts likeliest to be one post wrapped are joined. Anything but a
+    post and its holders on consecutive lines is a reading, and warned as one, post by post."""
+    entries: list[list] = []  # [post, holder parts, span, how]: how is None (one row) or a reason
+    posts: list[int] = []  # entries of the current run whose post came on a line of its own
+    names: list[list[MappedText]] = []  # the current run's holders, one list of lines per post
+    carry: list[list[MappedText]] = []  # holders left over from the runs before
+    last_kind = ""  # "row", "post", "names": what the line before was
+    last_line = -2
+    gapped = False  # the last row had its cells apart (columns): a line with one cell continues the post
+
+    def settle() -> None:
+        """Give the run's holders to its posts."""
+        nonlocal carry
+        got = carry + names
+        carry = []
+        names.clear()
+        if not posts or not got:
+            carry = got
+            return
+        if len(got) < len(posts):
+            _join_wrapped_posts(entries, posts, len(posts) - len(got))
+        apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
+        for p, holders in zip(posts, got):
+            entries[p][1].extend(holders)
+            if apart and not entries[p][3]:
+                entries[p][3] = "posts and names were listed apart; paired in order"
+        carry = got[len(posts) :]
+        del posts[: len(got)]  # posts still without names wait for the next run's
+
     for i in indices:
         line = lines[i]
         if line.blank:
             continue
-        previous, last_line = last_line, i
+        adjacent = last_line == i - 1
+        last_line = i
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
         sep = re.search(r"\t+|\s{2,}", s[indent:])
-        if sep is None:
-            stripped = s.strip()  # as written (offsets into the line), ligatures and all
-            last_parts = entries[-1][1] if entries else []
-            if entries and (indent >= 4 or last_parts and last_parts[-1].text.rstrip().endswith((",", ";"))):
-                entries[-1][1].append(raw)
-            elif last_parts and _names(stripped) and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1 and (
-                len(_HOLDER_SPLIT.split(last_parts[-1].text.strip())[-1].split()) == 1
-            ):
-                entries[-1][1].append(raw)  # "... Linda" / "Paris, ...": a name the cell wrapped
-            elif _names(stripped) and waiting:
-                entries[waiting.pop(0)][1].append(raw)
-            elif entries and not _names(stripped) and (
-                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
-                or stripped[:1].islower()
-                or (waiting and waiting[-1] == len(entries) - 1 and previous == i - 1
-                    and len(stripped.split()) <= 2 and len(entries[-1][0].text.split()) >= 4
-                    and not any(_name_token(w) for w in stripped.split()))
-            ):
-                post, parts, span = entries[-1]  # a post the cell wrapped, maybe with its holders after it
-                start = len(s) - len(s.lstrip())
-                at, guess = _split_joined_row(stripped)
-                if at is None:
-                    entries[-1] = (join([post, raw.strip()]), parts, span)
-                else:
-                    entries[-1] = (join([post, raw[start : start + at].strip()]), [*parts, raw[start + at :]], span)
-                    if (len(waiting) and waiting[-1] == len(entries) - 1):
-                        waiting.pop()
+        stripped = s.strip()  # as written (offsets into the line), ligatures and all
+        start = indent
+        if sep is not None and not s[indent : indent + sep.start()].strip():
+            sep = None
+        if sep is not None:
+            settle()
+            a, b = indent + sep.start(), indent + sep.end()
+            entries.append([raw[indent:a], [raw[b:]], _source_line_span(source, raw), None])
+            last_kind = "row"
+            gapped = True
+            continue
+        open_parts = names[-1] if last_kind == "names" and names else (
+            entries[-1][1] if last_kind == "row" and entries else None
+        )
+        is_names = _names(stripped)
+        if last_kind == "row" and entries and not entries[-1][3] and (
+            _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
+            or (gapped and indent < 4 and not is_names and not _split_joined_row(stripped)[0])
+        ):
+            entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
+            continue
+        if open_parts is not None and (
+            indent >= 4 or stripped.startswith("(")
+            or open_parts[-1].text.rstrip().endswith((",", ";"))
+            or (is_names and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1
+                and len(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1].split()) == 1)
+        ):
+            open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
+            continue
+        open_post = bool(posts) and (
+            _TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower()
+        )
+        if posts and (
+            (open_post and last_kind == "post" and (not is_names or len(stripped.split()) == 1))
+            or (open_post and last_kind == "names" and not is_names)
+            or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
+                and not any(_name_token(w) for w in stripped.split()))
+        ):
+            p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
+            at, guess = (None, False) if is_names else _split_joined_row(stripped)
+            if at is None:
+                entries[p][0] = join([entries[p][0], raw.strip()])
             else:
-                at, guess = (None, False) if _names(stripped) else _split_joined_row(stripped)
-                if at is not None:
-                    start = len(s) - len(s.lstrip())
-                    post = raw[start : start + at].strip()
-                    entries.append((post, [raw[start + at :]], _source_line_span(source, raw)))
-                    if guess:
-                        warnings.append(
-                            f"copy list: {stripped!r} has no gap between post and name; read as post "
-                            f"{post.text!r} and holders {stripped[at:]!r}"
-                        )
-                elif _names(stripped) and entries:
-                    warnings.append(f"copy list: names with no post to go with them: {stripped!r}")
-                else:
-                    waiting.append(len(entries))
-                    entries.append((raw.strip(), [], _source_line_span(source, raw)))
+                entries[p][0] = join([entries[p][0], raw[start : start + at].strip()])
+                names.append([raw[start + at :]])
+                last_kind = "names"
             continue
-        a, b = indent + sep.start(), indent + sep.end()
-        if not s[indent:a].strip():
-            if entries:
-                entries[-1][1].append(raw[b:])
+        if is_names:
+            if last_kind == "post" and not adjacent:
+                for p in posts:
+                    entries[p][3] = entries[p][3] or "holders not on the line after the post; paired in order"
+            names.append([raw])
+            last_kind = "names"
             continue
-        entries.append((raw[indent:a], [raw[b:]], _source_line_span(source, raw)))
+        at, guess = _split_joined_row(stripped)
+        if at is not None:
+            settle()
+            post = raw[start : start + at].strip()
+            entries.append([post, [raw[start + at :]], _source_line_span(source, raw), None])
+            if guess:
+                warnings.append(
+                    f"copy list: {stripped!r} has no gap between post and name; read as post "
+                    f"{post.text!r} and holders {stripped[at:]!r}"
+                )
+            last_kind = "row"
+            gapped = False
+            continue
+        if last_kind == "names":
+            settle()
+        posts.append(len(entries))
+        entries.append([raw.strip(), [], _source_line_span(source, raw), None])
+        last_kind = "post"
+    settle()
+    for extra in carry:
+        warnings.append(f"copy list: names with no post to go with them: {join(extra).text.strip()!r}")
     out: list[CopyListEntry] = []
-    for post, holder_parts, span in entries:
+    for post, holder_parts, span, how in entries:
+        if not post:
+            continue  # joined to the post before it
         post_text = " ".join(post.text.split()).rstrip(":")
         holders = tuple(h for h in _holders(join(holder_parts)))
         if not holders:
             warnings.append(f"copy list: no name given for the post {post_text!r}")
+        elif how:
+            warnings.append(
+                f"copy list: {post_text!r} read with {', '.join(h.name for h in holders)!r}: {how}"
+            )
         out.append(CopyListEntry(post=post_text, holders=holders, span=span))
     return out
+
+
+def _join_wrapped_posts(entries: list[list], posts: list[int], count: int) -> None:
+    """Join ``count`` of a run's posts to the post before them: the likeliest a cell wrapped (a
+    post ending in "for", "of", "and" ..., a next line in lower case, a short one after a long
+    one). The joined posts are taken out of ``posts``; their entries are left empty and dropped."""
+    def score(k: int) -> int:
+        before, after = entries[posts[k - 1]][0].text.strip(), entries[posts[k]][0].text.strip()
+        return (
+            4 * bool(_TITLE_OPEN_END.search(before)) + 4 * after[:1].islower()
+            + 2 * (len(after.split()) <= 2) + (len(before.split()) >= 4)
+        )
+
+    strong = [k for k in sorted(range(1, len(posts)), key=score, reverse=True) if score(k) >= 1]
+    chosen = sorted(strong[:count], reverse=True)
+    for k in chosen:
+        head, tail = entries[posts[k - 1]], entries[posts[k]]
+        head[0] = join([head[0], tail[0]])
+        head[3] = "a post over two lines, joined as the likeliest reading"
+        tail[0] = MappedText.empty()
+        del posts[k]
 
 
 def _holders(text: MappedText) -> list[Holder]:
@@ -1207,6 +1385,12 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     if controls:
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
+    if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
+        clean = clean.substitute(_PDFIUM_HYPHEN, "-")
+    joined = _JOINED_FRACTION.findall(clean.text)
+    if joined:
+        notes.extend(f"'{a}{b}' read as '{a}-{b}' (a hyphen an extractor took out at a line break)" for a, b in joined)
+        clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
     lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
@@ -1234,6 +1418,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 span=heading_span,
             )
         )
+    for s in sections:
+        for f in s.findings:
+            _check_text(f"finding {f.number}", f.text, marks, notes)
     copy_list = _copy_list(lines, regions.copylist, document.text, notes)
     parts_found = sum(
         [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
@@ -1291,6 +1478,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     operational = _paragraphs(lines, regions.operational, marks)
     strengths, left1 = _list_items(lines, regions.strengths, marks)
     improvements, left2 = _list_items(lines, regions.improvements, marks)
+    for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
+        for k, item in enumerate(items):
+            _check_text(f"{label} {k + 1}", item.text, marks, notes)
     closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
     lead = _lead_inspector(closing)
 

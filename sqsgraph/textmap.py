@@ -103,6 +103,20 @@ class MappedText:
         pieces.append(self[last:])
         return join(pieces, "")
 
+    def substitute(self, pattern: re.Pattern[str], repl: str) -> MappedText:
+        """Each match of ``pattern`` replaced by ``repl`` (``\\1`` ... expanded), every character
+        of the replacement taking the position of the match's first character."""
+        builder = _Builder()
+        last = 0
+        for m in pattern.finditer(self.text):
+            builder.add(self[last : m.start()])
+            builder.add_char(m.expand(repl), self.source_offset(m.start()) if m.start() < len(self.text) else 0)
+            last = m.end()
+        if last == 0:
+            return self
+        builder.add(self[last:])
+        return builder.build()
+
     def collapse_whitespace(self) -> MappedText:
         """Runs of white space become one space; ends stripped. Each space keeps the position
         of the first white-space character it replaces."""

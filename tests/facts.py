@@ -16,6 +16,7 @@ finding whose text changed shows up as one missing and one unexpected fact with 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,3 +164,68 @@ def recall(expected: set[Fact], got: set[Fact]) -> float:
     if not expected:
         return 1.0
     return len(expected & got) / len(expected)
+
+
+# What a warning must name for a differing fact to count as warned: a finding (and its quotes
+# and proportions) by its number, a list item by its list, a copy-list post or holder by the
+# post, a header field by what it is. Each value is a pattern over one warning (lower case).
+_FIELD_WARNING = {
+    "title": r"\btitle\b",
+    "area": r"\barea\b",
+    "publication_date": r"publication date",
+    "cases_examined": r"\bcases\b",
+    "previous_inspection_year": r"previous inspection",
+    "body": r"youth offending team|inspected body",
+    "addressee": r"\bto:|addressee",
+    "author": r"\bfrom:|author",
+    "inspection": r"inspection dates",
+    "reoffending_rate": r"reoffending",
+    "reoffending_comparator": r"reoffending",
+    "reoffending_cohort": r"reoffending|footnote",
+    "reoffending_published": r"reoffending|footnote",
+    "reoffending_source": r"reoffending|footnote",
+    "lead_inspector": r"lead inspector",
+    "lead_inspector_email": r"lead inspector",
+    "lead_inspector_phone": r"lead inspector",
+    "pseudonym": r"pseudonym",
+}
+
+
+def _named(fact: Fact, warnings: list[str]) -> bool:
+    """Whether some warning names the thing ``fact`` is about."""
+    kind = fact[0]
+    low = [w.lower() for w in warnings]
+    if kind in ("quote", "proportion"):
+        owner = fact[1:3] if fact[1] in ("strength", "improvement") else ("finding", fact[1])
+        return _named(owner, warnings)
+    if kind == "finding":
+        number = re.escape(fact[1])
+        return any("finding" in w and re.search(rf"(?<![\d.]){number}(?![\d])", w) for w in low)
+    if kind == "section":
+        return any(re.search(rf"\bsection {fact[1]}\b", w) for w in low)
+    if kind == "strength":
+        return any("key strength" in w for w in low)
+    if kind == "improvement":
+        return any("improvement" in w for w in low)
+    if kind in ("post", "holder"):
+        # the post as the parser read it may be part of the post as it is (a cell it did not
+        # join): a warning quoting a post the expected one starts with names it
+        post = norm(fact[1]).lower()
+        for w in low:
+            if "copy list" not in w:
+                continue
+            quoted = [norm(q) for q in re.findall(r"'([^']{8,})'|\"([^\"]{8,})\"", w) for q in q if q]
+            if post in norm(w) or any(post.startswith(q) or q.startswith(post) for q in quoted):
+                return True
+        return False
+    pattern = _FIELD_WARNING.get(kind)
+    return pattern is not None and any(re.search(pattern, w) for w in low)
+
+
+def unwarned(d: FactDiff, warnings: list[str]) -> list[Fact]:
+    """The differing facts of ``d`` (missing, changed or extra) that no warning names: a silent
+    change. For a changed fact, a warning naming either the expected or the got thing will do."""
+    out = [f for f in d.missing if not _named(f, warnings)]
+    out += [e for e, g in d.changed if not (_named(e, warnings) or _named(g, warnings))]
+    out += [f for f in d.extra if not _named(f, warnings)]
+    return out
