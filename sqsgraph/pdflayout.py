@@ -48,6 +48,7 @@ class _Item:
     right: float
     bottom: float
     gap: float  # from the right of the item before (0 for the first)
+    pen_gap: float  # from the ink of the item before to where the pen starts this one (no side bearing)
     raised: bool
     cell: int | None  # id of the table cell element holding it (tags), if any
 
@@ -107,7 +108,7 @@ class _Line:
                 cells.append(_cell(pieces, box))
                 pieces, box = [], []
             elif pieces and not pieces[-1].endswith(" ") and not item.text.startswith(" "):
-                if item.gap > _space_gap(pieces[-1], item) * self.size:
+                if item.pen_gap > _space_gap(pieces[-1], item) * self.size:
                     pieces.append(" ")
             pieces.append(item.text)
             box = [item.left, item.top, item.right, item.bottom] if not box else [
@@ -171,6 +172,8 @@ def derive_text(content: PdfContent) -> DerivedText:
 
 def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
     """Runs grouped into lines: a run belongs to the line whose band covers most of its own."""
+    if page.dots:
+        runs = [*runs, *_dot_bullets(page, runs)]
     groups: list[list[Run]] = []
     bands: list[list[float]] = []  # top, bottom, largest size of each group
     for run in sorted(runs, key=lambda r: (r.baseline, r.left)):
@@ -193,6 +196,25 @@ def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
     return lines
 
 
+def _dot_bullets(page: Page, runs: Sequence[Run]) -> list[Run]:
+    """A small filled disc or square drawn just left of a line's text, at the height of its small
+    letters, is a list bullet drawn as a shape (Chromium does so): a "•" run in that line's type."""
+    out = []
+    for dot in page.dots:
+        middle = (dot.top + dot.bottom) / 2
+        best: Run | None = None
+        for run in runs:
+            size = run.size
+            if (run.baseline - 0.75 * size <= middle <= run.baseline and dot.right <= run.left
+                    and run.left - dot.right <= 3 * size and dot.bottom - dot.top <= 0.6 * size
+                    and (best is None or run.left < best.left)):
+                best = run
+        if best is not None and not best.text.lstrip()[:1] in _BULLETS:
+            out.append(Run("•", dot.left, dot.top, dot.right, dot.bottom, best.baseline, best.size, "", best.bold,
+                           best.italic, best.artifact, best.roles, best.cells, dot.left))
+    return out
+
+
 def _line(page: int, runs: list[Run]) -> _Line:
     main = max(runs, key=lambda r: (r.size, len(r.text)))
     size = main.size
@@ -208,7 +230,10 @@ def _line(page: int, runs: list[Run]) -> _Line:
             text = text.strip().translate(_SUPERSCRIPT)
         cell = (_element(run, "TD") or _element(run, "TH")) if tagged else None
         gap = run.left - previous.right if previous is not None else 0.0
-        items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, raised, cell))
+        # a word drawn in pieces (kerning splits a text object) has gaps of side bearings only:
+        # measure from where the pen starts, not from the ink of the first glyph
+        pen_gap = min(gap, run.origin - previous.right) if previous is not None and run.origin is not None else gap
+        items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, pen_gap, raised, cell))
         if i and ((gap > 1.5 * size and not raised) or (cell is not None and cell != items[i - 1].cell)):
             breaks.add(i)
         previous = run
@@ -457,6 +482,8 @@ def _joiner(before: str, after: str) -> str:
         return ""
     if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].isalpha():
         return ""
+    if before.endswith("/") and len(before) > 1 and before[-2].isalnum() and after[:1].isalnum():
+        return ""  # "parents/" / "carers": a line may break after a slash, which has no space
     return " "
 
 
