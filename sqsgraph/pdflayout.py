@@ -29,6 +29,8 @@ from .model import TextBox
 from .pdfsource import Page, PdfContent, Run
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
 _LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[•·▪●◦‣○■□➢\-–]|[\ue000-\uf8ff])$")
 _LABEL_START = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.?|\d{1,2}\.)\s")
@@ -237,6 +239,9 @@ def _line(page: int, runs: list[Run]) -> _Line:
         if i and ((gap > 1.5 * size and not raised) or (cell is not None and cell != items[i - 1].cell)):
             breaks.add(i)
         previous = run
+    wide = [i for i in breaks if items[i].cell is None or items[i].cell == items[i - 1].cell]
+    if len(wide) >= 2 and max(items[i].pen_gap for i in wide) - min(items[i].pen_gap for i in wide) <= 0.25 * size:
+        breaks.difference_update(wide)  # a justified line stretched between words drawn apart, not columns
     line = _Line(page, items, baseline, size, all(r.bold for r in runs), all(r.italic for r in runs), main.roles,
                  _element(main, "TR") if tagged else None)
     line.split(breaks)
@@ -353,6 +358,12 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         if not f:
             continue
         starts = re.match(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?=\s|[A-Z])", line.text)
+        if starts and notes and starts.group(1).isdigit() and notes[-1].lines[0].text[:1] in _SUPERSCRIPT_DIGITS:
+            # a mark in body digits: a new note only if it is the next number ("12 months" on a
+            # note's second line is not note 12)
+            last = int(notes[-1].lines[0].text[:1].translate(_PLAIN_DIGITS))
+            if starts.group(1) != str(last + 1):
+                starts = None
         if starts or not notes:
             mark = starts.group(1).translate(_SUPERSCRIPT) if starts else ""
             if starts:
