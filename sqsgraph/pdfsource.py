@@ -16,6 +16,7 @@ box, y growing downwards, the page's rotation applied. Everything downstream (la
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -106,19 +107,16 @@ def read_pdf(data: bytes, name: str) -> PdfContent:
         doc.close()
 
 
+_UNMAPPED = re.compile("[\x00-\x1f\ufffd]")
+
+
 def _refuse_unmapped_text(pages: list[Page], name: str) -> None:
     """Text whose fonts give no Unicode for their codes reads as control characters (a subset font
     numbering its glyphs 1, 2, 3... whose ToUnicode map was lost, as when a PDF is printed to
     PostScript and distilled again): words can only come back by OCR, so say that."""
-    total = unmapped = 0
-    for page in pages:
-        for run in page.runs:
-            for ch in run.text:
-                if ch != " ":
-                    total += 1
-                    if ch < " " or ch == "\ufffd":
-                        unmapped += 1
-    if total and unmapped > 0.2 * total:
+    text = "".join(run.text for page in pages for run in page.runs)
+    total = len(text) - text.count(" ")
+    if total and len(_UNMAPPED.findall(text)) > 0.2 * total:
         raise NotAReportError(
             name, "the text layer cannot be read: its fonts map glyphs to no characters (no ToUnicode; a PDF "
                   "printed to PostScript and distilled again?); run OCR first, e.g. ocrmypdf --force-ocr")
