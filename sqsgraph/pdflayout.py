@@ -77,6 +77,7 @@ class _Line:
     breaks: set[int] = field(default_factory=set)  # indices of the items that start a cell
     cells: list[_Cell] = field(default_factory=list)
     label: bool = False  # starts with a list label ("1.1.", "•") set apart from its text
+    row_start: bool = False  # a table line known to start a row though it has only one cell
 
     @property
     def left(self) -> float:
@@ -158,6 +159,8 @@ def derive_text(content: PdfContent) -> DerivedText:
     for page, lines in pages:
         body, notes = _split_notes(page, lines, metrics)
         page_blocks = _blocks(body, metrics)
+        if len(page_blocks) > 1 and blocks and _fills_split_row(blocks[-1], page_blocks[0], page_blocks[1]):
+            blocks[-1].lines.extend(page_blocks.pop(0).lines)
         if page_blocks and blocks and _continues(blocks[-1], page_blocks[0], metrics):
             blocks[-1].lines.extend(page_blocks.pop(0).lines)
         if pending_notes:  # the notes of the last page go after the paragraph it may have cut
@@ -454,10 +457,42 @@ def _same_paragraph(block: _Block, line: _Line, m: _Metrics) -> bool:
     return True
 
 
+def _columns(table: _Block) -> list[float]:
+    """Where the cells of a table's last full row start."""
+    row = next((line for line in reversed(table.lines) if len(line.cells) >= 2), table.lines[-1])
+    return [c.left for c in row.cells]
+
+
+def _fills_split_row(last: _Block, first: _Block, then: _Block) -> bool:
+    """A table row cut by the page break with whole cells on each side (a cell's lines kept
+    together, as widow and orphan control does): the page before ends in a row with only some of
+    its cells, this page starts with lines standing in the other columns, then the table goes on."""
+    if last.kind != "table" or first.kind != "para" or then.kind != "table" or len(last.lines[-1].cells) != 1:
+        return False
+    columns = _columns(last)
+    going_on = then.lines[0].cells
+    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on)):
+        return False
+    here = min(range(len(columns)), key=lambda j: abs(columns[j] - last.lines[-1].left))
+    if not all(len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
+               for line in first.lines):
+        return False
+    # the cut row's cells on the page before start below all of the last full row's first cell
+    full = max(i for i, line in enumerate(last.lines) if len(line.cells) >= 2 or i == 0)
+    bottom = last.lines[full].baseline
+    for line in last.lines[full + 1:]:
+        if abs(line.left - columns[0]) <= 4.0:
+            bottom = max(bottom, line.baseline)
+        elif line.baseline > bottom + 1.0:
+            line.row_start = True
+            break
+    return True
+
+
 def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
     """Whether the first block of a page carries on the last block of the page before."""
     if last.kind == "table" and first.kind == "table":
-        a = [c.left for c in last.lines[-1].cells]
+        a = _columns(last)
         b = [c.left for c in first.lines[0].cells]
         return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b))
     if last.kind != "para" or first.kind != "para":
@@ -521,19 +556,22 @@ def _write(blocks: Sequence[_Block]) -> DerivedText:
 
 
 def _write_table(w: _Writer, block: _Block) -> None:
-    rows: list[list[list[tuple[_Cell, int]]]] = []
+    rows: list[list[list[tuple[_Cell, _Line]]]] = []
     columns: list[float] = []
     for i, line in enumerate(block.lines):
-        same_row = i > 0 and line.row is not None and line.row == block.lines[i - 1].row
+        before = block.lines[i - 1] if i else None
+        same_row = before is not None and line.row is not None and line.row == before.row
         if len(line.cells) >= 2 and not (rows and same_row):
             columns = [c.left for c in line.cells]
+            rows.append([[] for _ in columns])
+        elif rows and len(line.cells) == 1 and _starts_row(rows[-1], columns, line, before):
             rows.append([[] for _ in columns])
         if not rows:
             rows.append([[]])
             columns = [line.left]
         for cell in line.cells:
             k = min(range(len(columns)), key=lambda j: abs(columns[j] - cell.left))
-            rows[-1][k].append((cell, line.page))
+            rows[-1][k].append((cell, line))
     for r, row in enumerate(rows):
         if r:
             w.add("\n")
@@ -541,11 +579,28 @@ def _write_table(w: _Writer, block: _Block) -> None:
             if k:
                 w.add("\t")
             previous = ""
-            for j, (cell, page) in enumerate(parts):
+            for j, (cell, line) in enumerate(parts):
                 if j:
                     w.add(_joiner(previous, cell.text))
-                w.add(cell.text, cell, page)
+                w.add(cell.text, cell, line.page)
                 previous = cell.text
+
+
+def _starts_row(row: list[list[tuple[_Cell, _Line]]], columns: list[float], line: _Line, before: _Line | None) -> bool:
+    """Whether a line holding one cell starts a row of its own (the rest of the row is on another
+    page) rather than carrying on its column's cell: the tags say it is another row, or it stands
+    more than a line below the last line of its column (a cell's lines follow one another)."""
+    if line.row_start:
+        return True
+    k = min(range(len(columns)), key=lambda j: abs(columns[j] - line.left))
+    if not row[k]:
+        return False
+    last = row[k][-1][1]
+    if last.page != line.page or before is None or before.page != line.page:
+        return False
+    if line.row is not None and before.row is not None:
+        return line.row != before.row
+    return k > 0 and line.baseline - last.baseline > 1.6 * line.size
 
 
 __all__ = ["DerivedText", "derive_text"]

@@ -171,3 +171,21 @@ def test_a_note_line_that_starts_with_a_number_carries_on_the_note() -> None:
     assert text_of(p).split("\n\n") == [
         "The rate¹ was 39.6%.",
         "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort.\n"]
+
+
+def test_a_table_row_cut_by_the_page_break_with_whole_cells_on_each_side_is_one_row() -> None:
+    """Widow and orphan control may move a row's two-line cell whole to the next page while its
+    one-line neighbour stays (WeasyPrint): the halves of the row are one row again."""
+    first = page(1, [
+        run("Lead Elected Member for Crime", LEFT, 700), run("David Longstaff", 300, 700, italic=True),
+        run("Stephen Greenhalgh", 300, 716, italic=True),
+    ])
+    second = page(2, [
+        run("Deputy Mayor (London) for Policing", LEFT, 72), run("and Crime", LEFT, 86),
+        run("Chair of Youth Court Bench", LEFT, 102), run("Ken Battye", 300, 102, italic=True),
+    ])
+    assert text_of(first, second).splitlines() == [
+        "Lead Elected Member for Crime\tDavid Longstaff",
+        "Deputy Mayor (London) for Policing and Crime\tStephen Greenhalgh",
+        "Chair of Youth Court Bench\tKen Battye",
+    ]

@@ -28,9 +28,7 @@ SQS = Namespace("https://w3id.org/sqsgraph/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 
 #: known losses: (file stem, why)
-_SPLIT_ROW = ("WeasyPrint breaks a copy-list row at a page break by moving the post cell's two lines whole to the "
-              "next page (widows and orphans) while the one-line names cell stays: the row's halves are pages apart")
-KNOWN: dict[str, str] = {stem: _SPLIT_ROW for stem in ("barnet-2014-wp", "barnet-2014-wp-tagged", "kent-2014-wp", "thurrock-2015-wp")}
+KNOWN: dict[str, str] = {}
 
 
 def _marks(pdf: Path) -> list[pytest.MarkDecorator]:
