@@ -14,6 +14,11 @@ report's plain-text rendering, and for each stretch of it the page and rectangle
 * page furniture left out: what the tags mark as artifacts, and otherwise a page number or a line
   repeated at the same height on several pages, at the top or foot of a page.
 
+* words drawn in pieces (kerning splits text objects) joined by where the pen starts, not the
+  ink; a justified line whose words are drawn apart at equal wide gaps kept one line; a bullet
+  drawn as a small filled shape read as "•"; a table row cut by a page break whole cells apart
+  joined again.
+
 Nothing here knows the wording of reports: only page geometry, type size and style, and tags.
 """
 
