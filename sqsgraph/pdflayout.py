@@ -14,6 +14,11 @@ report's plain-text rendering, and for each stretch of it the page and rectangle
 * page furniture left out: what the tags mark as artifacts, and otherwise a page number or a line
   repeated at the same height on several pages, at the top or foot of a page.
 
+* words drawn in pieces (kerning splits text objects) joined by where the pen starts, not the
+  ink; a justified line whose words are drawn apart at equal wide gaps kept one line; a bullet
+  drawn as a small filled shape read as "•"; a table row cut by a page break whole cells apart
+  joined again.
+
 Nothing here knows the wording of reports: only page geometry, type size and style, and tags.
 """
 
@@ -29,6 +34,8 @@ from .model import TextBox
 from .pdfsource import Page, PdfContent, Run
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
 _LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[•·▪●◦‣○■□➢\-–]|[\ue000-\uf8ff])$")
 _LABEL_START = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.?|\d{1,2}\.)\s")
@@ -48,6 +55,7 @@ class _Item:
     right: float
     bottom: float
     gap: float  # from the right of the item before (0 for the first)
+    pen_gap: float  # from the ink of the item before to where the pen starts this one (no side bearing)
     raised: bool
     cell: int | None  # id of the table cell element holding it (tags), if any
 
@@ -74,6 +82,7 @@ class _Line:
     breaks: set[int] = field(default_factory=set)  # indices of the items that start a cell
     cells: list[_Cell] = field(default_factory=list)
     label: bool = False  # starts with a list label ("1.1.", "•") set apart from its text
+    row_start: bool = False  # a table line known to start a row though it has only one cell
 
     @property
     def left(self) -> float:
@@ -107,7 +116,7 @@ class _Line:
                 cells.append(_cell(pieces, box))
                 pieces, box = [], []
             elif pieces and not pieces[-1].endswith(" ") and not item.text.startswith(" "):
-                if item.gap > _space_gap(pieces[-1], item) * self.size:
+                if item.pen_gap > _space_gap(pieces[-1], item) * self.size:
                     pieces.append(" ")
             pieces.append(item.text)
             box = [item.left, item.top, item.right, item.bottom] if not box else [
@@ -155,6 +164,8 @@ def derive_text(content: PdfContent) -> DerivedText:
     for page, lines in pages:
         body, notes = _split_notes(page, lines, metrics)
         page_blocks = _blocks(body, metrics)
+        if len(page_blocks) > 1 and blocks and _fills_split_row(blocks[-1], page_blocks[0], page_blocks[1]):
+            blocks[-1].lines.extend(page_blocks.pop(0).lines)
         if page_blocks and blocks and _continues(blocks[-1], page_blocks[0], metrics):
             blocks[-1].lines.extend(page_blocks.pop(0).lines)
         if pending_notes:  # the notes of the last page go after the paragraph it may have cut
@@ -171,6 +182,8 @@ def derive_text(content: PdfContent) -> DerivedText:
 
 def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
     """Runs grouped into lines: a run belongs to the line whose band covers most of its own."""
+    if page.dots:
+        runs = [*runs, *_dot_bullets(page, runs)]
     groups: list[list[Run]] = []
     bands: list[list[float]] = []  # top, bottom, largest size of each group
     for run in sorted(runs, key=lambda r: (r.baseline, r.left)):
@@ -193,6 +206,25 @@ def _lines(page: Page, runs: Sequence[Run]) -> list[_Line]:
     return lines
 
 
+def _dot_bullets(page: Page, runs: Sequence[Run]) -> list[Run]:
+    """A small filled disc or square drawn just left of a line's text, at the height of its small
+    letters, is a list bullet drawn as a shape (Chromium does so): a "•" run in that line's type."""
+    out = []
+    for dot in page.dots:
+        middle = (dot.top + dot.bottom) / 2
+        best: Run | None = None
+        for run in runs:
+            size = run.size
+            if (run.baseline - 0.75 * size <= middle <= run.baseline and dot.right <= run.left
+                    and run.left - dot.right <= 3 * size and dot.bottom - dot.top <= 0.6 * size
+                    and (best is None or run.left < best.left)):
+                best = run
+        if best is not None and not best.text.lstrip()[:1] in _BULLETS:
+            out.append(Run("•", dot.left, dot.top, dot.right, dot.bottom, best.baseline, best.size, "", best.bold,
+                           best.italic, best.artifact, best.roles, best.cells, dot.left))
+    return out
+
+
 def _line(page: int, runs: list[Run]) -> _Line:
     main = max(runs, key=lambda r: (r.size, len(r.text)))
     size = main.size
@@ -208,10 +240,16 @@ def _line(page: int, runs: list[Run]) -> _Line:
             text = text.strip().translate(_SUPERSCRIPT)
         cell = (_element(run, "TD") or _element(run, "TH")) if tagged else None
         gap = run.left - previous.right if previous is not None else 0.0
-        items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, raised, cell))
+        # a word drawn in pieces (kerning splits a text object) has gaps of side bearings only:
+        # measure from where the pen starts, not from the ink of the first glyph
+        pen_gap = min(gap, run.origin - previous.right) if previous is not None and run.origin is not None else gap
+        items.append(_Item(text, run.left, run.top, run.right, run.bottom, gap, pen_gap, raised, cell))
         if i and ((gap > 1.5 * size and not raised) or (cell is not None and cell != items[i - 1].cell)):
             breaks.add(i)
         previous = run
+    wide = [i for i in breaks if items[i].cell is None or items[i].cell == items[i - 1].cell]
+    if len(wide) >= 2 and max(items[i].pen_gap for i in wide) - min(items[i].pen_gap for i in wide) <= 0.25 * size:
+        breaks.difference_update(wide)  # a justified line stretched between words drawn apart, not columns
     line = _Line(page, items, baseline, size, all(r.bold for r in runs), all(r.italic for r in runs), main.roles,
                  _element(main, "TR") if tagged else None)
     line.split(breaks)
@@ -328,6 +366,12 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         if not f:
             continue
         starts = re.match(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?=\s|[A-Z])", line.text)
+        if starts and notes and starts.group(1).isdigit() and notes[-1].lines[0].text[:1] in _SUPERSCRIPT_DIGITS:
+            # a mark in body digits: a new note only if it is the next number ("12 months" on a
+            # note's second line is not note 12)
+            last = int(notes[-1].lines[0].text[:1].translate(_PLAIN_DIGITS))
+            if starts.group(1) != str(last + 1):
+                starts = None
         if starts or not notes:
             mark = starts.group(1).translate(_SUPERSCRIPT) if starts else ""
             if starts:
@@ -418,10 +462,42 @@ def _same_paragraph(block: _Block, line: _Line, m: _Metrics) -> bool:
     return True
 
 
+def _columns(table: _Block) -> list[float]:
+    """Where the cells of a table's last full row start."""
+    row = next((line for line in reversed(table.lines) if len(line.cells) >= 2), table.lines[-1])
+    return [c.left for c in row.cells]
+
+
+def _fills_split_row(last: _Block, first: _Block, then: _Block) -> bool:
+    """A table row cut by the page break with whole cells on each side (a cell's lines kept
+    together, as widow and orphan control does): the page before ends in a row with only some of
+    its cells, this page starts with lines standing in the other columns, then the table goes on."""
+    if last.kind != "table" or first.kind != "para" or then.kind != "table" or len(last.lines[-1].cells) != 1:
+        return False
+    columns = _columns(last)
+    going_on = then.lines[0].cells
+    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on)):
+        return False
+    here = min(range(len(columns)), key=lambda j: abs(columns[j] - last.lines[-1].left))
+    if not all(len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
+               for line in first.lines):
+        return False
+    # the cut row's cells on the page before start below all of the last full row's first cell
+    full = max(i for i, line in enumerate(last.lines) if len(line.cells) >= 2 or i == 0)
+    bottom = last.lines[full].baseline
+    for line in last.lines[full + 1:]:
+        if abs(line.left - columns[0]) <= 4.0:
+            bottom = max(bottom, line.baseline)
+        elif line.baseline > bottom + 1.0:
+            line.row_start = True
+            break
+    return True
+
+
 def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
     """Whether the first block of a page carries on the last block of the page before."""
     if last.kind == "table" and first.kind == "table":
-        a = [c.left for c in last.lines[-1].cells]
+        a = _columns(last)
         b = [c.left for c in first.lines[0].cells]
         return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b))
     if last.kind != "para" or first.kind != "para":
@@ -457,6 +533,8 @@ def _joiner(before: str, after: str) -> str:
         return ""
     if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].isalpha():
         return ""
+    if before.endswith("/") and len(before) > 1 and before[-2].isalnum() and after[:1].isalnum():
+        return ""  # "parents/" / "carers": a line may break after a slash, which has no space
     return " "
 
 
@@ -483,19 +561,22 @@ def _write(blocks: Sequence[_Block]) -> DerivedText:
 
 
 def _write_table(w: _Writer, block: _Block) -> None:
-    rows: list[list[list[tuple[_Cell, int]]]] = []
+    rows: list[list[list[tuple[_Cell, _Line]]]] = []
     columns: list[float] = []
     for i, line in enumerate(block.lines):
-        same_row = i > 0 and line.row is not None and line.row == block.lines[i - 1].row
+        before = block.lines[i - 1] if i else None
+        same_row = before is not None and line.row is not None and line.row == before.row
         if len(line.cells) >= 2 and not (rows and same_row):
             columns = [c.left for c in line.cells]
+            rows.append([[] for _ in columns])
+        elif rows and len(line.cells) == 1 and _starts_row(rows[-1], columns, line, before):
             rows.append([[] for _ in columns])
         if not rows:
             rows.append([[]])
             columns = [line.left]
         for cell in line.cells:
             k = min(range(len(columns)), key=lambda j: abs(columns[j] - cell.left))
-            rows[-1][k].append((cell, line.page))
+            rows[-1][k].append((cell, line))
     for r, row in enumerate(rows):
         if r:
             w.add("\n")
@@ -503,11 +584,28 @@ def _write_table(w: _Writer, block: _Block) -> None:
             if k:
                 w.add("\t")
             previous = ""
-            for j, (cell, page) in enumerate(parts):
+            for j, (cell, line) in enumerate(parts):
                 if j:
                     w.add(_joiner(previous, cell.text))
-                w.add(cell.text, cell, page)
+                w.add(cell.text, cell, line.page)
                 previous = cell.text
+
+
+def _starts_row(row: list[list[tuple[_Cell, _Line]]], columns: list[float], line: _Line, before: _Line | None) -> bool:
+    """Whether a line holding one cell starts a row of its own (the rest of the row is on another
+    page) rather than carrying on its column's cell: the tags say it is another row, or it stands
+    more than a line below the last line of its column (a cell's lines follow one another)."""
+    if line.row_start:
+        return True
+    k = min(range(len(columns)), key=lambda j: abs(columns[j] - line.left))
+    if not row[k]:
+        return False
+    last = row[k][-1][1]
+    if last.page != line.page or before is None or before.page != line.page:
+        return False
+    if line.row is not None and before.row is not None:
+        return line.row != before.row
+    return k > 0 and line.baseline - last.baseline > 1.6 * line.size
 
 
 __all__ = ["DerivedText", "derive_text"]

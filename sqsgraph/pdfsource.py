@@ -16,6 +16,7 @@ box, y growing downwards, the page's rotation applied. Everything downstream (la
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ class Run:
     artifact: bool  # marked as page furniture (running header, footer, page number) by the tags
     roles: tuple[str, ...]  # structure element types from the root to the run ("Table", "TR", "TD", "P"), () untagged
     cells: tuple[int, ...]  # ids of the structure elements above the run (same id: same element on this page)
+    #: x where the pen starts drawing the run (its origin), as displayed; None: same as ``left``.
+    #: ``left`` is the ink of the first glyph, which stands off the pen by the glyph's side bearing
+    origin: float | None = None
 
 
 @dataclass(slots=True)
@@ -62,6 +66,9 @@ class Page:
     runs: tuple[Run, ...]
     rules: tuple[Rule, ...]
     images: int  # image objects drawn on the page (a page of images and no text is a scan)
+    #: small filled shapes about as wide as high (a list bullet some engines draw as a disc or a
+    #: square rather than as a glyph), as boxes
+    dots: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,25 @@ def read_pdf(data: bytes, name: str) -> PdfContent:
             page, has_tags = _read_page(doc, index, raw)
             pages.append(page)
             tagged = tagged or has_tags
+        _refuse_unmapped_text(pages, name)
         return PdfContent(tuple(pages), tagged)
     finally:
         doc.close()
+
+
+_UNMAPPED = re.compile("[\x00-\x1f\ufffd]")
+
+
+def _refuse_unmapped_text(pages: list[Page], name: str) -> None:
+    """Text whose fonts give no Unicode for their codes reads as control characters (a subset font
+    numbering its glyphs 1, 2, 3... whose ToUnicode map was lost, as when a PDF is printed to
+    PostScript and distilled again): words can only come back by OCR, so say that."""
+    text = "".join(run.text for page in pages for run in page.runs)
+    total = len(text) - text.count(" ")
+    if total and len(_UNMAPPED.findall(text)) > 0.2 * total:
+        raise NotAReportError(
+            name, "the text layer cannot be read: its fonts map glyphs to no characters (no ToUnicode; a PDF "
+                  "printed to PostScript and distilled again?); run OCR first, e.g. ocrmypdf --force-ocr")
 
 
 def _open_error(name: str, code: int | None, raw: object) -> UnreadableFileError:
@@ -128,9 +151,10 @@ class _Fonts:
         flags = raw.FPDFFont_GetFlags(font)  # type: ignore[attr-defined]
         angle = ctypes.c_int(0)
         raw.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))  # type: ignore[attr-defined]
-        weight = raw.FPDFFont_GetWeight(font)  # type: ignore[attr-defined]
+        # Not FPDFFont_GetWeight: without a /FontWeight pdfium derives a weight from /StemV, which
+        # some producers fill with any number (Ghostscript's regular fonts come out at 700)
         lowered = name.lower()
-        bold = weight >= 600 or bool(flags & (1 << 18)) or any(w in lowered for w in ("bold", "black", "heavy", "semibold", "demi"))
+        bold = bool(flags & (1 << 18)) or any(w in lowered for w in ("bold", "black", "heavy", "semibold", "demi"))
         italic = angle.value != 0 or bool(flags & (1 << 6)) or "italic" in lowered or "oblique" in lowered
         hit = (name, bold, italic)
         self.known[key] = hit
@@ -161,10 +185,10 @@ def _read_page(doc: object, index: int, raw: object) -> tuple[Page, bool]:
         roles, has_tags = _structure(page, raw)
         textpage = page.get_textpage()
         try:
-            runs, rules, images = _objects(page, textpage, raw, to_display, roles)
+            runs, rules, images, dots = _objects(page, textpage, raw, to_display, roles)
         finally:
             textpage.close()
-        return Page(index + 1, round(width, 2), round(height, 2), tuple(runs), tuple(rules), images), has_tags
+        return Page(index + 1, round(width, 2), round(height, 2), tuple(runs), tuple(rules), images, tuple(dots)), has_tags
     finally:
         page.close()
 
@@ -222,7 +246,10 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
     fonts = _Fonts(raw)
     runs: list[Run] = []
     rules: list[Rule] = []
+    dots: list[Rule] = []
     images = 0
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    draw_mode = (ctypes.byref(fill_mode), ctypes.byref(stroke))
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     matrix = raw.FS_MATRIX()
@@ -254,8 +281,12 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
         if y0 > y1:
             y0, y1 = y1, y0
         if kind == PATH:
-            if y1 - y0 <= 2.0 and x1 - x0 >= 20.0:
+            w, h = x1 - x0, y1 - y0
+            if h <= 2.0 and w >= 20.0:
                 rules.append(Rule(x0, y0, x1, y1))
+            elif 1.5 <= w <= 8.0 and 1.5 <= h <= 8.0 and 0.6 * h <= w <= 1.6 * h:
+                if raw.FPDFPath_GetDrawMode(obj, *draw_mode) and fill_mode.value:
+                    dots.append(Rule(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)))
             continue
         n = get_text(obj, textpage, text_pointer, capacity)
         if n > capacity:  # a run longer than the buffer: grow it and ask again
@@ -272,10 +303,10 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
         get_size(obj, size_ref)
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
         if outer is None:
-            _, baseline = to_display(matrix.e, matrix.f)  # the text's origin: upright as displayed
+            origin, baseline = to_display(matrix.e, matrix.f)  # the text's origin: upright as displayed
         else:
             scale *= abs(outer[0] * outer[3] - outer[1] * outer[2]) ** 0.5 or 1.0
-            _, baseline = to_display(*_apply(outer, matrix.e, matrix.f))
+            origin, baseline = to_display(*_apply(outer, matrix.e, matrix.f))
         name, bold, italic = fonts.of(get_font(obj))
         artifact = False
         for k in range(count_marks(obj)):
@@ -285,8 +316,8 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
         mcid = get_mcid(obj)
         types, ids = roles.get(mcid, _UNTAGGED) if mcid >= 0 else _UNTAGGED
         runs.append(Run(text, round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2), round(baseline, 2),
-                        round(size.value * scale, 2), name, bold, italic, artifact, types, ids))
-    return runs, rules, images
+                        round(size.value * scale, 2), name, bold, italic, artifact, types, ids, round(origin, 2)))
+    return runs, rules, images, dots
 
 
 _ARTIFACT = "Artifact\0".encode("utf-16-le")  # a mark's name as pdfium writes it: UTF-16, NUL-terminated

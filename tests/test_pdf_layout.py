@@ -119,3 +119,73 @@ def test_text_the_tags_mark_as_an_artifact_is_left_out() -> None:
     p = page(1, [run("Findings were sound.", LEFT, 100), run("Page 1 of 1", 280, 800, artifact=True)])
     content = PdfContent((p,), tagged=True)
     assert derive_text(content).text == "Findings were sound.\n"
+
+
+# ---------------------------------------------------------------- rules learnt from other producers
+
+
+def test_a_word_drawn_in_pieces_gains_no_space_between_them() -> None:
+    """Kerning splits a text object mid-word (Chromium, Word): between the pieces is only the
+    side bearing of the glyphs, which is measured from where the pen starts, not from the ink."""
+    pieces = [
+        Run("Staff had good li", LEFT, 100 - 7.7, 155.0, 102.2, 100, SIZE, "Sans", False, False, False, (), (), LEFT),
+        # the ink of "n" starts 2 pt after the "i" (over 0.15 em), its pen 0.9 pt after
+        Run("nks with the estate.", 157.0, 100 - 7.7, 260.0, 102.2, 100, SIZE, "Sans", False, False, False, (), (), 155.9),
+    ]
+    assert text_of(page(1, pieces)) == "Staff had good links with the estate.\n"
+
+
+def test_a_justified_line_of_words_drawn_apart_is_not_a_table_row() -> None:
+    """Justified text whose words are each drawn on their own, stretched to equal gaps wider than
+    a column gap, is a line of a paragraph (Chromium): columns do not come at equal gaps."""
+    words = ["inspector,", "who", "was", "Jane", "Attwood.", "She", "can", "be"]
+    runs, x = [], LEFT
+    for word in words:
+        runs.append(run(word + " ", x, 100))
+        x = runs[-1].right + 19.0 + (0.6 if len(runs) % 2 else 0.0)
+    runs.append(run("contacted at the office.", LEFT, 114))
+    assert text_of(page(1, runs)) == "inspector, who was Jane Attwood. She can be contacted at the office.\n"
+
+
+def test_a_bullet_drawn_as_a_small_disc_is_a_bullet() -> None:
+    """Chromium draws a list's disc as a filled shape, not a glyph."""
+    p = Page(1, 595.0, 842.0, (run("Partnership working was strong.", 90, 100), run("Managers should monitor cases.", 90, 128)),
+             (), 0, dots=(Rule(78, 95, 82, 99), Rule(78, 123, 82, 127)))
+    assert text_of(p) == "• Partnership working was strong.\n\n• Managers should monitor cases.\n"
+
+
+def test_a_line_broken_after_a_slash_joins_without_a_space() -> None:
+    p = page(1, [full("There was engagement with children and young people and their parents/", 100),
+                 run("carers in all cases.", LEFT, 114)])
+    assert text_of(p) == "There was engagement with children and young people and their parents/carers in all cases.\n"
+
+
+def test_a_note_line_that_starts_with_a_number_carries_on_the_note() -> None:
+    """A note whose mark is in body digits ("1 Published…"): its next line may start with a
+    number ("12 months"), which is not note 12."""
+    p = page(1, [
+        run("The rate", LEFT, 100, right=110), run("1", 111, 96, size=7), run("was 39.6%.", 116, 100),
+        run("1 Published January 2015 based on binary reoffending rates after", LEFT, 770, size=9),
+        run("12 months for the April 2012-March 2013 cohort.", LEFT, 781, size=9),
+    ], rules=(Rule(LEFT, 760, LEFT + 140, 760.5),))
+    assert text_of(p).split("\n\n") == [
+        "The rate¹ was 39.6%.",
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort.\n"]
+
+
+def test_a_table_row_cut_by_the_page_break_with_whole_cells_on_each_side_is_one_row() -> None:
+    """Widow and orphan control may move a row's two-line cell whole to the next page while its
+    one-line neighbour stays (WeasyPrint): the halves of the row are one row again."""
+    first = page(1, [
+        run("Lead Elected Member for Crime", LEFT, 700), run("David Longstaff", 300, 700, italic=True),
+        run("Stephen Greenhalgh", 300, 716, italic=True),
+    ])
+    second = page(2, [
+        run("Deputy Mayor (London) for Policing", LEFT, 72), run("and Crime", LEFT, 86),
+        run("Chair of Youth Court Bench", LEFT, 102), run("Ken Battye", 300, 102, italic=True),
+    ])
+    assert text_of(first, second).splitlines() == [
+        "Lead Elected Member for Crime\tDavid Longstaff",
+        "Deputy Mayor (London) for Policing and Crime\tStephen Greenhalgh",
+        "Chair of Youth Court Bench\tKen Battye",
+    ]
