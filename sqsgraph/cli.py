@@ -283,8 +283,10 @@ def push_command(graph: Path, store_url: str, auth: str | None, token_env: str |
     import os
 
     from .errors import PushError
-    from .push import iter_report_lines, push_file
+    from .push import iter_report_lines, push_file, store_url_problem
 
+    if problem := store_url_problem(store_url):  # a usage error, before the graph is read
+        raise click.BadParameter(problem, param_hint="--store")
     if auth and token_env:
         raise click.UsageError("give --auth or --token-env, not both")
     credentials = None
