@@ -8,6 +8,7 @@ Each command turns its options into one library call and formats the result.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -23,11 +24,60 @@ from .reader import find_reports, sample_paths
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sqsgraph")
-def main() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="Show the log of the libraries sqsgraph uses too (-v: their INFO lines, -vv: DEBUG).")
+def main(verbose: int) -> None:
     """Turn HMI Probation SQS inspection reports into a knowledge graph.
 
     Example: sqsgraph build && sqsgraph query people-in-several-reports
     """
+    configure_logging(verbose)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (click's test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+class _LogFormatter(logging.Formatter):
+    """sqsgraph's own lines as they are (the endpoint's request log); the libraries' with their
+    level and logger, as ``logging.basicConfig`` shows them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if _own(record):
+            return record.getMessage() + (f"\n{self.formatException(record.exc_info)}" if record.exc_info else "")
+        return f"{record.levelname}:{record.name}:{super().format(record)}"
+
+
+def _own(record: logging.LogRecord) -> bool:
+    return record.name == "sqsgraph" or record.name.startswith("sqsgraph.")
+
+
+def configure_logging(verbose: int = 0) -> None:
+    """The command line owns the root logger: sqsgraph's own log (the endpoint's requests) on
+    stderr, and the libraries' only when asked (``-v``). Set before any library is imported, so
+    one that calls ``logging.basicConfig`` on import (pyLODE, at DEBUG) finds it set and changes
+    nothing; the level is set again for one imported earlier in the same process."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)  # from an earlier command in the same process
+    handler = _StderrHandler()
+    handler.setFormatter(_LogFormatter())
+    if not verbose:
+        handler.addFilter(_own)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("sqsgraph").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 # --- commands are registered below, one block each ---------------------------------------------

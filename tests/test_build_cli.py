@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib.namespace import FOAF, ORG, RDF
 
-from sqsgraph.cli import main
+from sqsgraph.cli import configure_logging, main
 from sqsgraph.pipeline import build
 from sqsgraph.reader import sample_paths
 from sqsgraph.store import load_dataset
@@ -162,3 +162,60 @@ def test_commands_have_help_with_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: sqsgraph " + command in result.stdout
+
+
+# ---------------------------------------------------------------- quiet unless asked (issue 17)
+
+SAMPLES_NOTE = "note: no reports named: building the 5 bundled sample reports"
+
+
+def test_build_in_process_prints_only_its_own_lines_on_stderr(tmp_path, monkeypatch):
+    """pyLODE calls ``logging.basicConfig(level=DEBUG)`` when imported, during the build: as if
+    for the first time in this process, none of its lines nor those it lets through (asyncio's)
+    reach stderr."""
+    import logging
+    import sys
+
+    for name in [m for m in sys.modules if m == "pylode" or m.startswith("pylode.")]:
+        monkeypatch.delitem(sys.modules, name)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    level = root.level
+    try:
+        result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out")])
+    finally:
+        root.setLevel(level)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "ontology.html").is_file()
+    assert result.stderr.splitlines() == [SAMPLES_NOTE]
+
+
+def test_build_as_a_program_prints_only_its_own_lines_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sqsgraph", "build"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output" / "ontology.html").is_file()
+    assert done.stderr.splitlines() == [SAMPLES_NOTE]
+
+
+def test_verbose_shows_the_libraries_log(tmp_path, monkeypatch):
+    import logging
+
+    import sqsgraph.pipeline as pipeline
+
+    def docs(target):  # type: ignore[no-untyped-def]
+        logging.getLogger("somelibrary").info("loading its ontologies")
+        return None, None
+
+    monkeypatch.setattr(pipeline, "write_ontology_docs", docs)
+    quiet = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "a"), "--no-views"])
+    assert quiet.exit_code == 0 and quiet.stderr.splitlines() == [SAMPLES_NOTE]
+    try:
+        loud = CliRunner().invoke(main, ["-v", "build", "-o", str(tmp_path / "b"), "--no-views"])
+    finally:
+        configure_logging(0)  # back to quiet for the tests that follow
+    assert loud.exit_code == 0
+    assert loud.stderr.splitlines() == [SAMPLES_NOTE, "INFO:somelibrary:loading its ontologies"]
