@@ -186,7 +186,7 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
     s = result.summary()
     click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
                f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
-               f"warnings: {s['warnings']}")
+               f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}")
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     for line in result.notes:

@@ -186,7 +186,9 @@ class MappedReport:
     rid: str
     map_key: str
     triples: int  # statements about its own nodes
-    findings: int
+    findings: int  # its numbered findings (sqs:Finding paragraphs of the sections), as the queries count them
+    strengths: int  # key strengths (sqs:KeyStrength, also sqs:Finding in the graph)
+    improvements: int  # areas for improvement (sqs:AreaForImprovement, also sqs:Finding)
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,9 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not starts(o, scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
     cache.store(map_key, tuple(sorted(str(iri) for iri in refers)), REFERS_SUFFIX)
-    return MappedReport(rid, map_key, len(graph.triples), graph.findings), data
+    findings = sum(len(section.findings) for section in report.sections)
+    strengths, improvements = len(report.key_strengths), len(report.areas_for_improvement)
+    return MappedReport(rid, map_key, len(graph.triples), findings, strengths, improvements), data
 
 
 def validate_one(task: tuple[str, str, Span, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
@@ -888,6 +892,8 @@ def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict
         "organisations": head.organisations,
         "posts": head.posts,
         "findings": sum(m.findings for m in mapped),
+        "strengths": sum(m.strengths for m in mapped),
+        "improvements": sum(m.improvements for m in mapped),
         "candidate_matches": len(ids.candidates),
     }
 

@@ -23,8 +23,11 @@ def summary_line(nq) -> str:
         return len(set(ds.subjects(RDF.type, cls)))
 
     triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
+    strengths, improvements = count(SQS.KeyStrength), count(SQS.AreaForImprovement)
+    findings = count(SQS.Finding) - strengths - improvements  # strengths and improvements are typed findings too
     return (f"reports: 5, triples: {triples}, people: {count(FOAF.Person)}, organisations: {count(ORG.Organization)}, "
-            f"posts: {count(ORG.Post)}, findings: {count(SQS.Finding)}, warnings: 0")
+            f"posts: {count(ORG.Post)}, findings: {findings}, strengths: {strengths}, improvements: {improvements}, "
+            "warnings: 0")
 
 
 def test_build_the_samples(tmp_path):
@@ -41,6 +44,23 @@ def test_build_the_samples(tmp_path):
         "validation: conforms",
     ]
     assert result.stderr == "note: no reports named: building the 5 bundled sample reports\n"
+
+
+def test_the_summary_counts_findings_as_the_queries_do(tmp_path):
+    """"findings" are the numbered findings (98 in the samples, as `findings-by-theme` lists
+    them), not those with the key strengths and areas for improvement folded in (125)."""
+    from sqsgraph.queries import get_query, open_store, run_query
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    [summary] = [line for line in result.stdout.splitlines() if line.startswith("reports: ")]
+    figures = dict(part.split(": ") for part in summary.split(", "))
+    rows = run_query(open_store(out / "sqsgraph.nq"), get_query("findings-by-theme").text, {}).rows
+    assert int(figures["findings"]) == len(rows) == 98
+    assert int(figures["findings"]) + int(figures["strengths"]) + int(figures["improvements"]) == 125
+    assert list(figures) == ["reports", "triples", "people", "organisations", "posts", "findings", "strengths",
+                             "improvements", "warnings"]
 
 
 def test_build_without_views_writes_only_the_graph(tmp_path):
