@@ -431,17 +431,28 @@ def report_arguments(func):  # type: ignore[no-untyped-def]
     return click.argument("reports", nargs=-1, type=click.Path(path_type=Path))(func)
 
 
-def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportError]]:
+def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportError], frozenset[str]]:
     """The report files named (or the bundled samples when none are), with the named folders
-    that hold none and the paths that are not there; files of other kinds found in folders are
-    listed in one note on stderr."""
+    that hold none and the paths that are not there, and which of the files were found in
+    folders rather than named; files named twice and files of other kinds found in folders are
+    noted on stderr."""
     if not reports:
-        return sample_paths(), []
+        return sample_paths(), [], frozenset()
     found = find_reports(reports)
-    note = found.note()
-    if note:
+    for note in found.notes():
         click.echo(f"note: {note}", err=True)
-    return found.files, found.problems
+    return found.files, found.problems, found.walked
+
+
+def skip_what_is_not_a_report(errors: list[ReportError], walked: frozenset[str]) -> list[ReportError]:
+    """``errors`` without those of files found in folders that hold something other than an
+    SQS report (a README.md), which are noted on stderr in one line instead."""
+    from .reader import plainly_not_a_report, skipped_note
+
+    skipped = [e for e in errors if e.path in walked and plainly_not_a_report(e)]
+    if note := skipped_note([e.path for e in skipped]):
+        click.echo(f"note: {note}", err=True)
+    return [e for e in errors if e not in skipped]
 
 
 @main.command("parse")
@@ -456,10 +467,13 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
     """Read reports into the typed model and print what was found.
 
     REPORT_OR_DIR: report files or folders of them; the bundled samples when none are given.
+    Files found in folders that are not SQS reports (a README.md) are skipped with a note.
 
     Example: sqsgraph parse reports/ --format json > reports.json
     """
-    files, problems = resolve_reports(reports)
+    from .reader import plainly_not_a_report
+
+    files, problems, walked = resolve_reports(reports)
     if strict and problems:
         raise click.ClickException(str(problems[0]))
     if text_only:
@@ -471,17 +485,20 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
             try:
                 texts.append(read_report_file(path).document.text)
             except ReportError as exc:
-                if strict:
+                if strict and not (str(path) in walked and plainly_not_a_report(exc)):
                     raise click.ClickException(str(exc)) from exc
                 errors.append(exc)
         click.echo("\f\n".join(texts), nl=False)
-        exit_on_report_errors(errors)
+        exit_on_report_errors(skip_what_is_not_a_report(errors, walked))
         return
-    try:
-        outcome = parse_files(files, strict=strict, workers=os.cpu_count() or 1)
+    try:  # a file found in a folder that is not a report does not stop a --strict parse: sorted out below
+        outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
-    outcome.errors[:0] = problems
+    errors = skip_what_is_not_a_report(outcome.errors, walked)
+    if strict and errors:
+        raise click.ClickException(str(errors[0]))
+    outcome.errors[:] = [*problems, *errors]
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in outcome.reports], indent=2, ensure_ascii=False))
     else:

@@ -98,7 +98,7 @@ from .mapper import (
     shared_triples,
 )
 from .model import PDF_MEDIA_TYPE, Report
-from .reader import find_reports, sample_paths
+from .reader import find_reports, sample_paths, skipped_note
 from .validator import Problem, ValidationReport, engine_name
 from .vocab import DEFAULT_BASE, normalise_base, ontology_path
 
@@ -121,6 +121,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class Failure:
     path: str
     problem: str
+    #: the file holds something other than an SQS report (``reader.plainly_not_a_report``): one
+    #: found in a folder is skipped with a note, not a failure
+    not_a_report: bool = field(default=False, compare=False)
 
     def line(self) -> str:
         return f"{self.path}: {self.problem}"
@@ -204,13 +207,13 @@ class Contribution:
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     """Read and parse one file (or take the parse from the cache); a bad file is a Failure."""
     from .parser import parse_report
-    from .reader import read_report_file
+    from .reader import plainly_not_a_report, read_report_file
 
     cache = BuildCache(cache_folder)
     try:
         read = read_report_file(path)
     except ReportError as exc:
-        return Failure(exc.path, exc.problem)
+        return Failure(exc.path, exc.problem, plainly_not_a_report(exc))
     key = cache_key("parse", read.document.sha256, read.document.path, "\n".join(read.warnings))
     cached = cache.load(key, ".read.pickle")  # small: what the build needs of every report
     if isinstance(cached, ReadReport) and cache.has(key, ".pickle") and cache.has(key, FACTS_SUFFIX):
@@ -218,7 +221,7 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     try:
         report = parse_report(read.document, read.warnings)
     except ReportError as exc:
-        return Failure(exc.path, exc.problem)
+        return Failure(exc.path, exc.problem, plainly_not_a_report(exc))
     people = collect_people(report, report_id(report))
     cache.store(key, (report, people))  # large: only mapping the report again reads it
     contribution = Contribution(report_facts(report, people), report_holdings(people))
@@ -510,13 +513,14 @@ def build(
     wanted = [get_format(name) for name in dict.fromkeys([*formats, "nquads"])]
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     engine = engine_name(shacl_engine) if validate else None
+    walked: frozenset[str] = frozenset()  # files found in folders: one that is not a report is skipped
     if paths is None:
         files, found_failures, found_notes = sample_paths(), [], []
     else:
         found = find_reports(paths)
-        files = found.files
+        files, walked = found.files, found.walked
         found_failures = [Failure(e.path, e.problem) for e in found.problems]
-        found_notes = [n for n in (found.note(),) if n]
+        found_notes = found.notes()
     out = Path(out_dir)
     if not files:  # nothing to read: write nothing, so the last build's output stays as it was
         return BuildResult(out, {}, {}, found_failures, [], None, Identities([], {}, []), notes=[
@@ -536,10 +540,12 @@ def build(
         before = load_manifest(store.folder) if cache else None
         after = Manifest()
         read, failures = _read_all(runner, store, files, progress, before, after)
+        skipped = [f.path for f in failures if f.not_a_report and f.path in walked]
+        failures = [f for f in failures if not (f.not_a_report and f.path in walked)]
         kept, notes, conflicts = drop_duplicates(read)
         failures[:0] = found_failures
         failures.extend(conflicts)
-        notes[:0] = found_notes
+        notes[:0] = [*found_notes, *(n for n in (skipped_note(skipped),) if n)]
         if not kept:  # every file failed: write nothing over the last build's output
             return BuildResult(out, {}, {}, failures, [], None, Identities([], {}, []),
                                notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"])

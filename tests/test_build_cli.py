@@ -239,3 +239,39 @@ def test_verbose_shows_the_libraries_log(tmp_path, monkeypatch):
         configure_logging(0)  # back to quiet for the tests that follow
     assert loud.exit_code == 0
     assert loud.stderr.splitlines() == [SAMPLES_NOTE, "INFO:somelibrary:loading its ontologies"]
+
+
+# ---------------------------------------------------------------- what was named (issue 17)
+
+
+def test_build_skips_files_found_in_a_folder_that_are_not_reports_with_one_note(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        shutil.copy(p, reports / p.name)
+    (reports / "README.md").write_text("# Reports\n\nDownloaded in May for the board.\n", encoding="utf-8")
+    (reports / "notes.md").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith("reports: 2, ")
+    assert result.stderr.splitlines() == [
+        "note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
+        f"{reports / 'README.md'}, {reports / 'notes.md'}"]
+    named = CliRunner().invoke(main, ["build", str(reports / "README.md"), *map(str, sorted(reports.glob("*.txt"))),
+                                      "-o", str(tmp_path / "named"), "--no-docs", "--no-views"])
+    assert named.exit_code == 1
+    assert named.stderr.splitlines() == [
+        f"error: {reports / 'README.md'}: not an SQS report: expected at least two of a 'To:/From:' header, a "
+        "'Report of Short Quality Screening' title, numbered findings and a copy list"]
+
+
+def test_build_of_the_same_file_named_twice_says_so_once(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    a = reports / "a.txt"
+    shutil.copy(sample_paths()[0], a)
+    result = CliRunner().invoke(main, ["build", str(a), str(a), "-o", str(tmp_path / "out"), "--no-docs", "--no-views"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith("reports: 1, ")
+    assert result.stderr.splitlines() == [f"note: {a} was named twice; read once"]
