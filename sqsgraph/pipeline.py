@@ -581,7 +581,34 @@ def build(
         store.prune(before.used if before is not None else None)
         after.used = frozenset(store.used)
         save_manifest(store.folder, after)
+    if removed := remove_other_outputs(out, result.files):
+        result.notes.append(f"removed {', '.join(str(p) for p in removed)} left from an earlier build")
     return result
+
+
+def own_outputs(out: Path) -> list[Path]:
+    """Every file a build may write into ``out``: the graph in each format, ``ontology.html``,
+    and the views it draws (not those `sqsgraph view` writes, such as focus views)."""
+    from .views import DEFAULT_VIEWS
+
+    return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
+            *(out / "views" / f"{kind}.html" for kind in DEFAULT_VIEWS)]
+
+
+def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
+    """Remove the files of ``own_outputs`` that this build did not write (``written``), so that
+    every output file in the folder is its last build's: an earlier build's ``sqsgraph.trig``
+    beside this one's ``sqsgraph.ttl`` would hold other reports. Other files are left alone."""
+    keep = {os.path.normpath(p) for p in written}
+    removed = []
+    for path in own_outputs(out):
+        if os.path.normpath(path) not in keep and (path.is_file() or path.is_symlink()):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
 
 
 def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None,

@@ -275,3 +275,24 @@ def test_build_of_the_same_file_named_twice_says_so_once(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2].startswith("reports: 1, ")
     assert result.stderr.splitlines() == [f"note: {a} was named twice; read once"]
+
+
+def test_a_build_removes_the_outputs_of_an_earlier_build_it_did_not_write(tmp_path):
+    """Every output file of a folder is its last build's: the .trig, .jsonld and .nt of an
+    earlier build of more reports would otherwise stand beside the new .ttl, holding other
+    reports; files sqsgraph's build does not write (a focus view, the user's) are left."""
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["build", "-o", str(out), "--format", "trig", "--format", "jsonld",
+                                      "--format", "ntriples"])
+    assert first.exit_code == 0, first.output
+    (out / "views" / "focus-malcolm-potter.html").write_text("<html></html>", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    second = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
+    assert second.exit_code == 0, second.output
+    gone = [out / "sqsgraph.trig", out / "sqsgraph.nt", out / "sqsgraph.jsonld", out / "ontology.html",
+            out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html"]
+    assert second.stderr.splitlines() == [f"note: removed {', '.join(map(str, gone))} left from an earlier build"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "notes.txt", "sqsgraph.nq", "sqsgraph.ttl", "views"]
+    assert [p.name for p in (out / "views").iterdir()] == ["focus-malcolm-potter.html"]
+    third = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
+    assert third.exit_code == 0 and third.stderr == ""  # nothing more to remove: no note
