@@ -155,20 +155,32 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
                   identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
                   no_cache: bool, shacl_engine: str) -> None:
-    """Build the knowledge graph of REPORTS (default: the bundled samples), validate it, write it.
+    """Build the knowledge graph of REPORTS, validate it, write it.
+
+    With no REPORTS, rebuilds what the last build into OUT was built from, or, into a folder
+    with no build yet, the bundled samples.
 
     Reports are parsed, mapped and validated in parallel, and each result is cached in
     OUT/.cache/, so a rebuild after editing one report redoes only that report.
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .pipeline import build
+    from .pipeline import build, last_inputs
 
-    if not reports:
-        click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+    paths: list[Path] | None = list(reports) or None
+    if paths is None:  # what the last build into OUT was built from; the samples if there was none
+        try:
+            last = last_inputs(out_dir)
+        except BuildError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if last is None or last.paths is None:
+            click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+        else:
+            paths = last.paths
+            click.echo(f"note: no reports named: rebuilding {out_dir}/ from {last.shown} as its last build did", err=True)
     with _StageProgress() as progress:
         try:
-            result = build(list(reports) or None, out_dir, base, formats, progress=progress, identities=identities,
+            result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
                            docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
                            cache=not no_cache, shacl_engine=shacl_engine)
         except (UsageError, ValueError) as exc:

@@ -514,10 +514,11 @@ def build(
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     engine = engine_name(shacl_engine) if validate else None
     walked: frozenset[str] = frozenset()  # files found in folders: one that is not a report is skipped
+    given = list(paths) if paths is not None else []
     if paths is None:
         files, found_failures, found_notes = sample_paths(), [], []
     else:
-        found = find_reports(paths)
+        found = find_reports(given)
         files, walked = found.files, found.walked
         found_failures = [Failure(e.path, e.problem) for e in found.problems]
         found_notes = found.notes()
@@ -583,7 +584,72 @@ def build(
         save_manifest(store.folder, after)
     if removed := remove_other_outputs(out, result.files):
         result.notes.append(f"removed {', '.join(str(p) for p in removed)} left from an earlier build")
+    record_inputs(out, None if paths is None else [Path(p) for p in given])
     return result
+
+
+#: What the last build of an output folder was built from (``record_inputs``), so that a build
+#: with no paths rebuilds that, not the bundled samples.
+BUILD_RECORD = ".sqsgraph-build.json"
+
+
+def record_inputs(out: Path, paths: Sequence[Path] | None) -> Path:
+    """Write into ``out`` the paths the build was given, as given and resolved (``None``: the
+    bundled samples), atomically."""
+    from .export import write_atomic
+
+    inputs: object = "bundled samples" if paths is None else [
+        {"given": str(p), "resolved": str(p.resolve())} for p in paths]
+    data = json.dumps({"built_from": inputs}, indent=1, ensure_ascii=False) + "\n"
+    return write_atomic(out / BUILD_RECORD, data.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class LastInputs:
+    """What the last build of a folder was built from: ``paths`` (``None``: the bundled samples),
+    and how to name them in a note."""
+
+    paths: list[Path] | None
+    shown: str
+
+
+def last_inputs(out: Path) -> LastInputs | None:
+    """What the last build into ``out`` was built from, or ``None`` when ``out`` holds no build.
+    A path given relative to another folder than this one's is taken resolved. Raises
+    ``BuildError`` when the record cannot be read, names paths no longer there, or is missing
+    from a folder that holds a build (made by an sqsgraph that did not record it): building the
+    samples over it would lose it."""
+    record = out / BUILD_RECORD
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if (out / QUADS_FILE).exists():
+            raise BuildError(f"no reports named, and {out}/ holds a build that does not say what it was built from "
+                             f"(no {BUILD_RECORD}: an older sqsgraph made it); name the reports to build into it, or "
+                             f"remove {out}/ to build the bundled samples") from None
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, cannot be read "
+                         f"({exc}); name the reports to build") from exc
+    inputs = data.get("built_from") if isinstance(data, dict) else None
+    if inputs == "bundled samples":
+        return LastInputs(None, "the bundled samples")
+    if not (isinstance(inputs, list) and inputs and all(
+            isinstance(i, dict) and isinstance(i.get("given"), str) and isinstance(i.get("resolved"), str) for i in inputs)):
+        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, is not as sqsgraph "
+                         "writes it; name the reports to build")
+    paths: list[Path] = []
+    missing: list[str] = []
+    for i in inputs:
+        given, resolved = Path(i["given"]), Path(i["resolved"])
+        path = given if given.exists() and given.resolve() == resolved else resolved
+        if not (path.exists() or path.is_symlink()):
+            missing.append(i["given"])
+        paths.append(path)
+    if missing:
+        raise BuildError(f"no reports named, and {out}/ was last built from {', '.join(missing)}, which "
+                         f"{'is' if len(missing) == 1 else 'are'} no longer there; name the reports to build")
+    return LastInputs(paths, ", ".join(f"{p}/" if p.is_dir() else str(p) for p in paths))
 
 
 def own_outputs(out: Path) -> list[Path]:
@@ -1005,6 +1071,7 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
 
 
 __all__ = [
+    "BUILD_RECORD",
     "BuildResult",
     "Failure",
     "GRAPH_STEM",
@@ -1014,8 +1081,10 @@ __all__ = [
     "build",
     "drop_duplicates",
     "head_one",
+    "last_inputs",
     "map_one",
     "read_one",
+    "record_inputs",
     "validate_one",
     "write_ontology_docs",
 ]

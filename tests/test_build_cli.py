@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -292,7 +293,66 @@ def test_a_build_removes_the_outputs_of_an_earlier_build_it_did_not_write(tmp_pa
     gone = [out / "sqsgraph.trig", out / "sqsgraph.nt", out / "sqsgraph.jsonld", out / "ontology.html",
             out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html"]
     assert second.stderr.splitlines() == [f"note: removed {', '.join(map(str, gone))} left from an earlier build"]
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "notes.txt", "sqsgraph.nq", "sqsgraph.ttl", "views"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".sqsgraph-build.json", "notes.txt", "sqsgraph.nq", "sqsgraph.ttl", "views"]
     assert [p.name for p in (out / "views").iterdir()] == ["focus-malcolm-potter.html"]
     third = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
     assert third.exit_code == 0 and third.stderr == ""  # nothing more to remove: no note
+
+
+# ---------------------------------------------------------------- a bare rebuild (issue 17)
+
+
+def test_a_build_with_no_path_rebuilds_what_the_last_build_was_built_from(tmp_path, monkeypatch):
+    """`sqsgraph build` in a folder whose output/ holds a build of a corpus rebuilds that
+    corpus, saying so, not the bundled samples over it."""
+    monkeypatch.chdir(tmp_path)
+    reports = Path("reports")
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        shutil.copy(p, reports / p.name)
+    first = CliRunner().invoke(main, ["build", "reports/", "--no-docs", "--no-views"])
+    assert first.exit_code == 0, first.output
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    again = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert again.exit_code == 0, again.output
+    assert again.stderr.splitlines() == ["note: no reports named: rebuilding output/ from reports/ as its last build did"]
+    assert [line for line in again.stdout.splitlines() if line.startswith("reports: ")][0].startswith("reports: 2, ")
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph
+    # from another folder, the recorded paths are taken resolved
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    there = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "output"), "--no-docs", "--no-views"])
+    assert there.exit_code == 0, there.output
+    assert there.stderr.splitlines() == [
+        f"note: no reports named: rebuilding {tmp_path / 'output'}/ from {tmp_path / 'reports'}/ as its last build did"]
+    assert (tmp_path / "output" / "sqsgraph.nq").read_bytes() == graph
+
+
+def test_a_build_with_no_path_whose_last_inputs_are_gone_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("reports").mkdir()
+    shutil.copy(sample_paths()[0], Path("reports", "a.txt"))
+    assert CliRunner().invoke(main, ["build", "reports", "--no-docs", "--no-views"]).exit_code == 0
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    shutil.rmtree("reports")
+    result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: no reports named, and output/ was last built from reports, which is no longer "
+                             "there; name the reports to build\n")
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph
+
+
+def test_a_build_with_no_path_builds_the_samples_only_where_there_is_no_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # no build yet; then the last build was of the samples
+        result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [SAMPLES_NOTE]
+    # a build an older sqsgraph made, which does not say what it was built from: not replaced by the samples
+    Path("output", ".sqsgraph-build.json").unlink()
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert result.exit_code == 1
+    assert "output/ holds a build that does not say what it was built from" in result.stderr
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph
