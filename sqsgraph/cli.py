@@ -8,6 +8,7 @@ Each command turns its options into one library call and formats the result.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -23,11 +24,60 @@ from .reader import find_reports, sample_paths
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sqsgraph")
-def main() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="Show the log of the libraries sqsgraph uses too (-v: their INFO lines, -vv: DEBUG).")
+def main(verbose: int) -> None:
     """Turn HMI Probation SQS inspection reports into a knowledge graph.
 
     Example: sqsgraph build && sqsgraph query people-in-several-reports
     """
+    configure_logging(verbose)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (click's test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+class _LogFormatter(logging.Formatter):
+    """sqsgraph's own lines as they are (the endpoint's request log); the libraries' with their
+    level and logger, as ``logging.basicConfig`` shows them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if _own(record):
+            return record.getMessage() + (f"\n{self.formatException(record.exc_info)}" if record.exc_info else "")
+        return f"{record.levelname}:{record.name}:{super().format(record)}"
+
+
+def _own(record: logging.LogRecord) -> bool:
+    return record.name == "sqsgraph" or record.name.startswith("sqsgraph.")
+
+
+def configure_logging(verbose: int = 0) -> None:
+    """The command line owns the root logger: sqsgraph's own log (the endpoint's requests) on
+    stderr, and the libraries' only when asked (``-v``). Set before any library is imported, so
+    one that calls ``logging.basicConfig`` on import (pyLODE, at DEBUG) finds it set and changes
+    nothing; the level is set again for one imported earlier in the same process."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)  # from an earlier command in the same process
+    handler = _StderrHandler()
+    handler.setFormatter(_LogFormatter())
+    if not verbose:
+        handler.addFilter(_own)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("sqsgraph").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 
 
 # --- commands are registered below, one block each ---------------------------------------------
@@ -133,20 +183,32 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
                   identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
                   no_cache: bool, shacl_engine: str) -> None:
-    """Build the knowledge graph of REPORTS (default: the bundled samples), validate it, write it.
+    """Build the knowledge graph of REPORTS, validate it, write it.
+
+    With no REPORTS, rebuilds what the last build into OUT was built from, or, into a folder
+    with no build yet, the bundled samples.
 
     Reports are parsed, mapped and validated in parallel, and each result is cached in
     OUT/.cache/, so a rebuild after editing one report redoes only that report.
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .pipeline import build
+    from .pipeline import build, last_inputs
 
-    if not reports:
-        click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+    paths: list[Path] | None = list(reports) or None
+    if paths is None:  # what the last build into OUT was built from; the samples if there was none
+        try:
+            last = last_inputs(out_dir)
+        except BuildError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if last is None or last.paths is None:
+            click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+        else:
+            paths = last.paths
+            click.echo(f"note: no reports named: rebuilding {out_dir}/ from {last.shown} as its last build did", err=True)
     with _StageProgress() as progress:
         try:
-            result = build(list(reports) or None, out_dir, base, formats, progress=progress, identities=identities,
+            result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
                            docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
                            cache=not no_cache, shacl_engine=shacl_engine)
         except (UsageError, ValueError) as exc:
@@ -164,7 +226,7 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
     s = result.summary()
     click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
                f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
-               f"warnings: {s['warnings']}")
+               f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}")
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     for line in result.notes:
@@ -329,8 +391,10 @@ def push_command(graph: Path, store_url: str, auth: str | None, token_env: str |
     import os
 
     from .errors import PushError
-    from .push import iter_notice_lines, iter_report_lines, push_file
+    from .push import iter_notice_lines, iter_report_lines, push_file, store_url_problem
 
+    if problem := store_url_problem(store_url):  # a usage error, before the graph is read
+        raise click.BadParameter(problem, param_hint="--store")
     if auth and token_env:
         raise click.UsageError("give --auth or --token-env, not both")
     credentials = None
@@ -420,17 +484,28 @@ def report_arguments(func):  # type: ignore[no-untyped-def]
     return click.argument("reports", nargs=-1, type=click.Path(path_type=Path))(func)
 
 
-def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportError]]:
+def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportError], frozenset[str]]:
     """The report files named (or the bundled samples when none are), with the named folders
-    that hold none and the paths that are not there; files of other kinds found in folders are
-    listed in one note on stderr."""
+    that hold none and the paths that are not there, and which of the files were found in
+    folders rather than named; files named twice and files of other kinds found in folders are
+    noted on stderr."""
     if not reports:
-        return sample_paths(), []
+        return sample_paths(), [], frozenset()
     found = find_reports(reports)
-    note = found.note()
-    if note:
+    for note in found.notes():
         click.echo(f"note: {note}", err=True)
-    return found.files, found.problems
+    return found.files, found.problems, found.walked
+
+
+def skip_what_is_not_a_report(errors: list[ReportError], walked: frozenset[str]) -> list[ReportError]:
+    """``errors`` without those of files found in folders that hold something other than an
+    SQS report (a README.md), which are noted on stderr in one line instead."""
+    from .reader import plainly_not_a_report, skipped_note
+
+    skipped = [e for e in errors if e.path in walked and plainly_not_a_report(e)]
+    if note := skipped_note([e.path for e in skipped]):
+        click.echo(f"note: {note}", err=True)
+    return [e for e in errors if e not in skipped]
 
 
 @main.command("parse")
@@ -445,10 +520,13 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
     """Read reports into the typed model and print what was found.
 
     REPORT_OR_DIR: report files or folders of them; the bundled samples when none are given.
+    Files found in folders that are not SQS reports (a README.md) are skipped with a note.
 
     Example: sqsgraph parse reports/ --format json > reports.json
     """
-    files, problems = resolve_reports(reports)
+    from .reader import plainly_not_a_report
+
+    files, problems, walked = resolve_reports(reports)
     if strict and problems:
         raise click.ClickException(str(problems[0]))
     if text_only:
@@ -460,17 +538,20 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
             try:
                 texts.append(read_report_file(path).document.text)
             except ReportError as exc:
-                if strict:
+                if strict and not (str(path) in walked and plainly_not_a_report(exc)):
                     raise click.ClickException(str(exc)) from exc
                 errors.append(exc)
         click.echo("\f\n".join(texts), nl=False)
-        exit_on_report_errors(errors)
+        exit_on_report_errors(skip_what_is_not_a_report(errors, walked))
         return
-    try:
-        outcome = parse_files(files, strict=strict, workers=os.cpu_count() or 1)
+    try:  # a file found in a folder that is not a report does not stop a --strict parse: sorted out below
+        outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
-    outcome.errors[:0] = problems
+    errors = skip_what_is_not_a_report(outcome.errors, walked)
+    if strict and errors:
+        raise click.ClickException(str(errors[0]))
+    outcome.errors[:] = [*problems, *errors]
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in outcome.reports], indent=2, ensure_ascii=False))
     else:

@@ -31,6 +31,10 @@ class ReportError(SqsgraphError):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # as made, not from ``args`` (the message): sent back from a worker process whole
+        return type(self), (self.path, self.problem)
+
 
 class UnreadableFileError(ReportError):
     """The file is missing, a directory, or cannot be decoded as text."""

@@ -98,7 +98,7 @@ from .mapper import (
     shared_triples,
 )
 from .model import PDF_MEDIA_TYPE, Report
-from .reader import find_reports, sample_paths
+from .reader import find_reports, sample_paths, skipped_note
 from .validator import Problem, ValidationReport, engine_name
 from .vocab import DEFAULT_BASE, normalise_base, ontology_path
 
@@ -121,6 +121,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class Failure:
     path: str
     problem: str
+    #: the file holds something other than an SQS report (``reader.plainly_not_a_report``): one
+    #: found in a folder is skipped with a note, not a failure
+    not_a_report: bool = field(default=False, compare=False)
 
     def line(self) -> str:
         return f"{self.path}: {self.problem}"
@@ -186,7 +189,9 @@ class MappedReport:
     rid: str
     map_key: str
     triples: int  # statements about its own nodes
-    findings: int
+    findings: int  # its numbered findings (sqs:Finding paragraphs of the sections), as the queries count them
+    strengths: int  # key strengths (sqs:KeyStrength, also sqs:Finding in the graph)
+    improvements: int  # areas for improvement (sqs:AreaForImprovement, also sqs:Finding)
 
 
 @dataclass(frozen=True)
@@ -202,13 +207,13 @@ class Contribution:
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     """Read and parse one file (or take the parse from the cache); a bad file is a Failure."""
     from .parser import parse_report
-    from .reader import read_report_file
+    from .reader import plainly_not_a_report, read_report_file
 
     cache = BuildCache(cache_folder)
     try:
         read = read_report_file(path)
     except ReportError as exc:
-        return Failure(exc.path, exc.problem)
+        return Failure(exc.path, exc.problem, plainly_not_a_report(exc))
     key = cache_key("parse", read.document.sha256, read.document.path, "\n".join(read.warnings))
     cached = cache.load(key, ".read.pickle")  # small: what the build needs of every report
     if isinstance(cached, ReadReport) and cache.has(key, ".pickle") and cache.has(key, FACTS_SUFFIX):
@@ -216,7 +221,7 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     try:
         report = parse_report(read.document, read.warnings)
     except ReportError as exc:
-        return Failure(exc.path, exc.problem)
+        return Failure(exc.path, exc.problem, plainly_not_a_report(exc))
     people = collect_people(report, report_id(report))
     cache.store(key, (report, people))  # large: only mapping the report again reads it
     contribution = Contribution(report_facts(report, people), report_holdings(people))
@@ -275,7 +280,9 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     refers = {o for _, _, o in graph.all_triples if type(o) is URIRef and not starts(o, scoped)}
     refers.update(s for s, _, _ in graph.about_shared)
     cache.store(map_key, tuple(sorted(str(iri) for iri in refers)), REFERS_SUFFIX)
-    return MappedReport(rid, map_key, len(graph.triples), graph.findings), data
+    findings = sum(len(section.findings) for section in report.sections)
+    strengths, improvements = len(report.key_strengths), len(report.areas_for_improvement)
+    return MappedReport(rid, map_key, len(graph.triples), findings, strengths, improvements), data
 
 
 def validate_one(task: tuple[str, str, Span, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
@@ -506,13 +513,15 @@ def build(
     wanted = [get_format(name) for name in dict.fromkeys([*formats, "nquads"])]
     overrides = identities if isinstance(identities, Overrides) else load_overrides(identities)
     engine = engine_name(shacl_engine) if validate else None
+    walked: frozenset[str] = frozenset()  # files found in folders: one that is not a report is skipped
+    given = list(paths) if paths is not None else []
     if paths is None:
         files, found_failures, found_notes = sample_paths(), [], []
     else:
-        found = find_reports(paths)
-        files = found.files
+        found = find_reports(given)
+        files, walked = found.files, found.walked
         found_failures = [Failure(e.path, e.problem) for e in found.problems]
-        found_notes = [n for n in (found.note(),) if n]
+        found_notes = found.notes()
     out = Path(out_dir)
     if not files:  # nothing to read: write nothing, so the last build's output stays as it was
         return BuildResult(out, {}, {}, found_failures, [], None, Identities([], {}, []), notes=[
@@ -532,10 +541,12 @@ def build(
         before = load_manifest(store.folder) if cache else None
         after = Manifest()
         read, failures = _read_all(runner, store, files, progress, before, after)
+        skipped = [f.path for f in failures if f.not_a_report and f.path in walked]
+        failures = [f for f in failures if not (f.not_a_report and f.path in walked)]
         kept, notes, conflicts = drop_duplicates(read)
         failures[:0] = found_failures
         failures.extend(conflicts)
-        notes[:0] = found_notes
+        notes[:0] = [*found_notes, *(n for n in (skipped_note(skipped),) if n)]
         if not kept:  # every file failed: write nothing over the last build's output
             return BuildResult(out, {}, {}, failures, [], None, Identities([], {}, []),
                                notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"])
@@ -571,7 +582,99 @@ def build(
         store.prune(before.used if before is not None else None)
         after.used = frozenset(store.used)
         save_manifest(store.folder, after)
+    if removed := remove_other_outputs(out, result.files):
+        result.notes.append(f"removed {', '.join(str(p) for p in removed)} left from an earlier build")
+    record_inputs(out, None if paths is None else [Path(p) for p in given])
     return result
+
+
+#: What the last build of an output folder was built from (``record_inputs``), so that a build
+#: with no paths rebuilds that, not the bundled samples.
+BUILD_RECORD = ".sqsgraph-build.json"
+
+
+def record_inputs(out: Path, paths: Sequence[Path] | None) -> Path:
+    """Write into ``out`` the paths the build was given, as given and resolved (``None``: the
+    bundled samples), atomically."""
+    from .export import write_atomic
+
+    inputs: object = "bundled samples" if paths is None else [
+        {"given": str(p), "resolved": str(p.resolve())} for p in paths]
+    data = json.dumps({"built_from": inputs}, indent=1, ensure_ascii=False) + "\n"
+    return write_atomic(out / BUILD_RECORD, data.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class LastInputs:
+    """What the last build of a folder was built from: ``paths`` (``None``: the bundled samples),
+    and how to name them in a note."""
+
+    paths: list[Path] | None
+    shown: str
+
+
+def last_inputs(out: Path) -> LastInputs | None:
+    """What the last build into ``out`` was built from, or ``None`` when ``out`` holds no build.
+    A path given relative to another folder than this one's is taken resolved. Raises
+    ``BuildError`` when the record cannot be read, names paths no longer there, or is missing
+    from a folder that holds a build (made by an sqsgraph that did not record it): building the
+    samples over it would lose it."""
+    record = out / BUILD_RECORD
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if (out / QUADS_FILE).exists():
+            raise BuildError(f"no reports named, and {out}/ holds a build that does not say what it was built from "
+                             f"(no {BUILD_RECORD}: an older sqsgraph made it); name the reports to build into it, or "
+                             f"remove {out}/ to build the bundled samples") from None
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, cannot be read "
+                         f"({exc}); name the reports to build") from exc
+    inputs = data.get("built_from") if isinstance(data, dict) else None
+    if inputs == "bundled samples":
+        return LastInputs(None, "the bundled samples")
+    if not (isinstance(inputs, list) and inputs and all(
+            isinstance(i, dict) and isinstance(i.get("given"), str) and isinstance(i.get("resolved"), str) for i in inputs)):
+        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, is not as sqsgraph "
+                         "writes it; name the reports to build")
+    paths: list[Path] = []
+    missing: list[str] = []
+    for i in inputs:
+        given, resolved = Path(i["given"]), Path(i["resolved"])
+        path = given if given.exists() and given.resolve() == resolved else resolved
+        if not (path.exists() or path.is_symlink()):
+            missing.append(i["given"])
+        paths.append(path)
+    if missing:
+        raise BuildError(f"no reports named, and {out}/ was last built from {', '.join(missing)}, which "
+                         f"{'is' if len(missing) == 1 else 'are'} no longer there; name the reports to build")
+    return LastInputs(paths, ", ".join(f"{p}/" if p.is_dir() else str(p) for p in paths))
+
+
+def own_outputs(out: Path) -> list[Path]:
+    """Every file a build may write into ``out``: the graph in each format, ``ontology.html``,
+    and the views it draws (not those `sqsgraph view` writes, such as focus views)."""
+    from .views import DEFAULT_VIEWS
+
+    return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
+            *(out / "views" / f"{kind}.html" for kind in DEFAULT_VIEWS)]
+
+
+def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
+    """Remove the files of ``own_outputs`` that this build did not write (``written``), so that
+    every output file in the folder is its last build's: an earlier build's ``sqsgraph.trig``
+    beside this one's ``sqsgraph.ttl`` would hold other reports. Other files are left alone."""
+    keep = {os.path.normpath(p) for p in written}
+    removed = []
+    for path in own_outputs(out):
+        if os.path.normpath(path) not in keep and (path.is_file() or path.is_symlink()):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
 
 
 def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None,
@@ -888,6 +991,8 @@ def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict
         "organisations": head.organisations,
         "posts": head.posts,
         "findings": sum(m.findings for m in mapped),
+        "strengths": sum(m.strengths for m in mapped),
+        "improvements": sum(m.improvements for m in mapped),
         "candidate_matches": len(ids.candidates),
     }
 
@@ -966,6 +1071,7 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
 
 
 __all__ = [
+    "BUILD_RECORD",
     "BuildResult",
     "Failure",
     "GRAPH_STEM",
@@ -975,8 +1081,10 @@ __all__ = [
     "build",
     "drop_duplicates",
     "head_one",
+    "last_inputs",
     "map_one",
     "read_one",
+    "record_inputs",
     "validate_one",
     "write_ontology_docs",
 ]

@@ -93,6 +93,16 @@ def graph_store_url(store: str, graph_iri: str | None) -> str:
     return f"{store}{joiner}graph={urllib.parse.quote(graph_iri, safe='')}"
 
 
+def store_url_problem(store: str) -> str | None:
+    """What is wrong with ``store`` as the address of a Graph Store Protocol endpoint (an
+    ``http://`` or ``https://`` URL with a host), or ``None``; checked before the graph is read."""
+    parts = urllib.parse.urlsplit(store)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    hint = f"; did you mean http://{store}?" if "://" not in store and store.strip() else ""
+    return f"store URL {store!r} must start with http:// or https:// and name a host{hint}"
+
+
 def graphs_to_push(dataset: Dataset) -> list[tuple[str | None, Graph]]:
     """The non-empty graphs of ``dataset`` as (absolute IRI or ``None`` for the default graph,
     graph), sorted by IRI. Raises ``PushError`` for a relative IRI or a blank-node graph name."""
@@ -208,9 +218,9 @@ def push_dataset(dataset: Dataset, store: str, *, auth: tuple[str, str] | None =
     """
     if fmt not in CONTENT_TYPES:
         raise PushError(f"unknown format {fmt!r}; choose one of {', '.join(CONTENT_TYPES)}")
-    scheme = urllib.parse.urlsplit(store).scheme
-    if scheme not in ("http", "https"):
-        raise PushError(f"store URL {store!r} must start with http:// or https://")
+    problem = store_url_problem(store)
+    if problem:
+        raise PushError(problem)
     graphs = graphs_to_push(dataset)  # every check before the first byte is sent
     opener = _opener(store, auth, token)
     base = build_base([iri for iri, _ in graphs])
@@ -307,4 +317,5 @@ __all__ = [
     "store_graphs",
     "push_dataset",
     "push_file",
+    "store_url_problem",
 ]

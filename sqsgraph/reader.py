@@ -14,7 +14,7 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -47,10 +47,14 @@ class ReadResult:
     warnings: tuple[str, ...]
 
 
+EMPTY = "the file is empty"
+NOT_AN_SQS_REPORT = "not an SQS report"  # how the parser's NotAReportError for other text begins
+
+
 def decode(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
     """Decode raw bytes: (text, encoding, warnings). Raises for binary or empty data."""
     if not data.strip():
-        raise NotAReportError(path, "the file is empty")
+        raise NotAReportError(path, EMPTY)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -157,6 +161,29 @@ def read_pdf_bytes(data: bytes, name: str) -> ReadResult:
     return ReadResult(document, derived.warnings)
 
 
+def plainly_not_a_report(exc: ReportError) -> bool:
+    """Whether ``exc`` says the file holds something other than an SQS report (prose, nothing),
+    rather than that a report could not be read: found in a folder (a README.md, notes), such a
+    file is skipped with a note; a damaged, locked or scanned PDF, an empty one (a download cut
+    short) or a binary file stays an error, as does any file the user named."""
+    if not isinstance(exc, NotAReportError):
+        return False
+    if exc.problem.startswith(NOT_AN_SQS_REPORT):
+        return True
+    return exc.problem == EMPTY and not exc.path.lower().endswith(PDF_SUFFIX)
+
+
+def _names(paths: list[str], limit: int = 8) -> str:
+    return ", ".join(paths[:limit]) + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+def skipped_note(paths: list[str]) -> str | None:
+    """One line on the files found in folders that are not SQS reports (``plainly_not_a_report``)."""
+    if not paths:
+        return None
+    return f"skipped {len(paths)} file(s) found in folders that are not SQS reports (name one to see why): {_names(paths)}"
+
+
 @dataclass(frozen=True)
 class FoundReports:
     """What a walk over the paths a user named found."""
@@ -164,13 +191,22 @@ class FoundReports:
     files: list[Path]  # report files, named or found in folders, in a deterministic order
     others: list[Path]  # files of other kinds found in folders: skipped, listed in one note
     problems: list[ReportError]  # a named folder with no report file in it, a path that is not there
+    walked: frozenset[str] = frozenset()  # of ``files`` (as str), those found in folders, not named
+    repeats: list[str] = field(default_factory=list)  # notes on files named more than once, read once
 
     def note(self) -> str | None:
         """One line on the files of other kinds that were skipped."""
         if not self.others:
             return None
-        names = ", ".join(str(p) for p in self.others[:8]) + (f" and {len(self.others) - 8} more" if len(self.others) > 8 else "")
-        return f"skipped {len(self.others)} file(s) that are not reports ({'/'.join(REPORT_SUFFIXES)}): {names}"
+        return f"skipped {len(self.others)} file(s) that are not reports ({'/'.join(REPORT_SUFFIXES)}): {_names([str(p) for p in self.others])}"
+
+    def notes(self) -> list[str]:
+        """Every note about what was named: files named twice, files of other kinds skipped."""
+        return [*self.repeats, *(n for n in (self.note(),) if n)]
+
+    def found_in_folder(self, path: str | Path) -> bool:
+        """Whether the report file ``path`` was found by walking a folder rather than named."""
+        return str(path) in self.walked
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -187,10 +223,20 @@ def find_reports(paths: Iterable[str | Path]) -> FoundReports:
     files: list[Path] = []
     others: list[Path] = []
     problems: list[ReportError] = []
-    seen: set[Path] = set()
+    seen: dict[Path, tuple[Path, Path | None]] = {}  # resolved -> (the file as first found, the folder it was in)
+    folders: dict[Path, Path] = {}  # resolved -> a folder as named
+    repeats: list[str] = []
+    named_again: dict[Path, list[Path]] = {}  # resolved -> the names it was given again
+    walked: set[str] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            again = folders.get(p.resolve())
+            if again is not None:
+                repeats.append(f"{p} was named twice; read once" if str(again) == str(p)
+                               else f"{p} was named twice (also as {again}); read once")
+                continue
+            folders[p.resolve()] = p
             found: list[Path] = []
             other: list[Path] = []
             for c in sorted(p.rglob("*"), key=lambda c: c.parts):  # Path order, each key made once
@@ -206,12 +252,35 @@ def find_reports(paths: Iterable[str | Path]) -> FoundReports:
         else:
             problems.append(UnreadableFileError(str(p), "no such file"))
             continue
+        folder = p if p.is_dir() else None
+        already: list[str] = []
         for f in found:
             key = f.resolve()
-            if key not in seen:  # the same file named twice, or a file inside a folder also named
-                seen.add(key)
+            if key not in seen:
+                seen[key] = (f, folder)
                 files.append(f)
-    return FoundReports(files, others, problems)
+                if folder is not None:
+                    walked.add(str(f))
+                continue
+            # the same file named twice, or a file inside a folder also named: read once, and said
+            first, first_folder = seen[key]
+            if folder is None:
+                named_again.setdefault(key, []).append(f)
+                walked.discard(str(first))  # named: what is wrong with it is an error, as for any file named
+            elif first_folder is folder:  # a link in the folder to another file of it
+                repeats.append(f"{f} is the same file as {first}; read once")
+            else:
+                already.append(str(f))
+        if already:
+            repeats.append(f"{len(already)} file(s) in {p} were named before it: {_names(already)}; read once")
+    for key, again in named_again.items():
+        first, first_folder = seen[key]
+        times = "twice" if len(again) == 1 else f"{len(again) + 1} times"
+        also = [str(a) for a in again if str(a) != str(first)]
+        where = [f"in {first_folder}"] if first_folder is not None else []
+        where += [f"as {a}" for a in dict.fromkeys(also)]
+        repeats.append(f"{first} was named {times}{' (also ' + ', '.join(where) + ')' if where else ''}; read once")
+    return FoundReports(files, others, problems, frozenset(walked), repeats)
 
 
 def sample_paths() -> list[Path]:

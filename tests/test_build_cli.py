@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib.namespace import FOAF, ORG, RDF
 
-from sqsgraph.cli import main
+from sqsgraph.cli import configure_logging, main
 from sqsgraph.pipeline import build
 from sqsgraph.reader import sample_paths
 from sqsgraph.store import load_dataset
@@ -23,8 +24,11 @@ def summary_line(nq) -> str:
         return len(set(ds.subjects(RDF.type, cls)))
 
     triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
+    strengths, improvements = count(SQS.KeyStrength), count(SQS.AreaForImprovement)
+    findings = count(SQS.Finding) - strengths - improvements  # strengths and improvements are typed findings too
     return (f"reports: 5, triples: {triples}, people: {count(FOAF.Person)}, organisations: {count(ORG.Organization)}, "
-            f"posts: {count(ORG.Post)}, findings: {count(SQS.Finding)}, warnings: 0")
+            f"posts: {count(ORG.Post)}, findings: {findings}, strengths: {strengths}, improvements: {improvements}, "
+            "warnings: 0")
 
 
 def test_build_the_samples(tmp_path):
@@ -41,6 +45,23 @@ def test_build_the_samples(tmp_path):
         "validation: conforms",
     ]
     assert result.stderr == "note: no reports named: building the 5 bundled sample reports\n"
+
+
+def test_the_summary_counts_findings_as_the_queries_do(tmp_path):
+    """"findings" are the numbered findings (98 in the samples, as `findings-by-theme` lists
+    them), not those with the key strengths and areas for improvement folded in (125)."""
+    from sqsgraph.queries import get_query, open_store, run_query
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    [summary] = [line for line in result.stdout.splitlines() if line.startswith("reports: ")]
+    figures = dict(part.split(": ") for part in summary.split(", "))
+    rows = run_query(open_store(out / "sqsgraph.nq"), get_query("findings-by-theme").text, {}).rows
+    assert int(figures["findings"]) == len(rows) == 98
+    assert int(figures["findings"]) + int(figures["strengths"]) + int(figures["improvements"]) == 125
+    assert list(figures) == ["reports", "triples", "people", "organisations", "posts", "findings", "strengths",
+                             "improvements", "warnings"]
 
 
 def test_build_without_views_writes_only_the_graph(tmp_path):
@@ -82,9 +103,9 @@ def test_a_bad_report_fails_alone(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [  # an empty text file found in a folder is no report: skipped (issue 17)
+        f"note: skipped 1 file(s) found in folders that are not SQS reports (name one to see why): {reports / 'empty.txt'}",
         f"error: {reports / 'broken.txt'}: binary data (NUL bytes), not a text report",
-        f"error: {reports / 'empty.txt'}: the file is empty",
     ]
     assert result.stdout.splitlines()[2].startswith("reports: 2, ")
     assert load_dataset(out / "sqsgraph.nq")
@@ -163,3 +184,176 @@ def test_commands_have_help_with_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: sqsgraph " + command in result.stdout
+
+
+# ---------------------------------------------------------------- quiet unless asked (issue 17)
+
+SAMPLES_NOTE = "note: no reports named: building the 5 bundled sample reports"
+
+
+def test_build_in_process_prints_only_its_own_lines_on_stderr(tmp_path, monkeypatch):
+    """pyLODE calls ``logging.basicConfig(level=DEBUG)`` when imported, during the build: as if
+    for the first time in this process, none of its lines nor those it lets through (asyncio's)
+    reach stderr."""
+    import logging
+    import sys
+
+    for name in [m for m in sys.modules if m == "pylode" or m.startswith("pylode.")]:
+        monkeypatch.delitem(sys.modules, name)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    level = root.level
+    try:
+        result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out")])
+    finally:
+        root.setLevel(level)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "ontology.html").is_file()
+    assert result.stderr.splitlines() == [SAMPLES_NOTE]
+
+
+def test_build_as_a_program_prints_only_its_own_lines_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sqsgraph", "build"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output" / "ontology.html").is_file()
+    assert done.stderr.splitlines() == [SAMPLES_NOTE]
+
+
+def test_verbose_shows_the_libraries_log(tmp_path, monkeypatch):
+    import logging
+
+    import sqsgraph.pipeline as pipeline
+
+    def docs(target):  # type: ignore[no-untyped-def]
+        logging.getLogger("somelibrary").info("loading its ontologies")
+        return None, None
+
+    monkeypatch.setattr(pipeline, "write_ontology_docs", docs)
+    quiet = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "a"), "--no-views"])
+    assert quiet.exit_code == 0 and quiet.stderr.splitlines() == [SAMPLES_NOTE]
+    try:
+        loud = CliRunner().invoke(main, ["-v", "build", "-o", str(tmp_path / "b"), "--no-views"])
+    finally:
+        configure_logging(0)  # back to quiet for the tests that follow
+    assert loud.exit_code == 0
+    assert loud.stderr.splitlines() == [SAMPLES_NOTE, "INFO:somelibrary:loading its ontologies"]
+
+
+# ---------------------------------------------------------------- what was named (issue 17)
+
+
+def test_build_skips_files_found_in_a_folder_that_are_not_reports_with_one_note(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        shutil.copy(p, reports / p.name)
+    (reports / "README.md").write_text("# Reports\n\nDownloaded in May for the board.\n", encoding="utf-8")
+    (reports / "notes.md").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(reports), "-o", str(out), "--no-docs", "--no-views"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith("reports: 2, ")
+    assert result.stderr.splitlines() == [
+        "note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
+        f"{reports / 'README.md'}, {reports / 'notes.md'}"]
+    named = CliRunner().invoke(main, ["build", str(reports / "README.md"), *map(str, sorted(reports.glob("*.txt"))),
+                                      "-o", str(tmp_path / "named"), "--no-docs", "--no-views"])
+    assert named.exit_code == 1
+    assert named.stderr.splitlines() == [
+        f"error: {reports / 'README.md'}: not an SQS report: expected at least two of a 'To:/From:' header, a "
+        "'Report of Short Quality Screening' title, numbered findings and a copy list"]
+
+
+def test_build_of_the_same_file_named_twice_says_so_once(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    a = reports / "a.txt"
+    shutil.copy(sample_paths()[0], a)
+    result = CliRunner().invoke(main, ["build", str(a), str(a), "-o", str(tmp_path / "out"), "--no-docs", "--no-views"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith("reports: 1, ")
+    assert result.stderr.splitlines() == [f"note: {a} was named twice; read once"]
+
+
+def test_a_build_removes_the_outputs_of_an_earlier_build_it_did_not_write(tmp_path):
+    """Every output file of a folder is its last build's: the .trig, .jsonld and .nt of an
+    earlier build of more reports would otherwise stand beside the new .ttl, holding other
+    reports; files sqsgraph's build does not write (a focus view, the user's) are left."""
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["build", "-o", str(out), "--format", "trig", "--format", "jsonld",
+                                      "--format", "ntriples"])
+    assert first.exit_code == 0, first.output
+    (out / "views" / "focus-malcolm-potter.html").write_text("<html></html>", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    second = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
+    assert second.exit_code == 0, second.output
+    gone = [out / "sqsgraph.trig", out / "sqsgraph.nt", out / "sqsgraph.jsonld", out / "ontology.html",
+            out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html"]
+    assert second.stderr.splitlines() == [f"note: removed {', '.join(map(str, gone))} left from an earlier build"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".sqsgraph-build.json", "notes.txt", "sqsgraph.nq", "sqsgraph.ttl", "views"]
+    assert [p.name for p in (out / "views").iterdir()] == ["focus-malcolm-potter.html"]
+    third = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
+    assert third.exit_code == 0 and third.stderr == ""  # nothing more to remove: no note
+
+
+# ---------------------------------------------------------------- a bare rebuild (issue 17)
+
+
+def test_a_build_with_no_path_rebuilds_what_the_last_build_was_built_from(tmp_path, monkeypatch):
+    """`sqsgraph build` in a folder whose output/ holds a build of a corpus rebuilds that
+    corpus, saying so, not the bundled samples over it."""
+    monkeypatch.chdir(tmp_path)
+    reports = Path("reports")
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        shutil.copy(p, reports / p.name)
+    first = CliRunner().invoke(main, ["build", "reports/", "--no-docs", "--no-views"])
+    assert first.exit_code == 0, first.output
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    again = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert again.exit_code == 0, again.output
+    assert again.stderr.splitlines() == ["note: no reports named: rebuilding output/ from reports/ as its last build did"]
+    assert [line for line in again.stdout.splitlines() if line.startswith("reports: ")][0].startswith("reports: 2, ")
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph
+    # from another folder, the recorded paths are taken resolved
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    there = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "output"), "--no-docs", "--no-views"])
+    assert there.exit_code == 0, there.output
+    assert there.stderr.splitlines() == [
+        f"note: no reports named: rebuilding {tmp_path / 'output'}/ from {tmp_path / 'reports'}/ as its last build did"]
+    assert (tmp_path / "output" / "sqsgraph.nq").read_bytes() == graph
+
+
+def test_a_build_with_no_path_whose_last_inputs_are_gone_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("reports").mkdir()
+    shutil.copy(sample_paths()[0], Path("reports", "a.txt"))
+    assert CliRunner().invoke(main, ["build", "reports", "--no-docs", "--no-views"]).exit_code == 0
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    shutil.rmtree("reports")
+    result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: no reports named, and output/ was last built from reports, which is no longer "
+                             "there; name the reports to build\n")
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph
+
+
+def test_a_build_with_no_path_builds_the_samples_only_where_there_is_no_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # no build yet; then the last build was of the samples
+        result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [SAMPLES_NOTE]
+    # a build an older sqsgraph made, which does not say what it was built from: not replaced by the samples
+    Path("output", ".sqsgraph-build.json").unlink()
+    graph = Path("output", "sqsgraph.nq").read_bytes()
+    result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
+    assert result.exit_code == 1
+    assert "output/ holds a build that does not say what it was built from" in result.stderr
+    assert Path("output", "sqsgraph.nq").read_bytes() == graph

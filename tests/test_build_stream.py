@@ -130,7 +130,7 @@ def test_without_cache_nothing_is_left_beside_the_output(tmp_path):
     out = tmp_path / "out"
     result = build(None, out, docs=False, views=False, cache=False)
     assert result.ok
-    assert sorted(p.name for p in out.iterdir()) == ["sqsgraph.nq", "sqsgraph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [".sqsgraph-build.json", "sqsgraph.nq", "sqsgraph.ttl"]
 
 
 @pytest.mark.parametrize("engine", ["pyshacl", "turbo"])

@@ -137,3 +137,87 @@ def test_utf16_with_bom_reads_like_utf8(tmp_path: Path) -> None:
     a, b = json.loads(out)
     assert a["warnings"] == b["warnings"] == []
     assert {k: v for k, v in a.items() if k != "source"} == {k: v for k, v in b.items() if k != "source"}
+
+
+# ---------------------------------------------------------------- what was named (issue 17)
+
+PROSE = "# Our reports\n\nThe SQS reports we downloaded in May, for the board meeting.\n"
+
+
+def folder_with_a_readme(tmp_path: Path) -> Path:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for p in sample_paths()[:2]:
+        (reports / p.name).write_bytes(p.read_bytes())
+    (reports / "README.md").write_text(PROSE, encoding="utf-8")
+    (reports / "notes.md").write_text("", encoding="utf-8")
+    return reports
+
+
+def test_files_found_in_a_folder_that_are_not_reports_are_skipped_with_one_note(tmp_path: Path) -> None:
+    reports = folder_with_a_readme(tmp_path)
+    skipped = (f"note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
+               f"{reports / 'README.md'}, {reports / 'notes.md'}")
+    for args in ([], ["--strict"], ["--format", "json"]):
+        code, out, err = run("parse", str(reports), *args)
+        assert code == 0, (args, err)
+        assert err.splitlines() == [skipped], args
+    code, out, err = run("parse", str(reports), "--text")  # text is read, not parsed: only the empty file is skipped
+    assert code == 0
+    assert err.splitlines() == [f"note: skipped 1 file(s) found in folders that are not SQS reports (name one to see "
+                                f"why): {reports / 'notes.md'}"]
+    code, out, _ = run("parse", str(reports), "--format", "json")
+    assert [Path(r["source"]).name for r in json.loads(out)] == [p.name for p in sample_paths()[:2]]
+
+
+def test_a_file_named_that_is_not_a_report_stays_an_error(tmp_path: Path) -> None:
+    reports = folder_with_a_readme(tmp_path)
+    code, _, err = run("parse", str(reports / "README.md"), str(reports / "notes.md"))
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: {reports / 'README.md'}: not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of "
+        "Short Quality Screening' title, numbered findings and a copy list",
+        f"error: {reports / 'notes.md'}: the file is empty",
+    ]
+    code, _, err = run("parse", str(reports), str(reports / "README.md"))  # named, and in a folder named
+    assert code == 1
+    assert f"error: {reports / 'README.md'}: not an SQS report" in err
+    assert f"{reports / 'README.md'}" not in "".join(line for line in err.splitlines() if "skipped" in line)
+
+
+def test_a_binary_file_found_in_a_folder_stays_an_error(tmp_path: Path) -> None:
+    reports = folder_with_a_readme(tmp_path)
+    (reports / "data.txt").write_bytes(b"\x00\x01\x02 binary")
+    code, _, err = run("parse", str(reports))
+    assert code == 1
+    assert f"error: {reports / 'data.txt'}: binary data (NUL bytes), not a text report" in err.splitlines()
+
+
+def test_a_bad_file_among_many_parsed_in_worker_processes_is_named(tmp_path: Path) -> None:
+    """From 16 files parse reads in worker processes: the error comes back whole (it could not be
+    unpickled, and the parse ended in a BrokenProcessPool traceback)."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for n in range(4):
+        for p in sample_paths():
+            (reports / f"{n}-{p.name}").write_bytes(p.read_bytes())
+    (reports / "letter.txt").write_text(PROSE, encoding="utf-8")
+    code, out, err = run("parse", str(reports), str(reports / "letter.txt"))
+    assert code == 1
+    assert err.splitlines()[-1].startswith(f"error: {reports / 'letter.txt'}: not an SQS report: ")
+    assert out.count("findings") == 20
+
+
+def test_the_same_file_named_twice_is_read_once_and_said_once(tmp_path: Path) -> None:
+    sample = sample_paths()[0]
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    a = reports / "a.txt"
+    a.write_bytes(sample.read_bytes())
+    code, out, err = run("parse", "--format", "json", str(a), str(a))
+    assert code == 0
+    assert len(json.loads(out)) == 1
+    assert err.splitlines() == [f"note: {a} was named twice; read once"]
+    code, out, err = run("parse", "--format", "json", str(reports), str(a))
+    assert code == 0 and len(json.loads(out)) == 1
+    assert err.splitlines() == [f"note: {a} was named twice (also in {reports}); read once"]

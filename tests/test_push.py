@@ -197,6 +197,18 @@ def test_graph_store_url() -> None:
     assert graph_store_url("http://h/store", None) == "http://h/store?default"
 
 
+@pytest.mark.parametrize("url", ["127.0.0.1:7878/store", "localhost:7878/store", "ftp://h/store", "http://", "http:/h/store"])
+def test_a_store_url_without_http_is_a_usage_error_before_the_graph_is_read(tmp_path: Path, url: str) -> None:
+    missing = tmp_path / "nothing-here.nq"  # the URL is checked first: no "no such file" error
+    result = CliRunner().invoke(main, ["push", str(missing), "--store", url])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for --store: store URL {url!r} must start with http:// or https://" in result.stderr
+    if "://" not in url:
+        assert f"did you mean http://{url}?" in result.stderr
+    with pytest.raises(PushError, match="must start with http:// or https://"):
+        push_dataset(Dataset(), url)
+
+
 # --- authentication through a reverse proxy in front of the real store ------------------------------
 
 

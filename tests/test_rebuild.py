@@ -138,7 +138,7 @@ def test_a_replaced_output_leaves_neither_its_old_copy_nor_a_temporary_file(repo
     path = sorted(reports.glob("*.txt"))[1]
     edit_a_finding(path, "once again")
     quick_build(reports, out)
-    assert sorted(p.name for p in out.iterdir()) == [CACHE_FOLDER, "sqsgraph.nq", "sqsgraph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [CACHE_FOLDER, ".sqsgraph-build.json", "sqsgraph.nq", "sqsgraph.ttl"]
     assert b" once again " in (out / "sqsgraph.ttl").read_bytes()
 
 
