@@ -108,7 +108,7 @@ def graph_option(func):  # type: ignore[no-untyped-def]
 
 
 def deprecated_graph_argument(func):  # type: ignore[no-untyped-def]
-    """The [GRAPH] argument `validate`, `people` and `serve` took before --graph: still read, with a note."""
+    """The [GRAPH] argument `validate`, `people`, `serve` and `push` took before --graph: still read, with a note."""
     return click.argument("graph_argument", metavar="[GRAPH]", required=False, type=click.Path(path_type=Path))(func)
 
 
@@ -363,8 +363,8 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
 
 # push to a triple store (issue 4) --------------------------------------------------------------
 @main.command("push")
-@click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path),
-                default=Path("output") / "sqsgraph.nq")
+@graph_option
+@deprecated_graph_argument
 @click.option("--store", "store_url", required=True, metavar="URL",
               help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).")
 @click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic or Digest credentials, as the store asks.")
@@ -377,11 +377,12 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
 @click.option("--query-url", metavar="URL",
               help="The store's SPARQL query service, asked which graphs it holds  "
                    "[default: from --store: Oxigraph /query, Fuseki /DATASET/query, Virtuoso /sparql].")
-def push_command(graph: Path, store_url: str, auth: str | None, token_env: str | None, fmt: str, prune: bool,
-                 query_url: str | None) -> None:
-    """PUT every named graph of GRAPH to a triple store (pushing twice gives the same store).
+def push_command(graph: Path | None, graph_argument: Path | None, store_url: str, auth: str | None,
+                 token_env: str | None, fmt: str, prune: bool, query_url: str | None) -> None:
+    """PUT every named graph of a graph file to a triple store (pushing twice gives the same store).
 
-    GRAPH: a graph file (default: output/sqsgraph.nq from `sqsgraph build`).
+    --graph: a graph file or a build's folder (default: output/sqsgraph.nq, the last build).
+    [GRAPH] as an argument is deprecated.
 
     Says on stderr which graphs the store holds under the build's base IRI that this build does
     not have (left by an earlier push); --prune deletes them after the push.
@@ -409,7 +410,7 @@ def push_command(graph: Path, store_url: str, auth: str | None, token_env: str |
         if not token:
             raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
     try:
-        report = push_file(graph, store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
+        report = push_file(resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
     except (GraphError, PushError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in iter_report_lines(report):
