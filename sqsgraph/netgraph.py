@@ -431,8 +431,12 @@ def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str
     spans: list[dict[str, str]] = []
     for m in found[:MAX_SPANS]:
         found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
+        post = _first_node(g, m, SQS.post)
         for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
             line = naming_line(g, span_iri)
+            if line and line.startswith("… ") and post is not None:
+                # the stored context stops short of the line's start, where the post is written
+                line = f"{rd.label(post)}: {line}"
             if line:
                 span["quote"] = line  # the name with the post it is named in, not the bare name
         spans += found_spans

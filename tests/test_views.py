@@ -365,5 +365,7 @@ def test_a_persons_source_text_is_the_line_naming_them_with_their_post():
     quotes = lambda slug: {s["quote"] for s in G.nodes[f"https://w3id.org/sqsgraph/id/person/{slug}"]["spans"]}  # noqa: E731
     assert quotes("julie-fox") == {"From: Julie Fox, HM Assistant Chief Inspector"}
     assert quotes("adesua-osime") == {"Ofsted – Social Care Adesua Osime"}
+    # a long line whose stored context stops short of the post: the post is put back before it
+    assert quotes("julie-fox-2") == {"YJB link staff: … r, Paula Williams, Linda Paris, Julie Fox"}
     assert views.same_name_hints(G) == {"https://w3id.org/sqsgraph/id/person/julie-fox": "HM Inspectorate of Probation",
                                         "https://w3id.org/sqsgraph/id/person/julie-fox-2": "Youth Justice Board"}
