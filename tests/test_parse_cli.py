@@ -221,3 +221,20 @@ def test_the_same_file_named_twice_is_read_once_and_said_once(tmp_path: Path) ->
     code, out, err = run("parse", "--format", "json", str(reports), str(a))
     assert code == 0 and len(json.loads(out)) == 1
     assert err.splitlines() == [f"note: {a} was named twice (also in {reports}); read once"]
+
+
+def test_hidden_folders_and_files_in_a_folder_are_not_reports(tmp_path: Path) -> None:
+    """A Jupyter checkpoint copy of an edited report, macOS forks and git's folder are not read."""
+    sample = sample_paths()[0]
+    reports = tmp_path / "reports"
+    (reports / ".ipynb_checkpoints").mkdir(parents=True)
+    (reports / ".git").mkdir()
+    edited = sample.read_text(encoding="utf-8").replace("cases", "case files", 1)
+    (reports / sample.name).write_text(edited, encoding="utf-8")
+    (reports / ".ipynb_checkpoints" / f"{sample.stem}-checkpoint.txt").write_text(sample.read_text(encoding="utf-8"))
+    (reports / ".git" / "notes.txt").write_text("not a report\n")
+    (reports / f"._{sample.name}").write_bytes(b"\x00\x05\x16\x07 resource fork")
+    code, out, err = run("parse", "--format", "json", str(reports))
+    assert code == 0, err
+    assert [d["source"] for d in json.loads(out)] == [str(reports / sample.name)]
+    assert err == ""
