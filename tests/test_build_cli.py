@@ -357,3 +357,15 @@ def test_a_build_with_no_path_builds_the_samples_only_where_there_is_no_build(tm
     assert result.exit_code == 1
     assert "output/ holds a build that does not say what it was built from" in result.stderr
     assert Path("output", "sqsgraph.nq").read_bytes() == graph
+
+
+def test_a_typo_in_the_reports_path_leaves_a_good_build_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "-o", str(out), "--no-views", "--no-docs"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "reps"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"note: nothing written: no report to build; {out}/ left as it was",
+                                          f"error: {tmp_path / 'reps'}: no such file"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
