@@ -1,9 +1,9 @@
 """``build``: report files in, knowledge graph files out. The CLI and Python users call this.
 
-    read+parse ─→ identities ─→ map + write ─→ validate ─→ views, docs
-    (per report,   (all names    (per report,     (per report,
-     parallel,      at once)      parallel,        parallel,
-     cached)                      streamed)        cached)
+    read+parse ─→ identities ─→ map + write ─→ validate ─→ query store ─→ views, docs
+    (per report,   (all names    (per report,     (batches of
+     parallel,      at once)      parallel,        reports,
+     cached)                      streamed)        parallel, cached)
 
 Reading, parsing and mapping run one report at a time in worker processes (``workers``, default
 one per core), and each result is kept in a content-addressed cache (``OUT/.cache``, see
@@ -31,11 +31,16 @@ left by a killed build are removed (see ``export.remove_stale_temp_files``). Fil
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
   ``sqsgraph validate``, the query commands and the endpoint load by default;
 * ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not);
-* ``views/``: the HTML views (overview, people, findings), unless ``views=False``.
+* ``store/``: the query store, and ``views/``: the HTML views (overview, people, findings) drawn
+  from it, unless ``views=False``.
 
-SHACL validation runs per report: each report's graph together with the shared statements about
-the nodes it refers to, and the shared graph once on its own, which checks every shape the
-whole-graph validation checks except cardinalities summed across reports.
+SHACL validation runs a batch of reports at a time (``VALIDATE_BATCH``, in worker processes):
+their graphs together with the shared statements about the nodes they refer to, and the shared
+graph once on its own, which checks every shape the whole-graph validation checks except
+cardinalities summed across reports. The turbo engine reads each batch's N-Quads text itself.
+
+The views are drawn from the query store (``querystore``), which the build loads from the
+N-Quads (unless it is fresh already): the first query then opens it as it is.
 """
 
 from __future__ import annotations

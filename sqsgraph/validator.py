@@ -1,9 +1,14 @@
 """Check a graph against ``ontology/shapes.ttl`` with pyshacl, and say what is wrong in words.
 
 Two engines, with one API (pySHACL's): ``pyshacl``, the reference, in Python; and ``turbo``
-(the ``pyshacl-turbo`` package, a Rust engine on Oxigraph's SPARQL, ``pip install
-'sqsgraph[fast]'``), about seven times faster per report (see README, "Scale"). ``auto``, the
-default, takes turbo when it is installed. The test suite checks both give the same results.
+(the ``pyshacl-turbo`` package, a Rust engine, installed with sqsgraph on Python 3.11 and later),
+which also reads N-Quads text itself (``validate_text``: no rdflib graph is made). ``auto``, the
+default, takes turbo when it is installed. The tests break graphs in many ways and check both
+engines report the same problems (tests/test_validate.py, tests/test_validate_whole.py).
+
+Not Oxigraph's store: it keeps literals of derived integer types (``xsd:nonNegativeInteger``,
+``xsd:positiveInteger``) as ``xsd:integer``, in their canonical form, so the datatypes the shapes
+ask for could not be checked against what the graph file says.
 
 The shapes are checked against the union of all named graphs (a report's statements refer to
 persons and organisations described in the shared graph, and to the ontology's classes), without
