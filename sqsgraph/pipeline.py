@@ -1,9 +1,9 @@
 """``build``: report files in, knowledge graph files out. The CLI and Python users call this.
 
-    read+parse ─→ identities ─→ map + write ─→ validate ─→ views, docs
-    (per report,   (all names    (per report,     (per report,
-     parallel,      at once)      parallel,        parallel,
-     cached)                      streamed)        cached)
+    read+parse ─→ identities ─→ map + write ─→ validate ─→ query store ─→ views, docs
+    (per report,   (all names    (per report,     (batches of
+     parallel,      at once)      parallel,        reports,
+     cached)                      streamed)        parallel, cached)
 
 Reading, parsing and mapping run one report at a time in worker processes (``workers``, default
 one per core), and each result is kept in a content-addressed cache (``OUT/.cache``, see
@@ -31,11 +31,16 @@ left by a killed build are removed (see ``export.remove_stale_temp_files``). Fil
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
   ``sqsgraph validate``, the query commands and the endpoint load by default;
 * ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not);
-* ``views/``: the HTML views (overview, people, findings), unless ``views=False``.
+* ``store/``: the query store, and ``views/``: the HTML views (overview, people, findings) drawn
+  from it, unless ``views=False``.
 
-SHACL validation runs per report: each report's graph together with the shared statements about
-the nodes it refers to, and the shared graph once on its own, which checks every shape the
-whole-graph validation checks except cardinalities summed across reports.
+SHACL validation runs a batch of reports at a time (``VALIDATE_BATCH``, in worker processes):
+their graphs together with the shared statements about the nodes they refer to, and the shared
+graph once on its own, which checks every shape the whole-graph validation checks except
+cardinalities summed across reports. The turbo engine reads each batch's N-Quads text itself.
+
+The views are drawn from the query store (``querystore``), which the build loads from the
+N-Quads (unless it is fresh already): the first query then opens it as it is.
 """
 
 from __future__ import annotations
@@ -60,8 +65,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
@@ -106,9 +110,6 @@ GRAPH_STEM = "sqsgraph"
 QUADS_FILE = f"{GRAPH_STEM}.nq"
 DEFAULT_OUT = Path("output")
 ONTOLOGY_DOCS = "ontology.html"
-#: The views read the whole graph into rdflib's memory store (~1.5 KB a statement): above this
-#: many reports the build writes none and says so.
-VIEWS_MAX_REPORTS = 1000
 #: Up to this many reports the build runs in this process: starting workers costs more.
 IN_PROCESS_MAX = 24
 #: ``.build.{pid}.{random}/``: where a build without cache keeps its per-report bodies meanwhile
@@ -285,34 +286,45 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     return MappedReport(rid, map_key, len(graph.triples), findings, strengths, improvements), data
 
 
-def validate_one(task: tuple[str, str, Span, str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
-    """Validate one report's graph (its body at ``span`` of the N-Quads output ``quads``) with
-    the shared statements about the nodes it refers to (N-Triples ``context``, which also gives
-    the classes of ``partial`` nodes, whose results are left to the check of the shared graph);
-    the problems found and the triples checked."""
-    from .store import from_ox_quads
-    from .validator import validate
+def validate_one(task: tuple[str, str, tuple[Span, ...], str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
+    """Validate a batch of reports' graphs (their bodies at ``spans`` of the N-Quads output
+    ``quads``) with the shared statements about the nodes they refer to (N-Triples ``context``,
+    which also gives the classes of ``partial`` nodes, whose results are left to the check of
+    the shared graph); the problems found and the triples checked."""
+    from .validator import validate_text
 
-    cache_folder, quads, span, key, context, partial, base, engine = task
+    cache_folder, quads, spans, key, context, partial, base, engine = task
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached  # type: ignore[return-value]
     if not context:
         raise RuntimeError(f"the validation {key} left the cache {cache_folder} while the build ran")
-    g = Graph()
+    parts = []
     with open(quads, "rb") as fh:
-        body = os.pread(fh.fileno(), span[1], span[0])
-    if len(body) != span[1]:
-        raise BuildError(f"{quads} changed while the build validated it; build again")
-    statements = ox.parse(body, format=ox.RdfFormat.N_QUADS)
-    for s, p, o, _ in from_ox_quads(statements):
-        g.add((s, p, o))
-    for t in ox.parse(context, format=ox.RdfFormat.N_TRIPLES):
-        for s, p, o, _ in from_ox_quads([ox.Quad(t.subject, t.predicate, t.object)]):
-            g.add((s, p, o))
-    report = validate(g, base, skip_focus={URIRef(iri) for iri in partial}, engine=engine)
+        for start, length in spans:
+            body = os.pread(fh.fileno(), length, start)
+            if len(body) != length:
+                raise BuildError(f"{quads} changed while the build validated it; build again")
+            parts.append(body)
+    parts.append(context)
+    report = validate_text(b"".join(parts), base, skip_focus={URIRef(iri) for iri in partial}, engine=engine)
     result = (report.problems, report.triples)
+    cache.store(key, result)
+    return result
+
+
+def validate_head(task: tuple[str, str, str, str, str]) -> tuple[tuple[Problem, ...], int]:
+    """Validate the shared graph (the head's statements, ``.head.nt`` in the cache) on its own."""
+    from .validator import validate_text
+
+    cache_folder, head_key, key, base, engine = task
+    cache = BuildCache(cache_folder)
+    cached = cache.load(key)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return cached  # type: ignore[return-value]
+    whole = validate_text(cache.path(head_key, ".head.nt").read_bytes(), base, engine=engine)
+    result = (whole.problems, whole.triples)
     cache.store(key, result)
     return result
 
@@ -354,8 +366,11 @@ class _Runner:
             done.set_exception(exc)
         return done
 
-    def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None) -> Iterator:  # type: ignore[type-arg]
-        if self.in_pool(len(tasks)):
+    def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None,  # type: ignore[type-arg]
+            pool: bool = False) -> Iterator:  # type: ignore[type-arg]
+        """``fn`` over ``tasks`` in order: in worker processes when there are enough of them, or
+        (``pool``: each task is heavy) whenever there are workers and more than one task."""
+        if self.in_pool(len(tasks)) or (pool and self.workers > 1 and len(tasks) > 1):
             self._pool()
             results = self._in_pool(fn, tasks, max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
@@ -570,14 +585,16 @@ def build(
             result.files.append(page)
         if note:
             result.notes.append(note)
-    if views and len(result.report_ids) > VIEWS_MAX_REPORTS:
-        result.notes.append(f"views skipped: {len(result.report_ids)} reports are more than the {VIEWS_MAX_REPORTS} "
-                            "whose graph the build's views read into memory; `sqsgraph view KIND` draws them from the query store")
-    elif views:
-        from .store import load_dataset
+    if views:
+        from .querystore import open_query_store
         from .views import write_views
 
-        result.files.extend(write_views(load_dataset(out / QUADS_FILE), out / "views", read_from))
+        # The views are drawn from the query store the query commands read (built here from the
+        # N-Quads unless it is fresh already, so the first query needs no load): its size is not
+        # bounded by memory, and the views cut what they show, saying so, as ``views`` describes.
+        graph_store = open_query_store(out / QUADS_FILE)
+        result.files.extend(write_views(graph_store, out / "views", read_from))
+        del graph_store
     if cache:
         store.prune(before.used if before is not None else None)
         after.used = frozenset(store.used)
@@ -997,50 +1014,65 @@ def _counts(head: Head, mapped: Sequence[MappedReport], ids: Identities) -> dict
     }
 
 
+#: Reports validated together: one engine run per batch (the turbo engine's start costs about as
+#: much as checking a report; a batch of 50 is ~70,000 statements, ~100 MB in the engine).
+VALIDATE_BATCH = 50
+
+
+def _batches(count: int, workers: int) -> list[range]:
+    """Consecutive runs of reports (in the build's order, so that an edit to one report changes
+    one batch's cache key): at most ``VALIDATE_BATCH``, and small enough to keep every worker busy."""
+    size = max(1, min(VALIDATE_BATCH, count // (max(1, workers) * 4)))
+    return [range(i, min(count, i + size)) for i in range(0, count, size)]
+
+
 def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, Span],
               head_key: str, base: str, progress: Progress | None, engine: str) -> ValidationReport:
-    """Each report (its body at ``spans[map key]`` in the N-Quads output ``quads``) with the
-    head's statements about what it refers to; then the head alone. A report's result depends
-    on its map key and the head, so both key it in the cache."""
-    from .store import from_ox_quads
-    from .validator import validate
-
-    keys = [cache_key("validate", engine, m.map_key, head_key) for m in mapped]
+    """The reports in batches (their bodies at ``spans[map key]`` in the N-Quads output
+    ``quads``) with the head's statements about what they refer to; and the head alone,
+    meanwhile, in a worker. A batch's result depends on its reports' map keys and the head, so
+    these key it in the cache: a rebuild after one report changed validates one batch again."""
+    shared_key = cache_key("validate-head", engine, head_key)
+    head_job = runner.submit(validate_head, (str(store.folder), head_key, shared_key, base, engine),
+                             background=runner.workers > 1 and not store.has(shared_key, ".pickle"))
     index: dict[str, list[str]] | None = None
     tasks = []
-    for m, key in zip(mapped, keys):
-        span = spans[m.map_key]
+    batches = _batches(len(mapped), runner.workers)
+    for batch in batches:
+        members = [mapped[i] for i in batch]
+        key = cache_key("validate-batch", engine, head_key, *(m.map_key for m in members))
+        batch_spans = tuple(spans[m.map_key] for m in members)
         if store.has(key, ".pickle"):
-            tasks.append((str(store.folder), str(quads), span, key, b"", (), base, engine))
+            tasks.append((str(store.folder), str(quads), batch_spans, key, b"", (), base, engine))
             continue
         if index is None:
             index = _head_index(store.path(head_key, ".head.nt"))
-        # the shared nodes it refers to, and the classes of the nodes those refer to (shapes
+        # the shared nodes they refer to, and the classes of the nodes those refer to (shapes
         # check the class of a value: a unit's parent body, a post's organisation)
-        refers_to = _refers_to(store, m)
-        context = [line for iri in refers_to for line in index.get(f"<{iri}>", ())]
+        refers_to = {f"<{iri}>" for m in members for iri in _refers_to(store, m)}
+        context = [line for iri in sorted(refers_to) for line in index.get(iri, ())]
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
-        partial = sorted(objects - {f"<{iri}>" for iri in refers_to})
+        partial = sorted(objects - refers_to)
         context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
-        tasks.append((str(store.folder), str(quads), span, key, ntriples_bytes(context), tuple(o[1:-1] for o in partial), base, engine))
+        tasks.append((str(store.folder), str(quads), batch_spans, key, ntriples_bytes(context),
+                      tuple(o[1:-1] for o in partial), base, engine))
     problems: list[Problem] = []
     triples = 0
-    for found, checked in runner.map(validate_one, tasks, "validating", progress):
+    done = 0
+    for (found, checked), batch in zip(runner.map(validate_one, tasks, "validating", None, pool=True), batches):
         problems.extend(found)
         triples += checked
-
-    shared_key = cache_key("validate-head", engine, head_key)
-    cached = store.load(shared_key)
-    if not (isinstance(cached, tuple) and len(cached) == 2):
-        g = Graph()
-        head = ox.parse(path=str(store.path(head_key, ".head.nt")), format=ox.RdfFormat.N_TRIPLES)
-        for s, p, o, _ in from_ox_quads(head):
-            g.add((s, p, o))
-        whole = validate(g, base, engine=engine)
-        cached = (whole.problems, whole.triples)
-        store.store(shared_key, cached)
-    problems.extend(cached[0])
-    triples += cached[1]
+        if progress is not None:  # counted in reports, as the other stages are
+            for _ in batch:
+                done += 1
+                progress("validating", done, len(mapped))
+    try:
+        found, checked = head_job.result()
+    except BrokenProcessPool as exc:
+        raise BuildError("a worker process died while validating the shared part of the graph (out of memory?); "
+                         "try again with fewer --workers") from exc
+    problems.extend(found)
+    triples += checked
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
     return ValidationReport(not any(p.severity == "Violation" for p in problems), tuple(problems), triples)
 
@@ -1085,6 +1117,7 @@ __all__ = [
     "map_one",
     "read_one",
     "record_inputs",
+    "validate_head",
     "validate_one",
     "write_ontology_docs",
 ]

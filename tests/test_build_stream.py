@@ -188,12 +188,22 @@ def test_the_same_bytes_in_processes_with_other_hash_seeds(tmp_path):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
-def test_views_are_skipped_with_a_note_above_the_in_memory_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(sqsgraph.pipeline, "VIEWS_MAX_REPORTS", 4)
+def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, monkeypatch):
+    """No cap on the views: the build loads the query store (which the first query then opens
+    as it is) and draws the views from it, never reading the whole graph into rdflib."""
+    from sqsgraph import querystore, store
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the build's views read the graph into memory")
+
+    monkeypatch.setattr(store, "load_dataset", no_load)
     result = build(None, tmp_path / "out", docs=False, validate=False)
-    assert result.ok and not (tmp_path / "out" / "views").exists()
-    assert result.notes == ["views skipped: 5 reports are more than the 4 whose graph the build's views read into memory; "
-                            "`sqsgraph view KIND` draws them from the query store"]
+    assert result.ok and result.notes == []
+    assert querystore.freshness(tmp_path / "out" / "sqsgraph.nq") == "fresh"
+    assert sorted(p.name for p in (tmp_path / "out" / "views").iterdir()) == ["findings.html", "overview.html", "people.html"]
+    stamp = (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns
+    build(None, tmp_path / "out", docs=False, validate=False)  # nothing changed: the store is not loaded again
+    assert (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns == stamp
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -35,10 +35,27 @@ RUN_LIMIT = 60.0  # seconds any one subprocess may take
 TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")  # write_atomic's temporary files (views too)
 
 
+#: Checked on their own: the per-report cache (``cache_is_whole``) and the query store, whose
+#: databases differ byte for byte from load to load (``store_is_live``; tests/test_querystore.py
+#: kills its loads).
+OWN_CHECKS = (".cache", "store")
+
+
 def snapshot(out: Path) -> dict[str, bytes]:
-    """The output files (the per-report cache in .cache/ is checked on its own: cache_is_whole)."""
+    """The output files (the per-report cache and the query store are checked on their own)."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.relative_to(out).parts[0] != ".cache"}
+            if p.is_file() and p.relative_to(out).parts[0] not in OWN_CHECKS}
+
+
+def store_is_live(out: Path) -> None:
+    """The query store a killed build left names a whole database, which opens and has statements."""
+    import pyoxigraph as ox
+
+    from sqsgraph.querystore import read_manifest
+
+    manifest = read_manifest(out / "store")
+    if manifest is not None:
+        assert len(ox.Store.read_only(str(out / "store" / manifest.database))) > 0
 
 
 def cache_is_whole(out: Path) -> int:
@@ -104,9 +121,10 @@ def check_output(out: Path, before: dict[str, bytes], complete: dict[str, bytes]
         if name.endswith((".nq", ".ttl")):
             assert len(load_dataset(out / name)) > 0
     cache_is_whole(out)
+    store_is_live(out)
     for p in out.rglob("*"):
         rel = str(p.relative_to(out))
-        if p.is_file() and rel not in before and p.relative_to(out).parts[0] != ".cache":
+        if p.is_file() and rel not in before and p.relative_to(out).parts[0] not in OWN_CHECKS:
             assert TEMP.match(p.name), f"unexpected file {rel}"
             assert p.name.startswith(".") and p.name.endswith(".tmp")
     return seen
