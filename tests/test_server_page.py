@@ -45,7 +45,8 @@ def tab(origin: str):  # type: ignore[no-untyped-def]
         page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("request", lambda r: None if r.url.startswith(origin) else page.problems.append(r.url))
         page.goto(origin)
-        page.wait_for_function("document.querySelectorAll('#examples option').length > 1")
+        # a function, not an expression: Playwright evals an expression, which the page's CSP refuses
+        page.wait_for_function("() => document.querySelectorAll('#examples option').length > 1")
         yield page
         browser.close()
 

@@ -71,7 +71,7 @@ class Page:
         self.url = path.resolve().as_uri()
         started = time.monotonic()
         self.page.goto(self.url)
-        self.page.wait_for_function("window.sqsView && window.sqsView.ready === true", timeout=30_000)
+        self.page.wait_for_function("() => window.sqsView && window.sqsView.ready === true", timeout=30_000)
         self.load_seconds = time.monotonic() - started
 
     def js(self, expression: str, arg=None):  # type: ignore[no-untyped-def]
