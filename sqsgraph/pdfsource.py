@@ -209,7 +209,7 @@ def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tupl
     if not tree:
         return {}, False
     out: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-    counter = [0]
+    counter = 0
     try:
         stack: list[tuple[object, tuple[str, ...], tuple[int, ...]]] = []
         for k in range(raw.FPDF_StructTree_CountChildren(tree)):
@@ -219,9 +219,9 @@ def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tupl
         has_elements = bool(stack)
         while stack:
             element, types, ids = stack.pop()
-            counter[0] += 1
+            counter += 1
             kind = _wide(raw.FPDF_StructElement_GetType, element)
-            here_types, here_ids = (*types, kind), (*ids, counter[0])
+            here_types, here_ids = (*types, kind), (*ids, counter)
             for k in range(raw.FPDF_StructElement_GetMarkedContentIdCount(element)):
                 mcid = raw.FPDF_StructElement_GetMarkedContentIdAtIndex(element, k)
                 if mcid >= 0:
@@ -238,7 +238,7 @@ def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tupl
 def _objects(page: object, textpage: object, raw, to_display, roles):  # type: ignore[no-untyped-def]
     # Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
     # are bound once here, and a run's text is fetched with one call into a buffer that fits.
-    get_type, get_bounds, get_matrix = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
+    get_bounds, get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
     get_text, get_size, get_font = raw.FPDFTextObj_GetText, raw.FPDFTextObj_GetFontSize, raw.FPDFTextObj_GetFont
     count_marks, get_mark, mark_name = raw.FPDFPageObj_CountMarks, raw.FPDFPageObj_GetMark, raw.FPDFPageObjMark_GetName
     get_mcid = raw.FPDFPageObj_GetMarkedContentID
@@ -263,8 +263,7 @@ def _objects(page: object, textpage: object, raw, to_display, roles):  # type: i
     mark_pointer = ctypes.cast(mark_buffer, ctypes.POINTER(ctypes.c_ushort))
     mark_length = ctypes.c_ulong()
     mark_length_ref = ctypes.byref(mark_length)
-    for obj, outer in _walk(page, raw):
-        kind = get_type(obj)
+    for obj, kind, outer in _walk(page, raw):  # the walk asked each object its type
         if kind == IMAGE:
             images += 1
             continue
@@ -324,22 +323,24 @@ _ARTIFACT = "Artifact\0".encode("utf-16-le")  # a mark's name as pdfium writes i
 _UNTAGGED: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
 
 
-def _walk(page: object, raw) -> Iterator[tuple[object, tuple[float, ...] | None]]:  # type: ignore[no-untyped-def]
-    """Every page object, with the matrix of the form XObjects it sits in (None at the top)."""
-    stack: list[tuple[object, tuple[float, ...] | None, bool]] = []
+def _walk(page: object, raw) -> Iterator[tuple[object, int, tuple[float, ...] | None]]:  # type: ignore[no-untyped-def]
+    """Every page object with its type and the matrix of the form XObjects it sits in (None at
+    the top); the forms themselves are walked into, not yielded."""
+    stack: list[tuple[object, tuple[float, ...] | None]] = []
     for i in range(raw.FPDFPage_CountObjects(page) - 1, -1, -1):
-        stack.append((raw.FPDFPage_GetObject(page, i), None, False))
+        stack.append((raw.FPDFPage_GetObject(page, i), None))
     matrix = raw.FS_MATRIX()
     while stack:
-        obj, outer, _ = stack.pop()
-        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+        obj, outer = stack.pop()
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
             here = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             combined = here if outer is None else _compose(here, outer)
             for i in range(raw.FPDFFormObj_CountObjects(obj) - 1, -1, -1):
-                stack.append((raw.FPDFFormObj_GetObject(obj, i), combined, True))
+                stack.append((raw.FPDFFormObj_GetObject(obj, i), combined))
             continue
-        yield obj, outer
+        yield obj, kind, outer
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
