@@ -321,10 +321,10 @@ def write_corpus(n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
 
 def write_pdf_corpus(n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
     """Write ``n`` synthetic reports into ``out_dir`` as PDFs laid out by reportlab (see
-    :func:`sqsgraph.pdfmake.make_reportlab_pdf`), named as :func:`write_corpus` names the text
+    :func:`sqsgraph.synth.pdf.make_reportlab_pdf`), named as :func:`write_corpus` names the text
     files but ending ``.pdf``. Every PDF is made from the light-markup rendering (extracting
     text from the PDF is what gives the PDF rendering); layout variants rotate by report."""
-    from .pdfmake import VARIANTS, make_reportlab_pdf
+    from .pdf import VARIANTS, make_reportlab_pdf
 
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)

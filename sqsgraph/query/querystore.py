@@ -59,8 +59,8 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from .errors import GraphError, StaleStoreError
-from .export import write_atomic
+from ..errors import GraphError, StaleStoreError
+from ..rdf.export import write_atomic
 
 STORE_DIR_NAME = "store"
 MANIFEST = "current.json"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .errors import BinaryFileError, NotAReportError, ReportError, UnreadableFileError
+from ..errors import BinaryFileError, NotAReportError, ReportError, UnreadableFileError
 from .model import PDF_MEDIA_TYPE, SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")

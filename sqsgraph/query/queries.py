@@ -54,10 +54,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import GraphError, QueryError, QueryNotFound, UsageError
+from ..errors import GraphError, QueryError, QueryNotFound, UsageError
 from .matching import fold
 from .queryheader import header_lines
-from .store import SUFFIX_FORMATS
+from ..rdf.store import SUFFIX_FORMATS
 from .textindex import TextIndex, text_searches
 
 if TYPE_CHECKING:
@@ -656,10 +656,10 @@ def suggestions(store: ox.Store, query: NamedQuery, given: Mapping[str, str]) ->
 
 def samples_store() -> ox.Store:
     """The bundled samples, parsed and mapped in memory, in an Oxigraph store."""
-    from .export import sorted_quads
-    from .mapper import map_reports
-    from .parser import parse_files
-    from .reader import sample_paths
+    from ..rdf.export import sorted_quads
+    from ..rdf.mapper import map_reports
+    from ..read.parser import parse_files
+    from ..read.reader import sample_paths
 
     store = ox.Store()
     store.extend(sorted_quads(map_reports(parse_files(sample_paths()).reports)))

@@ -34,7 +34,7 @@ from rdflib import namespace as ns
 
 from . import organisations as orgs
 from .identity import Identities, Mention, Overrides, resolve_identities, slug, split_honorific
-from .model import Proportion, Quote, Report, Span
+from ..read.model import Proportion, Quote, Report, Span
 from .organisations import Context, Org, Post, Role
 from .provenance import Triple, source_iri, source_triples, span_triples
 from . import vocab

@@ -133,7 +133,7 @@ def _keys(names: dict[str, str], contexts: dict[str, _Contexts]) -> dict[str, st
     with an organisation key (the IRI after ``org/``, a unit counting as its body), else a post
     title id (after ``role/``), else a report id, that no other person of the same normalised
     name has; a report id (the first) when every context is shared."""
-    from .identity import normalise_name
+    from ..rdf.identity import normalise_name
 
     same_name: dict[str, list[str]] = defaultdict(list)
     for iri, name in names.items():
@@ -154,7 +154,7 @@ def _keys(names: dict[str, str], contexts: dict[str, _Contexts]) -> dict[str, st
 def people(ds: Source) -> list[PersonEntry]:
     """Every person, sorted by name then IRI, with what they held in which report and the key an
     identities file names them by."""
-    from .organisations import CONTACT_ROLE, publisher
+    from ..rdf.organisations import CONTACT_ROLE, publisher
 
     found: dict[str, list[Holding]] = defaultdict(list)
     contexts: dict[str, _Contexts] = defaultdict(_Contexts)

@@ -124,7 +124,7 @@ class Proportion:
     denominator: int | None
     value: float | None  # numerator / denominator, or the stated fraction; 0..1
     span: Span | None = None
-    polarity: str = "unstated"  # "favourable" | "unfavourable" | "unstated": see sqsgraph.counts
+    polarity: str = "unstated"  # "favourable" | "unfavourable" | "unstated": see sqsgraph.read.counts
     refers_to: str = "this-inspection"  # | "earlier-inspection"
     qualifier: str | None = None  # "just over", "less than", ...: the count is approximate
 
@@ -144,7 +144,7 @@ class Section:
 
     number: int
     title: str  # as written
-    theme: str | None  # canonical theme id, see sqsgraph.themes
+    theme: str | None  # canonical theme id, see sqsgraph.read.themes
     findings: tuple[Finding, ...] = ()
     span: Span | None = None  # span of the heading
 

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import PushError
+from ..errors import PushError
 
 CONTENT_TYPES = {"ntriples": "application/n-triples", "turtle": "text/turtle"}
 ERROR_EXCERPT = 300  # characters of a store's error answer quoted in PushError
@@ -274,7 +274,7 @@ def _progress(sent: list[PushedGraph], total: int) -> str:
 
 def push_file(path: str | Path, store: str, **options: Any) -> PushReport:
     """Load a graph file (``store.load_dataset``) and push it; ``options`` as ``push_dataset``."""
-    from .store import load_dataset
+    from ..rdf.store import load_dataset
 
     return push_dataset(load_dataset(path), store, **options)
 

@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
 from . import vocab
-from .model import PDF_MEDIA_TYPE, SourceDocument, Span, TextBox
+from ..read.model import PDF_MEDIA_TYPE, SourceDocument, Span, TextBox
 from .terms import Terms, integer, iri, text
 
 DCTERMS, PROV, RDF, XSD = Terms(ns.DCTERMS), Terms(ns.PROV), Terms(ns.RDF), Terms(ns.XSD)

@@ -68,8 +68,8 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .queries import QueryRefused, check_query
+from ..errors import QueryError
+from ..query.queries import QueryRefused, check_query
 
 log = logging.getLogger(__name__)
 
@@ -446,7 +446,7 @@ class Helpers:
 
 @functools.lru_cache(maxsize=1)
 def _named_queries() -> dict[str, Any]:
-    from .queries import load_queries
+    from ..query.queries import load_queries
 
     return load_queries()
 
@@ -458,8 +458,8 @@ def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpe
     Without ``limit`` the whole answer is asked for, and refused (413) when it holds more than
     ``max_results`` rows; a page (``limit``) larger than ``max_results`` is refused too.
     """
-    from .errors import UsageError
-    from .queries import bind_params, run_query
+    from ..errors import UsageError
+    from ..query.queries import bind_params, run_query
 
     helpers = helpers or Helpers()
     query = _named_queries().get(request.name)
@@ -511,11 +511,11 @@ def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpe
 def _open_helpers(text_index_path: str | None, results_path: str | None) -> Helpers:
     helpers = Helpers()
     if text_index_path:
-        from .textindex import TextIndex
+        from ..query.textindex import TextIndex
 
         helpers.text_index = TextIndex(text_index_path)
     if results_path:
-        from .precomputed import Precomputed
+        from ..query.precomputed import Precomputed
 
         helpers.precomputed = Precomputed(results_path)
     return helpers
@@ -667,7 +667,7 @@ class QueryPool:
 
 def named_query_list() -> list[dict[str, Any]]:
     """The named queries as ``{name, title, description, params, url}`` (``GET /queries``)."""
-    from .queries import load_queries
+    from ..query.queries import load_queries
 
     return [{"name": q.name, "title": q.title, "description": q.description,
              "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
@@ -679,7 +679,7 @@ def named_examples() -> list[dict[str, Any]]:
     """The project's named queries as ``{name, title, query, params}`` for the query page, each
     parameter as ``{name, type, optional, description}``: the page gives a field for each and runs
     the query through ``/query/NAME`` with them."""
-    from .queries import load_queries
+    from ..query.queries import load_queries
 
     return [{"name": q.name, "title": q.title, "query": q.text,
              "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
@@ -966,7 +966,7 @@ def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     """
     limits = limits or Limits()
     if isinstance(dataset, (str, os.PathLike)) and Path(dataset).is_dir():
-        from .querystore import snapshot
+        from ..query.querystore import snapshot
 
         copy = snapshot(dataset)
         store_path, removal = str(copy.path), _Removal(copy.remove)
@@ -993,7 +993,7 @@ def _store_copy(dataset: Any) -> tuple[str, _Removal]:
     try:
         disk = ox.Store(tmp.name)
         if isinstance(dataset, (str, os.PathLike)):
-            from .store import load_dataset
+            from ..rdf.store import load_dataset
 
             dataset = load_dataset(dataset, backend="oxigraph")
         inner = getattr(dataset.store, "_inner", None)  # oxrdflib keeps its pyoxigraph.Store here

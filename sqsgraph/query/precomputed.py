@@ -68,7 +68,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from ..errors import QueryError
 from .matching import fold
 from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only

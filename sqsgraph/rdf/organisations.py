@@ -32,7 +32,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, SKOS
 
 from .identity import fold, slug
-from .model import InspectedBody
+from ..read.model import InspectedBody
 from .vocab import ORGANISATIONS_FILE, ORGTYPE, ROLE, SQS, ontology_path
 
 # Kinds of organisation (orgtypes.ttl ids) that are the inspected youth offending team itself.

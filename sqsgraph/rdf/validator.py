@@ -28,7 +28,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .errors import UsageError
+from ..errors import UsageError
 from .store import load_dataset
 from .vocab import PREFIXES, SH, SHAPES_FILE, ontology_path
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import NotAReportError, UnreadableFileError
+from ..errors import NotAReportError, UnreadableFileError
 
 #: Reports have 3-6 pages; a file with many more is not one, and reading it would only cost time.
 MAX_PAGES = 50

@@ -69,8 +69,8 @@ from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from .cache import CACHE_FOLDER, BuildCache, cache_key
-from .errors import BuildError, ReportError
-from .export import (
+from ..errors import BuildError, ReportError
+from ..rdf.export import (
     FORMATS,
     DocumentWriter,
     Format,
@@ -83,9 +83,9 @@ from .export import (
     statement_lines,
     write_statements,
 )
-from .identity import Identities, Mention, Overrides, load_overrides, resolve_identities
+from ..rdf.identity import Identities, Mention, Overrides, load_overrides, resolve_identities
 from .manifest import FileStamp, Manifest, load_manifest, save_manifest
-from .mapper import (
+from ..rdf.mapper import (
     SharedFacts,
     SlotHolding,
     collect_people,
@@ -101,10 +101,10 @@ from .mapper import (
     shared_graph_iri,
     shared_triples,
 )
-from .model import PDF_MEDIA_TYPE, Report
-from .reader import find_reports, sample_paths, skipped_note
-from .validator import Problem, ValidationReport, engine_name
-from .vocab import DEFAULT_BASE, normalise_base, ontology_path
+from ..read.model import PDF_MEDIA_TYPE, Report
+from ..read.reader import find_reports, sample_paths, skipped_note
+from ..rdf.validator import Problem, ValidationReport, engine_name
+from ..rdf.vocab import DEFAULT_BASE, normalise_base, ontology_path
 
 GRAPH_STEM = "sqsgraph"
 QUADS_FILE = f"{GRAPH_STEM}.nq"
@@ -207,8 +207,8 @@ class Contribution:
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     """Read and parse one file (or take the parse from the cache); a bad file is a Failure."""
-    from .parser import parse_report
-    from .reader import plainly_not_a_report, read_report_file
+    from ..read.parser import parse_report
+    from ..read.reader import plainly_not_a_report, read_report_file
 
     cache = BuildCache(cache_folder)
     try:
@@ -291,7 +291,7 @@ def validate_one(task: tuple[str, str, tuple[Span, ...], str, bytes, tuple[str, 
     ``quads``) with the shared statements about the nodes they refer to (N-Triples ``context``,
     which also gives the classes of ``partial`` nodes, whose results are left to the check of
     the shared graph); the problems found and the triples checked."""
-    from .validator import validate_text
+    from ..rdf.validator import validate_text
 
     cache_folder, quads, spans, key, context, partial, base, engine = task
     cache = BuildCache(cache_folder)
@@ -316,7 +316,7 @@ def validate_one(task: tuple[str, str, tuple[Span, ...], str, bytes, tuple[str, 
 
 def validate_head(task: tuple[str, str, str, str, str]) -> tuple[tuple[Problem, ...], int]:
     """Validate the shared graph (the head's statements, ``.head.nt`` in the cache) on its own."""
-    from .validator import validate_text
+    from ..rdf.validator import validate_text
 
     cache_folder, head_key, key, base, engine = task
     cache = BuildCache(cache_folder)
@@ -586,8 +586,8 @@ def build(
         if note:
             result.notes.append(note)
     if views:
-        from .querystore import open_query_store
-        from .views import write_views
+        from ..query.querystore import open_query_store
+        from ..network.views import write_views
 
         # The views are drawn from the query store the query commands read (built here from the
         # N-Quads unless it is fresh already, so the first query needs no load): its size is not
@@ -613,7 +613,7 @@ BUILD_RECORD = ".sqsgraph-build.json"
 def record_inputs(out: Path, paths: Sequence[Path] | None) -> Path:
     """Write into ``out`` the paths the build was given, as given and resolved (``None``: the
     bundled samples), atomically."""
-    from .export import write_atomic
+    from ..rdf.export import write_atomic
 
     inputs: object = "bundled samples" if paths is None else [
         {"given": str(p), "resolved": str(p.resolve())} for p in paths]
@@ -672,7 +672,7 @@ def last_inputs(out: Path) -> LastInputs | None:
 def own_outputs(out: Path) -> list[Path]:
     """Every file a build may write into ``out``: the graph in each format, ``ontology.html``,
     and the views it draws (not those `sqsgraph view` writes, such as focus views)."""
-    from .views import DEFAULT_VIEWS
+    from ..network.views import DEFAULT_VIEWS
 
     return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
             *(out / "views" / f"{kind}.html" for kind in DEFAULT_VIEWS)]
@@ -1093,7 +1093,7 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
         from pylode import OntPub
     except (ImportError, OSError) as exc:  # pyLODE 3.4 fails on import when installed from a wheel
         return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'pylode<3.4'"
-    from .export import write_atomic
+    from ..rdf.export import write_atomic
 
     try:
         html = OntPub(ontology=str(ontology_path("sqs.ttl"))).make_html()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import dates
 from .counts import NUMBER, find_counts, number_value
-from .errors import NotAReportError, ReportError
+from ..errors import NotAReportError, ReportError
 from .model import (
     CopyListEntry,
     DateRange,

@@ -51,8 +51,8 @@ from urllib.parse import quote
 import networkx as nx
 
 from . import analytics
-from .errors import UsageError
-from .export import write_atomic
+from ..errors import UsageError
+from ..rdf.export import write_atomic
 from .netgraph import (KIND_NAMES, Source, add_entity_details, add_findings_details, entity_graph, findings_graph,
                        people_graph, union_graph)
 
@@ -173,7 +173,7 @@ def find_node(G: nx.Graph, query: str) -> str:
 def _expand_short_iri(G: nx.Graph, q: str) -> str | None:
     """The node a ``prefix:local`` form names (``results.shorten``'s display form: ``id:`` is the
     default base); for ``id:`` also the one node whose IRI ends in ``/id/local`` (another --base)."""
-    from .results import _DISPLAY_PREFIXES
+    from ..query.results import _DISPLAY_PREFIXES
 
     prefix, sep, local = q.partition(":")
     if not sep or not local or local.startswith("//") or prefix not in _DISPLAY_PREFIXES:

@@ -22,8 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .export import write_atomic
-from .vocab import ONTOLOGY_FILES, ORGANISATIONS_FILE, SHAPES_FILE, read_ontology_text
+from ..rdf.export import write_atomic
+from ..rdf.vocab import ONTOLOGY_FILES, ORGANISATIONS_FILE, SHAPES_FILE, read_ontology_text
 
 CACHE_FOLDER = ".cache"  # inside the output folder
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .queries import QueryResult
-from .vocab import DEFAULT_BASE, PREFIXES
+from ..rdf.vocab import DEFAULT_BASE, PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import code_fingerprint
-from .export import Span, write_atomic
+from ..rdf.export import Span, write_atomic
 
 if TYPE_CHECKING:
     from .pipeline import MappedReport, ReadReport

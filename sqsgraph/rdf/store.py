@@ -29,7 +29,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .errors import GraphError
+from ..errors import GraphError
 
 BACKENDS = ("memory", "oxigraph")
 DEFAULT_BACKEND = "memory"

@@ -102,7 +102,7 @@ def ontology_path(name: str) -> Traversable:
     installed = resources.files("sqsgraph") / "ontology" / name
     if installed.is_file():
         return installed
-    checkout = Path(__file__).resolve().parent.parent / "ontology" / name
+    checkout = Path(__file__).resolve().parents[2] / "ontology" / name
     if checkout.is_file():
         return checkout
     raise FileNotFoundError(f"ontology file {name!r} is neither in the installed package nor in the checkout")

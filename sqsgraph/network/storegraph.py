@@ -27,8 +27,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from .store import from_ox_term
-from .vocab import SQS
+from ..rdf.store import from_ox_term
+from ..rdf.vocab import SQS
 
 SDO = "https://schema.org/"
 
