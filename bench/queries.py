@@ -118,8 +118,13 @@ def stage_queries(store_dir: str, repeat: int, limit: int = 0, use_precomputed: 
     limit = limit or None
     import pyoxigraph as ox
 
-    from sqsgraph.query.queries import bind_params, load_queries, run_query
-    from sqsgraph.query.querystore import database_path, open_precomputed, open_text_index
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.querystore import (
+        database_path,
+        open_precomputed,
+        open_text_index,
+    )
+    from sqsgraph.query.run import run_query
 
     started = time.perf_counter()
     store = ox.Store.read_only(str(database_path(store_dir)))
@@ -158,7 +163,8 @@ def _alarm(signum, frame):  # type: ignore[no-untyped-def]
 def stage_rdflib(nq: str, params_json: str) -> dict:
     from rdflib import Dataset
 
-    from sqsgraph.query.queries import bind_params, load_queries, with_values
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.rewrite import with_values
     from sqsgraph.rdf.store import load_dataset
 
     started = time.perf_counter()
@@ -189,7 +195,8 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
                    page: int = 200) -> dict:
     """``clients`` threads each asking every named query ``rounds`` times: as SPARQL text POSTed
     to /sparql (``route`` "sparql"), or as ``GET /query/<name>?...&limit=page`` ("named")."""
-    from sqsgraph.query.queries import bind_params, load_queries, with_values
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.rewrite import with_values
     from sqsgraph.serve.server import Limits, create_server
 
     chosen = json.loads(params_json)

@@ -113,9 +113,9 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
              pdf_max: int = 1000) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
     from sqsgraph.build.manifest import RACY_SECONDS
+    from sqsgraph.build.pipeline import build
     from sqsgraph.rdf.mapper import collect_people, report_id
     from sqsgraph.read.parser import parse_file
-    from sqsgraph.build.pipeline import build
     from sqsgraph.synth.corpus import write_corpus
 
     rows: list[dict[str, object]] = []
@@ -198,8 +198,8 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
             "identities and the shared head made again")
 
         if with_store:
-            from sqsgraph.query.querystore import build_query_store, open_query_store
             from sqsgraph.network.views import write_views
+            from sqsgraph.query.querystore import build_query_store, open_query_store
 
             memory.reset()
             start = time.perf_counter()

@@ -392,7 +392,12 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
     import os
 
     from .errors import PushError
-    from .publish.push import iter_notice_lines, iter_report_lines, push_file, store_url_problem
+    from .publish.push import (
+        iter_notice_lines,
+        iter_report_lines,
+        push_file,
+        store_url_problem,
+    )
 
     if problem := store_url_problem(store_url):  # a usage error, before the graph is read
         raise click.BadParameter(problem, param_hint="--store")
@@ -577,7 +582,7 @@ def queries_command() -> None:
 
     Example: sqsgraph queries
     """
-    from .query.queries import load_queries
+    from .query.library import load_queries
 
     named = load_queries()
     width = max(len(n) for n in named)
@@ -610,8 +615,9 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
-    from .query.queries import NamedQuery, bind_params, check_own_query, get_query, open_store, run_query, suggestions
+    from .query.library import NamedQuery, bind_params, check_own_query, get_query
     from .query.results import WIDTHS, cut_values, format_result
+    from .query.run import open_store, run_query, suggestions
 
     if bool(name_or_file) == bool(sparql):
         raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
@@ -655,7 +661,6 @@ def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
     """The full-text index of the (fresh) query store ``open_graph_store`` opened for
     ``graph_file``, built first if that store predates the index."""
     from .query.querystore import default_store_dir, ensure_text_index, open_text_index
-
     from .query.textindex import text_index_unavailable
 
     folder = default_store_dir(graph_file)

@@ -10,16 +10,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import sqsgraph.read.parser
 import sqsgraph.build.pipeline
+import sqsgraph.read.parser
 from sqsgraph.build.cache import CACHE_FOLDER
+from sqsgraph.build.pipeline import IN_PROCESS_MAX, build
 from sqsgraph.rdf.export import sorted_quads
 from sqsgraph.rdf.mapper import collect_people, map_reports, report_id
+from sqsgraph.rdf.vocab import DEFAULT_BASE
 from sqsgraph.read.parser import parse_files
-from sqsgraph.build.pipeline import IN_PROCESS_MAX, build
 from sqsgraph.read.reader import sample_paths
 from sqsgraph.synth.corpus import write_corpus
-from sqsgraph.rdf.vocab import DEFAULT_BASE
 
 ALL_FORMATS = ("turtle", "trig", "ntriples", "jsonld")
 QUADS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}

@@ -11,8 +11,8 @@ from rdflib.compare import isomorphic
 from sqsgraph.errors import GraphError
 from sqsgraph.rdf.export import FORMATS, serialize, write
 from sqsgraph.rdf.mapper import map_reports
-from sqsgraph.read.model import Report
 from sqsgraph.rdf.store import load_dataset, quad_count
+from sqsgraph.read.model import Report
 
 
 def union(ds: Dataset) -> Graph:

@@ -6,7 +6,15 @@ import pytest
 from graph_samples import B, ask, sample_dataset, sample_reports
 
 from sqsgraph.errors import UsageError
-from sqsgraph.rdf.identity import Mention, Overrides, load_overrides, normalise_name, resolve_identities, slug, split_honorific
+from sqsgraph.rdf.identity import (
+    Mention,
+    Overrides,
+    load_overrides,
+    normalise_name,
+    resolve_identities,
+    slug,
+    split_honorific,
+)
 from sqsgraph.rdf.mapper import map_reports
 
 

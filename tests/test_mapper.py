@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from graph_samples import B, ask, sample_dataset, sample_mapped, sample_on_oxigraph, sample_reports
+from graph_samples import (
+    B,
+    ask,
+    sample_dataset,
+    sample_mapped,
+    sample_on_oxigraph,
+    sample_reports,
+)
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDF
 
 from sqsgraph.rdf.mapper import map_reports, report_id
+from sqsgraph.rdf.vocab import SQS
 from sqsgraph.read.model import (
     CopyListEntry,
     DateRange,
@@ -25,7 +33,6 @@ from sqsgraph.read.model import (
     SourceDocument,
     Span,
 )
-from sqsgraph.rdf.vocab import SQS
 
 
 def test_no_blank_nodes_anywhere():
@@ -312,7 +319,12 @@ def test_pdf_style_renderings_give_the_same_people_posts_and_organisations():
 def test_what_a_report_adds_to_the_shared_graph_describes_every_shared_node_it_refers_to():
     # the build makes the shared graph from report_facts alone, before and apart from map_report
     from sqsgraph.rdf.identity import resolve_identities
-    from sqsgraph.rdf.mapper import collect_people, map_report, report_facts, shared_triples
+    from sqsgraph.rdf.mapper import (
+        collect_people,
+        map_report,
+        report_facts,
+        shared_triples,
+    )
 
     shared_kinds = tuple(f"{B}{kind}/" for kind in ("org", "post", "area", "person"))
     for report in sample_reports():

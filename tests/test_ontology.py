@@ -14,8 +14,16 @@ from graph_samples import sample_dataset
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from sqsgraph.rdf.vocab import (
+    ONTOLOGY_FILES,
+    ORGANISATIONS_FILE,
+    ROLE,
+    SHAPES_FILE,
+    SQS,
+    THEME,
+    ontology_path,
+)
 from sqsgraph.read.themes import THEMES, theme_of
-from sqsgraph.rdf.vocab import ONTOLOGY_FILES, ORGANISATIONS_FILE, ROLE, SHAPES_FILE, SQS, THEME, ontology_path
 
 REPO = Path(__file__).resolve().parent.parent
 

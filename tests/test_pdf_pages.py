@@ -17,13 +17,15 @@ import pyoxigraph as ox
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from graph_samples import samples_store
 from serving import ServeProcess
 
-from sqsgraph.network import views
-from sqsgraph.cli import main
 from sqsgraph.build.pipeline import build
-from sqsgraph.query.queries import bind_params, get_query, run_query, samples_store
+from sqsgraph.cli import main
+from sqsgraph.network import views
+from sqsgraph.query.library import bind_params, get_query
 from sqsgraph.query.querystore import build_query_store, open_query_store
+from sqsgraph.query.run import run_query
 from sqsgraph.rdf.store import load_dataset
 
 PDF_FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "kent-2014-lo-tagged.pdf"
@@ -251,7 +253,7 @@ def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> 
 def test_the_query_page_shows_the_page(server, page: int) -> None:  # type: ignore[no-untyped-def]
     """The endpoint's query page in Chromium: finding-source's ?page reads "page N", and a
     fragment selector's value (page=N&viewrect=...) has "page N" beside it."""
-    from sqsgraph.query.queries import with_values
+    from sqsgraph.query.rewrite import with_values
 
     sync_api = pytest.importorskip("playwright.sync_api")
     query = get_query("finding-source")

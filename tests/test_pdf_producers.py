@@ -15,11 +15,11 @@ import pypdfium2 as pdfium
 import pytest
 from rdflib import Namespace
 from rdflib.namespace import RDF
+from test_pdf_reader import _union, facts, read, sample_of
 
 from sqsgraph.errors import NotAReportError
 from sqsgraph.read.parser import parse_file
 from sqsgraph.read.reader import read_report_file
-from test_pdf_reader import _union, facts, read, sample_of
 
 OTHER = Path(__file__).parent / "fixtures" / "pdf" / "other"
 UNREADABLE = {"kent-2014-ps-nounicode"}

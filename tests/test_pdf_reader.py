@@ -23,8 +23,8 @@ from sqsgraph.errors import NotAReportError, ReportError, UnreadableFileError
 from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.read.model import Report
 from sqsgraph.read.parser import parse_file, parse_report
-from sqsgraph.synth.pdf import LoJob, make_lo_pdfs, make_reportlab_pdf
 from sqsgraph.read.reader import read_report_bytes, read_report_file, sample_paths
+from sqsgraph.synth.pdf import LoJob, make_lo_pdfs, make_reportlab_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 PDFS = sorted(FIXTURES.glob("*.pdf"))
@@ -260,7 +260,6 @@ def test_a_pdf_with_only_an_owner_password_is_read() -> None:
 
 def test_a_pdf_with_a_document_open_javascript_action_is_read_and_the_script_not_run() -> None:
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.actions import JavaScript
 
     writer = PdfWriter(clone_from=PdfReader(GOOD))

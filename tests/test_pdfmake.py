@@ -23,6 +23,8 @@ pytest.importorskip("reportlab")
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
 from sqsgraph.cli import main  # noqa: E402
+from sqsgraph.read.reader import sample_paths  # noqa: E402
+from sqsgraph.synth.corpus import CorpusGenerator, write_corpus  # noqa: E402
 from sqsgraph.synth.pdf import (  # noqa: E402
     VARIANTS,
     LoJob,
@@ -33,8 +35,6 @@ from sqsgraph.synth.pdf import (  # noqa: E402
     make_reportlab_pdf,
     parse_rendering,
 )
-from sqsgraph.read.reader import sample_paths  # noqa: E402
-from sqsgraph.synth.corpus import CorpusGenerator, write_corpus  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 SAMPLES = {p.stem: p.read_text(encoding="utf-8") for p in sample_paths()}

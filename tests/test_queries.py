@@ -11,11 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from graph_samples import example_params
+from graph_samples import example_params, samples_store
 
 from sqsgraph.cli import DEFAULT_QUERY_LIMIT, main
 from sqsgraph.errors import QueryError, UsageError
-from sqsgraph.query.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
+from sqsgraph.query.library import bind_params, get_query, load_queries
+from sqsgraph.query.rewrite import with_values
+from sqsgraph.query.run import run_query
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +409,7 @@ def test_every_parameter_filter_uses_the_one_folding() -> None:
 
     for name, q in load_queries().items():
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
-        assert body.count("LCASE(") == body.count(f"LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
+        assert body.count("LCASE(") == body.count("LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
 
 
 def test_no_match_suggests_close_values(graph_file: Path) -> None:

@@ -15,11 +15,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
-from sqsgraph.query import querystore
 from sqsgraph.errors import GraphError, StaleStoreError
-from sqsgraph.query.queries import bind_params, load_queries, open_store, run_query, samples_store
-from sqsgraph.query.querystore import build_query_store, database_path, freshness, open_query_store, read_manifest
+from sqsgraph.query import querystore
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.querystore import (
+    build_query_store,
+    database_path,
+    freshness,
+    open_query_store,
+    read_manifest,
+)
+from sqsgraph.query.run import open_store, run_query
 
 EX = "https://example.org/"
 
@@ -225,7 +233,7 @@ def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the graph file was loaded instead of the query store")
 
     monkeypatch.setattr("sqsgraph.rdf.store.load_dataset", refuse)
-    monkeypatch.setattr("sqsgraph.query.queries.open_store", refuse)
+    monkeypatch.setattr("sqsgraph.query.run.open_store", refuse)
 
 
 def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build: Path,

@@ -13,11 +13,11 @@ import pytest
 import sqsgraph.build.pipeline
 import sqsgraph.read.reader
 from sqsgraph.build.cache import CACHE_FOLDER
-from sqsgraph.rdf.export import _exchange
 from sqsgraph.build.manifest import MANIFEST_FILE, load_manifest
+from sqsgraph.build.pipeline import build
+from sqsgraph.rdf.export import _exchange
 from sqsgraph.rdf.mapper import collect_people, report_id
 from sqsgraph.read.parser import parse_file
-from sqsgraph.build.pipeline import build
 from sqsgraph.synth.corpus import write_corpus
 
 HOUR_AGO = time.time() - 3600

@@ -125,8 +125,9 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     """Reports are validated a batch at a time (several reports per engine run, each batch with
     the shared statements it refers to): the problems the build lists are those pySHACL finds
     in the graph it wrote, whatever the batches."""
-    import sqsgraph.build.pipeline
     from rdflib import URIRef
+
+    import sqsgraph.build.pipeline
 
     real = sqsgraph.build.pipeline.map_report
     text, issued, inspection = (URIRef("https://schema.org/text"), URIRef("http://purl.org/dc/terms/issued"),

@@ -11,12 +11,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-
 from fixtures.views import synthetic
-from sqsgraph.rdf import export
-from sqsgraph.network import views
+
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
+from sqsgraph.network import views
+from sqsgraph.rdf import export
 from sqsgraph.rdf.store import load_dataset
 
 HERE = Path(__file__).parent

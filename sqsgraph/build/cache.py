@@ -23,7 +23,12 @@ from importlib import resources
 from pathlib import Path
 
 from ..rdf.export import write_atomic
-from ..rdf.vocab import ONTOLOGY_FILES, ORGANISATIONS_FILE, SHAPES_FILE, read_ontology_text
+from ..rdf.vocab import (
+    ONTOLOGY_FILES,
+    ORGANISATIONS_FILE,
+    SHAPES_FILE,
+    read_ontology_text,
+)
 
 CACHE_FOLDER = ".cache"  # inside the output folder
 

@@ -24,13 +24,10 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .cache import code_fingerprint
 from ..rdf.export import Span, write_atomic
-
-if TYPE_CHECKING:
-    from .pipeline import MappedReport, ReadReport
+from .cache import code_fingerprint
+from .records import MappedReport, ReadReport
 
 MANIFEST_FILE = "manifest.pickle"  # in the cache folder
 RACY_SECONDS = 2

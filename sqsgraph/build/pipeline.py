@@ -61,14 +61,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
-from .cache import CACHE_FOLDER, BuildCache, cache_key
 from ..errors import BuildError, ReportError
 from ..rdf.export import (
     FORMATS,
@@ -83,11 +82,15 @@ from ..rdf.export import (
     statement_lines,
     write_statements,
 )
-from ..rdf.identity import Identities, Mention, Overrides, load_overrides, resolve_identities
-from .manifest import FileStamp, Manifest, load_manifest, save_manifest
+from ..rdf.identity import (
+    Identities,
+    Mention,
+    Overrides,
+    load_overrides,
+    resolve_identities,
+)
 from ..rdf.mapper import (
     SharedFacts,
-    SlotHolding,
     collect_people,
     graph_iri,
     holding_triples,
@@ -101,108 +104,49 @@ from ..rdf.mapper import (
     shared_graph_iri,
     shared_triples,
 )
-from ..read.model import PDF_MEDIA_TYPE, Report
-from ..read.reader import find_reports, sample_paths, skipped_note
 from ..rdf.validator import Problem, ValidationReport, engine_name
 from ..rdf.vocab import DEFAULT_BASE, normalise_base, ontology_path
+from ..read.model import PDF_MEDIA_TYPE, Report
+from ..read.reader import find_reports, sample_paths, skipped_note
+from .cache import CACHE_FOLDER, BuildCache, cache_key
+from .manifest import FileStamp, Manifest, load_manifest, save_manifest
+from .records import (
+    BuildResult,
+    Contribution,
+    Failure,
+    Head,
+    MappedReport,
+    Progress,
+    ReadReport,
+)
 
 GRAPH_STEM = "sqsgraph"
+
+
 QUADS_FILE = f"{GRAPH_STEM}.nq"
+
+
 DEFAULT_OUT = Path("output")
+
+
 ONTOLOGY_DOCS = "ontology.html"
+
+
 #: Up to this many reports the build runs in this process: starting workers costs more.
 IN_PROCESS_MAX = 24
+
+
 #: ``.build.{pid}.{random}/``: where a build without cache keeps its per-report bodies meanwhile
 SCRATCH_PREFIX = ".build."
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Failure:
-    path: str
-    problem: str
-    #: the file holds something other than an SQS report (``reader.plainly_not_a_report``): one
-    #: found in a folder is skipped with a note, not a failure
-    not_a_report: bool = field(default=False, compare=False)
-
-    def line(self) -> str:
-        return f"{self.path}: {self.problem}"
-
-
-@dataclass
-class BuildResult:
-    out_dir: Path
-    counts: dict[str, int]  # the figures of the graph: see ``summary``
-    report_ids: dict[str, str]  # source path -> report id
-    failures: list[Failure]
-    warnings: list[str]
-    validation: ValidationReport | None  # None when not validated
-    identities: Identities
-    files: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and (self.validation is None or self.validation.conforms)
-
-    def summary(self) -> dict[str, int]:
-        """The figures ``sqsgraph build`` prints."""
-        return self.counts | {"reports": len(self.report_ids), "failed": len(self.failures), "warnings": len(self.warnings)}
-
-
-# ------------------------------------------------------------------ per-report work
-
 
 FACTS_SUFFIX = ".facts.pickle"  # the cache entry of what a report adds to the shared graph (``Contribution``)
+
+
 REFERS_SUFFIX = ".refers.pickle"  # the cache entry of the shared nodes a mapped report refers to (for validation)
+
+
 IDENTITIES_SUFFIX = ".ids.pickle"  # the cache entry of the identity decisions
-
-
-@dataclass(frozen=True)
-class ReadReport:
-    """What the build keeps of a report after reading it: who it names, and where it is cached."""
-
-    path: str
-    sha256: str
-    rid: str
-    parse_key: str
-    mentions: tuple[Mention, ...]  # the persons it names, for the identity rules (() in the manifest)
-    honorifics: tuple[str | None, ...]  # as written before each mention's name
-    post_warnings: tuple[str, ...]  # "path: problem" about the posts it names
-    warnings: tuple[str, ...]  # the report's own ("decoded as Windows-1252", ...)
-    mentions_digest: str  # of ``mentions``: the identity decisions depend on these alone
-    mention_count: int
-    shared_digest: str  # of its ``Contribution``: with the identities, what the document head depends on
-    content_digest: str  # of what it says, not where: a PDF and its own text rendering have the same
-    media_type: str  # of the file: "text/plain" or "application/pdf"
-
-    def slim(self) -> ReadReport:
-        """Without its mentions (kept in its cache entry): what the manifest holds, as the
-        identity decisions are taken from it too while no report's mentions changed."""
-        return replace(self, mentions=())
-
-
-@dataclass(frozen=True)
-class MappedReport:
-    """What the build keeps of a report after mapping it; its statements are in the cache."""
-
-    rid: str
-    map_key: str
-    triples: int  # statements about its own nodes
-    findings: int  # its numbered findings (sqs:Finding paragraphs of the sections), as the queries count them
-    strengths: int  # key strengths (sqs:KeyStrength, also sqs:Finding in the graph)
-    improvements: int  # areas for improvement (sqs:AreaForImprovement, also sqs:Finding)
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """What a report adds to the shared head, known once it is parsed: read from the cache only
-    when the head is made, so that the record the build keeps of every report (``ReadReport``,
-    in memory and in the manifest) stays small."""
-
-    facts: SharedFacts
-    holdings: tuple[SlotHolding, ...]  # who holds which post, by the place of the mention naming them
 
 
 def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
@@ -332,9 +276,6 @@ def validate_head(task: tuple[str, str, str, str, str]) -> tuple[tuple[Problem, 
 def _digest(*parts: object) -> str:
     """SHA-256 of values whose pickles are canonical (no sets: see ``SharedFacts.canonical``)."""
     return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
-
-
-# ------------------------------------------------------------------ the build
 
 
 class _Runner:
@@ -586,8 +527,8 @@ def build(
         if note:
             result.notes.append(note)
     if views:
-        from ..query.querystore import open_query_store
         from ..network.views import write_views
+        from ..query.querystore import open_query_store
 
         # The views are drawn from the query store the query commands read (built here from the
         # N-Quads unless it is fresh already, so the first query needs no load): its size is not
@@ -861,6 +802,8 @@ def _holds(fmt: Format, head_key: str, mapped: Sequence[MappedReport]) -> str:
 
 #: A report's part of the head: (report id, parse key, its first mention's place among all, mentions)
 HeadPart = tuple[str, str, int, int]
+
+
 HEAD_SUFFIXES = (".pickle", ".head.nt")  # besides the bodies: the figures, and the sorted statements for validation
 
 
@@ -921,15 +864,6 @@ def _settle_head(runner: _Runner, key: str, job: Future, store: BuildCache, orde
     again_key, again = _start_head(runner, store, ordered, identities, honorifics, base, formats, background=False,
                                    keep={m.rid for m in mapped})
     return again_key, _head_of(again)
-
-
-@dataclass(frozen=True)
-class Head:
-    """Figures of the document head (its bodies are in the cache beside it)."""
-
-    statements: int  # distinct triples
-    organisations: int
-    posts: int
 
 
 def head_one(task: tuple[str, str, str, Identities | None, tuple[HeadPart, ...], dict[str, set[str]], str, tuple[str, ...]]) -> Head:

@@ -20,11 +20,10 @@ order so the same dataset always gives the same graph.
 from __future__ import annotations
 
 import re
-
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 import pyoxigraph as ox

@@ -50,11 +50,19 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from . import analytics
 from ..errors import UsageError
 from ..rdf.export import write_atomic
-from .netgraph import (KIND_NAMES, Source, add_entity_details, add_findings_details, entity_graph, findings_graph,
-                       people_graph, union_graph)
+from . import analytics
+from .netgraph import (
+    KIND_NAMES,
+    Source,
+    add_entity_details,
+    add_findings_details,
+    entity_graph,
+    findings_graph,
+    people_graph,
+    union_graph,
+)
 
 VIEW_KINDS = ("overview", "people", "focus", "findings")
 #: the views ``write_views`` writes (focus needs a subject, so it is written on request only)

@@ -8,7 +8,7 @@ Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
       current.json          which database is live, and the N-Quads file it was built from
       db-<time>-<random>/   the live database (RocksDB)
       fts-db-<time>-<random>.sqlite  the live database's full-text index (``textindex``)
-      res-db-<time>-<random>.sqlite  the named queries' answers, computed at build (``precomputed``)
+      res-db-<time>-<random>.sqlite  the named queries' answers, computed at build (``precompute``)
       db-<time>-<random>/   at most one superseded database (removed by the next build), and its index
       .snapshot-<pid>-<random>/  hard-linked copies held by running endpoints (``snapshot``)
 
@@ -28,7 +28,7 @@ its database. ``open_text_index`` opens the live one (``None`` when the store pr
 tokenizer); with an older SQLite the store is built without it, with a note, and text searches
 read every text as before.
 
-The precomputed answers of the named queries (``precomputed``) are computed from each new
+The precomputed answers of the named queries (``precompute``) are computed from each new
 database the same way, after its index and before the swap, and named in ``current.json`` as
 ``results``: live, stale, snapshotted and removed with their database. ``open_precomputed``
 opens the live ones; ``ensure_precomputed`` adds them to a store built before they existed.
@@ -96,7 +96,7 @@ class Manifest:
     pyoxigraph: str
     format: int = MANIFEST_FORMAT
     text_index: str | None = None  # file name of the full-text index of this database (``textindex``), if built
-    results: str | None = None  # file name of the precomputed answers of this database (``precomputed``), if built
+    results: str | None = None  # file name of the precomputed answers of this database (``precompute``), if built
 
 
 def default_store_dir(quads_file: str | Path) -> Path:
@@ -111,7 +111,7 @@ def build_query_store(quads_file: str | Path, store_dir: str | Path | None = Non
     """Bulk-load the N-Quads file ``quads_file`` into a new on-disk Oxigraph database under
     ``store_dir`` (default ``store/`` beside the file) and make it the live one atomically.
 
-    ``precompute`` false leaves out the named queries' precomputed answers (``precomputed``;
+    ``precompute`` false leaves out the named queries' precomputed answers (``precompute``;
     they take about as long as running those queries once; ``ensure_precomputed`` adds them later).
 
     Returns ``store_dir``. Raises ``GraphError`` naming the file for a missing or unreadable file
@@ -187,7 +187,7 @@ def _results_path(database: Path) -> Path:
 
 def _build_results(database: Path) -> Path:
     """The precomputed answers of the named queries over the database at ``database``, beside it."""
-    from .precomputed import build_results
+    from .precompute import build_results
     from .textindex import TextIndex
 
     index = _index_path(database)  # built just before, when this SQLite can: it finds the sub-selects' terms
@@ -330,7 +330,7 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
 
     A missing or stale store is rebuilt first when ``rebuild`` is true (that takes as long as
     ``build_query_store``); otherwise ``StaleStoreError`` says which file changed and how to
-    rebuild. Queries see the named graphs; ``queries.run_query`` asks for their union.
+    rebuild. Queries see the named graphs; ``run.run_query`` asks for their union.
     """
     source, folder = _paths(quads_file, store_dir)
     state = freshness(source, folder)
@@ -411,9 +411,9 @@ def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path]
 
 
 def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
-    """The live database's precomputed answers (a ``precomputed.Precomputed``), or ``None``
+    """The live database's precomputed answers (a ``answers.Precomputed``), or ``None``
     when the store has none. As ``open_text_index``: only for a fresh store."""
-    from .precomputed import Precomputed
+    from .answers import Precomputed
 
     path = _beside(store_dir, "results")
     return None if path is None else Precomputed(path)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from .queries import QueryResult
 from ..rdf.vocab import DEFAULT_BASE, PREFIXES
+from .run import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | None

@@ -12,7 +12,7 @@ do not count), exactly as the query's own filter ``CONTAINS(FOLD(?text), FOLD(?t
 ``?finding schema:text ?text`` says (``FOLD`` standing for ``matching.fold_sparql``). The
 predicate is a prefixed name (resolved with the query's ``PREFIX`` lines) or a full ``<IRI>``;
 the variable must be in scope in the query's first WHERE group (where parameters are bound,
-see ``queries``). When the parameter is given and an index is at hand, ``queries.run_query``
+see ``rewrite``). When the parameter is given and an index is at hand, ``run.run_query``
 asks the index for the matching nodes and binds them with ``VALUES ?finding { ... }`` in that
 group, so Oxigraph starts from them. The query's filter stays and still decides every row: the
 index only has to find a superset of the nodes the filter keeps, and it finds exactly that set
@@ -47,6 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from .library import load_queries
 from .matching import fold, fold_sparql
 from .queryheader import header_lines
 from .sqlitefile import new_sqlite_file, open_read_only
@@ -93,8 +94,6 @@ def text_searches(text: str, name: str = "query") -> tuple[TextSearch, ...]:
 
 def declared_predicates() -> list[str]:
     """Every predicate a shipped named query searches (what ``build_text_index`` indexes)."""
-    from .queries import load_queries
-
     return sorted({s.predicate for q in load_queries().values() for s in text_searches(q.text, q.name)})
 
 

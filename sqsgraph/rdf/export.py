@@ -18,12 +18,12 @@ import errno
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox

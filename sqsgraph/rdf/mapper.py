@@ -32,15 +32,29 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-from . import organisations as orgs
-from .identity import Identities, Mention, Overrides, resolve_identities, slug, split_honorific
 from ..read.model import Proportion, Quote, Report, Span
+from . import organisations as orgs
+from . import vocab
+from .identity import (
+    Identities,
+    Mention,
+    Overrides,
+    resolve_identities,
+    slug,
+    split_honorific,
+)
 from .organisations import Context, Org, Post, Role
 from .provenance import Triple, source_iri, source_triples, span_triples
-from . import vocab
 from .store import new_dataset
 from .terms import Terms, integer, iri, text
-from .vocab import DEFAULT_BASE, ONTOLOGY_FILES, ORGANISATIONS_FILE, bind_prefixes, normalise_base, ontology_path
+from .vocab import (
+    DEFAULT_BASE,
+    ONTOLOGY_FILES,
+    ORGANISATIONS_FILE,
+    bind_prefixes,
+    normalise_base,
+    ontology_path,
+)
 
 _mint = iri  # shared_triples has an iri() of its own
 

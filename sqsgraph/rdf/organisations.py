@@ -31,8 +31,8 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, SKOS
 
-from .identity import fold, slug
 from ..read.model import InspectedBody
+from .identity import fold, slug
 from .vocab import ORGANISATIONS_FILE, ORGTYPE, ROLE, SQS, ontology_path
 
 # Kinds of organisation (orgtypes.ttl ids) that are the inspected youth offending team itself.

@@ -26,8 +26,8 @@ from pathlib import PurePath
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
-from . import vocab
 from ..read.model import PDF_MEDIA_TYPE, SourceDocument, Span, TextBox
+from . import vocab
 from .terms import Terms, integer, iri, text
 
 DCTERMS, PROV, RDF, XSD = Terms(ns.DCTERMS), Terms(ns.PROV), Terms(ns.RDF), Terms(ns.XSD)

@@ -124,15 +124,18 @@ def validate_text(data: bytes, base: str | None = None, skip_focus: Collection[N
     engine parses the text itself (no rdflib graph: about a third of the memory, five times
     faster); pySHACL is given an rdflib graph of it, as ``validate`` is."""
     if engine_name(engine) != "turbo":
-        from .store import from_ox_quads
         import pyoxigraph as ox
+
+        from .store import from_ox_quads
 
         g = Graph()
         for s, p, o, _ in from_ox_quads(ox.parse(data, format=ox.RdfFormat.N_QUADS)):
             g.add((s, p, o))
         return validate(g, base, skip_focus, engine)
     import pyshacl_turbo
-    from pyshacl_turbo.rdf import Input  # the engine's own input: text its Rust parser reads
+    from pyshacl_turbo.rdf import (
+        Input,  # the engine's own input: text its Rust parser reads
+    )
 
     text = data.decode("utf-8")
     conforms, results, _text = pyshacl_turbo.validate(Input(text, "nquads", None, {}, {}), **_OPTIONS,

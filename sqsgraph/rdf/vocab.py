@@ -12,7 +12,21 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, XSD
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+)
+
 
 class CachedNamespace(Namespace):
     """A ``Namespace`` that makes each of its terms once. rdflib's makes a new ``URIRef`` (and

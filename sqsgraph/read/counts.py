@@ -60,9 +60,9 @@ _ALL_BUT = re.compile(
     rf"\ball\s+but\s+(?P<k>{NUMBER})(?:\s+(?:of\s+)?(?:the\s+)?(?P<m>{NUMBER})\b(?=\s+\w))?", re.I
 )
 _ALL_N = re.compile(rf"\ball\s+(?:of\s+the\s+|the\s+)?(?P<m>{NUMBER})\s+(?:\w+\s+)?cases\b", re.I)
-_PERCENT = re.compile(rf"\b(?=\d)(?P<p>\d{{1,3}}(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
+_PERCENT = re.compile(r"\b(?=\d)(?P<p>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
 _FRACTION = re.compile(
-    rf"\b(?=[otfah])(?P<f>(?:one|two|three|four)[-\s](?:half|thirds?|quarters?|fifths?)|a\s+(?:third|quarter|fifth)(?=\s+of\b)|half(?=\s+(?:of|the|their|were|was|had)\b))",
+    r"\b(?=[otfah])(?P<f>(?:one|two|three|four)[-\s](?:half|thirds?|quarters?|fifths?)|a\s+(?:third|quarter|fifth)(?=\s+of\b)|half(?=\s+(?:of|the|their|were|was|had)\b))",
     re.I,
 )
 

@@ -31,9 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import NotAReportError, ReportError
 from . import dates
 from .counts import NUMBER, find_counts, number_value
-from ..errors import NotAReportError, ReportError
 from .model import (
     CopyListEntry,
     DateRange,
@@ -96,7 +96,7 @@ _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,
 # Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
 # ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
 _BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
-_BULLET = re.compile(rf"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{{1,2}}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)")
+_BULLET = re.compile(r"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{1,2}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)")
 _LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)

@@ -18,8 +18,8 @@ a build, a hard-linked snapshot of it is taken: no loading at all); workers open
 and cannot write to it even if a query tried.
 
 Besides ``/sparql``, ``GET /query/<name>?param=value&limit=&offset=`` answers a named query of
-the library through ``queries.run_query`` in the same workers, with the store's full-text index
-and precomputed answers (``precomputed``) when the served store has them; ``GET /queries`` lists
+the library through ``run.run_query`` in the same workers, with the store's full-text index
+and precomputed answers (``precompute``) when the served store has them; ``GET /queries`` lists
 them.
 
 The default graph a query sees is the **union of all graphs** (every report's named graph, the
@@ -69,7 +69,7 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..query.queries import QueryRefused, check_query
+from ..query.library import QueryRefused, check_query
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class Reply(NamedTuple):
         return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
-# QueryRefused and check_query live in ``queries``: the one read-only check, shared with `sqsgraph query`.
+# QueryRefused and check_query live in ``library``: the one read-only check, shared with `sqsgraph query`.
 
 
 # rdflib's parser takes 50-600 ms for a named query, far longer than Oxigraph takes to answer
@@ -446,20 +446,21 @@ class Helpers:
 
 @functools.lru_cache(maxsize=1)
 def _named_queries() -> dict[str, Any]:
-    from ..query.queries import load_queries
+    from ..query.library import load_queries
 
     return load_queries()
 
 
 def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpers: Helpers | None = None) -> Reply:
-    """Run one named query through ``queries.run_query`` (with the text index and precomputed
+    """Run one named query through ``run.run_query`` (with the text index and precomputed
     answers when the worker has them) and serialise the page; every outcome is a ``Reply``.
 
     Without ``limit`` the whole answer is asked for, and refused (413) when it holds more than
     ``max_results`` rows; a page (``limit``) larger than ``max_results`` is refused too.
     """
     from ..errors import UsageError
-    from ..query.queries import bind_params, run_query
+    from ..query.library import bind_params
+    from ..query.run import run_query
 
     helpers = helpers or Helpers()
     query = _named_queries().get(request.name)
@@ -515,7 +516,7 @@ def _open_helpers(text_index_path: str | None, results_path: str | None) -> Help
 
         helpers.text_index = TextIndex(text_index_path)
     if results_path:
-        from ..query.precomputed import Precomputed
+        from ..query.answers import Precomputed
 
         helpers.precomputed = Precomputed(results_path)
     return helpers
@@ -667,7 +668,7 @@ class QueryPool:
 
 def named_query_list() -> list[dict[str, Any]]:
     """The named queries as ``{name, title, description, params, url}`` (``GET /queries``)."""
-    from ..query.queries import load_queries
+    from ..query.library import load_queries
 
     return [{"name": q.name, "title": q.title, "description": q.description,
              "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
@@ -679,7 +680,7 @@ def named_examples() -> list[dict[str, Any]]:
     """The project's named queries as ``{name, title, query, params}`` for the query page, each
     parameter as ``{name, type, optional, description}``: the page gives a field for each and runs
     the query through ``/query/NAME`` with them."""
-    from ..query.queries import load_queries
+    from ..query.library import load_queries
 
     return [{"name": q.name, "title": q.title, "query": q.text,
              "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
