@@ -31,6 +31,9 @@ The rules (docs/graph-model.md, "Identities"):
    whose either side selects no one is not applied, with a warning: a person's IRI slug
    (``julie-fox-2``) is not a key.
 
+   The same file's ``[gss]`` table gives areas their ONS codes (``areacodes``), winning over
+   the lookup there: ``load_overrides`` reads it, ``areacodes`` uses it.
+
 This module decides; ``mapper.py`` writes what it decided. Nothing here knows RDF.
 """
 
@@ -180,6 +183,13 @@ class Overrides:
     same_as: tuple[tuple[str, str], ...] = ()
     different_from: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    #: the ``[gss]`` table: (area name as written, its ONS codes); see ``areacodes``
+    area_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def identity_key(self) -> str:
+        """What the identity decisions depend on: not the area codes."""
+        return repr((self.same_as, self.different_from, self.source))
 
 
 @dataclass
@@ -203,9 +213,9 @@ def load_overrides(path: str | Path | None) -> Overrides:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - {"same-as", "different-from"})
+    unknown = sorted(set(data) - {"same-as", "different-from", "gss"})
     if unknown:
-        raise UsageError(f"{path}: unknown table(s) {', '.join(unknown)}; use [[same-as]] and [[different-from]]")
+        raise UsageError(f"{path}: unknown table(s) {', '.join(unknown)}; use [[same-as]], [[different-from]] and [gss]")
 
     def pairs(table: str) -> tuple[tuple[str, str], ...]:
         out = []
@@ -215,7 +225,10 @@ def load_overrides(path: str | Path | None) -> Overrides:
             out.append((entry["a"], entry["b"]))
         return tuple(out)
 
-    return Overrides(pairs("same-as"), pairs("different-from"), str(path))
+    from .areacodes import parse_overrides  # here: areacodes compares names with this module's slug
+
+    area_codes = parse_overrides(data["gss"], path) if "gss" in data else ()
+    return Overrides(pairs("same-as"), pairs("different-from"), str(path), area_codes)
 
 
 def _selects(selector: str, mention: Mention) -> bool:
