@@ -9,13 +9,13 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from sqsgraph.mapper import Mapped, map_reports_with_notes
-from sqsgraph.model import Report
-from sqsgraph.parser import parse_file
-from sqsgraph.reader import sample_paths
-from sqsgraph.export import write
-from sqsgraph.store import load_dataset
-from sqsgraph.vocab import DEFAULT_BASE
+from sqsgraph.rdf.mapper import Mapped, map_reports_with_notes
+from sqsgraph.read.model import Report
+from sqsgraph.read.parser import parse_file
+from sqsgraph.read.reader import sample_paths
+from sqsgraph.rdf.export import write
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.vocab import DEFAULT_BASE
 
 B = DEFAULT_BASE
 

@@ -13,15 +13,15 @@ from graph_samples import B, sample_dataset, sample_mapped
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SDO, SKOS
 
-import sqsgraph.pipeline
-from sqsgraph.areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, Match, area_key, ons_records, table_rows
+import sqsgraph.build.pipeline
+from sqsgraph.build.pipeline import build
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
-from sqsgraph.identity import load_overrides
-from sqsgraph.pipeline import build
-from sqsgraph.reader import sample_paths
-from sqsgraph.store import load_dataset
-from sqsgraph.vocab import SQS
+from sqsgraph.rdf.areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, Match, area_key, ons_records, table_rows
+from sqsgraph.rdf.identity import load_overrides
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.vocab import SQS
+from sqsgraph.read.reader import sample_paths
 
 #: what a reader looking the five samples' areas up in the ONS lookup (and Bedfordshire in the
 #: Bedfordshire (Structural Changes) Order 2008) finds; Essex is served by a body one report names
@@ -107,8 +107,8 @@ def test_an_override_wins_and_a_rebuild_after_it_changed_is_right(tmp_path, monk
     assert codes["northshire"] == [] and warnings == []
 
     calls: list[int] = []
-    real = sqsgraph.pipeline.resolve_identities
-    monkeypatch.setattr(sqsgraph.pipeline, "resolve_identities", lambda mentions, *a: calls.append(1) or real(mentions, *a))
+    real = sqsgraph.build.pipeline.resolve_identities
+    monkeypatch.setattr(sqsgraph.build.pipeline, "resolve_identities", lambda mentions, *a: calls.append(1) or real(mentions, *a))
     ids.write_text('[gss]\nBedfordshire = "E06000055"\n', encoding="utf-8")
     codes, warnings = built()
     assert codes["cumbria"] == ["E10000006"] and codes["bedfordshire"] == ["E06000055"]

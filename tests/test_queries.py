@@ -15,7 +15,7 @@ from graph_samples import example_params
 
 from sqsgraph.cli import DEFAULT_QUERY_LIMIT, main
 from sqsgraph.errors import QueryError, UsageError
-from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
+from sqsgraph.query.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +174,7 @@ def test_profile_of_an_inspected_body(store: ox.Store) -> None:
 
 
 def test_the_source_span_of_a_finding_slices_back_to_its_text(store: ox.Store) -> None:
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.read.reader import sample_paths
 
     [row] = ask(store, "finding-source", area="Kent", number="2.1")
     text = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
@@ -426,7 +426,7 @@ def test_case_dashes_quotes_and_spaces_do_not_count_in_any_query(store: ox.Store
 
 def test_every_parameter_filter_uses_the_one_folding() -> None:
     """One normalisation: no query compares a parameter but through matching.fold_sparql."""
-    from sqsgraph.matching import FOLD_PATTERN
+    from sqsgraph.query.matching import FOLD_PATTERN
 
     for name, q in load_queries().items():
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))

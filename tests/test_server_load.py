@@ -25,8 +25,8 @@ import pytest
 from graph_samples import example_params, sample_dataset
 from serving import ServeProcess, json_term
 
-from sqsgraph.export import write
-from sqsgraph.queries import bind_params, load_queries, open_store, run_query, with_values
+from sqsgraph.rdf.export import write
+from sqsgraph.query.queries import bind_params, load_queries, open_store, run_query, with_values
 
 pytestmark = pytest.mark.server
 

@@ -16,10 +16,10 @@ import pytest
 from graph_samples import example_params
 from serving import ServeProcess, json_term
 
-from sqsgraph.precomputed import narrowing_declarations, plan
-from sqsgraph.matching import fold
-from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
-from sqsgraph.querystore import build_query_store, database_path, open_precomputed
+from sqsgraph.query.precomputed import narrowing_declarations, plan
+from sqsgraph.query.matching import fold
+from sqsgraph.query.queries import bind_params, load_queries, run_query, samples_store
+from sqsgraph.query.querystore import build_query_store, database_path, open_precomputed
 
 MAX_RESULTS = 20  # small, so the samples' longer answers need pages
 

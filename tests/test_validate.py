@@ -9,9 +9,9 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SDO, SKOS, XSD
 
 from sqsgraph.cli import main
-from sqsgraph.export import write
-from sqsgraph.validator import validate
-from sqsgraph.vocab import OA, SQS
+from sqsgraph.rdf.export import write
+from sqsgraph.rdf.validator import validate
+from sqsgraph.rdf.vocab import OA, SQS
 
 
 def copy() -> Dataset:
