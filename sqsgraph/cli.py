@@ -172,7 +172,8 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
               type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]), help="Graph format (repeatable).")
 @click.option("--base", default="https://w3id.org/sqsgraph/id/", show_default=True, help="Base IRI of instance data.")
 @click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file of same-as / different-from decisions that win over the identity rules.")
+              help="TOML file of same-as / different-from decisions that win over the identity rules, "
+                   "and of areas' ONS codes ([gss]) that win over the lookup.")
 @click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
 @click.option("--no-views", is_flag=True, help="Do not write the HTML network views into OUT/views/.")
 @click.option("--no-validate", is_flag=True, help="Do not check the graph against the SHACL shapes.")

@@ -134,7 +134,7 @@ def test_overrides_file(tmp_path):
     f.write_text('[[same-as]]\na = "Julie Fox @ hmi-probation"\nb = "Julie Fox @ youth-justice-board"\n', encoding="utf-8")
     assert load_overrides(f).same_as == (("Julie Fox @ hmi-probation", "Julie Fox @ youth-justice-board"),)
     f.write_text("[[same]]\na = 1\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\] and \[\[different-from\]\]"):
+    with pytest.raises(UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\], \[\[different-from\]\] and \[gss\]"):
         load_overrides(f)
     f.write_text("[[same-as]\n", encoding="utf-8")
     with pytest.raises(UsageError, match="ids.toml: not valid TOML"):

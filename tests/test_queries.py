@@ -92,6 +92,20 @@ def test_inspection_timeline_in_date_order(store: ox.Store) -> None:
     assert "previous" not in rows[3]
 
 
+def test_queries_listing_areas_carry_their_gss_codes(store: ox.Store) -> None:
+    """The code column joins a query's rows with published statistics; an area that several
+    authorities serve has their codes in one cell, in code order."""
+    codes = {"Kent": "E10000016", "Barnet": "E09000003", "Bedfordshire": "E06000055, E06000056",
+             "Thurrock": "E06000034", "Cumbria": "E10000006"}
+    assert {r["area"]: r["gssCode"] for r in ask(store, "inspection-timeline")} == codes
+    assert {r["area"]: r["gssCode"] for r in ask(store, "reoffending-vs-comparator")} == {
+        a: codes[a] for a in ("Bedfordshire", "Cumbria", "Thurrock")}
+    assert {(r["area"], r["gssCode"]) for r in ask(store, "counts-by-theme")} == {  # Thurrock's report states no counts
+        (a, c) for a, c in codes.items() if a != "Thurrock"}
+    [row] = ask(store, "body-profile", area="bedfordshire")
+    assert row["gssCode"] == "E06000055, E06000056"
+
+
 def test_reoffending_against_the_comparator_with_the_difference(store: ox.Store) -> None:
     rows = {r["area"]: r for r in ask(store, "reoffending-vs-comparator")}
     assert set(rows) == {"Bedfordshire", "Cumbria", "Thurrock"}
@@ -238,10 +252,19 @@ def test_table_format(graph_file: Path) -> None:
     code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["start", "end", "area", "body", "cases", "previous", "leadInspector", "issued", "report"]
-    assert lines[2].split()[:4] == ["2014-05-19", "2014-05-21", "Kent", "Kent"]
+    assert lines[0].split() == ["start", "end", "area", "gssCode", "body", "cases", "previous", "leadInspector", "issued",
+                                "report"]
+    assert lines[2].split()[:5] == ["2014-05-19", "2014-05-21", "Kent", "E10000016", "Kent"]
     assert lines[2].endswith("id:report/kent-2014-06-18")
     assert lines[-1] == "(5 rows)"
+
+
+def test_csv_carries_the_gss_code_column(graph_file: Path) -> None:
+    code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file), "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:4] == ["start", "end", "area", "gssCode"]
+    assert [(r["area"], r["gssCode"]) for r in rows][1:3] == [("Barnet", "E09000003"), ("Bedfordshire", "E06000055, E06000056")]
 
 
 def test_csv_tsv_json_markdown(graph_file: Path) -> None:
@@ -450,7 +473,7 @@ def test_service_and_updates_in_own_sparql_are_refused_in_the_endpoints_words(gr
 def test_tsv_shows_plain_values_and_the_table_says_what_it_cut(graph_file: Path) -> None:
     args = ("query", "reoffending-vs-comparator", "--graph", str(graph_file), "--format")
     tsv = cli(*args, "tsv")[1].splitlines()
-    assert tsv[1].split("\t")[1] == "39.6"
+    assert tsv[1].split("\t")[:3] == ["Thurrock", "E06000034", "39.6"]
     code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file))
     assert code == 0 and "…" in out and "cut at 60 characters" in err and "--wide" in err
     code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file), "--wide")

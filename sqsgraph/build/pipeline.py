@@ -69,6 +69,7 @@ from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from ..errors import BuildError, ReportError
+from ..rdf.areacodes import AreaCodes
 from ..rdf.export import (
     FORMATS,
     DocumentWriter,
@@ -511,8 +512,10 @@ def build(
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
-        mapped, head_key, head, spans = _map_and_write(runner, store, ordered, (ids_key, ids), honorifics, base, wanted,
-                                                       out, failures, progress, before, after)
+        area_codes = AreaCodes(overrides.area_codes, overrides.source)
+        mapped, head_key, head, spans = _map_and_write(runner, store, ordered, (ids_key, ids), honorifics, area_codes,
+                                                       base, wanted, out, failures, progress, before, after)
+        warnings.extend(head.warnings)  # areas without an ONS code, unused [gss] entries
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
                              warnings, None, ids, notes=notes)
         read_from = {r.sha256: r.path for r in ordered}  # where the views' links to a PDF's pages lead
@@ -673,7 +676,7 @@ def _identities(store: BuildCache, ordered: Sequence[ReadReport], overrides: Ove
     """The identity decisions and the key of what they were made from (the mentions and the
     overrides); last build's when those are the same. Kept in a cache entry of their own
     (~20 MB at 10,000 reports), written only when they change, not in the manifest."""
-    key = cache_key("identities", repr(overrides), *(r.mentions_digest for r in ordered))
+    key = cache_key("identities", overrides.identity_key, *(r.mentions_digest for r in ordered))
     ids = store.load(key, IDENTITIES_SUFFIX) if before is not None and before.identities == key else None
     if not isinstance(ids, Identities):
         ids = resolve_identities([m for r in ordered for m in _mentions(store, r)], overrides)
@@ -692,7 +695,7 @@ def _mentions(store: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
 
 
 def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
-                   honorifics: dict[str, set[str]], base: str, formats: Sequence[Format], out: Path,
+                   honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], out: Path,
                    failures: list[Failure], progress: Progress | None, before: Manifest | None,
                    after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, Span]]:
     """Map the reports and write the output files: each report's body in its place as it comes
@@ -707,7 +710,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     # The head depends on every report but not on how they are mapped: a worker makes it while
     # the others map (on one core after them it took a sixth of a cold build), or, in a rebuild,
     # while this process copies the unchanged reports' bodies
-    head_key, head_job = _start_head(runner, store, ordered, identities, honorifics, base, formats,
+    head_key, head_job = _start_head(runner, store, ordered, identities, honorifics, area_codes, base, formats,
                                      background=runner.in_pool(len(ordered)))
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
@@ -745,7 +748,8 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
                 else:
                     where[m.map_key] = writers[fmt.name].add(data[fmt.suffix])
         if head is None:
-            head = _settle_head(runner, head_key, head_job, store, ordered, mapped, identities, honorifics, base, formats)
+            head = _settle_head(runner, head_key, head_job, store, ordered, mapped, identities, honorifics, area_codes,
+                                base, formats)
         for fmt in writing:
             writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
         # The last build's files are closed before the new ones take their place: the last close
@@ -816,22 +820,24 @@ def _head_parts(ordered: Sequence[ReadReport]) -> list[HeadPart]:
     return parts
 
 
-def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str, set[str]], base: str) -> str:
-    """The head depends only on the identities and on what each report adds to it, so a
-    rebuild after an edit that changed no one's name or post takes it from the cache."""
-    return cache_key("head", base, ids_key, _digest(sorted((k, sorted(v)) for k, v in honorifics.items())),
+def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str, set[str]], area_codes: AreaCodes,
+              base: str) -> str:
+    """The head depends only on the identities, the areas' codes (the ONS lookup, the bundled
+    table and the identities file's ``[gss]``) and what each report adds to it, so a rebuild
+    after an edit that changed no one's name or post takes it from the cache."""
+    return cache_key("head", base, ids_key, area_codes.key, _digest(sorted((k, sorted(v)) for k, v in honorifics.items())),
                      *(r.shared_digest for r in reports))
 
 
 def _start_head(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
-                honorifics: dict[str, set[str]], base: str, formats: Sequence[Format], background: bool,
+                honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], background: bool,
                 keep: set[str] | None = None) -> tuple[str, Future]:  # type: ignore[type-arg]
     """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
     id) and its figures to come: from the cache, else made by ``head_one`` in a worker
     (``background``) or here."""
     ids_key, ids = identities
     parts = [p for p in _head_parts(ordered) if keep is None or p[0] in keep]
-    key = _head_key((r for r in ordered if keep is None or r.rid in keep), ids_key, honorifics, base)
+    key = _head_key((r for r in ordered if keep is None or r.rid in keep), ids_key, honorifics, area_codes, base)
     suffixes = {*(f.suffix for f in formats), FORMATS["nquads"].suffix, *HEAD_SUFFIXES}
     for suffix in suffixes:
         store.use(key, suffix)  # made by a worker, whose cache object is not this one
@@ -840,8 +846,8 @@ def _start_head(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport
         done: Future = Future()  # type: ignore[type-arg]
         done.set_result(head)
         return key, done
-    task = (str(store.folder), key, ids_key, None if background else ids, tuple(parts), honorifics, base,
-            tuple(f.name for f in formats))
+    task = (str(store.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
+            (area_codes.overrides_given, area_codes.source), base, tuple(f.name for f in formats))
     return key, runner.submit(head_one, task, background)
 
 
@@ -855,31 +861,37 @@ def _head_of(job: Future) -> Head:  # type: ignore[type-arg]
 
 def _settle_head(runner: _Runner, key: str, job: Future, store: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
                  mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
-                 base: str, formats: Sequence[Format]) -> tuple[str, Head]:
+                 area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> tuple[str, Head]:
     """The head made meanwhile; made again here without the reports that could not be written
     as RDF (rare), whose organisations, posts and holdings it must not state."""
     head = _head_of(job)
     if len(mapped) == len(ordered):
         return key, head
-    again_key, again = _start_head(runner, store, ordered, identities, honorifics, base, formats, background=False,
-                                   keep={m.rid for m in mapped})
+    again_key, again = _start_head(runner, store, ordered, identities, honorifics, area_codes, base, formats,
+                                   background=False, keep={m.rid for m in mapped})
     return again_key, _head_of(again)
 
 
-def head_one(task: tuple[str, str, str, Identities | None, tuple[HeadPart, ...], dict[str, set[str]], str, tuple[str, ...]]) -> Head:
+#: the identities file's ``[gss]`` entries and the file's name, as ``AreaCodes`` takes them
+AreaOverrides = tuple[tuple[tuple[str, tuple[str, ...]], ...], str | None]
+
+
+def head_one(task: tuple[str, str, str, Identities | None, tuple[HeadPart, ...], dict[str, set[str]], AreaOverrides, str,
+                         tuple[str, ...]]) -> Head:
     """Make the head of the documents (see ``_write_head``) into the cache; its figures. The
     identity decisions are read from the cache when not given (in a worker)."""
-    folder, key, ids_key, ids, parts, honorifics, base, format_names = task
+    folder, key, ids_key, ids, parts, honorifics, area_overrides, base, format_names = task
     store = BuildCache(folder)
     if ids is None:
         ids = store.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
         if not isinstance(ids, Identities):
             raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
-    return _write_head(store, key, parts, ids, honorifics, base, [FORMATS[name] for name in format_names])
+    return _write_head(store, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
+                       [FORMATS[name] for name in format_names])
 
 
 def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Identities,
-                honorifics: dict[str, set[str]], base: str, formats: Sequence[Format]) -> Head:
+                honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> Head:
     """The head of every document: the shared and ontology graphs, and for triples formats the
     statements reports make about shared nodes (who holds which post), each once. Made from the
     merged facts of every report and kept in the cache under ``key``: its bodies, and its
@@ -891,7 +903,8 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
         facts.merge(part.facts)
         for h in part.holdings:
             held[(ids.person_of[first + h.slot], h.post, h.org)] = None
-    shared = statement_lines(shared_triples(facts, ids, honorifics, base))
+    coded = area_codes.assign(facts.area_labels().values())
+    shared = statement_lines(shared_triples(facts, ids, honorifics, coded, base))
     ontology = statement_lines(ontology_triples())
     about = statement_lines(holding_triples(held, base))
     del facts, held
@@ -914,7 +927,7 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
     for fmt in formats:
         if fmt.name != "nquads":
             store.write_bytes(key, fmt.suffix, bodies(nq, nt, [fmt])[fmt.suffix])
-    head = Head(*figures)
+    head = Head(*figures, warnings=coded.warnings)
     store.store(key, head)
     return head
 

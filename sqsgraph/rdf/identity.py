@@ -31,15 +31,16 @@ The rules (docs/graph-model.md, "Identities"):
    whose either side selects no one is not applied, with a warning: a person's IRI slug
    (``julie-fox-2``) is not a key.
 
+   The same file's ``[gss]`` table gives areas their ONS codes (``areacodes``), winning over
+   the lookup there: ``load_overrides`` reads it, ``areacodes`` uses it.
+
 This module decides; ``mapper.py`` writes what it decided. Nothing here knows RDF.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UsageError
+from .areacodes import parse_overrides
+from .slugs import LATIN_LETTERS, fold, slug
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,36 +88,6 @@ HONORIFICS = (
 _HONORIFIC_RE = re.compile(
     r"^(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\s+"
 )
-_SLUG_RUN = re.compile(r"[^a-z0-9]+")
-# Latin letters with no decomposition into an ASCII letter and a diacritic
-_LATIN = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"})
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII: diacritics folded, typographic quotes and dashes made plain."""
-    if text.isascii():  # most names: nothing to fold
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
-    return text.lower()
-
-
-def slug(text: str) -> str:
-    """Readable IRI segment: lower-case ASCII, apostrophes dropped, other runs become ``-``.
-
-    Letters with no ASCII form (Cyrillic, Greek, Arabic, Hebrew, CJK, ...) cannot be spelt in
-    it, so a slug that lost some gets the first 8 hex digits of the SHA-256 of the folded text
-    appended (or is only those): two names that differ in such letters never share a slug."""
-    folded = fold(text).translate(_LATIN).replace("'", "").replace("&", " and ")
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
-    readable = _SLUG_RUN.sub("-", ascii_only).strip("-")
-    if not folded.isascii() and any(ch.isalnum() and not ch.isascii() for ch in folded):
-        digest = hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()[:8]
-        return f"{readable}-{digest}" if readable else digest
-    return readable
-
-
 def split_honorific(name: str) -> tuple[str | None, str]:
     """("Councillor", "Sue Oliver") from "Councillor Sue Oliver"; (None, name) if there is none."""
     cleaned = " ".join(name.split())
@@ -131,7 +104,7 @@ def split_honorific(name: str) -> tuple[str | None, str]:
 def normalise_name(name: str) -> str:
     """The comparison key of a person's name: "ann lee smith" for "Dr Ann Lee-Smith"."""
     _, bare = split_honorific(name)
-    folded = fold(bare).translate(_LATIN).replace(".", " ").replace("-", " ").replace("'", "")
+    folded = fold(bare).translate(LATIN_LETTERS).replace(".", " ").replace("-", " ").replace("'", "")
     folded = re.sub(r"[^\w ]+|_", " ", folded)  # letters and digits of any script count
     return " ".join(folded.split())
 
@@ -180,6 +153,13 @@ class Overrides:
     same_as: tuple[tuple[str, str], ...] = ()
     different_from: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    #: the ``[gss]`` table: (area name as written, its ONS codes); see ``areacodes``
+    area_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def identity_key(self) -> str:
+        """What the identity decisions depend on: not the area codes."""
+        return repr((self.same_as, self.different_from, self.source))
 
 
 @dataclass
@@ -203,9 +183,9 @@ def load_overrides(path: str | Path | None) -> Overrides:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - {"same-as", "different-from"})
+    unknown = sorted(set(data) - {"same-as", "different-from", "gss"})
     if unknown:
-        raise UsageError(f"{path}: unknown table(s) {', '.join(unknown)}; use [[same-as]] and [[different-from]]")
+        raise UsageError(f"{path}: unknown table(s) {', '.join(unknown)}; use [[same-as]], [[different-from]] and [gss]")
 
     def pairs(table: str) -> tuple[tuple[str, str], ...]:
         out = []
@@ -215,7 +195,9 @@ def load_overrides(path: str | Path | None) -> Overrides:
             out.append((entry["a"], entry["b"]))
         return tuple(out)
 
-    return Overrides(pairs("same-as"), pairs("different-from"), str(path))
+
+    area_codes = parse_overrides(data["gss"], path) if "gss" in data else ()
+    return Overrides(pairs("same-as"), pairs("different-from"), str(path), area_codes)
 
 
 def _selects(selector: str, mention: Mention) -> bool:

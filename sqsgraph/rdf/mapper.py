@@ -16,7 +16,8 @@ from a cache (``pipeline.build`` does that); ``map_reports`` composes the same s
 3. ``map_report(report, rid, people, person_slugs)``: the report's named graph as a list of
    triples; ``report_facts(report, people)``: the ``SharedFacts`` it contributes
    (organisations, posts, areas, roles), known before step 2;
-4. ``shared_triples(facts, identities, honorifics)``: the shared graph from the merged facts.
+4. ``shared_triples(facts, identities, honorifics, coded)``: the shared graph from the merged
+   facts, with the areas' ONS codes as ``areacodes`` found them for ``facts.area_labels()``.
 
 Which post belongs to which organisation is decided by ``organisations``; who is who by
 ``identity``; this module only writes what they decided. No blank nodes: every node has an IRI
@@ -35,6 +36,7 @@ from rdflib import namespace as ns
 from ..read.model import Proportion, Quote, Report, Span
 from . import organisations as orgs
 from . import vocab
+from .areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, CodedAreas, area_key
 from .identity import (
     Identities,
     Mention,
@@ -137,7 +139,10 @@ def map_reports_with_notes(
         warnings.extend(f"{r.source.path}: {w}" for w in r.warnings)
     shared = ds.graph(shared_graph_iri(base))
     honorifics = person_honorifics((tuple(s.honorific for s in p.slots) for p in people), identities)
-    for t in shared_triples(facts, identities, honorifics, base):
+    overrides = overrides or Overrides()
+    coded = AreaCodes(overrides.area_codes, overrides.source).assign(facts.area_labels().values())
+    warnings.extend(coded.warnings)
+    for t in shared_triples(facts, identities, honorifics, coded, base):
         shared.add(t)
     ontology = ds.graph(ontology_graph_iri(base))
     for t in ontology_triples():
@@ -356,6 +361,14 @@ class SharedFacts:
         key = slug(label)
         self.areas.setdefault(key, label)
         return key
+
+    def area_labels(self) -> dict[str, str]:
+        """Every area, by slug: those the reports name and those organisations serve."""
+        areas = dict(self.areas)
+        for org in self.orgs.values():
+            if org.area:
+                areas.setdefault(slug(org.area), org.area)
+        return areas
 
 
 def map_report(r: Report, rid: str, people: ReportPeople, person_slugs: Sequence[str], base: str = DEFAULT_BASE) -> ReportGraph:
@@ -584,9 +597,11 @@ class _ReportMapper:
         g.extend(span_triples(thing, span, self.base, self.r.source))
 
 
-def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, set[str]], base: str = DEFAULT_BASE) -> list[Triple]:
-    """The shared graph: areas, organisations, posts, minted roles, persons, candidate matches
-    and the two statistical data sets, from the facts of all reports merged."""
+def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, set[str]], coded: CodedAreas | None = None,
+                   base: str = DEFAULT_BASE) -> list[Triple]:
+    """The shared graph: areas (with their ONS codes, ``coded``), organisations, posts, minted
+    roles, persons, candidate matches and the two statistical data sets, from the facts of all
+    reports merged."""
     base = normalise_base(base)
     out = _Triples()
     s = out
@@ -594,14 +609,13 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
     def iri(path: str) -> URIRef:
         return _mint(base + path)
 
-    areas = dict(facts.areas)
-    for org in facts.orgs.values():  # organisations name the areas they serve
-        if org.area:
-            areas.setdefault(slug(org.area), org.area)
-    for key, label in sorted(areas.items()):
+    for key, label in sorted(facts.area_labels().items()):
         A = iri(f"area/{key}")
         s.add((A, RDF.type, SDO.AdministrativeArea))
         s.add((A, SKOS.prefLabel, text(label)))
+        for code in coded.codes.get(area_key(label), ()) if coded is not None else ():
+            s.add((A, SKOS.exactMatch, _mint(STATISTICAL_GEOGRAPHY + code)))
+            s.add((A, SQS.gssCode, text(code)))
     national = Graph()
     national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=base)
     for key, org in sorted(facts.orgs.items()):
