@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
 from .network.formats import STATS_FORMATS
+from .outputs import DEFAULT_OUT, LAST_BUILD, views_dir
 from .query.formats import RESULT_FORMATS
 from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
 from .read.formatting import report_summary
@@ -87,7 +88,6 @@ def configure_logging(verbose: int = 0) -> None:
 
 
 # build, validate, people (issue 3) -------------------------------------------------------------
-LAST_BUILD = Path("output") / "sqsgraph.nq"
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
 
 
@@ -169,7 +169,7 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 
 @main.command("build")
 @click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
 @click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
               type=click.Choice(FORMAT_NAMES), help="Graph format (repeatable).")
@@ -465,7 +465,7 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
     graph_file = resolve_graph(graph)
     dataset = load_graph_for_views(graph_file)
     if out_dir is None:
-        out_dir = graph_file.parent / "views"
+        out_dir = views_dir(graph_file.parent)
     try:
         view = build_view(dataset, kind, focus=focus, hops=hops)
     except UsageError as exc:

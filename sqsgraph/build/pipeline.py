@@ -14,7 +14,7 @@ identity decisions are reused while no report's names changed, and an output fil
 written with the same parts is left as it is. The graph is never held in memory whole: every
 report's statements are serialized by its worker into a body of each output format, written into
 the output files as they come, and followed by the head (the shared entities, which depend on
-every report; see ``export.DocumentWriter``). The head depends on what each report says, known
+every report; see ``files.DocumentWriter``). The head depends on what each report says, known
 once it is parsed, and on the identities, not on the mapping: a worker makes it while the others
 map. The output files are also where the bodies are kept for the next build, which copies those
 of unchanged reports out of them (the manifest says where) rather than from a second copy in the
@@ -25,7 +25,7 @@ A report that cannot be read or parsed is recorded in ``BuildResult.failures`` (
 and the others are still built. Duplicate files (same content) are built once, with a note; a
 different file with the same report identity (area and publication date) as one earlier in sorted
 order is a conflicting version: not built, and a failure (see ``drop_duplicates``). Temporary files
-left by a killed build are removed (see ``export.remove_stale_temp_files``). Files written into ``out_dir``:
+left by a killed build are removed (see ``files.remove_stale_temp_files``). Files written into ``out_dir``:
 
 * ``sqsgraph.<suffix>`` in each requested format (Turtle, ``sqsgraph.ttl``, by default);
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
@@ -71,15 +71,14 @@ from rdflib.namespace import ORG, RDF
 from ..errors import BuildError, ReportError
 from ..rdf.areacodes import AreaCodes
 from ..rdf.export import (
-    DocumentWriter,
-    Span,
+    document_writer,
     bodies,
     ntriples_bytes,
-    process_alive,
-    remove_stale_temp_files,
     statement_lines,
     write_statements,
 )
+from ..outputs import BUILD_RECORD, DEFAULT_OUT, GRAPH_STEM, ONTOLOGY_DOCS, QUADS_FILE, views_dir
+from ..files import ByteSpan, DocumentWriter, process_alive, remove_stale_temp_files, write_atomic
 from ..rdf.formats import FORMATS, Format, get_format
 from ..rdf.identity import (
     Identities,
@@ -118,17 +117,6 @@ from .records import (
     Progress,
     ReadReport,
 )
-
-GRAPH_STEM = "sqsgraph"
-
-
-QUADS_FILE = f"{GRAPH_STEM}.nq"
-
-
-DEFAULT_OUT = Path("output")
-
-
-ONTOLOGY_DOCS = "ontology.html"
 
 
 #: Up to this many reports the build runs in this process: starting workers costs more.
@@ -229,7 +217,7 @@ def map_one(task: tuple[str, str, str, str, str, tuple[str, ...], str, tuple[str
     return MappedReport(rid, map_key, len(graph.triples), findings, strengths, improvements), data
 
 
-def validate_one(task: tuple[str, str, tuple[Span, ...], str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
+def validate_one(task: tuple[str, str, tuple[ByteSpan, ...], str, bytes, tuple[str, ...], str, str]) -> tuple[tuple[Problem, ...], int]:
     """Validate a batch of reports' graphs (their bodies at ``spans`` of the N-Quads output
     ``quads``) with the shared statements about the nodes they refer to (N-Triples ``context``,
     which also gives the classes of ``partial`` nodes, whose results are left to the check of
@@ -482,7 +470,7 @@ def build(
         return BuildResult(out, {}, {}, found_failures, [], None, Identities([], {}, []), notes=[
             *found_notes, f"nothing written: no report to build; {out}/ left as it was"])
     out.mkdir(parents=True, exist_ok=True)
-    for folder in (out, out / "views"):  # what a killed build left behind
+    for folder in (out, views_dir(out)):  # what a killed build left behind
         remove_stale_temp_files(folder)
     workers = workers or os.cpu_count() or 1
 
@@ -535,7 +523,7 @@ def build(
         # N-Quads unless it is fresh already, so the first query needs no load): its size is not
         # bounded by memory, and the views cut what they show, saying so, as ``views`` describes.
         graph_store = open_query_store(out / QUADS_FILE)
-        result.files.extend(write_views(graph_store, out / "views", read_from))
+        result.files.extend(write_views(graph_store, views_dir(out), read_from))
         del graph_store
     if cache:
         store.prune(before.used if before is not None else None)
@@ -549,13 +537,11 @@ def build(
 
 #: What the last build of an output folder was built from (``record_inputs``), so that a build
 #: with no paths rebuilds that, not the bundled samples.
-BUILD_RECORD = ".sqsgraph-build.json"
 
 
 def record_inputs(out: Path, paths: Sequence[Path] | None) -> Path:
     """Write into ``out`` the paths the build was given, as given and resolved (``None``: the
     bundled samples), atomically."""
-    from ..rdf.export import write_atomic
 
     inputs: object = "bundled samples" if paths is None else [
         {"given": str(p), "resolved": str(p.resolve())} for p in paths]
@@ -617,7 +603,7 @@ def own_outputs(out: Path) -> list[Path]:
     from ..network.views import DEFAULT_VIEWS
 
     return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
-            *(out / "views" / f"{kind}.html" for kind in DEFAULT_VIEWS)]
+            *(views_dir(out) / f"{kind}.html" for kind in DEFAULT_VIEWS)]
 
 
 def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
@@ -695,7 +681,7 @@ def _mentions(store: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
 def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
                    honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], out: Path,
                    failures: list[Failure], progress: Progress | None, before: Manifest | None,
-                   after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, Span]]:
+                   after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, ByteSpan]]:
     """Map the reports and write the output files: each report's body in its place as it comes
     from the workers, then the head (which depends on every report). A report mapped by the last
     build with the same inputs is not mapped again: its bodies are copied out of the files that
@@ -728,12 +714,12 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
         head = (head_key, _head_of(head_job))
         writing = [fmt for fmt in formats
                    if not (before is not None and before.output_is(targets[fmt.name], _holds(fmt, head[0], mapped)))]
-    spans: dict[str, dict[str, Span]] = {fmt.name: {} for fmt in writing}
+    spans: dict[str, dict[str, ByteSpan]] = {fmt.name: {} for fmt in writing}
     writers: dict[str, DocumentWriter] = {}
     sources: dict[str, int] = {}
     try:
         for fmt in writing:
-            writers[fmt.name] = DocumentWriter(targets[fmt.name], fmt)
+            writers[fmt.name] = document_writer(targets[fmt.name], fmt)
             if old[fmt.name] is not None:
                 sources[fmt.name] = os.open(targets[fmt.name], os.O_RDONLY)
         for m, data in (((m, None) for m in mapped) if head is not None else reports()):
@@ -777,7 +763,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
 
 
 def _map_plan(store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str, formats: Sequence[Format],
-              before: Manifest | None, old: dict[str, dict[str, Span] | None]) -> tuple[list[MappedReport | None], list[tuple]]:  # type: ignore[type-arg]
+              before: Manifest | None, old: dict[str, dict[str, ByteSpan] | None]) -> tuple[list[MappedReport | None], list[tuple]]:  # type: ignore[type-arg]
     """For each report, what the last build made of it if that can be used again (same inputs,
     its contribution still cached, its bodies in every old output file ``old`` describes), else
     None; and the ``map_one`` tasks of the others."""
@@ -971,7 +957,7 @@ def _batches(count: int, workers: int) -> list[range]:
     return [range(i, min(count, i + size)) for i in range(0, count, size)]
 
 
-def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, Span],
+def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, ByteSpan],
               head_key: str, base: str, progress: Progress | None, engine: str) -> ValidationReport:
     """The reports in batches (their bodies at ``spans[map key]`` in the N-Quads output
     ``quads``) with the head's statements about what they refer to; and the head alone,
@@ -1038,7 +1024,6 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
         from pylode import OntPub
     except (ImportError, OSError) as exc:  # pyLODE 3.4 fails on import when installed from a wheel
         return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'pylode<3.4'"
-    from ..rdf.export import write_atomic
 
     try:
         html = OntPub(ontology=str(ontology_path("sqs.ttl"))).make_html()
@@ -1048,12 +1033,9 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
 
 
 __all__ = [
-    "BUILD_RECORD",
     "BuildResult",
     "Failure",
-    "GRAPH_STEM",
     "MappedReport",
-    "QUADS_FILE",
     "ReadReport",
     "build",
     "drop_duplicates",

@@ -51,7 +51,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from ..errors import UsageError
-from ..rdf.export import write_atomic
+from ..files import write_atomic
 from . import analytics
 from .netgraph import (
     KIND_NAMES,

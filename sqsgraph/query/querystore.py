@@ -60,9 +60,9 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ..errors import GraphError, StaleStoreError
-from ..rdf.export import write_atomic
+from ..files import write_atomic
+from ..outputs import store_dir
 
-STORE_DIR_NAME = "store"
 MANIFEST = "current.json"
 LOCK = ".lock"
 DB_PREFIX = "db-"
@@ -101,7 +101,7 @@ class Manifest:
 
 def default_store_dir(quads_file: str | Path) -> Path:
     """Where the query store of a graph file lives: ``store/`` beside it."""
-    return Path(quads_file).parent / STORE_DIR_NAME
+    return store_dir(quads_file)
 
 
 # --------------------------------------------------------------------------------- building
@@ -490,7 +490,6 @@ __all__ = [
     "Fingerprint",
     "Freshness",
     "Manifest",
-    "STORE_DIR_NAME",
     "Snapshot",
     "build_query_store",
     "database_path",
