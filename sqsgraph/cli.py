@@ -313,7 +313,7 @@ def people_command(graph: Path | None, graph_argument: Path | None) -> None:
     Example: sqsgraph people --graph output/
     """
     from .query.people import listing_lines
-    from .rdf.store import load_dataset
+    from .rdf.datasets import load_dataset
 
     graph_file = resolve_graph(graph, graph_argument)
     dataset = open_graph_store(graph_file)
@@ -432,7 +432,7 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
 def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
     """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
     from .errors import GraphError
-    from .rdf.store import load_dataset
+    from .rdf.datasets import load_dataset
 
     store = open_graph_store(path)
     if store is not None:

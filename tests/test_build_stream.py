@@ -139,7 +139,7 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
     and the whole-graph check of the written N-Quads name the same node, with the same message."""
     from rdflib.namespace import DCTERMS
 
-    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.datasets import load_dataset
     from sqsgraph.rdf.validator import validate
 
     real_map = sqsgraph.build.pipeline.map_report
@@ -164,7 +164,7 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
 
 
 def test_the_samples_validate_per_report_as_they_do_whole(tmp_path):
-    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.datasets import load_dataset
     from sqsgraph.rdf.validator import validate
 
     result = build(None, tmp_path / "out", docs=False, views=False)
@@ -192,12 +192,12 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
     """No cap on the views: the build loads the query store (which the first query then opens
     as it is) and draws the views from it, never reading the whole graph into rdflib."""
     from sqsgraph.query import querystore
-    from sqsgraph.rdf import store
+    from sqsgraph.rdf import datasets
 
     def no_load(*args, **kwargs):
         raise AssertionError("the build's views read the graph into memory")
 
-    monkeypatch.setattr(store, "load_dataset", no_load)
+    monkeypatch.setattr(datasets, "load_dataset", no_load)
     result = build(None, tmp_path / "out", docs=False, validate=False)
     assert result.ok and result.notes == []
     assert querystore.freshness(tmp_path / "out" / "sqsgraph.nq") == "fresh"

@@ -9,10 +9,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from sqsgraph.errors import GraphError
+from sqsgraph.rdf.datasets import load_dataset, quad_count
 from sqsgraph.rdf.export import serialize, write
 from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS
 from sqsgraph.rdf.mapper import map_reports
-from sqsgraph.rdf.store import load_dataset, quad_count
 from sqsgraph.read.model import Report
 
 

@@ -13,8 +13,8 @@ from sqsgraph.network.analytics import STATS_FORMATTERS
 from sqsgraph.network.formats import STATS_FORMATS
 from sqsgraph.query.formats import RESULT_FORMATS
 from sqsgraph.query.results import WRITERS
+from sqsgraph.rdf.datasets import graph_format
 from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS, SUFFIXES, by_media_type, format_of_suffix, get_format
-from sqsgraph.rdf.store import graph_format
 from sqsgraph.serve import server
 
 

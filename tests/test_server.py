@@ -27,7 +27,7 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.serve.server import (
     Limits,
     SparqlServer,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from sqsgraph.build.pipeline import build
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.rdf.validator import union_graph, validate, validate_quads
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyshacl_turbo") is None, reason="pyshacl-turbo not installed")

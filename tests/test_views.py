@@ -17,7 +17,7 @@ from sqsgraph import files
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
 from sqsgraph.network import views
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "views" / "small.trig"

@@ -477,13 +477,13 @@ def build(
     remove_stale_scratch(out)
     with (tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out) if not cache else nullcontext(None) as scratch,
           _runner(workers) as runner, _gc_tuned()):
-        store = BuildCache(out / CACHE_FOLDER if scratch is None else Path(scratch))
-        for folder in store.folder.glob("*"):
+        build_cache = BuildCache(out / CACHE_FOLDER if scratch is None else Path(scratch))
+        for folder in build_cache.folder.glob("*"):
             if folder.is_dir():
                 remove_stale_temp_files(folder)
-        before = load_manifest(store.folder) if cache else None
+        before = load_manifest(build_cache.folder) if cache else None
         after = Manifest()
-        read, failures = _read_all(runner, store, files, progress, before, after)
+        read, failures = _read_all(runner, build_cache, files, progress, before, after)
         skipped = [f.path for f in failures if f.not_a_report and f.path in walked]
         failures = [f for f in failures if not (f.not_a_report and f.path in walked)]
         kept, notes, conflicts = drop_duplicates(read)
@@ -494,12 +494,12 @@ def build(
             return BuildResult(out, {}, {}, failures, [], None, Identities([], {}, []),
                                notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"])
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
-        ids_key, ids = _identities(store, ordered, overrides, before, after)
+        ids_key, ids = _identities(build_cache, ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
         area_codes = AreaCodes(overrides.area_codes, overrides.source)
-        mapped, head_key, head, spans = _map_and_write(runner, store, ordered, (ids_key, ids), honorifics, area_codes,
+        mapped, head_key, head, spans = _map_and_write(runner, build_cache, ordered, (ids_key, ids), honorifics, area_codes,
                                                        base, wanted, out, failures, progress, before, after)
         warnings.extend(head.warnings)  # areas without an ONS code, unused [gss] entries
         result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
@@ -507,7 +507,7 @@ def build(
         read_from = {r.sha256: r.path for r in ordered}  # where the views' links to a PDF's pages lead
         result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
         if validate:
-            result.validation = _validate(runner, store, mapped, out / QUADS_FILE, spans, head_key, base, progress,
+            result.validation = _validate(runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress,
                                           engine or "pyshacl")
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
@@ -526,9 +526,9 @@ def build(
         result.files.extend(write_views(graph_store, views_dir(out), read_from))
         del graph_store
     if cache:
-        store.prune(before.used if before is not None else None)
-        after.used = frozenset(store.used)
-        save_manifest(store.folder, after)
+        build_cache.prune(before.used if before is not None else None)
+        after.used = frozenset(build_cache.used)
+        save_manifest(build_cache.folder, after)
     if removed := remove_other_outputs(out, result.files):
         result.notes.append(f"removed {', '.join(str(p) for p in removed)} left from an earlier build")
     record_inputs(out, None if paths is None else [Path(p) for p in given])
@@ -622,7 +622,7 @@ def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progress: Progress | None,
+def _read_all(runner: _Runner, build_cache: BuildCache, files: Sequence[Path], progress: Progress | None,
               before: Manifest | None, after: Manifest) -> tuple[list[ReadReport], list[Failure]]:
     """Read and parse the files that may have changed since the last build (all, without a
     manifest); take the others from the manifest."""
@@ -632,12 +632,12 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
     for p in files:
         stamp = FileStamp.of(p)  # before reading: a change made meanwhile shows next time
         known = before.read_of(str(p), stamp) if before is not None else None
-        if known is not None and not all(store.has(known.parse_key, x) for x in (".pickle", ".read.pickle", FACTS_SUFFIX)):
+        if known is not None and not all(build_cache.has(known.parse_key, x) for x in (".pickle", ".read.pickle", FACTS_SUFFIX)):
             known = None
         outcomes.append(known)
         stamps.append(stamp)
         if known is None:
-            tasks.append((str(p), str(store.folder)))
+            tasks.append((str(p), str(build_cache.folder)))
     fresh = iter(runner.map(_read_task, tasks, "reading", progress))
     read: list[ReadReport] = []
     failures: list[Failure] = []
@@ -648,37 +648,37 @@ def _read_all(runner: _Runner, store: BuildCache, files: Sequence[Path], progres
             failures.append(outcome)
             continue
         for suffix in (".pickle", ".read.pickle", FACTS_SUFFIX):  # used by this build: kept by prune
-            store.use(outcome.parse_key, suffix)
+            build_cache.use(outcome.parse_key, suffix)
         if stamp is not None:
             after.reads[str(p)] = (stamp, outcome.slim() if outcome.mentions else outcome)  # slim: from the manifest
         read.append(outcome)
     return read, failures
 
 
-def _identities(store: BuildCache, ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None,
+def _identities(build_cache: BuildCache, ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None,
                 after: Manifest) -> tuple[str, Identities]:
     """The identity decisions and the key of what they were made from (the mentions and the
     overrides); last build's when those are the same. Kept in a cache entry of their own
     (~20 MB at 10,000 reports), written only when they change, not in the manifest."""
     key = cache_key("identities", overrides.identity_key, *(r.mentions_digest for r in ordered))
-    ids = store.load(key, IDENTITIES_SUFFIX) if before is not None and before.identities == key else None
+    ids = build_cache.load(key, IDENTITIES_SUFFIX) if before is not None and before.identities == key else None
     if not isinstance(ids, Identities):
-        ids = resolve_identities([m for r in ordered for m in _mentions(store, r)], overrides)
-        store.store(key, ids, IDENTITIES_SUFFIX)
+        ids = resolve_identities([m for r in ordered for m in _mentions(build_cache, r)], overrides)
+        build_cache.store(key, ids, IDENTITIES_SUFFIX)
     after.identities = key
     return key, ids
 
 
-def _mentions(store: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
+def _mentions(build_cache: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
     if len(r.mentions) == r.mention_count:
         return r.mentions
-    whole = store.load(r.parse_key, ".read.pickle")  # a slim record from the manifest
+    whole = build_cache.load(r.parse_key, ".read.pickle")  # a slim record from the manifest
     if not (isinstance(whole, ReadReport) and len(whole.mentions) == r.mention_count):
-        raise BuildError(f"the cache {store.folder} lost the names read from {r.path}; build again with --no-cache")
+        raise BuildError(f"the cache {build_cache.folder} lost the names read from {r.path}; build again with --no-cache")
     return whole.mentions
 
 
-def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
+def _map_and_write(runner: _Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
                    honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], out: Path,
                    failures: list[Failure], progress: Progress | None, before: Manifest | None,
                    after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, ByteSpan]]:
@@ -690,11 +690,11 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     is in the N-Quads file (for validation)."""
     targets = {fmt.name: out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in formats}
     old = {name: before.bodies_in(target) if before is not None else None for name, target in targets.items()}
-    plan, tasks = _map_plan(store, ordered, identities[1], base, formats, before, old)
+    plan, tasks = _map_plan(build_cache, ordered, identities[1], base, formats, before, old)
     # The head depends on every report but not on how they are mapped: a worker makes it while
     # the others map (on one core after them it took a sixth of a cold build), or, in a rebuild,
     # while this process copies the unchanged reports' bodies
-    head_key, head_job = _start_head(runner, store, ordered, identities, honorifics, area_codes, base, formats,
+    head_key, head_job = _start_head(runner, build_cache, ordered, identities, honorifics, area_codes, base, formats,
                                      background=runner.in_pool(len(ordered)))
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
@@ -732,10 +732,10 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
                 else:
                     where[m.map_key] = writers[fmt.name].add(data[fmt.suffix])
         if head is None:
-            head = _settle_head(runner, head_key, head_job, store, ordered, mapped, identities, honorifics, area_codes,
+            head = _settle_head(runner, head_key, head_job, build_cache, ordered, mapped, identities, honorifics, area_codes,
                                 base, formats)
         for fmt in writing:
-            writers[fmt.name].add_file(store.path(head[0], fmt.suffix))
+            writers[fmt.name].add_file(build_cache.path(head[0], fmt.suffix))
         # The last build's files are closed before the new ones take their place: the last close
         # of a file already deleted frees its blocks (~1 s a GB), which the child of
         # ``export._discard`` should do, not this process.
@@ -751,7 +751,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
             os.close(fd)
     for m in mapped:
         after.mapped[m.map_key] = m
-        store.use(m.map_key, REFERS_SUFFIX)
+        build_cache.use(m.map_key, REFERS_SUFFIX)
     for fmt in formats:
         target = targets[fmt.name]
         where = spans.get(fmt.name, old[fmt.name])
@@ -762,7 +762,7 @@ def _map_and_write(runner: _Runner, store: BuildCache, ordered: Sequence[ReadRep
     return mapped, head[0], head[1], quads
 
 
-def _map_plan(store: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str, formats: Sequence[Format],
+def _map_plan(build_cache: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str, formats: Sequence[Format],
               before: Manifest | None, old: dict[str, dict[str, ByteSpan] | None]) -> tuple[list[MappedReport | None], list[tuple]]:  # type: ignore[type-arg]
     """For each report, what the last build made of it if that can be used again (same inputs,
     its contribution still cached, its bodies in every old output file ``old`` describes), else
@@ -775,11 +775,11 @@ def _map_plan(store: BuildCache, ordered: Sequence[ReadReport], ids: Identities,
         offset += r.mention_count
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
         known = before.mapped.get(key) if before is not None else None
-        if known is not None and not (store.has(key, REFERS_SUFFIX) and all(o is not None and key in o for o in old.values())):
+        if known is not None and not (build_cache.has(key, REFERS_SUFFIX) and all(o is not None and key in o for o in old.values())):
             known = None
         plan.append(known)
         if known is None:
-            tasks.append((r.path, str(store.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+            tasks.append((r.path, str(build_cache.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
     return plan, tasks
 
 
@@ -813,7 +813,7 @@ def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str,
                      *(r.shared_digest for r in reports))
 
 
-def _start_head(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
+def _start_head(runner: _Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
                 honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], background: bool,
                 keep: set[str] | None = None) -> tuple[str, Future]:  # type: ignore[type-arg]
     """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
@@ -824,13 +824,13 @@ def _start_head(runner: _Runner, store: BuildCache, ordered: Sequence[ReadReport
     key = _head_key((r for r in ordered if keep is None or r.rid in keep), ids_key, honorifics, area_codes, base)
     suffixes = {*(f.suffix for f in formats), FORMATS["nquads"].suffix, *HEAD_SUFFIXES}
     for suffix in suffixes:
-        store.use(key, suffix)  # made by a worker, whose cache object is not this one
-    head = store.load(key)
-    if isinstance(head, Head) and all(store.has(key, x) for x in suffixes):
+        build_cache.use(key, suffix)  # made by a worker, whose cache object is not this one
+    head = build_cache.load(key)
+    if isinstance(head, Head) and all(build_cache.has(key, x) for x in suffixes):
         done: Future = Future()  # type: ignore[type-arg]
         done.set_result(head)
         return key, done
-    task = (str(store.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
+    task = (str(build_cache.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
             (area_codes.overrides_given, area_codes.source), base, tuple(f.name for f in formats))
     return key, runner.submit(head_one, task, background)
 
@@ -843,7 +843,7 @@ def _head_of(job: Future) -> Head:  # type: ignore[type-arg]
                          "the output is as before; try again with fewer --workers") from exc
 
 
-def _settle_head(runner: _Runner, key: str, job: Future, store: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
+def _settle_head(runner: _Runner, key: str, job: Future, build_cache: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
                  mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
                  area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> tuple[str, Head]:
     """The head made meanwhile; made again here without the reports that could not be written
@@ -851,7 +851,7 @@ def _settle_head(runner: _Runner, key: str, job: Future, store: BuildCache, orde
     head = _head_of(job)
     if len(mapped) == len(ordered):
         return key, head
-    again_key, again = _start_head(runner, store, ordered, identities, honorifics, area_codes, base, formats,
+    again_key, again = _start_head(runner, build_cache, ordered, identities, honorifics, area_codes, base, formats,
                                    background=False, keep={m.rid for m in mapped})
     return again_key, _head_of(again)
 
@@ -865,16 +865,16 @@ def head_one(task: tuple[str, str, str, Identities | None, tuple[HeadPart, ...],
     """Make the head of the documents (see ``_write_head``) into the cache; its figures. The
     identity decisions are read from the cache when not given (in a worker)."""
     folder, key, ids_key, ids, parts, honorifics, area_overrides, base, format_names = task
-    store = BuildCache(folder)
+    build_cache = BuildCache(folder)
     if ids is None:
-        ids = store.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
+        ids = build_cache.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
         if not isinstance(ids, Identities):
             raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
-    return _write_head(store, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
+    return _write_head(build_cache, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
                        [FORMATS[name] for name in format_names])
 
 
-def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Identities,
+def _write_head(build_cache: BuildCache, key: str, parts: Sequence[HeadPart], ids: Identities,
                 honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> Head:
     """The head of every document: the shared and ontology graphs, and for triples formats the
     statements reports make about shared nodes (who holds which post), each once. Made from the
@@ -883,7 +883,7 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
     facts = SharedFacts()
     held: dict[tuple[str, str, str], None] = {}  # (person, post, organisation), in the order first attested
     for rid, parse_key, first, _ in parts:
-        part = _contribution(store, rid, parse_key)
+        part = _contribution(build_cache, rid, parse_key)
         facts.merge(part.facts)
         for h in part.holdings:
             held[(ids.person_of[first + h.slot], h.post, h.org)] = None
@@ -894,7 +894,7 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
     del facts, held
     # The head is large (a million statements at 10,000 reports): written a batch at a time, and
     # its other formats made by Oxigraph from those files.
-    nq = write_statements(store.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
+    nq = write_statements(build_cache.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
                           [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))])
     lines = set(shared)
     del shared
@@ -906,27 +906,27 @@ def _write_head(store: BuildCache, key: str, parts: Sequence[HeadPart], ids: Ide
     figures = (len(lines), sum(1 for x in lines if x.endswith(organisation)), sum(1 for x in lines if x.endswith(post)))
     ordered = sorted(lines)
     del lines
-    nt = write_statements(store.path(key, ".head.nt"), [(ordered, None)])
+    nt = write_statements(build_cache.path(key, ".head.nt"), [(ordered, None)])
     del ordered
     for fmt in formats:
         if fmt.name != "nquads":
-            store.write_bytes(key, fmt.suffix, bodies(nq, nt, [fmt])[fmt.suffix])
+            build_cache.write_bytes(key, fmt.suffix, bodies(nq, nt, [fmt])[fmt.suffix])
     head = Head(*figures, warnings=coded.warnings)
-    store.store(key, head)
+    build_cache.store(key, head)
     return head
 
 
-def _contribution(store: BuildCache, rid: str, parse_key: str) -> Contribution:
-    part = store.load(parse_key, FACTS_SUFFIX)
+def _contribution(build_cache: BuildCache, rid: str, parse_key: str) -> Contribution:
+    part = build_cache.load(parse_key, FACTS_SUFFIX)
     if not isinstance(part, Contribution):
-        raise BuildError(f"the cache {store.folder} lost what report {rid} adds to the shared graph; build again with --no-cache")
+        raise BuildError(f"the cache {build_cache.folder} lost what report {rid} adds to the shared graph; build again with --no-cache")
     return part
 
 
-def _refers_to(store: BuildCache, m: MappedReport) -> tuple[str, ...]:
-    refers = store.load(m.map_key, REFERS_SUFFIX)
+def _refers_to(build_cache: BuildCache, m: MappedReport) -> tuple[str, ...]:
+    refers = build_cache.load(m.map_key, REFERS_SUFFIX)
     if not isinstance(refers, tuple):
-        raise BuildError(f"the cache {store.folder} lost which shared nodes report {m.rid} refers to; build again with --no-cache")
+        raise BuildError(f"the cache {build_cache.folder} lost which shared nodes report {m.rid} refers to; build again with --no-cache")
     return refers
 
 
@@ -957,15 +957,15 @@ def _batches(count: int, workers: int) -> list[range]:
     return [range(i, min(count, i + size)) for i in range(0, count, size)]
 
 
-def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, ByteSpan],
+def _validate(runner: _Runner, build_cache: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, ByteSpan],
               head_key: str, base: str, progress: Progress | None, engine: str) -> ValidationReport:
     """The reports in batches (their bodies at ``spans[map key]`` in the N-Quads output
     ``quads``) with the head's statements about what they refer to; and the head alone,
     meanwhile, in a worker. A batch's result depends on its reports' map keys and the head, so
     these key it in the cache: a rebuild after one report changed validates one batch again."""
     shared_key = cache_key("validate-head", engine, head_key)
-    head_job = runner.submit(validate_head, (str(store.folder), head_key, shared_key, base, engine),
-                             background=runner.workers > 1 and not store.has(shared_key, ".pickle"))
+    head_job = runner.submit(validate_head, (str(build_cache.folder), head_key, shared_key, base, engine),
+                             background=runner.workers > 1 and not build_cache.has(shared_key, ".pickle"))
     index: dict[str, list[str]] | None = None
     tasks = []
     batches = _batches(len(mapped), runner.workers)
@@ -973,19 +973,19 @@ def _validate(runner: _Runner, store: BuildCache, mapped: Sequence[MappedReport]
         members = [mapped[i] for i in batch]
         key = cache_key("validate-batch", engine, head_key, *(m.map_key for m in members))
         batch_spans = tuple(spans[m.map_key] for m in members)
-        if store.has(key, ".pickle"):
-            tasks.append((str(store.folder), str(quads), batch_spans, key, b"", (), base, engine))
+        if build_cache.has(key, ".pickle"):
+            tasks.append((str(build_cache.folder), str(quads), batch_spans, key, b"", (), base, engine))
             continue
         if index is None:
-            index = _head_index(store.path(head_key, ".head.nt"))
+            index = _head_index(build_cache.path(head_key, ".head.nt"))
         # the shared nodes they refer to, and the classes of the nodes those refer to (shapes
         # check the class of a value: a unit's parent body, a post's organisation)
-        refers_to = {f"<{iri}>" for m in members for iri in _refers_to(store, m)}
+        refers_to = {f"<{iri}>" for m in members for iri in _refers_to(build_cache, m)}
         context = [line for iri in sorted(refers_to) for line in index.get(iri, ())]
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
         partial = sorted(objects - refers_to)
         context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
-        tasks.append((str(store.folder), str(quads), batch_spans, key, ntriples_bytes(context),
+        tasks.append((str(build_cache.folder), str(quads), batch_spans, key, ntriples_bytes(context),
                       tuple(o[1:-1] for o in partial), base, engine))
     problems: list[Problem] = []
     triples = 0

@@ -50,7 +50,7 @@ KIND_NAMES = {
 }
 
 #: What the networks are read from: an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph ``Store``
-#: (the on-disk query store; see ``storegraph``).
+#: (the on-disk query store; see ``storeview``).
 Source = Dataset | Graph | ox.Store
 
 #: A node's details list at most this many posts and reports, and the source passages of at most
@@ -73,9 +73,9 @@ class _Node:
 
 def union_graph(dataset: Source) -> Graph:
     """A graph that sees every statement of ``dataset``, whatever graph it is in (for a
-    pyoxigraph ``Store``, a ``storegraph.StoreGraph`` that answers the same questions)."""
+    pyoxigraph ``Store``, a ``storeview.StoreGraph`` that answers the same questions)."""
     if isinstance(dataset, ox.Store):
-        from .storegraph import StoreGraph
+        from .storeview import StoreGraph
 
         return StoreGraph(dataset)  # type: ignore[return-value]
     if isinstance(dataset, Dataset) and not dataset.default_union:
@@ -157,7 +157,7 @@ class _Reader:
     def holdings(self) -> dict[URIRef, list[tuple[URIRef, str]]]:
         """Each person's holdings (org:Membership): (organisation, "post (qualifier)"), each once.
 
-        A source that can answer this in bulk (``storegraph.StoreGraph.holdings``: one SPARQL
+        A source that can answer this in bulk (``storeview.StoreGraph.holdings``: one SPARQL
         query, as there is one holding per mention of a person) does; otherwise every holding is
         read here."""
         if self._holdings is None:

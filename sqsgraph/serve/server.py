@@ -911,7 +911,7 @@ class _Removal:
 
 def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, limits: Limits | None = None) -> SparqlServer:
     """Build (but do not start) an endpoint serving ``dataset``: an rdflib ``Dataset``, the path
-    of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``store.load_dataset`` into a
+    of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``datasets.load_dataset`` into a
     temporary on-disk copy), or the folder of a query store (``querystore.build_query_store``:
     served from a hard-linked snapshot, so nothing is loaded and a rebuild does not disturb it).
 
@@ -947,7 +947,7 @@ def _store_copy(dataset: Any) -> tuple[str, _Removal]:
     try:
         disk = ox.Store(tmp.name)
         if isinstance(dataset, (str, os.PathLike)):
-            from ..rdf.store import load_dataset
+            from ..rdf.datasets import load_dataset
 
             dataset = load_dataset(dataset, backend="oxigraph")
         inner = getattr(dataset.store, "_inner", None)  # oxrdflib keeps its pyoxigraph.Store here
