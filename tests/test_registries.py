@@ -59,3 +59,18 @@ def test_each_format_names_the_parser_that_reads_it() -> None:
     for name in ("turtle", "ntriples"):
         parsed = list(ox.parse(triple.encode(), format=FORMATS[name].oxigraph))
         assert len(parsed) == 1
+
+
+def test_errors_carry_their_exit_status_and_the_cli_maps_them_in_one_place(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sqsgraph import errors
+
+    assert errors.UsageError("x").exit_status == errors.QueryError("x").exit_status == 2
+    assert errors.GraphError("x").exit_status == errors.BuildError("x").exit_status == 1
+    bad = tmp_path / "graph.nq"
+    bad.write_text("this is not N-Quads\n")
+    run = CliRunner().invoke(main, ["validate", "--graph", str(bad)])
+    assert run.exit_code == 1 and str(bad) in run.output and "Traceback" not in run.output
+    run = CliRunner().invoke(main, ["query", "no-such-query", "--graph", str(bad)])
+    assert run.exit_code == 2 and "no-such-query" in run.output
