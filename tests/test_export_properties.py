@@ -21,14 +21,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import FOAF, RDF
 
 from sqsgraph.errors import ReportError
-from sqsgraph.export import FORMATS, serialize
-from sqsgraph.identity import normalise_name, split_honorific
-from sqsgraph.mapper import map_reports
-from sqsgraph.model import SourceDocument
-from sqsgraph.parser import parse_report
-from sqsgraph.store import from_ox_term
-from sqsgraph.validator import validate
-from sqsgraph.vocab import DEFAULT_BASE, SQS
+from sqsgraph.rdf.export import FORMATS, serialize
+from sqsgraph.rdf.identity import normalise_name, split_honorific
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.rdf.store import from_ox_term
+from sqsgraph.rdf.validator import validate
+from sqsgraph.rdf.vocab import DEFAULT_BASE, SQS
+from sqsgraph.read.model import SourceDocument
+from sqsgraph.read.parser import parse_report
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROUND_TRIP = ("turtle", "trig", "nquads", "jsonld")

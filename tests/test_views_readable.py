@@ -17,12 +17,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from sqsgraph import views
-from sqsgraph.mapper import map_reports
-from sqsgraph.parser import parse_files
-from sqsgraph.pipeline import build
-from sqsgraph.reader import sample_paths
-from sqsgraph.synth import write_corpus
+from sqsgraph.build.pipeline import build
+from sqsgraph.network import views
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.parser import parse_files
+from sqsgraph.read.reader import sample_paths
+from sqsgraph.synth.corpus import write_corpus
 from test_views_browser import ARGS, CHROMIUM, SCREENSHOTS, Page
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
