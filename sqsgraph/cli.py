@@ -17,6 +17,9 @@ import click
 
 from . import __version__
 from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
+from .network.formats import STATS_FORMATS
+from .query.formats import RESULT_FORMATS
+from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
 from .read.formatting import report_summary
 from .read.parser import parse_files
 from .read.reader import find_reports, sample_paths
@@ -169,7 +172,7 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
 @click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
-              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]), help="Graph format (repeatable).")
+              type=click.Choice(FORMAT_NAMES), help="Graph format (repeatable).")
 @click.option("--base", default="https://w3id.org/sqsgraph/id/", show_default=True, help="Base IRI of instance data.")
 @click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML file of same-as / different-from decisions that win over the identity rules, "
@@ -370,7 +373,7 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
               help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).")
 @click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic or Digest credentials, as the store asks.")
 @click.option("--token-env", metavar="VAR", help="Send a bearer token read from this environment variable.")
-@click.option("--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(PUSH_FORMATS), default="ntriples", show_default=True,
               help="Content type of the uploads (the same N-Triples bytes either way).")
 @click.option("--prune", is_flag=True,
               help="Delete the store's graphs under the build's base IRI that this build does not have, "
@@ -475,15 +478,15 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
 
 @main.command("stats")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(STATS_FORMATS), default="table", show_default=True)
 def stats_command(graph: Path | None, fmt: str) -> None:
     """Network figures: counts by kind, top people and organisations, components, communities.
 
     Example: sqsgraph stats --format csv > stats.csv
     """
-    from .network.analytics import FORMATTERS, stats_of
+    from .network.analytics import STATS_FORMATTERS, stats_of
 
-    click.echo(FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
+    click.echo(STATS_FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
 
 
 def report_arguments(func):  # type: ignore[no-untyped-def]
@@ -598,7 +601,7 @@ def queries_command() -> None:
               help="A parameter the query declares (repeatable); matched ignoring case, spaces, dashes and quote marks.")
 @click.option("--sparql", help="Run this SPARQL text instead of a named query (read-only: no updates, no SERVICE).")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "sparql-tsv", "json", "markdown"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True, help="csv and tsv: plain values; sparql-tsv: SPARQL TSV, terms with their types.")
 @click.option("--wide", is_flag=True, help="table and markdown: show long values whole instead of cutting them.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,

@@ -9,7 +9,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from sqsgraph.errors import GraphError
-from sqsgraph.rdf.export import FORMATS, serialize, write
+from sqsgraph.rdf.export import serialize, write
+from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS
 from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.rdf.store import load_dataset, quad_count
 from sqsgraph.read.model import Report
@@ -30,7 +31,7 @@ def named_graphs(ds: Dataset) -> dict[str, Graph]:
     return out
 
 
-@pytest.mark.parametrize("name", list(FORMATS))
+@pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_round_trip_is_isomorphic(name, tmp_path):
     ds = sample_dataset()
     path = write(ds, tmp_path / f"graph{FORMATS[name].suffix}", name)
@@ -43,7 +44,7 @@ def test_round_trip_is_isomorphic(name, tmp_path):
             assert isomorphic(loaded[gid], graph), gid
 
 
-@pytest.mark.parametrize("name", list(FORMATS))
+@pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_same_inputs_give_the_same_bytes(name):
     from graph_samples import sample_reports
 

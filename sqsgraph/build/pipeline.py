@@ -71,18 +71,16 @@ from rdflib.namespace import ORG, RDF
 from ..errors import BuildError, ReportError
 from ..rdf.areacodes import AreaCodes
 from ..rdf.export import (
-    FORMATS,
     DocumentWriter,
-    Format,
     Span,
     bodies,
-    get_format,
     ntriples_bytes,
     process_alive,
     remove_stale_temp_files,
     statement_lines,
     write_statements,
 )
+from ..rdf.formats import FORMATS, Format, get_format
 from ..rdf.identity import (
     Identities,
     Mention,

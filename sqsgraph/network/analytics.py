@@ -209,10 +209,11 @@ def format_json(stats: Stats) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}
+#: ``sqsgraph stats --format``: one formatter per name of ``formats.STATS_FORMATS``
+STATS_FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}
 
 __all__ = [
-    "FORMATTERS",
+    "STATS_FORMATTERS",
     "Stats",
     "betweenness",
     "communities",

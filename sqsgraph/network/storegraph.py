@@ -27,7 +27,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..rdf.store import from_ox_term
+from ..rdf.terms import from_ox_term
 from ..rdf.vocab import SQS
 
 SDO = "https://schema.org/"

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -61,17 +62,23 @@ def _readable(term: Term, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+def json_term(term: Term | ox.Triple) -> dict[str, Any]:
+    """A term as SPARQL 1.1 Query Results JSON writes it (``sqsgraph query --format json`` and the endpoint)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": json_term(term.subject), "predicate": json_term(term.predicate), "object": json_term(term.object)}}
+    raise TypeError(f"unexpected RDF term {term!r}")
 
 
 def to_json(result: QueryResult) -> str:
@@ -79,10 +86,10 @@ def to_json(result: QueryResult) -> str:
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     if result.kind == "graph":
         return json.dumps(
-            [{"subject": _json_term(t.subject), "predicate": _json_term(t.predicate), "object": _json_term(t.object)} for t in result.triples],
+            [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in result.triples],
             ensure_ascii=False,
         )
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
 
@@ -176,7 +183,8 @@ def to_markdown(result: QueryResult, width: int | None = WIDTHS["markdown"]) -> 
     return "\n".join(out)
 
 
-FORMATS: dict[str, Callable[[QueryResult], str]] = {
+#: ``sqsgraph query --format``: one writer per name of ``formats.RESULT_FORMATS``
+WRITERS: dict[str, Callable[[QueryResult], str]] = {
     "table": to_table,
     "csv": to_csv,
     "tsv": to_tsv,
@@ -189,5 +197,5 @@ FORMATS: dict[str, Callable[[QueryResult], str]] = {
 def format_result(result: QueryResult, fmt: str, wide: bool = False) -> str:
     """``result`` in the format ``fmt``; ``wide``: the table formats show every value whole."""
     if wide and fmt in WIDTHS:
-        return FORMATS[fmt](result, width=None)  # type: ignore[call-arg]
-    return FORMATS[fmt](result)
+        return WRITERS[fmt](result, width=None)  # type: ignore[call-arg]
+    return WRITERS[fmt](result)

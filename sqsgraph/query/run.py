@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import GraphError, QueryError, UsageError
-from ..rdf.store import SUFFIX_FORMATS
+from ..rdf.store import graph_format
 from .answers import Precomputed
 from .library import NamedQuery, check_own_query
 from .matching import close_values, fold, fold_sparql
@@ -46,16 +46,14 @@ class QueryResult:
 def open_store(path: str | Path) -> ox.Store:
     """Load a graph file (format by suffix) into an in-memory Oxigraph store."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
-        raise GraphError(f"{path}: cannot tell the RDF format from the suffix {suffix or '(none)'!r}")
+    fmt = graph_format(p)
     if not p.is_file():
         raise GraphError(f"{path}: no such file; run `sqsgraph build` first or name an existing graph file")
     store = ox.Store()
     try:
-        store.bulk_load(path=str(p), format=SUFFIX_FORMATS[suffix][1])
+        store.bulk_load(path=str(p), format=fmt.oxigraph)
     except SyntaxError as exc:
-        raise GraphError(f"{path}: not valid {SUFFIX_FORMATS[suffix][0]}: {exc}") from exc
+        raise GraphError(f"{path}: not valid {fmt.name}: {exc}") from exc
     return store
 
 

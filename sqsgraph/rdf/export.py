@@ -22,62 +22,19 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 
+from .formats import FORMAT_NAMES, FORMATS, Format, format_of_suffix, get_format
+from .terms import to_ox
 from .vocab import PREFIXES
 
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    suffix: str
-    media_type: str
-    keeps_graphs: bool
-    rdf_format: ox.RdfFormat
-
-
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("turtle", ".ttl", "text/turtle", False, ox.RdfFormat.TURTLE),
-        Format("trig", ".trig", "application/trig", True, ox.RdfFormat.TRIG),
-        Format("nquads", ".nq", "application/n-quads", True, ox.RdfFormat.N_QUADS),
-        Format("ntriples", ".nt", "application/n-triples", False, ox.RdfFormat.N_TRIPLES),
-        Format("jsonld", ".jsonld", "application/ld+json", True, ox.RdfFormat.JSON_LD),
-    )
-}
-FORMAT_NAMES = tuple(FORMATS)
-
-
-def get_format(name: str) -> Format:
-    if name not in FORMATS:
-        raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    return FORMATS[name]
-
-
 _RDF_TYPE = str(RDF.type)
-
-
-def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term as an Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _key(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph) -> str:
@@ -245,12 +202,12 @@ def body(data: Sequence[ox.Quad] | Sequence[ox.Triple], fmt: Format) -> bytes:
 
 def _body_of(data: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: Format) -> bytes:
     if fmt.name in {"turtle", "trig"}:
-        out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes())
+        out = ox.serialize(data, format=fmt.oxigraph, prefixes=prefixes())
         lines = out.split(b"\n")
         while lines and lines[0].startswith(b"@prefix "):
             lines.pop(0)
         return b"\n".join(lines)
-    out = ox.serialize(data, format=fmt.rdf_format)
+    out = ox.serialize(data, format=fmt.oxigraph)
     if fmt.name == "jsonld":
         # Oxigraph writes one line of expanded JSON-LD; indent it for people, keep the order
         text = json.dumps(json.loads(out), indent=1, ensure_ascii=False)
@@ -539,21 +496,16 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
 def write(ds: Dataset, path: str | Path, format: str | None = None, base: str | None = None) -> Path:
     """Serialize ``ds`` to ``path``; the format defaults to the one the suffix stands for."""
     if format is None:
-        suffix = Path(path).suffix.lower()
-        matches = [f.name for f in FORMATS.values() if f.suffix == suffix]
-        if not matches:
-            raise ValueError(f"cannot tell the format of {path}; give one of {', '.join(FORMATS)}")
-        format = matches[0]
+        found = format_of_suffix(path)
+        if found is None:
+            raise ValueError(f"cannot tell the format of {path}; give one of {', '.join(FORMAT_NAMES)}")
+        format = found.name
     return write_atomic(path, serialize(ds, format, base))
 
 
 __all__ = [
-    "FORMATS",
-    "FORMAT_NAMES",
-    "Format",
     "body",
     "bodies",
-    "get_format",
     "ntriples_bytes",
     "statement_lines",
     "prefixes",

@@ -24,28 +24,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import GraphError
+from .formats import SUFFIXES, Format, format_of_suffix
+from .terms import from_ox_term
 
 BACKENDS = ("memory", "oxigraph")
 DEFAULT_BACKEND = "memory"
-
-# file suffix -> (format name used across sqsgraph, Oxigraph's parser)
-SUFFIX_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
-    ".turtle": ("turtle", ox.RdfFormat.TURTLE),
-    ".trig": ("trig", ox.RdfFormat.TRIG),
-    ".nq": ("nquads", ox.RdfFormat.N_QUADS),
-    ".nquads": ("nquads", ox.RdfFormat.N_QUADS),
-    ".nt": ("ntriples", ox.RdfFormat.N_TRIPLES),
-    ".ntriples": ("ntriples", ox.RdfFormat.N_TRIPLES),
-    ".jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
-    ".json": ("jsonld", ox.RdfFormat.JSON_LD),
-}
 
 
 def new_dataset(backend: str = DEFAULT_BACKEND) -> Dataset:
@@ -59,11 +47,17 @@ def new_dataset(backend: str = DEFAULT_BACKEND) -> Dataset:
 
 def format_of(path: str | Path) -> str:
     """The format name (turtle, trig, nquads, ntriples, jsonld) a file's suffix stands for."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
-        known = ", ".join(sorted(SUFFIX_FORMATS))
+    return graph_format(path).name
+
+
+def graph_format(path: str | Path) -> Format:
+    """The format of a graph file, by its suffix (``formats.SUFFIXES``); ``GraphError`` otherwise."""
+    found = format_of_suffix(path)
+    if found is None:
+        suffix = Path(path).suffix.lower()
+        known = ", ".join(sorted(SUFFIXES))
         raise GraphError(f"{path}: cannot tell the RDF format from the suffix {suffix or '(none)'!r}; use one of {known}")
-    return SUFFIX_FORMATS[suffix][0]
+    return found
 
 
 def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
@@ -74,8 +68,7 @@ def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
     error (with Oxigraph's line and column).
     """
     p = Path(path)
-    format_of(p)
-    rdf_format = SUFFIX_FORMATS[p.suffix.lower()][1]
+    rdf_format = graph_format(p).oxigraph
     if p.is_dir():
         raise GraphError(f"{path}: is a directory, not a graph file")
     if not p.exists():
@@ -111,21 +104,6 @@ def from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, 
         yield from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), g
 
 
-def from_ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """An Oxigraph term as the rdflib term sqsgraph uses (an xsd:string literal as a plain one)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise GraphError(f"unsupported RDF term {term!r} (RDF-star triples are not used by sqsgraph)")
-
-
 def quad_count(ds: Dataset) -> int:
     """Number of statements across all graphs of ``ds`` (default graph included)."""
     return sum(1 for _ in ds.quads((None, None, None, None)))
@@ -135,11 +113,10 @@ __all__ = [
     "BACKENDS",
     "DATASET_DEFAULT_GRAPH_ID",
     "DEFAULT_BACKEND",
-    "SUFFIX_FORMATS",
     "add_quads",
     "format_of",
+    "graph_format",
     "from_ox_quads",
-    "from_ox_term",
     "load_dataset",
     "new_dataset",
     "quad_count",

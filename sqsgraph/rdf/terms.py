@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ..errors import GraphError
 
 _new = str.__new__
 XSD_INTEGER = URIRef(str(XSD.integer))
@@ -71,3 +75,36 @@ class Terms:
 
 
 __all__ = ["Terms", "integer", "iri", "text"]
+
+
+# --- between rdflib and Oxigraph: the one conversion each way
+
+
+def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """An rdflib term as an Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """An Oxigraph term as the rdflib term sqsgraph uses (an xsd:string literal as a plain one)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise GraphError(f"unsupported RDF term {term!r} (RDF-star triples are not used by sqsgraph)")

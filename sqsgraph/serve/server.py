@@ -70,6 +70,10 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..query.library import QueryRefused, check_query
+from ..query.results import XSD_STRING, json_term
+from ..rdf.formats import FORMATS
+from ..rdf.terms import to_ox
+from ..rdf.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +86,9 @@ SPARQL_JSON = "application/sparql-results+json"
 SPARQL_XML = "application/sparql-results+xml"
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
+# what a CONSTRUCT or DESCRIBE answer is offered in, from the one registry of RDF formats
+_GRAPH_FORMATS = tuple(FORMATS[name] for name in ("turtle", "ntriples", "jsonld", "rdfxml"))
+TURTLE, NTRIPLES, JSONLD, RDFXML = (f.media_type for f in _GRAPH_FORMATS)
 
 # offers per query form, in the server's order of preference (the first is the default)
 RESULT_OFFERS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
@@ -97,40 +100,17 @@ _ALIASES_RESULTS = {
     "application/xml": SPARQL_XML, "text/xml": SPARQL_XML, "xml": SPARQL_XML, "srx": SPARQL_XML,
     "csv": CSV, "tsv": TSV,
 }
-_ALIASES_GRAPH = {
-    "application/turtle": TURTLE, "application/x-turtle": TURTLE, "turtle": TURTLE, "ttl": TURTLE,
-    "text/plain": NTRIPLES, "ntriples": NTRIPLES, "nt": NTRIPLES, "n-triples": NTRIPLES,
-    "application/json": JSONLD, "application/x-json+ld": JSONLD, "json-ld": JSONLD, "jsonld": JSONLD,
-    "json": JSONLD, "xml": RDFXML, "rdfxml": RDFXML, "rdf+xml": RDFXML, "application/xml": RDFXML,
-}
-_OX_GRAPH_FORMATS = {
-    TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    JSONLD: ox.RdfFormat.JSON_LD, RDFXML: ox.RdfFormat.RDF_XML,
-}
+_ALIASES_GRAPH = {alias: f.media_type for f in _GRAPH_FORMATS for alias in f.other_media_types}
+_OX_GRAPH_FORMATS = {f.media_type: f.oxigraph for f in _GRAPH_FORMATS}
 _CONTENT_TYPES = {
     SPARQL_JSON: f"{SPARQL_JSON}; charset=utf-8", SPARQL_XML: f"{SPARQL_XML}; charset=utf-8",
     CSV: f"{CSV}; charset=utf-8", TSV: f"{TSV}; charset=utf-8", TURTLE: f"{TURTLE}; charset=utf-8",
     NTRIPLES: NTRIPLES, JSONLD: JSONLD, RDFXML: RDFXML,
 }
 # prefixes written into Turtle answers (docs/graph-model.md)
-TURTLE_PREFIXES = {
-    "sqs": "https://w3id.org/sqsgraph/ontology#",
-    "theme": "https://w3id.org/sqsgraph/theme/",
-    "role": "https://w3id.org/sqsgraph/role/",
-    "orgtype": "https://w3id.org/sqsgraph/orgtype/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-}
+TURTLE_PREFIXES = {name: PREFIXES[name] for name in (
+    "sqs", "theme", "role", "orgtype", "schema", "org", "foaf", "prov", "dcterms", "skos", "qb", "oa", "xsd", "rdfs")}
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -234,24 +214,6 @@ def _quality(names: set[str], ranges: list[tuple[str, float]]) -> float:
 # --- writing results ----------------------------------------------------------------------------
 
 
-def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {
-            "subject": _json_term(term.subject), "predicate": _json_term(term.predicate), "object": _json_term(term.object)}}
-    raise TypeError(f"unexpected RDF term {term!r}")
-
-
 def _xml_term(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{xml_escape(term.value)}</uri>"
@@ -294,7 +256,7 @@ def _csv_value(term: Any) -> str:
 def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
     """SELECT results (``rows`` of terms or ``None`` for unbound) in one of the result formats."""
     if media == SPARQL_JSON:
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if media == SPARQL_XML:
@@ -922,20 +884,11 @@ class _Handler(BaseHTTPRequestHandler):
 # --- building and running -----------------------------------------------------------------------
 
 
-def _ox_term(term: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"cannot serve the RDF term {term!r}")
+def _served_term(term: Any) -> Any:
+    try:
+        return to_ox(term)
+    except TypeError as exc:
+        raise QueryError(f"cannot serve the RDF term {term!r}") from exc
 
 
 def _dataset_quads(dataset: Any) -> Iterator[ox.Quad]:
@@ -945,8 +898,8 @@ def _dataset_quads(dataset: Any) -> Iterator[ox.Quad]:
 
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph_id = getattr(g, "identifier", g)
-        graph = ox.DefaultGraph() if graph_id in (None, DATASET_DEFAULT_GRAPH_ID) else _ox_term(graph_id)
-        yield ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph)
+        graph = ox.DefaultGraph() if graph_id in (None, DATASET_DEFAULT_GRAPH_ID) else _served_term(graph_id)
+        yield ox.Quad(_served_term(s), _served_term(p), _served_term(o), graph)
 
 
 class _Removal:
