@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from test_views_browser import ARGS, CHROMIUM, SCREENSHOTS, Page
 
 from sqsgraph.build.pipeline import build
 from sqsgraph.network import views
@@ -23,7 +24,6 @@ from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.read.parser import parse_files
 from sqsgraph.read.reader import sample_paths
 from sqsgraph.synth.corpus import write_corpus
-from test_views_browser import ARGS, CHROMIUM, SCREENSHOTS, Page
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 

@@ -69,16 +69,16 @@ from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from ..errors import BuildError, ReportError
+from ..files import ByteSpan, DocumentWriter, process_alive, remove_stale_temp_files, write_atomic
+from ..outputs import BUILD_RECORD, DEFAULT_OUT, GRAPH_STEM, ONTOLOGY_DOCS, QUADS_FILE, views_dir
 from ..rdf.areacodes import AreaCodes
 from ..rdf.export import (
-    document_writer,
     bodies,
+    document_writer,
     ntriples_bytes,
     statement_lines,
     write_statements,
 )
-from ..outputs import BUILD_RECORD, DEFAULT_OUT, GRAPH_STEM, ONTOLOGY_DOCS, QUADS_FILE, views_dir
-from ..files import ByteSpan, DocumentWriter, process_alive, remove_stale_temp_files, write_atomic
 from ..rdf.formats import FORMATS, Format, get_format
 from ..rdf.identity import (
     Identities,
@@ -117,7 +117,6 @@ from .records import (
     Progress,
     ReadReport,
 )
-
 
 #: Up to this many reports the build runs in this process: starting workers costs more.
 IN_PROCESS_MAX = 24
