@@ -214,7 +214,8 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .build.pipeline import build, last_inputs
+    from .build.folder import last_inputs
+    from .build.pipeline import build
 
     paths: list[Path] | None = list(reports) or None
     if paths is None:  # what the last build into OUT was built from; the samples if there was none
