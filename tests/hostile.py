@@ -302,7 +302,7 @@ def corpus(renderings: tuple[str, ...] = RENDERINGS) -> list[Case]:
                       "a PDF's header and then garbage"))
     cases.append(Case("controls.txt", bytes(range(1, 32)) * 40, "refused",
                       ("binary data (mostly control characters), not a text report",), "mostly control characters"))
-    cases.append(Case("letter.txt", "Dear colleague,\n\nThank you for your letter.\n".encode("utf-8"), "refused",
+    cases.append(Case("letter.txt", b"Dear colleague,\n\nThank you for your letter.\n", "refused",
                       (NOT_A_REPORT,), "prose, not a report"))
     return cases
 

@@ -294,7 +294,7 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
     # each person's organisation: the one they hold most posts in (ties by name)
     org_of: dict[str, str] = {}
     for p in P:
-        orgs = sorted((G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body")))
+        orgs = sorted(G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body"))
         if orgs:
             org_of[p] = max(sorted(set(orgs)), key=orgs.count)
     counts: dict[str, int] = {}

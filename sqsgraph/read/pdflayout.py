@@ -219,7 +219,7 @@ def _dot_bullets(page: Page, runs: Sequence[Run]) -> list[Run]:
                     and run.left - dot.right <= 3 * size and dot.bottom - dot.top <= 0.6 * size
                     and (best is None or run.left < best.left)):
                 best = run
-        if best is not None and not best.text.lstrip()[:1] in _BULLETS:
+        if best is not None and best.text.lstrip()[:1] not in _BULLETS:
             out.append(Run("•", dot.left, dot.top, dot.right, dot.bottom, best.baseline, best.size, "", best.bold,
                            best.italic, best.artifact, best.roles, best.cells, dot.left))
     return out

@@ -238,7 +238,7 @@ def write_boolean(value: bool, media: str) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if media == SPARQL_XML:
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode("utf-8")
+                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
     if media == CSV:
         return f"_askResult\r\n{word}\r\n".encode("ascii")
     if media == TSV:
