@@ -268,7 +268,7 @@ def _read_all(runner: Runner, build_cache: BuildCache, files: Sequence[Path], pr
     fresh = iter(runner.map(read_task, tasks, "reading", progress))
     read: list[ReadReport] = []
     failures: list[Failure] = []
-    for p, stamp, outcome in zip(files, stamps, outcomes):
+    for p, stamp, outcome in zip(files, stamps, outcomes, strict=True):
         if outcome is None:
             outcome = next(fresh)
         if isinstance(outcome, Failure):
@@ -545,7 +545,7 @@ def _validate(runner: Runner, build_cache: BuildCache, mapped: Sequence[MappedRe
     problems: list[Problem] = []
     triples = 0
     done = 0
-    for (found, checked), batch in zip(runner.map(validate_one, tasks, "validating", None, pool=True), batches):
+    for (found, checked), batch in zip(runner.map(validate_one, tasks, "validating", None, pool=True), batches, strict=True):
         problems.extend(found)
         triples += checked
         if progress is not None:  # counted in reports, as the other stages are

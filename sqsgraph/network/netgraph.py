@@ -535,7 +535,7 @@ def _holding_spans(g: Graph, rd: _Reader, holdings: list[URIRef]) -> list[dict[s
     for m in holdings:
         found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
         post = _first_node(g, m, SQS.post)
-        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
+        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str), strict=True):
             line = naming_line(g, span_iri)
             if line and line.startswith("… ") and post is not None:
                 # the stored context stops short of the line's start, where the post is written

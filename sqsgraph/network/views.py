@@ -501,7 +501,7 @@ def force_layout(G: nx.Graph, iterations: int, k: float) -> dict[str, tuple[floa
         t -= dt
         if np.linalg.norm(step) / n < 1e-4:
             break
-    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos)}
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos, strict=True)}
 
 
 def _fold(H: nx.Graph) -> dict[str, list[str]]:

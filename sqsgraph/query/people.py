@@ -92,7 +92,7 @@ def _rows(source: Source, query: str) -> list[dict[str, str]]:
     if isinstance(source, ox.Store):
         answer = source.query(query, use_default_graph_as_union=True)
         names = [v.value for v in answer.variables]
-        return [{n: t.value for n, t in zip(names, row) if t is not None} for row in answer]
+        return [{n: t.value for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
     return [{k: str(v) for k, v in row.asdict().items()} for row in source.query(query)]
 
 

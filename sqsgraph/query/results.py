@@ -89,7 +89,7 @@ def to_json(result: QueryResult) -> str:
             [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in result.triples],
             ensure_ascii=False,
         )
-    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
 
@@ -168,7 +168,7 @@ WIDTHS = {"table": 60, "markdown": 200}
 def to_table(result: QueryResult, width: int | None = WIDTHS["table"]) -> str:
     header, rows = _grid(result, width)
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     if result.kind == "select":
         out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -118,7 +118,7 @@ def map_reports_with_notes(
         seen.add(rid)
         rids.append(rid)
 
-    people = [collect_people(r, rid) for r, rid in zip(ordered, rids)]
+    people = [collect_people(r, rid) for r, rid in zip(ordered, rids, strict=True)]
     mentions = [m for p in people for m in p.mentions]
     identities = resolve_identities(mentions, overrides)
     warnings = [w for p in people for w in p.warnings]
@@ -128,7 +128,7 @@ def map_reports_with_notes(
     bind_prefixes(ds, base)
     facts = SharedFacts()
     offset = 0
-    for r, rid, p in zip(ordered, rids, people):
+    for r, rid, p in zip(ordered, rids, people, strict=True):
         slugs = [identities.person_of[offset + i] for i in range(len(p.mentions))]
         offset += len(p.mentions)
         mapped = map_report(r, rid, p, slugs, base)
@@ -147,7 +147,7 @@ def map_reports_with_notes(
     ontology = ds.graph(ontology_graph_iri(base))
     for t in ontology_triples():
         ontology.add(t)
-    return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids)}, identities, warnings)
+    return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids, strict=True)}, identities, warnings)
 
 
 def date_literal(value: str) -> Literal:
@@ -488,7 +488,7 @@ class _ReportMapper:
         """Addressee, author, lead inspector and copy list, each with the posts the report gives them."""
         r, rid = self.r, self.rid
         membership = 0
-        for slot, person in zip(people.slots, person_slugs):
+        for slot, person in zip(people.slots, person_slugs, strict=True):
             P = self.iri(f"person/{person}")
             if slot.how == "addressee":
                 g.add((R, SDO.recipient, P))

@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from .model import TextBox
@@ -275,7 +276,7 @@ def _space_gap(before: str, item: _Item) -> float:
 
 def _element(run: Run, kind: str) -> int | None:
     """Id of the innermost structure element of that kind above the run."""
-    for role, ident in zip(reversed(run.roles), reversed(run.cells)):
+    for role, ident in zip(reversed(run.roles), reversed(run.cells), strict=True):
         if role == kind:
             return ident
     return None
@@ -292,7 +293,7 @@ def _metrics(lines: Sequence[_Line]) -> _Metrics:
         sizes[round(line.size * 2) / 2] += len(line.text)
     body = sizes.most_common(1)[0][0] if sizes else 11.0
     deltas = []
-    for a, b in zip(lines, lines[1:]):
+    for a, b in pairwise(lines):
         if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6:
             d = b.baseline - a.baseline
             if 0.8 * body < d < 2.5 * body:
@@ -360,9 +361,9 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         first = next((i for i, f in enumerate(note_flags) if f), None)
         if first is not None and not re.match(r"^[\d⁰¹²³⁴⁵⁶⁷⁸⁹*†]", lines[first].text):
             note_flags = [False] * len(lines)
-    body = [line for line, f in zip(lines, note_flags) if not f]
+    body = [line for line, f in zip(lines, note_flags, strict=True) if not f]
     notes: list[_Block] = []
-    for line, f in zip(lines, note_flags):
+    for line, f in zip(lines, note_flags, strict=True):
         if not f:
             continue
         starts = re.match(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?=\s|[A-Z])", line.text)
@@ -476,7 +477,7 @@ def _fills_split_row(last: _Block, first: _Block, then: _Block) -> bool:
         return False
     columns = _columns(last)
     going_on = then.lines[0].cells
-    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on)):
+    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on, strict=True)):
         return False
     here = min(range(len(columns)), key=lambda j: abs(columns[j] - last.lines[-1].left))
     if not all(len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
@@ -499,7 +500,7 @@ def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
     if last.kind == "table" and first.kind == "table":
         a = _columns(last)
         b = [c.left for c in first.lines[0].cells]
-        return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b))
+        return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b, strict=True))
     if last.kind != "para" or first.kind != "para":
         return False
     end, start = last.lines[-1], first.lines[0]

@@ -202,7 +202,7 @@ def _csv_value(term: Any) -> str:
 def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
     """SELECT results (``rows`` of terms or ``None`` for unbound) in one of the result formats."""
     if media == SPARQL_JSON:
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if media == SPARQL_XML:
@@ -211,7 +211,7 @@ def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> 
         parts.append("</head><results>")
         for row in rows:
             parts.append("<result>")
-            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row) if t is not None]
+            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row, strict=True) if t is not None]
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         text = "".join(parts)

@@ -704,7 +704,7 @@ def make_lo_pdfs(jobs: Sequence[LoJob], out_dir: Path, *, soffice: str = "soffic
                 source.write_text(make_fodt(job.text, variant=job.variant), encoding="utf-8")
                 sources.append(source)
             made = convert_fodts(sources, src_dir / "pdf", tagged=tagged, soffice=soffice)
-            for (k, job), pdf in zip(chosen, made):
+            for (k, job), pdf in zip(chosen, made, strict=True):
                 target = out_dir / job.pdf_name
                 shutil.move(str(pdf), target)
                 result[k] = target
