@@ -7,8 +7,8 @@ of a build (``DEFAULT_BASE`` unless told otherwise).
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
@@ -26,6 +26,11 @@ from rdflib.namespace import (
     TIME,
     XSD,
 )
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # Python 3.10 has no importlib.resources.abc: the same class is in importlib.abc there
+    from importlib.abc import Traversable
 
 
 class CachedNamespace(Namespace):
