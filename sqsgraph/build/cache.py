@@ -92,7 +92,8 @@ class BuildCache:
         p = self.path(key, suffix)
         try:
             with p.open("rb") as fh:
-                return pickle.load(fh)
+                value: object = pickle.load(fh)
+                return value
         except FileNotFoundError:
             return None
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):

@@ -381,9 +381,9 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
         build_cache.use(m.map_key, REFERS_SUFFIX)
     for fmt in formats:
         target = targets[fmt.name]
-        where = spans.get(fmt.name, old[fmt.name])
-        if (stamp := FileStamp.of(target)) is not None and where is not None:
-            after.outputs[target.name] = (_holds(fmt, head[0], mapped), stamp, where)
+        bodies_at = spans.get(fmt.name, old[fmt.name])
+        if (stamp := FileStamp.of(target)) is not None and bodies_at is not None:
+            after.outputs[target.name] = (_holds(fmt, head[0], mapped), stamp, bodies_at)
     quads = spans.get("nquads", old["nquads"])
     assert quads is not None  # N-Quads are always written, and left only when their spans are known
     return mapped, head[0], head[1], quads

@@ -157,7 +157,7 @@ def validate_one(task: ValidateTask) -> tuple[tuple[Problem, ...], int]:
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
-        return cached  # type: ignore[return-value]
+        return cached
     if not context:
         raise RuntimeError(f"the validation {key} left the cache {cache_folder} while the build ran")
     parts = []
@@ -182,7 +182,7 @@ def validate_head(task: ValidateHeadTask) -> tuple[tuple[Problem, ...], int]:
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
-        return cached  # type: ignore[return-value]
+        return cached
     whole = validate_text(cache.path(head_key, ".head.nt").read_bytes(), base, engine=engine)
     result = (whole.problems, whole.triples)
     cache.store(key, result)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
@@ -59,6 +60,7 @@ from .vocab import (
 )
 
 _mint = iri  # shared_triples has an iri() of its own
+_V = TypeVar("_V")
 
 # namespaces whose terms are looked up once (see terms.py: the mapper names them ~1,300 times a report)
 DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
@@ -322,9 +324,10 @@ class SharedFacts:
     areas: dict[str, str] = field(default_factory=dict)  # slug -> label
 
     def merge(self, other: SharedFacts) -> None:
-        for mine, theirs in ((self.orgs, other.orgs), (self.posts, other.posts), (self.roles, other.roles), (self.areas, other.areas)):
-            for k, v in theirs.items():
-                mine.setdefault(k, v)  # type: ignore[attr-defined]
+        _keep_first(self.orgs, other.orgs)
+        _keep_first(self.posts, other.posts)
+        _keep_first(self.roles, other.roles)
+        _keep_first(self.areas, other.areas)
         for mine_sets, their_sets in ((self.org_labels, other.org_labels), (self.post_titles, other.post_titles)):
             for k, labels in their_sets.items():
                 mine_sets.setdefault(k, set()).update(labels)
@@ -392,6 +395,12 @@ class ReportGraph:
     @property
     def all_triples(self) -> list[Triple]:
         return self.triples + self.about_shared
+
+
+def _keep_first(mine: dict[str, _V], theirs: dict[str, _V]) -> None:
+    """``theirs`` added to ``mine`` where ``mine`` has no value yet."""
+    for k, v in theirs.items():
+        mine.setdefault(k, v)
 
 
 class _Triples(list):  # type: ignore[type-arg]

@@ -408,22 +408,23 @@ def _blocks(lines: Sequence[_Line], m: _Metrics) -> list[_Block]:
     for line in lines:
         prev_block = blocks[-1] if blocks else None
         prev = prev_block.lines[-1] if prev_block else None
-        in_table = prev_block is not None and prev is not None and prev_block.kind == "table"
-        if in_table and len(columns) > 1:
+        table = prev_block if prev_block is not None and prev_block.kind == "table" else None  # its last line: prev
+        if table is not None and len(columns) > 1:
             _split_at_columns(line, columns)
         if len(line.cells) >= 2 and not (line.label and len(line.cells) == 2):
             same_row = prev is not None and line.row is not None and line.row == prev.row
-            if in_table and (same_row or _near(prev, line, m, 2.5)):
-                prev_block.lines.append(line)  # type: ignore[union-attr]
+            if table is not None and (same_row or _near(table.lines[-1], line, m, 2.5)):
+                table.lines.append(line)
             else:
                 blocks.append(_Block("table", [line]))
-            columns = sorted({*columns, *(c.left for c in line.cells)}) if in_table else [c.left for c in line.cells]
+            columns = sorted({*columns, *(c.left for c in line.cells)}) if table is not None else [c.left for c in line.cells]
             continue
-        if in_table:
+        if table is not None:
+            last = table.lines[-1]
             aligned = any(abs(line.left - x) <= 4.0 for x in columns)
-            same_row = line.row is not None and line.row == prev.row  # type: ignore[union-attr]
-            if same_row or (aligned and _near(prev, line, m, 1.25) and line.bold == prev.bold):  # type: ignore[union-attr]
-                prev_block.lines.append(line)  # type: ignore[union-attr]
+            same_row = line.row is not None and line.row == last.row
+            if same_row or (aligned and _near(last, line, m, 1.25) and line.bold == last.bold):
+                table.lines.append(line)
                 continue
         if prev_block and prev_block.kind == "para" and _same_paragraph(prev_block, line, m):
             prev_block.lines.append(line)
