@@ -437,7 +437,7 @@ def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str,
 
 def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
                 honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], background: bool,
-                keep: set[str] | None = None) -> tuple[str, Future]:  # type: ignore[type-arg]
+                keep: set[str] | None = None) -> tuple[str, Future[Head]]:
     """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
     id) and its figures to come: from the cache, else made by ``head_one`` in a worker
     (``background``) or here."""
@@ -449,7 +449,7 @@ def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadR
         build_cache.use(key, suffix)  # made by a worker, whose cache object is not this one
     head = build_cache.load(key)
     if isinstance(head, Head) and all(build_cache.has(key, x) for x in suffixes):
-        done: Future = Future()  # type: ignore[type-arg]
+        done: Future[Head] = Future()
         done.set_result(head)
         return key, done
     task = HeadTask(str(build_cache.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
@@ -457,15 +457,15 @@ def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadR
     return key, runner.submit(head_one, task, background)
 
 
-def _head_of(job: Future) -> Head:  # type: ignore[type-arg]
+def _head_of(job: Future[Head]) -> Head:
     try:
-        return job.result()  # type: ignore[no-any-return]
+        return job.result()
     except BrokenProcessPool as exc:
         raise BuildError("a worker process died while making the shared part of the graph (out of memory?); "
                          "the output is as before; try again with fewer --workers") from exc
 
 
-def _settle_head(runner: Runner, key: str, job: Future, build_cache: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
+def _settle_head(runner: Runner, key: str, job: Future[Head], build_cache: BuildCache, ordered: Sequence[ReadReport],
                  mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
                  area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> tuple[str, Head]:
     """The head made meanwhile; made again here without the reports that could not be written

@@ -267,9 +267,10 @@ def head_one(task: HeadTask) -> Head:
     honorifics, area_overrides, base, format_names = task.honorifics, task.area_overrides, task.base, task.format_names
     build_cache = BuildCache(folder)
     if ids is None:
-        ids = build_cache.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
-        if not isinstance(ids, Identities):
+        stored = build_cache.load(ids_key, IDENTITIES_SUFFIX)
+        if not isinstance(stored, Identities):
             raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
+        ids = stored
     return _write_head(build_cache, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
                        [FORMATS[name] for name in format_names])
 

@@ -205,8 +205,12 @@ WRITERS: dict[str, Callable[[QueryResult], str]] = {
 }
 
 
+#: The writers of the formats that cut long values (``WIDTHS``), which take the width (``None``: whole).
+_CUTTING: dict[str, Callable[[QueryResult, int | None], str]] = {"table": to_table, "markdown": to_markdown}
+
+
 def format_result(result: QueryResult, fmt: str, wide: bool = False) -> str:
     """``result`` in the format ``fmt``; ``wide``: the table formats show every value whole."""
     if wide and fmt in WIDTHS:
-        return WRITERS[fmt](result, width=None)  # type: ignore[call-arg]
+        return _CUTTING[fmt](result, None)
     return WRITERS[fmt](result)

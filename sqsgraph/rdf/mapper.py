@@ -332,7 +332,7 @@ class SharedFacts:
             for k, labels in their_sets.items():
                 mine_sets.setdefault(k, set()).update(labels)
 
-    def canonical(self) -> tuple:  # type: ignore[type-arg]
+    def canonical(self) -> tuple[object, ...]:
         """The facts with every set sorted, for digests (a set's order varies by process)."""
         return (
             sorted(self.orgs.items()),

@@ -68,7 +68,8 @@ class Terms:
         return term
 
     def __getitem__(self, name: str) -> URIRef:
-        return self._namespace[name]  # type: ignore[no-any-return]
+        term: URIRef = self._namespace[name]
+        return term
 
     def __str__(self) -> str:
         return str(self._namespace)

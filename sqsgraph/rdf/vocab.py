@@ -49,7 +49,7 @@ class CachedNamespace(Namespace):
             raise AttributeError(name)
         return self.term(name)
 
-    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]  # Namespace's: str.__getitem__'s signature
         return self.term(key)
 
 

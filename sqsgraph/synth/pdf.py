@@ -787,7 +787,7 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
     letterhead_h = 1.6 * cm
     drawn_on: dict[str, int] = {}
 
-    class MarkedParagraph(Paragraph):  # type: ignore[misc]
+    class MarkedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type information: Paragraph is Any
         """A paragraph holding footnote marks: it notes the page it is drawn on, so the page's
         end can draw the notes at its foot. Split halves are the same class; the first wins."""
 
