@@ -25,6 +25,7 @@ structure every SQS report shares.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -473,21 +474,21 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
+    title = next((i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)), None)
     for k, where in seen.items():
-        if len(where) < 2:
-            continue
-        if _TITLE_START.match(k) and _TITLE_KEY.search(k):
-            # the report's title as the running header: the first is the title, every other is
-            # furniture (a report never repeats its title in its text), and so is a bare number
-            # next to it (the page number an extractor gave with no "Page" and no form feed)
-            for i in where[1:]:
+        if _TITLE_START.match(k) and _TITLE_KEY.search(k) and (len(where) > 1 or where[0] != title):
+            # the report's title as the running header: the first is the title (unless the title
+            # came before, over two lines), every other is furniture (a report never repeats its
+            # title in its text), and so is a bare number next to it (the page number an
+            # extractor gave with no "Page" and no form feed)
+            for i in where[where[0] == title :]:
                 out.add(i)
                 n = position[i]
                 for j in (nonblank[n - 1] if n else None, nonblank[n + 1] if n + 1 < len(nonblank) else None):
                     if j is not None and _BARE_NUMBER.match(keys[j]):
                         out.add(j)
             continue
-        if _structural(k) or not breaks:
+        if len(where) < 2 or _structural(k) or not breaks:
             continue
         near = 0
         for i in where:
@@ -716,29 +717,39 @@ def _repair(text: MappedText, marks: set[str]) -> MappedText:
 
 def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> dict[str, MappedText]:
     """The header's labelled values. A label alone on its line takes the next value line; when
-    an extractor gave all the labels first and then all the values, values go to the labels in
-    order (a value line ending in "and", "of", a comma ... runs on to the next line)."""
+    an extractor gave all the labels first and then all the values, the values go to the labels
+    in order, a value over several lines (a cell that wrapped) read as the likeliest grouping."""
     entries: list[tuple[str, list[MappedText]]] = []
-    waiting: list[tuple[str, list[MappedText]]] = []  # labels still without a value
+    waiting: list[tuple[str, list[MappedText]]] = []  # a label still without a value
     current: tuple[str, list[MappedText]] | None = None
-    apart = 0
+    apart: list[str] = []  # labels given apart from their values: "To:", or "To: (2 lines)"
     after_blank = False
-    for i in indices:
-        line = lines[i]
+    k = 0
+    while k < len(indices):
+        line = lines[indices[k]]
         m = _HEADER_LABEL.match(line.text.text)
         if m:
-            label = re.sub(r"\s+", " ", m["label"].lower())
-            label = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+            run, values, after = _labels_then_values(lines, indices, k)
+            after_blank = False
+            current = None
+            if len(run) > 1:
+                texts = [lines[indices[v]].stripped for v in values]
+                gaps = [v > 0 and lines[indices[v - 1]].blank for v in values]
+                for written, group in zip(run, _group_values(texts, gaps, [_label_key(r) for r in run])):
+                    entries.append((_label_key(written), [lines[indices[values[g]]].text for g in group]))
+                    apart.append(f"{written}:" + (f" ({len(group)} lines)" if len(group) > 1 else ""))
+                k = after
+                continue
             value = line.text[m.start("value") : m.end("value")]
-            entry: tuple[str, list[MappedText]] = (label, [value] if value.text.strip() else [])
+            entry: tuple[str, list[MappedText]] = (_label_key(m["label"]), [value] if value.text.strip() else [])
             entries.append(entry)
             if entry[1]:
                 current = entry
             else:
                 waiting.append(entry)
-                current = None
-            after_blank = False
+            k += 1
             continue
+        k += 1
         if line.blank:
             after_blank = True
             current = None if not waiting else current
@@ -747,20 +758,88 @@ def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[st
             _TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower()
         )
         if waiting and (current is None or after_blank or not runs_on):
-            if len(waiting) > 1:
-                apart += 1
             current = waiting.pop(0)
             current[1].append(line.text)
         elif current is not None:
             current[1].append(line.text)
         after_blank = False
     if apart:
-        warnings.append("header: the labels came before their values; each value read as the next label's, in order")
+        warnings.append(
+            "header: the labels came before their values; each value read as the next label's, in order: "
+            + ", ".join(apart)
+        )
     fields: dict[str, MappedText] = {}
     for label, parts in entries:
         if parts and label not in fields:
             fields[label] = join(parts).collapse_whitespace()
     return fields
+
+
+def _label_key(written: str) -> str:
+    label = re.sub(r"\s+", " ", written.lower())
+    return {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+
+
+def _labels_then_values(lines: Sequence[_Line], indices: list[int], k: int) -> tuple[list[str], list[int], int]:
+    """From the label at ``indices[k]``: the labels without a value from there on (as written;
+    none when that label has its value on its line), the positions in ``indices`` of the value
+    lines after them up to the next label, and the position after those."""
+    run: list[str] = []
+    while k < len(indices):
+        line = lines[indices[k]]
+        m = _HEADER_LABEL.match(line.text.text)
+        if m and not m["value"].strip():
+            run.append(" ".join(m["label"].split()))
+        elif not line.blank or not run:
+            break
+        k += 1
+    values: list[int] = []
+    while run and k < len(indices) and not _HEADER_LABEL.match(lines[indices[k]].text.text):
+        if not lines[indices[k]].blank:
+            values.append(k)
+        k += 1
+    return run, values, k
+
+
+_PERSON_VALUE = re.compile(rf"^(?:{_HONORIFIC.pattern[1:]})?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{0,3}}\s*,")
+
+
+def _group_values(texts: list[str], gaps: list[bool], labels: list[str]) -> list[list[int]]:
+    """Value lines split into one consecutive group per label (positions in ``texts``): the
+    split likeliest by the shape of each value ("Name, post" for To: and From:, a date for the
+    publication date), a line joined to the one before when that one runs on (ends in "and",
+    "of" ..., the next in lower case; or a long "Name, post" line), rarely over a blank line."""
+    n = len(labels)
+    if len(texts) <= n or len(texts) > 16:
+        return [[v] for v in range(min(n, len(texts)))]
+    longest = max(len(t) for t in texts)
+
+    def start_like(t: str) -> bool:
+        return bool(_PERSON_VALUE.match(t) or dates.parse_date(t))
+
+    def score(group: range, label: str) -> int:
+        first = texts[group[0]]
+        points = 0
+        if label in ("to", "from") and _PERSON_VALUE.match(first):
+            points += 2
+        if label == "publication date":
+            points += 3 if dates.parse_date(" ".join(texts[g] for g in group)) else -2
+        for g in group[1:]:
+            before, t = texts[g - 1], texts[g]
+            points -= 4 * gaps[g] + 3 * start_like(t)
+            points += 3 * bool(_TITLE_OPEN_END.search(before) or t[:1].islower())
+            points += (len(before) >= 0.75 * longest) + bool(g - 1 == group[0] and _PERSON_VALUE.match(before))
+        return points
+
+    best: tuple[int, list[range]] | None = None
+    for cuts in itertools.combinations(range(1, len(texts)), n - 1):
+        bounds = [0, *cuts, len(texts)]
+        groups = [range(a, b) for a, b in zip(bounds, bounds[1:])]
+        total = sum(score(g, label) for g, label in zip(groups, labels))
+        if best is None or total > best[0]:
+            best = (total, groups)
+    assert best is not None
+    return [list(g) for g in best[1]]
 
 
 def _person(value: MappedText) -> PersonMention | None:
@@ -905,6 +984,9 @@ def _strip_edge_punct(text: MappedText) -> MappedText:
 
 
 def _proportions(text: MappedText) -> tuple[Proportion, ...]:
+    """The counts a paragraph states, read with ligatures as their letters ("ﬁve out of eight"):
+    the phrase is given in letters, its span points at the text as written."""
+    text = text.expand_ligatures()
     return tuple(
         Proportion(
             phrase=c.phrase,
@@ -1076,6 +1158,12 @@ def _names_piece(tokens: list[str]) -> bool:
     return all(_name_token(w) or w in _NAME_PARTICLES for w in words)
 
 
+def _name_words(holder: str) -> int:
+    """How many words a holder's name has, its qualifier left out: "Brake (North)" has one."""
+    q = _QUALIFIER.search(holder)
+    return len((holder[: q.start()] if q else holder).split())
+
+
 def _names(text: str) -> bool:
     """Whether ``text`` is a list of holders ("Debbie Jones, Matthew Brazier")."""
     pieces = [p.split() for p in _HOLDER_SPLIT.split(text) if p.strip()]
@@ -1090,10 +1178,13 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
     ("Manager Lisa Harvey Messina"); a capitalised word after "for", "of" ... belongs to the post
     ("Commissioner for Kent Ann Barnes")."""
     tokens = list(re.finditer(r"\S+", text))
-    first_piece_end = next((k for k, t in enumerate(tokens) if t.group().endswith((",", ";"))), len(tokens) - 1)
-    rest = text[tokens[first_piece_end].end() :] if first_piece_end + 1 < len(tokens) else ""
-    if rest.strip() and not _names(rest.strip(" ,;")):
-        return None, False
+    # the first holder ends at the first comma after which only names follow (a post may hold a
+    # comma: "Director of Social Care, Health and Andrew Ireland")
+    first_piece_end = next(
+        (k for k, t in enumerate(tokens[:-1]) if t.group().endswith((",", ";"))
+         and _names(text[t.end() :].strip(" ,;"))),
+        len(tokens) - 1,
+    )
 
     def clean_before(k: int) -> bool:
         """Whether the post can end just before token ``k``."""
@@ -1187,17 +1278,20 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             entries[-1][1] if last_kind == "row" and entries else None
         )
         is_names = _names(stripped)
+        # one word on its own under a post is the post's cell wrapped ("... Police and Crime" /
+        # "Panel"): a holder is named with two words or more
+        single = len(stripped.split()) == 1
         if last_kind == "row" and entries and not entries[-1][3] and (
             _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
-            or (gapped and indent < 4 and not is_names and not _split_joined_row(stripped)[0])
+            or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
             continue
         if open_parts is not None and (
             indent >= 4 or stripped.startswith("(")
             or open_parts[-1].text.rstrip().endswith((",", ";"))
-            or (is_names and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1
-                and len(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1].split()) == 1)
+            or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
+                and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
         ):
             open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
             continue
@@ -1209,6 +1303,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             or (open_post and last_kind == "names" and not is_names)
             or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
                 and not any(_name_token(w) for w in stripped.split()))
+            or (last_kind == "post" and adjacent and single)
         ):
             p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
             at, guess = (None, False) if is_names else _split_joined_row(stripped)
