@@ -24,6 +24,7 @@ structure every SQS report shares.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -255,12 +256,24 @@ def _theme_heading(lines: Sequence[_Line], i: int, footnote_lines: set[int]) -> 
 
 
 def _find_footnotes(
-    lines: Sequence[_Line], clean: MappedText, glued: set[str]
+    lines: Sequence[_Line], clean: MappedText, glued: set[str], breaks: Sequence[int] = ()
 ) -> tuple[dict[int, _Footnote], set[int], set[str]]:
     """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text.
 
-    A body ends at a blank line, at a line that starts a part of the report, or (text with no
-    blank lines) after a line that stops short of the width the footnote's lines run to."""
+    A body ends at a blank line, at a line that starts a part of the report, at the end of its
+    page (``breaks``: source offsets of the page furniture left out), or (text with no blank
+    lines) after a line that stops short of the width the footnote's lines run to."""
+    ends = sorted(breaks)
+
+    def page_ends_before(j: int) -> bool:
+        """Whether a page ends between line ``j - 1`` and line ``j``."""
+        a, b = lines[j - 1].text, lines[j].text
+        if not a or not b:
+            return False
+        after, before = a.source_offset(len(a) - 1), b.source_offset(0)
+        k = bisect.bisect_right(ends, after)
+        return k < len(ends) and ends[k] < before
+
     marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
     marks |= glued
     notes: dict[int, _Footnote] = {}
@@ -308,7 +321,7 @@ def _find_footnotes(
                 j = k
             elif j > first_body:
                 previous = lines[j - 1].stripped
-                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
+                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped) or page_ends_before(j):
                     break
                 if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
@@ -501,11 +514,15 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     return out
 
 
-def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> list[MappedText]:
+def _layout(
+    texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None
+) -> list[MappedText]:
     """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
     left out; a number or bullet alone on its line joined to the text it heads; a footnote mark
     set on a line of its own taken out (and added to ``glued``), or put back where pypdf's layout
-    mode moved it. Text that has none of these comes back unchanged."""
+    mode moved it. Text that has none of these comes back unchanged. ``breaks`` gets the source
+    offsets where a page ends (the furniture left out, a form feed)."""
+    breaks = [] if breaks is None else breaks
     raw = [t.text for t in texts]
     keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
     furniture = _furniture(keys, raw)
@@ -532,6 +549,9 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
                 return t.text.strip()
         return ""
 
+    for i, r in enumerate(raw):
+        if i in furniture or "\f" in r:
+            breaks.append(texts[i].source_offset(0) if texts[i] else 0)
     i = 0
     while i < len(texts):
         k = keys[i]
@@ -560,7 +580,8 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
                 glued.add(k)
                 glued.add(" " + k)
                 out.append(texts[i])
-            # otherwise a page number
+            else:
+                breaks.append(texts[i].source_offset(0))  # a page number
             i += 1
             continue
         if _LONE_NUMBER.match(k) and "." in k[:-1]:
@@ -665,6 +686,71 @@ _PDFIUM_HYPHEN = re.compile("\ufffe")
 _JOINED_FRACTION = re.compile(r"\b(?=[otfOTF])(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
 # "MultiAgency": a capital inside a word, where an extractor may have taken out a hyphen
 _JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"[^\W\d_]+")
+_URL = re.compile(r"https?://|www\.", re.I)
+
+
+def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
+    """Words an extractor joined where a hyphen broke them at a line end, taking the hyphen out
+    and the next line in ("... to see a presentence report ... requested by"): in hard-wrapped
+    text, a line that runs on well past the others. A word of that line near where it should
+    have ended that the text writes elsewhere with a hyphen ("pre-sentence") is read so; else
+    the line is noted as it is. Returns the text and notes (source offset, a word of the text
+    there, what was done) for the finding or item that holds them. A line PDFium joined at a
+    hyphen it marked (U+FFFE) is no such line."""
+    text = clean.text
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    ends = [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]
+    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends)]
+    lengths = sorted(n for n in collapsed if n >= 40)
+    if len(lengths) < 20:
+        return clean, []
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
+        return clean, []  # not hard-wrapped (a paragraph a line)
+    lowered = text.lower()
+    notes: list[tuple[int, str, str]] = []
+    swaps: list[tuple[int, int, str]] = []
+    for a, b, n in zip(starts, ends, collapsed):
+        line = text[a:b]
+        if n <= 1.3 * width or "\ufffe" in line or _URL.search(line) or _JOINED_FRACTION.search(line) or _JOINED_COMPOUND.search(line):
+            continue
+        near: list[re.Match[str]] = []
+        for m in _WORD.finditer(line):
+            at = len(" ".join(line[: m.start()].split())) + 1
+            if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
+                near.append(m)
+        known = []
+        for m in near:
+            w = m[0]
+            forms = [f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)]
+            found = [f for f in forms if re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", lowered)]
+            if len(found) == 1:
+                known.append((m, found[0]))
+        if len(known) == 1:
+            m, form = known[0]
+            swaps.append((a + m.start(), a + m.end(), form))
+            notes.append((clean.source_offset(a + m.start()), form,
+                          f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
+                          f"took out where a line broke the word)"))
+        elif near:
+            m = near[len(near) // 2]
+            notes.append((clean.source_offset(a + m.start()), m[0],
+                          f"a line runs on past the others ({' '.join(line[near[0].start():near[-1].end()].split())!r}): "
+                          f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
+                          f"hyphen out; read as written"))
+    if not swaps:
+        return clean, notes
+    pieces: list[MappedText] = []
+    last = 0
+    for a, b, form in swaps:
+        pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), form)]
+        last = b
+    pieces.append(clean[last:])
+    return join(pieces, ""), notes
 
 
 def _join_lines(pieces: list[MappedText]) -> MappedText:
@@ -1480,6 +1566,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     if controls:
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
+    clean, hyphen_notes = _hyphens_taken_out(clean)
     if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
         clean = clean.substitute(_PDFIUM_HYPHEN, "-")
     joined = _JOINED_FRACTION.findall(clean.text)
@@ -1487,8 +1574,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         notes.extend(f"'{a}{b}' read as '{a}-{b}' (a hyphen an extractor took out at a line break)" for a, b in joined)
         clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
-    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
-    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
+    breaks: list[int] = []
+    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes, breaks))]
+    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued, breaks)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
 
@@ -1516,6 +1604,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     for s in sections:
         for f in s.findings:
             _check_text(f"finding {f.number}", f.text, marks, notes)
+            notes.extend(f"finding {f.number}: {note}" for at, word, note in hyphen_notes
+                         if f.span.start <= at < f.span.end and word in f.text)
     copy_list = _copy_list(lines, regions.copylist, document.text, notes)
     parts_found = sum(
         [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
@@ -1576,6 +1666,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)
+            notes.extend(f"{label} {k + 1}: {note}" for at, word, note in hyphen_notes
+                         if item.span.start <= at < item.span.end and word in item.text)
     closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
     lead = _lead_inspector(closing)
 

@@ -541,3 +541,90 @@ def test_footnote_left_in_a_finding_is_warned_by_its_number():
     report = parse(text)
     assert any(w.startswith("finding 1.2: holds what looks like a footnote") for w in report.warnings), report.warnings
     assert not any(w.startswith("finding 1.1: holds") for w in report.warnings)
+
+
+def test_header_labels_first_and_a_value_wrapped_with_nothing_open_at_its_end():
+    """LibreOffice's two-column header read by pdftotext: the labels, then the values, the To:
+    value wrapped at a capital ("... Management" / "Board"): the likeliest grouping, named."""
+    header = (
+        "To:\nCopy to:\nFrom:\nPublication date:\n\nAnn Example, Chair of Testshire YOT Management\nBoard\n"
+        "See copy list at end\nBob Sample, HM Assistant Chief Inspector\n1st March 2015\n"
+    )
+    report = parse(header + BASE[BASE.index("\nReport of") :])
+    assert report.addressee.post == "Chair of Testshire YOT Management Board"
+    assert (report.author.name, report.publication_date) == ("Bob Sample", "2015-03-01")
+    assert any("labels came before their values" in w and "To: (2 lines)" in w for w in report.warnings)
+
+
+def test_running_title_is_furniture_when_the_title_itself_wrapped():
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = BASE.replace(title, title.replace(" in Testshire", " in\nTestshire"))
+    text = text.replace("cases, and the work", f"cases, and the\nPage 1 of 2\n\f{title}\nwork")
+    report = same_facts(text)
+    assert all("Short Quality" not in f.text for f in report.findings)
+
+
+def test_counts_are_read_through_ligatures():
+    text = BASE.replace("Management oversight was effective in most cases.",
+                        "Management oversight was eﬀective in ﬁve out of eight cases.")
+    f22 = next(f for f in parse(text).findings if f.number == "2.2")
+    assert [(p.numerator, p.denominator) for p in f22.proportions] == [(5, 8)]
+    assert "ﬁve" in f22.text
+
+
+def test_copy_list_one_word_under_a_post_is_the_post_wrapped():
+    lines = ["YOT Manager", "Chair of Testshire Police and Crime", "Panel", "", "Dan Person", "Eve Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("YOT Manager", ["Dan Person"]), ("Chair of Testshire Police and Crime Panel", ["Eve Person"])]
+
+
+def test_copy_list_joined_row_whose_post_holds_a_comma_and_a_holder_wrapped_after_its_qualifier():
+    lines = ["Director of Care, Health and Dan Person", "Wellbeing",
+             "Chair of Youth Court Bench Eve Person (West); Fay", "Person (North)"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [(h.name, h.qualifier) for h in e.holders]) for e in report.copy_list] == [
+        ("Director of Care, Health and Wellbeing", [("Dan Person", None)]),
+        ("Chair of Youth Court Bench", [("Eve Person", "West"), ("Fay Person", "North")]),
+    ]
+
+
+def test_footnote_body_ends_where_its_page_ends():
+    """The footnote's last line runs nearly as wide as the others; what follows the page's
+    furniture is the paragraph the page broke, not more footnote."""
+    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n"
+            "cohort, and this line of it runs on just as wide as the one above it does. Source: Ministry of Justice\n")
+    text = BASE.replace("rate¹", "rate1").replace(
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", ""
+    )
+    text = text.replace("in two-thirds of cases, and the work", "in two-thirds of\n" + note + "Page 1 of 2\n\f"
+                        "Report of Short Quality Screening (SQS) of youth offending work in Testshire\ncases, and the work")
+    report = parse("\n".join(line for line in text.splitlines() if line.strip()))
+    f12 = next(f for f in report.findings if f.number == "1.2")
+    assert f12.text == "Plans were reviewed in two-thirds of cases, and the work was well sequenced."
+    assert report.reoffending.source == "Ministry of Justice"
+
+
+def _hard_wrapped(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.splitlines())
+
+
+def test_word_an_extractor_joined_at_a_hyphen_is_put_back_or_warned():
+    """pdftotext takes out a hyphen that ends a line and runs the next line in: a line far longer
+    than the others. A word there the text writes elsewhere with a hyphen is put back; any
+    other is warned by its finding."""
+    base = BASE.replace("Plans were reviewed", "Child-friendly plans were reviewed")
+    wrapped = _hard_wrapped(base)
+    assert not any("hyphen" in w for w in parse(wrapped).warnings)  # no long line: nothing said
+    assert not any("hyphen" in w for w in parse(base).warnings)  # a paragraph a line: not hard-wrapped
+    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
+               "the assessment was thorough and done in a way that was childfriendly and reviewed in time.\n")
+    joined = re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, wrapped, flags=re.S)
+    report = parse(joined)
+    f21 = next(f for f in report.findings if f.number == "2.1")
+    assert "a way that was child-friendly and" in f21.text
+    assert any(w.startswith("finding 2.1: 'childfriendly' read as 'child-friendly'") for w in report.warnings)
+    report = parse(joined.replace("Child-friendly plans", "Plans"))
+    assert any(w.startswith("finding 2.1: a line runs on past the others") for w in report.warnings)
