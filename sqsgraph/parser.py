@@ -530,7 +530,7 @@ def _layout(
     out: list[MappedText] = []
     # marks that head a footnote's body somewhere ("1 Published ...", "1Published ..."): a long
     # line, not a part of the report, that starts with the mark and a capitalised word
-    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and len(m[1]) == 1
+    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and m[1] in _SPACED_MARK
              and not _structural(k)}
     for d in sorted(noted - glued):
         if _SPACED_MARK[d].search("\n".join(keys)):
@@ -595,8 +595,13 @@ def _layout(
                 continue
         if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
             j = next_line(i)
-            if j is not None and _LONE_BULLET.match(k) and _LONE_BULLET.match(keys[j]):
-                i += 1  # a bullet glyph the extractor set apart from its item: its item is told by the gaps
+            if _LONE_BULLET.match(k) and j is not None and (
+                _LONE_BULLET.match(keys[j]) or any(f in furniture for f in range(i + 1, j))
+                or next((bool(_LONE_BULLET.match(keys[h])) for h in range(i - 1, max(-1, i - 4), -1) if keys[h]), False)
+            ):
+                # bullet glyphs the extractor set apart from their items, all together or at the
+                # foot of the page (pdfminer): the items are told by the gaps between them
+                i += 1
                 continue
             if j is not None and not _LONE_NUMBER.match(keys[j]) and not _structural(keys[j]):
                 out.append(join([texts[i].strip(), texts[j].strip()]))
@@ -691,6 +696,7 @@ _JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"[^\W\d_]+")
 _URL = re.compile(r"https?://|www\.", re.I)
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+-[^\W\d_]+(?![\w-])")
 
 
 def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
@@ -711,7 +717,7 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
         return clean, []  # not hard-wrapped (a paragraph a line)
-    lowered = text.lower()
+    hyphenated: set[str] | None = None  # the words the text writes with one hyphen, looked up once
     notes: list[tuple[int, str, str]] = []
     swaps: list[tuple[int, int, str]] = []
     for a, b, n in zip(starts, ends, collapsed):
@@ -723,11 +729,12 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
             at = len(" ".join(line[: m.start()].split())) + 1
             if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
                 near.append(m)
+        if near and hyphenated is None:
+            hyphenated = set(_HYPHENATED.findall(text.lower()))
         known = []
         for m in near:
             w = m[0]
-            forms = [f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)]
-            found = [f for f in forms if re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", lowered)]
+            found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in (hyphenated or ())]
             if len(found) == 1:
                 known.append((m, found[0]))
         if len(known) == 1:
@@ -1158,19 +1165,20 @@ def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> Non
         )
 
 
-def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> tuple[list[ListItem], list[int]]:
-    """Bulleted items (or, with no bullets at all, paragraphs); returns the lines left over."""
+def _list_items(
+    lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str]
+) -> list[ListItem]:
+    """Bulleted items (or, with no bullets at all, paragraphs). In a bulleted list, a paragraph
+    with no bullet after a blank line (an extractor set the page's bullets apart from their
+    items, pdfminer) is an item too, warned."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
     if not has_bullets:
-        return [_item(p) for p in _paragraphs(lines, indices, marks)], []
+        return [_item(p) for p in _paragraphs(lines, indices, marks)]
     items: list[list[MappedText]] = []
-    leftover: list[int] = []
+    unbulleted = 0
     pending_gap = False
     for i in indices:
         line = lines[i]
-        if leftover:
-            leftover.append(i)
-            continue
         if line.blank:
             pending_gap = True
             continue
@@ -1180,9 +1188,13 @@ def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> 
         elif items and (not pending_gap or _continues(join(items[-1]).text.rstrip(), line.stripped)):
             items[-1].append(line.text)
         else:
-            leftover.append(i)
+            items.append([line.text])
+            unbulleted += 1
         pending_gap = False
-    return [_item(_repair(_join_lines(parts), marks)) for parts in items if join(parts).text.strip()], leftover
+    if unbulleted:
+        warnings.append(f"{label}: {unbulleted} paragraph(s) with no bullet read as items (the bullets set apart from them)")
+    repaired = [_repair(_join_lines(parts), marks) for parts in items]
+    return [_item(text) for text in repaired if text.text.strip()]
 
 
 def _item(text: MappedText) -> ListItem:
@@ -1339,10 +1351,9 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         carry = got[len(posts) :]
         del posts[: len(got)]  # posts still without names wait for the next run's
 
-    for i in indices:
+    nonblank = [i for i in indices if not lines[i].blank]
+    for n, i in enumerate(nonblank):
         line = lines[i]
-        if line.blank:
-            continue
         adjacent = last_line == i - 1
         last_line = i
         raw = line.text
@@ -1353,6 +1364,9 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         start = indent
         if sep is not None and not s[indent : indent + sep.start()].strip():
             sep = None
+        gaps = re.findall(r"\s+", stripped)
+        if sep is not None and "\t" not in stripped and len(gaps) > 1 and all(len(g) > 1 for g in gaps):
+            sep = None  # every word set apart alike: a justified line (pdfminer), not two columns
         if sep is not None:
             settle()
             a, b = indent + sep.start(), indent + sep.end()
@@ -1390,6 +1404,10 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
                 and not any(_name_token(w) for w in stripped.split()))
             or (last_kind == "post" and adjacent and single)
+            # the post's second line after its holders, read across the row: "Lead Elected Member
+            # for Community" / "Michael Hill" / "Services"
+            or (last_kind == "names" and adjacent and single and len(names) == 1 and len(posts) == 1
+                and (n + 1 == len(nonblank) or not _names(lines[nonblank[n + 1]].stripped)))
         ):
             p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
             at, guess = (None, False) if is_names else _split_joined_row(stripped)
@@ -1661,14 +1679,14 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     reoffending = _reoffending(intro, footnotes)
 
     operational = _paragraphs(lines, regions.operational, marks)
-    strengths, left1 = _list_items(lines, regions.strengths, marks)
-    improvements, left2 = _list_items(lines, regions.improvements, marks)
+    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes)
+    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes)
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)
             notes.extend(f"{label} {k + 1}: {note}" for at, word, note in hyphen_notes
                          if item.span.start <= at < item.span.end and word in item.text)
-    closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
+    closing = join(_paragraphs(lines, regions.closing, marks), "\n")
     lead = _lead_inspector(closing)
 
     addressee = _person(header["to"]) if "to" in header else None

@@ -628,3 +628,33 @@ def test_word_an_extractor_joined_at_a_hyphen_is_put_back_or_warned():
     assert any(w.startswith("finding 2.1: 'childfriendly' read as 'child-friendly'") for w in report.warnings)
     report = parse(joined.replace("Child-friendly plans", "Plans"))
     assert any(w.startswith("finding 2.1: a line runs on past the others") for w in report.warnings)
+
+
+def test_copy_list_justified_line_is_not_two_columns_and_a_post_runs_on_after_its_holder():
+    """pdfminer sets every word of a justified line apart alike ("Eve  Person,  Fay"): one cell,
+    not two columns. pdftotext reads a row across: the post's first line, the holder, the
+    post's second line."""
+    lines = ["Chair of Youth Court Bench", "", "Eve  Person,  Fay  Person,  Gus", "Person",
+             "Lead Elected Member for Community", "Dan Person", "Services", "YJB Business Area Manager", "Hal Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"]),
+        ("Lead Elected Member for Community Services", ["Dan Person"]),
+        ("YJB Business Area Manager", ["Hal Person"]),
+    ]
+
+
+def test_bullets_set_apart_at_the_foot_of_the_page_and_items_without_them():
+    """pdfminer gives a page's bullet glyphs together at its foot, before the next page's running
+    header: they head nothing there, and the list's paragraphs are its items (warned)."""
+    running = "Short Quality Screening of youth offending work in Testshire"
+    text = pdf_like(BASE).replace(
+        "• Staff knew the children well.\n• Partnership working was strong.\n",
+        "Staff knew the children well.\n\nPartnership working was strong.\n\n• The board was engaged.\n",
+    ).replace("\nIf you have any", f"(cid:127)\nPage 2 of 3\n\f{running}\n\nIf you have any")
+    text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well.", "Partnership working was strong.", "The board was engaged."]
+    assert [i.text for i in report.areas_for_improvement] == ["Plans should be reviewed when circumstances change."]
+    assert any(w.startswith("key strengths: 2 paragraph(s) with no bullet") for w in report.warnings)
