@@ -487,7 +487,11 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
-    title = next((i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)), None)
+    # the title: the first title line after the header's labels (a browser's running header may
+    # stand above the header on the first page too), or the first of all
+    titles = [i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)]
+    label = next((i for i, k in enumerate(keys) if _HEADER_LABEL.match(k)), None)
+    title = next((i for i in titles if label is not None and i > label), titles[0] if titles else None)
     for k, where in seen.items():
         if _TITLE_START.match(k) and _TITLE_KEY.search(k) and (len(where) > 1 or where[0] != title):
             # the report's title as the running header: the first is the title (unless the title
@@ -515,14 +519,17 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
 
 
 def _layout(
-    texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None
+    texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None,
+    loose: list[int] | None = None,
 ) -> list[MappedText]:
     """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
     left out; a number or bullet alone on its line joined to the text it heads; a footnote mark
     set on a line of its own taken out (and added to ``glued``), or put back where pypdf's layout
     mode moved it. Text that has none of these comes back unchanged. ``breaks`` gets the source
-    offsets where a page ends (the furniture left out, a form feed)."""
+    offsets where a page ends (the furniture left out, a form feed), ``loose`` those of bullet
+    glyphs set apart from their items and left out."""
     breaks = [] if breaks is None else breaks
+    loose = [] if loose is None else loose
     raw = [t.text for t in texts]
     keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
     furniture = _furniture(keys, raw)
@@ -584,15 +591,10 @@ def _layout(
                 breaks.append(texts[i].source_offset(0))  # a page number
             i += 1
             continue
-        if _LONE_NUMBER.match(k) and "." in k[:-1]:
-            run = [i]
-            j = next_line(i)
-            while j is not None and _LONE_NUMBER.match(keys[j]) and "." in keys[j][:-1]:
-                run.append(j)
-                j = next_line(j)
-            if len(run) > 1:
-                i = _numbers_then_paragraphs(texts, keys, furniture, run, out, warnings)
-                continue
+        if _LONE_FINDING_NUMBER.match(k):
+            out.append(texts[i])  # read with the paragraphs around it (_number_paragraphs)
+            i += 1
+            continue
         if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
             j = next_line(i)
             if _LONE_BULLET.match(k) and j is not None and (
@@ -601,6 +603,7 @@ def _layout(
             ):
                 # bullet glyphs the extractor set apart from their items, all together or at the
                 # foot of the page (pdfminer): the items are told by the gaps between them
+                loose.append(texts[i].source_offset(0))
                 i += 1
                 continue
             if j is not None and not _LONE_NUMBER.match(keys[j]) and not _structural(keys[j]):
@@ -628,38 +631,158 @@ def _layout(
                 continue
         out.append(texts[i])
         i += 1
-    return out
+    return _number_paragraphs(out, warnings, glued)
 
 
+_LONE_FINDING_NUMBER = re.compile(r"^(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?$")
+_LONE_THEME_NUMBER = re.compile(r"^(?P<major>\d{1,2})\.$")
+_FOOTNOTE_START = re.compile(rf"^(?:[{_SUPERSCRIPTS}]|\d{{1,2}}\s*[A-Z][a-z]|\d{{1,2}}$)")
+_COMMENTARY_END = ("operational", "strengths", "improvements", "copylist")
 
-def _numbers_then_paragraphs(
-    texts: list[MappedText], keys: list[str], furniture: set[int], run: list[int], out: list[MappedText],
-    warnings: list[str],
-) -> int:
-    """Finding numbers an extractor gave all together ("1.1." "1.2." "1.3.") before their
-    paragraphs: each number heads the next paragraph (a run of lines a blank line ends), in
-    order. Returns the line to go on from."""
-    i = run[-1] + 1
-    placed = 0
-    while placed < len(run) and i < len(texts):
-        if not keys[i] or i in furniture:
-            i += 1
+
+@dataclass
+class _Unit:
+    """A piece of the commentary as an extractor gave it: a number alone on its line, or a block
+    of lines (a paragraph, a title, a footnote) between blank lines and numbers."""
+
+    kind: str  # "finding-number", "theme-number", "theme-heading", "numbered", "title", "paragraph", "other"
+    lines: list[int]  # positions in the line list
+    number: tuple[int, int] | None = None  # (major, minor) of a finding number; (major, 0) of a theme
+
+
+def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: set[str] = frozenset()) -> list[MappedText]:
+    """Finding numbers an extractor set apart from their paragraphs, all together before or after
+    them (pdfminer reads a table's number column as a block of its own), each given to its
+    paragraph: between two findings whose number the text gives with it, the numbers alone go
+    to the paragraphs with none, in order. A paragraph that a page break split off the one
+    before (it starts in lower case, or the one before stopped mid-sentence) runs on from it and
+    takes no number; a theme number alone takes the title that follows. Text with no finding
+    number alone on its line comes back as it is."""
+    keys = [t.text.strip().translate(_LIGATURES) if LIGATURE.search(t.text) else t.text.strip() for t in lines]
+    if not any(_LONE_FINDING_NUMBER.match(k) for k in keys):
+        return lines
+    start = next((i for i, k in enumerate(keys) if _heading(k) == "commentary"), None)
+    if start is None:
+        start = next(i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) or _FINDING_START.match(k))
+    end = next((i for i in range(start, len(keys)) if _heading(keys[i]) in _COMMENTARY_END or _CLOSING_START.match(keys[i])),
+               len(keys))
+    units: list[_Unit] = []
+    for i in range(start, end):
+        k = keys[i]
+        if not k:
             continue
-        if _structural(keys[i]) or _LONE_NUMBER.match(keys[i]):
-            break
-        out.append(join([texts[run[placed]].strip(), texts[i].strip()]))
-        i += 1
-        while i < len(texts) and keys[i] and i not in furniture and not _structural(keys[i]):
-            out.append(texts[i])
-            i += 1
-        out.append(MappedText.empty())
-        placed += 1
-    warnings.append(
-        f"line {run[0] + 1}: finding numbers {', '.join(keys[r] for r in run)} came before their paragraphs; "
-        f"each read as heading the next paragraph in order"
-        + ("" if placed == len(run) else f" ({len(run) - placed} without a paragraph)")
-    )
-    return i
+        f, t = _LONE_FINDING_NUMBER.match(k), _LONE_THEME_NUMBER.match(k)
+        if f or t:
+            m = f or t
+            assert m is not None
+            units.append(_Unit("finding-number" if f else "theme-number", [i],
+                               (int(m["major"]), int(m["minor"]) if f else 0)))
+            continue
+        footnote = bool(_FOOTNOTE_START.match(k)) and (
+            len(k) > 50 or k[0] in _SUPERSCRIPTS or k.isdigit() or re.match(r"\d+", k)[0] in marks  # type: ignore[index]
+        )
+        if units and units[-1].kind in ("paragraph", "numbered", "other") and units[-1].lines[-1] == i - 1 and not (
+            _FINDING_START.match(k) or _THEME_HEADING.match(k) or _heading(k) or footnote
+        ):
+            units[-1].lines.append(i)
+            continue
+        m = _FINDING_START.match(k)
+        if m and k[m.end() :].strip():
+            units.append(_Unit("numbered", [i], (int(m["major"]), int(m["minor"]))))
+        elif (t := _THEME_HEADING.match(k)) and not _TERMINAL.search(k) and (
+            re.match(r"\d{1,2}\.\s", k) or theme_of(t["title"])
+        ):
+            units.append(_Unit("theme-heading", [i], (int(t["num"]), 0)))
+        elif _heading(k) or footnote or (units and units[-1].kind == "other" and (
+            keys[units[-1].lines[-1]].isdigit() or keys[units[-1].lines[-1]].endswith(":")
+        )):
+            units.append(_Unit("other", [i]))  # a heading, a footnote (or its body under its mark)
+        else:
+            units.append(_Unit("paragraph", [i]))
+    # a theme number alone takes the next short line with no full stop as its title
+    waiting: _Unit | None = None
+    for u in units:
+        if u.kind == "theme-number":
+            waiting = u
+        elif waiting is not None and u.kind == "paragraph" and len(u.lines) == 1:
+            k = keys[u.lines[0]]
+            if len(k.split()) <= 12 and k[:1].isupper() and not _TERMINAL.search(k):
+                u.kind, u.number, waiting = "title", waiting.number, None
+        elif u.kind in ("numbered", "theme-heading"):
+            waiting = None
+    # a paragraph a page break split runs on from the text before it
+    previous: _Unit | None = None  # the text just before, with no number or title between
+    text_before = False
+    for u in units:
+        if u.kind == "paragraph" and (
+            (text_before and keys[u.lines[0]][:1].islower())
+            or (previous is not None and not _TERMINAL.search(keys[previous.lines[-1]]))
+        ):
+            u.kind = "runs-on"
+        if u.kind in ("paragraph", "numbered", "runs-on"):
+            previous, text_before = u, True
+        elif u.kind in ("theme-number", "theme-heading", "title"):
+            previous, text_before = None, False
+        elif u.kind != "other":
+            previous = None  # a number between: the paragraph after it is one of its own, unless in lower case
+    # themes: each number alone goes to a paragraph of its theme, between the findings numbered in
+    # the text around it
+    replace: dict[int, MappedText] = {}
+    drop: set[int] = set()
+    theme = 0
+    by_theme: dict[int, list[_Unit]] = {}
+    for u in units:
+        if u.kind in ("theme-number", "theme-heading") and u.number is not None:
+            theme = u.number[0]
+        if u.kind == "finding-number" and u.number is not None:
+            by_theme.setdefault(u.number[0], []).append(u)
+        else:
+            by_theme.setdefault(theme, []).append(u)
+    for u in units:
+        if u.kind == "title" and u.number is not None:
+            head = next(v for v in units if v.kind == "theme-number" and v.number == u.number)
+            replace[head.lines[0]] = join([lines[head.lines[0]].strip(), lines[u.lines[0]].strip()])
+            drop.add(u.lines[0])
+    for major, group in sorted(by_theme.items()):
+        numbers = [u for u in group if u.kind == "finding-number"]
+        if not numbers:
+            continue
+        anchors = [u for u in group if u.kind == "numbered" and u.number is not None and u.number[0] == major]
+        bounds = [0, *(a.number[1] for a in anchors if a.number is not None), 10**6]
+        for low, high in zip(bounds, bounds[1:]):
+            nums = [u for u in numbers if u.number is not None and low < u.number[1] < high]
+            if not nums:
+                continue
+            lo_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == low), -1)
+            hi_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == high), len(units))
+            paras = [u for u in group if u.kind == "paragraph" and lo_at < units.index(u) < hi_at]
+            for n, p in zip(nums, paras):
+                replace[p.lines[0]] = join([lines[n.lines[0]].strip(), lines[p.lines[0]].strip()])
+            drop.update(n.lines[0] for n in nums)
+            apart = len(nums) != len(paras) or any(
+                units.index(p) != units.index(n) + 1 for n, p in zip(nums, paras))
+            ran_on = [u for u in group if u.kind == "runs-on" and lo_at < units.index(u) < hi_at]
+            if apart or ran_on:
+                where = ("before" if all(units.index(n) < units.index(paras[0]) for n in nums) else
+                         "after" if all(units.index(n) > units.index(paras[-1]) for n in nums) else "apart from") if paras else "apart from"
+                text = ", ".join(keys[n.lines[0]] for n in nums)
+                note = (f"line {nums[0].lines[0] + 1}: finding numbers {text} came {where} their paragraphs; "
+                        f"each read as heading the next paragraph in order")
+                if len(nums) != len(paras):
+                    note += f" ({len(nums)} numbers, {len(paras)} paragraphs)"
+                if ran_on:
+                    note += "; a paragraph a page break split read as running on from the one before"
+                warnings.append(note)
+    stray = [i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) and i not in drop]
+    if stray:
+        warnings.append(f"line {stray[0] + 1}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
+                        f"away from any paragraph they could head; not read")
+    out: list[MappedText] = []
+    for i, line in enumerate(lines):
+        if i in drop:
+            continue
+        out.append(replace.get(i, line))
+    return out
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -792,6 +915,24 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
         elif text:
             paras.append(text)
     return paras
+
+
+def _paragraphs_split(lines: Sequence[_Line], indices: Sequence[int], marks: set[str]) -> list[MappedText]:
+    """Paragraphs of ``indices`` split at every -1 as well as at blank lines."""
+    out: list[MappedText] = []
+    current: list[MappedText] = []
+    for i in [*indices, -1]:
+        if i == -1 or lines[i].blank:
+            if current:
+                text = _repair(_join_lines(current), marks)
+                if out and _continues(out[-1].text, text.text):
+                    out[-1] = join([out[-1], text])  # a page break split it
+                elif text:
+                    out.append(text)
+            current = []
+        else:
+            current.append(lines[i].text)
+    return out
 
 
 def _repair(text: MappedText, marks: set[str]) -> MappedText:
@@ -1166,12 +1307,29 @@ def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> Non
 
 
 def _list_items(
-    lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str]
+    lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str],
+    loose: Sequence[int] = (),
 ) -> list[ListItem]:
     """Bulleted items (or, with no bullets at all, paragraphs). In a bulleted list, a paragraph
     with no bullet after a blank line (an extractor set the page's bullets apart from their
-    items, pdfminer) is an item too, warned."""
+    items, pdfminer) is an item too, warned. A list whose bullets were all set apart (``loose``:
+    their source offsets) with no blank lines between its items is split where a line ends a
+    sentence and stops short, warned."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
+    if not has_bullets and loose and indices:
+        at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
+        after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
+        if at and any(at[0] <= o and (after is None or o < after) for o in loose):
+            width = _text_width(lines)
+            split: list[int] = []
+            for i in indices:
+                split.append(i)
+                if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
+                    split.append(-1)  # the item ends here
+            items = [_item(p) for p in _paragraphs_split(lines, split, marks)]
+            warnings.append(f"{label}: the bullets were set apart from their items; {len(items)} item(s) told by where "
+                            f"a line ends a sentence and stops short")
+            return items
     if not has_bullets:
         return [_item(p) for p in _paragraphs(lines, indices, marks)]
     items: list[list[MappedText]] = []
@@ -1341,6 +1499,12 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         if not posts or not got:
             carry = got
             return
+        before = entries[posts[0] - 1] if posts[0] else None
+        if before is not None and len(got) > len(posts) and join(before[1]).text.rstrip().endswith((",", ";")):
+            # the entry before the run stopped at a comma (its list ran on after a page break): the
+            # run's first holders end its list
+            before[1].extend(got.pop(0))
+            before[3] = before[3] or "its holders ran on after the next posts; read as one list"
         if len(got) < len(posts):
             _join_wrapped_posts(entries, posts, len(posts) - len(got))
         apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
@@ -1389,7 +1553,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             continue
         if open_parts is not None and (
             indent >= 4 or stripped.startswith("(")
-            or open_parts[-1].text.rstrip().endswith((",", ";"))
+            or (open_parts[-1].text.rstrip().endswith((",", ";")) and (is_names or stripped[:1].islower()))
             or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
                 and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
         ):
@@ -1593,7 +1757,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
     breaks: list[int] = []
-    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes, breaks))]
+    loose: list[int] = []
+    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes, breaks, loose))]
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued, breaks)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
@@ -1679,8 +1844,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     reoffending = _reoffending(intro, footnotes)
 
     operational = _paragraphs(lines, regions.operational, marks)
-    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes)
-    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes)
+    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose)
+    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes, loose)
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)

@@ -658,3 +658,78 @@ def test_bullets_set_apart_at_the_foot_of_the_page_and_items_without_them():
         "Staff knew the children well.", "Partnership working was strong.", "The board was engaged."]
     assert [i.text for i in report.areas_for_improvement] == ["Plans should be reviewed when circumstances change."]
     assert any(w.startswith("key strengths: 2 paragraph(s) with no bullet") for w in report.warnings)
+
+
+def _commentary(body: str) -> str:
+    """BASE with its commentary (themes and findings) replaced by ``body``."""
+    head = BASE[: BASE.index("1. Reducing reoffending")]
+    tail = BASE[BASE.index("Key strengths") :]
+    return head + body + "\n" + tail
+
+
+def test_finding_numbers_after_their_paragraphs_and_a_theme_number_apart_from_its_title():
+    """pdfminer reads a table's number column as a block of its own, before or after the
+    paragraphs of the page; a theme's number may come with the findings' numbers, its title
+    after them."""
+    body = (
+        "1.\n\n1.1.\n\n1.2.\n\nReducing reoffending\n\n"
+        "Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
+        "\"the plan was clear and well targeted\".\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "2. Protecting the public\n\n"
+        "The risk of harm was assessed well in all but one case.\n\n"
+        "Management oversight was effective in most cases.\n\n2.1.\n\n2.2.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert any("finding numbers 1.1., 1.2. came before their paragraphs" in w for w in report.warnings)
+    assert any("finding numbers 2.1., 2.2. came after their paragraphs" in w for w in report.warnings)
+
+
+def test_paragraph_a_page_break_split_runs_on_and_takes_no_number():
+    """The page's last finding stops mid-sentence; the next page starts with the numbers of its
+    findings, then the rest of that sentence (in lower case), then their paragraphs."""
+    body = (
+        "1. Reducing reoffending\n\n"
+        "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented\n\n"
+        "Page 1 of 2\n\n\fRunning header of the report\n\n1.2.\n\n"
+        "that \"the plan was clear and well targeted\".\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "2. Protecting the public\n\n2.1. The risk of harm was assessed well in all but one case.\n\n"
+        "Page 2 of 2\n\n\fRunning header of the report\n\n"
+        "2.2. Management oversight was effective in most cases.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert any("1.2." in w and "running on from the one before" in w for w in report.warnings)
+
+
+def test_finding_number_left_with_no_paragraph_is_named():
+    body = BASE[BASE.index("1. Reducing reoffending") : BASE.index("Key strengths")]
+    text = _commentary(body.replace("2.2. Management oversight was effective in most cases.\n", ""))
+    report = parse(text.replace("Key strengths", "2.2.\n\nKey strengths", 1))
+    assert any("finding numbers 2.2. came apart from their paragraphs" in w and "0 paragraphs" in w for w in report.warnings)
+    report = parse(text.replace("Key strengths\n", "Key strengths\n\n2.2.\n", 1))  # out of the commentary
+    assert any("finding numbers 2.2. stand alone" in w for w in report.warnings)
+
+
+def test_running_title_above_the_header_on_the_first_page():
+    """A browser's own header prints the title above the report's header on page 1 too: the
+    title is the one after the header."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = f"{title}\n\n" + BASE.replace(title, title.replace(" in Testshire", " in\nTestshire"))
+    text = text.replace("cases, and the work", f"cases, and the\nPage 1 of 2\n{title}\nwork")
+    report = same_facts(text)
+    assert report.addressee.name == "Ann Example"
+
+
+def test_list_whose_bullets_were_all_set_apart_is_split_where_lines_stop_short():
+    running = "Short Quality Screening of youth offending work in Testshire"
+    items = ("Staff knew the children well and worked with them and their families, in their homes and in\n"
+             "school.\nPartnership working was strong.\n")
+    text = _hard_wrapped(BASE, 100).replace("- Staff knew the children well.\n- Partnership working was strong.\n",
+                                            items + "•\n•\n" + f"Page 2 of 3\n\f{running}\n")
+    text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong."]
+    assert any(w.startswith("key strengths: the bullets were set apart from their items; 2 item(s)") for w in report.warnings)
