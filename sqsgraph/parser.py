@@ -266,13 +266,7 @@ def _find_footnotes(
     ends = sorted(breaks)
 
     def page_ends_before(j: int) -> bool:
-        """Whether a page ends between line ``j - 1`` and line ``j``."""
-        a, b = lines[j - 1].text, lines[j].text
-        if not a or not b:
-            return False
-        after, before = a.source_offset(len(a) - 1), b.source_offset(0)
-        k = bisect.bisect_right(ends, after)
-        return k < len(ends) and ends[k] < before
+        return _page_ends_between(ends, lines[j - 1].text, lines[j].text)
 
     marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
     marks |= glued
@@ -309,13 +303,15 @@ def _find_footnotes(
                 # an extractor that sets each line apart (pdfminer) may put a blank line inside
                 # the body: it runs on over one blank line when its line so far ran to the full
                 # width and stops mid-sentence ("... for the October 2011" / "cohort. Source:
-                # ...") or at a colon ("Source:" / "Ministry of Justice")
+                # ..."), at a colon ("Source:" / "Ministry of Justice") or at a dash between
+                # dates ("October 2011 –" / "September 2012 cohort")
                 k = j + 1
                 if not body or k >= len(lines) or lines[k].blank or _structural(lines[k].stripped):
                     break
                 last = lines[j - 1].stripped
                 if len(last) < 0.85 * widest or not (
-                    last.endswith(":") or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
+                    last.endswith(":") or re.search(r"\s[-–—]$", last)
+                    or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
                 ):
                     break
                 j = k
@@ -335,6 +331,16 @@ def _find_footnotes(
         notes[i] = _Footnote(mark, text.strip())
         i = j
     return notes, note_lines, marks
+
+
+def _page_ends_between(ends: Sequence[int], a: MappedText, b: MappedText) -> bool:
+    """Whether a page ends (``ends``: sorted source offsets of page breaks) between line ``a``
+    and line ``b``."""
+    if not a or not b:
+        return False
+    after, before = a.source_offset(len(a) - 1), b.source_offset(0)
+    k = bisect.bisect_right(ends, after)
+    return k < len(ends) and ends[k] < before
 
 
 def _text_width(lines: Sequence[_Line]) -> int:
@@ -694,7 +700,7 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: set[
         ):
             units.append(_Unit("theme-heading", [i], (int(t["num"]), 0)))
         elif _heading(k) or footnote or (units and units[-1].kind == "other" and (
-            keys[units[-1].lines[-1]].isdigit() or keys[units[-1].lines[-1]].endswith(":")
+            keys[units[-1].lines[-1]].isdigit() or re.search(r":$|\s[-–—]$", keys[units[-1].lines[-1]])
         )):
             units.append(_Unit("other", [i]))  # a heading, a footnote (or its body under its mark)
         else:
@@ -820,6 +826,19 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"[^\W\d_]+")
 _URL = re.compile(r"https?://|www\.", re.I)
 _HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+-[^\W\d_]+(?![\w-])")
+
+
+def _wrap_width(texts: Sequence[str]) -> int | None:
+    """How long the lines of hard-wrapped text run (the 90th percentile of lines of 40
+    characters or more, white space runs as one); None for text that is not hard-wrapped (a
+    paragraph a line: most long lines do not run to about the same length)."""
+    lengths = sorted(n for t in texts if (n := len(" ".join(t.split()))) >= 40)
+    if len(lengths) < 20:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
+        return None
+    return width
 
 
 def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
@@ -1237,9 +1256,13 @@ def _proportions(text: MappedText) -> tuple[Proportion, ...]:
 
 
 def _findings(
-    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str]
+    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str],
+    width: int | None = None, breaks: Sequence[int] = (),
 ) -> list[Finding]:
-    """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them."""
+    """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them.
+    In hard-wrapped text (``width``: how long its lines run), a line that stops far short
+    inside a paragraph is a piece of a line an extractor moved (pdfminer's text boxes): the
+    finding is warned."""
     starts: list[tuple[int, re.Match[str]]] = []  # (position in body, the number's match)
     for at, i in enumerate(body):
         m = _FINDING_START.match(lines[i].text.text)
@@ -1257,6 +1280,11 @@ def _findings(
         if span is None:
             warnings.append(f"finding {number} has no text")
             continue
+        if width is not None:
+            moved = _short_line_inside(lines, body[at:stop], width, breaks)
+            if moved:
+                warnings.append(f"finding {number}: a line stops short inside its paragraph ({moved!r}): an "
+                                f"extractor may have moved a piece of a line; read as written")
         findings.append(
             Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
         )
@@ -1264,6 +1292,24 @@ def _findings(
     if before:
         warnings.append(f"section {section_number}: text before its first numbered finding was not read")
     return findings
+
+
+def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, breaks: Sequence[int]) -> str | None:
+    """A line of hard-wrapped text that stops far short in the middle of a paragraph and does
+    not end a sentence: a piece of a line an extractor set apart (pdfminer's text boxes), not a
+    page's last line (a page break follows it) nor one before text laid out wider (a new page)."""
+    def size(i: int) -> int:
+        return len(" ".join(lines[i].stripped.split()))
+
+    for before, a, b in zip(own, own[1:], own[2:]):
+        short = " ".join(lines[a].stripped.split())
+        if (
+            a == before + 1 and b == a + 1 and short and not lines[before].blank and not lines[b].blank
+            and len(short) < 0.5 * width and not short.isdigit() and not _TERMINAL.search(short)
+            and size(b) <= 1.05 * size(before) and not _page_ends_between(breaks, lines[a].text, lines[b].text)
+        ):
+            return short
+    return None
 
 
 # what page furniture or a footnote looks like inside a paragraph, where the parser could not take
@@ -1762,6 +1808,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued, breaks)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
+    wrap_width = _wrap_width([line.stripped for line in lines])
 
     header = _header_fields(lines, regions.before_title, notes)
     title, area = _title_and_area(lines, regions, marks)
@@ -1780,7 +1827,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 number=number,
                 title=title_text,
                 theme=theme,
-                findings=tuple(_findings(lines, body, number, marks, notes)),
+                findings=tuple(_findings(lines, body, number, marks, notes, wrap_width, sorted(breaks))),
                 span=heading_span,
             )
         )

@@ -733,3 +733,27 @@ def test_list_whose_bullets_were_all_set_apart_is_split_where_lines_stop_short()
         "Staff knew the children well and worked with them and their families, in their homes and in school.",
         "Partnership working was strong."]
     assert any(w.startswith("key strengths: the bullets were set apart from their items; 2 item(s)") for w in report.warnings)
+
+
+def test_piece_of_a_line_an_extractor_moved_is_warned_by_its_finding():
+    """pdfminer may set a piece of a justified line apart as a box of its own and give it out of
+    order: a short line that ends no sentence inside a hard-wrapped paragraph."""
+    wrapped = _hard_wrapped(BASE, 70)
+    moved = ("2.1. The risk of harm was assessed well in all but one case, and the assessments of\n"
+             "the risk were\n"
+             "reviewed by managers who saw that they were done on time and were thorough in\n"
+             "every respect, as the inspectors found.\n")
+    text = re.sub(r"2\.1\. .*?(?=2\.2\.)", moved, wrapped, flags=re.S)
+    report = parse(text)
+    assert any(w.startswith("finding 2.1: a line stops short inside its paragraph ('the risk were')") for w in report.warnings)
+    assert not any("stops short" in w for w in parse(wrapped).warnings)
+
+
+def test_footnote_body_runs_on_over_a_blank_line_after_a_dash():
+    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the cohort of April 2012 –\n\n"
+            "March 2013. Source: Ministry of Justice\n")
+    text = BASE.replace("rate¹", "rate1").replace(
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", note
+    )
+    report = parse(text)
+    assert report.reoffending.source == "Ministry of Justice"
