@@ -9,14 +9,30 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
 from sqsgraph.errors import QueryError
-from sqsgraph.precomputed import (Precomputed, build_results, decode_rows, encode_row, narrowing_declarations, plan,
-                                  precompute_declarations)
-from sqsgraph.queries import bind_params, load_queries, parameter_subselect, parameters_first, run_query, samples_store
-from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
-                                 read_manifest, snapshot)
-from sqsgraph.textindex import text_searches
+from sqsgraph.query.answers import (
+    Precomputed,
+    decode_rows,
+    encode_row,
+    narrowing_declarations,
+    precompute_declarations,
+)
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.precompute import build_results, plan
+from sqsgraph.query.querystore import (
+    build_query_store,
+    database_path,
+    ensure_precomputed,
+    open_precomputed,
+    open_text_index,
+    read_live_database,
+    snapshot,
+)
+from sqsgraph.query.rewrite import parameter_subselect, parameters_first
+from sqsgraph.query.run import run_query
+from sqsgraph.query.textindex import text_searches
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +133,7 @@ def test_a_rebuilt_store_does_not_serve_stale_answers(tmp_path: Path) -> None:
     text = load_queries()["inspection-timeline"].text
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq)
-    first = read_manifest(folder)
+    first = read_live_database(folder)
     assert first.results == f"res-{first.database}.sqlite" and (folder / first.results).is_file()
     old_rows = run_query(ox.Store.read_only(str(database_path(folder))), text, precomputed=open_precomputed(folder)).rows
     assert old_rows
@@ -126,7 +142,7 @@ def test_a_rebuilt_store_does_not_serve_stale_answers(tmp_path: Path) -> None:
     graphs = sorted({line.rsplit(" ", 2)[-2] for line in keep if "/graph/" in line.rsplit(" ", 2)[-2]})
     nq.write_text("".join(line for line in keep if graphs[0] not in line.rsplit(" ", 2)[-2]), encoding="utf-8")
     build_query_store(nq)
-    second = read_manifest(folder)
+    second = read_live_database(folder)
     new_store = ox.Store.read_only(str(database_path(folder)))
     fresh = run_query(new_store, text, precomputed=open_precomputed(folder))
     assert fresh.precomputed and fresh.rows == run_query(new_store, text).rows and fresh.rows != old_rows
@@ -138,10 +154,10 @@ def test_a_store_without_answers_gets_them_and_a_snapshot_links_them(tmp_path: P
     nq = tmp_path / "g.nq"
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq)
-    (folder / read_manifest(folder).results).unlink()
+    (folder / read_live_database(folder).results).unlink()
     assert open_precomputed(folder) is None
     ensure_precomputed(folder)
-    live = folder / read_manifest(folder).results
+    live = folder / read_live_database(folder).results
     assert len(open_precomputed(folder)) > 0
     snap = snapshot(folder)
     try:
@@ -159,7 +175,7 @@ def test_a_killed_results_build_leaves_nothing(tmp_path: Path, monkeypatch: pyte
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sqsgraph.queries.run_query", boom)
+    monkeypatch.setattr("sqsgraph.query.precompute.run_query", boom)
     with pytest.raises(KeyboardInterrupt):
         build_results(samples_store(), target)
     assert list(tmp_path.iterdir()) == []
@@ -273,7 +289,7 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
     nq = tmp_path / "g.nq"
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq, precompute=False)
-    assert read_manifest(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
+    assert read_live_database(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
 
 
 # ------------------------------------------------- parameters first, and a small synthetic corpus
@@ -281,10 +297,10 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Precomputed, Path]:
     """A query store of 40 synthetic reports: national bodies in every report, local ones in one."""
-    from sqsgraph.export import sorted_quads
-    from sqsgraph.mapper import map_reports
-    from sqsgraph.parser import parse_files
-    from sqsgraph.synth import write_corpus
+    from sqsgraph.rdf.export import sorted_quads
+    from sqsgraph.rdf.mapper import map_reports
+    from sqsgraph.read.parser import parse_files
+    from sqsgraph.synth.corpus import write_corpus
 
     folder = tmp_path_factory.mktemp("synthetic")
     store = ox.Store()

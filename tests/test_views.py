@@ -11,12 +11,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-
 from fixtures.views import synthetic
-from sqsgraph import export, views
+
+from sqsgraph import files
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
-from sqsgraph.store import load_dataset
+from sqsgraph.network import views
+from sqsgraph.rdf.datasets import load_dataset
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "views" / "small.trig"
@@ -152,7 +153,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
     def refuse(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", refuse)  # views write through export.write_atomic
+    monkeypatch.setattr(files.os, "replace", refuse)  # views write through files.write_atomic
     with pytest.raises(OSError, match="disk full"):
         views.write_view(views.build_view(dataset, "overview"), tmp_path)
     assert target.read_text() == "old"
@@ -162,15 +163,15 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
 def test_a_view_is_written_through_a_temporary_file_a_later_build_can_clear(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
-    replace = export.os.replace
+    replace = files.os.replace
 
     def record(src: str, dst: str) -> None:
         seen.append(Path(src).name)
         replace(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", record)
+    monkeypatch.setattr(files.os, "replace", record)
     views.write_view(views.build_view(dataset, "people"), tmp_path)
-    assert len(seen) == 1 and seen[0].startswith(export.temp_prefix(tmp_path / "people.html"))
+    assert len(seen) == 1 and seen[0].startswith(files.temp_prefix(tmp_path / "people.html"))
 
 
 def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -357,9 +358,9 @@ def test_focus_on_two_people_of_one_name_writes_two_files_and_takes_the_id_form(
 
 
 def test_a_persons_source_text_is_the_line_naming_them_with_their_post():
-    from sqsgraph.mapper import map_reports
-    from sqsgraph.parser import parse_files
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.rdf.mapper import map_reports
+    from sqsgraph.read.parser import parse_files
+    from sqsgraph.read.reader import sample_paths
 
     G = views.build_view(map_reports(parse_files(sample_paths()).reports), "people").graph
     quotes = lambda slug: {s["quote"] for s in G.nodes[f"https://w3id.org/sqsgraph/id/person/{slug}"]["spans"]}  # noqa: E731
