@@ -82,6 +82,8 @@ Police and Crime Commissioner for Testshire\tGus Person
 YJB Business Area Manager\tHal Ian Person
 """
 
+BASE_NOTE = BASE[BASE.index("¹ Published") : BASE.index("Commentary on")].rstrip("\n") + "\n"
+
 WRAPPED_FINDING = (
     "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector\n"
     "commented that “the plan was clear and well targeted”.\n"
@@ -595,7 +597,7 @@ def test_footnote_body_ends_where_its_page_ends():
     note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n"
             "cohort, and this line of it runs on just as wide as the one above it does. Source: Ministry of Justice\n")
     text = BASE.replace("rate¹", "rate1").replace(
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", ""
+        BASE_NOTE, ""
     )
     text = text.replace("in two-thirds of cases, and the work", "in two-thirds of\n" + note + "Page 1 of 2\n\f"
                         "Report of Short Quality Screening (SQS) of youth offending work in Testshire\ncases, and the work")
@@ -753,7 +755,7 @@ def test_footnote_body_runs_on_over_a_blank_line_after_a_dash():
     note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the cohort of April 2012 –\n\n"
             "March 2013. Source: Ministry of Justice\n")
     text = BASE.replace("rate¹", "rate1").replace(
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", note
+        BASE_NOTE, note
     )
     report = parse(text)
     assert report.reoffending.source == "Ministry of Justice"

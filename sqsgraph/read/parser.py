@@ -29,7 +29,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -656,7 +656,7 @@ class _Unit:
     number: tuple[int, int] | None = None  # (major, minor) of a finding number; (major, 0) of a theme
 
 
-def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: set[str] = frozenset()) -> list[MappedText]:
+def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[str] = frozenset()) -> list[MappedText]:
     """Finding numbers an extractor set apart from their paragraphs, all together before or after
     them (pdfminer reads a table's number column as a block of its own), each given to its
     paragraph: between two findings whose number the text gives with it, the numbers alone go
@@ -755,22 +755,25 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: set[
             continue
         anchors = [u for u in group if u.kind == "numbered" and u.number is not None and u.number[0] == major]
         bounds = [0, *(a.number[1] for a in anchors if a.number is not None), 10**6]
-        for low, high in zip(bounds, bounds[1:]):
+        for low, high in itertools.pairwise(bounds):
             nums = [u for u in numbers if u.number is not None and low < u.number[1] < high]
             if not nums:
                 continue
             lo_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == low), -1)
             hi_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == high), len(units))
             paras = [u for u in group if u.kind == "paragraph" and lo_at < units.index(u) < hi_at]
-            for n, p in zip(nums, paras):
+            for n, p in zip(nums, paras, strict=False):
                 replace[p.lines[0]] = join([lines[n.lines[0]].strip(), lines[p.lines[0]].strip()])
             drop.update(n.lines[0] for n in nums)
             apart = len(nums) != len(paras) or any(
-                units.index(p) != units.index(n) + 1 for n, p in zip(nums, paras))
+                units.index(p) != units.index(n) + 1 for n, p in zip(nums, paras, strict=False))
             ran_on = [u for u in group if u.kind == "runs-on" and lo_at < units.index(u) < hi_at]
             if apart or ran_on:
-                where = ("before" if all(units.index(n) < units.index(paras[0]) for n in nums) else
-                         "after" if all(units.index(n) > units.index(paras[-1]) for n in nums) else "apart from") if paras else "apart from"
+                where = "apart from"
+                if paras and all(units.index(n) < units.index(paras[0]) for n in nums):
+                    where = "before"
+                elif paras and all(units.index(n) > units.index(paras[-1]) for n in nums):
+                    where = "after"
                 text = ", ".join(keys[n.lines[0]] for n in nums)
                 note = (f"line {nums[0].lines[0] + 1}: finding numbers {text} came {where} their paragraphs; "
                         f"each read as heading the next paragraph in order")
@@ -852,7 +855,7 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     text = clean.text
     starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
     ends = [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]
-    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends)]
+    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends, strict=True)]
     lengths = sorted(n for n in collapsed if n >= 40)
     if len(lengths) < 20:
         return clean, []
@@ -862,10 +865,12 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     hyphenated: set[str] | None = None  # the words the text writes with one hyphen, looked up once
     notes: list[tuple[int, str, str]] = []
     swaps: list[tuple[int, int, str]] = []
-    for a, b, n in zip(starts, ends, collapsed):
+    for a, b, n in zip(starts, ends, collapsed, strict=True):
         line = text[a:b]
-        if n <= 1.3 * width or "\ufffe" in line or _URL.search(line) or _JOINED_FRACTION.search(line) or _JOINED_COMPOUND.search(line):
-            continue
+        if n <= 1.3 * width or "\ufffe" in line or _URL.search(line):
+            continue  # not run on, joined at a hyphen PDFium marked, or a web address
+        if _JOINED_FRACTION.search(line) or _JOINED_COMPOUND.search(line):
+            continue  # its join is read ("twothirds") or warned ("MultiAgency") as such
         near: list[re.Match[str]] = []
         for m in _WORD.finditer(line):
             at = len(" ".join(line[: m.start()].split())) + 1
@@ -988,7 +993,7 @@ def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[st
             if len(run) > 1:
                 texts = [lines[indices[v]].stripped for v in values]
                 gaps = [v > 0 and lines[indices[v - 1]].blank for v in values]
-                for written, group in zip(run, _group_values(texts, gaps, [_label_key(r) for r in run])):
+                for written, group in zip(run, _group_values(texts, gaps, [_label_key(r) for r in run]), strict=False):
                     entries.append((_label_key(written), [lines[indices[values[g]]].text for g in group]))
                     apart.append(f"{written}:" + (f" ({len(group)} lines)" if len(group) > 1 else ""))
                 k = after
@@ -1087,8 +1092,8 @@ def _group_values(texts: list[str], gaps: list[bool], labels: list[str]) -> list
     best: tuple[int, list[range]] | None = None
     for cuts in itertools.combinations(range(1, len(texts)), n - 1):
         bounds = [0, *cuts, len(texts)]
-        groups = [range(a, b) for a, b in zip(bounds, bounds[1:])]
-        total = sum(score(g, label) for g, label in zip(groups, labels))
+        groups = [range(a, b) for a, b in itertools.pairwise(bounds)]
+        total = sum(score(g, label) for g, label in zip(groups, labels, strict=True))
         if best is None or total > best[0]:
             best = (total, groups)
     assert best is not None
@@ -1301,7 +1306,7 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
     def size(i: int) -> int:
         return len(" ".join(lines[i].stripped.split()))
 
-    for before, a, b in zip(own, own[1:], own[2:]):
+    for before, a, b in zip(own, own[1:], own[2:], strict=False):
         short = " ".join(lines[a].stripped.split())
         if (
             a == before + 1 and b == a + 1 and short and not lines[before].blank and not lines[b].blank
@@ -1372,10 +1377,10 @@ def _list_items(
                 split.append(i)
                 if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
                     split.append(-1)  # the item ends here
-            items = [_item(p) for p in _paragraphs_split(lines, split, marks)]
-            warnings.append(f"{label}: the bullets were set apart from their items; {len(items)} item(s) told by where "
+            told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
+            warnings.append(f"{label}: the bullets were set apart from their items; {len(told)} item(s) told by where "
                             f"a line ends a sentence and stops short")
-            return items
+            return told
     if not has_bullets:
         return [_item(p) for p in _paragraphs(lines, indices, marks)]
     items: list[list[MappedText]] = []
