@@ -759,3 +759,36 @@ def test_footnote_body_runs_on_over_a_blank_line_after_a_dash():
     )
     report = parse(text)
     assert report.reoffending.source == "Ministry of Justice"
+
+
+def test_copy_list_post_wrapped_after_a_possessive_and_a_name_wrapped_across_the_next_post():
+    """Posts, then holders: "Lead Elected Member for Children's" / "Services" is one post (a
+    possessive wants its noun); pdftotext reads a row across, the holders' first line, the post,
+    the holders' second line ("..., Julie" / "YJB link staff" / "Fox")."""
+    lines = ["YOT Manager", "Lead Elected Member for Children's", "Services and Crime", "YJB Business Area Manager",
+             "", "Dan Person", "Eve Person", "Fay Person"]
+    report = parse(with_copy_list(lines))
+    assert [e.post for e in report.copy_list] == [
+        "YOT Manager", "Lead Elected Member for Children's Services and Crime", "YJB Business Area Manager"]
+    lines = ["YOT Manager", "Dan Person", "Eve Person, Fay Person, Gus", "YJB link staff", "Person",
+             "YJB Business Area Manager", "Hal Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("YOT Manager", ["Dan Person"]), ("YJB link staff", ["Eve Person", "Fay Person", "Gus Person"]),
+        ("YJB Business Area Manager", ["Hal Person"])]
+
+
+def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_one():
+    """pdfminer's number column: the last findings' numbers of a theme, the next theme's number
+    and its first finding's number, then the paragraphs; the next theme starts at its title."""
+    body = (
+        "1. Reducing reoffending\n\n"
+        "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
+        "\"the plan was clear and well targeted\".\n\n1.2.\n\n2.\n\n2.1.\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "Protecting the public\n\n"
+        "The risk of harm was assessed well in all but one case.\n\n"
+        "2.2. Management oversight was effective in most cases.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert [s.title for s in report.sections] == ["Reducing reoffending", "Protecting the public"]

@@ -352,7 +352,9 @@ def _text_width(lines: Sequence[_Line]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(])$", re.I)
+# a line that cannot end a title, a header value or a post: it ends in "and", "of", a dash or a
+# comma, or a possessive that wants its noun ("Director of Children's" / "Services")
+_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(]|\w['’]s)$", re.I)
 
 
 def _title_complete(lines: Sequence[_Line], title: list[int]) -> bool:
@@ -735,10 +737,15 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[
     # the text around it
     replace: dict[int, MappedText] = {}
     drop: set[int] = set()
+    # a theme starts at its heading; a theme number alone with a title after it starts its
+    # theme at the title (the numbers' block may come before the last paragraphs of the theme
+    # before), and the heading is read there
+    titled = {u.number for u in units if u.kind == "title"}
     theme = 0
     by_theme: dict[int, list[_Unit]] = {}
     for u in units:
-        if u.kind in ("theme-number", "theme-heading") and u.number is not None:
+        if u.number is not None and (u.kind in ("theme-heading", "title") or (
+                u.kind == "theme-number" and u.number not in titled)):
             theme = u.number[0]
         if u.kind == "finding-number" and u.number is not None:
             by_theme.setdefault(u.number[0], []).append(u)
@@ -747,8 +754,8 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[
     for u in units:
         if u.kind == "title" and u.number is not None:
             head = next(v for v in units if v.kind == "theme-number" and v.number == u.number)
-            replace[head.lines[0]] = join([lines[head.lines[0]].strip(), lines[u.lines[0]].strip()])
-            drop.add(u.lines[0])
+            replace[u.lines[0]] = join([lines[head.lines[0]].strip(), lines[u.lines[0]].strip()])
+            drop.add(head.lines[0])
     for major, group in sorted(by_theme.items()):
         numbers = [u for u in group if u.kind == "finding-number"]
         if not numbers:
@@ -1609,6 +1616,13 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
                 and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
         ):
             open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
+            continue
+        waiting = names[-1] if names else (carry[-1] if carry else None)
+        if (last_kind == "post" and single and is_names and waiting is not None
+                and _name_words(_HOLDER_SPLIT.split(join(waiting).text.strip())[-1]) == 1):
+            # a name the cell wrapped, read across the row: "..., Linda Paris, Julie" / "YJB link
+            # staff" / "Fox"
+            waiting.append(raw)
             continue
         open_post = bool(posts) and (
             _TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower()
