@@ -792,3 +792,13 @@ def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_
     )
     report = same_facts(_commentary(body))
     assert [s.title for s in report.sections] == ["Reducing reoffending", "Protecting the public"]
+
+
+def test_compound_an_extractor_joined_at_a_hyphen_is_put_back_when_the_text_writes_it_elsewhere():
+    base = BASE.replace("Plans were reviewed", "Multi-agency plans were reviewed")
+    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
+               "the assessment was thorough and made in a MultiAgency meeting and reviewed in time.\n")
+    report = parse(re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, _hard_wrapped(base), flags=re.S))
+    f21 = next(f for f in report.findings if f.number == "2.1")
+    assert "a Multi-Agency meeting" in f21.text
+    assert any(w.startswith("finding 2.1: 'MultiAgency' read as 'Multi-Agency'") for w in report.warnings)

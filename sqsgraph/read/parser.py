@@ -869,26 +869,37 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
         return clean, []  # not hard-wrapped (a paragraph a line)
-    hyphenated: set[str] | None = None  # the words the text writes with one hyphen, looked up once
+    hyphenated = set(_HYPHENATED.findall(text.lower()))  # the words the text writes with one hyphen
     notes: list[tuple[int, str, str]] = []
     swaps: list[tuple[int, int, str]] = []
     for a, b, n in zip(starts, ends, collapsed, strict=True):
         line = text[a:b]
         if n <= 1.3 * width or "\ufffe" in line or _URL.search(line):
             continue  # not run on, joined at a hyphen PDFium marked, or a web address
-        if _JOINED_FRACTION.search(line) or _JOINED_COMPOUND.search(line):
-            continue  # its join is read ("twothirds") or warned ("MultiAgency") as such
+        if _JOINED_FRACTION.search(line):
+            continue  # its join is read as such ("twothirds")
+        compounds = list(_JOINED_COMPOUND.finditer(line))
+        if compounds:
+            # "MultiAgency": the join is where the capital is; put back when the text writes the
+            # word with its hyphen elsewhere ("multi-agency"), else warned as a compound is
+            for m in compounds:
+                k = next(i for i in range(1, len(m[0])) if m[0][i].isupper())
+                form = f"{m[0][:k]}-{m[0][k:]}"
+                if form.lower() in hyphenated:
+                    swaps.append((a + m.start(), a + m.end(), form))
+                    notes.append((clean.source_offset(a + m.start()), form,
+                                  f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an "
+                                  f"extractor took out where a line broke the word)"))
+            continue
         near: list[re.Match[str]] = []
         for m in _WORD.finditer(line):
             at = len(" ".join(line[: m.start()].split())) + 1
             if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
                 near.append(m)
-        if near and hyphenated is None:
-            hyphenated = set(_HYPHENATED.findall(text.lower()))
         known = []
         for m in near:
             w = m[0]
-            found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in (hyphenated or ())]
+            found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in hyphenated]
             if len(found) == 1:
                 known.append((m, found[0]))
         if len(known) == 1:
@@ -1318,7 +1329,8 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
         if (
             a == before + 1 and b == a + 1 and short and not lines[before].blank and not lines[b].blank
             and len(short) < 0.5 * width and not short.isdigit() and not _TERMINAL.search(short)
-            and size(b) <= 1.05 * size(before) and not _page_ends_between(breaks, lines[a].text, lines[b].text)
+            and (size(b) <= 1.05 * size(before) or size(before) < 0.7 * width)
+            and not _page_ends_between(breaks, lines[a].text, lines[b].text)
         ):
             return short
     return None
@@ -1366,13 +1378,14 @@ def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> Non
 
 def _list_items(
     lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str],
-    loose: Sequence[int] = (),
+    loose: Sequence[int] = (), width: int | None = None, breaks: Sequence[int] = (),
 ) -> list[ListItem]:
     """Bulleted items (or, with no bullets at all, paragraphs). In a bulleted list, a paragraph
     with no bullet after a blank line (an extractor set the page's bullets apart from their
     items, pdfminer) is an item too, warned. A list whose bullets were all set apart (``loose``:
     their source offsets) with no blank lines between its items is split where a line ends a
-    sentence and stops short, warned."""
+    sentence and stops short, warned; so is an item holding a piece of a line an extractor
+    moved (``width``: how long hard-wrapped lines run)."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
     if not has_bullets and loose and indices:
         at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
@@ -1391,6 +1404,7 @@ def _list_items(
     if not has_bullets:
         return [_item(p) for p in _paragraphs(lines, indices, marks)]
     items: list[list[MappedText]] = []
+    owns: list[list[int]] = []  # each item's lines
     unbulleted = 0
     pending_gap = False
     for i in indices:
@@ -1401,16 +1415,28 @@ def _list_items(
         b = _BULLET.match(line.text.text)
         if b:
             items.append([line.text[b.end() :]])
+            owns.append([i])
         elif items and (not pending_gap or _continues(join(items[-1]).text.rstrip(), line.stripped)):
             items[-1].append(line.text)
+            owns[-1].append(i)
         else:
             items.append([line.text])
+            owns.append([i])
             unbulleted += 1
         pending_gap = False
     if unbulleted:
         warnings.append(f"{label}: {unbulleted} paragraph(s) with no bullet read as items (the bullets set apart from them)")
-    repaired = [_repair(_join_lines(parts), marks) for parts in items]
-    return [_item(text) for text in repaired if text.text.strip()]
+    out: list[ListItem] = []
+    for parts, own in zip(items, owns, strict=True):
+        text = _repair(_join_lines(parts), marks)
+        if not text.text.strip():
+            continue
+        moved = _short_line_inside(lines, own, width, breaks) if width is not None else None
+        if moved:
+            warnings.append(f"{label}: item {len(out) + 1}: a line stops short inside its paragraph ({moved!r}): an "
+                            f"extractor may have moved a piece of a line; read as written")
+        out.append(_item(text))
+    return out
 
 
 def _item(text: MappedText) -> ListItem:
@@ -1910,8 +1936,9 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     reoffending = _reoffending(intro, footnotes)
 
     operational = _paragraphs(lines, regions.operational, marks)
-    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose)
-    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes, loose)
+    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose, wrap_width, sorted(breaks))
+    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width,
+                               sorted(breaks))
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)
