@@ -636,7 +636,7 @@ def test_copy_list_justified_line_is_not_two_columns_and_a_post_runs_on_after_it
     """pdfminer sets every word of a justified line apart alike ("Eve  Person,  Fay"): one cell,
     not two columns. pdftotext reads a row across: the post's first line, the holder, the
     post's second line."""
-    lines = ["Chair of Youth Court Bench", "", "Eve  Person,  Fay  Person,  Gus", "Person",
+    lines = ["Chair of Youth Court Bench", "", "Eve  Person,  Fay  Person,  Gus  ", "Person",
              "Lead Elected Member for Community", "Dan Person", "Services", "YJB Business Area Manager", "Hal Person"]
     report = parse(with_copy_list(lines))
     assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
@@ -802,3 +802,13 @@ def test_compound_an_extractor_joined_at_a_hyphen_is_put_back_when_the_text_writ
     f21 = next(f for f in report.findings if f.number == "2.1")
     assert "a Multi-Agency meeting" in f21.text
     assert any(w.startswith("finding 2.1: 'MultiAgency' read as 'Multi-Agency'") for w in report.warnings)
+
+
+def test_lead_inspector_set_apart_from_the_sentence_is_the_name_the_email_spells():
+    closing = ("If you have any further questions about the inspection please contact the lead inspector, who was\n"
+               "contacted at cara.tester@example.gov.uk or on 0161 000 0000.\n\n  Cara   Tester.\n\nShe can be\n")
+    text = BASE[: BASE.index("If you have any")] + closing + "\n" + BASE[BASE.index("Copy to:\n\nYOT") :]
+    report = parse(text)
+    li = report.lead_inspector
+    assert (li.name, li.email, li.phone) == ("Cara Tester", "cara.tester@example.gov.uk", "0161 000 0000")
+    assert any(w.startswith("lead inspector: 'Cara Tester' read as the name their email address spells") for w in report.warnings)

@@ -1607,7 +1607,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
-        sep = re.search(r"\t+|\s{2,}", s[indent:])
+        sep = re.search(r"\t+|\s{2,}", s[indent:].rstrip())  # white space at the end is no gap
         stripped = s.strip()  # as written (offsets into the line), ligatures and all
         start = indent
         if sep is not None and not s[indent : indent + sep.start()].strip():
@@ -1774,10 +1774,13 @@ def _holders(text: MappedText) -> list[Holder]:
     return out
 
 
-def _lead_inspector(closing: MappedText) -> LeadInspector | None:
+def _lead_inspector(closing: MappedText, warnings: list[str] | None = None) -> LeadInspector | None:
+    """The lead inspector named in the closing paragraph ("... the lead inspector, who was Ann
+    Example. She can be contacted at ..."). Where an extractor set the name apart from its
+    sentence, the name is the one the email address spells ("ann.example@..."), warned."""
     m = _LEAD_INSPECTOR.search(closing.text)
     if not m:
-        return None
+        return _lead_inspector_by_email(closing, warnings)
     name = closing[m.start("name") : m.end("name")].strip()
     if not name.text:
         return None
@@ -1790,6 +1793,31 @@ def _lead_inspector(closing: MappedText) -> LeadInspector | None:
         phone=" ".join(phone["phone"].split()) if phone else None,
         span=name.source_span(),
     )
+
+
+def _lead_inspector_by_email(closing: MappedText, warnings: list[str] | None) -> LeadInspector | None:
+    if not re.search(r"lead\s+inspector", closing.text, re.I):
+        return None
+    for email in _EMAIL.finditer(closing.text):
+        parts = [p for p in re.split(r"[._-]+", email.group(0).split("@")[0]) if p]
+        if len(parts) < 2 or not all(p.isalpha() for p in parts):
+            continue
+        spelled = re.compile(r"\b" + r"[\s'’-]+".join(re.escape(p) for p in parts) + r"\b", re.I)
+        found = next((n for n in spelled.finditer(closing.text) if n.group(0)[:1].isupper()), None)
+        if found is None:
+            continue
+        name = closing[found.start() : found.end()]
+        phone = _PHONE.search(closing.text)
+        if warnings is not None:
+            warnings.append(f"lead inspector: {name.text!r} read as the name their email address spells (the name "
+                            f"was set apart from its sentence)")
+        return LeadInspector(
+            name=" ".join(name.text.split()),
+            email=email.group(0).rstrip("."),
+            phone=" ".join(phone["phone"].split()) if phone else None,
+            span=name.source_span(),
+        )
+    return None
 
 
 def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], excluded: set[str], full_text: str) -> list[str]:
@@ -1945,7 +1973,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
             notes.extend(f"{label} {k + 1}: {note}" for at, word, note in hyphen_notes
                          if item.span.start <= at < item.span.end and word in item.text)
     closing = join(_paragraphs(lines, regions.closing, marks), "\n")
-    lead = _lead_inspector(closing)
+    lead = _lead_inspector(closing, notes)
 
     addressee = _person(header["to"]) if "to" in header else None
     author = _person(header["from"]) if "from" in header else None
