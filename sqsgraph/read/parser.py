@@ -29,7 +29,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -639,7 +639,14 @@ def _layout(
                 continue
         out.append(texts[i])
         i += 1
-    return _number_paragraphs(out, warnings, glued)
+    firsts = [(t.source_offset(0), i) for i, t in enumerate(texts) if t]
+
+    def line_of(text: MappedText) -> int:
+        """The number (from 1) of the source line ``text`` starts on."""
+        k = bisect.bisect_right(firsts, (text.source_offset(0), len(texts))) - 1
+        return firsts[k][1] + 1 if k >= 0 else 1
+
+    return _number_paragraphs(out, warnings, glued, line_of)
 
 
 _LONE_FINDING_NUMBER = re.compile(r"^(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?$")
@@ -658,14 +665,18 @@ class _Unit:
     number: tuple[int, int] | None = None  # (major, minor) of a finding number; (major, 0) of a theme
 
 
-def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[str] = frozenset()) -> list[MappedText]:
+def _number_paragraphs(
+    lines: list[MappedText], warnings: list[str], marks: Set[str] = frozenset(),
+    line_of: Callable[[MappedText], int] | None = None,
+) -> list[MappedText]:
     """Finding numbers an extractor set apart from their paragraphs, all together before or after
     them (pdfminer reads a table's number column as a block of its own), each given to its
     paragraph: between two findings whose number the text gives with it, the numbers alone go
     to the paragraphs with none, in order. A paragraph that a page break split off the one
     before (it starts in lower case, or the one before stopped mid-sentence) runs on from it and
     takes no number; a theme number alone takes the title that follows. Text with no finding
-    number alone on its line comes back as it is."""
+    number alone on its line comes back as it is. ``line_of`` gives the source line a line
+    starts on, for the warnings."""
     keys = [t.text.strip().translate(_LIGATURES) if LIGATURE.search(t.text) else t.text.strip() for t in lines]
     if not any(_LONE_FINDING_NUMBER.match(k) for k in keys):
         return lines
@@ -756,6 +767,11 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[
             head = next(v for v in units if v.kind == "theme-number" and v.number == u.number)
             replace[u.lines[0]] = join([lines[head.lines[0]].strip(), lines[u.lines[0]].strip()])
             drop.add(head.lines[0])
+    at = {id(u): k for k, u in enumerate(units)}  # each unit's position
+
+    def where(i: int) -> int:
+        return line_of(lines[i]) if line_of is not None else i + 1
+
     for major, group in sorted(by_theme.items()):
         numbers = [u for u in group if u.kind == "finding-number"]
         if not numbers:
@@ -766,23 +782,23 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[
             nums = [u for u in numbers if u.number is not None and low < u.number[1] < high]
             if not nums:
                 continue
-            lo_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == low), -1)
-            hi_at = next((units.index(a) for a in anchors if a.number is not None and a.number[1] == high), len(units))
-            paras = [u for u in group if u.kind == "paragraph" and lo_at < units.index(u) < hi_at]
+            lo_at = next((at[id(a)] for a in anchors if a.number is not None and a.number[1] == low), -1)
+            hi_at = next((at[id(a)] for a in anchors if a.number is not None and a.number[1] == high), len(units))
+            paras = [u for u in group if u.kind == "paragraph" and lo_at < at[id(u)] < hi_at]
             for n, p in zip(nums, paras, strict=False):
                 replace[p.lines[0]] = join([lines[n.lines[0]].strip(), lines[p.lines[0]].strip()])
             drop.update(n.lines[0] for n in nums)
             apart = len(nums) != len(paras) or any(
-                units.index(p) != units.index(n) + 1 for n, p in zip(nums, paras, strict=False))
-            ran_on = [u for u in group if u.kind == "runs-on" and lo_at < units.index(u) < hi_at]
+                at[id(p)] != at[id(n)] + 1 for n, p in zip(nums, paras, strict=False))
+            ran_on = [u for u in group if u.kind == "runs-on" and lo_at < at[id(u)] < hi_at]
             if apart or ran_on:
-                where = "apart from"
-                if paras and all(units.index(n) < units.index(paras[0]) for n in nums):
-                    where = "before"
-                elif paras and all(units.index(n) > units.index(paras[-1]) for n in nums):
-                    where = "after"
+                side = "apart from"
+                if paras and all(at[id(n)] < at[id(paras[0])] for n in nums):
+                    side = "before"
+                elif paras and all(at[id(n)] > at[id(paras[-1])] for n in nums):
+                    side = "after"
                 text = ", ".join(keys[n.lines[0]] for n in nums)
-                note = (f"line {nums[0].lines[0] + 1}: finding numbers {text} came {where} their paragraphs; "
+                note = (f"line {where(nums[0].lines[0])}: finding numbers {text} came {side} their paragraphs; "
                         f"each read as heading the next paragraph in order")
                 if len(nums) != len(paras):
                     note += f" ({len(nums)} numbers, {len(paras)} paragraphs)"
@@ -791,7 +807,7 @@ def _number_paragraphs(lines: list[MappedText], warnings: list[str], marks: Set[
                 warnings.append(note)
     stray = [i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) and i not in drop]
     if stray:
-        warnings.append(f"line {stray[0] + 1}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
+        warnings.append(f"line {where(stray[0])}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
                         f"away from any paragraph they could head; not read")
     out: list[MappedText] = []
     for i, line in enumerate(lines):
