@@ -188,8 +188,10 @@ def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyp
     assert kent["spans"][0]["quote"].startswith("The initial assessment")
     assert kent["spans"][0]["report"] == "Report Kent 2014-06-18"
     assert kent["spans"][0]["paragraph"] == "1.1"
-    assert {item["label"] for item in data["legend"]} == {"Area", "Theme", "Finding", "Key strength",
-                                                          "Area for improvement"}
+    assert [item.get("heading", item.get("label")) for item in data["legend"]] == [
+        "Shape: what it is", "Area", "Theme", "Finding", "Key strength", "Area for improvement",
+        "Colour: its counts of this inspection", "Favourable", "Unfavourable", "Mixed: favourable and unfavourable",
+        "Counts that judge neither way", "No count"]
 
 
 def test_focus_by_label_iri_and_hops(dataset) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,10 @@ from ..rdf.validator import ValidationReport
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
+#: A report's part of the head: (report id, parse key, its first mention's place among all, mentions)
+HeadPart = tuple[str, str, int, int]
+
+
 @dataclass(frozen=True)
 class Failure:
     path: str
