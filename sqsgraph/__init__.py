@@ -10,9 +10,9 @@ The Python API, the same steps as the command line::
     rows.columns, rows[0]["reports"], rows.to_dataframe()     # plain values; pandas if installed
 
 Every name below is imported on first use, so ``import sqsgraph`` stays quick. Each lives in its
-stage's package (``read``, ``build``, ``query``, ``network``, ``serve``); see
-docs/architecture.md. The function that builds is ``build_graph``: ``sqsgraph.build`` is the
-build stage's package.
+stage's package (``read``, ``build``, ``query``, ``network``, ``serve``; ``run_query`` and
+``open_query_store`` in ``query/api.py``); see docs/architecture.md. The function that builds
+is ``build_graph``: ``sqsgraph.build`` is the build stage's package.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .api import open_query_store, run_query
     from .build.pipeline import build as build_graph
     from .build.records import BuildResult
     from .network.views import write_views
+    from .query.api import open_query_store, run_query
     from .query.rows import Rows
     from .read.model import Report, SourceDocument
     from .read.parser import parse_file, parse_report
@@ -56,8 +56,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SourceDocument": ("sqsgraph.read.model", "SourceDocument"),
     "build_graph": ("sqsgraph.build.pipeline", "build"),
     "BuildResult": ("sqsgraph.build.records", "BuildResult"),
-    "open_query_store": ("sqsgraph.api", "open_query_store"),
-    "run_query": ("sqsgraph.api", "run_query"),
+    "open_query_store": ("sqsgraph.query.api", "open_query_store"),
+    "run_query": ("sqsgraph.query.api", "run_query"),
     "Rows": ("sqsgraph.query.rows", "Rows"),
     "write_views": ("sqsgraph.network.views", "write_views"),
     "create_server": ("sqsgraph.serve.server", "create_server"),

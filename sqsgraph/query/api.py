@@ -1,5 +1,5 @@
-"""The Python API's own functions: open a build's query store, and run a named query or SPARQL on
-it with a dict of parameters, getting plain Python rows (``query.rows.Rows``).
+"""The query stage for Python users: open a build's query store, and run a named query or SPARQL
+on it with a dict of parameters, getting plain Python rows (``rows.Rows``).
 
 ``sqsgraph/__init__.py`` exports these beside the stages' own entry points (``parse_file``,
 ``build_graph``, ``write_views``, ``create_server``, the errors). What the ``sqsgraph query``
@@ -22,21 +22,20 @@ from typing import TypeAlias
 
 import pyoxigraph as ox
 
-from .build.pipeline import QUADS_FILE
-from .errors import GraphError, QueryError, UsageError
-from .query import querystore
-from .query.library import NamedQuery, bind_params, check_own_query, code_only, get_query
-from .query.rows import Rows
-from .query.run import QueryResult, open_store
-from .query.run import run_query as run_on_store
+from ..errors import GraphError, QueryError, UsageError
+from ..outputs import DEFAULT_OUT, QUADS_FILE
+from ..rdf.formats import format_of_suffix
+from . import querystore
+from .library import NamedQuery, bind_params, check_own_query, code_only, get_query
+from .rows import Rows
+from .run import QueryResult, open_store
+from .run import run_query as run_on_store
 
 #: A build's output folder, a graph file in it (or anywhere), or a store already open.
 GraphSource: TypeAlias = ox.Store | str | os.PathLike[str]
 
 #: A parameter's value; ``None`` leaves an optional parameter unbound.
 ParamValue: TypeAlias = str | int | float | Decimal | bool | date | None
-
-_QUADS_SUFFIXES = (".nq", ".nquads")
 
 
 def graph_file(graph: str | os.PathLike[str]) -> Path:
@@ -54,7 +53,12 @@ def graph_file(graph: str | os.PathLike[str]) -> Path:
     return path
 
 
-def open_query_store(graph: str | os.PathLike[str] = "output", store_dir: str | os.PathLike[str] | None = None, *,
+def _is_nquads(path: Path) -> bool:
+    fmt = format_of_suffix(path)
+    return fmt is not None and fmt.name == "nquads"
+
+
+def open_query_store(graph: str | os.PathLike[str] = DEFAULT_OUT, store_dir: str | os.PathLike[str] | None = None, *,
                      rebuild: bool = True) -> ox.Store:
     """The query store of a build, opened read-only: ``graph`` is the build's output folder
     (default ``output``, where ``sqsgraph build`` writes) or its N-Quads file.
@@ -65,7 +69,7 @@ def open_query_store(graph: str | os.PathLike[str] = "output", store_dir: str | 
     pyoxigraph's own ``Store.query(text, use_default_graph_as_union=True)``.
     """
     path = graph_file(graph)
-    if path.suffix.lower() not in _QUADS_SUFFIXES:
+    if not _is_nquads(path):
         raise GraphError(f"{path}: a query store is loaded from N-Quads (a build's {QUADS_FILE}); "
                          f"run_query reads other graph files directly")
     return querystore.open_query_store(path, None if store_dir is None else Path(store_dir), rebuild=rebuild)
@@ -165,7 +169,7 @@ def _run_on_file(path: Path, query: NamedQuery, bindings: dict[ox.Variable, ox.N
                  limit: int | None, offset: int) -> QueryResult:
     """Run on the query store of an N-Quads file, with its full-text index and precomputed answers
     (the same rows, sooner), or on any other graph file loaded into memory."""
-    if path.suffix.lower() not in _QUADS_SUFFIXES:
+    if not _is_nquads(path):
         return run_on_store(open_store(path), query.text, bindings, limit=limit, offset=offset)
     store = querystore.open_query_store(path)
     folder = querystore.default_store_dir(path)
