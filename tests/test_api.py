@@ -41,6 +41,8 @@ def test_dir_lists_the_api_and_every_name_is_there() -> None:
         assert name in sqsgraph.__all__ and name in listed, name
     for name in sqsgraph.__all__:
         assert getattr(sqsgraph, name) is not None, name
+    errors = {n for n, c in vars(sqsgraph.errors).items() if isinstance(c, type) and issubclass(c, sqsgraph.SqsgraphError)}
+    assert errors <= set(sqsgraph.__all__)  # every error a caller may catch
     assert (Path(sqsgraph.__file__).parent / "py.typed").is_file()  # type checkers read the package's own types
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         sqsgraph.nothing_here  # noqa: B018

@@ -66,11 +66,11 @@ def test_every_link_between_the_documents_leads_somewhere(document: Path) -> Non
             assert anchor in headings, f"{document.name}: no heading #{anchor} in {linked.name}"
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("document", [d for d in DOCUMENTS if d.name != "CHANGELOG.md"], ids=lambda p: p.name)
 def test_the_modules_the_documents_name_exist(document: Path) -> None:
     """A module moved or renamed is a stale sentence in the docs: every ``a/b.py`` (or query, or
     ontology file) they name is a file of the repository, or of the package (stage paths such as
-    ``read/parser.py``)."""
+    ``read/parser.py``). The changelog names old paths on purpose."""
     text = document.read_text(encoding="utf-8")
     named = set(re.findall(r"(?<![\w/.-])((?:[a-z_]+/)+[a-z_-]+\.(?:py|rq)|ontology/[a-z_-]+\.ttl)\b", text))
     missing = sorted(p for p in named if not (ROOT / p).exists() and not (ROOT / "sqsgraph" / p).exists())
