@@ -16,8 +16,8 @@
   var data = JSON.parse(document.getElementById("compare-data").textContent);
   var KIND_WORDS = { c: "counted", p: "proportions only", n: "no number", u: "unstated", e: "earlier inspection only" };
   var COLOURS = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"];
-  var ROW_HEIGHT = 30, TOP = 86, LEFT = 170, GAP = 40, RATE_WIDTH = 170, RATE_LABELS = 230;
-  var COLUMN_WIDTH = { theme: 116, criterion: 52 };
+  var ROW_HEIGHT = 30, TOP = 86, LEFT = 160, GAP = 36, RATE_WIDTH = 120, RATE_LABELS = 280;
+  var COLUMN_WIDTH = { theme: 106, criterion: 50 };
 
   var state = { level: "theme", year: "all", sort: "area", descending: false, page: 0, pageSize: data.pageSize || 50 };
   var shown = { rows: [], columns: [] };
@@ -119,7 +119,7 @@
     if (row.rated === null) { return ["no reoffending rate stated", ""]; }
     var r = data.reports[row.rated].rate, first = r.rate.toFixed(1) + "%", second = [];
     if (r.comparatorRate !== null) { first += " vs " + r.comparatorRate.toFixed(1) + "% " + (r.comparator || "comparator"); }
-    if (r.cohortStart || r.cohortEnd) { second.push("cohort " + (r.cohortStart || "?") + " to " + (r.cohortEnd || "?")); }
+    if (r.cohortStart || r.cohortEnd) { second.push("cohort " + (r.cohortStart || "?") + " – " + (r.cohortEnd || "?")); }
     if (r.source) { second.push(r.source); }
     return [first, second.join(" · ")];
   }
@@ -193,8 +193,9 @@
         }
       }
     });
-    var low = rateValues.length ? Math.floor(Math.min.apply(null, rateValues) - 2) : 0;
-    var high = rateValues.length ? Math.ceil(Math.max.apply(null, rateValues) + 2) : 100;
+    // the rate axis: whole fives around the rates drawn
+    var low = rateValues.length ? 5 * Math.floor((Math.min.apply(null, rateValues) - 1) / 5) : 0;
+    var high = rateValues.length ? 5 * Math.ceil((Math.max.apply(null, rateValues) + 1) / 5) : 100;
     var names = page.map(function (row) { return row.name; });
     var labels = columns.map(function (i) { return data.columns[i].label; });
     var option = {
