@@ -368,21 +368,9 @@ def build_comparison(source: ox.Store | Dataset | Graph, precomputed: object = N
     rates = read_rates(store, precomputed)
     for c in counts:  # a report the timeline does not list (no inspection recorded) still counts
         reports.setdefault(c.report, (c.area, c.issued))
-
-    # columns: the themes in their order, then the criteria under each, by number
-    themes: dict[str, tuple[tuple[int, str], str]] = {}
-    numbers: dict[tuple[str, str], None] = {}
-    for c in counts:
-        themes.setdefault(c.theme, (_theme_key(c.theme_order, c.theme_label), c.theme_label))
-        numbers[(c.theme, c.number)] = None
-    theme_columns = [Column("theme", t, label, label) for t, (_key, label) in sorted(themes.items(), key=lambda kv: (kv[1][0], kv[0]))]
-    theme_rank = {col.theme: i for i, col in enumerate(theme_columns)}
-    criteria = sorted(numbers, key=lambda tn: (theme_rank[tn[0]], _number_key(tn[1])))
-    cut_criteria = max(0, len(criteria) - max_criteria)
-    criterion_columns = [Column("criterion", t, n, themes[t][1], n) for t, n in criteria[:max_criteria]]
-    columns = theme_columns + criterion_columns
-    theme_col = {col.theme: i for i, col in enumerate(theme_columns)}
-    criterion_col = {(col.theme, col.number): len(theme_columns) + i for i, col in enumerate(criterion_columns)}
+    columns, cut_criteria = _columns(counts, max_criteria)
+    theme_col = {col.theme: i for i, col in enumerate(columns) if col.level == "theme"}
+    criterion_col = {(col.theme, col.number): i for i, col in enumerate(columns) if col.level == "criterion"}
 
     # areas and reports, by name and date
     area_names = sorted({area for area, _issued in reports.values()})
@@ -392,88 +380,105 @@ def build_comparison(source: ox.Store | Dataset | Graph, precomputed: object = N
     reports_of: dict[str, list[str]] = defaultdict(list)
     for r in report_iris:
         reports_of[reports[r][0]].append(r)
-
-    # which findings carry their text: whole areas in name order, within the budget
     by_area: dict[str, list[Count]] = defaultdict(list)
     for c in counts:
         by_area[c.area].append(c)
-    texts: dict[str, FindingText] = {}
-    used = 0
-    areas_with_text = 0
-    stopped = False
-    for area in area_names:
-        found = {f: finding_text(store, f) for f in dict.fromkeys(c.finding for c in by_area.get(area, ()))}
-        size = sum(len(t.text) for t in found.values())
-        if used + size > max_text_chars:
-            stopped = True
-            break
-        texts.update(found)
-        used += size
-        areas_with_text += 1
-    all_findings = len({c.finding for c in counts})
+    texts, areas_with_text = _texts(store, area_names, by_area, max_text_chars)
+    finding_index = {f: i for i, f in enumerate(texts)}
 
-    finding_index: dict[str, int] = {}
-    finding_rows: list[dict[str, str]] = []
-    for f, t in texts.items():
-        finding_index[f] = len(finding_rows)
-        row = {"text": t.text}
-        if t.page:
-            row.update(pages=t.pages, page=t.page, pdf=t.pdf, pdfSha256=t.pdf_sha256)
-        finding_rows.append(row)
-
-    # the cells: per area, per year and for all years (when the area has reports of several)
     count_rows: list[list[object]] = []
     area_rows: list[dict[str, object]] = []
     for area in area_names:
         mine = by_area.get(area, [])
         start = len(count_rows)
-        for c in mine:
-            count_rows.append([
-                report_index[c.report], theme_col[c.theme], criterion_col.get((c.theme, c.number), -1), c.number,
-                c.phrase, c.numerator, c.denominator, c.proportion, _POLARITY_CODES.get(c.polarity, "?"),
-                1 if c.refers_to == THIS_INSPECTION else 0, c.approximation, finding_index.get(c.finding, -1)])
+        count_rows.extend([
+            report_index[c.report], theme_col[c.theme], criterion_col.get((c.theme, c.number), -1), c.number,
+            c.phrase, c.numerator, c.denominator, c.proportion, _POLARITY_CODES.get(c.polarity, "?"),
+            1 if c.refers_to == THIS_INSPECTION else 0, c.approximation, finding_index.get(c.finding, -1)] for c in mine)
         years = sorted({year_of(reports[r][1]) for r in reports_of[area]})
-        cells: dict[str, list[list[object]]] = {}
-        for key in years + (["all"] if len(years) > 1 else []):
-            chosen = [c for c in mine if key == "all" or c.year == key]
-            grouped: dict[int, list[Count]] = defaultdict(list)
-            for c in chosen:
-                grouped[theme_col[c.theme]].append(c)
-                if (c.theme, c.number) in criterion_col:
-                    grouped[criterion_col[(c.theme, c.number)]].append(c)
-            cells[key] = [_cell_json(col, cell_of(grouped[col])) for col in sorted(grouped)]
+        cells = {key: _cells([c for c in mine if key == "all" or c.year == key], theme_col, criterion_col)
+                 for key in years + (["all"] if len(years) > 1 else [])}
         area_rows.append({"name": area, "counts": [start, len(count_rows)], "cells": cells,
                           "reports": [report_index[r] for r in reports_of[area]]})
 
-    report_rows = []
-    for r in report_iris:
-        area, issued = reports[r]
-        row: dict[str, object] = {"area": area_index[area], "date": issued, "year": year_of(issued)}
-        if r in rates:
-            rate = rates[r]
-            row["rate"] = {"rate": rate.rate, "comparatorRate": rate.comparator_rate, "comparator": rate.comparator,
-                           "difference": None if rate.difference is None else round(rate.difference, 1),
-                           "cohortStart": rate.cohort_start, "cohortEnd": rate.cohort_end, "source": rate.source}
-        report_rows.append(row)
-
     notes = []
-    if stopped:
+    if areas_with_text < len(area_names):
         notes.append(
             f"Finding text is included for the first {areas_with_text:,} of {len(area_names):,} areas by name "
-            f"({len(texts):,} of {all_findings:,} findings with counts; at most {max_text_chars:,} characters of text, "
-            "so that the page opens in a few seconds). For the other areas a cell lists its counts with their report "
-            "and paragraph; `sqsgraph query finding-source --param area=AREA --param number=N` gives the text and its pages.")
+            f"({len(texts):,} of {len({c.finding for c in counts}):,} findings with counts; at most {max_text_chars:,} "
+            "characters of text, so that the page opens in a few seconds). For the other areas a cell lists its counts "
+            "with their report and paragraph; `sqsgraph query finding-source --param area=AREA --param number=N` gives "
+            "the text and its pages.")
     if cut_criteria:
-        notes.append(f"Criteria: the first {max_criteria:,} of {len(criteria):,} numbered paragraphs are columns; "
-                     f"the counts of the other {cut_criteria:,} count in their theme's column only.")
-    years = sorted({year_of(issued) for _area, issued in reports.values()})
+        notes.append(f"Criteria: the first {max_criteria:,} of {max_criteria + cut_criteria:,} numbered paragraphs are "
+                     f"columns; the counts of the other {cut_criteria:,} count in their theme's column only.")
     data: dict[str, object] = {
         "columns": [{"level": col.level, "label": col.label, "theme": col.theme_label,
                      "themeIndex": theme_col[col.theme]} for col in columns],
-        "areas": area_rows, "reports": report_rows, "counts": count_rows, "findings": finding_rows,
-        "years": years, "pageSize": PAGE_SIZE, "notice": " ".join(notes),
+        "areas": area_rows, "counts": count_rows, "findings": [_finding_json(t) for t in texts.values()],
+        "reports": [_report_json(area_index[reports[r][0]], reports[r][1], rates.get(r)) for r in report_iris],
+        "years": sorted({year_of(issued) for _area, issued in reports.values()}), "pageSize": PAGE_SIZE,
     }
     return Comparison(data, " ".join(notes), len(area_names), len(report_iris), len(counts), columns)
+
+
+def _columns(counts: Sequence[Count], max_criteria: int) -> tuple[list[Column], int]:
+    """The themes in their order (``skos:notation``), then the criteria under each by number (at
+    most ``max_criteria``); and how many criteria were left out."""
+    themes: dict[str, tuple[tuple[int, str], str]] = {}
+    numbers: dict[tuple[str, str], None] = {}
+    for c in counts:
+        themes.setdefault(c.theme, (_theme_key(c.theme_order, c.theme_label), c.theme_label))
+        numbers[(c.theme, c.number)] = None
+    ordered = sorted(themes, key=lambda t: (themes[t][0], t))
+    rank = {t: i for i, t in enumerate(ordered)}
+    criteria = sorted(numbers, key=lambda tn: (rank[tn[0]], _number_key(tn[1])))
+    return ([Column("theme", t, themes[t][1], themes[t][1]) for t in ordered]
+            + [Column("criterion", t, n, themes[t][1], n) for t, n in criteria[:max_criteria]],
+            max(0, len(criteria) - max_criteria))
+
+
+def _texts(store: ox.Store, area_names: Sequence[str], by_area: Mapping[str, Sequence[Count]],
+           max_chars: int) -> tuple[dict[str, FindingText], int]:
+    """The text of the findings with counts, for whole areas in name order while it fits in
+    ``max_chars``; and for how many areas."""
+    texts: dict[str, FindingText] = {}
+    used = 0
+    for done, area in enumerate(area_names):
+        found = {f: finding_text(store, f) for f in dict.fromkeys(c.finding for c in by_area.get(area, ()))}
+        size = sum(len(t.text) for t in found.values())
+        if used + size > max_chars:
+            return texts, done
+        texts.update(found)
+        used += size
+    return texts, len(area_names)
+
+
+def _cells(counts: Sequence[Count], theme_col: Mapping[str, int],
+           criterion_col: Mapping[tuple[str, str], int]) -> list[list[object]]:
+    """The cells of one area's ``counts``: one per theme and criterion that has any."""
+    grouped: dict[int, list[Count]] = defaultdict(list)
+    for c in counts:
+        grouped[theme_col[c.theme]].append(c)
+        if (c.theme, c.number) in criterion_col:
+            grouped[criterion_col[(c.theme, c.number)]].append(c)
+    return [_cell_json(col, cell_of(grouped[col])) for col in sorted(grouped)]
+
+
+def _finding_json(t: FindingText) -> dict[str, str]:
+    row = {"text": t.text}
+    if t.page:
+        row.update(pages=t.pages, page=t.page, pdf=t.pdf, pdfSha256=t.pdf_sha256)
+    return row
+
+
+def _report_json(area: int, issued: str, rate: Rate | None) -> dict[str, object]:
+    row: dict[str, object] = {"area": area, "date": issued, "year": year_of(issued)}
+    if rate is not None:
+        row["rate"] = {"rate": rate.rate, "comparatorRate": rate.comparator_rate, "comparator": rate.comparator,
+                       "difference": None if rate.difference is None else round(rate.difference, 1),
+                       "cohortStart": rate.cohort_start, "cohortEnd": rate.cohort_end, "source": rate.source}
+    return row
 
 
 def _cell_json(col: int, cell: Cell) -> list[object]:
