@@ -71,7 +71,8 @@ def open_in_chromium(page_path: Path) -> dict[str, object]:
         out["open_s"] = time.monotonic() - started
         out["rows"] = page.evaluate("() => sqsCompare.total()")
         area, label = page.evaluate("""() => { const s = sqsCompare, cols = s.columns();
-            for (const a of s.rows()) { for (const c of cols) { if (s.cellText(a, c)) { return [a, c]; } } } return [null, null]; }""")
+            for (const a of s.rows()) { for (const c of cols) { if (s.cellText(a, c)) { return [a, c]; } } }
+            return [null, null]; }""")
         position = page.evaluate("([a, c]) => sqsCompare.cellPosition(a, c)", [area, label])
         started = time.monotonic()
         page.mouse.click(*position)
@@ -104,8 +105,8 @@ def main(argv: list[str]) -> None:
     work = opts.work or Path(tempfile.mkdtemp(prefix="sqsgraph-compare-"))
     work.mkdir(parents=True, exist_ok=True)
 
-    from sqsgraph.compare import build_comparison, write_comparison
-    from sqsgraph.querystore import build_query_store, default_store_dir, freshness, open_precomputed, open_query_store
+    from sqsgraph.network.compare import build_comparison, write_comparison
+    from sqsgraph.query.querystore import build_query_store, default_store_dir, freshness, open_precomputed, open_query_store
 
     nq = built(work, opts.reports)
     rows: list[dict[str, object]] = []
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> None:
         row("Chromium: filter by a year", float(opened["year_s"]), f"{opened['year_rows']:,} rows")  # type: ignore[arg-type]
 
     load = os.getloadavg()[0]
-    print(f"| reports | stage | seconds | note |\n|---|---|---|---|")
+    print("| reports | stage | seconds | note |\n|---|---|---|---|")
     for r in rows:
         print(f"| {r['reports']:,} | {r['stage']} | {'' if r['seconds'] is None else r['seconds']} | {r['note']} |")
     print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} cores")

@@ -68,7 +68,7 @@ def base_build(work: Path, reports: int) -> Path:
 # --- the stages (each in its own process) --------------------------------------------------------
 
 def stage_load(nq: str, store_dir: str) -> dict:
-    from sqsgraph.querystore import build_query_store, read_manifest
+    from sqsgraph.query.querystore import build_query_store, read_manifest
 
     started = time.perf_counter()
     build_query_store(Path(nq), Path(store_dir))
@@ -100,7 +100,7 @@ def stage_precompute(store_dir: str) -> dict:
     what the build spends on them, the file's size, and what each answer's SPARQL cost."""
     import sqlite3
 
-    from sqsgraph.querystore import ensure_precomputed
+    from sqsgraph.query.querystore import ensure_precomputed
 
     started, cpu = time.perf_counter(), time.process_time()
     path = ensure_precomputed(store_dir)
@@ -118,8 +118,13 @@ def stage_queries(store_dir: str, repeat: int, limit: int = 0, use_precomputed: 
     limit = limit or None
     import pyoxigraph as ox
 
-    from sqsgraph.queries import bind_params, load_queries, run_query
-    from sqsgraph.querystore import database_path, open_precomputed, open_text_index
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.querystore import (
+        database_path,
+        open_precomputed,
+        open_text_index,
+    )
+    from sqsgraph.query.run import run_query
 
     started = time.perf_counter()
     store = ox.Store.read_only(str(database_path(store_dir)))
@@ -158,8 +163,9 @@ def _alarm(signum, frame):  # type: ignore[no-untyped-def]
 def stage_rdflib(nq: str, params_json: str) -> dict:
     from rdflib import Dataset
 
-    from sqsgraph.queries import bind_params, load_queries, with_values
-    from sqsgraph.store import load_dataset
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.rewrite import with_values
+    from sqsgraph.rdf.store import load_dataset
 
     started = time.perf_counter()
     ds: Dataset = load_dataset(nq)
@@ -189,8 +195,9 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
                    page: int = 200) -> dict:
     """``clients`` threads each asking every named query ``rounds`` times: as SPARQL text POSTed
     to /sparql (``route`` "sparql"), or as ``GET /query/<name>?...&limit=page`` ("named")."""
-    from sqsgraph.queries import bind_params, load_queries, with_values
-    from sqsgraph.server import Limits, create_server
+    from sqsgraph.query.library import bind_params, load_queries
+    from sqsgraph.query.rewrite import with_values
+    from sqsgraph.serve.server import Limits, create_server
 
     chosen = json.loads(params_json)
     texts = {q.name: with_values(q.text, bind_params(q, chosen[q.name])) for q in load_queries().values()}
@@ -249,9 +256,9 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
 def stage_views(store_dir: str, out_dir: str) -> dict:
     import pyoxigraph as ox
 
-    from sqsgraph import views
-    from sqsgraph.netgraph import union_graph
-    from sqsgraph.querystore import database_path
+    from sqsgraph.network import views
+    from sqsgraph.network.netgraph import union_graph
+    from sqsgraph.query.querystore import database_path
 
     store = ox.Store.read_only(str(database_path(store_dir)))
     g = union_graph(store)

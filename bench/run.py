@@ -112,11 +112,11 @@ def _mb(kb: int) -> int:
 def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True,
              pdf_max: int = 1000) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
-    from sqsgraph.manifest import RACY_SECONDS
-    from sqsgraph.mapper import collect_people, report_id
-    from sqsgraph.parser import parse_file
-    from sqsgraph.pipeline import build
-    from sqsgraph.synth import write_corpus
+    from sqsgraph.build.manifest import RACY_SECONDS
+    from sqsgraph.build.pipeline import build
+    from sqsgraph.rdf.mapper import collect_people, report_id
+    from sqsgraph.read.parser import parse_file
+    from sqsgraph.synth.corpus import write_corpus
 
     rows: list[dict[str, object]] = []
 
@@ -198,8 +198,8 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
             "identities and the shared head made again")
 
         if with_store:
-            from sqsgraph.querystore import build_query_store, open_query_store
-            from sqsgraph.views import write_views
+            from sqsgraph.network.views import write_views
+            from sqsgraph.query.querystore import build_query_store, open_query_store
 
             memory.reset()
             start = time.perf_counter()
@@ -248,8 +248,8 @@ def _pdf_rows(n: int, tmp: Path, memory: TreeMemory, row) -> None:  # type: igno
     against the build of their text."""
     import pypdfium2 as pdfium
 
-    from sqsgraph.pipeline import build
-    from sqsgraph.synth import CorpusGenerator, write_pdf_corpus
+    from sqsgraph.build.pipeline import build
+    from sqsgraph.synth.corpus import CorpusGenerator, write_pdf_corpus
 
     pdfs = write_pdf_corpus(n, tmp / "pdf", seed=2)
     texts = tmp / "pdf-text"
@@ -292,8 +292,8 @@ def _pdf_rows(n: int, tmp: Path, memory: TreeMemory, row) -> None:  # type: igno
 
 def _plain_rdflib(paths: list[Path], memory: TreeMemory, row) -> None:  # type: ignore[no-untyped-def]
     """The same corpus the way a plain rdflib program would do it, in this one process."""
-    from sqsgraph.mapper import map_reports
-    from sqsgraph.parser import parse_files
+    from sqsgraph.rdf.mapper import map_reports
+    from sqsgraph.read.parser import parse_files
 
     memory.reset()
     start = time.perf_counter()

@@ -17,9 +17,12 @@ import click
 
 from . import __version__
 from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
-from .formatting import report_summary
-from .parser import parse_files
-from .reader import find_reports, sample_paths
+from .network.formats import STATS_FORMATS
+from .query.formats import RESULT_FORMATS
+from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
+from .read.formatting import report_summary
+from .read.parser import parse_files
+from .read.reader import find_reports, sample_paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +149,7 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
     The last build's graph (output/sqsgraph.nq) is read from its store (output/store/), built
     first, with a note, when it is missing or older than the file; any other N-Quads file is
     read from a store beside it only if that store is up to date."""
-    from .querystore import default_store_dir, freshness, open_query_store
+    from .query.querystore import default_store_dir, freshness, open_query_store
 
     path = LAST_BUILD if graph_file is None else graph_file
     if path.suffix.lower() not in (".nq", ".nquads") or not path.is_file():
@@ -169,10 +172,11 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
 @click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
-              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]), help="Graph format (repeatable).")
+              type=click.Choice(FORMAT_NAMES), help="Graph format (repeatable).")
 @click.option("--base", default="https://w3id.org/sqsgraph/id/", show_default=True, help="Base IRI of instance data.")
 @click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file of same-as / different-from decisions that win over the identity rules.")
+              help="TOML file of same-as / different-from decisions that win over the identity rules, "
+                   "and of areas' ONS codes ([gss]) that win over the lookup.")
 @click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
 @click.option("--no-views", is_flag=True, help="Do not write the HTML network views into OUT/views/.")
 @click.option("--no-validate", is_flag=True, help="Do not check the graph against the SHACL shapes.")
@@ -193,7 +197,7 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .pipeline import build, last_inputs
+    from .build.pipeline import build, last_inputs
 
     paths: list[Path] | None = list(reports) or None
     if paths is None:  # what the last build into OUT was built from; the samples if there was none
@@ -285,7 +289,7 @@ def validate_command(graph: Path | None, graph_argument: Path | None, shacl_engi
 
     Example: sqsgraph validate --graph output/sqsgraph.ttl
     """
-    from .validator import validate_file
+    from .rdf.validator import validate_file
 
     graph_file = resolve_graph(graph, graph_argument)
     try:
@@ -308,8 +312,8 @@ def people_command(graph: Path | None, graph_argument: Path | None) -> None:
 
     Example: sqsgraph people --graph output/
     """
-    from .people import listing_lines
-    from .store import load_dataset
+    from .query.people import listing_lines
+    from .rdf.store import load_dataset
 
     graph_file = resolve_graph(graph, graph_argument)
     dataset = open_graph_store(graph_file)
@@ -342,8 +346,8 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
     """
     import logging
 
-    from .querystore import default_store_dir as database_folder
-    from .server import Limits, create_server, run
+    from .query.querystore import default_store_dir as database_folder
+    from .serve.server import Limits, create_server, run
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -369,7 +373,7 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
               help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).")
 @click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic or Digest credentials, as the store asks.")
 @click.option("--token-env", metavar="VAR", help="Send a bearer token read from this environment variable.")
-@click.option("--format", "fmt", type=click.Choice(["ntriples", "turtle"]), default="ntriples", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(PUSH_FORMATS), default="ntriples", show_default=True,
               help="Content type of the uploads (the same N-Triples bytes either way).")
 @click.option("--prune", is_flag=True,
               help="Delete the store's graphs under the build's base IRI that this build does not have, "
@@ -392,7 +396,12 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
     import os
 
     from .errors import PushError
-    from .push import iter_notice_lines, iter_report_lines, push_file, store_url_problem
+    from .publish.push import (
+        iter_notice_lines,
+        iter_report_lines,
+        push_file,
+        store_url_problem,
+    )
 
     if problem := store_url_problem(store_url):  # a usage error, before the graph is read
         raise click.BadParameter(problem, param_hint="--store")
@@ -423,7 +432,7 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
 def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
     """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
     from .errors import GraphError
-    from .store import load_dataset
+    from .rdf.store import load_dataset
 
     store = open_graph_store(path)
     if store is not None:
@@ -437,10 +446,10 @@ def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
 def write_compare_view(graph_file: Path, out_dir: Path) -> None:
     """`sqsgraph view compare`: the comparison page of ``graph_file``, from its query store (and
     the answers kept beside it) when it has one, else from the file loaded into memory."""
-    from .compare import build_comparison, summary_line, write_comparison
     from .errors import GraphError
-    from .queries import open_store
-    from .querystore import default_store_dir, open_precomputed
+    from .network.compare import build_comparison, summary_line, write_comparison
+    from .query.querystore import default_store_dir, open_precomputed
+    from .query.run import open_store
 
     store, precomputed = open_graph_store(graph_file), None
     try:
@@ -472,7 +481,7 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
     Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
     from .errors import UsageError
-    from .views import build_view, write_view
+    from .network.views import build_view, write_view
 
     if focus is not None and kind != "focus":
         raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
@@ -494,15 +503,15 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
 
 @main.command("stats")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(STATS_FORMATS), default="table", show_default=True)
 def stats_command(graph: Path | None, fmt: str) -> None:
     """Network figures: counts by kind, top people and organisations, components, communities.
 
     Example: sqsgraph stats --format csv > stats.csv
     """
-    from .analytics import FORMATTERS, stats_of
+    from .network.analytics import STATS_FORMATTERS, stats_of
 
-    click.echo(FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
+    click.echo(STATS_FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
 
 
 def report_arguments(func):  # type: ignore[no-untyped-def]
@@ -526,7 +535,7 @@ def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportE
 def skip_what_is_not_a_report(errors: list[ReportError], walked: frozenset[str]) -> list[ReportError]:
     """``errors`` without those of files found in folders that hold something other than an
     SQS report (a README.md), which are noted on stderr in one line instead."""
-    from .reader import plainly_not_a_report, skipped_note
+    from .read.reader import plainly_not_a_report, skipped_note
 
     skipped = [e for e in errors if e.path in walked and plainly_not_a_report(e)]
     if note := skipped_note([e.path for e in skipped]):
@@ -550,13 +559,13 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
 
     Example: sqsgraph parse reports/ --format json > reports.json
     """
-    from .reader import plainly_not_a_report
+    from .read.reader import plainly_not_a_report
 
     files, problems, walked = resolve_reports(reports)
     if strict and problems:
         raise click.ClickException(str(problems[0]))
     if text_only:
-        from .reader import read_report_file
+        from .read.reader import read_report_file
 
         errors = list(problems)
         texts = []
@@ -602,7 +611,7 @@ def queries_command() -> None:
 
     Example: sqsgraph queries
     """
-    from .queries import load_queries
+    from .query.library import load_queries
 
     named = load_queries()
     width = max(len(n) for n in named)
@@ -617,7 +626,7 @@ def queries_command() -> None:
               help="A parameter the query declares (repeatable); matched ignoring case, spaces, dashes and quote marks.")
 @click.option("--sparql", help="Run this SPARQL text instead of a named query (read-only: no updates, no SERVICE).")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "sparql-tsv", "json", "markdown"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True, help="csv and tsv: plain values; sparql-tsv: SPARQL TSV, terms with their types.")
 @click.option("--wide", is_flag=True, help="table and markdown: show long values whole instead of cutting them.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,
@@ -635,8 +644,9 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
-    from .queries import NamedQuery, bind_params, check_own_query, get_query, open_store, run_query, suggestions
-    from .results import WIDTHS, cut_values, format_result
+    from .query.library import NamedQuery, bind_params, check_own_query, get_query
+    from .query.results import WIDTHS, cut_values, format_result
+    from .query.run import open_store, run_query, suggestions
 
     if bool(name_or_file) == bool(sparql):
         raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
@@ -679,9 +689,8 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
 def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
     """The full-text index of the (fresh) query store ``open_graph_store`` opened for
     ``graph_file``, built first if that store predates the index."""
-    from .querystore import default_store_dir, ensure_text_index, open_text_index
-
-    from .textindex import text_index_unavailable
+    from .query.querystore import default_store_dir, ensure_text_index, open_text_index
+    from .query.textindex import text_index_unavailable
 
     folder = default_store_dir(graph_file)
     index = open_text_index(folder)
@@ -695,7 +704,7 @@ def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
 def _precomputed(graph_file: Path):  # type: ignore[no-untyped-def]
     """The named queries' answers computed when the (fresh) query store of ``graph_file`` was
     built, or ``None`` (a store built before they existed: its queries run SPARQL)."""
-    from .querystore import default_store_dir, open_precomputed
+    from .query.querystore import default_store_dir, open_precomputed
 
     return open_precomputed(default_store_dir(graph_file))
 
@@ -726,7 +735,7 @@ def synth_command(count: int, out_dir: Path, seed: int, as_pdf: bool) -> None:
 
     Example: sqsgraph synth 1000 /tmp/corpus && sqsgraph build /tmp/corpus -o /tmp/out
     """
-    from .synth import write_corpus, write_pdf_corpus
+    from .synth.corpus import write_corpus, write_pdf_corpus
 
     paths = (write_pdf_corpus if as_pdf else write_corpus)(count, out_dir, seed=seed)
     click.echo(f"wrote {len(paths)} reports to {out_dir}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from renderings import curl
 
-from sqsgraph.reader import sample_paths
+from sqsgraph.read.reader import sample_paths
 
 TESTS = Path(__file__).resolve().parent
 PDF_FIXTURES = TESTS / "fixtures" / "pdf"
@@ -38,7 +38,7 @@ def path_of(name: str, rendering: str) -> Path:
 @functools.cache
 def parsed(name: str, rendering: str):
     """The parser's report for one sample in one rendering (parsed once per test session)."""
-    from sqsgraph.parser import parse_file
+    from sqsgraph.read.parser import parse_file
 
     return parse_file(path_of(name, rendering))
 

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqsgraph.model import Proportion, Quote, Report
+from sqsgraph.read.model import Proportion, Quote, Report
 
 Fact = tuple
 

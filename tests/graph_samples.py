@@ -7,15 +7,16 @@ import shlex
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
-from sqsgraph.mapper import Mapped, map_reports_with_notes
-from sqsgraph.model import Report
-from sqsgraph.parser import parse_file
-from sqsgraph.reader import sample_paths
-from sqsgraph.export import write
-from sqsgraph.store import load_dataset
-from sqsgraph.vocab import DEFAULT_BASE
+from sqsgraph.rdf.export import sorted_quads, write
+from sqsgraph.rdf.mapper import Mapped, map_reports, map_reports_with_notes
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.vocab import DEFAULT_BASE
+from sqsgraph.read.model import Report
+from sqsgraph.read.parser import parse_file, parse_files
+from sqsgraph.read.reader import sample_paths
 
 B = DEFAULT_BASE
 
@@ -69,3 +70,10 @@ def example_params(query) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The ``--param key=value`` pairs of a named query's first ``# example:`` line."""
     words = shlex.split(query.examples[0])
     return dict(words[i + 1].split("=", 1) for i, word in enumerate(words) if word == "--param")
+
+
+def samples_store() -> ox.Store:
+    """The bundled samples, parsed and mapped in memory, in an Oxigraph store."""
+    store = ox.Store()
+    store.extend(sorted_quads(map_reports(parse_files(sample_paths()).reports)))
+    return store

@@ -32,9 +32,9 @@ from pathlib import Path
 from renderings import pdf_style
 
 from sqsgraph.errors import ReportError
-from sqsgraph.model import Report, SourceDocument
-from sqsgraph.parser import parse_report
-from sqsgraph.reader import MAX_REPORT_BYTES, sample_paths
+from sqsgraph.read.model import Report, SourceDocument
+from sqsgraph.read.parser import parse_report
+from sqsgraph.read.reader import MAX_REPORT_BYTES, sample_paths
 
 NOT_A_REPORT = ("not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of Short Quality "
                 "Screening' title, numbered findings and a copy list")

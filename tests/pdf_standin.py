@@ -69,7 +69,14 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        Flowable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     pdfmetrics.registerFont(TTFont("LS", FONT))
     pdfmetrics.registerFont(TTFont("LSB", BOLD))

@@ -11,9 +11,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from sqsgraph import analytics
-from sqsgraph.netgraph import entity_graph, findings_graph, kind_counts
-from sqsgraph.store import load_dataset
+from sqsgraph.network import analytics
+from sqsgraph.network.netgraph import entity_graph, findings_graph, kind_counts
+from sqsgraph.rdf.store import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views" / "small.trig"
 ID = "https://w3id.org/sqsgraph/id/"

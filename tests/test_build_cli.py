@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib.namespace import FOAF, ORG, RDF
 
+from sqsgraph.build.pipeline import build
 from sqsgraph.cli import configure_logging, main
-from sqsgraph.pipeline import build
-from sqsgraph.reader import sample_paths
-from sqsgraph.store import load_dataset
-from sqsgraph.vocab import SQS
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.vocab import SQS
+from sqsgraph.read.reader import sample_paths
 
 
 def summary_line(nq) -> str:
@@ -51,7 +51,8 @@ def test_build_the_samples(tmp_path):
 def test_the_summary_counts_findings_as_the_queries_do(tmp_path):
     """"findings" are the numbered findings (98 in the samples, as `findings-by-theme` lists
     them), not those with the key strengths and areas for improvement folded in (125)."""
-    from sqsgraph.queries import get_query, open_store, run_query
+    from sqsgraph.query.library import get_query
+    from sqsgraph.query.run import open_store, run_query
 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate"])
@@ -227,7 +228,7 @@ def test_build_as_a_program_prints_only_its_own_lines_on_stderr(tmp_path):
 def test_verbose_shows_the_libraries_log(tmp_path, monkeypatch):
     import logging
 
-    import sqsgraph.pipeline as pipeline
+    import sqsgraph.build.pipeline as pipeline
 
     def docs(target):  # type: ignore[no-untyped-def]
         logging.getLogger("somelibrary").info("loading its ontologies")

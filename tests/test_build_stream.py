@@ -10,16 +10,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import sqsgraph.parser
-import sqsgraph.pipeline
-from sqsgraph.cache import CACHE_FOLDER
-from sqsgraph.export import sorted_quads
-from sqsgraph.mapper import collect_people, map_reports, report_id
-from sqsgraph.parser import parse_files
-from sqsgraph.pipeline import IN_PROCESS_MAX, build
-from sqsgraph.reader import sample_paths
-from sqsgraph.synth import write_corpus
-from sqsgraph.vocab import DEFAULT_BASE
+import sqsgraph.build.pipeline
+import sqsgraph.read.parser
+from sqsgraph.build.cache import CACHE_FOLDER
+from sqsgraph.build.pipeline import IN_PROCESS_MAX, build
+from sqsgraph.rdf.export import sorted_quads
+from sqsgraph.rdf.mapper import collect_people, map_reports, report_id
+from sqsgraph.rdf.vocab import DEFAULT_BASE
+from sqsgraph.read.parser import parse_files
+from sqsgraph.read.reader import sample_paths
+from sqsgraph.synth.corpus import write_corpus
 
 ALL_FORMATS = ("turtle", "trig", "ntriples", "jsonld")
 QUADS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
@@ -42,7 +42,7 @@ def files(folder: Path) -> list[Path]:
 
 def edit_a_finding(path: Path, words: str = "on the whole") -> None:
     """Put ``words`` into the first finding of the report, as an editor would."""
-    report = sqsgraph.parser.parse_file(path)
+    report = sqsgraph.read.parser.parse_file(path)
     span = report.sections[0].findings[0].span
     text = report.source.text
     cut = text.index(" ", span.start)
@@ -81,9 +81,9 @@ def test_a_rebuild_after_one_report_changed_parses_and_maps_only_that_report(cor
 
     parsed: list[str] = []
     mapped: list[str] = []
-    real_parse, real_map = sqsgraph.parser.parse_report, sqsgraph.pipeline.map_report
-    monkeypatch.setattr(sqsgraph.parser, "parse_report", lambda doc, *a: parsed.append(doc.path) or real_parse(doc, *a))
-    monkeypatch.setattr(sqsgraph.pipeline, "map_report", lambda r, *a: mapped.append(r.source.path) or real_map(r, *a))
+    real_parse, real_map = sqsgraph.read.parser.parse_report, sqsgraph.build.pipeline.map_report
+    monkeypatch.setattr(sqsgraph.read.parser, "parse_report", lambda doc, *a: parsed.append(doc.path) or real_parse(doc, *a))
+    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", lambda r, *a: mapped.append(r.source.path) or real_map(r, *a))
 
     again = build([reports], out, docs=False, views=False, validate=False, workers=1)
     assert (parsed, mapped) == ([], [])
@@ -139,10 +139,10 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
     and the whole-graph check of the written N-Quads name the same node, with the same message."""
     from rdflib.namespace import DCTERMS
 
-    from sqsgraph.store import load_dataset
-    from sqsgraph.validator import validate
+    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.validator import validate
 
-    real_map = sqsgraph.pipeline.map_report
+    real_map = sqsgraph.build.pipeline.map_report
     broken: list[str] = []
 
     def map_report_losing_a_link(r, *args):
@@ -153,7 +153,7 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
             graph.triples.remove(lost)
         return graph
 
-    monkeypatch.setattr(sqsgraph.pipeline, "map_report", map_report_losing_a_link)
+    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", map_report_losing_a_link)
     out = tmp_path / "out"
     result = build(None, out, docs=False, views=False, workers=1, shacl_engine=engine)
     assert result.validation is not None and not result.validation.conforms and not result.ok
@@ -164,8 +164,8 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
 
 
 def test_the_samples_validate_per_report_as_they_do_whole(tmp_path):
-    from sqsgraph.store import load_dataset
-    from sqsgraph.validator import validate
+    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.validator import validate
 
     result = build(None, tmp_path / "out", docs=False, views=False)
     whole = validate(load_dataset(tmp_path / "out" / "sqsgraph.nq"))
@@ -191,7 +191,8 @@ def test_the_same_bytes_in_processes_with_other_hash_seeds(tmp_path):
 def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, monkeypatch):
     """No cap on the views: the build loads the query store (which the first query then opens
     as it is) and draws the views from it, never reading the whole graph into rdflib."""
-    from sqsgraph import querystore, store
+    from sqsgraph.query import querystore
+    from sqsgraph.rdf import store
 
     def no_load(*args, **kwargs):
         raise AssertionError("the build's views read the graph into memory")
@@ -212,16 +213,16 @@ def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_pa
     # the head is made while the reports are mapped: a report refused afterwards must not
     # have left its area or its holdings in it
     sample = next(p for p in files(corpus) if p.name in {s.name for s in sample_paths()})
-    refused = sqsgraph.parser.parse_file(sample)
+    refused = sqsgraph.read.parser.parse_file(sample)
     graph = f"/graph/{report_id(refused)}>".encode()
-    real = sqsgraph.pipeline.bodies
+    real = sqsgraph.build.pipeline.bodies
 
     def refusing(quads, triples, formats):
         if isinstance(quads, bytes) and graph in quads:
             raise SyntaxError("a statement Oxigraph refuses")
         return real(quads, triples, formats)
 
-    monkeypatch.setattr(sqsgraph.pipeline, "bodies", refusing)
+    monkeypatch.setattr(sqsgraph.build.pipeline, "bodies", refusing)
     out = tmp_path / "out"
     result = build([corpus], out, docs=False, views=False, validate=False, workers=workers)
     assert [(f.path, f.problem) for f in result.failures] == [
@@ -244,7 +245,7 @@ def test_a_rebuild_after_a_name_changed_writes_what_a_fresh_build_writes(corpus,
     out = tmp_path / "out"
     build([reports], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
     path = files(reports)[3]
-    report = sqsgraph.parser.parse_file(path)
+    report = sqsgraph.read.parser.parse_file(path)
     name = collect_people(report, report_id(report)).mentions[-1].name
     path.write_text(report.source.text.replace(name, "Zebedee Quillfeather"), encoding="utf-8")
     again = build([reports], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqsgraph.cache import _package_sources, code_fingerprint
+from sqsgraph.build.cache import _package_sources, code_fingerprint
 
 
 def test_every_module_query_and_vocabulary_file_below_the_package_counts(tmp_path: Path) -> None:
@@ -25,5 +25,5 @@ def test_the_installed_package_fingerprint_covers_its_named_queries() -> None:
 
     package = Path(sqsgraph.__file__).parent
     names = {name for name, _ in _package_sources(package, "")}
-    assert "sparql/finding-source.rq" in names and "pdflayout.py" in names
+    assert "sparql/finding-source.rq" in names and "read/pdflayout.py" in names
     assert len(code_fingerprint()) == 64

@@ -12,15 +12,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from graph_samples import samples_store
 
-from sqsgraph import compare
 from sqsgraph.cli import main
-from sqsgraph.compare import Count, build_comparison, cell_of, contribution
-from sqsgraph.export import sorted_quads
-from sqsgraph.mapper import map_reports
-from sqsgraph.parser import parse_report
-from sqsgraph.queries import samples_store
-from sqsgraph.reader import read_report_bytes, sample_paths
+from sqsgraph.network import compare
+from sqsgraph.network.compare import Count, build_comparison, cell_of, contribution
+from sqsgraph.rdf.export import sorted_quads
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.parser import parse_report
+from sqsgraph.read.reader import read_report_bytes, sample_paths
 
 
 @pytest.fixture(scope="module")
@@ -201,8 +201,9 @@ def test_markup_in_a_finding_travels_as_data(tmp_path: Path) -> None:
 def test_a_finding_read_from_a_pdf_carries_its_page_and_a_link_to_it(tmp_path: Path) -> None:
     import shutil
 
-    from sqsgraph.pipeline import build
     from test_pdf_pages import FIRST_WORDS, LAST_WORDS, PDF_FIXTURE, page_of_text
+
+    from sqsgraph.build.pipeline import build
 
     (tmp_path / "reports").mkdir()
     pdf = tmp_path / "reports" / PDF_FIXTURE.name

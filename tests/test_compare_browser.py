@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
-from sqsgraph import compare
-from sqsgraph.export import sorted_quads
-from sqsgraph.mapper import map_reports
-from sqsgraph.parser import parse_files, parse_report
-from sqsgraph.queries import samples_store
-from sqsgraph.reader import read_report_bytes, sample_paths
+from sqsgraph.network import compare
+from sqsgraph.rdf.export import sorted_quads
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.parser import parse_files, parse_report
+from sqsgraph.read.reader import read_report_bytes, sample_paths
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -134,7 +134,8 @@ def test_sorting_and_the_year_filter_change_the_rows(samples_page: Page) -> None
     page.page.click("#direction")
     page.settle()
     assert page.rows() == ["Cumbria", "Thurrock", "Bedfordshire", "Barnet", "Kent"]
-    theme = page.js("() => [...document.querySelectorAll('#sort option')].find(o => o.textContent === 'Share: Protecting the public').value")
+    theme = page.js("() => [...document.querySelectorAll('#sort option')]"
+                    ".find(o => o.textContent === 'Share: Protecting the public').value")
     page.select("#sort", theme)  # descending, areas without a share last
     assert page.rows() == ["Kent", "Bedfordshire", "Barnet", "Cumbria", "Thurrock"]
     assert [page.cell(a, "Protecting the public") for a in page.rows()] == [
@@ -184,7 +185,7 @@ def test_a_click_on_a_cell_lists_the_findings_behind_it_with_their_text(samples_
 
 
 def test_many_areas_are_drawn_a_page_at_a_time(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from sqsgraph.synth import write_corpus
+    from sqsgraph.synth.corpus import write_corpus
 
     paths = write_corpus(120, tmp_path / "corpus")
     store = ox.Store()
@@ -232,8 +233,9 @@ def test_markup_in_a_report_shows_as_text_and_never_runs(browser, tmp_path: Path
 def test_a_finding_read_from_a_pdf_links_to_its_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from sqsgraph.pipeline import build
     from test_pdf_pages import FIRST_WORDS, LAST_WORDS, PDF_FIXTURE, page_of_text
+
+    from sqsgraph.build.pipeline import build
 
     (tmp_path / "reports").mkdir()
     pdf = tmp_path / "reports" / PDF_FIXTURE.name

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from sqsgraph.cli import main
-from sqsgraph.counts import find_counts
-from sqsgraph.parser import parse_file
-from sqsgraph.reader import sample_paths
+from sqsgraph.read.counts import find_counts
+from sqsgraph.read.parser import parse_file
+from sqsgraph.read.reader import sample_paths
 
 SAMPLES = {p.stem: p for p in sample_paths()}
 

@@ -38,7 +38,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_every_named_query_is_in_the_readme() -> None:
-    from sqsgraph.queries import load_queries
+    from sqsgraph.query.library import load_queries
 
     missing = [n for n in load_queries() if f"| {n} |" not in README]
     assert missing == []

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from sqsgraph.build.pipeline import build
 from sqsgraph.cli import main
-from sqsgraph.pipeline import build
-from sqsgraph.reader import sample_paths
-from sqsgraph.store import load_dataset
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.read.reader import sample_paths
 
 ORIGINAL = "Most plans relating to the likelihood of reoffending had been reviewed well."
 CHANGED = "Most plans relating to the likelihood of reoffending had been reviewed badly."

@@ -9,10 +9,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from sqsgraph.errors import GraphError
-from sqsgraph.export import FORMATS, serialize, write
-from sqsgraph.mapper import map_reports
-from sqsgraph.model import Report
-from sqsgraph.store import load_dataset, quad_count
+from sqsgraph.rdf.export import serialize, write
+from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.rdf.store import load_dataset, quad_count
+from sqsgraph.read.model import Report
 
 
 def union(ds: Dataset) -> Graph:
@@ -30,7 +31,7 @@ def named_graphs(ds: Dataset) -> dict[str, Graph]:
     return out
 
 
-@pytest.mark.parametrize("name", list(FORMATS))
+@pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_round_trip_is_isomorphic(name, tmp_path):
     ds = sample_dataset()
     path = write(ds, tmp_path / f"graph{FORMATS[name].suffix}", name)
@@ -43,7 +44,7 @@ def test_round_trip_is_isomorphic(name, tmp_path):
             assert isomorphic(loaded[gid], graph), gid
 
 
-@pytest.mark.parametrize("name", list(FORMATS))
+@pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_same_inputs_give_the_same_bytes(name):
     from graph_samples import sample_reports
 
@@ -115,8 +116,8 @@ def test_json_ld_with_a_remote_context_is_refused_not_fetched(tmp_path):
 
 
 def test_report_without_area_or_date_gets_a_hash_iri():
-    from sqsgraph.mapper import report_id
-    from sqsgraph.model import SourceDocument
+    from sqsgraph.rdf.mapper import report_id
+    from sqsgraph.read.model import SourceDocument
 
     r = Report(source=SourceDocument("x.txt", "text", "0123456789abcdef" * 4, "utf-8"))
     assert report_id(r) == "0123456789abcdef"
@@ -128,7 +129,7 @@ def test_bodies_copied_out_of_an_earlier_document_are_byte_for_byte_those_writte
     follow each other there go in one copy, the separators between them with them."""
     import os
 
-    import sqsgraph.export as export
+    import sqsgraph.rdf.export as export
 
     fmt = FORMATS[name]
     bodies = [b'{"@id": "a"}', b"", b'{"@id": "b"}', b'{"@id": "c"}', b'{"@id": "d"}', b'{"@id": "e"}']

@@ -21,20 +21,20 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import FOAF, RDF
 
 from sqsgraph.errors import ReportError
-from sqsgraph.export import FORMATS, serialize
-from sqsgraph.identity import normalise_name, split_honorific
-from sqsgraph.mapper import map_reports
-from sqsgraph.model import SourceDocument
-from sqsgraph.parser import parse_report
-from sqsgraph.store import from_ox_term
-from sqsgraph.validator import validate
-from sqsgraph.vocab import DEFAULT_BASE, SQS
+from sqsgraph.rdf.export import serialize
+from sqsgraph.rdf.formats import FORMATS
+from sqsgraph.rdf.identity import normalise_name, split_honorific
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.rdf.terms import from_ox_term
+from sqsgraph.rdf.validator import validate
+from sqsgraph.rdf.vocab import DEFAULT_BASE, SQS
+from sqsgraph.read.model import SourceDocument
+from sqsgraph.read.parser import parse_report
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROUND_TRIP = ("turtle", "trig", "nquads", "jsonld")
 SCHEMA_TEXT = URIRef("https://schema.org/text")
 SCHEMA_ALTERNATE_NAME = URIRef("https://schema.org/alternateName")
-RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
 ONTOLOGY_GRAPH = URIRef(DEFAULT_BASE + "graph/ontology")
 
 # --- generated text --------------------------------------------------------------------------
@@ -140,14 +140,14 @@ def quads_of(ds: Dataset) -> set[tuple]:
 
 def back_with_rdflib(data: bytes, fmt: str) -> set[tuple]:
     ds = Dataset(default_union=True)
-    ds.parse(data=data, format=RDFLIB_FORMATS[fmt])
+    ds.parse(data=data, format=FORMATS[fmt].rdflib)
     return quads_of(ds)
 
 
 def back_with_oxigraph(data: bytes, fmt: str) -> set[tuple]:
     """Oxigraph's parse as rdflib terms (``store.from_ox_term``: its xsd:string literals as plain ones)."""
     out = set()
-    for q in ox.parse(input=data, format=FORMATS[fmt].rdf_format):
+    for q in ox.parse(input=data, format=FORMATS[fmt].oxigraph):
         graph = None if isinstance(q, ox.Triple) or isinstance(q.graph_name, ox.DefaultGraph) else from_ox_term(q.graph_name)
         out.add((from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), graph))
     return out

@@ -23,8 +23,8 @@ from conftest import PDF_FIXTURES, SAMPLES
 from extractions import EXTRACTORS, available, extract
 from facts import diff, facts, norm, recall, unwarned
 
-from sqsgraph.model import SourceDocument
-from sqsgraph.parser import parse_file, parse_report
+from sqsgraph.read.model import SourceDocument
+from sqsgraph.read.parser import parse_file, parse_report
 
 
 def parse(text: str):

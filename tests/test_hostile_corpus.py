@@ -24,12 +24,12 @@ import pytest
 from click.testing import CliRunner
 from hostile import HOSTILE_ADDRESSEE, HOSTILE_NAMES, Case
 
+from sqsgraph.build.pipeline import Failure, read_one
 from sqsgraph.cli import main
 from sqsgraph.errors import ReportError
-from sqsgraph.mapper import report_id
-from sqsgraph.parser import parse_file, parse_report
-from sqsgraph.pipeline import Failure, read_one
-from sqsgraph.reader import read_report_bytes, sample_paths
+from sqsgraph.rdf.mapper import report_id
+from sqsgraph.read.parser import parse_file, parse_report
+from sqsgraph.read.reader import read_report_bytes, sample_paths
 
 FORMATS = {  # output file -> Oxigraph's parser
     "sqsgraph.ttl": ox.RdfFormat.TURTLE,

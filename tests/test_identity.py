@@ -6,8 +6,16 @@ import pytest
 from graph_samples import B, ask, sample_dataset, sample_reports
 
 from sqsgraph.errors import UsageError
-from sqsgraph.identity import Mention, Overrides, load_overrides, normalise_name, resolve_identities, slug, split_honorific
-from sqsgraph.mapper import map_reports
+from sqsgraph.rdf.identity import (
+    Mention,
+    Overrides,
+    load_overrides,
+    normalise_name,
+    resolve_identities,
+    slug,
+    split_honorific,
+)
+from sqsgraph.rdf.mapper import map_reports
 
 
 @pytest.mark.parametrize(
@@ -126,7 +134,7 @@ def test_overrides_file(tmp_path):
     f.write_text('[[same-as]]\na = "Julie Fox @ hmi-probation"\nb = "Julie Fox @ youth-justice-board"\n', encoding="utf-8")
     assert load_overrides(f).same_as == (("Julie Fox @ hmi-probation", "Julie Fox @ youth-justice-board"),)
     f.write_text("[[same]]\na = 1\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\] and \[\[different-from\]\]"):
+    with pytest.raises(UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\], \[\[different-from\]\] and \[gss\]"):
         load_overrides(f)
     f.write_text("[[same-as]\n", encoding="utf-8")
     with pytest.raises(UsageError, match="ids.toml: not valid TOML"):
@@ -218,7 +226,7 @@ def built(tmp_path_factory):
 def _keys(lines):
     """{person IRI: key} from the lines `sqsgraph people` prints, each key read as the TOML string
     it is printed as."""
-    from sqsgraph.identity import tomllib
+    from sqsgraph.rdf.identity import tomllib
 
     keys, person = {}, None
     for line in lines:
@@ -234,10 +242,10 @@ def test_people_prints_each_persons_key_as_the_identities_file_takes_it(built):
     from click.testing import CliRunner
 
     from sqsgraph.cli import main
-    from sqsgraph.identity import _selects
-    from sqsgraph.mapper import collect_people, map_reports_with_notes, report_id
-    from sqsgraph.parser import parse_files
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.rdf.identity import _selects
+    from sqsgraph.rdf.mapper import collect_people, map_reports_with_notes, report_id
+    from sqsgraph.read.parser import parse_files
+    from sqsgraph.read.reader import sample_paths
 
     result = CliRunner().invoke(main, ["people", str(built / "out" / "sqsgraph.nq")])
     assert result.exit_code == 0, result.output

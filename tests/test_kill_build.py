@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from sqsgraph.cli import main
-from sqsgraph.store import load_dataset
-from sqsgraph.synth import write_corpus
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.synth.corpus import write_corpus
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -51,7 +51,7 @@ def store_is_live(out: Path) -> None:
     """The query store a killed build left names a whole database, which opens and has statements."""
     import pyoxigraph as ox
 
-    from sqsgraph.querystore import read_manifest
+    from sqsgraph.query.querystore import read_manifest
 
     manifest = read_manifest(out / "store")
     if manifest is not None:

@@ -14,8 +14,16 @@ from graph_samples import sample_dataset
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from sqsgraph.themes import THEMES, theme_of
-from sqsgraph.vocab import ONTOLOGY_FILES, ORGANISATIONS_FILE, ROLE, SHAPES_FILE, SQS, THEME, ontology_path
+from sqsgraph.rdf.vocab import (
+    ONTOLOGY_FILES,
+    ORGANISATIONS_FILE,
+    ROLE,
+    SHAPES_FILE,
+    SQS,
+    THEME,
+    ontology_path,
+)
+from sqsgraph.read.themes import THEMES, theme_of
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,23 +105,25 @@ def test_ontology_loads_from_an_installed_wheel(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for name in (*ONTOLOGY_FILES, SHAPES_FILE, ORGANISATIONS_FILE):
         assert f"sqsgraph/ontology/{name}" in names
+    assert "sqsgraph/rdf/area-codes.csv" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import sqsgraph, sqsgraph.vocab as v, sqsgraph.organisations as o; "
+        "import sqsgraph, sqsgraph.rdf.vocab as v, sqsgraph.rdf.organisations as o, sqsgraph.rdf.areacodes as a; "
         "print(sqsgraph.__file__); print(v.ontology_path('sqs.ttl')); "
-        "print(len(o.catalogue().bodies))"
+        "print(len(o.catalogue().bodies)); print(a.AreaCodes().match('Bedfordshire').codes[1])"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr
-    module, path, bodies = out.stdout.split()
+    module, path, bodies, code = out.stdout.split()
     assert module.startswith(str(site)) and path.startswith(str(site)), out.stdout
     assert int(bodies) >= 5
+    assert code == "E06000056"  # from the bundled table of the installed copy
 
 
 def test_ontology_docs_are_written_or_the_build_says_why_not(tmp_path):
-    from sqsgraph.pipeline import write_ontology_docs
+    from sqsgraph.build.pipeline import write_ontology_docs
 
     page, note = write_ontology_docs(tmp_path / "ontology.html")
     if page is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sqsgraph.cli import main
-from sqsgraph.reader import sample_paths
+from sqsgraph.read.reader import sample_paths
 
 CONTRACT_KEYS = [
     "source", "title", "area", "body", "addressee", "author", "publication_date", "inspection",

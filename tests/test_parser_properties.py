@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from renderings import cut_off, pdf_style
 
 from sqsgraph.errors import ReportError
-from sqsgraph.model import SourceDocument
-from sqsgraph.parser import parse_report
-from sqsgraph.reader import read_report_bytes
+from sqsgraph.read.model import SourceDocument
+from sqsgraph.read.parser import parse_report
+from sqsgraph.read.reader import read_report_bytes
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

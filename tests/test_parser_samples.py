@@ -1175,7 +1175,7 @@ def without_layout(data):
 @pytest.mark.parametrize("variant", [0, 1])
 @pytest.mark.parametrize("name", NAMES)
 def test_every_fact_is_the_same_in_either_pdf_variant_as_in_the_sample(name, variant, tmp_path):
-    from sqsgraph.parser import parse_file
+    from sqsgraph.read.parser import parse_file
 
     path = tmp_path / f"{name}.txt"
     path.write_text(pdf_style(SAMPLES[name].read_text(encoding="utf-8"), variant), encoding="utf-8")
@@ -1186,7 +1186,7 @@ def test_every_fact_is_the_same_in_either_pdf_variant_as_in_the_sample(name, var
 def test_a_report_cut_off_half_way_keeps_its_header_and_invents_nothing(name, tmp_path):
     """A truncated download: what is there is read, what is missing stays missing."""
     from sqsgraph.errors import ReportError
-    from sqsgraph.parser import parse_file
+    from sqsgraph.read.parser import parse_file
 
     path = tmp_path / f"{name}.txt"
     path.write_text(cut_off(SAMPLES[name].read_text(encoding="utf-8"), 0.5), encoding="utf-8")

@@ -6,8 +6,8 @@ rule is seen working on its own, apart from any layout engine's habits.
 
 from __future__ import annotations
 
-from sqsgraph.pdflayout import derive_text
-from sqsgraph.pdfsource import Page, PdfContent, Rule, Run
+from sqsgraph.read.pdflayout import derive_text
+from sqsgraph.read.pdfsource import Page, PdfContent, Rule, Run
 
 SIZE = 11.0
 LEFT, RIGHT = 72.0, 523.0

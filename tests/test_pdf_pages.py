@@ -17,14 +17,16 @@ import pyoxigraph as ox
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from graph_samples import samples_store
 from serving import ServeProcess
 
-from sqsgraph import views
+from sqsgraph.build.pipeline import build
 from sqsgraph.cli import main
-from sqsgraph.pipeline import build
-from sqsgraph.queries import bind_params, get_query, run_query, samples_store
-from sqsgraph.querystore import build_query_store, open_query_store
-from sqsgraph.store import load_dataset
+from sqsgraph.network import views
+from sqsgraph.query.library import bind_params, get_query
+from sqsgraph.query.querystore import build_query_store, open_query_store
+from sqsgraph.query.run import run_query
+from sqsgraph.rdf.store import load_dataset
 
 PDF_FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "kent-2014-lo-tagged.pdf"
 FIRST_WORDS, LAST_WORDS = "In eight out of every ten relevant cases", "on the last inspection."
@@ -160,7 +162,7 @@ def test_a_hostile_file_name_stays_a_relative_path() -> None:
 
 
 def test_pages_of_a_span_read_as_words() -> None:
-    from sqsgraph.netgraph import page_words
+    from sqsgraph.network.netgraph import page_words
 
     assert [page_words(p) for p in ([3], [2, 3], [2, 3, 4], [2, 5])] == ["page 3", "pages 2–3", "pages 2–4", "pages 2, 5"]
 
@@ -237,7 +239,7 @@ def test_the_endpoint_answers_finding_source_with_the_page(server, page: int) ->
 def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> None:  # type: ignore[no-untyped-def]
     from rdflib import URIRef
 
-    from sqsgraph.netgraph import _Reader, union_graph
+    from sqsgraph.network.netgraph import _Reader, union_graph
 
     _pdf, out = pdf_build
     reader = _Reader(union_graph(load_dataset(out / "sqsgraph.nq")))
@@ -251,7 +253,7 @@ def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> 
 def test_the_query_page_shows_the_page(server, page: int) -> None:  # type: ignore[no-untyped-def]
     """The endpoint's query page in Chromium: finding-source's ?page reads "page N", and a
     fragment selector's value (page=N&viewrect=...) has "page N" beside it."""
-    from sqsgraph.queries import with_values
+    from sqsgraph.query.rewrite import with_values
 
     sync_api = pytest.importorskip("playwright.sync_api")
     query = get_query("finding-source")

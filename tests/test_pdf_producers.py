@@ -15,11 +15,11 @@ import pypdfium2 as pdfium
 import pytest
 from rdflib import Namespace
 from rdflib.namespace import RDF
+from test_pdf_reader import _union, facts, read, sample_of
 
 from sqsgraph.errors import NotAReportError
-from sqsgraph.parser import parse_file
-from sqsgraph.reader import read_report_file
-from test_pdf_reader import _union, facts, read, sample_of
+from sqsgraph.read.parser import parse_file
+from sqsgraph.read.reader import read_report_file
 
 OTHER = Path(__file__).parent / "fixtures" / "pdf" / "other"
 UNREADABLE = {"kent-2014-ps-nounicode"}
@@ -104,7 +104,7 @@ def test_text_whose_fonts_lost_their_unicode_mapping_is_refused_with_that_reason
 def test_fonts_are_bold_by_their_names_not_by_a_weight_guessed_from_stem_widths() -> None:
     """Ghostscript writes font descriptors whose /StemV makes pdfium guess a weight of 700 for a
     regular font: were that believed, all the text would be bold and no heading would stand out."""
-    from sqsgraph.pdfsource import read_pdf
+    from sqsgraph.read.pdfsource import read_pdf
 
     for name in ("thurrock-2015-gs.pdf", "kent-2014-ps.pdf"):
         runs = [r for p in read_pdf((OTHER / name).read_bytes(), name).pages for r in p.runs]

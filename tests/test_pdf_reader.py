@@ -20,11 +20,11 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from sqsgraph.cli import main
 from sqsgraph.errors import NotAReportError, ReportError, UnreadableFileError
-from sqsgraph.mapper import map_reports
-from sqsgraph.model import Report
-from sqsgraph.parser import parse_file, parse_report
-from sqsgraph.pdfmake import LoJob, make_lo_pdfs, make_reportlab_pdf
-from sqsgraph.reader import read_report_bytes, read_report_file, sample_paths
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.model import Report
+from sqsgraph.read.parser import parse_file, parse_report
+from sqsgraph.read.reader import read_report_bytes, read_report_file, sample_paths
+from sqsgraph.synth.pdf import LoJob, make_lo_pdfs, make_reportlab_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 PDFS = sorted(FIXTURES.glob("*.pdf"))
@@ -199,7 +199,7 @@ def test_a_pdf_made_now_by_libreoffice_reads_like_its_text(tmp_path: Path) -> No
 
 
 def test_a_synthetic_report_reads_the_same_from_its_pdf(tmp_path: Path) -> None:
-    from sqsgraph.synth import CorpusGenerator
+    from sqsgraph.synth.corpus import CorpusGenerator
 
     for k, report in enumerate(CorpusGenerator(3).reports(6, renderings=("markup",))):
         pdf = make_reportlab_pdf(report.text, tmp_path / f"{k}.pdf", variant=k % 3)
@@ -260,7 +260,6 @@ def test_a_pdf_with_only_an_owner_password_is_read() -> None:
 
 def test_a_pdf_with_a_document_open_javascript_action_is_read_and_the_script_not_run() -> None:
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.actions import JavaScript
 
     writer = PdfWriter(clone_from=PdfReader(GOOD))
@@ -296,7 +295,7 @@ def _reportlab_pdf(draw) -> bytes:  # type: ignore[no-untyped-def]
 def test_a_scan_with_no_text_layer_says_run_ocr_first() -> None:
     from reportlab.lib.utils import ImageReader
 
-    from sqsgraph.pdfmake import letterhead_png
+    from sqsgraph.synth.pdf import letterhead_png
 
     def scan(c) -> None:  # type: ignore[no-untyped-def]
         for _ in range(3):

@@ -1,4 +1,4 @@
-"""sqsgraph.pdfmake: the PDFs it makes have the layout features of the published reports, read
+"""sqsgraph.synth.pdf: the PDFs it makes have the layout features of the published reports, read
 back with pypdfium2 (the engine the PDF reader uses): pages, structure tree or none, page
 furniture in its place, a raised small footnote mark with the note at the page foot, list
 labels apart from their text, Word's Symbol bullets, italic quotes, borderless tables, and the
@@ -23,7 +23,9 @@ pytest.importorskip("reportlab")
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
 from sqsgraph.cli import main  # noqa: E402
-from sqsgraph.pdfmake import (  # noqa: E402
+from sqsgraph.read.reader import sample_paths  # noqa: E402
+from sqsgraph.synth.corpus import CorpusGenerator, write_corpus  # noqa: E402
+from sqsgraph.synth.pdf import (  # noqa: E402
     VARIANTS,
     LoJob,
     curl_quotes,
@@ -33,8 +35,6 @@ from sqsgraph.pdfmake import (  # noqa: E402
     make_reportlab_pdf,
     parse_rendering,
 )
-from sqsgraph.reader import sample_paths  # noqa: E402
-from sqsgraph.synth import CorpusGenerator, write_corpus  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 SAMPLES = {p.stem: p.read_text(encoding="utf-8") for p in sample_paths()}
@@ -422,7 +422,7 @@ def test_committed_fixtures_cover_both_bullets_and_both_quote_kinds() -> None:
 
 
 def test_pdfmake_knows_no_report_facts() -> None:
-    source = (Path(__file__).parent.parent / "sqsgraph" / "pdfmake.py").read_text(encoding="utf-8")
+    source = (Path(__file__).parent.parent / "sqsgraph" / "synth" / "pdf.py").read_text(encoding="utf-8")
     for text in SAMPLES.values():
         for block in parse_rendering(text).blocks:
             if block.kind in ("para", "finding", "bullet", "copy", "header"):

@@ -9,14 +9,30 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
 from sqsgraph.errors import QueryError
-from sqsgraph.precomputed import (Precomputed, build_results, decode_rows, encode_row, narrowing_declarations, plan,
-                                  precompute_declarations)
-from sqsgraph.queries import bind_params, load_queries, parameter_subselect, parameters_first, run_query, samples_store
-from sqsgraph.querystore import (build_query_store, database_path, ensure_precomputed, open_precomputed, open_text_index,
-                                 read_manifest, snapshot)
-from sqsgraph.textindex import text_searches
+from sqsgraph.query.answers import (
+    Precomputed,
+    decode_rows,
+    encode_row,
+    narrowing_declarations,
+    precompute_declarations,
+)
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.precompute import build_results, plan
+from sqsgraph.query.querystore import (
+    build_query_store,
+    database_path,
+    ensure_precomputed,
+    open_precomputed,
+    open_text_index,
+    read_manifest,
+    snapshot,
+)
+from sqsgraph.query.rewrite import parameter_subselect, parameters_first
+from sqsgraph.query.run import run_query
+from sqsgraph.query.textindex import text_searches
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +175,7 @@ def test_a_killed_results_build_leaves_nothing(tmp_path: Path, monkeypatch: pyte
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sqsgraph.queries.run_query", boom)
+    monkeypatch.setattr("sqsgraph.query.precompute.run_query", boom)
     with pytest.raises(KeyboardInterrupt):
         build_results(samples_store(), target)
     assert list(tmp_path.iterdir()) == []
@@ -281,10 +297,10 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Precomputed, Path]:
     """A query store of 40 synthetic reports: national bodies in every report, local ones in one."""
-    from sqsgraph.export import sorted_quads
-    from sqsgraph.mapper import map_reports
-    from sqsgraph.parser import parse_files
-    from sqsgraph.synth import write_corpus
+    from sqsgraph.rdf.export import sorted_quads
+    from sqsgraph.rdf.mapper import map_reports
+    from sqsgraph.read.parser import parse_files
+    from sqsgraph.synth.corpus import write_corpus
 
     folder = tmp_path_factory.mktemp("synthetic")
     store = ox.Store()

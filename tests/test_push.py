@@ -27,8 +27,8 @@ from rdflib import Dataset, Literal, URIRef
 
 from sqsgraph.cli import main
 from sqsgraph.errors import PushError
-from sqsgraph.push import graph_store_url, iter_report_lines, push_dataset
-from sqsgraph.store import load_dataset
+from sqsgraph.publish.push import graph_store_url, iter_report_lines, push_dataset
+from sqsgraph.rdf.store import load_dataset
 
 pytestmark = pytest.mark.server
 
@@ -340,7 +340,7 @@ def test_cli_push_errors(oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.fixture(scope="module")
 def five_and_one(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The N-Quads of a build of the five samples and of a build of the first one alone."""
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.read.reader import sample_paths
 
     out = tmp_path_factory.mktemp("builds")
     for name, reports in (("five", []), ("one", [str(sample_paths()[0])])):

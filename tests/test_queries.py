@@ -11,11 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from graph_samples import example_params
+from graph_samples import example_params, samples_store
 
 from sqsgraph.cli import DEFAULT_QUERY_LIMIT, main
 from sqsgraph.errors import QueryError, UsageError
-from sqsgraph.queries import bind_params, get_query, load_queries, run_query, samples_store, with_values
+from sqsgraph.query.library import bind_params, get_query, load_queries
+from sqsgraph.query.rewrite import with_values
+from sqsgraph.query.run import run_query
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +92,20 @@ def test_inspection_timeline_in_date_order(store: ox.Store) -> None:
     assert "previous" not in rows[3]
 
 
+def test_queries_listing_areas_carry_their_gss_codes(store: ox.Store) -> None:
+    """The code column joins a query's rows with published statistics; an area that several
+    authorities serve has their codes in one cell, in code order."""
+    codes = {"Kent": "E10000016", "Barnet": "E09000003", "Bedfordshire": "E06000055, E06000056",
+             "Thurrock": "E06000034", "Cumbria": "E10000006"}
+    assert {r["area"]: r["gssCode"] for r in ask(store, "inspection-timeline")} == codes
+    assert {r["area"]: r["gssCode"] for r in ask(store, "reoffending-vs-comparator")} == {
+        a: codes[a] for a in ("Bedfordshire", "Cumbria", "Thurrock")}
+    assert {(r["area"], r["gssCode"]) for r in ask(store, "counts-by-theme")} == {  # Thurrock's report states no counts
+        (a, c) for a, c in codes.items() if a != "Thurrock"}
+    [row] = ask(store, "body-profile", area="bedfordshire")
+    assert row["gssCode"] == "E06000055, E06000056"
+
+
 def test_reoffending_against_the_comparator_with_the_difference(store: ox.Store) -> None:
     rows = {r["area"]: r for r in ask(store, "reoffending-vs-comparator")}
     assert set(rows) == {"Bedfordshire", "Cumbria", "Thurrock"}
@@ -160,7 +176,7 @@ def test_profile_of_an_inspected_body(store: ox.Store) -> None:
 
 
 def test_the_source_span_of_a_finding_slices_back_to_its_text(store: ox.Store) -> None:
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.read.reader import sample_paths
 
     [row] = ask(store, "finding-source", area="Kent", number="2.1")
     text = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
@@ -236,10 +252,19 @@ def test_table_format(graph_file: Path) -> None:
     code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["start", "end", "area", "body", "cases", "previous", "leadInspector", "issued", "report"]
-    assert lines[2].split()[:4] == ["2014-05-19", "2014-05-21", "Kent", "Kent"]
+    assert lines[0].split() == ["start", "end", "area", "gssCode", "body", "cases", "previous", "leadInspector", "issued",
+                                "report"]
+    assert lines[2].split()[:5] == ["2014-05-19", "2014-05-21", "Kent", "E10000016", "Kent"]
     assert lines[2].endswith("id:report/kent-2014-06-18")
     assert lines[-1] == "(5 rows)"
+
+
+def test_csv_carries_the_gss_code_column(graph_file: Path) -> None:
+    code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file), "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:4] == ["start", "end", "area", "gssCode"]
+    assert [(r["area"], r["gssCode"]) for r in rows][1:3] == [("Barnet", "E09000003"), ("Bedfordshire", "E06000055, E06000056")]
 
 
 def test_csv_tsv_json_markdown(graph_file: Path) -> None:
@@ -403,11 +428,11 @@ def test_case_dashes_quotes_and_spaces_do_not_count_in_any_query(store: ox.Store
 
 def test_every_parameter_filter_uses_the_one_folding() -> None:
     """One normalisation: no query compares a parameter but through matching.fold_sparql."""
-    from sqsgraph.matching import FOLD_PATTERN
+    from sqsgraph.query.matching import FOLD_PATTERN
 
     for name, q in load_queries().items():
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
-        assert body.count("LCASE(") == body.count(f"LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
+        assert body.count("LCASE(") == body.count("LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
 
 
 def test_no_match_suggests_close_values(graph_file: Path) -> None:
@@ -448,7 +473,7 @@ def test_service_and_updates_in_own_sparql_are_refused_in_the_endpoints_words(gr
 def test_tsv_shows_plain_values_and_the_table_says_what_it_cut(graph_file: Path) -> None:
     args = ("query", "reoffending-vs-comparator", "--graph", str(graph_file), "--format")
     tsv = cli(*args, "tsv")[1].splitlines()
-    assert tsv[1].split("\t")[1] == "39.6"
+    assert tsv[1].split("\t")[:3] == ["Thurrock", "E06000034", "39.6"]
     code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file))
     assert code == 0 and "…" in out and "cut at 60 characters" in err and "--wide" in err
     code, out, err = cli("query", "findings-mentioning", "--param", "term=partners", "--graph", str(graph_file), "--wide")

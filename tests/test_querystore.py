@@ -15,11 +15,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
-from sqsgraph import querystore
 from sqsgraph.errors import GraphError, StaleStoreError
-from sqsgraph.queries import bind_params, load_queries, open_store, run_query, samples_store
-from sqsgraph.querystore import build_query_store, database_path, freshness, open_query_store, read_manifest
+from sqsgraph.query import querystore
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.querystore import (
+    build_query_store,
+    database_path,
+    freshness,
+    open_query_store,
+    read_manifest,
+)
+from sqsgraph.query.run import open_store, run_query
 
 EX = "https://example.org/"
 
@@ -144,7 +152,7 @@ def test_chunks_end_at_line_ends_and_cover_the_file(tmp_path: Path) -> None:
 KILLED_LOADER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from sqsgraph import querystore
+    from sqsgraph.query import querystore
 
     nq, ready, where = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     def pause(*args, **kwargs):
@@ -224,8 +232,8 @@ def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the graph file was loaded instead of the query store")
 
-    monkeypatch.setattr("sqsgraph.store.load_dataset", refuse)
-    monkeypatch.setattr("sqsgraph.queries.open_store", refuse)
+    monkeypatch.setattr("sqsgraph.rdf.store.load_dataset", refuse)
+    monkeypatch.setattr("sqsgraph.query.run.open_store", refuse)
 
 
 def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build: Path,
@@ -282,7 +290,7 @@ def test_the_endpoint_serves_a_snapshot_of_the_store_that_a_rebuild_leaves_alone
     import urllib.parse
     import urllib.request
 
-    from sqsgraph.server import Limits, create_server
+    from sqsgraph.serve.server import Limits, create_server
 
     nq = tmp_path / "sqsgraph.nq"
     nq.write_text(nquads("a"))

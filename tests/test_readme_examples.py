@@ -28,8 +28,8 @@ pytestmark = pytest.mark.server
 
 
 def _folder(tmp: Path) -> Path:
-    from sqsgraph.reader import sample_paths
-    from sqsgraph.synth import write_corpus
+    from sqsgraph.read.reader import sample_paths
+    from sqsgraph.synth.corpus import write_corpus
 
     reports = tmp / "reports"
     reports.mkdir()

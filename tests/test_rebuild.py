@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-import sqsgraph.pipeline
-import sqsgraph.reader
-from sqsgraph.cache import CACHE_FOLDER
-from sqsgraph.export import _exchange
-from sqsgraph.manifest import MANIFEST_FILE, load_manifest
-from sqsgraph.mapper import collect_people, report_id
-from sqsgraph.parser import parse_file
-from sqsgraph.pipeline import build
-from sqsgraph.synth import write_corpus
+import sqsgraph.build.pipeline
+import sqsgraph.read.reader
+from sqsgraph.build.cache import CACHE_FOLDER
+from sqsgraph.build.manifest import MANIFEST_FILE, load_manifest
+from sqsgraph.build.pipeline import build
+from sqsgraph.rdf.export import _exchange
+from sqsgraph.rdf.mapper import collect_people, report_id
+from sqsgraph.read.parser import parse_file
+from sqsgraph.synth.corpus import write_corpus
 
 HOUR_AGO = time.time() - 3600
 
@@ -49,8 +49,8 @@ def quick_build(reports: Path, out: Path):
 def opened(monkeypatch) -> list[str]:
     """The report files the build opens."""
     seen: list[str] = []
-    real = sqsgraph.reader.read_report_file
-    monkeypatch.setattr(sqsgraph.reader, "read_report_file", lambda path: seen.append(str(path)) or real(path))
+    real = sqsgraph.read.reader.read_report_file
+    monkeypatch.setattr(sqsgraph.read.reader, "read_report_file", lambda path: seen.append(str(path)) or real(path))
     return seen
 
 
@@ -100,8 +100,8 @@ def test_identity_decisions_are_made_again_only_when_a_name_changes(reports, tmp
     out = tmp_path / "out"
     quick_build(reports, out)
     calls: list[int] = []
-    real = sqsgraph.pipeline.resolve_identities
-    monkeypatch.setattr(sqsgraph.pipeline, "resolve_identities", lambda mentions, *a: calls.append(len(mentions)) or real(mentions, *a))
+    real = sqsgraph.build.pipeline.resolve_identities
+    monkeypatch.setattr(sqsgraph.build.pipeline, "resolve_identities", lambda mentions, *a: calls.append(len(mentions)) or real(mentions, *a))
 
     path = sorted(reports.glob("*.txt"))[6]
     edit_a_finding(path, "on the whole")
@@ -124,7 +124,7 @@ def test_a_damaged_or_foreign_manifest_is_ignored(reports, tmp_path, opened, dam
     manifest = out / CACHE_FOLDER / MANIFEST_FILE
     assert load_manifest(out / CACHE_FOLDER) is not None
     if damage is None:  # written by other code
-        monkeypatch.setattr(sqsgraph.manifest, "code_fingerprint", lambda: "another version")
+        monkeypatch.setattr(sqsgraph.build.manifest, "code_fingerprint", lambda: "another version")
     else:
         manifest.write_bytes(damage)
     opened.clear()

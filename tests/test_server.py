@@ -27,8 +27,15 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
-from sqsgraph.server import Limits, SparqlServer, check_query, create_server, named_examples, negotiate
-from sqsgraph.store import load_dataset
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.serve.server import (
+    Limits,
+    SparqlServer,
+    check_query,
+    create_server,
+    named_examples,
+    negotiate,
+)
 
 pytestmark = pytest.mark.server
 

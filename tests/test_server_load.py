@@ -25,8 +25,10 @@ import pytest
 from graph_samples import example_params, sample_dataset
 from serving import ServeProcess, json_term
 
-from sqsgraph.export import write
-from sqsgraph.queries import bind_params, load_queries, open_store, run_query, with_values
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.rewrite import with_values
+from sqsgraph.query.run import open_store, run_query
+from sqsgraph.rdf.export import write
 
 pytestmark = pytest.mark.server
 

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from graph_samples import example_params
+from graph_samples import example_params, samples_store
 from serving import ServeProcess, json_term
 
-from sqsgraph.precomputed import narrowing_declarations, plan
-from sqsgraph.matching import fold
-from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
-from sqsgraph.querystore import build_query_store, database_path, open_precomputed
+from sqsgraph.query.answers import narrowing_declarations
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.matching import fold
+from sqsgraph.query.precompute import plan
+from sqsgraph.query.querystore import build_query_store, database_path, open_precomputed
+from sqsgraph.query.run import run_query
 
 MAX_RESULTS = 20  # small, so the samples' longer answers need pages
 

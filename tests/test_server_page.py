@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from sqsgraph.mapper import map_reports
-from sqsgraph.parser import parse_files
-from sqsgraph.reader import sample_paths
-from sqsgraph.server import Limits, create_server
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.parser import parse_files
+from sqsgraph.read.reader import sample_paths
+from sqsgraph.serve.server import Limits, create_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sqsgraph.cli import main
-from sqsgraph.parser import parse_files
-from sqsgraph.synth import CorpusGenerator, write_corpus
+from sqsgraph.read.parser import parse_files
+from sqsgraph.synth.corpus import CorpusGenerator, write_corpus
 
 
 def test_same_seed_same_corpus_other_seed_other_corpus() -> None:

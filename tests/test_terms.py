@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from sqsgraph.terms import Terms, integer, iri, text
+from sqsgraph.rdf.terms import Terms, integer, iri, text
 
 
 def same_literal(fast: Literal, slow: Literal) -> None:

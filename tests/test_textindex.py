@@ -11,13 +11,27 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from graph_samples import samples_store
 
 from sqsgraph.errors import QueryError
-from sqsgraph.matching import fold
-from sqsgraph.queries import bind_params, load_queries, run_query, samples_store
-from sqsgraph.querystore import (build_query_store, database_path, ensure_text_index, open_text_index, read_manifest,
-                                 snapshot)
-from sqsgraph.textindex import MIN_TERM_CHARS, TextIndex, build_text_index, declared_predicates, text_searches
+from sqsgraph.query.library import bind_params, load_queries
+from sqsgraph.query.matching import fold
+from sqsgraph.query.querystore import (
+    build_query_store,
+    database_path,
+    ensure_text_index,
+    open_text_index,
+    read_manifest,
+    snapshot,
+)
+from sqsgraph.query.run import run_query
+from sqsgraph.query.textindex import (
+    MIN_TERM_CHARS,
+    TextIndex,
+    build_text_index,
+    declared_predicates,
+    text_searches,
+)
 
 SEARCHING = {name: q for name, q in load_queries().items() if text_searches(q.text, name)}
 
@@ -178,7 +192,7 @@ def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(built
                                                                            capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
-    from sqsgraph.textindex import text_index_unavailable
+    from sqsgraph.query.textindex import text_index_unavailable
 
     assert text_index_unavailable() is None  # this SQLite has trigrams (the other tests need it)
     monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))

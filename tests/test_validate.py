@@ -6,12 +6,12 @@ import pytest
 from click.testing import CliRunner
 from graph_samples import B, sample_dataset
 from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.namespace import FOAF, RDF, SDO, XSD
+from rdflib.namespace import FOAF, RDF, SDO, SKOS, XSD
 
 from sqsgraph.cli import main
-from sqsgraph.export import write
-from sqsgraph.validator import validate
-from sqsgraph.vocab import OA, SQS
+from sqsgraph.rdf.export import write
+from sqsgraph.rdf.validator import validate
+from sqsgraph.rdf.vocab import OA, SQS
 
 
 def copy() -> Dataset:
@@ -63,6 +63,19 @@ def test_missing_facts_are_named(engine):
     lines = [p.line() for p in validate(ds, B, engine=engine).violations]
     assert "Violation: person/gill-rigg: a person must have exactly one name (foaf:name)" in lines
     assert "Violation: report/kent-2014-06-18/finding/2.1: a finding must point to exactly one span of its source (sqs:textSpan)" in lines
+
+
+def test_a_malformed_gss_code_or_one_without_its_exact_match_is_a_violation(engine):
+    ds = copy()
+    g = ds.graph(URIRef(f"{B}graph/shared"))
+    g.set((URIRef(f"{B}area/barnet"), SQS.gssCode, Literal("E0900003")))
+    g.remove((URIRef(f"{B}area/kent"), SKOS.exactMatch, None))
+    assert sorted(p.line() for p in validate(ds, B, engine=engine).violations) == [
+        "Violation: area/barnet: an area's GSS code is a plain string: a letter E, W, S, N or K and eight digits "
+        "(E10000016) (sqs:gssCode = 'E0900003')",
+        "Violation: area/barnet: the GSS code E0900003 of an area has no skos:exactMatch to its statistical geography",
+        "Violation: area/kent: the GSS code E10000016 of an area has no skos:exactMatch to its statistical geography",
+    ]
 
 
 def test_blank_nodes_are_violations(engine):

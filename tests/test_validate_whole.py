@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from sqsgraph.pipeline import build
-from sqsgraph.store import load_dataset
-from sqsgraph.validator import union_graph, validate, validate_quads
+from sqsgraph.build.pipeline import build
+from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.validator import union_graph, validate, validate_quads
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyshacl_turbo") is None, reason="pyshacl-turbo not installed")
 
@@ -125,10 +125,11 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     """Reports are validated a batch at a time (several reports per engine run, each batch with
     the shared statements it refers to): the problems the build lists are those pySHACL finds
     in the graph it wrote, whatever the batches."""
-    import sqsgraph.pipeline
     from rdflib import URIRef
 
-    real = sqsgraph.pipeline.map_report
+    import sqsgraph.build.pipeline
+
+    real = sqsgraph.build.pipeline.map_report
     text, issued, inspection = (URIRef("https://schema.org/text"), URIRef("http://purl.org/dc/terms/issued"),
                                 URIRef(SQS + "inspection"))
 
@@ -140,8 +141,8 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
             graph.triples = [(s, p, o if p != issued else type(o)(str(o))) for s, p, o in graph.triples]
         return graph
 
-    monkeypatch.setattr(sqsgraph.pipeline, "map_report", broken)
-    monkeypatch.setattr(sqsgraph.pipeline, "_batches", lambda count, workers: [range(0, 2), range(2, count)])
+    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", broken)
+    monkeypatch.setattr(sqsgraph.build.pipeline, "_batches", lambda count, workers: [range(0, 2), range(2, count)])
     outs = {}
     for workers in (1, 2):
         result = build(None, tmp_path / str(workers), docs=False, views=False, workers=workers)

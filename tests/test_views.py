@@ -11,12 +11,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-
 from fixtures.views import synthetic
-from sqsgraph import export, views
+
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
-from sqsgraph.store import load_dataset
+from sqsgraph.network import views
+from sqsgraph.rdf import export
+from sqsgraph.rdf.store import load_dataset
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "views" / "small.trig"
@@ -357,9 +358,9 @@ def test_focus_on_two_people_of_one_name_writes_two_files_and_takes_the_id_form(
 
 
 def test_a_persons_source_text_is_the_line_naming_them_with_their_post():
-    from sqsgraph.mapper import map_reports
-    from sqsgraph.parser import parse_files
-    from sqsgraph.reader import sample_paths
+    from sqsgraph.rdf.mapper import map_reports
+    from sqsgraph.read.parser import parse_files
+    from sqsgraph.read.reader import sample_paths
 
     G = views.build_view(map_reports(parse_files(sample_paths()).reports), "people").graph
     quotes = lambda slug: {s["quote"] for s in G.nodes[f"https://w3id.org/sqsgraph/id/person/{slug}"]["spans"]}  # noqa: E731

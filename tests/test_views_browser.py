@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fixtures.views import synthetic
-from sqsgraph import views
-from sqsgraph.mapper import map_reports
-from sqsgraph.parser import parse_files
-from sqsgraph.reader import sample_paths
+
+from sqsgraph.network import views
+from sqsgraph.rdf.mapper import map_reports
+from sqsgraph.read.parser import parse_files
+from sqsgraph.read.reader import sample_paths
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -230,8 +230,8 @@ def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_
 def test_a_report_with_markup_in_names_and_findings_shows_it_as_text(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """End to end: a real report whose copy-list names and finding text carry markup and script,
     through parser, mapper and view, into Chromium."""
-    from sqsgraph.reader import read_report_bytes
-    from sqsgraph.parser import parse_report
+    from sqsgraph.read.parser import parse_report
+    from sqsgraph.read.reader import read_report_bytes
 
     evil_name = "Eve <img src=x onerror=window.__xss=1>"
     # bare tags such as <script> are stripped by the parser as markup; a tag with attributes
@@ -274,8 +274,9 @@ def test_a_finding_read_from_a_pdf_shows_its_page_and_links_to_it(browser, tmp_p
     page, by a path relative to the views folder that leads to the PDF the build read."""
     import shutil
 
-    from sqsgraph.pipeline import build
     from test_pdf_pages import FIRST_WORDS, LAST_WORDS, PDF_FIXTURE, page_of_text
+
+    from sqsgraph.build.pipeline import build
 
     (tmp_path / "reports").mkdir()
     pdf = tmp_path / "reports" / PDF_FIXTURE.name

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from fixtures.views import synthetic
 from graph_samples import sample_dataset
-from sqsgraph import analytics, views
-from sqsgraph.export import sorted_quads
-from sqsgraph.netgraph import entity_graph, findings_graph
-from sqsgraph.querystore import build_query_store, open_query_store
+
+from sqsgraph.network import analytics, views
+from sqsgraph.network.netgraph import entity_graph, findings_graph
+from sqsgraph.query.querystore import build_query_store, open_query_store
+from sqsgraph.rdf.export import sorted_quads
 
 
 def on_disk(ds, folder: Path) -> ox.Store:  # type: ignore[no-untyped-def]

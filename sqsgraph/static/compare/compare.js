@@ -1,5 +1,5 @@
 // sqsgraph comparison view: areas against themes (or numbered criteria), drawn with ECharts from
-// the embedded JSON (cells aggregated by sqsgraph; see sqsgraph/compare.py). Every text from the
+// the embedded JSON (cells aggregated by sqsgraph; see sqsgraph/network/compare.py). Every text from the
 // graph goes in as data: drawn on the canvas, or put on the page with textContent (tooltips are
 // elements built here, never markup).
 //

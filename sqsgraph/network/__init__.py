@@ -1,0 +1,1 @@
+"""Network: networkx graphs from the query store, their analytics, and the offline HTML views."""

@@ -1,0 +1,61 @@
+"""One registry per concern: the command line, the endpoint and the writers read the same tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+import pytest
+
+from sqsgraph.cli import main
+from sqsgraph.network.analytics import STATS_FORMATTERS
+from sqsgraph.network.formats import STATS_FORMATS
+from sqsgraph.query.formats import RESULT_FORMATS
+from sqsgraph.query.results import WRITERS
+from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS, SUFFIXES, by_media_type, format_of_suffix, get_format
+from sqsgraph.rdf.store import graph_format
+from sqsgraph.serve import server
+
+
+def _choices(command: str, option: str) -> tuple[str, ...]:
+    cmd = main.commands[command]
+    param = next(p for p in cmd.params if p.name == option)
+    assert isinstance(param.type, click.Choice)
+    return tuple(param.type.choices)
+
+
+def test_the_command_line_offers_exactly_what_the_writers_write() -> None:
+    assert _choices("build", "formats") == FORMAT_NAMES
+    assert _choices("query", "fmt") == RESULT_FORMATS == tuple(WRITERS)
+    assert _choices("stats", "fmt") == STATS_FORMATS == tuple(STATS_FORMATTERS)
+    assert set(_choices("push", "fmt")) <= set(FORMAT_NAMES)
+
+
+def test_every_written_format_is_read_back_by_its_suffix() -> None:
+    for name in FORMAT_NAMES:
+        fmt = get_format(name)
+        assert format_of_suffix(f"graph{fmt.suffix}") is fmt
+        assert graph_format(Path(f"x/graph{fmt.suffix.upper()}")) is fmt
+        for other in fmt.other_suffixes:
+            assert SUFFIXES[other] is fmt
+    with pytest.raises(ValueError, match="choose one of"):
+        get_format("rdfxml")  # served and read, never written by a build
+
+
+def test_the_endpoint_offers_graph_answers_in_registry_formats() -> None:
+    for media in server.GRAPH_OFFERS:
+        fmt = by_media_type(media)
+        assert fmt is not None and fmt.media_type == media
+        assert server._OX_GRAPH_FORMATS[media] is fmt.oxigraph
+    assert by_media_type("application/json") is FORMATS["jsonld"]
+    assert by_media_type("text/plain") is FORMATS["ntriples"]
+    assert by_media_type("ttl") is FORMATS["turtle"]
+    assert by_media_type("application/sparql-results+json") is None
+
+
+def test_each_format_names_the_parser_that_reads_it() -> None:
+    triple = '<http://example.org/s> <http://example.org/p> "o" .\n'
+    for name in ("turtle", "ntriples"):
+        parsed = list(ox.parse(triple.encode(), format=FORMATS[name].oxigraph))
+        assert len(parsed) == 1
