@@ -68,12 +68,12 @@ def base_build(work: Path, reports: int) -> Path:
 # --- the stages (each in its own process) --------------------------------------------------------
 
 def stage_load(nq: str, store_dir: str) -> dict:
-    from sqsgraph.query.querystore import build_query_store, read_manifest
+    from sqsgraph.query.querystore import build_query_store, read_live_database
 
     started = time.perf_counter()
     build_query_store(Path(nq), Path(store_dir))
     seconds = time.perf_counter() - started
-    manifest = read_manifest(store_dir)
+    manifest = read_live_database(store_dir)
     size = sum(f.stat().st_size for f in (Path(store_dir) / manifest.database).iterdir())
     return {"seconds": seconds, "peak_mb": peak_mb(), "statements": manifest.statements,
             "nq_mb": Path(nq).stat().st_size // 2**20, "store_mb": size // 2**20}
@@ -165,7 +165,7 @@ def stage_rdflib(nq: str, params_json: str) -> dict:
 
     from sqsgraph.query.library import bind_params, load_queries
     from sqsgraph.query.rewrite import with_values
-    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.datasets import load_dataset
 
     started = time.perf_counter()
     ds: Dataset = load_dataset(nq)

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BuildError, GraphError, QueryError, ReportError, UsageError
+from .errors import GraphError, ReportError, SqsgraphError
 from .network.formats import STATS_FORMATS
+from .outputs import DEFAULT_OUT, LAST_BUILD, views_dir
 from .query.formats import RESULT_FORMATS
 from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
 from .read.formatting import report_summary
@@ -25,7 +26,24 @@ from .read.parser import parse_files
 from .read.reader import find_reports, sample_paths
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SqsgraphCommand(click.Command):
+    """A command whose sqsgraph errors end it with their message and exit status (``errors``):
+    the one place they are mapped, so a command body only says what it does."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SqsgraphError as exc:
+            if exc.exit_status == 2:
+                raise click.UsageError(str(exc), ctx) from exc
+            raise click.ClickException(str(exc)) from exc
+
+
+class SqsgraphGroup(click.Group):
+    command_class = SqsgraphCommand
+
+
+@click.group(cls=SqsgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sqsgraph")
 @click.option("-v", "--verbose", count=True,
               help="Show the log of the libraries sqsgraph uses too (-v: their INFO lines, -vv: DEBUG).")
@@ -86,8 +104,7 @@ def configure_logging(verbose: int = 0) -> None:
 # --- commands are registered below, one block each ---------------------------------------------
 
 
-# build, validate, people (issue 3) -------------------------------------------------------------
-LAST_BUILD = Path("output") / "sqsgraph.nq"
+# --- build, validate, people -------------------------------------------------------------------
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
 
 
@@ -169,7 +186,7 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
 
 @main.command("build")
 @click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
 @click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
               type=click.Choice(FORMAT_NAMES), help="Graph format (repeatable).")
@@ -197,14 +214,12 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .build.pipeline import build, last_inputs
+    from .build.folder import last_inputs
+    from .build.pipeline import build
 
     paths: list[Path] | None = list(reports) or None
     if paths is None:  # what the last build into OUT was built from; the samples if there was none
-        try:
-            last = last_inputs(out_dir)
-        except BuildError as exc:
-            raise click.ClickException(str(exc)) from exc
+        last = last_inputs(out_dir)
         if last is None or last.paths is None:
             click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
         else:
@@ -215,10 +230,8 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
             result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
                            docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
                            cache=not no_cache, shacl_engine=shacl_engine)
-        except (UsageError, ValueError) as exc:
+        except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
-        except BuildError as exc:
-            raise click.ClickException(str(exc)) from exc
     for path in result.files:
         click.echo(f"wrote {path}")
     if not result.report_ids:  # nothing was built, nothing written
@@ -292,12 +305,7 @@ def validate_command(graph: Path | None, graph_argument: Path | None, shacl_engi
     from .rdf.validator import validate_file
 
     graph_file = resolve_graph(graph, graph_argument)
-    try:
-        report = validate_file(graph_file, engine=shacl_engine)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from exc
-    except GraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = validate_file(graph_file, engine=shacl_engine)
     for line in report.lines():
         click.echo(line)
     if not report.conforms:
@@ -313,20 +321,17 @@ def people_command(graph: Path | None, graph_argument: Path | None) -> None:
     Example: sqsgraph people --graph output/
     """
     from .query.people import listing_lines
-    from .rdf.store import load_dataset
+    from .rdf.datasets import load_dataset
 
     graph_file = resolve_graph(graph, graph_argument)
     dataset = open_graph_store(graph_file)
     if dataset is None:
-        try:
-            dataset = load_dataset(graph_file, backend="oxigraph")  # its SPARQL is fast on joins
-        except GraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+        dataset = load_dataset(graph_file, backend="oxigraph")  # its SPARQL is fast on joins
     for line in listing_lines(dataset):
         click.echo(line)
 
 
-# the SPARQL endpoint (issue 4) -----------------------------------------------------------------
+# --- the SPARQL endpoint -----------------------------------------------------------------------
 @main.command("serve")
 @graph_option
 @deprecated_graph_argument
@@ -357,15 +362,13 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
     del store
     try:
         server = create_server(source, host, port, Limits(timeout=timeout, max_results=max_results, workers=workers))
-    except (GraphError, QueryError) as exc:
-        raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     click.echo(f"serving {graph} at {server.url} (SPARQL endpoint {server.url}sparql); Ctrl-C stops")
     run(server)
 
 
-# push to a triple store (issue 4) --------------------------------------------------------------
+# --- push to a triple store --------------------------------------------------------------------
 @main.command("push")
 @graph_option
 @deprecated_graph_argument
@@ -395,7 +398,6 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
     """
     import os
 
-    from .errors import PushError
     from .publish.push import (
         iter_notice_lines,
         iter_report_lines,
@@ -418,29 +420,22 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
         token = os.environ.get(token_env)
         if not token:
             raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
-    try:
-        report = push_file(resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
-    except (GraphError, PushError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = push_file(resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
     for line in iter_report_lines(report):
         click.echo(line)
     for line in iter_notice_lines(report):
         click.echo(line, err=True)
 
 
-# views and stats (issue 5) ---------------------------------------------------------------------
+# --- views and stats ---------------------------------------------------------------------------
 def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
     """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
-    from .errors import GraphError
-    from .rdf.store import load_dataset
+    from .rdf.datasets import load_dataset
 
     store = open_graph_store(path)
     if store is not None:
         return store
-    try:
-        return load_dataset(path)
-    except GraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_dataset(path)
 
 
 def write_compare_view(graph_file: Path, out_dir: Path) -> None:
@@ -480,21 +475,17 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
 
     Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
-    from .errors import UsageError
     from .network.views import build_view, write_view
 
     if focus is not None and kind != "focus":
         raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
     graph_file = resolve_graph(graph)
     if out_dir is None:
-        out_dir = graph_file.parent / "views"
+        out_dir = views_dir(graph_file.parent)
     if kind == "compare":
         return write_compare_view(graph_file, out_dir)
     dataset = load_graph_for_views(graph_file)
-    try:
-        view = build_view(dataset, kind, focus=focus, hops=hops)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from exc
+    view = build_view(dataset, kind, focus=focus, hops=hops)
     path = write_view(view, out_dir)
     click.echo(f"wrote {path}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links")
     if view.notice:
@@ -579,10 +570,8 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
         click.echo("\f\n".join(texts), nl=False)
         exit_on_report_errors(skip_what_is_not_a_report(errors, walked))
         return
-    try:  # a file found in a folder that is not a report does not stop a --strict parse: sorted out below
-        outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
-    except ReportError as exc:
-        raise click.ClickException(str(exc)) from exc
+    # a file found in a folder that is not a report does not stop a --strict parse: sorted out below
+    outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
     errors = skip_what_is_not_a_report(outcome.errors, walked)
     if strict and errors:
         raise click.ClickException(str(errors[0]))
@@ -650,40 +639,35 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
 
     if bool(name_or_file) == bool(sparql):
         raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
-    try:
-        query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "", adhoc=True)
-        check_own_query(query.text)  # before the graph is opened: the endpoint's rules, said at once
-        given = dict(_key_value(p) for p in params)
-        bindings = bind_params(query, given)
-        path = resolve_graph(graph)
-        store = open_graph_store(path)
-        index = answers = None
-        if store is None:
-            store = open_store(path)
-        else:
-            index = _text_index(path)
-            answers = _precomputed(path)
-        if limit is None:
-            limit = DEFAULT_QUERY_LIMIT if _stdout_is_terminal() else 0
-        result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset,
-                           precomputed=answers)
-        text = format_result(result, fmt, wide=wide)
-        click.echo(text, nl=not text.endswith("\n"))
-        cut = 0 if wide else cut_values(result, fmt)
-        if cut:
-            click.echo(f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
-                       "--wide shows them whole, as --format csv does", err=True)
-        if result.more:
-            shown = len(result.rows) if result.kind == "select" else len(result.triples)
-            click.echo(f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
-                       f"more follow: --offset {offset + shown} for the next page, --limit 0 for all", err=True)
-        if result.kind == "select" and not result.rows and not offset and given and not query.adhoc:
-            for line in suggestions(store, query, given):
-                click.echo(f"note: {line}", err=True)
-    except (QueryError, UsageError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    except GraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+    query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "", adhoc=True)
+    check_own_query(query.text)  # before the graph is opened: the endpoint's rules, said at once
+    given = dict(_key_value(p) for p in params)
+    bindings = bind_params(query, given)
+    path = resolve_graph(graph)
+    store = open_graph_store(path)
+    index = answers = None
+    if store is None:
+        store = open_store(path)
+    else:
+        index = _text_index(path)
+        answers = _precomputed(path)
+    if limit is None:
+        limit = DEFAULT_QUERY_LIMIT if _stdout_is_terminal() else 0
+    result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset,
+                       precomputed=answers)
+    text = format_result(result, fmt, wide=wide)
+    click.echo(text, nl=not text.endswith("\n"))
+    cut = 0 if wide else cut_values(result, fmt)
+    if cut:
+        click.echo(f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
+                   "--wide shows them whole, as --format csv does", err=True)
+    if result.more:
+        shown = len(result.rows) if result.kind == "select" else len(result.triples)
+        click.echo(f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
+                   f"more follow: --offset {offset + shown} for the next page, --limit 0 for all", err=True)
+    if result.kind == "select" and not result.rows and not offset and given and not query.adhoc:
+        for line in suggestions(store, query, given):
+            click.echo(f"note: {line}", err=True)
 
 
 def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
-"""The one exception tree of sqsgraph. Library code raises these; only ``cli.py`` turns them
-into messages and exit codes (1 for a data problem, 2 for a usage problem).
+"""The one exception tree of sqsgraph. Library code raises these; each carries the exit status
+the command line ends with (``exit_status``: 1 for a data problem, 2 for a usage problem), and
+only ``cli.py`` turns them into messages, in one place (``SqsgraphCommand``).
 
     SqsgraphError
     ├── ReportError            a report file cannot be read as an SQS report (carries the path)
@@ -21,6 +22,9 @@ from __future__ import annotations
 
 class SqsgraphError(Exception):
     """Base of every error sqsgraph raises on purpose."""
+
+    #: how ``sqsgraph`` exits on it: 1, the data is at fault; 2, the command was given wrongly
+    exit_status = 1
 
 
 class ReportError(SqsgraphError):
@@ -63,6 +67,8 @@ class ValidationFailed(SqsgraphError):
 class QueryError(SqsgraphError):
     """A SPARQL query is malformed or refused (updates, SERVICE, limits)."""
 
+    exit_status = 2  # the query or its parameters as given
+
 
 class QueryNotFound(QueryError):
     """No named query has that name."""
@@ -78,3 +84,5 @@ class BuildError(SqsgraphError):
 
 class UsageError(SqsgraphError):
     """Options that do not fit together."""
+
+    exit_status = 2

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.rdf.export import sorted_quads, write
 from sqsgraph.rdf.mapper import Mapped, map_reports, map_reports_with_notes
-from sqsgraph.rdf.store import load_dataset
 from sqsgraph.rdf.vocab import DEFAULT_BASE
 from sqsgraph.read.model import Report
 from sqsgraph.read.parser import parse_file, parse_files

@@ -13,7 +13,7 @@ import pytest
 
 from sqsgraph.network import analytics
 from sqsgraph.network.netgraph import entity_graph, findings_graph, kind_counts
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views" / "small.trig"
 ID = "https://w3id.org/sqsgraph/id/"

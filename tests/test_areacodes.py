@@ -18,8 +18,8 @@ from sqsgraph.build.pipeline import build
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
 from sqsgraph.rdf.areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, Match, area_key, ons_records, table_rows
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.rdf.identity import load_overrides
-from sqsgraph.rdf.store import load_dataset
 from sqsgraph.rdf.vocab import SQS
 from sqsgraph.read.reader import sample_paths
 

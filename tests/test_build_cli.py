@@ -11,7 +11,7 @@ from rdflib.namespace import FOAF, ORG, RDF
 
 from sqsgraph.build.pipeline import build
 from sqsgraph.cli import configure_logging, main
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.rdf.vocab import SQS
 from sqsgraph.read.reader import sample_paths
 

@@ -11,9 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 import sqsgraph.build.pipeline
+import sqsgraph.build.tasks
 import sqsgraph.read.parser
 from sqsgraph.build.cache import CACHE_FOLDER
-from sqsgraph.build.pipeline import IN_PROCESS_MAX, build
+from sqsgraph.build.pipeline import build
+from sqsgraph.build.runner import IN_PROCESS_MAX
 from sqsgraph.rdf.export import sorted_quads
 from sqsgraph.rdf.mapper import collect_people, map_reports, report_id
 from sqsgraph.rdf.vocab import DEFAULT_BASE
@@ -81,9 +83,9 @@ def test_a_rebuild_after_one_report_changed_parses_and_maps_only_that_report(cor
 
     parsed: list[str] = []
     mapped: list[str] = []
-    real_parse, real_map = sqsgraph.read.parser.parse_report, sqsgraph.build.pipeline.map_report
+    real_parse, real_map = sqsgraph.read.parser.parse_report, sqsgraph.build.tasks.map_report
     monkeypatch.setattr(sqsgraph.read.parser, "parse_report", lambda doc, *a: parsed.append(doc.path) or real_parse(doc, *a))
-    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", lambda r, *a: mapped.append(r.source.path) or real_map(r, *a))
+    monkeypatch.setattr(sqsgraph.build.tasks, "map_report", lambda r, *a: mapped.append(r.source.path) or real_map(r, *a))
 
     again = build([reports], out, docs=False, views=False, validate=False, workers=1)
     assert (parsed, mapped) == ([], [])
@@ -139,10 +141,10 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
     and the whole-graph check of the written N-Quads name the same node, with the same message."""
     from rdflib.namespace import DCTERMS
 
-    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.datasets import load_dataset
     from sqsgraph.rdf.validator import validate
 
-    real_map = sqsgraph.build.pipeline.map_report
+    real_map = sqsgraph.build.tasks.map_report
     broken: list[str] = []
 
     def map_report_losing_a_link(r, *args):
@@ -153,7 +155,7 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
             graph.triples.remove(lost)
         return graph
 
-    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", map_report_losing_a_link)
+    monkeypatch.setattr(sqsgraph.build.tasks, "map_report", map_report_losing_a_link)
     out = tmp_path / "out"
     result = build(None, out, docs=False, views=False, workers=1, shacl_engine=engine)
     assert result.validation is not None and not result.validation.conforms and not result.ok
@@ -164,7 +166,7 @@ def test_per_report_validation_finds_what_whole_graph_validation_finds(tmp_path,
 
 
 def test_the_samples_validate_per_report_as_they_do_whole(tmp_path):
-    from sqsgraph.rdf.store import load_dataset
+    from sqsgraph.rdf.datasets import load_dataset
     from sqsgraph.rdf.validator import validate
 
     result = build(None, tmp_path / "out", docs=False, views=False)
@@ -192,12 +194,12 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
     """No cap on the views: the build loads the query store (which the first query then opens
     as it is) and draws the views from it, never reading the whole graph into rdflib."""
     from sqsgraph.query import querystore
-    from sqsgraph.rdf import store
+    from sqsgraph.rdf import datasets
 
     def no_load(*args, **kwargs):
         raise AssertionError("the build's views read the graph into memory")
 
-    monkeypatch.setattr(store, "load_dataset", no_load)
+    monkeypatch.setattr(datasets, "load_dataset", no_load)
     result = build(None, tmp_path / "out", docs=False, validate=False)
     assert result.ok and result.notes == []
     assert querystore.freshness(tmp_path / "out" / "sqsgraph.nq") == "fresh"
@@ -215,14 +217,14 @@ def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_pa
     sample = next(p for p in files(corpus) if p.name in {s.name for s in sample_paths()})
     refused = sqsgraph.read.parser.parse_file(sample)
     graph = f"/graph/{report_id(refused)}>".encode()
-    real = sqsgraph.build.pipeline.bodies
+    real = sqsgraph.build.tasks.bodies
 
     def refusing(quads, triples, formats):
         if isinstance(quads, bytes) and graph in quads:
             raise SyntaxError("a statement Oxigraph refuses")
         return real(quads, triples, formats)
 
-    monkeypatch.setattr(sqsgraph.build.pipeline, "bodies", refusing)
+    monkeypatch.setattr(sqsgraph.build.tasks, "bodies", refusing)
     out = tmp_path / "out"
     result = build([corpus], out, docs=False, views=False, validate=False, workers=workers)
     assert [(f.path, f.problem) for f in result.failures] == [

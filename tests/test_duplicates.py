@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from sqsgraph.build.pipeline import build
 from sqsgraph.cli import main
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.read.reader import sample_paths
 
 ORIGINAL = "Most plans relating to the likelihood of reoffending had been reviewed well."

@@ -9,10 +9,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from sqsgraph.errors import GraphError
+from sqsgraph.rdf.datasets import load_dataset, quad_count
 from sqsgraph.rdf.export import serialize, write
 from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS
 from sqsgraph.rdf.mapper import map_reports
-from sqsgraph.rdf.store import load_dataset, quad_count
 from sqsgraph.read.model import Report
 
 
@@ -129,26 +129,27 @@ def test_bodies_copied_out_of_an_earlier_document_are_byte_for_byte_those_writte
     follow each other there go in one copy, the separators between them with them."""
     import os
 
+    import sqsgraph.files as files
     import sqsgraph.rdf.export as export
 
     fmt = FORMATS[name]
     bodies = [b'{"@id": "a"}', b"", b'{"@id": "b"}', b'{"@id": "c"}', b'{"@id": "d"}', b'{"@id": "e"}']
-    first = export.DocumentWriter(tmp_path / "first", fmt)
+    first = export.document_writer(tmp_path / "first", fmt)
     spans = [first.add(b) for b in bodies]
     first.commit()
     calls: list[int] = []
-    real = export._copy_range
-    monkeypatch.setattr(export, "_copy_range", lambda *a: calls.append(a[3]) or real(*a))
+    real = files._copy_range
+    monkeypatch.setattr(files, "_copy_range", lambda *a: calls.append(a[3]) or real(*a))
     # b changed and is written afresh; c, d, e copied as they were; a copied; the empty one kept
     wanted = [bodies[0], bodies[1], b'{"@id": "B"}', bodies[3], bodies[4], bodies[5]]
     src = os.open(tmp_path / "first", os.O_RDONLY)
-    second = export.DocumentWriter(tmp_path / "second", fmt)
+    second = export.document_writer(tmp_path / "second", fmt)
     got = [second.copy(src, spans[0]), second.copy(src, spans[1]), second.add(wanted[2]),
            *(second.copy(src, s) for s in spans[3:])]
     second.flush()
     os.close(src)
     second.commit()
-    again = export.DocumentWriter(tmp_path / "direct", fmt)
+    again = export.document_writer(tmp_path / "direct", fmt)
     expected = [again.add(b) for b in wanted]
     again.commit()
     assert (tmp_path / "second").read_bytes() == (tmp_path / "direct").read_bytes()

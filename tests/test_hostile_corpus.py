@@ -24,7 +24,8 @@ import pytest
 from click.testing import CliRunner
 from hostile import HOSTILE_ADDRESSEE, HOSTILE_NAMES, Case
 
-from sqsgraph.build.pipeline import Failure, read_one
+from sqsgraph.build.records import Failure
+from sqsgraph.build.tasks import read_one
 from sqsgraph.cli import main
 from sqsgraph.errors import ReportError
 from sqsgraph.rdf.mapper import report_id

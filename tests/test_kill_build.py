@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from sqsgraph.cli import main
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.synth.corpus import write_corpus
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -51,9 +51,9 @@ def store_is_live(out: Path) -> None:
     """The query store a killed build left names a whole database, which opens and has statements."""
     import pyoxigraph as ox
 
-    from sqsgraph.query.querystore import read_manifest
+    from sqsgraph.query.querystore import read_live_database
 
-    manifest = read_manifest(out / "store")
+    manifest = read_live_database(out / "store")
     if manifest is not None:
         assert len(ox.Store.read_only(str(out / "store" / manifest.database))) > 0
 

@@ -123,7 +123,7 @@ def test_ontology_loads_from_an_installed_wheel(tmp_path):
 
 
 def test_ontology_docs_are_written_or_the_build_says_why_not(tmp_path):
-    from sqsgraph.build.pipeline import write_ontology_docs
+    from sqsgraph.build.folder import write_ontology_docs
 
     page, note = write_ontology_docs(tmp_path / "ontology.html")
     if page is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqsgraph.build.pipeline import write_ontology_docs
+from sqsgraph.build.folder import write_ontology_docs
 
 
 def test_ontology_docs_are_generated_from_the_turtle(tmp_path: Path) -> None:

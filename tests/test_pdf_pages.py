@@ -26,7 +26,7 @@ from sqsgraph.network import views
 from sqsgraph.query.library import bind_params, get_query
 from sqsgraph.query.querystore import build_query_store, open_query_store
 from sqsgraph.query.run import run_query
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 
 PDF_FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "kent-2014-lo-tagged.pdf"
 FIRST_WORDS, LAST_WORDS = "In eight out of every ten relevant cases", "on the last inspection."

@@ -27,7 +27,7 @@ from sqsgraph.query.querystore import (
     ensure_precomputed,
     open_precomputed,
     open_text_index,
-    read_manifest,
+    read_live_database,
     snapshot,
 )
 from sqsgraph.query.rewrite import parameter_subselect, parameters_first
@@ -133,7 +133,7 @@ def test_a_rebuilt_store_does_not_serve_stale_answers(tmp_path: Path) -> None:
     text = load_queries()["inspection-timeline"].text
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq)
-    first = read_manifest(folder)
+    first = read_live_database(folder)
     assert first.results == f"res-{first.database}.sqlite" and (folder / first.results).is_file()
     old_rows = run_query(ox.Store.read_only(str(database_path(folder))), text, precomputed=open_precomputed(folder)).rows
     assert old_rows
@@ -142,7 +142,7 @@ def test_a_rebuilt_store_does_not_serve_stale_answers(tmp_path: Path) -> None:
     graphs = sorted({line.rsplit(" ", 2)[-2] for line in keep if "/graph/" in line.rsplit(" ", 2)[-2]})
     nq.write_text("".join(line for line in keep if graphs[0] not in line.rsplit(" ", 2)[-2]), encoding="utf-8")
     build_query_store(nq)
-    second = read_manifest(folder)
+    second = read_live_database(folder)
     new_store = ox.Store.read_only(str(database_path(folder)))
     fresh = run_query(new_store, text, precomputed=open_precomputed(folder))
     assert fresh.precomputed and fresh.rows == run_query(new_store, text).rows and fresh.rows != old_rows
@@ -154,10 +154,10 @@ def test_a_store_without_answers_gets_them_and_a_snapshot_links_them(tmp_path: P
     nq = tmp_path / "g.nq"
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq)
-    (folder / read_manifest(folder).results).unlink()
+    (folder / read_live_database(folder).results).unlink()
     assert open_precomputed(folder) is None
     ensure_precomputed(folder)
-    live = folder / read_manifest(folder).results
+    live = folder / read_live_database(folder).results
     assert len(open_precomputed(folder)) > 0
     snap = snapshot(folder)
     try:
@@ -289,7 +289,7 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
     nq = tmp_path / "g.nq"
     samples_store().dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq, precompute=False)
-    assert read_manifest(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
+    assert read_live_database(folder).results is None and open_precomputed(folder) is None and not list(folder.glob("res-*"))
 
 
 # ------------------------------------------------- parameters first, and a small synthetic corpus

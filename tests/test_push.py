@@ -28,7 +28,7 @@ from rdflib import Dataset, Literal, URIRef
 from sqsgraph.cli import main
 from sqsgraph.errors import PushError
 from sqsgraph.publish.push import graph_store_url, iter_report_lines, push_dataset
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 
 pytestmark = pytest.mark.server
 

@@ -25,7 +25,7 @@ from sqsgraph.query.querystore import (
     database_path,
     freshness,
     open_query_store,
-    read_manifest,
+    read_live_database,
 )
 from sqsgraph.query.run import open_store, run_query
 
@@ -77,7 +77,7 @@ def test_every_named_query_answers_the_same_from_the_store_as_from_the_file(samp
 
 def test_the_manifest_names_the_file_and_its_fingerprint(samples_nq: Path) -> None:
     build_query_store(samples_nq)
-    manifest = read_manifest(samples_nq.parent / "store")
+    manifest = read_live_database(samples_nq.parent / "store")
     assert manifest is not None and manifest.source == str(samples_nq)
     st = samples_nq.stat()
     assert (manifest.fingerprint.size, manifest.fingerprint.mtime_ns) == (st.st_size, st.st_mtime_ns)
@@ -125,7 +125,7 @@ def test_a_syntax_error_names_the_file_and_keeps_the_old_store(tmp_path: Path) -
     with pytest.raises(GraphError, match=r"g\.nq: not valid N-Quads at line 3: Unexpected end of file"):
         build_query_store(nq, chunk_bytes=64)
     assert names(ox.Store.read_only(str(database_path(tmp_path / "store")))) == ["a"]
-    assert [p.name for p in (tmp_path / "store").glob("db-*")] == [read_manifest(tmp_path / "store").database]
+    assert [p.name for p in (tmp_path / "store").glob("db-*")] == [read_live_database(tmp_path / "store").database]
 
 
 def test_only_n_quads_files_are_loaded(tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ def test_a_load_killed_midway_leaves_the_previous_store_live(tmp_path: Path, whe
     nq = tmp_path / "g.nq"
     nq.write_text(nquads("old"))
     build_query_store(nq)
-    before = read_manifest(tmp_path / "store")
+    before = read_live_database(tmp_path / "store")
     nq.write_text(nquads("new", "newer", "newest"))
     ready = tmp_path / "ready"
     child = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(nq), str(ready), where.split()[0]])
@@ -189,16 +189,16 @@ def test_a_load_killed_midway_leaves_the_previous_store_live(tmp_path: Path, whe
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
-    assert read_manifest(tmp_path / "store") == before
+    assert read_live_database(tmp_path / "store") == before
     assert len(list((tmp_path / "store").glob("db-*"))) == 2  # the old one and the killed one's
     assert names(ox.Store.read_only(str(database_path(tmp_path / "store")))) == ["old"]
     assert freshness(nq) == "stale"
     assert names(open_query_store(nq)) == ["new", "newer", "newest"]
-    live = read_manifest(tmp_path / "store").database
+    live = read_live_database(tmp_path / "store").database
     # the killed load's folder is gone; the superseded store stays until the next build
     assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted([before.database, live])
     build_query_store(nq)  # keeps the one it supersedes, removes the older one
-    assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted([live, read_manifest(tmp_path / "store").database])
+    assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted([live, read_live_database(tmp_path / "store").database])
 
 
 def test_the_manifest_is_plain_json(samples_nq: Path) -> None:
@@ -232,7 +232,7 @@ def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the graph file was loaded instead of the query store")
 
-    monkeypatch.setattr("sqsgraph.rdf.store.load_dataset", refuse)
+    monkeypatch.setattr("sqsgraph.rdf.datasets.load_dataset", refuse)
     monkeypatch.setattr("sqsgraph.query.run.open_store", refuse)
 
 

@@ -15,7 +15,7 @@ import sqsgraph.read.reader
 from sqsgraph.build.cache import CACHE_FOLDER
 from sqsgraph.build.manifest import MANIFEST_FILE, load_manifest
 from sqsgraph.build.pipeline import build
-from sqsgraph.rdf.export import _exchange
+from sqsgraph.files import _exchange
 from sqsgraph.rdf.mapper import collect_people, report_id
 from sqsgraph.read.parser import parse_file
 from sqsgraph.synth.corpus import write_corpus

@@ -13,9 +13,9 @@ from sqsgraph.network.analytics import STATS_FORMATTERS
 from sqsgraph.network.formats import STATS_FORMATS
 from sqsgraph.query.formats import RESULT_FORMATS
 from sqsgraph.query.results import WRITERS
+from sqsgraph.rdf.datasets import graph_format
 from sqsgraph.rdf.formats import FORMAT_NAMES, FORMATS, SUFFIXES, by_media_type, format_of_suffix, get_format
-from sqsgraph.rdf.store import graph_format
-from sqsgraph.serve import server
+from sqsgraph.serve import protocol
 
 
 def _choices(command: str, option: str) -> tuple[str, ...]:
@@ -44,10 +44,10 @@ def test_every_written_format_is_read_back_by_its_suffix() -> None:
 
 
 def test_the_endpoint_offers_graph_answers_in_registry_formats() -> None:
-    for media in server.GRAPH_OFFERS:
+    for media in protocol.GRAPH_OFFERS:
         fmt = by_media_type(media)
         assert fmt is not None and fmt.media_type == media
-        assert server._OX_GRAPH_FORMATS[media] is fmt.oxigraph
+        assert protocol._OX_GRAPH_FORMATS[media] is fmt.oxigraph
     assert by_media_type("application/json") is FORMATS["jsonld"]
     assert by_media_type("text/plain") is FORMATS["ntriples"]
     assert by_media_type("ttl") is FORMATS["turtle"]
@@ -59,3 +59,18 @@ def test_each_format_names_the_parser_that_reads_it() -> None:
     for name in ("turtle", "ntriples"):
         parsed = list(ox.parse(triple.encode(), format=FORMATS[name].oxigraph))
         assert len(parsed) == 1
+
+
+def test_errors_carry_their_exit_status_and_the_cli_maps_them_in_one_place(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sqsgraph import errors
+
+    assert errors.UsageError("x").exit_status == errors.QueryError("x").exit_status == 2
+    assert errors.GraphError("x").exit_status == errors.BuildError("x").exit_status == 1
+    bad = tmp_path / "graph.nq"
+    bad.write_text("this is not N-Quads\n")
+    run = CliRunner().invoke(main, ["validate", "--graph", str(bad)])
+    assert run.exit_code == 1 and str(bad) in run.output and "Traceback" not in run.output
+    run = CliRunner().invoke(main, ["query", "no-such-query", "--graph", str(bad)])
+    assert run.exit_code == 2 and "no-such-query" in run.output

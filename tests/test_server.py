@@ -27,15 +27,10 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
-from sqsgraph.rdf.store import load_dataset
-from sqsgraph.serve.server import (
-    Limits,
-    SparqlServer,
-    check_query,
-    create_server,
-    named_examples,
-    negotiate,
-)
+from sqsgraph.query.library import check_query
+from sqsgraph.rdf.datasets import load_dataset
+from sqsgraph.serve.protocol import negotiate
+from sqsgraph.serve.server import Limits, SparqlServer, create_server, named_examples
 
 pytestmark = pytest.mark.server
 

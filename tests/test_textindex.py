@@ -21,7 +21,7 @@ from sqsgraph.query.querystore import (
     database_path,
     ensure_text_index,
     open_text_index,
-    read_manifest,
+    read_live_database,
     snapshot,
 )
 from sqsgraph.query.run import run_query
@@ -137,11 +137,11 @@ def test_the_index_is_named_in_the_manifest_and_replaced_with_its_database(built
     nq = tmp_path / "g.nq"
     nq.write_bytes(b'<https://example.org/a> <https://schema.org/text> "Alpha Beta" <https://example.org/g> .\n')
     folder = build_query_store(nq)
-    first = read_manifest(folder)
+    first = read_live_database(folder)
     assert first.text_index == f"fts-{first.database}.sqlite" and (folder / first.text_index).is_file()
     assert open_text_index(folder).search("https://schema.org/text", "HA BE") == ["<https://example.org/a>"]
     nq.write_bytes(b'<https://example.org/b> <https://schema.org/text> "Gamma" <https://example.org/g> .\n')
-    second = read_manifest(build_query_store(nq))
+    second = read_live_database(build_query_store(nq))
     assert open_text_index(folder).search("https://schema.org/text", "alpha") == []
     build_query_store(nq)  # the next build removes the superseded database and its index
     assert not (folder / first.text_index).exists() and (folder / second.text_index).exists()
@@ -151,7 +151,7 @@ def test_a_store_without_an_index_gets_one(tmp_path: Path) -> None:
     nq = tmp_path / "g.nq"
     nq.write_bytes(b'<https://example.org/a> <https://schema.org/text> "Alpha" <https://example.org/g> .\n')
     folder = build_query_store(nq)
-    manifest = read_manifest(folder)
+    manifest = read_live_database(folder)
     (folder / manifest.text_index).unlink()
     assert open_text_index(folder) is None
     ensure_text_index(folder)
@@ -171,7 +171,7 @@ def test_a_snapshot_holds_a_link_to_the_index(tmp_path: Path) -> None:
     folder = build_query_store(nq)
     snap = snapshot(folder)
     try:
-        live = folder / read_manifest(folder).text_index
+        live = folder / read_live_database(folder).text_index
         assert snap.text_index is not None and os.path.samefile(snap.text_index, live)
         build_query_store(nq)
         build_query_store(nq)  # the database and index of the snapshot are gone from the store...
@@ -202,7 +202,7 @@ def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(built
     store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     folder = build_query_store(nq)
     assert "without its full-text index" in capfd.readouterr().err
-    manifest = read_manifest(folder)
+    manifest = read_live_database(folder)
     assert manifest.text_index is None and not list(folder.glob("fts-*"))
     assert open_text_index(folder) is None and ensure_text_index(folder) is None
     query = SEARCHING["findings-mentioning"]

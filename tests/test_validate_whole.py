@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from sqsgraph.build.pipeline import build
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 from sqsgraph.rdf.validator import union_graph, validate, validate_quads
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyshacl_turbo") is None, reason="pyshacl-turbo not installed")
@@ -128,8 +128,9 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     from rdflib import URIRef
 
     import sqsgraph.build.pipeline
+    import sqsgraph.build.tasks
 
-    real = sqsgraph.build.pipeline.map_report
+    real = sqsgraph.build.tasks.map_report
     text, issued, inspection = (URIRef("https://schema.org/text"), URIRef("http://purl.org/dc/terms/issued"),
                                 URIRef(SQS + "inspection"))
 
@@ -141,7 +142,7 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
             graph.triples = [(s, p, o if p != issued else type(o)(str(o))) for s, p, o in graph.triples]
         return graph
 
-    monkeypatch.setattr(sqsgraph.build.pipeline, "map_report", broken)
+    monkeypatch.setattr(sqsgraph.build.tasks, "map_report", broken)
     monkeypatch.setattr(sqsgraph.build.pipeline, "_batches", lambda count, workers: [range(0, 2), range(2, count)])
     outs = {}
     for workers in (1, 2):

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from fixtures.views import synthetic
 
+from sqsgraph import files
 from sqsgraph.cli import main
 from sqsgraph.errors import UsageError
 from sqsgraph.network import views
-from sqsgraph.rdf import export
-from sqsgraph.rdf.store import load_dataset
+from sqsgraph.rdf.datasets import load_dataset
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "views" / "small.trig"
@@ -153,7 +153,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
     def refuse(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", refuse)  # views write through export.write_atomic
+    monkeypatch.setattr(files.os, "replace", refuse)  # views write through files.write_atomic
     with pytest.raises(OSError, match="disk full"):
         views.write_view(views.build_view(dataset, "overview"), tmp_path)
     assert target.read_text() == "old"
@@ -163,15 +163,15 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
 def test_a_view_is_written_through_a_temporary_file_a_later_build_can_clear(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
-    replace = export.os.replace
+    replace = files.os.replace
 
     def record(src: str, dst: str) -> None:
         seen.append(Path(src).name)
         replace(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", record)
+    monkeypatch.setattr(files.os, "replace", record)
     views.write_view(views.build_view(dataset, "people"), tmp_path)
-    assert len(seen) == 1 and seen[0].startswith(export.temp_prefix(tmp_path / "people.html"))
+    assert len(seen) == 1 and seen[0].startswith(files.temp_prefix(tmp_path / "people.html"))
 
 
 def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -188,8 +188,10 @@ def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyp
     assert kent["spans"][0]["quote"].startswith("The initial assessment")
     assert kent["spans"][0]["report"] == "Report Kent 2014-06-18"
     assert kent["spans"][0]["paragraph"] == "1.1"
-    assert {item["label"] for item in data["legend"]} == {"Area", "Theme", "Finding", "Key strength",
-                                                          "Area for improvement"}
+    assert [item.get("heading", item.get("label")) for item in data["legend"]] == [
+        "Shape: what it is", "Area", "Theme", "Finding", "Key strength", "Area for improvement",
+        "Colour: its counts of this inspection", "Favourable", "Unfavourable", "Mixed: favourable and unfavourable",
+        "Counts that judge neither way", "No count"]
 
 
 def test_focus_by_label_iri_and_hops(dataset) -> None:  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ def test_view_of_the_samples(browser, samples, kind: str, tmp_path: Path) -> Non
         assert page.js("document.querySelector('#details h3').textContent") == label
         assert page.js("sqsView.network.getSelectedNodes()") == [target]
         if kind == "findings":  # a finding's panel quotes the report
-            finding = next(n for n in sorted(view.graph) if view.graph.nodes[n]["spans"])
+            finding = next(n for n in sorted(view.graph) if view.graph.nodes[n]["kind"] == "finding")
             page.js("id => sqsView.selectNode(id)", page.node_id(view.graph.nodes[finding]["label"]))
             assert page.js("document.querySelector('#details .span blockquote').textContent") == \
                 view.graph.nodes[finding]["spans"][0]["quote"]
@@ -209,6 +209,7 @@ def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_
             assert page.js("document.querySelector('#details h3').textContent") == label
         # the tooltip shows the markup as text too
         node = page.node_id(view.graph.nodes[hostile_nodes[0]]["label"])
+        page.js("id => sqsView.network.focus(id, { scale: 1.0, animation: false })", node)  # in sight
         page.page.mouse.move(*page.node_position(node))
         page.page.wait_for_selector("div.vis-tooltip", state="visible")
         # innerText turns the tooltip's newlines into <br>; nothing else may be an element

@@ -4,7 +4,7 @@ An entry is a file named by a key, the SHA-256 of everything the result depends 
 ontology of this sqsgraph (``code_fingerprint``), the report file's content hash, and the step's
 own inputs (the base IRI, the persons the identity rules chose for the report's names, ...). A
 change to any of them gives another key, so an entry is never stale, only unused; ``prune``
-removes the unused ones after a build. Entries are written atomically (``export.write_atomic``),
+removes the unused ones after a build. Entries are written atomically (``files.write_atomic``),
 so a killed build leaves whole entries or none, and an entry that cannot be read back (a disk
 that filled up, another Python) counts as missing.
 
@@ -22,7 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..rdf.export import write_atomic
+from ..files import write_atomic
+from ..outputs import CACHE_DIR
 from ..rdf.vocab import (
     ONTOLOGY_FILES,
     ORGANISATIONS_FILE,
@@ -30,7 +31,7 @@ from ..rdf.vocab import (
     read_ontology_text,
 )
 
-CACHE_FOLDER = ".cache"  # inside the output folder
+CACHE_FOLDER = CACHE_DIR  # inside the output folder
 
 
 @lru_cache(maxsize=1)

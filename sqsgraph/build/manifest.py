@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..rdf.export import Span, write_atomic
+from ..files import ByteSpan, write_atomic
 from .cache import code_fingerprint
 from .records import MappedReport, ReadReport
 
@@ -58,7 +58,7 @@ class Manifest:
     mapped: dict[str, MappedReport] = field(default_factory=dict)  # map key ->
     used: frozenset[str] = frozenset()  # cache entries the build used, relative to the cache folder
     #: file name -> (what it holds, its stamp, where each report's body is: map key -> span)
-    outputs: dict[str, tuple[str, FileStamp, dict[str, Span]]] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, FileStamp, dict[str, ByteSpan]]] = field(default_factory=dict)
 
     def output_is(self, path: Path, holds: str) -> bool:
         """Whether the file at ``path`` is the one the last build wrote with the same contents
@@ -66,7 +66,7 @@ class Manifest:
         entry = self.outputs.get(path.name)
         return entry is not None and entry[0] == holds and entry[1] == FileStamp.of(path)
 
-    def bodies_in(self, path: Path) -> dict[str, Span] | None:
+    def bodies_in(self, path: Path) -> dict[str, ByteSpan] | None:
         """Where the reports' bodies are in the file at ``path`` (by map key), if it is the one
         the last build wrote, untouched since: the next build copies unchanged bodies from it."""
         entry = self.outputs.get(path.name)

@@ -33,6 +33,8 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 SQS = Namespace("https://w3id.org/sqsgraph/ontology#")
 SDO = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
+COUNT = Namespace("https://w3id.org/sqsgraph/count/")
+SDMX_REF_AREA = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refArea")
 
 #: The kinds of node, in legend order.
 KINDS = ("area", "report", "body", "organisation", "person", "theme", "finding", "strength", "improvement")
@@ -50,7 +52,7 @@ KIND_NAMES = {
 }
 
 #: What the networks are read from: an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph ``Store``
-#: (the on-disk query store; see ``storegraph``).
+#: (the on-disk query store; see ``storeview``).
 Source = Dataset | Graph | ox.Store
 
 #: A node's details list at most this many posts and reports, and the source passages of at most
@@ -73,9 +75,9 @@ class _Node:
 
 def union_graph(dataset: Source) -> Graph:
     """A graph that sees every statement of ``dataset``, whatever graph it is in (for a
-    pyoxigraph ``Store``, a ``storegraph.StoreGraph`` that answers the same questions)."""
+    pyoxigraph ``Store``, a ``storeview.StoreGraph`` that answers the same questions)."""
     if isinstance(dataset, ox.Store):
-        from .storegraph import StoreGraph
+        from .storeview import StoreGraph
 
         return StoreGraph(dataset)  # type: ignore[return-value]
     if isinstance(dataset, Dataset) and not dataset.default_union:
@@ -157,7 +159,7 @@ class _Reader:
     def holdings(self) -> dict[URIRef, list[tuple[URIRef, str]]]:
         """Each person's holdings (org:Membership): (organisation, "post (qualifier)"), each once.
 
-        A source that can answer this in bulk (``storegraph.StoreGraph.holdings``: one SPARQL
+        A source that can answer this in bulk (``storeview.StoreGraph.holdings``: one SPARQL
         query, as there is one holding per mention of a person) does; otherwise every holding is
         read here."""
         if self._holdings is None:
@@ -213,6 +215,9 @@ class _Reader:
             report = self.report_of_source.get(str(source))
         if report is not None:
             info["report"] = self.label(report)
+            issued = _first(g, report, DCTERMS.issued)
+            if issued:
+                info["published"] = issued
         if source is not None:
             file_name = _first(g, source, DCTERMS.identifier)
             if file_name:
@@ -250,6 +255,28 @@ class _Reader:
                 info["pdf"] = name
             if sha256:
                 info["pdfSha256"] = sha256
+        return info
+
+    def report_source(self, r: URIRef) -> dict[str, str]:
+        """A report as a whole, as a source of the details panel (for a node stated by the
+        report but with no passage of its own in the graph: a report, an area, a theme): ``report``,
+        ``published``, ``file`` and ``scope`` "report"; for a report read from a PDF also ``pdf``,
+        ``pdfSha256`` and ``page`` 1, so that its link opens the PDF at its start."""
+        g = self.g
+        info = {"report": self.label(r), "scope": "report"}
+        issued = _first(g, r, DCTERMS.issued)
+        if issued:
+            info["published"] = issued
+        for src in sorted(g.objects(r, PROV.wasDerivedFrom), key=str):
+            name = _first(g, src, DCTERMS.identifier)
+            if not name:
+                continue
+            info["file"] = name
+            if _first(g, src, DCTERMS.format) == "application/pdf":
+                info["pdf"], info["page"] = name, "1"
+                sha256 = _first(g, src, SQS.sha256)
+                if sha256:
+                    info["pdfSha256"] = sha256
         return info
 
     def spans_of(self, s: URIRef, paragraph: str | None = None, report: URIRef | None = None) -> list[dict[str, str]]:
@@ -380,23 +407,73 @@ def add_entity_details(G: nx.Graph, dataset: Source, reader: _Reader | None = No
         kind = data["kind"]
         spans: list[dict[str, str]] = []
         if kind == "area":
-            facts = [("Area", rd.label(node))]
+            facts, spans = _area_facts(g, rd, node)
         elif kind in ("body", "organisation"):
-            facts = _organisation_facts(g, rd, node)
+            facts, spans = _organisation_facts(g, rd, node)
         elif kind == "report":
-            facts = _report_facts(g, rd, node)
+            facts, spans = _report_facts(g, rd, node), [rd.report_source(node)]
         else:
             facts, spans = _person_facts(g, rd, node)
         data["facts"], data["spans"] = tuple(facts), tuple(spans)
 
 
-def _organisation_facts(g: Graph, rd: _Reader, o: URIRef) -> list[tuple[str, str]]:
+def _area_facts(g: Graph, rd: _Reader, a: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    """An area's name and the reports on it (newest first), each a source as a whole (the graph
+    keeps no passage for a report's area); for an area no report is on, the passages that name
+    it: a reoffending rate given for it (a comparator such as England and Wales), else posts in
+    the organisations that serve it."""
+    reports = _newest_first(g, (r for r in g.subjects(SQS.area, a) if r in rd._report_set))
+    facts = [("Area", rd.label(a))] + _listed("Report", [rd.label(r) for r in reports], "reports")
+    if reports:
+        return facts, [rd.report_source(r) for r in reports[:MAX_SPANS]]
+    spans: list[dict[str, str]] = []
+    rates = [o for o in islice(g.subjects(SDMX_REF_AREA, a), MAX_LISTED) if _first(g, o, SQS.reoffendingRate)]
+    for obs in sorted(rates, key=str)[:MAX_SPANS]:
+        spans += rd.spans_of(obs, report=_first_node(g, obs, PROV.wasDerivedFrom))
+    if not spans:
+        serving = sorted(g.subjects(SDO.areaServed, a), key=str)
+        spans = _holding_spans(g, rd, _holdings_in(g, serving)[:MAX_SPANS])
+    return facts, _unique(spans)
+
+
+def _holdings_in(g: Graph, organisations: list[URIRef]) -> list[URIRef]:
+    """The first holdings (org:Membership) by IRI of posts in ``organisations``, among the
+    first ``MAX_LISTED`` found."""
+    found = (m for o in organisations for m in g.subjects(ORG.organization, o) if _is_membership(g, m))
+    return sorted(islice(found, MAX_LISTED + 1), key=str)
+
+
+def _newest_first(g: Graph, reports: Iterable[URIRef]) -> list[URIRef]:
+    dated = sorted(set(reports), key=str)
+    return sorted(dated, key=lambda r: _first(g, r, DCTERMS.issued) or "", reverse=True)
+
+
+def _organisation_facts(g: Graph, rd: _Reader, o: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    """An organisation's names, kind, parents and areas; the reports that inspect it; and as
+    its sources the lines that name a post in it (as for a person), else the reports that
+    inspect it, as a whole."""
     facts = [("Name", rd.label(o))]
     facts += [("Also called", alt) for alt in _all(g, o, SKOS.altLabel)]
     facts += [("Kind", _local_name(c)) for c in _all(g, o, ORG.classification)]
     facts += [("Part of", rd.label(parent)) for parent in _parents(g, o)]
     facts += [("Serves", rd.label(area)) for area in sorted(g.objects(o, SDO.areaServed), key=str)]
-    return facts
+    inspecting = set(g.subjects(SDO.about, o))
+    for insp in g.subjects(SQS.inspectedBody, o):
+        inspecting.update(g.subjects(SQS.inspection, insp))
+    inspected = _newest_first(g, (r for r in inspecting if r in rd._report_set))
+    facts += _listed("Inspected in", [rd.label(r) for r in inspected], "reports")
+    found = _holdings_in(g, [o])
+    if not found:  # a body named only through its units (Ofsted through "Ofsted – Social Care")
+        found = _holdings_in(g, sorted(set(g.subjects(ORG.subOrganizationOf, o)) | set(g.subjects(ORG.unitOf, o)),
+                                       key=str))
+    spans = _holding_spans(g, rd, found[:MAX_SPANS])
+    if len(found) > MAX_SPANS:
+        of = f"more than {MAX_LISTED}" if len(found) > MAX_LISTED else str(len(found))
+        facts.append(("Source passages", f"shown for {MAX_SPANS} of {of} mentions of its posts"))
+    spans = _unique(spans)
+    if not spans:
+        spans = [rd.report_source(r) for r in inspected[:MAX_SPANS]]
+    return facts, spans
 
 
 def _report_facts(g: Graph, rd: _Reader, r: URIRef) -> list[tuple[str, str]]:
@@ -427,18 +504,12 @@ def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str
     # the passages of the first MAX_SPANS holdings by IRI, among the first MAX_LISTED found
     found = sorted(islice((m for m in g.subjects(ORG.member, person) if _is_holding(g, m, person)), MAX_LISTED + 1),
                    key=str)
-    spans: list[dict[str, str]] = []
-    for m in found[:MAX_SPANS]:
-        found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
-        post = _first_node(g, m, SQS.post)
-        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
-            line = naming_line(g, span_iri)
-            if line and line.startswith("… ") and post is not None:
-                # the stored context stops short of the line's start, where the post is written
-                line = f"{rd.label(post)}: {line}"
-            if line:
-                span["quote"] = line  # the name with the post it is named in, not the bare name
-        spans += found_spans
+    spans = _holding_spans(g, rd, found[:MAX_SPANS])
+    if not found:  # named as lead inspector only: the line that names them so
+        for assoc in sorted(islice(g.subjects(PROV.agent, person), MAX_SPANS), key=str):
+            inspections = sorted(g.subjects(PROV.qualifiedAssociation, assoc), key=str)
+            report = next((r for i in inspections for r in sorted(g.subjects(SQS.inspection, i), key=str)), None)
+            spans += rd.spans_of(assoc, report=report)
     reports = rd.reports_naming(person)
     facts = [("Name", rd.label(person))]
     facts += [("Title", h) for h in _all(g, person, SDO.honorificPrefix)]
@@ -450,8 +521,35 @@ def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str
     if len(found) > MAX_SPANS:
         of = f"more than {MAX_LISTED}" if len(found) > MAX_LISTED else str(len(found))
         facts.append(("Source passages", f"shown for {MAX_SPANS} of {of} mentions"))
+    return facts, _unique(spans)
+
+
+def _unique(spans: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each span once, in a stable order."""
     unique = {tuple(sorted(s.items())): s for s in spans}
-    return facts, [unique[k] for k in sorted(unique)]
+    return [unique[k] for k in sorted(unique)]
+
+
+def _holding_spans(g: Graph, rd: _Reader, holdings: list[URIRef]) -> list[dict[str, str]]:
+    """The source passages of ``holdings`` (org:Membership), each quoting the line that names
+    the person with the post (``naming_line``) rather than the bare name."""
+    spans: list[dict[str, str]] = []
+    for m in holdings:
+        found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
+        post = _first_node(g, m, SQS.post)
+        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
+            line = naming_line(g, span_iri)
+            if line and line.startswith("… ") and post is not None:
+                # the stored context stops short of the line's start, where the post is written
+                line = f"{rd.label(post)}: {line}"
+            if line:
+                span["quote"] = line  # the name with the post it is named in, not the bare name
+        spans += found_spans
+    return spans
+
+
+def _is_membership(g: Graph, m: URIRef) -> bool:
+    return ORG.Membership in set(g.objects(m, RDF.type))
 
 
 _LIGHT_MARKUP = re.compile(r"</?[ib]>")
@@ -577,7 +675,16 @@ def add_findings_details(F: nx.Graph, dataset: Source, reader: _Reader | None = 
     g = union_graph(dataset) if reader is None else reader.g
     rd = reader or _Reader(g)
     for n, data in F.nodes(data=True):
-        if data["kind"] in ("area", "theme"):
+        if data["kind"] == "area":
+            if not n.startswith("urn:"):
+                facts, spans = _area_facts(g, rd, URIRef(n))
+                data["facts"], data["spans"] = tuple(facts), tuple(spans)
+            continue
+        if data["kind"] == "theme":
+            children = [URIRef(c) for c in F.neighbors(n) if F.nodes[c]["kind"] not in ("area", "theme")]
+            reports = _newest_first(g, (r for r in map(lambda c: _finding_report(g, c), children) if r is not None))
+            facts = list(data["facts"]) + _listed("Report", [rd.label(r) for r in reports], "reports")
+            data["facts"], data["spans"] = tuple(facts), tuple(rd.report_source(r) for r in reports[:MAX_SPANS])
             continue
         f = URIRef(n)
         kind, report = data["kind"], _finding_report(g, f)
@@ -597,13 +704,59 @@ def add_findings_details(F: nx.Graph, dataset: Source, reader: _Reader | None = 
             quote = _first(g, q, SDO.text, OA.exact, RDF.value)
             if quote:
                 facts.append(("Inspector quoted", quote))
+        polarities: list[str] = []
         for obs in sorted(g.objects(f, SQS.hasObservation), key=str):
             phrase = _first(g, obs, SQS.phrase)
             num, den = _first(g, obs, SQS.numerator), _first(g, obs, SQS.denominator)
+            polarity = _concept(_first(g, obs, SQS.polarity), "unstated")
+            earlier = _concept(_first(g, obs, SQS.refersTo), "this-inspection") == "earlier-inspection"
+            if not earlier:
+                polarities.append(polarity)
             if num is not None and den is not None:
-                facts.append(("Count", f"{num} of {den}" + (f" (“{phrase}”)" if phrase else "")))
+                count: str | None = f"{num} of {den}" + (f" (“{phrase}”)" if phrase else "")
+            else:
+                count = f"“{phrase}”" if phrase else None
+            if count is not None:
+                facts.append(("Count", f"{count}: {POLARITY_WORDS.get(polarity, polarity)}"
+                              + ("; of an earlier inspection" if earlier else "")))
+        data["polarity"] = counts_polarity(polarities)
+        facts.append(("Counts (colour)", POLARITY_NAMES[data["polarity"]]))
         data["label"] = f"{paragraph} {short}" if paragraph else short
         data["facts"], data["spans"] = tuple(facts), tuple(rd.spans_of(f, paragraph, report))
+
+
+#: What a finding's counts of this inspection say, as the findings view colours it, in legend order.
+POLARITIES = ("favourable", "unfavourable", "mixed", "unstated", "none")
+POLARITY_NAMES = {
+    "favourable": "Favourable: its counts are of work done (well, sufficiently)",
+    "unfavourable": "Unfavourable: its counts are of work not done or falling short",
+    "mixed": "Mixed: favourable and unfavourable counts",
+    "unstated": "Unstated: its counts judge neither way",
+    "none": "No count of this inspection",
+}
+#: How the details panel names a count's polarity (sqs:polarity).
+POLARITY_WORDS = {"favourable": "favourable", "unfavourable": "unfavourable", "unstated": "polarity unstated"}
+
+
+def counts_polarity(polarities: Iterable[str]) -> str:
+    """One of ``POLARITIES`` for the polarities of a finding's counts of this inspection:
+    ``favourable`` or ``unfavourable`` when its counts that judge (favourable or unfavourable)
+    all agree, ``mixed`` when they do not, ``unstated`` when it has counts but none judges,
+    ``none`` when it has no count (counts of an earlier inspection are left out)."""
+    found = set(polarities)
+    judging = found & {"favourable", "unfavourable"}
+    if len(judging) == 2:
+        return "mixed"
+    if judging:
+        return judging.pop()
+    return "unstated" if found else "none"
+
+
+def _concept(iri: str | None, default: str) -> str:
+    """The local name of a concept of ontology/counts.ttl (``count:favourable`` → "favourable")."""
+    if iri is None or not iri.startswith(str(COUNT)):
+        return default
+    return iri[len(str(COUNT)):]
 
 
 def kind_counts(G: nx.Graph, kinds: Iterable[str] = KINDS) -> dict[str, int]:
@@ -619,8 +772,11 @@ __all__ = [
     "KIND_NAMES",
     "Source",
     "add_entity_details",
+    "POLARITIES",
+    "POLARITY_NAMES",
     "add_findings_details",
     "areas_by_person",
+    "counts_polarity",
     "entity_graph",
     "findings_graph",
     "kind_counts",

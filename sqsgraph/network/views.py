@@ -51,10 +51,11 @@ from urllib.parse import quote
 import networkx as nx
 
 from ..errors import UsageError
-from ..rdf.export import write_atomic
+from ..files import write_atomic
 from . import analytics
 from .netgraph import (
     KIND_NAMES,
+    POLARITIES,
     Source,
     add_entity_details,
     add_findings_details,
@@ -78,6 +79,8 @@ MAX_NODES = 5000
 #: 10,000 links, 3.1 s with 20,000, 4.9 s with 40,000 on a loaded machine; see docs/views.md).
 MAX_LINKS = 20_000
 SEED = 42
+#: The least size of a label on screen, in pixels, at any zoom (see ``View.label_px``).
+LABEL_PX = 10
 
 STYLES: dict[str, dict[str, object]] = {
     "area": {"color": "#2e7d32", "shape": "hexagon", "size": 18},
@@ -90,6 +93,19 @@ STYLES: dict[str, dict[str, object]] = {
     "strength": {"color": "#43a047", "shape": "triangle", "size": 9},
     "improvement": {"color": "#e53935", "shape": "triangleDown", "size": 9},
 }
+
+#: The colours of the findings view: what a finding's counts of this inspection count (colour-blind
+#: safe, from the Okabe-Ito palette; white for none).
+POLARITY_COLOURS = {"favourable": "#009e73", "unfavourable": "#d55e00", "mixed": "#f0e442",
+                    "unstated": "#999999", "none": "#ffffff"}
+POLARITY_LEGEND = {"favourable": "Favourable", "unfavourable": "Unfavourable",
+                   "mixed": "Mixed: favourable and unfavourable", "unstated": "Counts that judge neither way",
+                   "none": "No count"}
+#: The legend's fill for a kind shown by its shape only (its colour says something else).
+SHAPE_ONLY = "#ffffff"
+#: The findings view keeps its areas' and themes' labels readable at any zoom; the findings'
+#: labels show as the view is zoomed in.
+FINDINGS_LABEL_PX = {"area": 14, "theme": 10}
 
 #: Colours for the organisations of the people view (the most common ones; the rest are grey).
 PALETTE = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41",
@@ -115,6 +131,18 @@ class View:
     highlight: str | None = None
     file_name: str = ""
     fixed_layout: bool = False  # a designed layout (the findings tree) is never moved by physics
+    #: the least size, in screen pixels, the labels of each kind keep however far the view is
+    #: zoomed out (a kind not named: its labels shrink with the drawing)
+    label_px: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STYLES, LABEL_PX))
+    #: the width, in drawing units, the labels of each kind are wrapped to (a kind not named: one line)
+    label_wrap: dict[str, int] = field(default_factory=dict)
+    #: the least radius, in screen pixels, the nodes of each kind keep when zoomed out, up to
+    #: ``node_max`` drawing units (so that their colour shows)
+    node_px: dict[str, int] = field(default_factory=dict)
+    node_max: int = 0
+    #: the kinds whose labels are placed first, in this order (the others after them, larger
+    #: nodes first): the places, reports and themes that give the drawing its bearings
+    label_first: tuple[str, ...] = ("area", "report", "body", "theme")
 
     @property
     def physics(self) -> bool:
@@ -335,10 +363,26 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
     for n in F:
         if F.nodes[n]["kind"] == "area":
             sizes[n] = 24.0
-    return View("findings", "Findings by area and theme", F, tree_layout(F), _kind_legend(F),
-                "Each area branches into its themes, key strengths and areas for improvement; "
-                "click a finding for its full text and source.", notice, sizes, file_name="findings.html",
-                fixed_layout=True)
+    # a finding (strength, improvement) is coloured by what its counts of this inspection count
+    colours = {n: POLARITY_COLOURS[F.nodes[n].get("polarity", "none")] for n in F
+               if F.nodes[n]["kind"] not in ("area", "theme")}
+    legend = [item if item["label"] in ("Area", "Theme") else item | {"color": SHAPE_ONLY}
+              for item in _kind_legend(F)]
+    legend.insert(0, {"heading": "Shape: what it is"})
+    tally = {p: 0 for p in POLARITIES}
+    for n in colours:
+        tally[F.nodes[n].get("polarity", "none")] += 1
+    legend.append({"heading": "Colour: its counts of this inspection"})
+    legend += [{"label": POLARITY_LEGEND[p], "color": POLARITY_COLOURS[p], "shape": "dot", "count": tally[p]}
+               for p in POLARITIES]
+    note = ("Each area branches into its themes, key strengths and areas for improvement. A finding's colour "
+            "says what the counts it states for this inspection count (“sufficient in 12 of the 16” is "
+            "favourable, “not undertaken in 3 of the 16” unfavourable); counts of an earlier inspection are "
+            "left out. Click a finding for its text, counts and source.")
+    return View("findings", "Findings by area and theme", F, tree_layout(F), legend, note, notice, sizes, colours,
+                file_name="findings.html", fixed_layout=True, label_px=dict(FINDINGS_LABEL_PX),
+                label_wrap={"theme": round(TREE_COLUMN * 0.9)},
+                node_px=dict.fromkeys(("finding", "strength", "improvement"), 4), node_max=round(TREE_ROW * 0.4))
 
 
 def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
@@ -476,29 +520,66 @@ def _fold(H: nx.Graph) -> dict[str, list[str]]:
     return members
 
 
-def tree_layout(F: nx.Graph, column: int = 330, row: int = 44) -> dict[str, tuple[int, int]]:
+#: The findings tree, in drawing units: a theme's column (a finding's label, at most 48
+#: characters at 12 units, fits it), a finding's row, where a tree's themes and first findings
+#: stand below its area (room for the themes' labels, wrapped to their column and kept readable
+#: when zoomed out), and the space between trees.
+TREE_COLUMN = 330
+TREE_ROW = 48
+TREE_THEMES = 150
+TREE_FINDINGS = 480
+TREE_GAP = 200
+#: The drawing's part of a 1400x900 window (the header and the side panel taken off), in pixels:
+#: the findings trees are arranged to fill it.
+DRAWING_AREA = (1020, 848)
+
+
+def tree_layout(F: nx.Graph, column: int = TREE_COLUMN, row: int = TREE_ROW) -> dict[str, tuple[int, int]]:
     """Findings as a tidy tree per area: the area on top, its themes in a row beneath, and the
-    findings of each theme in a column under it; areas stacked one band below another."""
-    positions: dict[str, tuple[int, int]] = {}
-    areas = _areas_by_name(F)
-    y = 0
-    for area in areas:
+    findings of each theme in a column under it. The trees stand side by side in rows, in order
+    of area name, as many to a row as make the whole largest in the window (``DRAWING_AREA``)."""
+    trees: list[tuple[dict[str, tuple[float, float]], float, float]] = []
+    for area in _areas_by_name(F):
         groups = sorted((g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
                         key=lambda g: (_group_order(F.nodes[g]["label"]), F.nodes[g]["label"], g))
         width = max(len(groups), 1) * column
-        positions[area] = (round(width / 2 - column / 2), y)
+        local: dict[str, tuple[float, float]] = {area: (width / 2 - column / 2, 0)}
         deepest = 0
         for i, group in enumerate(groups):
-            gx = i * column
-            positions[group] = (gx, y + 110)
+            local[group] = (i * column, TREE_THEMES)
             items = sorted((f for f in F.neighbors(group) if f != area), key=lambda f: (_paragraph_key(F, f), f))
             for j, item in enumerate(items):
-                positions[item] = (gx, y + 190 + j * row)
+                local[item] = (i * column, TREE_FINDINGS + j * row)
             deepest = max(deepest, len(items))
-        y += 190 + deepest * row + 160
+        trees.append((local, width, TREE_FINDINGS + max(deepest - 1, 0) * row if deepest else TREE_THEMES))
+
+    def rows_of(per_row: int) -> list[list[int]]:
+        return [list(range(i, min(i + per_row, len(trees)))) for i in range(0, len(trees), per_row)]
+
+    def extent(rows: list[list[int]]) -> tuple[float, float]:
+        width = max(sum(trees[t][1] for t in r) + column * (len(r) - 1) for r in rows)
+        height = sum(max(trees[t][2] for t in r) for r in rows) + TREE_GAP * (len(rows) - 1)
+        return width, height
+
+    positions: dict[str, tuple[int, int]] = {}
+    y = 0.0
+    if trees:
+        def scale(per_row: int) -> float:
+            width, height = extent(rows_of(per_row))
+            return min(DRAWING_AREA[0] / width, DRAWING_AREA[1] / height)
+
+        best = max(range(1, len(trees) + 1), key=lambda k: (scale(k), -k))
+        for r in rows_of(best):
+            x = 0.0
+            for t in r:
+                local, width, _height = trees[t]
+                for n, (px, py) in local.items():
+                    positions[n] = (round(x + px), round(y + py))
+                x += width + column
+            y += max(trees[t][2] for t in r) + TREE_GAP
     for n in sorted(F):  # anything not under an area (should not happen) goes at the bottom
         if n not in positions:
-            positions[n] = (0, y)
+            positions[n] = (0, round(y))
             y += row
     return positions
 
@@ -603,6 +684,8 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
             "facts": facts, "spans": [_span_data(dict(s), links) for s in d["spans"]],
             "iri": d["iri"] if d["iri"].startswith(("http://", "https://")) and "#" not in d["iri"] else "",
         }
+        if kind in view.label_wrap:
+            node["wrap"] = view.label_wrap[kind]
         if n in hints:
             node["hint"] = hints[n]
         if n == view.highlight:
@@ -615,7 +698,8 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
     return {
         "view": view.kind, "nodes": nodes, "edges": edges, "physics": view.physics, "large": large,
         "font": 12 if large or view.fixed_layout else 14, "styles": {k: {"color": v["color"], "shape": v["shape"]} for k, v in STYLES.items()},
-        "legend": view.legend, "legendNote": view.legend_note,
+        "legend": view.legend, "legendNote": view.legend_note, "labelPx": view.label_px,
+        "nodePx": view.node_px, "nodeMax": view.node_max, "labelFirst": list(view.label_first),
     }
 
 

@@ -273,8 +273,8 @@ def _progress(sent: list[PushedGraph], total: int) -> str:
 
 
 def push_file(path: str | Path, store: str, **options: Any) -> PushReport:
-    """Load a graph file (``store.load_dataset``) and push it; ``options`` as ``push_dataset``."""
-    from ..rdf.store import load_dataset
+    """Load a graph file (``datasets.load_dataset``) and push it; ``options`` as ``push_dataset``."""
+    from ..rdf.datasets import load_dataset
 
     return push_dataset(load_dataset(path), store, **options)
 

@@ -60,9 +60,9 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ..errors import GraphError, StaleStoreError
-from ..rdf.export import write_atomic
+from ..files import write_atomic
+from ..outputs import store_dir
 
-STORE_DIR_NAME = "store"
 MANIFEST = "current.json"
 LOCK = ".lock"
 DB_PREFIX = "db-"
@@ -85,7 +85,7 @@ class Fingerprint:
 
 
 @dataclass(frozen=True)
-class Manifest:
+class LiveDatabase:
     """The contents of ``current.json``."""
 
     database: str  # folder name of the live database inside the store folder
@@ -101,7 +101,7 @@ class Manifest:
 
 def default_store_dir(quads_file: str | Path) -> Path:
     """Where the query store of a graph file lives: ``store/`` beside it."""
-    return Path(quads_file).parent / STORE_DIR_NAME
+    return store_dir(quads_file)
 
 
 # --------------------------------------------------------------------------------- building
@@ -140,7 +140,7 @@ def _check_source(source: Path) -> None:
 
 def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool = True) -> None:
     """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held)."""
-    previous = read_manifest(folder)
+    previous = read_live_database(folder)
     remove_stale_databases(folder, keep={previous.database} if previous else set())
     name = f"{DB_PREFIX}{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
     target = folder / name
@@ -149,10 +149,10 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool
         fingerprint, statements = _load(source, target, chunk_bytes)
         index = _build_index(target)
         results = _build_results(target) if precompute else None
-        manifest = Manifest(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
+        manifest = LiveDatabase(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
                             ox.__version__, text_index=index.name if index else None,
                             results=results.name if results else None)
-        _write_manifest(folder, manifest)
+        _write_live_database(folder, manifest)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         _index_path(target).unlink(missing_ok=True)
@@ -160,7 +160,7 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool
         raise
 
 
-def _write_manifest(folder: Path, manifest: Manifest) -> None:
+def _write_live_database(folder: Path, manifest: LiveDatabase) -> None:
     write_atomic(folder / MANIFEST, (json.dumps(asdict(manifest), indent=2) + "\n").encode("utf-8"))
 
 
@@ -273,13 +273,13 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
 
 # ---------------------------------------------------------------------------------- opening
 
-def read_manifest(store_dir: str | Path) -> Manifest | None:
+def read_live_database(store_dir: str | Path) -> LiveDatabase | None:
     """The live database's manifest, or ``None`` when no complete store was ever built there."""
     path = Path(store_dir) / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["fingerprint"] = Fingerprint(**data["fingerprint"])
-        manifest = Manifest(**data)
+        manifest = LiveDatabase(**data)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -293,7 +293,7 @@ def freshness(quads_file: str | Path, store_dir: str | Path | None = None) -> Fr
     """``fresh`` when the store was built from ``quads_file`` as it is now, ``stale`` when the
     file changed since, ``missing`` when there is no store."""
     source, folder = _paths(quads_file, store_dir)
-    manifest = read_manifest(folder)
+    manifest = read_live_database(folder)
     if manifest is None or not (folder / manifest.database).is_dir():
         return "missing"
     try:
@@ -318,7 +318,7 @@ def _sha256(path: Path) -> str:
 
 def database_path(store_dir: str | Path) -> Path:
     """The folder of the live database (what ``pyoxigraph.Store.read_only`` opens)."""
-    manifest = read_manifest(store_dir)
+    manifest = read_live_database(store_dir)
     if manifest is None:
         raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
     return Path(store_dir) / manifest.database
@@ -368,7 +368,7 @@ def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
 
 def _beside(store_dir: str | Path, field_name: str) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, if it is there."""
-    manifest = read_manifest(store_dir)
+    manifest = read_live_database(store_dir)
     name = getattr(manifest, field_name) if manifest is not None else None
     if not name or not (Path(store_dir) / name).is_file():
         return None
@@ -398,7 +398,7 @@ def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path]
     from the database (and named in the manifest) when the store has none."""
     folder = Path(store_dir)
     with _locked(folder):
-        manifest = read_manifest(folder)
+        manifest = read_live_database(folder)
         if manifest is None:
             raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
         name = getattr(manifest, field_name)
@@ -406,7 +406,7 @@ def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path]
             return folder / name
         made = make(folder / manifest.database)
         if made is not None:
-            _write_manifest(folder, replace(manifest, **{field_name: made.name}))
+            _write_live_database(folder, replace(manifest, **{field_name: made.name}))
         return made
 
 
@@ -451,7 +451,7 @@ def snapshot(store_dir: str | Path) -> Snapshot:
     hard-links the immutable files (no copy: the snapshot lives inside ``store_dir``, on the same
     file system)."""
     folder = Path(store_dir)
-    manifest = read_manifest(folder)  # read once: the database and its index must be one pair
+    manifest = read_live_database(folder)  # read once: the database and its index must be one pair
     source = database_path(folder) if manifest is None else folder / manifest.database
     for stale in folder.glob(f"{SNAPSHOT_PREFIX}*"):
         pid = stale.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
@@ -489,8 +489,7 @@ __all__ = [
     "DEFAULT_CHUNK_BYTES",
     "Fingerprint",
     "Freshness",
-    "Manifest",
-    "STORE_DIR_NAME",
+    "LiveDatabase",
     "Snapshot",
     "build_query_store",
     "database_path",
@@ -501,7 +500,7 @@ __all__ = [
     "open_query_store",
     "open_precomputed",
     "open_text_index",
-    "read_manifest",
+    "read_live_database",
     "remove_stale_databases",
     "snapshot",
 ]

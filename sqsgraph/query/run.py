@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import GraphError, QueryError, UsageError
-from ..rdf.store import graph_format
+from ..rdf.datasets import graph_format
 from .answers import Precomputed
 from .library import NamedQuery, check_own_query
 from .matching import close_values, fold, fold_sparql

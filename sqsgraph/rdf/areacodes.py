@@ -162,7 +162,7 @@ class AreaCodes:
     lookup, in that order."""
 
     def __init__(self, overrides: Sequence[tuple[str, tuple[str, ...]]] = (), source: str | None = None) -> None:
-        # as given, for a worker process to make the same (``pipeline.head_one``)
+        # as given, for a worker process to make the same (``tasks.head_one``)
         self.overrides_given = tuple((name, tuple(codes)) for name, codes in overrides)
         self.source = source or "the identities file"
         self.overrides: dict[str, tuple[str, tuple[str, ...]]] = {}

@@ -37,6 +37,7 @@ from ..read.model import Proportion, Quote, Report, Span
 from . import organisations as orgs
 from . import vocab
 from .areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, CodedAreas, area_key
+from .datasets import new_dataset
 from .identity import (
     Identities,
     Mention,
@@ -47,7 +48,6 @@ from .identity import (
 )
 from .organisations import Context, Org, Post, Role
 from .provenance import Triple, source_iri, source_triples, span_triples
-from .store import new_dataset
 from .terms import Terms, integer, iri, text
 from .vocab import (
     DEFAULT_BASE,

@@ -29,7 +29,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from ..errors import UsageError
-from .store import load_dataset
+from .datasets import load_dataset
 from .vocab import PREFIXES, SH, SHAPES_FILE, ontology_path
 
 
@@ -126,7 +126,7 @@ def validate_text(data: bytes, base: str | None = None, skip_focus: Collection[N
     if engine_name(engine) != "turbo":
         import pyoxigraph as ox
 
-        from .store import from_ox_quads
+        from .datasets import from_ox_quads
 
         g = Graph()
         for s, p, o, _ in from_ox_quads(ox.parse(data, format=ox.RdfFormat.N_QUADS)):

@@ -42,590 +42,37 @@ Refusals (status, reason):
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 import json
 import logging
-import multiprocessing
 import os
-import queue
-import re
 import signal
 import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NamedTuple
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
+from typing import Any
 
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..query.library import QueryRefused, check_query
-from ..query.results import XSD_STRING, json_term
-from ..rdf.formats import FORMATS
 from ..rdf.terms import to_ox
-from ..rdf.vocab import PREFIXES
+from .answer import NamedRequest, QueryRequest
+from .pool import QueryPool
+from .protocol import Limits, Reply
 
 log = logging.getLogger(__name__)
 
+
 DEFAULT_HOST = "127.0.0.1"
+
+
 DEFAULT_PORT = 7879
 
-# --- result formats ---------------------------------------------------------------------------
 
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
-# what a CONSTRUCT or DESCRIBE answer is offered in, from the one registry of RDF formats
-_GRAPH_FORMATS = tuple(FORMATS[name] for name in ("turtle", "ntriples", "jsonld", "rdfxml"))
-TURTLE, NTRIPLES, JSONLD, RDFXML = (f.media_type for f in _GRAPH_FORMATS)
-
-# offers per query form, in the server's order of preference (the first is the default)
-RESULT_OFFERS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
-GRAPH_OFFERS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
-
-# other names clients use for the same formats (media types and ``format=`` values)
-_ALIASES_RESULTS = {
-    "application/json": SPARQL_JSON, "json": SPARQL_JSON, "srj": SPARQL_JSON,
-    "application/xml": SPARQL_XML, "text/xml": SPARQL_XML, "xml": SPARQL_XML, "srx": SPARQL_XML,
-    "csv": CSV, "tsv": TSV,
-}
-_ALIASES_GRAPH = {alias: f.media_type for f in _GRAPH_FORMATS for alias in f.other_media_types}
-_OX_GRAPH_FORMATS = {f.media_type: f.oxigraph for f in _GRAPH_FORMATS}
-_CONTENT_TYPES = {
-    SPARQL_JSON: f"{SPARQL_JSON}; charset=utf-8", SPARQL_XML: f"{SPARQL_XML}; charset=utf-8",
-    CSV: f"{CSV}; charset=utf-8", TSV: f"{TSV}; charset=utf-8", TURTLE: f"{TURTLE}; charset=utf-8",
-    NTRIPLES: NTRIPLES, JSONLD: JSONLD, RDFXML: RDFXML,
-}
-# prefixes written into Turtle answers (docs/graph-model.md)
-TURTLE_PREFIXES = {name: PREFIXES[name] for name in (
-    "sqs", "theme", "role", "orgtype", "schema", "org", "foaf", "prov", "dcterms", "skos", "qb", "oa", "xsd", "rdfs")}
-
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one query may cost. Every field can be set from the command line."""
-
-    timeout: float = 10.0  # seconds a query may run before it is stopped
-    max_results: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer
-    max_query_length: int = 20_000  # characters of query text
-    max_body_bytes: int = 100_000  # bytes of a POST body
-    workers: int = 2  # queries that can run at the same time
-    socket_timeout: float = 15.0  # seconds a client may stay silent while sending its request
-
-    def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.socket_timeout <= 0:
-            raise ValueError("time limits must be positive")
-        if min(self.max_results, self.max_query_length, self.max_body_bytes, self.workers) < 1:
-            raise ValueError("size limits and the worker count must be at least 1")
-
-
-class Reply(NamedTuple):
-    """One HTTP answer: status, Content-Type, body and any further headers."""
-
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def error(cls, status: int, message: str) -> Reply:
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
-
-
-# QueryRefused and check_query live in ``library``: the one read-only check, shared with `sqsgraph query`.
-
-
-# rdflib's parser takes 50-600 ms for a named query, far longer than Oxigraph takes to answer
-# it; a worker remembers the form of the queries it has checked (refusals are not remembered)
-_checked_form = functools.lru_cache(maxsize=256)(check_query)
-
-
-# --- content negotiation ----------------------------------------------------------------------
-
-
-def _parse_accept(header: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    return ranges
-
-
-def negotiate(accept: str | None, offers: Sequence[str], aliases: dict[str, str], requested: str | None = None) -> str | None:
-    """The media type to answer with, or ``None`` when nothing in ``accept`` is offered.
-
-    ``requested`` is a ``format=``/``output=`` parameter (a name such as ``csv`` or a media type);
-    when it names an offered format it wins over the Accept header. No Accept header, or ``*/*``,
-    gives the first offer.
-    """
-    if requested:
-        key = requested.strip().lower()
-        chosen = key if key in offers else aliases.get(key)
-        if chosen in offers:
-            return chosen
-    if not accept or not accept.strip():
-        return offers[0]
-    ranges = _parse_accept(accept)
-    best: tuple[float, int] | None = None
-    answer = None
-    for rank, offer in enumerate(offers):
-        names = {offer} | {alias for alias, target in aliases.items() if target == offer and "/" in alias}
-        q = _quality(names, ranges)
-        if q > 0 and (best is None or (q, -rank) > best):
-            best, answer = (q, -rank), offer
-    return answer
-
-
-def _quality(names: set[str], ranges: list[tuple[str, float]]) -> float:
-    exact = [q for media, q in ranges if media in names]
-    if exact:
-        return max(exact)
-    major = {n.split("/")[0] + "/*" for n in names}
-    partial = [q for media, q in ranges if media in major]
-    if partial:
-        return max(partial)
-    return max((q for media, q in ranges if media == "*/*"), default=0.0)
-
-
-# --- writing results ----------------------------------------------------------------------------
-
-
-def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{xml_escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
-        elif term.datatype.value != XSD_STRING:
-            attr = f" datatype={quoteattr(term.datatype.value)}"
-        else:
-            attr = ""
-        return f"<literal{attr}>{xml_escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
-    raise TypeError(f"unexpected RDF term {term!r}")
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _check_xml_chars(text: str) -> None:
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise QueryRefused(406, f"the results hold the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
-                                "ask for JSON or TSV instead")
-
-
-def _csv_value(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
-def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
-    """SELECT results (``rows`` of terms or ``None`` for unbound) in one of the result formats."""
-    if media == SPARQL_JSON:
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if media == SPARQL_XML:
-        parts = ['<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        parts.append("</head><results>")
-        for row in rows:
-            parts.append("<result>")
-            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row) if t is not None]
-            parts.append("</result>")
-        parts.append("</results></sparql>\n")
-        text = "".join(parts)
-        _check_xml_chars(text)
-        return text.encode("utf-8")
-    if media == CSV:
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv_value(t) for t in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
-    if media == TSV:
-        # str() of a pyoxigraph term is its N-Triples form, with tabs and newlines escaped
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(f"not a SPARQL results format: {media}")
-
-
-def write_boolean(value: bool, media: str) -> bytes:
-    """An ASK answer in one of the result formats (CSV and TSV as ``_askResult``, like Jena)."""
-    word = "true" if value else "false"
-    if media == SPARQL_JSON:
-        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
-    if media == SPARQL_XML:
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode("utf-8")
-    if media == CSV:
-        return f"_askResult\r\n{word}\r\n".encode("ascii")
-    if media == TSV:
-        return f"?_askResult\n{word}\n".encode("ascii")
-    raise ValueError(f"not a SPARQL results format: {media}")
-
-
-def write_triples(triples: list[Any], media: str) -> bytes:
-    """CONSTRUCT/DESCRIBE results in an RDF format (Oxigraph's writers). RDF/XML that would have
-    to hold a character XML cannot carry is refused (406): Oxigraph would write it as it is, and
-    no XML parser reads that document."""
-    prefixes = TURTLE_PREFIXES if media == TURTLE else None
-    data = ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
-    if media == RDFXML:
-        _check_xml_chars(data.decode("utf-8"))
-    return data
-
-
-# --- answering one query ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """What a client asked: the query and how it wants the answer. Plain data, so it can be
-    sent to a worker process."""
-
-    query: str
-    accept: str | None = None
-    format: str | None = None  # a ``format=``/``output=`` parameter
-    default_graph_uris: tuple[str, ...] = ()
-    named_graph_uris: tuple[str, ...] = ()
-
-
-#: rdflib's parser takes 20-200 ms per query: a worker checks each distinct query text once.
-_checked_form = functools.lru_cache(maxsize=1024)(check_query)
-
-
-def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
-    """Check, run and serialise one query against ``store``; every outcome is a ``Reply``."""
-    try:
-        form = _checked_form(request.query)
-        if form in ("select", "ask"):
-            media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
-            offers = RESULT_OFFERS
-        else:
-            media = negotiate(request.accept, GRAPH_OFFERS, _ALIASES_GRAPH, request.format)
-            offers = GRAPH_OFFERS
-        if media is None:
-            return Reply.error(406, f"no acceptable format for {form.upper()} results in Accept: {request.accept}; "
-                                    f"this endpoint offers {', '.join(offers)}")
-        return _run(store, request, media, max_results)
-    except QueryRefused as exc:
-        return Reply.error(exc.status, str(exc))
-
-
-def _run(store: ox.Store, request: QueryRequest, media: str, max_results: int) -> Reply:
-    options: dict[str, Any] = {}
-    try:
-        if request.default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
-        else:
-            options["use_default_graph_as_union"] = True
-        if request.named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
-        result = store.query(request.query, **options)
-        if isinstance(result, ox.QueryBoolean):
-            body = write_boolean(bool(result), media)
-        elif isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [[solution[v] for v in variables] for solution in _capped(result, max_results, "rows")]
-            body = write_solutions(variables, rows, media)
-        else:
-            body = write_triples(list(_capped(result, max_results, "triples")), media)
-    except SyntaxError as exc:
-        return Reply.error(400, f"malformed query: {exc}")
-    except ValueError as exc:  # a default-graph-uri or named-graph-uri that is not an IRI
-        return Reply.error(400, f"bad graph IRI in default-graph-uri or named-graph-uri: {exc}")
-    except (RuntimeError, OSError) as exc:
-        return Reply.error(500, f"the query failed while running: {exc}")
-    return Reply(200, _CONTENT_TYPES[media], body)
-
-
-def _capped(items: Iterable[Any], limit: int, what: str) -> Iterator[Any]:
-    for n, item in enumerate(items):
-        if n >= limit:
-            raise QueryRefused(413, f"result too large: more than {limit} {what} (the endpoint's limit); add LIMIT or narrow the query")
-        yield item
-
-
-# --- answering one named query -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NamedRequest:
-    """A named query of the library (``GET /query/<name>``), its parameters and the page asked
-    for. Plain data, so it can be sent to a worker process."""
-
-    name: str
-    params: tuple[tuple[str, str], ...] = ()
-    limit: int | None = None
-    offset: int = 0
-    accept: str | None = None
-    format: str | None = None
-
-
-@dataclass
-class Helpers:
-    """What a worker has besides the store: the store's full-text index and precomputed answers."""
-
-    text_index: Any = None
-    precomputed: Any = None
-
-
-@functools.lru_cache(maxsize=1)
-def _named_queries() -> dict[str, Any]:
-    from ..query.library import load_queries
-
-    return load_queries()
-
-
-def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpers: Helpers | None = None) -> Reply:
-    """Run one named query through ``run.run_query`` (with the text index and precomputed
-    answers when the worker has them) and serialise the page; every outcome is a ``Reply``.
-
-    Without ``limit`` the whole answer is asked for, and refused (413) when it holds more than
-    ``max_results`` rows; a page (``limit``) larger than ``max_results`` is refused too.
-    """
-    from ..errors import UsageError
-    from ..query.library import bind_params
-    from ..query.run import run_query
-
-    helpers = helpers or Helpers()
-    query = _named_queries().get(request.name)
-    if query is None:
-        return Reply.error(404, f"no named query {request.name!r}; GET /queries lists them")
-    unknown = sorted({k for k, _ in request.params} - {p.name for p in query.params})
-    if unknown:
-        takes = ", ".join(p.name for p in query.params) or "no parameters"
-        return Reply.error(400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} "
-                                "(and limit, offset, format)")
-    try:
-        bindings = bind_params(query, dict(request.params))
-    except UsageError as exc:
-        return Reply.error(400, str(exc).replace("--param ", ""))
-    if request.limit is not None and request.limit > max_results:
-        return Reply.error(413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages")
-    media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
-    if media is None:
-        return Reply.error(406, f"no acceptable format for SELECT results in Accept: {request.accept}; "
-                                f"this endpoint offers {', '.join(RESULT_OFFERS)}")
-    whole = request.limit is None
-    try:
-        result = run_query(store, query.text, bindings, text_index=helpers.text_index, precomputed=helpers.precomputed,
-                           limit=max_results if whole else request.limit, offset=request.offset)
-        if whole and result.more:
-            return Reply.error(413, f"result too large: more than {max_results} rows (the endpoint's limit); "
-                                    f"ask for pages with limit= and offset=")
-        if result.kind == "select":
-            body = write_solutions(result.variables, result.rows, media)
-        elif result.kind == "ask":
-            body = write_boolean(bool(result.boolean), media)
-        else:
-            return Reply.error(500, f"the named query {request.name} is not a SELECT or ASK query")
-    except QueryRefused as exc:
-        return Reply.error(exc.status, str(exc))
-    except QueryError as exc:
-        return Reply.error(500, f"the query failed while running: {exc}")
-    headers = [("X-Precomputed", "true" if result.precomputed else "false")]
-    if result.searched:
-        headers.append(("X-Text-Index", ", ".join(result.searched)))
-    if result.more:
-        headers.append(("X-Next-Offset", str(request.offset + len(result.rows))))
-    return Reply(200, _CONTENT_TYPES[media], body, tuple(headers))
-
-
-# --- worker processes ---------------------------------------------------------------------------
-
-
-def _open_helpers(text_index_path: str | None, results_path: str | None) -> Helpers:
-    helpers = Helpers()
-    if text_index_path:
-        from ..query.textindex import TextIndex
-
-        helpers.text_index = TextIndex(text_index_path)
-    if results_path:
-        from ..query.answers import Precomputed
-
-        helpers.precomputed = Precomputed(results_path)
-    return helpers
-
-
-def _worker_main(store_path: str, conn: Connection, max_results: int, text_index_path: str | None = None,
-                 results_path: str | None = None) -> None:
-    """Body of a worker process: open the store read-only, then answer requests until EOF."""
-    try:
-        store = ox.Store.read_only(store_path)
-        helpers = _open_helpers(text_index_path, results_path)
-    except (OSError, RuntimeError, QueryError) as exc:  # RocksDB reports a missing or damaged store as RuntimeError
-        conn.send(f"cannot open the store copy: {exc}")
-        return
-    check_query("ASK {}")  # import and warm the parser before saying ready
-    _named_queries()
-    conn.send("ready")
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        if isinstance(request, NamedRequest):
-            conn.send(answer_named(store, request, max_results, helpers))
-        else:
-            conn.send(answer(store, request, max_results))
-
-
-@dataclass(eq=False)  # identity: workers live in a set
-class _Worker:
-    process: Any
-    conn: Connection
-
-
-class QueryPool:
-    """Worker processes that run queries; a query over its time limit is stopped by killing the
-    process that runs it (Oxigraph evaluation cannot be interrupted from another thread)."""
-
-    def __init__(self, store_path: str, limits: Limits, text_index_path: str | None = None,
-                 results_path: str | None = None) -> None:
-        self.store_path = store_path
-        self.limits = limits
-        self.helper_paths = (text_index_path, results_path)  # the store's text index and precomputed answers
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        self._starting: set[Any] = set()  # worker processes not yet ready
-        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
-        starters = [threading.Thread(target=self._add_worker) for _ in range(limits.workers)]
-        for t in starters:
-            t.start()
-        for t in starters:
-            t.join()
-        if self._idle.qsize() < limits.workers:
-            self.close()
-            raise QueryError("the query worker processes did not start; when calling create_server from a script, "
-                             "put the call under `if __name__ == \"__main__\":` (worker processes re-import it)")
-
-    def _add_worker(self) -> None:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(self.store_path, child, self.limits.max_results,
-                                                               *self.helper_paths),
-                                    name="sqsgraph-query-worker", daemon=True)
-        with self._lock:  # close() kills what is starting, so no worker outlives the store copy
-            if self._closed:
-                parent.close()
-                child.close()
-                return
-            try:
-                process.start()
-            except RuntimeError as exc:  # spawn refuses to start while __main__ is still importing
-                log.error("a query worker could not start: %s", str(exc).strip().splitlines()[0])
-                parent.close()
-                return
-            finally:
-                child.close()
-            self._starting.add(process)
-        worker = _Worker(process, parent)
-        try:
-            message = parent.recv() if parent.poll(60) else "no answer within 60 s"
-        except (EOFError, OSError):
-            message = "it exited"
-        with self._lock:
-            self._starting.discard(process)
-            keep = message == "ready" and not self._closed
-            if keep:
-                self._all.add(worker)
-        if keep:
-            self._idle.put(worker)
-            return
-        if not self._closed:
-            log.error("a query worker did not start: %s", message)
-        self._discard(worker)
-
-    def _discard(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
-        worker.conn.close()
-        if worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join(5)
-
-    def _replace(self, worker: _Worker) -> None:
-        self._discard(worker)
-        if not self._closed:
-            threading.Thread(target=self._add_worker, daemon=True).start()
-
-    def worker_pids(self) -> list[int]:
-        with self._lock:
-            return sorted(w.process.pid for w in self._all)
-
-    def run(self, request: QueryRequest | NamedRequest) -> Reply:
-        """Answer ``request`` in a worker, within the time limit."""
-        timeout = self.limits.timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return Reply.error(503, f"the server is busy: no query slot came free within {timeout:g} s; try again later")
-        try:
-            worker.conn.send(request)
-            if worker.conn.poll(timeout):
-                reply = worker.conn.recv()
-            else:
-                self._replace(worker)
-                return Reply.error(503, f"query stopped: it ran longer than the time limit of {timeout:g} s; "
-                                        "add LIMIT, narrow the patterns, or ask the operator for a longer --timeout")
-        except (EOFError, OSError):
-            self._replace(worker)
-            return Reply.error(500, "the query crashed the process running it; it was not answered")
-        self._idle.put(worker)
-        return reply
-
-    def close(self) -> None:
-        """Stop every worker, including any still starting."""
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            starting = list(self._starting)
-        for process in starting:
-            process.kill()
-            process.join(5)
-        for worker in workers:
-            self._discard(worker)
-
-
-# --- the query page -----------------------------------------------------------------------------
 
 
 def named_query_list() -> list[dict[str, Any]]:
@@ -657,6 +104,8 @@ _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),
     "/favicon.ico": ("favicon.svg", "image/svg+xml"),  # what a browser asks for unprompted
 }
+
+
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                                "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -667,9 +116,6 @@ _PAGE_HEADERS = {
 
 def _static_file(name: str) -> bytes:
     return resources.files("sqsgraph").joinpath("static", name).read_bytes()
-
-
-# --- HTTP ---------------------------------------------------------------------------------------
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -881,9 +327,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-# --- building and running -----------------------------------------------------------------------
-
-
 def _served_term(term: Any) -> Any:
     try:
         return to_ox(term)
@@ -911,7 +354,7 @@ class _Removal:
 
 def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, limits: Limits | None = None) -> SparqlServer:
     """Build (but do not start) an endpoint serving ``dataset``: an rdflib ``Dataset``, the path
-    of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``store.load_dataset`` into a
+    of a graph file (TriG, N-Quads, Turtle, ...; loaded with ``datasets.load_dataset`` into a
     temporary on-disk copy), or the folder of a query store (``querystore.build_query_store``:
     served from a hard-linked snapshot, so nothing is loaded and a rebuild does not disturb it).
 
@@ -947,7 +390,7 @@ def _store_copy(dataset: Any) -> tuple[str, _Removal]:
     try:
         disk = ox.Store(tmp.name)
         if isinstance(dataset, (str, os.PathLike)):
-            from ..rdf.store import load_dataset
+            from ..rdf.datasets import load_dataset
 
             dataset = load_dataset(dataset, backend="oxigraph")
         inner = getattr(dataset.store, "_inner", None)  # oxrdflib keeps its pyoxigraph.Store here
@@ -976,24 +419,4 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-__all__ = [
-    "DEFAULT_HOST",
-    "DEFAULT_PORT",
-    "Limits",
-    "NamedRequest",
-    "QueryPool",
-    "QueryRefused",
-    "QueryRequest",
-    "Reply",
-    "SparqlServer",
-    "answer",
-    "answer_named",
-    "check_query",
-    "create_server",
-    "named_examples",
-    "negotiate",
-    "run",
-    "write_boolean",
-    "write_solutions",
-    "write_triples",
-]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Limits", "SparqlServer", "create_server", "named_examples", "named_query_list", "run"]

@@ -13,12 +13,19 @@
   }
 
   var byId = {};
+  var FACE = "arial";  // vis-network's own; the labels are measured in it below
+  // a label's font at `size` canvas units; the white outline grows with it, so that a label
+  // enlarged to stay readable when zoomed out keeps an outline of the same on-screen width
+  function labelFont(size, base) {
+    return { face: FACE, size: size, color: "#1f2933", strokeWidth: 3 * Math.max(1, size / base),
+             strokeColor: "#ffffff" };
+  }
   var visNodes = data.nodes.map(function (n) {
     byId[n.id] = n;
     var style = data.styles[n.kind] || {};
     return {
       id: n.id,
-      label: n.label,
+      label: "",  // placeLabels() gives each node its label when there is room for it
       title: n.tooltip,
       x: n.x,
       y: n.y,
@@ -28,7 +35,7 @@
                highlight: { background: n.color, border: "#000000" },
                hover: { background: n.color, border: "#000000" } },
       borderWidth: n.border ? 3 : 1,
-      font: { size: n.font || data.font, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" }
+      font: labelFont(n.font || data.font, n.font || data.font)
     };
   });
   var visEdges = data.edges.map(function (e, i) {
@@ -47,25 +54,171 @@
     edges: { color: { color: "#b0bcc8", highlight: "#1f2933", hover: "#52606d" },
              smooth: data.physics ? { type: "continuous" } : false,
              font: { size: 10, strokeWidth: 3 } },
-    nodes: { scaling: { label: { drawThreshold: 6 } } },
+    nodes: { scaling: { label: { drawThreshold: 6 } }, labelHighlightBold: false },
     interaction: { hover: !data.large, tooltipDelay: 150, hideEdgesOnDrag: data.large,
                    hideEdgesOnZoom: data.large, navigationButtons: false, keyboard: false,
                    multiselect: false }
   };
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.sqsView = { network: network, nodes: nodes, edges: edges, data: data, ready: false };
+  window.sqsView = { network: network, nodes: nodes, edges: edges, data: data, ready: false, placements: 0 };
   // leave a margin around the drawing so the outermost labels are not cut off
   function breathe() { network.fit({ animation: false }); network.moveTo({ scale: network.getScale() * 0.88 }); }
   function ready() {
     window.sqsView.ready = true;
     document.documentElement.setAttribute("data-ready", "true");
   }
+
+  // ---- labels: readable, and never printed over one another.
+  // vis-network draws each label under its node, in canvas units, so zooming out shrinks it.
+  // After every zoom or move this decides each label's size and whether it is drawn: a kind
+  // given a readable size (data.labelPx, in screen pixels) keeps at least that size however far
+  // out the view is zoomed. The labels are placed the kinds of data.labelFirst first, then
+  // larger nodes before smaller (the selected node before all); each under its node, else
+  // above it, on one line, else wrapped; one that would overlap a label already placed, or a
+  // node's shape as large as its own, is left out until a zoom makes room (the node's tooltip
+  // still names it). A label under LABEL_MIN pixels is not drawn.
+  var LABEL_MIN = 6;   // screen pixels: smaller text is not drawn at all
+  var LABEL_GAP = 2;   // screen pixels kept clear around each label (its white outline)
+  var SHAPE_MIN = 3;   // screen pixels: a node shape of at least this radius no label covers
+  var WRAP_PX = 110;   // screen pixels: the width a label is wrapped to when it fits no other way
+  var labelPx = data.labelPx || {}, nodePx = data.nodePx || {};
+  var measurer = document.createElement("canvas").getContext("2d");
+  var firstKinds = data.labelFirst || [];
+  function rank(id) { var r = firstKinds.indexOf(byId[id].kind); return r < 0 ? firstKinds.length : r; }
+  var labelOrder = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
+    return (rank(a) - rank(b)) || (byId[b].size - byId[a].size) || (a - b);
+  });
+  var labelState = {};  // id -> "text|size" as vis-network has it now
+  data.nodes.forEach(function (n) { labelState[n.id] = "|" + (n.font || data.font) + "|" + n.size; });
+  var simulating = false;
+  network.on("startStabilizing", function () { simulating = true; });
+  network.on("stabilized", function () { simulating = false; });
+  function hold() { network.stopSimulation(); simulating = false; }
+
+  // the words of `text` in lines no wider than `width` canvas units at `size`
+  function wrapped(text, size, width) {
+    var words = text.split(" "), lines = [], line = "";
+    measurer.font = size + "px " + FACE;
+    words.forEach(function (w) {
+      var longer = line ? line + " " + w : w;
+      if (line && measurer.measureText(longer).width > width) { lines.push(line); line = w; } else { line = longer; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+  function placeLabels() {
+    var scale = network.getScale();
+    var positions = network.getPositions();
+    var box = container.getBoundingClientRect();
+    var from = network.DOMtoCanvas({ x: 0, y: 0 }), to = network.DOMtoCanvas({ x: box.width, y: box.height });
+    var cell = 150 / scale, grid = {}, gap = LABEL_GAP / scale;
+    var selected = network.getSelectedNodes();
+    var order = !selected.length ? labelOrder
+      : selected.concat(labelOrder.filter(function (id) { return id !== selected[0]; }));
+    // what is placed: [left, top, right, bottom, weight], in canvas units; a label weighs
+    // Infinity, a node's shape its radius
+    function cells(b, each) {
+      for (var i = Math.floor(b[0] / cell); i <= Math.floor(b[2] / cell); i++) {
+        for (var j = Math.floor(b[1] / cell); j <= Math.floor(b[3] / cell); j++) { each(i + "," + j); }
+      }
+    }
+    function put(b) { cells(b, function (key) { (grid[key] = grid[key] || []).push(b); }); }
+    // no label there, nor a shape weighing `least` or more
+    function free(b, least) {
+      var ok = true;
+      cells(b, function (key) {
+        var here = grid[key] || [];
+        for (var k = 0; ok && k < here.length; k++) {
+          var o = here[k];
+          if (o[4] >= least && b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { ok = false; }
+        }
+      });
+      return ok;
+    }
+    // each node's size (a kind given a least size on screen, data.nodePx, grows as the view
+    // is zoomed out, up to data.nodeMax units), and its shape once drawn large enough to be
+    // made out
+    var radius = {};
+    labelOrder.forEach(function (id) {
+      var n = byId[id], p = positions[id], r = n.size;
+      if (nodePx[n.kind]) { r = Math.max(r, Math.min(nodePx[n.kind] / scale, data.nodeMax || r)); }
+      radius[id] = r;
+      if (r * scale >= SHAPE_MIN) { put([p.x - r, p.y - r, p.x + r, p.y + r, r]); }
+    });
+    var updates = [];
+    order.forEach(function (id) {
+      var n = byId[id], p = positions[id], base = n.font || data.font, r = radius[id];
+      var px = Math.max(base * scale, labelPx[n.kind] || 0);
+      var size = px / scale, text = "", shift = 0;
+      if (px >= LABEL_MIN && p.x >= from.x && p.x <= to.x && p.y >= from.y && p.y <= to.y && n.label) {
+        // the label on one line (wrapped to its kind's width, if it has one), else in lines of
+        // WRAP_PX pixels; under its node, else above it; clear of every label and shape, else
+        // of every label and every shape as large as its node's or larger
+        var forms = [n.wrap ? wrapped(n.label, size, n.wrap) : [n.label]];
+        var narrow = wrapped(n.label, size, WRAP_PX / scale);
+        if (narrow.length > forms[0].length) { forms.push(narrow); }
+        var found = null;
+        [0, r].forEach(function (least) {
+          forms.forEach(function (lines) {
+            if (found) { return; }
+            measurer.font = size + "px " + FACE;
+            var width = 0;
+            lines.forEach(function (l) { width = Math.max(width, measurer.measureText(l).width); });
+            var height = lines.length * size;
+            // where vis-network draws it: centred under the node, its top half a line and 4 units
+            // below the shape; or, shifted up (font.vadjust), as far above the shape
+            var below = p.y + r + size / 2 + 4;
+            [below, p.y - r - 4 - height].forEach(function (top) {
+              var b = [p.x - width / 2 - gap, top - gap, p.x + width / 2 + gap, top + height + gap, Infinity];
+              if (!found && b[0] >= from.x && b[2] <= to.x && b[1] >= from.y && b[3] <= to.y && free(b, least)) {
+                found = { box: b, text: lines.join("\n"), shift: top - below };
+              }
+            });
+          });
+        });
+        if (found) {
+          put(found.box);
+          text = found.text;
+          shift = found.shift;
+        }
+      }
+      var state = text + "|" + (text ? size + "|" + shift : base) + "|" + r;
+      if (labelState[id] !== state) {
+        labelState[id] = state;
+        var font = labelFont(text ? size : base, base);
+        font.vadjust = shift;
+        updates.push({ id: id, label: text, font: font, size: r });
+      }
+    });
+    window.sqsView.placements += 1;
+    if (updates.length) {
+      var wasSimulating = simulating;
+      nodes.update(updates);
+      // a changed label is no reason to move: vis-network restarts the simulation on any update
+      if (data.physics && !wasSimulating) { hold(); }
+    }
+    return updates.length;
+  }
+  var placing = null;
+  function placeSoon() {
+    if (placing !== null) { clearTimeout(placing); }
+    placing = setTimeout(function () { placing = null; placeLabels(); }, 120);
+  }
+  network.on("zoom", placeSoon);
+  network.on("dragEnd", placeSoon);
+  network.on("stabilized", placeSoon);
+  network.on("resize", placeSoon);
+  window.sqsView.placeLabels = placeLabels;
+
   if (data.physics) {
     // settle once, then hold still (dragging a node wakes the simulation up again)
-    network.once("stabilizationIterationsDone", function () { network.stopSimulation(); breathe(); ready(); });
+    network.once("stabilizationIterationsDone", function () {
+      hold(); breathe(); placeLabels(); network.once("afterDrawing", ready); network.redraw();
+    });
   } else {
     breathe();
+    placeLabels();
     network.once("afterDrawing", ready);
   }
 
@@ -103,6 +256,7 @@
     return svg;
   }
   data.legend.forEach(function (item) {
+    if (item.heading) { legend.appendChild(el("li", item.heading, "heading")); return; }
     var li = el("li");
     li.appendChild(shapeIcon(item.shape, item.color));
     li.appendChild(el("span", item.label));
@@ -123,6 +277,10 @@
     var box = el("div", null, "span");
     var where = [];
     if (sp.report) { where.push(sp.report); }
+    // the report's date (its label carries it already, as a rule)
+    if (sp.published && (!sp.report || sp.report.indexOf(sp.published) < 0)) {
+      where.push("published " + sp.published);
+    }
     if (sp.paragraph) { where.push("paragraph " + sp.paragraph); }
     if (sp.file) { where.push(sp.file); }
     if (sp.position) { where.push(sp.position); }
@@ -138,7 +296,8 @@
   function pdfLink(sp) {
     if (!sp.href || !sp.pdf || /^[a-z][a-z0-9+.-]*:/i.test(sp.href) || sp.href.indexOf("//") === 0) { return null; }
     var p = el("p", null, "pdf");
-    var a = el("a", "Open " + sp.pdf + " at page " + sp.page);
+    // a source that is the report as a whole opens at its start
+    var a = el("a", sp.scope === "report" ? "Open " + sp.pdf : "Open " + sp.pdf + " at page " + sp.page);
     a.setAttribute("href", sp.href);
     a.setAttribute("target", "_blank");
     a.setAttribute("rel", "noopener noreferrer");
@@ -163,7 +322,8 @@
     details.appendChild(factList(n.facts));
     if (n.iri) { details.appendChild(el("p", n.iri, "iri")); }
     if (n.spans && n.spans.length) {
-      details.appendChild(el("h2", "Source text"));
+      var quoted = n.spans.some(function (sp) { return sp.quote; });
+      details.appendChild(el("h2", quoted ? "Source text" : "Source"));
       n.spans.forEach(function (sp) { details.appendChild(spanBox(sp)); });
     }
     var links = adjacent[id] || [];
@@ -194,11 +354,12 @@
   function selectNode(id) {
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    placeLabels();
     showNode(id);
   }
   window.sqsView.selectNode = selectNode;
   network.on("click", function (params) {
-    if (params.nodes.length) { showNode(params.nodes[0]); }
+    if (params.nodes.length) { placeLabels(); showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
   });
 

@@ -1,0 +1,6 @@
+"""Build: report files in, graph files out, cached and in parallel.
+
+``pipeline.build`` reads, parses, maps and validates every report (in worker processes), writes
+the output folder, and keeps per-report results in ``cache`` and what it made in ``manifest`` so a
+rebuild redoes only what changed. Hands on: the output folder (graph files, query store, views).
+"""
