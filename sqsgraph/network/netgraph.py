@@ -27,14 +27,12 @@ from itertools import islice
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
-SQS = Namespace("https://w3id.org/sqsgraph/ontology#")
-SDO = Namespace("https://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-COUNT = Namespace("https://w3id.org/sqsgraph/count/")
-SDMX_REF_AREA = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refArea")
+from ..rdf.vocab import COUNT, OA, SDMX_DIMENSION, SDO, SQS
+
+SDMX_REF_AREA = SDMX_DIMENSION.refArea
 
 #: The kinds of node, in legend order.
 KINDS = ("area", "report", "body", "organisation", "person", "theme", "finding", "strength", "improvement")

@@ -243,8 +243,18 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     overrides = overrides or Overrides()
     warnings: list[str] = []
     groups = _Groups(len(mentions))
-    how: dict[int, list[str]] = defaultdict(list)  # root at the end -> reasons, collected below
     reasons: list[tuple[int, str]] = []
+    decided_apart = _apply_overrides(mentions, overrides, groups, reasons, warnings)
+    _apply_rules(mentions, groups, reasons)
+    persons, person_of = _persons(mentions, groups, reasons)
+    candidates = _candidates(persons, mentions, decided_apart)
+    return Identities(persons, person_of, candidates, warnings)
+
+
+def _apply_overrides(mentions: Sequence[Mention], overrides: Overrides, groups: _Groups, reasons: list[tuple[int, str]],
+                     warnings: list[str]) -> set[str]:
+    """The identities file's decisions, different-from first, so that no rule can join what a
+    human kept apart; the normalised names a human has ruled on (no candidates for them)."""
 
     def select(selector: str) -> list[int]:
         chosen = [i for i, m in enumerate(mentions) if _selects(selector, m)]
@@ -253,8 +263,7 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
                             "was not applied (a key is \"Name @ context\", as `sqsgraph people` prints it)")
         return chosen
 
-    # different-from first, so that no rule can join what a human kept apart
-    decided_apart: set[str] = set()  # normalised names a human has ruled on: no candidates
+    decided_apart: set[str] = set()
     for a, b in overrides.different_from:
         for i in select(a):
             for j in select(b):
@@ -270,7 +279,11 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
                 raise UsageError(f"{overrides.source}: {a!r} and {b!r} are declared both same-as and different-from")
             if groups.union(chosen[0], i):
                 reasons.append((chosen[0], f"same person by the identities file ({a} = {b})"))
+    return decided_apart
 
+
+def _apply_rules(mentions: Sequence[Mention], groups: _Groups, reasons: list[tuple[int, str]]) -> None:
+    """Rules 2 and 3, name by name."""
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         by_key[m.key].append(i)
@@ -294,7 +307,10 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
             for value in sorted(sharing):
                 _join_all(groups, sharing[value], f"same normalised name and same {words} ({value})", reasons)
 
-    # persons: connected groups, ordered by first attestation
+
+def _persons(mentions: Sequence[Mention], groups: _Groups, reasons: list[tuple[int, str]]) -> tuple[list[Person], dict[int, str]]:
+    """The connected groups as persons, ordered by first attestation, each with a unique slug."""
+    how: dict[int, list[str]] = defaultdict(list)  # root -> reasons
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
         members[groups.find(i)].append(i)
@@ -323,9 +339,7 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
         persons.append(Person(person_slug, names[0], tuple(names[1:]), tuple(sorted(ms)), evidence))
         for i in ms:
             person_of[i] = person_slug
-
-    candidates = _candidates(persons, mentions, decided_apart)
-    return Identities(persons, person_of, candidates, warnings)
+    return persons, person_of
 
 
 def _join_all(groups: _Groups, members: Sequence[int], why: str | None, reasons: list[tuple[int, str]]) -> None:

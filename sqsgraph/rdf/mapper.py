@@ -424,6 +424,14 @@ class _ReportMapper:
         return ReportGraph(self.rid, list(dict.fromkeys(g)), list(dict.fromkeys(shared)), self.findings)
 
     def _report(self, g: _Triples, people: ReportPeople, person_slugs: Sequence[str]) -> None:
+        R, interval, A, body = self._document(g)
+        I = self._inspection(g, R, body)
+        self._people(g, R, I, interval, people, person_slugs)
+        self._findings(g, R, A)
+        self._reoffending(g, R, A)
+
+    def _document(self, g: _Triples) -> tuple[URIRef, URIRef, URIRef | None, Org | None]:
+        """The report as a document: its source, title, date, publisher, area and the body it is about."""
         r, rid = self.r, self.rid
         doc = r.source
         R = self.iri(f"report/{rid}")
@@ -450,8 +458,11 @@ class _ReportMapper:
             g.add((R, SDO.about, self.org_iri(body)))
         for name in r.case_pseudonyms:
             g.add((R, SQS.casePseudonym, text(name)))
+        return R, interval, A, body
 
-        # the inspection
+    def _inspection(self, g: _Triples, R: URIRef, body: Org | None) -> URIRef:
+        """The inspection the report is the outcome of: its dates, cases examined and body."""
+        r = self.r
         I = iri(f"{R}/inspection")
         g.add((R, SQS.inspection, I))
         g.add((I, RDF.type, PROV.Activity))
@@ -470,8 +481,12 @@ class _ReportMapper:
             g.add((I, SQS.previousInspectionYear, Literal(str(r.previous_inspection_year), datatype=XSD.gYear)))
         if body is not None and r.body is not None:
             g.add((I, SQS.inspectedBody, self.org_iri(body)))
+        return I
 
-        # people: addressee, author, lead inspector, copy list
+    def _people(self, g: _Triples, R: URIRef, I: URIRef, interval: URIRef, people: ReportPeople,
+                person_slugs: Sequence[str]) -> None:
+        """Addressee, author, lead inspector and copy list, each with the posts the report gives them."""
+        r, rid = self.r, self.rid
         membership = 0
         for slot, person in zip(people.slots, person_slugs):
             P = self.iri(f"person/{person}")
@@ -511,7 +526,9 @@ class _ReportMapper:
                 if slot.span is not None:
                     self._span(g, M, slot.span)
 
-        # findings, strengths, improvements
+    def _findings(self, g: _Triples, R: URIRef, A: URIRef | None) -> None:
+        """Numbered findings under their themes, key strengths and areas for improvement."""
+        r = self.r
         used: set[str] = set()
         for section in r.sections:
             for f in section.findings:
@@ -528,7 +545,9 @@ class _ReportMapper:
                 self._finding(g, R, F, cls, A, item.text, item.span, item.quotes, item.proportions)
                 g.add((F, SQS.paragraphNumber, text(str(n))))
 
-        # reoffending
+    def _reoffending(self, g: _Triples, R: URIRef, A: URIRef | None) -> None:
+        """The reoffending rates of the area and its comparator, as Data Cube observations."""
+        r = self.r
         ro = r.reoffending
         if ro is not None:
             comparator = _comparator_area(ro.comparator)

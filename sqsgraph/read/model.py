@@ -19,6 +19,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 
+
+def _span_json(span: Span | None) -> list[int] | None:
+    return None if span is None else span.to_json()
+
+
 @dataclass(frozen=True)
 class Span:
     """Half-open character range ``[start, end)`` into ``SourceDocument.text``."""
@@ -29,6 +34,9 @@ class Span:
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def to_json(self) -> list[int]:
+        return [self.start, self.end]
 
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -72,6 +80,9 @@ class PersonMention:
     honorific: str | None = None
     span: Span | None = None  # span of the name
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "post": self.post}
+
 
 @dataclass(frozen=True)
 class InspectedBody:
@@ -98,6 +109,11 @@ class Reoffending:
     span: Span | None = None  # the sentence stating the rate
     footnote_span: Span | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"rate": self.rate, "comparator_rate": self.comparator_rate, "comparator": self.comparator,
+                "cohort_start": self.cohort_start, "cohort_end": self.cohort_end, "published": self.published,
+                "source": self.source}
+
 
 @dataclass(frozen=True)
 class LeadInspector:
@@ -106,6 +122,9 @@ class LeadInspector:
     phone: str | None
     span: Span | None = None  # span of the name
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "email": self.email, "phone": self.phone}
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -113,6 +132,9 @@ class Quote:
 
     text: str
     span: Span
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "span": _span_json(self.span)}
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,10 @@ class Proportion:
     refers_to: str = "this-inspection"  # | "earlier-inspection"
     qualifier: str | None = None  # "just over", "less than", ...: the count is approximate
 
+    def to_json(self) -> dict[str, Any]:
+        return {"phrase": self.phrase, "numerator": self.numerator, "denominator": self.denominator, "value": self.value,
+                "qualifier": self.qualifier, "polarity": self.polarity, "refers_to": self.refers_to}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -136,6 +162,10 @@ class Finding:
     span: Span  # from the first to the last character of the paragraph in the source
     quotes: tuple[Quote, ...] = ()
     proportions: tuple[Proportion, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "text": self.text, "span": _span_json(self.span),
+                "quotes": [q.to_json() for q in self.quotes], "proportions": [p.to_json() for p in self.proportions]}
 
 
 @dataclass(frozen=True)
@@ -147,6 +177,10 @@ class Section:
     theme: str | None  # canonical theme id, see sqsgraph.read.themes
     findings: tuple[Finding, ...] = ()
     span: Span | None = None  # span of the heading
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "theme": self.theme,
+                "findings": [f.to_json() for f in self.findings]}
 
 
 @dataclass(frozen=True)
@@ -168,12 +202,18 @@ class Holder:
     qualifier: str | None  # parenthesised note after the name, e.g. a division "(West)"
     span: Span  # span of the name as written (without honorific and qualifier)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "honorific": self.honorific, "qualifier": self.qualifier, "span": _span_json(self.span)}
+
 
 @dataclass(frozen=True)
 class CopyListEntry:
     post: str  # as written, e.g. "Chair of Youth Court Bench"
     holders: tuple[Holder, ...]
     span: Span | None = None  # the whole line
+
+    def to_json(self) -> dict[str, Any]:
+        return {"post": self.post, "holders": [h.to_json() for h in self.holders]}
 
 
 @dataclass
@@ -203,39 +243,15 @@ class Report:
         return [f for s in self.sections for f in s.findings]
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON contract of ``sqsgraph parse --format json``."""
-
-        def span(s: Span | None) -> list[int] | None:
-            return None if s is None else [s.start, s.end]
-
-        def person(p: PersonMention | None) -> dict[str, Any] | None:
-            return None if p is None else {"name": p.name, "post": p.post}
-
-        def proportions(items: tuple[Proportion, ...]) -> list[dict[str, Any]]:
-            return [
-                {
-                    "phrase": p.phrase,
-                    "numerator": p.numerator,
-                    "denominator": p.denominator,
-                    "value": p.value,
-                    "qualifier": p.qualifier,
-                    "polarity": p.polarity,
-                    "refers_to": p.refers_to,
-                }
-                for p in items
-            ]
-
-        def quotes(items: tuple[Quote, ...]) -> list[dict[str, Any]]:
-            return [{"text": q.text, "span": span(q.span)} for q in items]
-
-        r = self.reoffending
+        """The documented JSON contract of ``sqsgraph parse --format json`` (each part's own
+        ``to_json`` gives its piece, in the contract's order)."""
         return {
             "source": self.source.path,
             "title": self.title,
             "area": self.area,
             "body": None if self.body is None else {"name": self.body.name, "type": self.body.type},
-            "addressee": person(self.addressee),
-            "author": person(self.author),
+            "addressee": None if self.addressee is None else self.addressee.to_json(),
+            "author": None if self.author is None else self.author.to_json(),
             "publication_date": self.publication_date,
             "inspection": {
                 "start": self.inspection.start if self.inspection else None,
@@ -243,60 +259,13 @@ class Report:
             },
             "cases_examined": self.cases_examined,
             "previous_inspection_year": self.previous_inspection_year,
-            "reoffending": None
-            if r is None
-            else {
-                "rate": r.rate,
-                "comparator_rate": r.comparator_rate,
-                "comparator": r.comparator,
-                "cohort_start": r.cohort_start,
-                "cohort_end": r.cohort_end,
-                "published": r.published,
-                "source": r.source,
-            },
-            "lead_inspector": None
-            if self.lead_inspector is None
-            else {
-                "name": self.lead_inspector.name,
-                "email": self.lead_inspector.email,
-                "phone": self.lead_inspector.phone,
-            },
-            "sections": [
-                {
-                    "number": s.number,
-                    "title": s.title,
-                    "theme": s.theme,
-                    "findings": [
-                        {
-                            "number": f.number,
-                            "text": f.text,
-                            "span": span(f.span),
-                            "quotes": quotes(f.quotes),
-                            "proportions": proportions(f.proportions),
-                        }
-                        for f in s.findings
-                    ],
-                }
-                for s in self.sections
-            ],
+            "reoffending": None if self.reoffending is None else self.reoffending.to_json(),
+            "lead_inspector": None if self.lead_inspector is None else self.lead_inspector.to_json(),
+            "sections": [s.to_json() for s in self.sections],
             "operational_management": self.operational_management,
             "key_strengths": [i.text for i in self.key_strengths],
             "areas_for_improvement": [i.text for i in self.areas_for_improvement],
-            "copy_list": [
-                {
-                    "post": e.post,
-                    "holders": [
-                        {
-                            "name": h.name,
-                            "honorific": h.honorific,
-                            "qualifier": h.qualifier,
-                            "span": span(h.span),
-                        }
-                        for h in e.holders
-                    ],
-                }
-                for e in self.copy_list
-            ],
+            "copy_list": [e.to_json() for e in self.copy_list],
             "case_pseudonyms": list(self.case_pseudonyms),
             "warnings": list(self.warnings),
         }
