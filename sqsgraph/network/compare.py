@@ -51,9 +51,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from ..files import write_atomic
 from ..query.library import get_query
 from ..query.run import QueryResult, run_query
-from ..rdf.export import write_atomic
 from .netgraph import page_words
 from .views import PdfLinks, script_json
 
