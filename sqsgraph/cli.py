@@ -438,8 +438,30 @@ def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
     return load_dataset(path)
 
 
+def write_compare_view(graph_file: Path, out_dir: Path) -> None:
+    """`sqsgraph view compare`: the comparison page of ``graph_file``, from its query store (and
+    the answers kept beside it) when it has one, else from the file loaded into memory."""
+    from .errors import GraphError
+    from .network.compare import build_comparison, summary_line, write_comparison
+    from .query.querystore import default_store_dir, open_precomputed
+    from .query.run import open_store
+
+    store, precomputed = open_graph_store(graph_file), None
+    try:
+        if store is not None:
+            precomputed = open_precomputed(default_store_dir(graph_file))
+        else:
+            store = open_store(graph_file)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    comparison = build_comparison(store, precomputed)
+    click.echo(summary_line(write_comparison(comparison, out_dir), comparison))
+    if comparison.notice:
+        click.echo(comparison.notice)
+
+
 @main.command("view")
-@click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings"]))
+@click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings", "compare"]))
 @click.option("--focus", "focus", metavar="NAME_OR_IRI", help="focus view: a person, area, body or organisation.")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="focus view: how far out.")
 @graph_option
@@ -448,7 +470,8 @@ def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
 def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, out_dir: Path | None) -> None:
     """Write one interactive network view as a self-contained HTML file (works offline).
 
-    KIND: overview, people, focus (needs --focus) or findings.
+    KIND: overview, people, focus (needs --focus), findings, or compare (areas against themes:
+    favourable shares, reoffending rates).
 
     Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
@@ -457,9 +480,11 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
     if focus is not None and kind != "focus":
         raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
     graph_file = resolve_graph(graph)
-    dataset = load_graph_for_views(graph_file)
     if out_dir is None:
         out_dir = views_dir(graph_file.parent)
+    if kind == "compare":
+        return write_compare_view(graph_file, out_dir)
+    dataset = load_graph_for_views(graph_file)
     view = build_view(dataset, kind, focus=focus, hops=hops)
     path = write_view(view, out_dir)
     click.echo(f"wrote {path}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links")

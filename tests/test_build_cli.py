@@ -41,6 +41,7 @@ def test_build_the_samples(tmp_path):
         f"wrote {out / 'views' / 'overview.html'}",
         f"wrote {out / 'views' / 'people.html'}",
         f"wrote {out / 'views' / 'findings.html'}",
+        f"wrote {out / 'views' / 'compare.html'}",
         summary_line(out / "sqsgraph.nq"),
         "validation: conforms",
     ]
@@ -293,7 +294,8 @@ def test_a_build_removes_the_outputs_of_an_earlier_build_it_did_not_write(tmp_pa
     second = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
     assert second.exit_code == 0, second.output
     gone = [out / "sqsgraph.trig", out / "sqsgraph.nt", out / "sqsgraph.jsonld", out / "ontology.html",
-            out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html"]
+            out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html",
+            out / "views" / "compare.html"]
     assert second.stderr.splitlines() == [f"note: removed {', '.join(map(str, gone))} left from an earlier build"]
     # store/ (the first build's query store) stays: every query checks it against sqsgraph.nq and
     # loads it again when the graph changed, so it never answers from the earlier build

@@ -90,10 +90,11 @@ def last_inputs(out: Path) -> LastInputs | None:
 def own_outputs(out: Path) -> list[Path]:
     """Every file a build may write into ``out``: the graph in each format, ``ontology.html``,
     and the views it draws (not those `sqsgraph view` writes, such as focus views)."""
+    from ..network.compare import FILE_NAME as COMPARE_FILE
     from ..network.views import DEFAULT_VIEWS
 
     return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
-            *(views_dir(out) / f"{kind}.html" for kind in DEFAULT_VIEWS)]
+            *(views_dir(out) / f"{kind}.html" for kind in DEFAULT_VIEWS), views_dir(out) / COMPARE_FILE]
 
 
 def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
