@@ -119,6 +119,8 @@ def configure_logging(verbose: int = 0) -> None:
 
 # --- build, validate, people -------------------------------------------------------------------
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
+#: warnings `sqsgraph build` prints unless --all-warnings: a corpus of invented areas warns for each
+WARNINGS_SHOWN = 20
 
 
 #: Rows `sqsgraph query` shows on a terminal unless --limit says otherwise: the first page, quickly.
@@ -214,9 +216,11 @@ def open_graph_store(graph_file: Path | None) -> Store | None:
               help="Processes for the per-report work  [default: one per core].")
 @click.option("--no-cache", is_flag=True, help="Do not keep per-report results in OUT/.cache/ for the next build.")
 @shacl_engine_option
+@click.option("--all-warnings", is_flag=True,
+              help=f"Print every warning (by default the first {WARNINGS_SHOWN} and how many more).")
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
                   identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
-                  no_cache: bool, shacl_engine: str) -> None:
+                  no_cache: bool, shacl_engine: str, all_warnings: bool) -> None:
     """Build the knowledge graph of REPORTS, validate it, write it.
 
     With no REPORTS, rebuilds what the last build into OUT was built from, or, into a folder
@@ -257,8 +261,12 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
     click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
                f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
                f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}")
-    for line in result.warnings:
+    shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
+    for line in shown:
         click.echo(f"warning: {line}", err=True)
+    if len(result.warnings) > len(shown):
+        click.echo(f"note: {len(result.warnings) - len(shown)} more warnings not shown; --all-warnings prints them all",
+                   err=True)
     for line in result.notes:
         click.echo(f"note: {line}", err=True)
     if result.validation is not None:
@@ -452,8 +460,30 @@ def load_graph_for_views(path: Path) -> Store | Dataset:
     return load_dataset(path)
 
 
+def write_compare_view(graph_file: Path, out_dir: Path) -> None:
+    """`sqsgraph view compare`: the comparison page of ``graph_file``, from its query store (and
+    the answers kept beside it) when it has one, else from the file loaded into memory."""
+    from .errors import GraphError
+    from .network.compare import build_comparison, summary_line, write_comparison
+    from .query.querystore import default_store_dir, open_precomputed
+    from .query.run import open_store
+
+    store, precomputed = open_graph_store(graph_file), None
+    try:
+        if store is not None:
+            precomputed = open_precomputed(default_store_dir(graph_file))
+        else:
+            store = open_store(graph_file)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    comparison = build_comparison(store, precomputed)
+    click.echo(summary_line(write_comparison(comparison, out_dir), comparison))
+    if comparison.notice:
+        click.echo(comparison.notice)
+
+
 @main.command("view")
-@click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings"]))
+@click.argument("kind", type=click.Choice(["overview", "people", "focus", "findings", "compare"]))
 @click.option("--focus", "focus", metavar="NAME_OR_IRI", help="focus view: a person, area, body or organisation.")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="focus view: how far out.")
 @graph_option
@@ -462,7 +492,8 @@ def load_graph_for_views(path: Path) -> Store | Dataset:
 def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, out_dir: Path | None) -> None:
     """Write one interactive network view as a self-contained HTML file (works offline).
 
-    KIND: overview, people, focus (needs --focus) or findings.
+    KIND: overview, people, focus (needs --focus), findings, or compare (areas against themes:
+    favourable shares, reoffending rates).
 
     Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
@@ -471,9 +502,11 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
     if focus is not None and kind != "focus":
         raise click.UsageError(f"--focus applies to the focus view only, not to {kind}")
     graph_file = resolve_graph(graph)
-    dataset = load_graph_for_views(graph_file)
     if out_dir is None:
         out_dir = views_dir(graph_file.parent)
+    if kind == "compare":
+        return write_compare_view(graph_file, out_dir)
+    dataset = load_graph_for_views(graph_file)
     view = build_view(dataset, kind, focus=focus, hops=hops)
     path = write_view(view, out_dir)
     click.echo(f"wrote {path}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links")

@@ -42,3 +42,17 @@ def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path)
     assert "pages/s" in stages["PDF: sqsgraph parse (all cores)"]["note"]
     assert "x the same reports as text" in stages["PDF: build of the reports as PDFs (cold cache)"]["note"]
     assert "| 30 | full build to Turtle + N-Quads (cold cache) |" in run.stdout  # the markdown table
+
+
+def test_the_comparison_view_benchmark_opens_the_page_in_chromium(tmp_path):
+    out = tmp_path / "rows.json"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "compare.py"), "20", "--work", str(tmp_path / "work"),
+                          "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    rows = {r["stage"]: r for r in json.loads(out.read_text())}
+    opened = rows["Chromium: open from file:// until the first page of rows is drawn"]
+    assert opened["seconds"] > 0 and opened["note"].startswith("20 rows, pages of 50; 0 requests left the file")
+    assert rows["compare.html: read, aggregate and carry the text (from the store)"]["note"].startswith("20 areas, 20 reports")
+    for stage in ("Chromium: click a cell until its findings show", "Chromium: sort by a column", "Chromium: filter by a year"):
+        assert rows[stage]["seconds"] > 0
+    assert "| 20 | Chromium: open from file:// until the first page of rows is drawn |" in run.stdout

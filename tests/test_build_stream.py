@@ -203,7 +203,8 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
     result = build(None, tmp_path / "out", docs=False, validate=False)
     assert result.ok and result.notes == []
     assert querystore.freshness(tmp_path / "out" / "sqsgraph.nq") == "fresh"
-    assert sorted(p.name for p in (tmp_path / "out" / "views").iterdir()) == ["findings.html", "overview.html", "people.html"]
+    assert sorted(p.name for p in (tmp_path / "out" / "views").iterdir()) == ["compare.html", "findings.html", "overview.html",
+                                                                             "people.html"]
     stamp = (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns
     build(None, tmp_path / "out", docs=False, validate=False)  # nothing changed: the store is not loaded again
     assert (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns == stamp

@@ -82,6 +82,8 @@ Police and Crime Commissioner for Testshire\tGus Person
 YJB Business Area Manager\tHal Ian Person
 """
 
+BASE_NOTE = BASE[BASE.index("¹ Published") : BASE.index("Commentary on")].rstrip("\n") + "\n"
+
 WRAPPED_FINDING = (
     "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector\n"
     "commented that “the plan was clear and well targeted”.\n"
@@ -541,3 +543,272 @@ def test_footnote_left_in_a_finding_is_warned_by_its_number():
     report = parse(text)
     assert any(w.startswith("finding 1.2: holds what looks like a footnote") for w in report.warnings), report.warnings
     assert not any(w.startswith("finding 1.1: holds") for w in report.warnings)
+
+
+def test_header_labels_first_and_a_value_wrapped_with_nothing_open_at_its_end():
+    """LibreOffice's two-column header read by pdftotext: the labels, then the values, the To:
+    value wrapped at a capital ("... Management" / "Board"): the likeliest grouping, named."""
+    header = (
+        "To:\nCopy to:\nFrom:\nPublication date:\n\nAnn Example, Chair of Testshire YOT Management\nBoard\n"
+        "See copy list at end\nBob Sample, HM Assistant Chief Inspector\n1st March 2015\n"
+    )
+    report = parse(header + BASE[BASE.index("\nReport of") :])
+    assert report.addressee.post == "Chair of Testshire YOT Management Board"
+    assert (report.author.name, report.publication_date) == ("Bob Sample", "2015-03-01")
+    assert any("labels came before their values" in w and "To: (2 lines)" in w for w in report.warnings)
+
+
+def test_running_title_is_furniture_when_the_title_itself_wrapped():
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = BASE.replace(title, title.replace(" in Testshire", " in\nTestshire"))
+    text = text.replace("cases, and the work", f"cases, and the\nPage 1 of 2\n\f{title}\nwork")
+    report = same_facts(text)
+    assert all("Short Quality" not in f.text for f in report.findings)
+
+
+def test_counts_are_read_through_ligatures():
+    text = BASE.replace("Management oversight was effective in most cases.",
+                        "Management oversight was eﬀective in ﬁve out of eight cases.")
+    f22 = next(f for f in parse(text).findings if f.number == "2.2")
+    assert [(p.numerator, p.denominator) for p in f22.proportions] == [(5, 8)]
+    assert "ﬁve" in f22.text
+
+
+def test_copy_list_one_word_under_a_post_is_the_post_wrapped():
+    lines = ["YOT Manager", "Chair of Testshire Police and Crime", "Panel", "", "Dan Person", "Eve Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("YOT Manager", ["Dan Person"]), ("Chair of Testshire Police and Crime Panel", ["Eve Person"])]
+
+
+def test_copy_list_joined_row_whose_post_holds_a_comma_and_a_holder_wrapped_after_its_qualifier():
+    lines = ["Director of Care, Health and Dan Person", "Wellbeing",
+             "Chair of Youth Court Bench Eve Person (West); Fay", "Person (North)"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [(h.name, h.qualifier) for h in e.holders]) for e in report.copy_list] == [
+        ("Director of Care, Health and Wellbeing", [("Dan Person", None)]),
+        ("Chair of Youth Court Bench", [("Eve Person", "West"), ("Fay Person", "North")]),
+    ]
+
+
+def test_footnote_body_ends_where_its_page_ends():
+    """The footnote's last line runs nearly as wide as the others; what follows the page's
+    furniture is the paragraph the page broke, not more footnote."""
+    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n"
+            "cohort, and this line of it runs on just as wide as the one above it does. Source: Ministry of Justice\n")
+    text = BASE.replace("rate¹", "rate1").replace(
+        BASE_NOTE, ""
+    )
+    text = text.replace("in two-thirds of cases, and the work", "in two-thirds of\n" + note + "Page 1 of 2\n\f"
+                        "Report of Short Quality Screening (SQS) of youth offending work in Testshire\ncases, and the work")
+    report = parse("\n".join(line for line in text.splitlines() if line.strip()))
+    f12 = next(f for f in report.findings if f.number == "1.2")
+    assert f12.text == "Plans were reviewed in two-thirds of cases, and the work was well sequenced."
+    assert report.reoffending.source == "Ministry of Justice"
+
+
+def _hard_wrapped(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.splitlines())
+
+
+def test_word_an_extractor_joined_at_a_hyphen_is_put_back_or_warned():
+    """pdftotext takes out a hyphen that ends a line and runs the next line in: a line far longer
+    than the others. A word there the text writes elsewhere with a hyphen is put back; any
+    other is warned by its finding."""
+    base = BASE.replace("Plans were reviewed", "Child-friendly plans were reviewed")
+    wrapped = _hard_wrapped(base)
+    assert not any("hyphen" in w for w in parse(wrapped).warnings)  # no long line: nothing said
+    assert not any("hyphen" in w for w in parse(base).warnings)  # a paragraph a line: not hard-wrapped
+    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
+               "the assessment was thorough and done in a way that was childfriendly and reviewed in time.\n")
+    joined = re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, wrapped, flags=re.S)
+    report = parse(joined)
+    f21 = next(f for f in report.findings if f.number == "2.1")
+    assert "a way that was child-friendly and" in f21.text
+    assert any(w.startswith("finding 2.1: 'childfriendly' read as 'child-friendly'") for w in report.warnings)
+    report = parse(joined.replace("Child-friendly plans", "Plans"))
+    assert any(w.startswith("finding 2.1: a line runs on past the others") for w in report.warnings)
+
+
+def test_copy_list_justified_line_is_not_two_columns_and_a_post_runs_on_after_its_holder():
+    """pdfminer sets every word of a justified line apart alike ("Eve  Person,  Fay"): one cell,
+    not two columns. pdftotext reads a row across: the post's first line, the holder, the
+    post's second line."""
+    lines = ["Chair of Youth Court Bench", "", "Eve  Person,  Fay  Person,  Gus  ", "Person",
+             "Lead Elected Member for Community", "Dan Person", "Services", "YJB Business Area Manager", "Hal Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"]),
+        ("Lead Elected Member for Community Services", ["Dan Person"]),
+        ("YJB Business Area Manager", ["Hal Person"]),
+    ]
+
+
+def test_bullets_set_apart_at_the_foot_of_the_page_and_items_without_them():
+    """pdfminer gives a page's bullet glyphs together at its foot, before the next page's running
+    header: they head nothing there, and the list's paragraphs are its items (warned)."""
+    running = "Short Quality Screening of youth offending work in Testshire"
+    text = pdf_like(BASE).replace(
+        "• Staff knew the children well.\n• Partnership working was strong.\n",
+        "Staff knew the children well.\n\nPartnership working was strong.\n\n• The board was engaged.\n",
+    ).replace("\nIf you have any", f"(cid:127)\nPage 2 of 3\n\f{running}\n\nIf you have any")
+    text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well.", "Partnership working was strong.", "The board was engaged."]
+    assert [i.text for i in report.areas_for_improvement] == ["Plans should be reviewed when circumstances change."]
+    assert any(w.startswith("key strengths: 2 paragraph(s) with no bullet") for w in report.warnings)
+
+
+def _commentary(body: str) -> str:
+    """BASE with its commentary (themes and findings) replaced by ``body``."""
+    head = BASE[: BASE.index("1. Reducing reoffending")]
+    tail = BASE[BASE.index("Key strengths") :]
+    return head + body + "\n" + tail
+
+
+def test_finding_numbers_after_their_paragraphs_and_a_theme_number_apart_from_its_title():
+    """pdfminer reads a table's number column as a block of its own, before or after the
+    paragraphs of the page; a theme's number may come with the findings' numbers, its title
+    after them."""
+    body = (
+        "1.\n\n1.1.\n\n1.2.\n\nReducing reoffending\n\n"
+        "Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
+        "\"the plan was clear and well targeted\".\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "2. Protecting the public\n\n"
+        "The risk of harm was assessed well in all but one case.\n\n"
+        "Management oversight was effective in most cases.\n\n2.1.\n\n2.2.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert any("finding numbers 1.1., 1.2. came before their paragraphs" in w for w in report.warnings)
+    assert any("finding numbers 2.1., 2.2. came after their paragraphs" in w for w in report.warnings)
+
+
+def test_paragraph_a_page_break_split_runs_on_and_takes_no_number():
+    """The page's last finding stops mid-sentence; the next page starts with the numbers of its
+    findings, then the rest of that sentence (in lower case), then their paragraphs."""
+    body = (
+        "1. Reducing reoffending\n\n"
+        "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented\n\n"
+        "Page 1 of 2\n\n\fRunning header of the report\n\n1.2.\n\n"
+        "that \"the plan was clear and well targeted\".\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "2. Protecting the public\n\n2.1. The risk of harm was assessed well in all but one case.\n\n"
+        "Page 2 of 2\n\n\fRunning header of the report\n\n"
+        "2.2. Management oversight was effective in most cases.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert any("1.2." in w and "running on from the one before" in w for w in report.warnings)
+
+
+def test_finding_number_left_with_no_paragraph_is_named():
+    body = BASE[BASE.index("1. Reducing reoffending") : BASE.index("Key strengths")]
+    text = _commentary(body.replace("2.2. Management oversight was effective in most cases.\n", ""))
+    report = parse(text.replace("Key strengths", "2.2.\n\nKey strengths", 1))
+    assert any("finding numbers 2.2. came apart from their paragraphs" in w and "0 paragraphs" in w for w in report.warnings)
+    report = parse(text.replace("Key strengths\n", "Key strengths\n\n2.2.\n", 1))  # out of the commentary
+    assert any("finding numbers 2.2. stand alone" in w for w in report.warnings)
+
+
+def test_running_title_above_the_header_on_the_first_page():
+    """A browser's own header prints the title above the report's header on page 1 too: the
+    title is the one after the header."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = f"{title}\n\n" + BASE.replace(title, title.replace(" in Testshire", " in\nTestshire"))
+    text = text.replace("cases, and the work", f"cases, and the\nPage 1 of 2\n{title}\nwork")
+    report = same_facts(text)
+    assert report.addressee.name == "Ann Example"
+
+
+def test_list_whose_bullets_were_all_set_apart_is_split_where_lines_stop_short():
+    running = "Short Quality Screening of youth offending work in Testshire"
+    items = ("Staff knew the children well and worked with them and their families, in their homes and in\n"
+             "school.\nPartnership working was strong.\n")
+    text = _hard_wrapped(BASE, 100).replace("- Staff knew the children well.\n- Partnership working was strong.\n",
+                                            items + "•\n•\n" + f"Page 2 of 3\n\f{running}\n")
+    text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong."]
+    assert any(w.startswith("key strengths: the bullets were set apart from their items; 2 item(s)") for w in report.warnings)
+
+
+def test_piece_of_a_line_an_extractor_moved_is_warned_by_its_finding():
+    """pdfminer may set a piece of a justified line apart as a box of its own and give it out of
+    order: a short line that ends no sentence inside a hard-wrapped paragraph."""
+    wrapped = _hard_wrapped(BASE, 70)
+    moved = ("2.1. The risk of harm was assessed well in all but one case, and the assessments of\n"
+             "the risk were\n"
+             "reviewed by managers who saw that they were done on time and were thorough in\n"
+             "every respect, as the inspectors found.\n")
+    text = re.sub(r"2\.1\. .*?(?=2\.2\.)", moved, wrapped, flags=re.S)
+    report = parse(text)
+    assert any(w.startswith("finding 2.1: a line stops short inside its paragraph ('the risk were')") for w in report.warnings)
+    assert not any("stops short" in w for w in parse(wrapped).warnings)
+
+
+def test_footnote_body_runs_on_over_a_blank_line_after_a_dash():
+    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the cohort of April 2012 –\n\n"
+            "March 2013. Source: Ministry of Justice\n")
+    text = BASE.replace("rate¹", "rate1").replace(
+        BASE_NOTE, note
+    )
+    report = parse(text)
+    assert report.reoffending.source == "Ministry of Justice"
+
+
+def test_copy_list_post_wrapped_after_a_possessive_and_a_name_wrapped_across_the_next_post():
+    """Posts, then holders: "Lead Elected Member for Children's" / "Services" is one post (a
+    possessive wants its noun); pdftotext reads a row across, the holders' first line, the post,
+    the holders' second line ("..., Julie" / "YJB link staff" / "Fox")."""
+    lines = ["YOT Manager", "Lead Elected Member for Children's", "Services and Crime", "YJB Business Area Manager",
+             "", "Dan Person", "Eve Person", "Fay Person"]
+    report = parse(with_copy_list(lines))
+    assert [e.post for e in report.copy_list] == [
+        "YOT Manager", "Lead Elected Member for Children's Services and Crime", "YJB Business Area Manager"]
+    lines = ["YOT Manager", "Dan Person", "Eve Person, Fay Person, Gus", "YJB link staff", "Person",
+             "YJB Business Area Manager", "Hal Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
+        ("YOT Manager", ["Dan Person"]), ("YJB link staff", ["Eve Person", "Fay Person", "Gus Person"]),
+        ("YJB Business Area Manager", ["Hal Person"])]
+
+
+def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_one():
+    """pdfminer's number column: the last findings' numbers of a theme, the next theme's number
+    and its first finding's number, then the paragraphs; the next theme starts at its title."""
+    body = (
+        "1. Reducing reoffending\n\n"
+        "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
+        "\"the plan was clear and well targeted\".\n\n1.2.\n\n2.\n\n2.1.\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "Protecting the public\n\n"
+        "The risk of harm was assessed well in all but one case.\n\n"
+        "2.2. Management oversight was effective in most cases.\n"
+    )
+    report = same_facts(_commentary(body))
+    assert [s.title for s in report.sections] == ["Reducing reoffending", "Protecting the public"]
+
+
+def test_compound_an_extractor_joined_at_a_hyphen_is_put_back_when_the_text_writes_it_elsewhere():
+    base = BASE.replace("Plans were reviewed", "Multi-agency plans were reviewed")
+    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
+               "the assessment was thorough and made in a MultiAgency meeting and reviewed in time.\n")
+    report = parse(re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, _hard_wrapped(base), flags=re.S))
+    f21 = next(f for f in report.findings if f.number == "2.1")
+    assert "a Multi-Agency meeting" in f21.text
+    assert any(w.startswith("finding 2.1: 'MultiAgency' read as 'Multi-Agency'") for w in report.warnings)
+
+
+def test_lead_inspector_set_apart_from_the_sentence_is_the_name_the_email_spells():
+    closing = ("If you have any further questions about the inspection please contact the lead inspector, who was\n"
+               "contacted at cara.tester@example.gov.uk or on 0161 000 0000.\n\n  Cara   Tester.\n\nShe can be\n")
+    text = BASE[: BASE.index("If you have any")] + closing + "\n" + BASE[BASE.index("Copy to:\n\nYOT") :]
+    report = parse(text)
+    li = report.lead_inspector
+    assert (li.name, li.email, li.phone) == ("Cara Tester", "cara.tester@example.gov.uk", "0161 000 0000")
+    assert any(w.startswith("lead inspector: 'Cara Tester' read as the name their email address spells") for w in report.warnings)

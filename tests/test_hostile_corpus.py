@@ -92,7 +92,8 @@ def test_the_build_fails_with_status_1_but_writes_the_graph_and_the_views(built:
     assert built.exit_code == 1
     assert sorted(p.name for p in built.out.iterdir()) == [".cache", ".sqsgraph-build.json", "sqsgraph.jsonld", "sqsgraph.nq",
                                                            "sqsgraph.trig", "sqsgraph.ttl", "store", "views"]  # views drawn from the store
-    assert sorted(p.name for p in (built.out / "views").iterdir()) == ["findings.html", "overview.html", "people.html"]
+    assert sorted(p.name for p in (built.out / "views").iterdir()) == ["compare.html", "findings.html", "overview.html",
+                                                                      "people.html"]
     assert "validation: conforms" in built.stdout
 
 

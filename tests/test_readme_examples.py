@@ -6,6 +6,9 @@ with bash, in a folder laid out as the README assumes: ``reports/`` holding PDFs
 Blocks run in README order in one folder, as a reader following it would. A server started in
 the foreground (``sqsgraph serve``) runs until stopped: the test starts it in the background and
 stops it when its block is done; servers a block starts with ``&`` are stopped then too.
+
+Each ```python block is a Python session (``>>>`` prompts and what they print), run with doctest
+in a fresh folder laid out the same way: what the README shows is what Python prints.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 BLOCKS = [b for b in re.findall(r"```bash\n(.*?)```", README, re.S) if "pip install" not in b]
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 pytestmark = pytest.mark.server
 
@@ -69,3 +73,14 @@ def test_every_readme_example_works_as_written(tmp_path: Path) -> None:
     assert (folder / "reports.json").stat().st_size > 1000
     assert (folder / "kent.txt").read_text(encoding="utf-8").startswith("To:")
     assert (folder / "stats.csv").read_text(encoding="utf-8").count("\n") > 1
+
+
+def test_every_python_session_in_the_readme_prints_what_it_shows(tmp_path: Path) -> None:
+    assert PYTHON_BLOCKS and all(">>> " in b for b in PYTHON_BLOCKS)
+    folder = _folder(tmp_path)
+    for number, block in enumerate(PYTHON_BLOCKS):
+        session = folder / f"session-{number}.txt"
+        session.write_text(block, encoding="utf-8")
+        run = subprocess.run([sys.executable, "-m", "doctest", "-o", "ELLIPSIS", "-o", "NORMALIZE_WHITESPACE", session.name],
+                             cwd=folder, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, f"README python block failed:\n{block}\n{run.stdout[-4000:]}\n{run.stderr[-2000:]}"

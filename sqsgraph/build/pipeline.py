@@ -31,8 +31,8 @@ left by a killed build are removed (see ``files.remove_stale_temp_files``). File
 * ``sqsgraph.nq`` always: N-Quads keep each report's named graph, and it is what
   ``sqsgraph validate``, the query commands and the endpoint load by default;
 * ``ontology.html``: the ontology documentation, when pyLODE is available (else a note says why not);
-* ``store/``: the query store, and ``views/``: the HTML views (overview, people, findings) drawn
-  from it, unless ``views=False``.
+* ``store/``: the query store, and ``views/``: the HTML views (overview, people, findings, and
+  the comparison page ``compare.html``) drawn from it, unless ``views=False``.
 
 SHACL validation runs a batch of reports at a time (``VALIDATE_BATCH``, in worker processes):
 their graphs together with the shared statements about the nodes they refer to, and the shared
@@ -238,6 +238,12 @@ def build(
         # bounded by memory, and the views cut what they show, saying so, as ``views`` describes.
         graph_store = open_query_store(out / QUADS_FILE)
         result.files.extend(write_views(graph_store, views_dir(out), read_from))
+        # the comparison page (areas against themes), its counts answered from the store's kept answers
+        from ..network.compare import write_compare
+        from ..query.querystore import default_store_dir, open_precomputed
+
+        result.files.append(write_compare(graph_store, views_dir(out), read_from,
+                                          open_precomputed(default_store_dir(out / QUADS_FILE))))
         del graph_store
     if cache:
         build_cache.prune(before.used if before is not None else None)

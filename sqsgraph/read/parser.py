@@ -24,10 +24,12 @@ structure every SQS report shares.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,12 +256,18 @@ def _theme_heading(lines: Sequence[_Line], i: int, footnote_lines: set[int]) -> 
 
 
 def _find_footnotes(
-    lines: Sequence[_Line], clean: MappedText, glued: set[str]
+    lines: Sequence[_Line], clean: MappedText, glued: set[str], breaks: Sequence[int] = ()
 ) -> tuple[dict[int, _Footnote], set[int], set[str]]:
     """Footnote bodies: {first line: footnote}, all their lines, and the marks used in the text.
 
-    A body ends at a blank line, at a line that starts a part of the report, or (text with no
-    blank lines) after a line that stops short of the width the footnote's lines run to."""
+    A body ends at a blank line, at a line that starts a part of the report, at the end of its
+    page (``breaks``: source offsets of the page furniture left out), or (text with no blank
+    lines) after a line that stops short of the width the footnote's lines run to."""
+    ends = sorted(breaks)
+
+    def page_ends_before(j: int) -> bool:
+        return _page_ends_between(ends, lines[j - 1].text, lines[j].text)
+
     marks = {_SUPERSCRIPT_VALUE.get(c, c) for c in _SUPERSCRIPT_MARK.findall(clean.text) for c in c}
     marks |= glued
     notes: dict[int, _Footnote] = {}
@@ -295,19 +303,21 @@ def _find_footnotes(
                 # an extractor that sets each line apart (pdfminer) may put a blank line inside
                 # the body: it runs on over one blank line when its line so far ran to the full
                 # width and stops mid-sentence ("... for the October 2011" / "cohort. Source:
-                # ...") or at a colon ("Source:" / "Ministry of Justice")
+                # ..."), at a colon ("Source:" / "Ministry of Justice") or at a dash between
+                # dates ("October 2011 –" / "September 2012 cohort")
                 k = j + 1
                 if not body or k >= len(lines) or lines[k].blank or _structural(lines[k].stripped):
                     break
                 last = lines[j - 1].stripped
                 if len(last) < 0.85 * widest or not (
-                    last.endswith(":") or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
+                    last.endswith(":") or re.search(r"\s[-–—]$", last)
+                    or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
                 ):
                     break
                 j = k
             elif j > first_body:
                 previous = lines[j - 1].stripped
-                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped):
+                if _structural(lines[j].stripped) or _BULLET.match(lines[j].stripped) or page_ends_before(j):
                     break
                 if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
@@ -323,6 +333,16 @@ def _find_footnotes(
     return notes, note_lines, marks
 
 
+def _page_ends_between(ends: Sequence[int], a: MappedText, b: MappedText) -> bool:
+    """Whether a page ends (``ends``: sorted source offsets of page breaks) between line ``a``
+    and line ``b``."""
+    if not a or not b:
+        return False
+    after, before = a.source_offset(len(a) - 1), b.source_offset(0)
+    k = bisect.bisect_right(ends, after)
+    return k < len(ends) and ends[k] < before
+
+
 def _text_width(lines: Sequence[_Line]) -> int:
     """How long the lines of a hard-wrapped paragraph run: the length most long lines reach (the
     90th percentile of lines of 40 characters or more)."""
@@ -332,7 +352,9 @@ def _text_width(lines: Sequence[_Line]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(])$", re.I)
+# a line that cannot end a title, a header value or a post: it ends in "and", "of", a dash or a
+# comma, or a possessive that wants its noun ("Director of Children's" / "Services")
+_TITLE_OPEN_END = re.compile(r"(?:\b(?:and|of|in|on|upon|the|with|for|&)|[-–—,&(]|\w['’]s)$", re.I)
 
 
 def _title_complete(lines: Sequence[_Line], title: list[int]) -> bool:
@@ -473,21 +495,25 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
+    # the title: the first title line after the header's labels (a browser's running header may
+    # stand above the header on the first page too), or the first of all
+    titles = [i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)]
+    label = next((i for i, k in enumerate(keys) if _HEADER_LABEL.match(k)), None)
+    title = next((i for i in titles if label is not None and i > label), titles[0] if titles else None)
     for k, where in seen.items():
-        if len(where) < 2:
-            continue
-        if _TITLE_START.match(k) and _TITLE_KEY.search(k):
-            # the report's title as the running header: the first is the title, every other is
-            # furniture (a report never repeats its title in its text), and so is a bare number
-            # next to it (the page number an extractor gave with no "Page" and no form feed)
-            for i in where[1:]:
+        if _TITLE_START.match(k) and _TITLE_KEY.search(k) and (len(where) > 1 or where[0] != title):
+            # the report's title as the running header: the first is the title (unless the title
+            # came before, over two lines), every other is furniture (a report never repeats its
+            # title in its text), and so is a bare number next to it (the page number an
+            # extractor gave with no "Page" and no form feed)
+            for i in where[where[0] == title :]:
                 out.add(i)
                 n = position[i]
                 for j in (nonblank[n - 1] if n else None, nonblank[n + 1] if n + 1 < len(nonblank) else None):
                     if j is not None and _BARE_NUMBER.match(keys[j]):
                         out.add(j)
             continue
-        if _structural(k) or not breaks:
+        if len(where) < 2 or _structural(k) or not breaks:
             continue
         near = 0
         for i in where:
@@ -500,11 +526,18 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     return out
 
 
-def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> list[MappedText]:
+def _layout(
+    texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None,
+    loose: list[int] | None = None,
+) -> list[MappedText]:
     """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
     left out; a number or bullet alone on its line joined to the text it heads; a footnote mark
     set on a line of its own taken out (and added to ``glued``), or put back where pypdf's layout
-    mode moved it. Text that has none of these comes back unchanged."""
+    mode moved it. Text that has none of these comes back unchanged. ``breaks`` gets the source
+    offsets where a page ends (the furniture left out, a form feed), ``loose`` those of bullet
+    glyphs set apart from their items and left out."""
+    breaks = [] if breaks is None else breaks
+    loose = [] if loose is None else loose
     raw = [t.text for t in texts]
     keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
     furniture = _furniture(keys, raw)
@@ -512,7 +545,7 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
     out: list[MappedText] = []
     # marks that head a footnote's body somewhere ("1 Published ...", "1Published ..."): a long
     # line, not a part of the report, that starts with the mark and a capitalised word
-    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and len(m[1]) == 1
+    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and m[1] in _SPACED_MARK
              and not _structural(k)}
     for d in sorted(noted - glued):
         if _SPACED_MARK[d].search("\n".join(keys)):
@@ -531,6 +564,9 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
                 return t.text.strip()
         return ""
 
+    for i, r in enumerate(raw):
+        if i in furniture or "\f" in r:
+            breaks.append(texts[i].source_offset(0) if texts[i] else 0)
     i = 0
     while i < len(texts):
         k = keys[i]
@@ -559,22 +595,24 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
                 glued.add(k)
                 glued.add(" " + k)
                 out.append(texts[i])
-            # otherwise a page number
+            else:
+                breaks.append(texts[i].source_offset(0))  # a page number
             i += 1
             continue
-        if _LONE_NUMBER.match(k) and "." in k[:-1]:
-            run = [i]
-            j = next_line(i)
-            while j is not None and _LONE_NUMBER.match(keys[j]) and "." in keys[j][:-1]:
-                run.append(j)
-                j = next_line(j)
-            if len(run) > 1:
-                i = _numbers_then_paragraphs(texts, keys, furniture, run, out, warnings)
-                continue
+        if _LONE_FINDING_NUMBER.match(k):
+            out.append(texts[i])  # read with the paragraphs around it (_number_paragraphs)
+            i += 1
+            continue
         if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
             j = next_line(i)
-            if j is not None and _LONE_BULLET.match(k) and _LONE_BULLET.match(keys[j]):
-                i += 1  # a bullet glyph the extractor set apart from its item: its item is told by the gaps
+            if _LONE_BULLET.match(k) and j is not None and (
+                _LONE_BULLET.match(keys[j]) or any(f in furniture for f in range(i + 1, j))
+                or next((bool(_LONE_BULLET.match(keys[h])) for h in range(i - 1, max(-1, i - 4), -1) if keys[h]), False)
+            ):
+                # bullet glyphs the extractor set apart from their items, all together or at the
+                # foot of the page (pdfminer): the items are told by the gaps between them
+                loose.append(texts[i].source_offset(0))
+                i += 1
                 continue
             if j is not None and not _LONE_NUMBER.match(keys[j]) and not _structural(keys[j]):
                 out.append(join([texts[i].strip(), texts[j].strip()]))
@@ -601,38 +639,182 @@ def _layout(texts: list[MappedText], glued: set[str], warnings: list[str]) -> li
                 continue
         out.append(texts[i])
         i += 1
-    return out
+    firsts = [(t.source_offset(0), i) for i, t in enumerate(texts) if t]
+
+    def line_of(text: MappedText) -> int:
+        """The number (from 1) of the source line ``text`` starts on."""
+        k = bisect.bisect_right(firsts, (text.source_offset(0), len(texts))) - 1
+        return firsts[k][1] + 1 if k >= 0 else 1
+
+    return _number_paragraphs(out, warnings, glued, line_of)
 
 
+_LONE_FINDING_NUMBER = re.compile(r"^(?P<major>\d{1,2})\.(?P<minor>\d{1,2})\.?$")
+_LONE_THEME_NUMBER = re.compile(r"^(?P<major>\d{1,2})\.$")
+_FOOTNOTE_START = re.compile(rf"^(?:[{_SUPERSCRIPTS}]|\d{{1,2}}\s*[A-Z][a-z]|\d{{1,2}}$)")
+_COMMENTARY_END = ("operational", "strengths", "improvements", "copylist")
 
-def _numbers_then_paragraphs(
-    texts: list[MappedText], keys: list[str], furniture: set[int], run: list[int], out: list[MappedText],
-    warnings: list[str],
-) -> int:
-    """Finding numbers an extractor gave all together ("1.1." "1.2." "1.3.") before their
-    paragraphs: each number heads the next paragraph (a run of lines a blank line ends), in
-    order. Returns the line to go on from."""
-    i = run[-1] + 1
-    placed = 0
-    while placed < len(run) and i < len(texts):
-        if not keys[i] or i in furniture:
-            i += 1
+
+@dataclass
+class _Unit:
+    """A piece of the commentary as an extractor gave it: a number alone on its line, or a block
+    of lines (a paragraph, a title, a footnote) between blank lines and numbers."""
+
+    kind: str  # "finding-number", "theme-number", "theme-heading", "numbered", "title", "paragraph", "other"
+    lines: list[int]  # positions in the line list
+    number: tuple[int, int] | None = None  # (major, minor) of a finding number; (major, 0) of a theme
+
+
+def _number_paragraphs(
+    lines: list[MappedText], warnings: list[str], marks: Set[str] = frozenset(),
+    line_of: Callable[[MappedText], int] | None = None,
+) -> list[MappedText]:
+    """Finding numbers an extractor set apart from their paragraphs, all together before or after
+    them (pdfminer reads a table's number column as a block of its own), each given to its
+    paragraph: between two findings whose number the text gives with it, the numbers alone go
+    to the paragraphs with none, in order. A paragraph that a page break split off the one
+    before (it starts in lower case, or the one before stopped mid-sentence) runs on from it and
+    takes no number; a theme number alone takes the title that follows. Text with no finding
+    number alone on its line comes back as it is. ``line_of`` gives the source line a line
+    starts on, for the warnings."""
+    keys = [t.text.strip().translate(_LIGATURES) if LIGATURE.search(t.text) else t.text.strip() for t in lines]
+    if not any(_LONE_FINDING_NUMBER.match(k) for k in keys):
+        return lines
+    start = next((i for i, k in enumerate(keys) if _heading(k) == "commentary"), None)
+    if start is None:
+        start = next(i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) or _FINDING_START.match(k))
+    end = next((i for i in range(start, len(keys)) if _heading(keys[i]) in _COMMENTARY_END or _CLOSING_START.match(keys[i])),
+               len(keys))
+    units: list[_Unit] = []
+    for i in range(start, end):
+        k = keys[i]
+        if not k:
             continue
-        if _structural(keys[i]) or _LONE_NUMBER.match(keys[i]):
-            break
-        out.append(join([texts[run[placed]].strip(), texts[i].strip()]))
-        i += 1
-        while i < len(texts) and keys[i] and i not in furniture and not _structural(keys[i]):
-            out.append(texts[i])
-            i += 1
-        out.append(MappedText.empty())
-        placed += 1
-    warnings.append(
-        f"line {run[0] + 1}: finding numbers {', '.join(keys[r] for r in run)} came before their paragraphs; "
-        f"each read as heading the next paragraph in order"
-        + ("" if placed == len(run) else f" ({len(run) - placed} without a paragraph)")
-    )
-    return i
+        f, t = _LONE_FINDING_NUMBER.match(k), _LONE_THEME_NUMBER.match(k)
+        if f or t:
+            m = f or t
+            assert m is not None
+            units.append(_Unit("finding-number" if f else "theme-number", [i],
+                               (int(m["major"]), int(m["minor"]) if f else 0)))
+            continue
+        footnote = bool(_FOOTNOTE_START.match(k)) and (
+            len(k) > 50 or k[0] in _SUPERSCRIPTS or k.isdigit() or re.match(r"\d+", k)[0] in marks  # type: ignore[index]
+        )
+        if units and units[-1].kind in ("paragraph", "numbered", "other") and units[-1].lines[-1] == i - 1 and not (
+            _FINDING_START.match(k) or _THEME_HEADING.match(k) or _heading(k) or footnote
+        ):
+            units[-1].lines.append(i)
+            continue
+        m = _FINDING_START.match(k)
+        if m and k[m.end() :].strip():
+            units.append(_Unit("numbered", [i], (int(m["major"]), int(m["minor"]))))
+        elif (t := _THEME_HEADING.match(k)) and not _TERMINAL.search(k) and (
+            re.match(r"\d{1,2}\.\s", k) or theme_of(t["title"])
+        ):
+            units.append(_Unit("theme-heading", [i], (int(t["num"]), 0)))
+        elif _heading(k) or footnote or (units and units[-1].kind == "other" and (
+            keys[units[-1].lines[-1]].isdigit() or re.search(r":$|\s[-–—]$", keys[units[-1].lines[-1]])
+        )):
+            units.append(_Unit("other", [i]))  # a heading, a footnote (or its body under its mark)
+        else:
+            units.append(_Unit("paragraph", [i]))
+    # a theme number alone takes the next short line with no full stop as its title
+    waiting: _Unit | None = None
+    for u in units:
+        if u.kind == "theme-number":
+            waiting = u
+        elif waiting is not None and u.kind == "paragraph" and len(u.lines) == 1:
+            k = keys[u.lines[0]]
+            if len(k.split()) <= 12 and k[:1].isupper() and not _TERMINAL.search(k):
+                u.kind, u.number, waiting = "title", waiting.number, None
+        elif u.kind in ("numbered", "theme-heading"):
+            waiting = None
+    # a paragraph a page break split runs on from the text before it
+    previous: _Unit | None = None  # the text just before, with no number or title between
+    text_before = False
+    for u in units:
+        if u.kind == "paragraph" and (
+            (text_before and keys[u.lines[0]][:1].islower())
+            or (previous is not None and not _TERMINAL.search(keys[previous.lines[-1]]))
+        ):
+            u.kind = "runs-on"
+        if u.kind in ("paragraph", "numbered", "runs-on"):
+            previous, text_before = u, True
+        elif u.kind in ("theme-number", "theme-heading", "title"):
+            previous, text_before = None, False
+        elif u.kind != "other":
+            previous = None  # a number between: the paragraph after it is one of its own, unless in lower case
+    # themes: each number alone goes to a paragraph of its theme, between the findings numbered in
+    # the text around it
+    replace: dict[int, MappedText] = {}
+    drop: set[int] = set()
+    # a theme starts at its heading; a theme number alone with a title after it starts its
+    # theme at the title (the numbers' block may come before the last paragraphs of the theme
+    # before), and the heading is read there
+    titled = {u.number for u in units if u.kind == "title"}
+    theme = 0
+    by_theme: dict[int, list[_Unit]] = {}
+    for u in units:
+        if u.number is not None and (u.kind in ("theme-heading", "title") or (
+                u.kind == "theme-number" and u.number not in titled)):
+            theme = u.number[0]
+        if u.kind == "finding-number" and u.number is not None:
+            by_theme.setdefault(u.number[0], []).append(u)
+        else:
+            by_theme.setdefault(theme, []).append(u)
+    for u in units:
+        if u.kind == "title" and u.number is not None:
+            head = next(v for v in units if v.kind == "theme-number" and v.number == u.number)
+            replace[u.lines[0]] = join([lines[head.lines[0]].strip(), lines[u.lines[0]].strip()])
+            drop.add(head.lines[0])
+    at = {id(u): k for k, u in enumerate(units)}  # each unit's position
+
+    def where(i: int) -> int:
+        return line_of(lines[i]) if line_of is not None else i + 1
+
+    for major, group in sorted(by_theme.items()):
+        numbers = [u for u in group if u.kind == "finding-number"]
+        if not numbers:
+            continue
+        anchors = [u for u in group if u.kind == "numbered" and u.number is not None and u.number[0] == major]
+        bounds = [0, *(a.number[1] for a in anchors if a.number is not None), 10**6]
+        for low, high in itertools.pairwise(bounds):
+            nums = [u for u in numbers if u.number is not None and low < u.number[1] < high]
+            if not nums:
+                continue
+            lo_at = next((at[id(a)] for a in anchors if a.number is not None and a.number[1] == low), -1)
+            hi_at = next((at[id(a)] for a in anchors if a.number is not None and a.number[1] == high), len(units))
+            paras = [u for u in group if u.kind == "paragraph" and lo_at < at[id(u)] < hi_at]
+            for n, p in zip(nums, paras, strict=False):
+                replace[p.lines[0]] = join([lines[n.lines[0]].strip(), lines[p.lines[0]].strip()])
+            drop.update(n.lines[0] for n in nums)
+            apart = len(nums) != len(paras) or any(
+                at[id(p)] != at[id(n)] + 1 for n, p in zip(nums, paras, strict=False))
+            ran_on = [u for u in group if u.kind == "runs-on" and lo_at < at[id(u)] < hi_at]
+            if apart or ran_on:
+                side = "apart from"
+                if paras and all(at[id(n)] < at[id(paras[0])] for n in nums):
+                    side = "before"
+                elif paras and all(at[id(n)] > at[id(paras[-1])] for n in nums):
+                    side = "after"
+                text = ", ".join(keys[n.lines[0]] for n in nums)
+                note = (f"line {where(nums[0].lines[0])}: finding numbers {text} came {side} their paragraphs; "
+                        f"each read as heading the next paragraph in order")
+                if len(nums) != len(paras):
+                    note += f" ({len(nums)} numbers, {len(paras)} paragraphs)"
+                if ran_on:
+                    note += "; a paragraph a page break split read as running on from the one before"
+                warnings.append(note)
+    stray = [i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) and i not in drop]
+    if stray:
+        warnings.append(f"line {where(stray[0])}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
+                        f"away from any paragraph they could head; not read")
+    out: list[MappedText] = []
+    for i, line in enumerate(lines):
+        if i in drop:
+            continue
+        out.append(replace.get(i, line))
+    return out
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -664,6 +846,99 @@ _PDFIUM_HYPHEN = re.compile("\ufffe")
 _JOINED_FRACTION = re.compile(r"\b(?=[otfOTF])(one|two|three|four)(halves|half|thirds?|quarters?|fifths?)\b", re.I)
 # "MultiAgency": a capital inside a word, where an extractor may have taken out a hyphen
 _JOINED_COMPOUND = re.compile(r"\b(?!Mac)[A-Z][a-z]{2,}[A-Z][a-z]{2,}\b")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"[^\W\d_]+")
+_URL = re.compile(r"https?://|www\.", re.I)
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+-[^\W\d_]+(?![\w-])")
+
+
+def _wrap_width(texts: Sequence[str]) -> int | None:
+    """How long the lines of hard-wrapped text run (the 90th percentile of lines of 40
+    characters or more, white space runs as one); None for text that is not hard-wrapped (a
+    paragraph a line: most long lines do not run to about the same length)."""
+    lengths = sorted(n for t in texts if (n := len(" ".join(t.split()))) >= 40)
+    if len(lengths) < 20:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
+        return None
+    return width
+
+
+def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
+    """Words an extractor joined where a hyphen broke them at a line end, taking the hyphen out
+    and the next line in ("... to see a presentence report ... requested by"): in hard-wrapped
+    text, a line that runs on well past the others. A word of that line near where it should
+    have ended that the text writes elsewhere with a hyphen ("pre-sentence") is read so; else
+    the line is noted as it is. Returns the text and notes (source offset, a word of the text
+    there, what was done) for the finding or item that holds them. A line PDFium joined at a
+    hyphen it marked (U+FFFE) is no such line."""
+    text = clean.text
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    ends = [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]
+    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends, strict=True)]
+    lengths = sorted(n for n in collapsed if n >= 40)
+    if len(lengths) < 20:
+        return clean, []
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
+        return clean, []  # not hard-wrapped (a paragraph a line)
+    hyphenated = set(_HYPHENATED.findall(text.lower()))  # the words the text writes with one hyphen
+    notes: list[tuple[int, str, str]] = []
+    swaps: list[tuple[int, int, str]] = []
+    for a, b, n in zip(starts, ends, collapsed, strict=True):
+        line = text[a:b]
+        if n <= 1.3 * width or "\ufffe" in line or _URL.search(line):
+            continue  # not run on, joined at a hyphen PDFium marked, or a web address
+        if _JOINED_FRACTION.search(line):
+            continue  # its join is read as such ("twothirds")
+        compounds = list(_JOINED_COMPOUND.finditer(line))
+        if compounds:
+            # "MultiAgency": the join is where the capital is; put back when the text writes the
+            # word with its hyphen elsewhere ("multi-agency"), else warned as a compound is
+            for m in compounds:
+                k = next(i for i in range(1, len(m[0])) if m[0][i].isupper())
+                form = f"{m[0][:k]}-{m[0][k:]}"
+                if form.lower() in hyphenated:
+                    swaps.append((a + m.start(), a + m.end(), form))
+                    notes.append((clean.source_offset(a + m.start()), form,
+                                  f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an "
+                                  f"extractor took out where a line broke the word)"))
+            continue
+        near: list[re.Match[str]] = []
+        for m in _WORD.finditer(line):
+            at = len(" ".join(line[: m.start()].split())) + 1
+            if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
+                near.append(m)
+        known = []
+        for m in near:
+            w = m[0]
+            found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in hyphenated]
+            if len(found) == 1:
+                known.append((m, found[0]))
+        if len(known) == 1:
+            m, form = known[0]
+            swaps.append((a + m.start(), a + m.end(), form))
+            notes.append((clean.source_offset(a + m.start()), form,
+                          f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
+                          f"took out where a line broke the word)"))
+        elif near:
+            m = near[len(near) // 2]
+            notes.append((clean.source_offset(a + m.start()), m[0],
+                          f"a line runs on past the others ({' '.join(line[near[0].start():near[-1].end()].split())!r}): "
+                          f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
+                          f"hyphen out; read as written"))
+    if not swaps:
+        return clean, notes
+    pieces: list[MappedText] = []
+    last = 0
+    for a, b, form in swaps:
+        pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), form)]
+        last = b
+    pieces.append(clean[last:])
+    return join(pieces, ""), notes
 
 
 def _join_lines(pieces: list[MappedText]) -> MappedText:
@@ -700,6 +975,24 @@ def _paragraphs(lines: Sequence[_Line], indices: Iterable[int], marks: set[str])
     return paras
 
 
+def _paragraphs_split(lines: Sequence[_Line], indices: Sequence[int], marks: set[str]) -> list[MappedText]:
+    """Paragraphs of ``indices`` split at every -1 as well as at blank lines."""
+    out: list[MappedText] = []
+    current: list[MappedText] = []
+    for i in [*indices, -1]:
+        if i == -1 or lines[i].blank:
+            if current:
+                text = _repair(_join_lines(current), marks)
+                if out and _continues(out[-1].text, text.text):
+                    out[-1] = join([out[-1], text])  # a page break split it
+                elif text:
+                    out.append(text)
+            current = []
+        else:
+            current.append(lines[i].text)
+    return out
+
+
 def _repair(text: MappedText, marks: set[str]) -> MappedText:
     text = text.delete(_SUPERSCRIPT_MARK)
     glued = "".join(sorted(m for m in marks if len(m) == 1))
@@ -716,29 +1009,39 @@ def _repair(text: MappedText, marks: set[str]) -> MappedText:
 
 def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[str]) -> dict[str, MappedText]:
     """The header's labelled values. A label alone on its line takes the next value line; when
-    an extractor gave all the labels first and then all the values, values go to the labels in
-    order (a value line ending in "and", "of", a comma ... runs on to the next line)."""
+    an extractor gave all the labels first and then all the values, the values go to the labels
+    in order, a value over several lines (a cell that wrapped) read as the likeliest grouping."""
     entries: list[tuple[str, list[MappedText]]] = []
-    waiting: list[tuple[str, list[MappedText]]] = []  # labels still without a value
+    waiting: list[tuple[str, list[MappedText]]] = []  # a label still without a value
     current: tuple[str, list[MappedText]] | None = None
-    apart = 0
+    apart: list[str] = []  # labels given apart from their values: "To:", or "To: (2 lines)"
     after_blank = False
-    for i in indices:
-        line = lines[i]
+    k = 0
+    while k < len(indices):
+        line = lines[indices[k]]
         m = _HEADER_LABEL.match(line.text.text)
         if m:
-            label = re.sub(r"\s+", " ", m["label"].lower())
-            label = {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+            run, values, after = _labels_then_values(lines, indices, k)
+            after_blank = False
+            current = None
+            if len(run) > 1:
+                texts = [lines[indices[v]].stripped for v in values]
+                gaps = [v > 0 and lines[indices[v - 1]].blank for v in values]
+                for written, group in zip(run, _group_values(texts, gaps, [_label_key(r) for r in run]), strict=False):
+                    entries.append((_label_key(written), [lines[indices[values[g]]].text for g in group]))
+                    apart.append(f"{written}:" + (f" ({len(group)} lines)" if len(group) > 1 else ""))
+                k = after
+                continue
             value = line.text[m.start("value") : m.end("value")]
-            entry: tuple[str, list[MappedText]] = (label, [value] if value.text.strip() else [])
+            entry: tuple[str, list[MappedText]] = (_label_key(m["label"]), [value] if value.text.strip() else [])
             entries.append(entry)
             if entry[1]:
                 current = entry
             else:
                 waiting.append(entry)
-                current = None
-            after_blank = False
+            k += 1
             continue
+        k += 1
         if line.blank:
             after_blank = True
             current = None if not waiting else current
@@ -747,20 +1050,88 @@ def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[st
             _TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower()
         )
         if waiting and (current is None or after_blank or not runs_on):
-            if len(waiting) > 1:
-                apart += 1
             current = waiting.pop(0)
             current[1].append(line.text)
         elif current is not None:
             current[1].append(line.text)
         after_blank = False
     if apart:
-        warnings.append("header: the labels came before their values; each value read as the next label's, in order")
+        warnings.append(
+            "header: the labels came before their values; each value read as the next label's, in order: "
+            + ", ".join(apart)
+        )
     fields: dict[str, MappedText] = {}
     for label, parts in entries:
         if parts and label not in fields:
             fields[label] = join(parts).collapse_whitespace()
     return fields
+
+
+def _label_key(written: str) -> str:
+    label = re.sub(r"\s+", " ", written.lower())
+    return {"date of publication": "publication date", "date": "publication date"}.get(label, label)
+
+
+def _labels_then_values(lines: Sequence[_Line], indices: list[int], k: int) -> tuple[list[str], list[int], int]:
+    """From the label at ``indices[k]``: the labels without a value from there on (as written;
+    none when that label has its value on its line), the positions in ``indices`` of the value
+    lines after them up to the next label, and the position after those."""
+    run: list[str] = []
+    while k < len(indices):
+        line = lines[indices[k]]
+        m = _HEADER_LABEL.match(line.text.text)
+        if m and not m["value"].strip():
+            run.append(" ".join(m["label"].split()))
+        elif not line.blank or not run:
+            break
+        k += 1
+    values: list[int] = []
+    while run and k < len(indices) and not _HEADER_LABEL.match(lines[indices[k]].text.text):
+        if not lines[indices[k]].blank:
+            values.append(k)
+        k += 1
+    return run, values, k
+
+
+_PERSON_VALUE = re.compile(rf"^(?:{_HONORIFIC.pattern[1:]})?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{0,3}}\s*,")
+
+
+def _group_values(texts: list[str], gaps: list[bool], labels: list[str]) -> list[list[int]]:
+    """Value lines split into one consecutive group per label (positions in ``texts``): the
+    split likeliest by the shape of each value ("Name, post" for To: and From:, a date for the
+    publication date), a line joined to the one before when that one runs on (ends in "and",
+    "of" ..., the next in lower case; or a long "Name, post" line), rarely over a blank line."""
+    n = len(labels)
+    if len(texts) <= n or len(texts) > 16:
+        return [[v] for v in range(min(n, len(texts)))]
+    longest = max(len(t) for t in texts)
+
+    def start_like(t: str) -> bool:
+        return bool(_PERSON_VALUE.match(t) or dates.parse_date(t))
+
+    def score(group: range, label: str) -> int:
+        first = texts[group[0]]
+        points = 0
+        if label in ("to", "from") and _PERSON_VALUE.match(first):
+            points += 2
+        if label == "publication date":
+            points += 3 if dates.parse_date(" ".join(texts[g] for g in group)) else -2
+        for g in group[1:]:
+            before, t = texts[g - 1], texts[g]
+            points -= 4 * gaps[g] + 3 * start_like(t)
+            points += 3 * bool(_TITLE_OPEN_END.search(before) or t[:1].islower())
+            points += (len(before) >= 0.75 * longest) + bool(g - 1 == group[0] and _PERSON_VALUE.match(before))
+        return points
+
+    best: tuple[int, list[range]] | None = None
+    for cuts in itertools.combinations(range(1, len(texts)), n - 1):
+        bounds = [0, *cuts, len(texts)]
+        groups = [range(a, b) for a, b in itertools.pairwise(bounds)]
+        total = sum(score(g, label) for g, label in zip(groups, labels, strict=True))
+        if best is None or total > best[0]:
+            best = (total, groups)
+    assert best is not None
+    return [list(g) for g in best[1]]
 
 
 def _person(value: MappedText) -> PersonMention | None:
@@ -905,6 +1276,9 @@ def _strip_edge_punct(text: MappedText) -> MappedText:
 
 
 def _proportions(text: MappedText) -> tuple[Proportion, ...]:
+    """The counts a paragraph states, read with ligatures as their letters ("ﬁve out of eight"):
+    the phrase is given in letters, its span points at the text as written."""
+    text = text.expand_ligatures()
     return tuple(
         Proportion(
             phrase=c.phrase,
@@ -921,9 +1295,13 @@ def _proportions(text: MappedText) -> tuple[Proportion, ...]:
 
 
 def _findings(
-    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str]
+    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str],
+    width: int | None = None, breaks: Sequence[int] = (),
 ) -> list[Finding]:
-    """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them."""
+    """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them.
+    In hard-wrapped text (``width``: how long its lines run), a line that stops far short
+    inside a paragraph is a piece of a line an extractor moved (pdfminer's text boxes): the
+    finding is warned."""
     starts: list[tuple[int, re.Match[str]]] = []  # (position in body, the number's match)
     for at, i in enumerate(body):
         m = _FINDING_START.match(lines[i].text.text)
@@ -941,6 +1319,11 @@ def _findings(
         if span is None:
             warnings.append(f"finding {number} has no text")
             continue
+        if width is not None:
+            moved = _short_line_inside(lines, body[at:stop], width, breaks)
+            if moved:
+                warnings.append(f"finding {number}: a line stops short inside its paragraph ({moved!r}): an "
+                                f"extractor may have moved a piece of a line; read as written")
         findings.append(
             Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
         )
@@ -948,6 +1331,25 @@ def _findings(
     if before:
         warnings.append(f"section {section_number}: text before its first numbered finding was not read")
     return findings
+
+
+def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, breaks: Sequence[int]) -> str | None:
+    """A line of hard-wrapped text that stops far short in the middle of a paragraph and does
+    not end a sentence: a piece of a line an extractor set apart (pdfminer's text boxes), not a
+    page's last line (a page break follows it) nor one before text laid out wider (a new page)."""
+    def size(i: int) -> int:
+        return len(" ".join(lines[i].stripped.split()))
+
+    for before, a, b in zip(own, own[1:], own[2:], strict=False):
+        short = " ".join(lines[a].stripped.split())
+        if (
+            a == before + 1 and b == a + 1 and short and not lines[before].blank and not lines[b].blank
+            and len(short) < 0.5 * width and not short.isdigit() and not _TERMINAL.search(short)
+            and (size(b) <= 1.05 * size(before) or size(before) < 0.7 * width)
+            and not _page_ends_between(breaks, lines[a].text, lines[b].text)
+        ):
+            return short
+    return None
 
 
 # what page furniture or a footnote looks like inside a paragraph, where the parser could not take
@@ -990,31 +1392,67 @@ def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> Non
         )
 
 
-def _list_items(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> tuple[list[ListItem], list[int]]:
-    """Bulleted items (or, with no bullets at all, paragraphs); returns the lines left over."""
+def _list_items(
+    lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str],
+    loose: Sequence[int] = (), width: int | None = None, breaks: Sequence[int] = (),
+) -> list[ListItem]:
+    """Bulleted items (or, with no bullets at all, paragraphs). In a bulleted list, a paragraph
+    with no bullet after a blank line (an extractor set the page's bullets apart from their
+    items, pdfminer) is an item too, warned. A list whose bullets were all set apart (``loose``:
+    their source offsets) with no blank lines between its items is split where a line ends a
+    sentence and stops short, warned; so is an item holding a piece of a line an extractor
+    moved (``width``: how long hard-wrapped lines run)."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
+    if not has_bullets and loose and indices:
+        at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
+        after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
+        if at and any(at[0] <= o and (after is None or o < after) for o in loose):
+            width = _text_width(lines)
+            split: list[int] = []
+            for i in indices:
+                split.append(i)
+                if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
+                    split.append(-1)  # the item ends here
+            told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
+            warnings.append(f"{label}: the bullets were set apart from their items; {len(told)} item(s) told by where "
+                            f"a line ends a sentence and stops short")
+            return told
     if not has_bullets:
-        return [_item(p) for p in _paragraphs(lines, indices, marks)], []
+        return [_item(p) for p in _paragraphs(lines, indices, marks)]
     items: list[list[MappedText]] = []
-    leftover: list[int] = []
+    owns: list[list[int]] = []  # each item's lines
+    unbulleted = 0
     pending_gap = False
     for i in indices:
         line = lines[i]
-        if leftover:
-            leftover.append(i)
-            continue
         if line.blank:
             pending_gap = True
             continue
         b = _BULLET.match(line.text.text)
         if b:
             items.append([line.text[b.end() :]])
+            owns.append([i])
         elif items and (not pending_gap or _continues(join(items[-1]).text.rstrip(), line.stripped)):
             items[-1].append(line.text)
+            owns[-1].append(i)
         else:
-            leftover.append(i)
+            items.append([line.text])
+            owns.append([i])
+            unbulleted += 1
         pending_gap = False
-    return [_item(_repair(_join_lines(parts), marks)) for parts in items if join(parts).text.strip()], leftover
+    if unbulleted:
+        warnings.append(f"{label}: {unbulleted} paragraph(s) with no bullet read as items (the bullets set apart from them)")
+    out: list[ListItem] = []
+    for parts, own in zip(items, owns, strict=True):
+        text = _repair(_join_lines(parts), marks)
+        if not text.text.strip():
+            continue
+        moved = _short_line_inside(lines, own, width, breaks) if width is not None else None
+        if moved:
+            warnings.append(f"{label}: item {len(out) + 1}: a line stops short inside its paragraph ({moved!r}): an "
+                            f"extractor may have moved a piece of a line; read as written")
+        out.append(_item(text))
+    return out
 
 
 def _item(text: MappedText) -> ListItem:
@@ -1076,6 +1514,12 @@ def _names_piece(tokens: list[str]) -> bool:
     return all(_name_token(w) or w in _NAME_PARTICLES for w in words)
 
 
+def _name_words(holder: str) -> int:
+    """How many words a holder's name has, its qualifier left out: "Brake (North)" has one."""
+    q = _QUALIFIER.search(holder)
+    return len((holder[: q.start()] if q else holder).split())
+
+
 def _names(text: str) -> bool:
     """Whether ``text`` is a list of holders ("Debbie Jones, Matthew Brazier")."""
     pieces = [p.split() for p in _HOLDER_SPLIT.split(text) if p.strip()]
@@ -1090,10 +1534,13 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
     ("Manager Lisa Harvey Messina"); a capitalised word after "for", "of" ... belongs to the post
     ("Commissioner for Kent Ann Barnes")."""
     tokens = list(re.finditer(r"\S+", text))
-    first_piece_end = next((k for k, t in enumerate(tokens) if t.group().endswith((",", ";"))), len(tokens) - 1)
-    rest = text[tokens[first_piece_end].end() :] if first_piece_end + 1 < len(tokens) else ""
-    if rest.strip() and not _names(rest.strip(" ,;")):
-        return None, False
+    # the first holder ends at the first comma after which only names follow (a post may hold a
+    # comma: "Director of Social Care, Health and Andrew Ireland")
+    first_piece_end = next(
+        (k for k, t in enumerate(tokens[:-1]) if t.group().endswith((",", ";"))
+         and _names(text[t.end() :].strip(" ,;"))),
+        len(tokens) - 1,
+    )
 
     def clean_before(k: int) -> bool:
         """Whether the post can end just before token ``k``."""
@@ -1152,6 +1599,12 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         if not posts or not got:
             carry = got
             return
+        before = entries[posts[0] - 1] if posts[0] else None
+        if before is not None and len(got) > len(posts) and join(before[1]).text.rstrip().endswith((",", ";")):
+            # the entry before the run stopped at a comma (its list ran on after a page break): the
+            # run's first holders end its list
+            before[1].extend(got.pop(0))
+            before[3] = before[3] or "its holders ran on after the next posts; read as one list"
         if len(got) < len(posts):
             _join_wrapped_posts(entries, posts, len(posts) - len(got))
         apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
@@ -1162,20 +1615,22 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         carry = got[len(posts) :]
         del posts[: len(got)]  # posts still without names wait for the next run's
 
-    for i in indices:
+    nonblank = [i for i in indices if not lines[i].blank]
+    for n, i in enumerate(nonblank):
         line = lines[i]
-        if line.blank:
-            continue
         adjacent = last_line == i - 1
         last_line = i
         raw = line.text
         s = raw.text
         indent = len(s) - len(s.lstrip())
-        sep = re.search(r"\t+|\s{2,}", s[indent:])
+        sep = re.search(r"\t+|\s{2,}", s[indent:].rstrip())  # white space at the end is no gap
         stripped = s.strip()  # as written (offsets into the line), ligatures and all
         start = indent
         if sep is not None and not s[indent : indent + sep.start()].strip():
             sep = None
+        gaps = re.findall(r"\s+", stripped)
+        if sep is not None and "\t" not in stripped and len(gaps) > 1 and all(len(g) > 1 for g in gaps):
+            sep = None  # every word set apart alike: a justified line (pdfminer), not two columns
         if sep is not None:
             settle()
             a, b = indent + sep.start(), indent + sep.end()
@@ -1187,19 +1642,29 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             entries[-1][1] if last_kind == "row" and entries else None
         )
         is_names = _names(stripped)
+        # one word on its own under a post is the post's cell wrapped ("... Police and Crime" /
+        # "Panel"): a holder is named with two words or more
+        single = len(stripped.split()) == 1
         if last_kind == "row" and entries and not entries[-1][3] and (
             _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
-            or (gapped and indent < 4 and not is_names and not _split_joined_row(stripped)[0])
+            or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
             continue
         if open_parts is not None and (
             indent >= 4 or stripped.startswith("(")
-            or open_parts[-1].text.rstrip().endswith((",", ";"))
-            or (is_names and len(_HOLDER_SPLIT.split(stripped)[0].split()) == 1
-                and len(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1].split()) == 1)
+            or (open_parts[-1].text.rstrip().endswith((",", ";")) and (is_names or stripped[:1].islower()))
+            or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
+                and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
         ):
             open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
+            continue
+        waiting = names[-1] if names else (carry[-1] if carry else None)
+        if (last_kind == "post" and single and is_names and waiting is not None
+                and _name_words(_HOLDER_SPLIT.split(join(waiting).text.strip())[-1]) == 1):
+            # a name the cell wrapped, read across the row: "..., Linda Paris, Julie" / "YJB link
+            # staff" / "Fox"
+            waiting.append(raw)
             continue
         open_post = bool(posts) and (
             _TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower()
@@ -1209,6 +1674,11 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             or (open_post and last_kind == "names" and not is_names)
             or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
                 and not any(_name_token(w) for w in stripped.split()))
+            or (last_kind == "post" and adjacent and single)
+            # the post's second line after its holders, read across the row: "Lead Elected Member
+            # for Community" / "Michael Hill" / "Services"
+            or (last_kind == "names" and adjacent and single and len(names) == 1 and len(posts) == 1
+                and (n + 1 == len(nonblank) or not _names(lines[nonblank[n + 1]].stripped)))
         ):
             p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
             at, guess = (None, False) if is_names else _split_joined_row(stripped)
@@ -1320,10 +1790,13 @@ def _holders(text: MappedText) -> list[Holder]:
     return out
 
 
-def _lead_inspector(closing: MappedText) -> LeadInspector | None:
+def _lead_inspector(closing: MappedText, warnings: list[str] | None = None) -> LeadInspector | None:
+    """The lead inspector named in the closing paragraph ("... the lead inspector, who was Ann
+    Example. She can be contacted at ..."). Where an extractor set the name apart from its
+    sentence, the name is the one the email address spells ("ann.example@..."), warned."""
     m = _LEAD_INSPECTOR.search(closing.text)
     if not m:
-        return None
+        return _lead_inspector_by_email(closing, warnings)
     name = closing[m.start("name") : m.end("name")].strip()
     if not name.text:
         return None
@@ -1336,6 +1809,31 @@ def _lead_inspector(closing: MappedText) -> LeadInspector | None:
         phone=" ".join(phone["phone"].split()) if phone else None,
         span=name.source_span(),
     )
+
+
+def _lead_inspector_by_email(closing: MappedText, warnings: list[str] | None) -> LeadInspector | None:
+    if not re.search(r"lead\s+inspector", closing.text, re.I):
+        return None
+    for email in _EMAIL.finditer(closing.text):
+        parts = [p for p in re.split(r"[._-]+", email.group(0).split("@")[0]) if p]
+        if len(parts) < 2 or not all(p.isalpha() for p in parts):
+            continue
+        spelled = re.compile(r"\b" + r"[\s'’-]+".join(re.escape(p) for p in parts) + r"\b", re.I)
+        found = next((n for n in spelled.finditer(closing.text) if n.group(0)[:1].isupper()), None)
+        if found is None:
+            continue
+        name = closing[found.start() : found.end()]
+        phone = _PHONE.search(closing.text)
+        if warnings is not None:
+            warnings.append(f"lead inspector: {name.text!r} read as the name their email address spells (the name "
+                            f"was set apart from its sentence)")
+        return LeadInspector(
+            name=" ".join(name.text.split()),
+            email=email.group(0).rstrip("."),
+            phone=" ".join(phone["phone"].split()) if phone else None,
+            span=name.source_span(),
+        )
+    return None
 
 
 def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], excluded: set[str], full_text: str) -> list[str]:
@@ -1385,6 +1883,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     if controls:
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
+    clean, hyphen_notes = _hyphens_taken_out(clean)
     if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
         clean = clean.substitute(_PDFIUM_HYPHEN, "-")
     joined = _JOINED_FRACTION.findall(clean.text)
@@ -1392,10 +1891,13 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         notes.extend(f"'{a}{b}' read as '{a}-{b}' (a hyphen an extractor took out at a line break)" for a, b in joined)
         clean = clean.substitute(_JOINED_FRACTION, r"\1-\2")
     glued = set(_GLUED_MARK.findall(clean.text))
-    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes))]
-    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued)
+    breaks: list[int] = []
+    loose: list[int] = []
+    lines = [_Line(i, t) for i, t in enumerate(_layout(list(clean.lines()), glued, notes, breaks, loose))]
+    footnote_starts, footnote_lines, marks = _find_footnotes(lines, clean, glued, breaks)
     footnotes = list(footnote_starts.values())
     regions = _walk(lines, footnote_lines)
+    wrap_width = _wrap_width([line.stripped for line in lines])
 
     header = _header_fields(lines, regions.before_title, notes)
     title, area = _title_and_area(lines, regions, marks)
@@ -1414,13 +1916,15 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 number=number,
                 title=title_text,
                 theme=theme,
-                findings=tuple(_findings(lines, body, number, marks, notes)),
+                findings=tuple(_findings(lines, body, number, marks, notes, wrap_width, sorted(breaks))),
                 span=heading_span,
             )
         )
     for s in sections:
         for f in s.findings:
             _check_text(f"finding {f.number}", f.text, marks, notes)
+            notes.extend(f"finding {f.number}: {note}" for at, word, note in hyphen_notes
+                         if f.span.start <= at < f.span.end and word in f.text)
     copy_list = _copy_list(lines, regions.copylist, document.text, notes)
     parts_found = sum(
         [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
@@ -1476,13 +1980,16 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     reoffending = _reoffending(intro, footnotes)
 
     operational = _paragraphs(lines, regions.operational, marks)
-    strengths, left1 = _list_items(lines, regions.strengths, marks)
-    improvements, left2 = _list_items(lines, regions.improvements, marks)
+    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose, wrap_width, sorted(breaks))
+    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width,
+                               sorted(breaks))
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)
-    closing = join(_paragraphs(lines, sorted(left1 + left2 + regions.closing), marks), "\n")
-    lead = _lead_inspector(closing)
+            notes.extend(f"{label} {k + 1}: {note}" for at, word, note in hyphen_notes
+                         if item.span.start <= at < item.span.end and word in item.text)
+    closing = join(_paragraphs(lines, regions.closing, marks), "\n")
+    lead = _lead_inspector(closing, notes)
 
     addressee = _person(header["to"]) if "to" in header else None
     author = _person(header["from"]) if "from" in header else None
