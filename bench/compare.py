@@ -38,10 +38,25 @@ def built(work: Path, reports: int) -> Path:
     nq = work / f"build{reports}" / "sqsgraph.nq"
     if not nq.is_file():
         corpus = work / f"synth{reports}"
-        subprocess.run([sys.executable, "-m", "sqsgraph.cli", "synth", str(reports), str(corpus)], check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(nq.parent),
-                        "--no-views", "--no-docs", "--no-validate"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "sqsgraph.cli", "synth", str(reports), str(corpus)], check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sqsgraph.cli",
+                "build",
+                str(corpus),
+                "-o",
+                str(nq.parent),
+                "--no-views",
+                "--no-docs",
+                "--no-validate",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return nq
 
 
@@ -112,8 +127,9 @@ def main(argv: list[str]) -> None:
     rows: list[dict[str, object]] = []
 
     def row(stage: str, seconds: float | None, note: str = "") -> None:
-        rows.append({"reports": opts.reports, "stage": stage, "seconds": None if seconds is None else round(seconds, 2),
-                     "note": note})
+        rows.append(
+            {"reports": opts.reports, "stage": stage, "seconds": None if seconds is None else round(seconds, 2), "note": note}
+        )
 
     if freshness(nq) != "fresh":
         started = time.perf_counter()
@@ -125,14 +141,20 @@ def main(argv: list[str]) -> None:
     made = time.perf_counter() - started
     path = write_comparison(comparison, work / "views")
     written = time.perf_counter() - started
-    row("compare.html: read, aggregate and carry the text (from the store)", made,
+    row(
+        "compare.html: read, aggregate and carry the text (from the store)",
+        made,
         f"{comparison.areas:,} areas, {comparison.reports:,} reports, {comparison.counts:,} counts, "
-        f"{len(comparison.columns)} columns; {comparison.notice[:120]}")
+        f"{len(comparison.columns)} columns; {comparison.notice[:120]}",
+    )
     row("compare.html: render and write", written - made, f"{path.stat().st_size / 1e6:,.1f} MB, peak {peak_mb():,} MB")
     if not opts.no_browser:
         opened = open_in_chromium(path)
-        row("Chromium: open from file:// until the first page of rows is drawn", float(opened["open_s"]),  # type: ignore[arg-type]
-            f"{opened['rows']:,} rows, pages of 50; {opened['refused']} requests left the file")
+        row(
+            "Chromium: open from file:// until the first page of rows is drawn",
+            float(opened["open_s"]),  # type: ignore[arg-type]
+            f"{opened['rows']:,} rows, pages of 50; {opened['refused']} requests left the file",
+        )
         row("Chromium: click a cell until its findings show", float(opened["click_s"]))  # type: ignore[arg-type]
         row("Chromium: sort by a column", float(opened["sort_s"]))  # type: ignore[arg-type]
         row("Chromium: filter by a year", float(opened["year_s"]), f"{opened['year_rows']:,} rows")  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ def peak_mb() -> int:
 
 # --- making the graphs ---------------------------------------------------------------------------
 
+
 def replicate(src: Path, dst: Path, copies: int) -> Path:
     """``src`` with its per-report named graphs repeated ``copies`` times (ids suffixed ``-k``)."""
     shared, per_report = [], []
@@ -58,14 +59,19 @@ def base_build(work: Path, reports: int) -> Path:
     nq = work / f"build{reports}" / "sqsgraph.nq"
     if not nq.is_file():
         corpus = work / f"synth{reports}"
-        subprocess.run([sys.executable, "-m", "sqsgraph.cli", "synth", str(reports), str(corpus)], check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(nq.parent),
-                        "--no-views", "--no-docs"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "sqsgraph.cli", "synth", str(reports), str(corpus)], check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(
+            [sys.executable, "-m", "sqsgraph.cli", "build", str(corpus), "-o", str(nq.parent), "--no-views", "--no-docs"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return nq
 
 
 # --- the stages (each in its own process) --------------------------------------------------------
+
 
 def stage_load(nq: str, store_dir: str) -> dict:
     from sqsgraph.query.querystore import build_query_store, read_live_database
@@ -75,8 +81,13 @@ def stage_load(nq: str, store_dir: str) -> dict:
     seconds = time.perf_counter() - started
     manifest = read_live_database(store_dir)
     size = sum(f.stat().st_size for f in (Path(store_dir) / manifest.database).iterdir())
-    return {"seconds": seconds, "peak_mb": peak_mb(), "statements": manifest.statements,
-            "nq_mb": Path(nq).stat().st_size // 2**20, "store_mb": size // 2**20}
+    return {
+        "seconds": seconds,
+        "peak_mb": peak_mb(),
+        "statements": manifest.statements,
+        "nq_mb": Path(nq).stat().st_size // 2**20,
+        "store_mb": size // 2**20,
+    }
 
 
 def example_params(query) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -86,12 +97,25 @@ def example_params(query) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def data_params(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Parameter values the data has, for the queries whose example finds nothing in it."""
-    prefixes = ("PREFIX sqs: <https://w3id.org/sqsgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                "PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX org: <http://www.w3.org/ns/org#> ")
-    area = next(iter(store.query(prefixes + "SELECT ?l { ?a a <https://schema.org/AdministrativeArea> ; "
-                                 "skos:prefLabel ?l } ORDER BY ?l LIMIT 1", use_default_graph_as_union=True)))[0].value
-    name = next(iter(store.query(prefixes + "SELECT ?n { ?p a foaf:Person ; foaf:name ?n } ORDER BY ?n LIMIT 1",
-                                 use_default_graph_as_union=True)))[0].value
+    prefixes = (
+        "PREFIX sqs: <https://w3id.org/sqsgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX org: <http://www.w3.org/ns/org#> "
+    )
+    area = next(
+        iter(
+            store.query(
+                prefixes + "SELECT ?l { ?a a <https://schema.org/AdministrativeArea> ; skos:prefLabel ?l } ORDER BY ?l LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )[0].value
+    name = next(
+        iter(
+            store.query(
+                prefixes + "SELECT ?n { ?p a foaf:Person ; foaf:name ?n } ORDER BY ?n LIMIT 1", use_default_graph_as_union=True
+            )
+        )
+    )[0].value
     return {"area": area, "name_part": name.split()[-1].lower(), "number": "2.1"}
 
 
@@ -106,10 +130,20 @@ def stage_precompute(store_dir: str) -> dict:
     path = ensure_precomputed(store_dir)
     seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
     db = sqlite3.connect(path)
-    runs = [{"query": q, "params": p, "rows": n, "sparql_ms": s * 1000} for q, p, n, s in db.execute(
-        "SELECT a.query, a.params, r.nrows, a.seconds FROM answers a JOIN rowsets r ON r.id = a.rowset WHERE a.seconds > 0")]
-    return {"seconds": seconds, "cpu_s": cpu_s, "mb": path.stat().st_size / 2**20, "runs": runs,
-            "answers": db.execute("SELECT COUNT(*) FROM answers").fetchone()[0], "peak_mb": peak_mb()}
+    runs = [
+        {"query": q, "params": p, "rows": n, "sparql_ms": s * 1000}
+        for q, p, n, s in db.execute(
+            "SELECT a.query, a.params, r.nrows, a.seconds FROM answers a JOIN rowsets r ON r.id = a.rowset WHERE a.seconds > 0"
+        )
+    ]
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu_s,
+        "mb": path.stat().st_size / 2**20,
+        "runs": runs,
+        "answers": db.execute("SELECT COUNT(*) FROM answers").fetchone()[0],
+        "peak_mb": peak_mb(),
+    }
 
 
 def stage_queries(store_dir: str, repeat: int, limit: int = 0, use_precomputed: int = 1) -> dict:
@@ -147,8 +181,17 @@ def stage_queries(store_dir: str, repeat: int, limit: int = 0, use_precomputed: 
                 rows, served = len(result.rows), result.precomputed
                 walls.append((time.perf_counter() - w) * 1000)
                 cpus.append((time.process_time() - c) * 1000)
-            out.append({"query": q.name, "params": label, "values": params, "rows": rows, "precomputed": served,
-                        "ms": statistics.median(walls), "cpu_ms": statistics.median(cpus)})
+            out.append(
+                {
+                    "query": q.name,
+                    "params": label,
+                    "values": params,
+                    "rows": rows,
+                    "precomputed": served,
+                    "ms": statistics.median(walls),
+                    "cpu_ms": statistics.median(cpus),
+                }
+            )
     return {"open_s": opened, "queries": out, "peak_mb": peak_mb()}
 
 
@@ -191,8 +234,7 @@ def stage_rdflib(nq: str, params_json: str) -> dict:
     return {"load_s": loaded, "peak_mb": peak_mb(), "queries": out}
 
 
-def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, route: str = "sparql",
-                   page: int = 200) -> dict:
+def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, route: str = "sparql", page: int = 200) -> dict:
     """``clients`` threads each asking every named query ``rounds`` times: as SPARQL text POSTed
     to /sparql (``route`` "sparql"), or as ``GET /query/<name>?...&limit=page`` ("named")."""
     from sqsgraph.query.library import bind_params, load_queries
@@ -201,8 +243,9 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
 
     chosen = json.loads(params_json)
     texts = {q.name: with_values(q.text, bind_params(q, chosen[q.name])) for q in load_queries().values()}
-    paths = {name: f"query/{urllib.parse.quote(name)}?" + urllib.parse.urlencode({**chosen[name], "limit": page})
-             for name in texts}
+    paths = {
+        name: f"query/{urllib.parse.quote(name)}?" + urllib.parse.urlencode({**chosen[name], "limit": page}) for name in texts
+    }
     srv = create_server(Path(store_dir), port=0, limits=Limits(workers=2, timeout=120, max_results=100_000))
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -216,12 +259,17 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
             for i in range(len(names)):
                 name = names[(i + offset + r) % len(names)]
                 if route == "named":
-                    request = urllib.request.Request(srv.url + paths[name], headers={
-                        "Accept": "application/sparql-results+json"})
+                    request = urllib.request.Request(srv.url + paths[name], headers={"Accept": "application/sparql-results+json"})
                 else:
                     body = urllib.parse.urlencode({"query": texts[name]}).encode()
-                    request = urllib.request.Request(srv.url + "sparql", data=body, headers={
-                        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+                    request = urllib.request.Request(
+                        srv.url + "sparql",
+                        data=body,
+                        headers={
+                            "Content-Type": "application/x-www-form-urlencoded",
+                            "Accept": "application/sparql-results+json",
+                        },
+                    )
                 started = time.perf_counter()
                 try:
                     with urllib.request.urlopen(request, timeout=300) as response:
@@ -248,9 +296,17 @@ def stage_endpoint(store_dir: str, params_json: str, clients: int, rounds: int, 
     def pct(values: list[float], p: float) -> float:
         return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
-    return {"clients": clients, "rounds": rounds, "route": route, "seconds": seconds, "requests": len(every),
-            "p50": pct(every, 0.5), "p95": pct(every, 0.95), "failures": failures,
-            "per_query": {k: {"p50": pct(sorted(v), 0.5), "p95": pct(sorted(v), 0.95)} for k, v in latencies.items()}}
+    return {
+        "clients": clients,
+        "rounds": rounds,
+        "route": route,
+        "seconds": seconds,
+        "requests": len(every),
+        "p50": pct(every, 0.5),
+        "p95": pct(every, 0.95),
+        "failures": failures,
+        "per_query": {k: {"p50": pct(sorted(v), 0.5), "p95": pct(sorted(v), 0.95)} for k, v in latencies.items()},
+    }
 
 
 def stage_views(store_dir: str, out_dir: str) -> dict:
@@ -268,9 +324,17 @@ def stage_views(store_dir: str, out_dir: str) -> dict:
         w = time.perf_counter()
         view = views.build_view(g, kind)
         path = views.write_view(view, Path(out_dir))
-        out.append({"view": kind, "seconds": time.perf_counter() - w, "nodes": view.graph.number_of_nodes(),
-                    "links": view.graph.number_of_edges(), "kb": path.stat().st_size // 1024, "path": str(path),
-                    "notice": view.notice})
+        out.append(
+            {
+                "view": kind,
+                "seconds": time.perf_counter() - w,
+                "nodes": view.graph.number_of_nodes(),
+                "links": view.graph.number_of_edges(),
+                "kb": path.stat().st_size // 1024,
+                "path": str(path),
+                "notice": view.notice,
+            }
+        )
     return {"views": out, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
@@ -293,20 +357,29 @@ def stage_browser(paths_json: str) -> dict:
     return out
 
 
-STAGES = {"load": stage_load, "precompute": stage_precompute, "queries": stage_queries, "rdflib": stage_rdflib, "endpoint": stage_endpoint,
-          "views": stage_views, "browser": stage_browser}
+STAGES = {
+    "load": stage_load,
+    "precompute": stage_precompute,
+    "queries": stage_queries,
+    "rdflib": stage_rdflib,
+    "endpoint": stage_endpoint,
+    "views": stage_views,
+    "browser": stage_browser,
+}
 
 
 def child(stage: str, *args: object) -> dict:
     """Run one stage in a fresh Python process; its JSON answer."""
-    done = subprocess.run([sys.executable, __file__, "--stage", stage, *map(str, args)], check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--stage", stage, *map(str, args)], check=True, capture_output=True, text=True
+    )
     if done.stderr.strip():
         print(done.stderr.strip(), file=sys.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the report ----------------------------------------------------------------------------------
+
 
 def fmt(ms: float | None) -> str:
     return "—" if ms is None else f"{ms:,.0f}"
@@ -353,17 +426,23 @@ def main(argv: list[str]) -> None:
     view = child("views", work / "store-big", work / "views")
     browser = {} if opts.no_browser else child("browser", json.dumps([v["path"] for v in view["views"]]))
 
-    print(f"## Query store and named queries ({big.name}: {load_big['statements']:,} statements; "
-          f"rdflib compared on {small.name}: {load_small['statements']:,})\n")
+    print(
+        f"## Query store and named queries ({big.name}: {load_big['statements']:,} statements; "
+        f"rdflib compared on {small.name}: {load_small['statements']:,})\n"
+    )
     print("| stage | seconds | peak MB | notes |\n|---|---|---|---|")
     for label, load in (("query store load (big)", load_big), ("query store load (small)", load_small)):
-        print(f"| {label} | {load['seconds']:.1f} | {load['peak_mb']:,} | {load['nq_mb']:,} MB N-Quads → "
-              f"{load['store_mb']:,} MB store |")
+        print(
+            f"| {label} | {load['seconds']:.1f} | {load['peak_mb']:,} | {load['nq_mb']:,} MB N-Quads → "
+            f"{load['store_mb']:,} MB store |"
+        )
     print(f"| rdflib Dataset load (small) | {rdf['load_s']:.1f} | {rdf['peak_mb']:,} | in memory |")
     print(f"| open store read-only (big) | {ox_big['open_s']:.2f} | | |\n")
 
-    print("| query | params | rows (big) | Oxigraph ms (big) | CPU ms (big) | rows (small) | Oxigraph ms (small) "
-          "| rdflib ms (small) | rdflib / Oxigraph |\n|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| query | params | rows (big) | Oxigraph ms (big) | CPU ms (big) | rows (small) | Oxigraph ms (small) "
+        "| rdflib ms (small) | rdflib / Oxigraph |\n|---|---|---|---|---|---|---|---|---|"
+    )
     small_by = {(r["query"], r["params"]): r for r in ox_small["queries"]}
     rdf_by = {r["query"]: r for r in rdf["queries"]}
     last = {}
@@ -374,23 +453,33 @@ def main(argv: list[str]) -> None:
         use_rdf = r is last[r["query"]]
         rd = rdf_by[r["query"]] if use_rdf else None
         ratio = f"{rd['ms'] / s['ms']:,.0f}×" if rd and rd["ms"] and s and s["ms"] else ("over limit" if use_rdf else "")
-        print(f"| {r['query']} | {r['params']}: {', '.join(f'{k}={v}' for k, v in r['values'].items()) or '—'} | "
-              f"{r['rows']:,} | {fmt(r['ms'])} | {fmt(r['cpu_ms'])} | {s['rows'] if s else ''} | "
-              f"{fmt(s['ms']) if s else ''} | {fmt(rd['ms']) if rd else ''} | {ratio} |")
+        print(
+            f"| {r['query']} | {r['params']}: {', '.join(f'{k}={v}' for k, v in r['values'].items()) or '—'} | "
+            f"{r['rows']:,} | {fmt(r['ms'])} | {fmt(r['cpu_ms'])} | {s['rows'] if s else ''} | "
+            f"{fmt(s['ms']) if s else ''} | {fmt(rd['ms']) if rd else ''} | {ratio} |"
+        )
     final_big = [last[q]["ms"] for q in last]
     final_small = {r["query"]: r["ms"] for r in ox_small["queries"]}
-    print(f"\nMedian of the named queries (the parameters of the last row per query): big "
-          f"{statistics.median(final_big):,.0f} ms, small {statistics.median(final_small.values()):,.0f} ms; "
-          f"rdflib small {statistics.median([r['ms'] for r in rdf['queries'] if r['ms'] is not None]):,.0f} ms "
-          f"({sum(1 for r in rdf['queries'] if r['ms'] is None)} over {RDFLIB_QUERY_LIMIT_S} s or failed).\n")
+    print(
+        f"\nMedian of the named queries (the parameters of the last row per query): big "
+        f"{statistics.median(final_big):,.0f} ms, small {statistics.median(final_small.values()):,.0f} ms; "
+        f"rdflib small {statistics.median([r['ms'] for r in rdf['queries'] if r['ms'] is not None]):,.0f} ms "
+        f"({sum(1 for r in rdf['queries'] if r['ms'] is None)} over {RDFLIB_QUERY_LIMIT_S} s or failed).\n"
+    )
 
-    print(f"## Endpoint (the big store; 2 workers, loopback, JSON results, each client asks every named "
-          f"query {endpoint['rounds']} times)\n")
+    print(
+        f"## Endpoint (the big store; 2 workers, loopback, JSON results, each client asks every named "
+        f"query {endpoint['rounds']} times)\n"
+    )
     for run in (alone, endpoint):
-        print(f"- {run['clients']} client(s): {run['requests']} answers in {run['seconds']:.1f} s, p50 "
-              f"{run['p50']:,.0f} ms, p95 {run['p95']:,.0f} ms, failures {len(run['failures'])}")
-    print(f"\n| query | p50 ms, 1 client | p95 ms, 1 client | p50 ms, {endpoint['clients']} clients | "
-          f"p95 ms, {endpoint['clients']} clients |\n|---|---|---|---|---|")
+        print(
+            f"- {run['clients']} client(s): {run['requests']} answers in {run['seconds']:.1f} s, p50 "
+            f"{run['p50']:,.0f} ms, p95 {run['p95']:,.0f} ms, failures {len(run['failures'])}"
+        )
+    print(
+        f"\n| query | p50 ms, 1 client | p95 ms, 1 client | p50 ms, {endpoint['clients']} clients | "
+        f"p95 ms, {endpoint['clients']} clients |\n|---|---|---|---|---|"
+    )
     for name, v in endpoint["per_query"].items():
         a = alone["per_query"][name]
         print(f"| {name} | {fmt(a['p50'])} | {fmt(a['p95'])} | {fmt(v['p50'])} | {fmt(v['p95'])} |")
@@ -399,8 +488,10 @@ def main(argv: list[str]) -> None:
     print("| view | build + write s | nodes | links | KB | Chromium ready s | notice |\n|---|---|---|---|---|---|---|")
     for v in view["views"]:
         opened = browser.get(Path(v["path"]).stem)
-        print(f"| {v['view']} | {v['seconds']:.1f} | {v['nodes']:,} | {v['links']:,} | {v['kb']:,} | "
-              f"{'' if opened is None else f'{opened:.1f}'} | {v['notice'][:90]} |")
+        print(
+            f"| {v['view']} | {v['seconds']:.1f} | {v['nodes']:,} | {v['links']:,} | {v['kb']:,} | "
+            f"{'' if opened is None else f'{opened:.1f}'} | {v['notice'][:90]} |"
+        )
 
 
 if __name__ == "__main__":

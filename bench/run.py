@@ -13,7 +13,8 @@ For each size, in a child process of its own (so that peak memory is that size's
   and the peak memory of the whole process tree, and how many times rdflib's Turtle serializer
   on the same graph (measured below) that is;
 * the footnotes: ``build`` to Turtle + N-Quads, no validation, views or docs, cold cache: wall seconds of each
-  stage (read+parse, identities, map with the bodies written as they come, the head) and in all, triples/s, and the peak memory of the
+  stage (read+parse, identities, map with the bodies written as they come, the head) and in all, triples/s, and the peak
+  memory of the
   whole process tree (the build and its workers, sampled from /proc every 50 ms);
 * the same build again after one report changed (warm cache; the disk flushed first with
   ``os.sync``, as it is by the time someone edits a report), again right after that (the disk
@@ -109,8 +110,9 @@ def _mb(kb: int) -> int:
     return round(kb / 1024)
 
 
-def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True,
-             pdf_max: int = 1000) -> list[dict[str, object]]:
+def run_size(
+    n: int, rdflib_max: int, validate_sample: int | None, with_store: bool = True, pdf_max: int = 1000
+) -> list[dict[str, object]]:
     """All measurements for one corpus size, in this process."""
     from sqsgraph.build.manifest import RACY_SECONDS
     from sqsgraph.build.pipeline import build
@@ -122,8 +124,16 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
 
     def row(stage: str, seconds: float | str, triples: int | None = None, peak_kb: int | None = None, note: str = "") -> None:
         rate = round(triples / seconds) if triples and isinstance(seconds, float) and seconds > 0 else None
-        rows.append({"reports": n, "stage": stage, "seconds": round(seconds, 2) if isinstance(seconds, float) else seconds,
-                     "triples_per_s": rate, "peak_mb": _mb(peak_kb) if peak_kb else None, "note": note})
+        rows.append(
+            {
+                "reports": n,
+                "stage": stage,
+                "seconds": round(seconds, 2) if isinstance(seconds, float) else seconds,
+                "triples_per_s": rate,
+                "peak_mb": _mb(peak_kb) if peak_kb else None,
+                "note": note,
+            }
+        )
 
     with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
         corpus = Path(tmp) / "corpus"
@@ -135,14 +145,35 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         # query store loaded and the views drawn from it), then the first named query.
         memory.reset()
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sqsgraph", "build", str(corpus), "-o", str(Path(tmp) / "default")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "sqsgraph", "build", str(corpus), "-o", str(Path(tmp) / "default")],
+            check=True,
+            capture_output=True,
+        )
         built = time.perf_counter() - start
-        subprocess.run([sys.executable, "-m", "sqsgraph", "query", "inspection-timeline", "--graph",
-                        str(Path(tmp) / "default" / "sqsgraph.nq"), "--limit", "5"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sqsgraph",
+                "query",
+                "inspection-timeline",
+                "--graph",
+                str(Path(tmp) / "default" / "sqsgraph.nq"),
+                "--limit",
+                "5",
+            ],
+            check=True,
+            capture_output=True,
+        )
         default_path = time.perf_counter() - start
-        row(DEFAULT_PATH, default_path, None, memory.peak_kb,
-            f"build {built:.1f} s (validated, query store, views), first query {default_path - built:.1f} s")
+        row(
+            DEFAULT_PATH,
+            default_path,
+            None,
+            memory.peak_kb,
+            f"build {built:.1f} s (validated, query store, views), first query {default_path - built:.1f} s",
+        )
         shutil.rmtree(Path(tmp) / "default")
 
         marks: dict[str, list[float]] = {}
@@ -180,8 +211,13 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         memory.reset()
         start = time.perf_counter()
         build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
-        row("rebuild after one changed report, right after the last", time.perf_counter() - start, None, memory.peak_kb,
-            "the disk still writing back the last build")
+        row(
+            "rebuild after one changed report, right after the last",
+            time.perf_counter() - start,
+            None,
+            memory.peak_kb,
+            "the disk still writing back the last build",
+        )
         memory.reset()
         start = time.perf_counter()
         build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
@@ -194,8 +230,13 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         memory.reset()
         start = time.perf_counter()
         build(paths, out, formats=("turtle",), docs=False, views=False, validate=False)
-        row("rebuild after a name changed in one report", time.perf_counter() - start, None, memory.peak_kb,
-            "identities and the shared head made again")
+        row(
+            "rebuild after a name changed in one report",
+            time.perf_counter() - start,
+            None,
+            memory.peak_kb,
+            "identities and the shared head made again",
+        )
 
         if with_store:
             from sqsgraph.network.views import write_views
@@ -204,23 +245,39 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
             memory.reset()
             start = time.perf_counter()
             build_query_store(out / "sqsgraph.nq")
-            row("query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)", time.perf_counter() - start, triples,
-                memory.peak_kb)
+            row(
+                "query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)",
+                time.perf_counter() - start,
+                triples,
+                memory.peak_kb,
+            )
             memory.reset()
             start = time.perf_counter()
             views = write_views(open_query_store(out / "sqsgraph.nq", rebuild=False), out / "views")
-            row("views: overview, people, findings from the query store", time.perf_counter() - start, None, memory.peak_kb,
-                f"{sum(v.stat().st_size for v in views) / 1e6:,.1f} MB of HTML")
+            row(
+                "views: overview, people, findings from the query store",
+                time.perf_counter() - start,
+                None,
+                memory.peak_kb,
+                f"{sum(v.stat().st_size for v in views) / 1e6:,.1f} MB of HTML",
+            )
 
-        sample = paths if not validate_sample or validate_sample >= n else paths[:: max(1, n // validate_sample)][:validate_sample]
+        sample = (
+            paths if not validate_sample or validate_sample >= n else paths[:: max(1, n // validate_sample)][:validate_sample]
+        )
         memory.reset()
         start = time.perf_counter()
         checked = build(sample, Path(tmp) / "validated", formats=(), docs=False, views=False, validate=True)
         seconds = time.perf_counter() - start
         note = "" if len(sample) == n else f"measured on {len(sample)} reports, scaled to {n}"
         assert checked.validation is not None
-        row("build with SHACL validation only (batches of reports, cold)", seconds * n / len(sample), None, memory.peak_kb,
-            "; ".join(x for x in (note, "conforms" if checked.validation.conforms else "DOES NOT CONFORM") if x))
+        row(
+            "build with SHACL validation only (batches of reports, cold)",
+            seconds * n / len(sample),
+            None,
+            memory.peak_kb,
+            "; ".join(x for x in (note, "conforms" if checked.validation.conforms else "DOES NOT CONFORM") if x),
+        )
 
         if n <= pdf_max:
             _pdf_rows(n, Path(tmp), memory, row)
@@ -238,8 +295,17 @@ def run_size(n: int, rdflib_max: int, validate_sample: int | None, with_store: b
         start = time.perf_counter()
         _term_floor(out / "sqsgraph.nq")
         row("term-creation floor (rdflib terms of every quad)", time.perf_counter() - start, triples)
-        rows.append({"reports": n, "stage": "graph", "seconds": "", "triples_per_s": None, "peak_mb": None,
-                     "note": f"{triples:,} triples; sqsgraph.nq {sizes['.nq'] / 1e6:,.0f} MB, sqsgraph.ttl {sizes['.ttl'] / 1e6:,.0f} MB"})
+        rows.append(
+            {
+                "reports": n,
+                "stage": "graph",
+                "seconds": "",
+                "triples_per_s": None,
+                "peak_mb": None,
+                "note": f"{triples:,} triples; sqsgraph.nq {sizes['.nq'] / 1e6:,.0f} MB, "
+                f"sqsgraph.ttl {sizes['.ttl'] / 1e6:,.0f} MB",
+            }
+        )
     return rows
 
 
@@ -266,15 +332,25 @@ def _pdf_rows(n: int, tmp: Path, memory: TreeMemory, row) -> None:  # type: igno
             pages += 1
         document.close()
     plain = time.perf_counter() - start
-    row("PDF: pypdfium2 plain text of every page (one process)", plain, None, None,
-        f"{pages:,} pages, {pages / plain:,.0f} pages/s")
+    row(
+        "PDF: pypdfium2 plain text of every page (one process)",
+        plain,
+        None,
+        None,
+        f"{pages:,} pages, {pages / plain:,.0f} pages/s",
+    )
 
     memory.reset()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "sqsgraph", "parse", str(tmp / "pdf")], check=True, capture_output=True)
     parsed = time.perf_counter() - start
-    row("PDF: sqsgraph parse (all cores)", parsed, None, memory.peak_kb,
-        f"{pages / parsed:,.0f} pages/s, {parsed / plain:.1f}x pypdfium2's plain text")
+    row(
+        "PDF: sqsgraph parse (all cores)",
+        parsed,
+        None,
+        memory.peak_kb,
+        f"{pages / parsed:,.0f} pages/s, {parsed / plain:.1f}x pypdfium2's plain text",
+    )
 
     memory.reset()
     start = time.perf_counter()
@@ -285,8 +361,13 @@ def _pdf_rows(n: int, tmp: Path, memory: TreeMemory, row) -> None:  # type: igno
     start = time.perf_counter()
     build(sorted(texts.iterdir()), tmp / "pdf-text-out", formats=("turtle",), docs=False, views=False, validate=False)
     from_text = time.perf_counter() - start
-    row("PDF: build of the reports as PDFs (cold cache)", from_pdf, None, pdf_peak,
-        f"{from_pdf / from_text:.2f}x the same reports as text")
+    row(
+        "PDF: build of the reports as PDFs (cold cache)",
+        from_pdf,
+        None,
+        pdf_peak,
+        f"{from_pdf / from_text:.2f}x the same reports as text",
+    )
     row("PDF: build of the same reports as text (cold cache)", from_text, None, memory.peak_kb)
 
 
@@ -349,7 +430,9 @@ def main(argv: list[str]) -> None:
         every.extend(rows)
         for r in rows:
             rate = f"{r['triples_per_s']:,}" if r["triples_per_s"] else ""
-            print(f"| {r['reports']:,} | {r['stage']} | {r['seconds']} | {rate} | {r['peak_mb'] or ''} | {r['note']} |", flush=True)
+            print(
+                f"| {r['reports']:,} | {r['stage']} | {r['seconds']} | {rate} | {r['peak_mb'] or ''} | {r['note']} |", flush=True
+            )
     if args.json:
         args.json.write_text(json.dumps(every, indent=1), encoding="utf-8")
 

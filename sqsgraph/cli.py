@@ -58,8 +58,9 @@ class SqsgraphGroup(click.Group):
 
 @click.group(cls=SqsgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sqsgraph")
-@click.option("-v", "--verbose", count=True,
-              help="Show the log of the libraries sqsgraph uses too (-v: their INFO lines, -vv: DEBUG).")
+@click.option(
+    "-v", "--verbose", count=True, help="Show the log of the libraries sqsgraph uses too (-v: their INFO lines, -vv: DEBUG)."
+)
 def main(verbose: int) -> None:
     """Turn HMI Probation SQS inspection reports into a knowledge graph.
 
@@ -137,9 +138,14 @@ def _stdout_is_terminal() -> bool:
 def graph_option(func: F) -> F:
     """--graph FILE_OR_FOLDER, the one way every command that reads a graph is given it (default:
     the last build, output/sqsgraph.nq); a folder stands for the build in it (FOLDER/sqsgraph.nq)."""
-    return click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
-                        help="Graph file (.nq, .trig, .ttl, .nt, .jsonld) or a folder holding a build "
-                             f"(its sqsgraph.nq)  [default: {LAST_BUILD}, the last build].")(func)
+    return click.option(
+        "--graph",
+        "graph",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Graph file (.nq, .trig, .ttl, .nt, .jsonld) or a folder holding a build "
+        f"(its sqsgraph.nq)  [default: {LAST_BUILD}, the last build].",
+    )(func)
 
 
 def deprecated_graph_argument(func: F) -> F:
@@ -170,8 +176,13 @@ def resolve_graph(graph: Path | None, argument: Path | None = None) -> Path:
 
 def shacl_engine_option(func: F) -> F:
     """--shacl-engine shared by `build` and `validate`."""
-    return click.option("--shacl-engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
-                        help="SHACL engine: pyshacl, or the faster turbo (pip install 'sqsgraph[fast]'); auto takes turbo if installed.")(func)
+    return click.option(
+        "--shacl-engine",
+        type=click.Choice(["auto", "pyshacl", "turbo"]),
+        default="auto",
+        show_default=True,
+        help="SHACL engine: pyshacl, or the faster turbo (pip install 'sqsgraph[fast]'); auto takes turbo if installed.",
+    )(func)
 
 
 def open_graph_store(graph_file: Path | None) -> Store | None:
@@ -192,8 +203,11 @@ def open_graph_store(graph_file: Path | None) -> Store | None:
             if path.resolve() != LAST_BUILD.resolve():
                 return None
             why = "there is none yet" if state == "missing" else "the graph changed since it was built"
-            click.echo(f"note: building the query store {default_store_dir(path)}/ from {path} ({why}); "
-                       "this takes a while for a large graph, once", err=True)
+            click.echo(
+                f"note: building the query store {default_store_dir(path)}/ from {path} ({why}); "
+                "this takes a while for a large graph, once",
+                err=True,
+            )
         return open_query_store(path)
     except GraphError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -201,26 +215,56 @@ def open_graph_store(graph_file: Path | None) -> Store | None:
 
 @main.command("build")
 @click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="Folder for the graph files (sqsgraph.nq is always written too).")
-@click.option("--format", "formats", multiple=True, default=("turtle",), show_default=True,
-              type=click.Choice(FORMAT_NAMES), help="Graph format (repeatable).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the graph files (sqsgraph.nq is always written too).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=("turtle",),
+    show_default=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Graph format (repeatable).",
+)
 @click.option("--base", default="https://w3id.org/sqsgraph/id/", show_default=True, help="Base IRI of instance data.")
-@click.option("--identities", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file of same-as / different-from decisions that win over the identity rules, "
-                   "and of areas' ONS codes ([gss]) that win over the lookup.")
+@click.option(
+    "--identities",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file of same-as / different-from decisions that win over the identity rules, "
+    "and of areas' ONS codes ([gss]) that win over the lookup.",
+)
 @click.option("--no-docs", is_flag=True, help="Do not write ontology.html.")
 @click.option("--no-views", is_flag=True, help="Do not write the HTML network views into OUT/views/.")
 @click.option("--no-validate", is_flag=True, help="Do not check the graph against the SHACL shapes.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes for the per-report work  [default: one per core].")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Processes for the per-report work  [default: one per core]."
+)
 @click.option("--no-cache", is_flag=True, help="Do not keep per-report results in OUT/.cache/ for the next build.")
 @shacl_engine_option
-@click.option("--all-warnings", is_flag=True,
-              help=f"Print every warning (by default the first {WARNINGS_SHOWN} and how many more).")
-def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
-                  identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
-                  no_cache: bool, shacl_engine: str, all_warnings: bool) -> None:
+@click.option(
+    "--all-warnings", is_flag=True, help=f"Print every warning (by default the first {WARNINGS_SHOWN} and how many more)."
+)
+def build_command(
+    reports: tuple[Path, ...],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    base: str,
+    identities: Path | None,
+    no_docs: bool,
+    no_views: bool,
+    no_validate: bool,
+    workers: int | None,
+    no_cache: bool,
+    shacl_engine: str,
+    all_warnings: bool,
+) -> None:
     """Build the knowledge graph of REPORTS, validate it, write it.
 
     With no REPORTS, rebuilds what the last build into OUT was built from, or, into a folder
@@ -244,9 +288,20 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
             click.echo(f"note: no reports named: rebuilding {out_dir}/ from {last.shown} as its last build did", err=True)
     with _StageProgress() as progress:
         try:
-            result = build(paths, out_dir, base, formats, progress=progress, identities=identities,
-                           docs=not no_docs, views=not no_views, validate=not no_validate, workers=workers,
-                           cache=not no_cache, shacl_engine=shacl_engine)
+            result = build(
+                paths,
+                out_dir,
+                base,
+                formats,
+                progress=progress,
+                identities=identities,
+                docs=not no_docs,
+                views=not no_views,
+                validate=not no_validate,
+                workers=workers,
+                cache=not no_cache,
+                shacl_engine=shacl_engine,
+            )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
     for path in result.files:
@@ -258,15 +313,16 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
             click.echo(f"error: {failure.line()}", err=True)
         sys.exit(1)
     s = result.summary()
-    click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
-               f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
-               f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}")
+    click.echo(
+        f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
+        f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
+        f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}"
+    )
     shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
     for line in shown:
         click.echo(f"warning: {line}", err=True)
     if len(result.warnings) > len(shown):
-        click.echo(f"note: {len(result.warnings) - len(shown)} more warnings not shown; --all-warnings prints them all",
-                   err=True)
+        click.echo(f"note: {len(result.warnings) - len(shown)} more warnings not shown; --all-warnings prints them all", err=True)
     for line in result.notes:
         click.echo(f"note: {line}", err=True)
     if result.validation is not None:
@@ -362,8 +418,9 @@ def people_command(graph: Path | None, graph_argument: Path | None) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows or triples per answer.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Queries run at the same time.")
-def serve_command(graph: Path | None, graph_argument: Path | None, host: str, port: int, timeout: float,
-                  max_results: int, workers: int) -> None:
+def serve_command(
+    graph: Path | None, graph_argument: Path | None, host: str, port: int, timeout: float, max_results: int, workers: int
+) -> None:
     """Serve a graph read-only over the SPARQL 1.1 Protocol, with a query page at /.
 
     --graph: a graph file or a build's folder (default: output/sqsgraph.nq from `sqsgraph
@@ -394,20 +451,45 @@ def serve_command(graph: Path | None, graph_argument: Path | None, host: str, po
 @main.command("push")
 @graph_option
 @deprecated_graph_argument
-@click.option("--store", "store_url", required=True, metavar="URL",
-              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).")
+@click.option(
+    "--store",
+    "store_url",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).",
+)
 @click.option("--auth", metavar="USER:PASSWORD", help="HTTP Basic or Digest credentials, as the store asks.")
 @click.option("--token-env", metavar="VAR", help="Send a bearer token read from this environment variable.")
-@click.option("--format", "fmt", type=click.Choice(PUSH_FORMATS), default="ntriples", show_default=True,
-              help="Content type of the uploads (the same N-Triples bytes either way).")
-@click.option("--prune", is_flag=True,
-              help="Delete the store's graphs under the build's base IRI that this build does not have, "
-                   "so the store holds exactly this build.")
-@click.option("--query-url", metavar="URL",
-              help="The store's SPARQL query service, asked which graphs it holds  "
-                   "[default: from --store: Oxigraph /query, Fuseki /DATASET/query, Virtuoso /sparql].")
-def push_command(graph: Path | None, graph_argument: Path | None, store_url: str, auth: str | None,
-                 token_env: str | None, fmt: str, prune: bool, query_url: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PUSH_FORMATS),
+    default="ntriples",
+    show_default=True,
+    help="Content type of the uploads (the same N-Triples bytes either way).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the store's graphs under the build's base IRI that this build does not have, "
+    "so the store holds exactly this build.",
+)
+@click.option(
+    "--query-url",
+    metavar="URL",
+    help="The store's SPARQL query service, asked which graphs it holds  "
+    "[default: from --store: Oxigraph /query, Fuseki /DATASET/query, Virtuoso /sparql].",
+)
+def push_command(
+    graph: Path | None,
+    graph_argument: Path | None,
+    store_url: str,
+    auth: str | None,
+    token_env: str | None,
+    fmt: str,
+    prune: bool,
+    query_url: str | None,
+) -> None:
     """PUT every named graph of a graph file to a triple store (pushing twice gives the same store).
 
     --graph: a graph file or a build's folder (default: output/sqsgraph.nq, the last build).
@@ -442,7 +524,9 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
         token = os.environ.get(token_env)
         if not token:
             raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
-    report = push_file(resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url)
+    report = push_file(
+        resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url
+    )
     for line in iter_report_lines(report):
         click.echo(line)
     for line in iter_notice_lines(report):
@@ -487,8 +571,14 @@ def write_compare_view(graph_file: Path, out_dir: Path) -> None:
 @click.option("--focus", "focus", metavar="NAME_OR_IRI", help="focus view: a person, area, body or organisation.")
 @click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="focus view: how far out.")
 @graph_option
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write the HTML file into  [default: views/ beside the graph, output/views/ for the last build].")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the HTML file into  [default: views/ beside the graph, output/views/ for the last build].",
+)
 def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, out_dir: Path | None) -> None:
     """Write one interactive network view as a self-contained HTML file (works offline).
 
@@ -558,12 +648,22 @@ def skip_what_is_not_a_report(errors: list[ReportError], walked: frozenset[str])
 
 @main.command("parse")
 @report_arguments
-@click.option("--format", "fmt", type=click.Choice(["json", "summary"]), default="summary", show_default=True,
-              help="json: the documented JSON array, one object per file; summary: a digest per report.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "summary"]),
+    default="summary",
+    show_default=True,
+    help="json: the documented JSON array, one object per file; summary: a digest per report.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first file that is not a readable report.")
-@click.option("--text", "text_only", is_flag=True,
-              help="Print the text sqsgraph reads instead (for a PDF, the text it derives from the pages, "
-                   "which every span counts in); files apart by a form feed.")
+@click.option(
+    "--text",
+    "text_only",
+    is_flag=True,
+    help="Print the text sqsgraph reads instead (for a PDF, the text it derives from the pages, "
+    "which every span counts in); files apart by a form feed.",
+)
 def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: bool) -> None:
     """Read reports into the typed model and print what was found.
 
@@ -633,20 +733,49 @@ def queries_command() -> None:
 
 @main.command("query")
 @click.argument("name_or_file", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="A parameter the query declares (repeatable); matched ignoring case, spaces, dashes and quote marks.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter the query declares (repeatable); matched ignoring case, spaces, dashes and quote marks.",
+)
 @click.option("--sparql", help="Run this SPARQL text instead of a named query (read-only: no updates, no SERVICE).")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
-              show_default=True, help="csv and tsv: plain values; sparql-tsv: SPARQL TSV, terms with their types.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help="csv and tsv: plain values; sparql-tsv: SPARQL TSV, terms with their types.",
+)
 @click.option("--wide", is_flag=True, help="table and markdown: show long values whole instead of cutting them.")
-@click.option("--limit", type=click.IntRange(min=0), default=None,
-              help=f"Rows (or triples) to show; 0 shows all of them  [default: {DEFAULT_QUERY_LIMIT} on a terminal, "
-                   "all when the output is piped or redirected].")
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Rows to skip first (the next page: --offset 200 with --limit 200).")
-def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str | None, graph: Path | None, fmt: str,
-                  wide: bool, limit: int | None, offset: int) -> None:
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Rows (or triples) to show; 0 shows all of them  [default: {DEFAULT_QUERY_LIMIT} on a terminal, "
+    "all when the output is piped or redirected].",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Rows to skip first (the next page: --offset 200 with --limit 200).",
+)
+def query_command(
+    name_or_file: str | None,
+    params: tuple[str, ...],
+    sparql: str | None,
+    graph: Path | None,
+    fmt: str,
+    wide: bool,
+    limit: int | None,
+    offset: int,
+) -> None:
     """Answer a named question (see `sqsgraph queries`) or your own SPARQL from the graph.
 
     On a terminal, shows the first 200 rows unless --limit says otherwise (--limit 0: all rows);
@@ -675,18 +804,23 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
         answers = _precomputed(path)
     if limit is None:
         limit = DEFAULT_QUERY_LIMIT if _stdout_is_terminal() else 0
-    result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset,
-                       precomputed=answers)
+    result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset, precomputed=answers)
     text = format_result(result, fmt, wide=wide)
     click.echo(text, nl=not text.endswith("\n"))
     cut = 0 if wide else cut_values(result, fmt)
     if cut:
-        click.echo(f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
-                   "--wide shows them whole, as --format csv does", err=True)
+        click.echo(
+            f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
+            "--wide shows them whole, as --format csv does",
+            err=True,
+        )
     if result.more:
         shown = len(result.rows) if result.kind == "select" else len(result.triples)
-        click.echo(f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
-                   f"more follow: --offset {offset + shown} for the next page, --limit 0 for all", err=True)
+        click.echo(
+            f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
+            f"more follow: --offset {offset + shown} for the next page, --limit 0 for all",
+            err=True,
+        )
     if result.kind == "select" and not result.rows and not offset and given and not query.adhoc:
         for line in suggestions(store, query, given):
             click.echo(f"note: {line}", err=True)
@@ -729,7 +863,9 @@ def _key_value(text: str) -> tuple[str, str]:
 @click.argument("count", type=click.IntRange(min=1))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
-@click.option("--pdf", "as_pdf", is_flag=True, help="Write each report as a PDF laid out by reportlab (needs the pdf-make extra).")
+@click.option(
+    "--pdf", "as_pdf", is_flag=True, help="Write each report as a PDF laid out by reportlab (needs the pdf-make extra)."
+)
 def synth_command(count: int, out_dir: Path, seed: int, as_pdf: bool) -> None:
     """Write COUNT synthetic SQS-like reports into OUT_DIR, for benchmarks and scale tests.
 

@@ -175,9 +175,16 @@ def _discard(path: str) -> None:
         return  # gone already, or left for remove_stale_temp_files: its name says whose it was
     try:
         os.unlink(path)
-        _removals.append(subprocess.Popen([sys.executable, "-I", "-S", "-c", "import os, sys; os.close(int(sys.argv[1]))",
-                                           str(fd)], pass_fds=(fd,), start_new_session=True, stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _removals.append(
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", "import os, sys; os.close(int(sys.argv[1]))", str(fd)],
+                pass_fds=(fd,),
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     except OSError:
         pass  # no child: this process frees it when it closes fd below
     finally:

@@ -1,13 +1,13 @@
 """The one place that knows what a build's output folder holds and where::
 
-    output/                 DEFAULT_OUT (``sqsgraph build -o``)
-      sqsgraph.nq           QUADS_FILE: always written; what every other command reads
-      sqsgraph.ttl ...      GRAPH_STEM + the suffix of each format asked for
-      ontology.html         ONTOLOGY_DOCS
-      views/                VIEWS_DIR: the HTML network views
-      store/                STORE_DIR: the query store, beside the graph file it was loaded from
-      .cache/               CACHE_DIR: per-report results for the next build
-      .sqsgraph-build.json  BUILD_RECORD: what the build was made from, for a bare rebuild
+output/                 DEFAULT_OUT (``sqsgraph build -o``)
+  sqsgraph.nq           QUADS_FILE: always written; what every other command reads
+  sqsgraph.ttl ...      GRAPH_STEM + the suffix of each format asked for
+  ontology.html         ONTOLOGY_DOCS
+  views/                VIEWS_DIR: the HTML network views
+  store/                STORE_DIR: the query store, beside the graph file it was loaded from
+  .cache/               CACHE_DIR: per-report results for the next build
+  .sqsgraph-build.json  BUILD_RECORD: what the build was made from, for a bare rebuild
 """
 
 from __future__ import annotations

@@ -45,9 +45,7 @@ def available(extractor: str) -> bool:
 
 
 def _pdftotext(path: Path, *flags: str) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *flags, str(path), "-"], check=True, capture_output=True
-    ).stdout
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", *flags, str(path), "-"], check=True, capture_output=True).stdout
     return out.decode("utf-8")
 
 

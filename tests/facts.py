@@ -41,10 +41,7 @@ def _quotes(owner: tuple, quotes: Iterable[Quote]) -> list[Fact]:
 
 
 def _proportions(owner: tuple, props: Iterable[Proportion]) -> list[Fact]:
-    return [
-        ("proportion", *owner, i, norm(p.phrase), p.numerator, p.denominator, p.value)
-        for i, p in enumerate(props)
-    ]
+    return [("proportion", *owner, i, norm(p.phrase), p.numerator, p.denominator, p.value) for i, p in enumerate(props)]
 
 
 def facts(report: Report) -> set[Fact]:

@@ -36,8 +36,10 @@ from sqsgraph.read.model import Report, SourceDocument
 from sqsgraph.read.parser import parse_report
 from sqsgraph.read.reader import MAX_REPORT_BYTES, sample_paths
 
-NOT_A_REPORT = ("not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of Short Quality "
-                "Screening' title, numbered findings and a copy list")
+NOT_A_REPORT = (
+    "not an SQS report: expected at least two of a 'To:/From:' header, a 'Report of Short Quality "
+    "Screening' title, numbered findings and a copy list"
+)
 EMPTY = "the file is empty"
 CUT_OFF = "no copy list (the report may be cut off)"
 
@@ -53,7 +55,7 @@ DROPPED_CONTROLS = "\x1b\x7f\x9b\x01"
 
 # (as written into the copy list, as the reader must read it)
 HOSTILE_NAMES: tuple[tuple[str, str], ...] = (
-    ("Ann O'Brien \"Nan\"", "Ann O'Brien \"Nan\""),
+    ('Ann O\'Brien "Nan"', 'Ann O\'Brien "Nan"'),
     ("Back\\Slash Jones", "Back\\Slash Jones"),
     ('Tri """Quote""" Smith', 'Tri """Quote""" Smith'),
     ("<img src=x onerror=alert(1)> Lee", "<img src=x onerror=alert(1)> Lee"),
@@ -117,7 +119,7 @@ def paragraph_start(text: str, offset: int) -> int:
     at = line_start(text, offset)
     while at > 0:
         above = line_start(text, at - 1)
-        if not text[above : at].strip():
+        if not text[above:at].strip():
             return at
         at = above
     return 0
@@ -263,47 +265,105 @@ def corpus(renderings: tuple[str, ...] = RENDERINGS) -> list[Case]:
         cases.append(Case(f"endings-{label}.txt", text.encode("utf-8"), "built", (), f"{label} line endings"))
     # encodings
     text = with_area(texts[stems[2]], next(areas)).replace("'", "\u2019")
-    cases.append(Case("windows-1252.txt", text.encode("cp1252"), "built", ("not valid UTF-8; decoded as cp1252",),
-                      "Windows-1252, not UTF-8", "cp1252"))
+    cases.append(
+        Case(
+            "windows-1252.txt",
+            text.encode("cp1252"),
+            "built",
+            ("not valid UTF-8; decoded as cp1252",),
+            "Windows-1252, not UTF-8",
+            "cp1252",
+        )
+    )
     text = with_area(texts[stems[3]], next(areas))
     cases.append(Case("utf-16-bom.txt", text.encode("utf-16"), "built", (), "UTF-16 with a byte-order mark", "utf-16"))
     text = with_area(texts[stems[4]], next(areas))
-    cases.append(Case("utf-8-bom.txt", codecs.BOM_UTF8 + text.encode("utf-8"), "built", (), "UTF-8 with a byte-order mark",
-                      "utf-8-sig"))
-    cases.append(Case("utf-16-broken.txt", codecs.BOM_UTF16_LE + "ab".encode("utf-16-le") + b"\x00\xd8",  "refused",
-                      ("starts with a utf-16 byte-order mark but is not valid utf-16",), "UTF-16 with a lone surrogate"))
+    cases.append(
+        Case("utf-8-bom.txt", codecs.BOM_UTF8 + text.encode("utf-8"), "built", (), "UTF-8 with a byte-order mark", "utf-8-sig")
+    )
+    cases.append(
+        Case(
+            "utf-16-broken.txt",
+            codecs.BOM_UTF16_LE + "ab".encode("utf-16-le") + b"\x00\xd8",
+            "refused",
+            ("starts with a utf-16 byte-order mark but is not valid utf-16",),
+            "UTF-16 with a lone surrogate",
+        )
+    )
     # control characters in names and in a finding
     text = with_area(first, next(areas))
     text = into_first_finding(with_names(text, ["Con" + CONTROLS + "trol Name"]), " odd" + CONTROLS + "text ")
     first_control = min(text.index(c) for c in DROPPED_CONTROLS)
-    cases.append(Case("control-characters.txt", text.encode("utf-8"), "built",
-                      (f"{sum(c in DROPPED_CONTROLS for c in text)} control character(s) ignored, the first "
-                       f"U+{ord(text[first_control]):04X} at offset {first_control}",),
-                      "control characters in a name and a finding"))
+    cases.append(
+        Case(
+            "control-characters.txt",
+            text.encode("utf-8"),
+            "built",
+            (
+                f"{sum(c in DROPPED_CONTROLS for c in text)} control character(s) ignored, the first "
+                f"U+{ord(text[first_control]):04X} at offset {first_control}",
+            ),
+            "control characters in a name and a finding",
+        )
+    )
     # names with quotes, backslashes, markup, tabs, line breaks, right-to-left and combining text
     text = with_area(texts[stems[1]], next(areas))
     text = with_names(text, [n for n, _ in HOSTILE_NAMES], addressee=HOSTILE_ADDRESSEE[0])
     text = into_first_finding(text, HOSTILE_FINDING + "شرح قصير. Zoe\u0308 said so.")
     controls = sum(1 for ch in text if ch in "\x1b\x7f")
-    cases.append(Case("hostile-names.txt", text.encode("utf-8"), "built",
-                      (f"{controls} control character(s) ignored, the first U+001B at offset {text.index(chr(0x1b))}",),
-                      "names with quotes, backslashes, markup, tabs, line breaks, RTL and combining characters"))
+    cases.append(
+        Case(
+            "hostile-names.txt",
+            text.encode("utf-8"),
+            "built",
+            (f"{controls} control character(s) ignored, the first U+001B at offset {text.index(chr(0x1B))}",),
+            "names with quotes, backslashes, markup, tabs, line breaks, RTL and combining characters",
+        )
+    )
     # the same report under another name, and another version of a report
     cases.append(Case(f"copy-of-{stems[0]}.txt", first.encode("utf-8"), "duplicate", (), "a duplicate under another name"))
-    cases.append(Case(f"{stems[0]}-revised.txt", conflicting_version(first).encode("utf-8"), "conflict", (),
-                      "another version of the same report"))
+    cases.append(
+        Case(
+            f"{stems[0]}-revised.txt",
+            conflicting_version(first).encode("utf-8"),
+            "conflict",
+            (),
+            "another version of the same report",
+        )
+    )
     # not reports at all
     cases.append(Case("empty.txt", b"", "refused", (EMPTY,), "empty"))
     cases.append(Case("blank.txt", b" \n\t\r\n  \n", "refused", (EMPTY,), "only white space"))
-    cases.append(Case("binary.txt", b"\x7fELF\x02\x01\x01\n" + bytes(range(256)) * 8, "refused",
-                      ("binary data (NUL bytes), not a text report",), "binary (NUL bytes)"))
-    cases.append(Case("broken.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 8, "refused",
-                      ("a damaged PDF: it cannot be opened (truncated, or not a PDF inside)",),
-                      "a PDF's header and then garbage"))
-    cases.append(Case("controls.txt", bytes(range(1, 32)) * 40, "refused",
-                      ("binary data (mostly control characters), not a text report",), "mostly control characters"))
-    cases.append(Case("letter.txt", b"Dear colleague,\n\nThank you for your letter.\n", "refused",
-                      (NOT_A_REPORT,), "prose, not a report"))
+    cases.append(
+        Case(
+            "binary.txt",
+            b"\x7fELF\x02\x01\x01\n" + bytes(range(256)) * 8,
+            "refused",
+            ("binary data (NUL bytes), not a text report",),
+            "binary (NUL bytes)",
+        )
+    )
+    cases.append(
+        Case(
+            "broken.txt",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 8,
+            "refused",
+            ("a damaged PDF: it cannot be opened (truncated, or not a PDF inside)",),
+            "a PDF's header and then garbage",
+        )
+    )
+    cases.append(
+        Case(
+            "controls.txt",
+            bytes(range(1, 32)) * 40,
+            "refused",
+            ("binary data (mostly control characters), not a text report",),
+            "mostly control characters",
+        )
+    )
+    cases.append(
+        Case("letter.txt", b"Dear colleague,\n\nThank you for your letter.\n", "refused", (NOT_A_REPORT,), "prose, not a report")
+    )
     return cases
 
 
@@ -319,11 +379,36 @@ def enormous_line(path: Path, megabytes: int = 24) -> Path:
 
 def too_large(path: Path) -> str:
     size = path.stat().st_size
-    return (f"too large to be an SQS report ({size / 1024 / 1024:.1f} MB; reports are tens of KB, limit "
-            f"{MAX_REPORT_BYTES // 1024 // 1024} MB)")
+    return (
+        f"too large to be an SQS report ({size / 1024 / 1024:.1f} MB; reports are tens of KB, limit "
+        f"{MAX_REPORT_BYTES // 1024 // 1024} MB)"
+    )
 
 
-__all__ = ["CONTROLS", "CUT_OFF", "Case", "DROPPED_CONTROLS", "EMPTY", "HOSTILE_ADDRESSEE", "HOSTILE_FINDING", "HOSTILE_NAMES",
-           "INVENTED_AREAS", "NOT_A_REPORT", "RENDERINGS", "boundaries", "conflicting_version", "corpus", "enormous_line",
-           "into_first_finding", "parse_text", "rename", "rendering", "samples", "too_large", "truncations", "with_area",
-           "with_line_endings", "with_names"]
+__all__ = [
+    "CONTROLS",
+    "CUT_OFF",
+    "Case",
+    "DROPPED_CONTROLS",
+    "EMPTY",
+    "HOSTILE_ADDRESSEE",
+    "HOSTILE_FINDING",
+    "HOSTILE_NAMES",
+    "INVENTED_AREAS",
+    "NOT_A_REPORT",
+    "RENDERINGS",
+    "boundaries",
+    "conflicting_version",
+    "corpus",
+    "enormous_line",
+    "into_first_finding",
+    "parse_text",
+    "rename",
+    "rendering",
+    "samples",
+    "too_large",
+    "truncations",
+    "with_area",
+    "with_line_endings",
+    "with_names",
+]

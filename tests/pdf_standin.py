@@ -93,6 +93,7 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
         t = Table(list(rows), colWidths=[85 * mm, 80 * mm], hAlign="LEFT")
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t
+
     title = next((_TITLE.match(line.strip()) for line in lines if _TITLE.match(line.strip())), None)
     running = f"{title.group(1)} of {title.group(2)} - HM Inspectorate of Probation" if title else ""
     footnotes = {m.group(1).translate(_SUPER): m.group(2) for line in lines if (m := _FOOTNOTE.match(line))}
@@ -157,8 +158,13 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
             else:
                 story.append(Paragraph(text, hanging, bulletText=number))
         elif _BULLET.match(s):
-            story.append(Paragraph(_inline(_BULLET.match(s).group(1), ligatures), bullet, bulletText=bullet_char,
-                                   ))
+            story.append(
+                Paragraph(
+                    _inline(_BULLET.match(s).group(1), ligatures),
+                    bullet,
+                    bulletText=bullet_char,
+                )
+            )
         else:
             story.append(Paragraph(_inline(s, ligatures), body))
         for mark in re.findall(r"[¹²³⁴⁵⁶⁷⁸⁹]", s):
@@ -168,7 +174,6 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
         story.append(_copy_table(copy_rows))
 
     from reportlab.pdfgen import canvas as rl_canvas
-
 
     class Canvas(rl_canvas.Canvas):
         """Draws the running header, the footnotes and "Page N of M" once the page count is known."""
@@ -202,7 +207,8 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
                 super().showPage()
             super().save()
 
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                            bottomMargin=45 * mm, title=running)
+    doc = SimpleDocTemplate(
+        str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=45 * mm, title=running
+    )
     doc.build(story, canvasmaker=Canvas)
     return out

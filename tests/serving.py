@@ -34,8 +34,11 @@ class ServeProcess:
 
     def __init__(self, graph: Path, log: Path, *options: str) -> None:
         self.log = log.open("wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "sqsgraph.cli", "serve", "--graph", str(graph), "--port", "0", *options],
-                                     stdout=subprocess.PIPE, stderr=self.log)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sqsgraph.cli", "serve", "--graph", str(graph), "--port", "0", *options],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
         line = self.proc.stdout.readline().decode("utf-8")  # "serving GRAPH at URL (SPARQL endpoint ...)"
         m = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
         assert m, f"the server did not start: {line!r}"

@@ -115,14 +115,26 @@ def test_csv_format(stats: analytics.Stats) -> None:
 def test_json_format(stats: analytics.Stats) -> None:
     data = json.loads(analytics.format_json(stats))
     assert data["counts"]["person"] == 8
-    assert data["people_in_several_areas"][1] == {"label": "Malcolm Potter", "iri": ID + "person/malcolm-potter",
-                                                  "areas": ["Barnet", "Kent"]}
+    assert data["people_in_several_areas"][1] == {
+        "label": "Malcolm Potter",
+        "iri": ID + "person/malcolm-potter",
+        "areas": ["Barnet", "Kent"],
+    }
 
 
 def test_findings_graph_is_a_tree_of_areas_themes_and_findings() -> None:
     F = findings_graph(load_dataset(FIXTURE))
-    assert kind_counts(F) == {"area": 2, "report": 0, "body": 0, "organisation": 0, "person": 0, "theme": 6,
-                              "finding": 3, "strength": 1, "improvement": 2}
+    assert kind_counts(F) == {
+        "area": 2,
+        "report": 0,
+        "body": 0,
+        "organisation": 0,
+        "person": 0,
+        "theme": 6,
+        "finding": 3,
+        "strength": 1,
+        "improvement": 2,
+    }
     assert nx.is_forest(F)
     finding = F.nodes[ID + "report/kent-2014-06-18/finding/1.1"]
     assert finding["label"] == "1.1 The initial assessment of the child or young…"

@@ -36,8 +36,20 @@ def samples() -> list[sqsgraph.Report]:
 
 def test_dir_lists_the_api_and_every_name_is_there() -> None:
     listed = dir(sqsgraph)
-    for name in ("parse_file", "parse_report", "build_graph", "run_query", "open_query_store", "Rows",
-                 "write_views", "create_server", "SqsgraphError", "QueryError", "UsageError", "GraphError"):
+    for name in (
+        "parse_file",
+        "parse_report",
+        "build_graph",
+        "run_query",
+        "open_query_store",
+        "Rows",
+        "write_views",
+        "create_server",
+        "SqsgraphError",
+        "QueryError",
+        "UsageError",
+        "GraphError",
+    ):
         assert name in sqsgraph.__all__ and name in listed, name
     for name in sqsgraph.__all__:
         assert getattr(sqsgraph, name) is not None, name
@@ -58,14 +70,16 @@ def test_import_sqsgraph_is_cheap() -> None:
 def test_a_named_query_with_a_dict_of_parameters_gives_plain_rows(out: Path) -> None:
     rows = sqsgraph.run_query(out, "people-in-several-reports", {"name_part": "fox"})
     assert rows.columns == ("name", "reports", "posts", "organisations", "areas", "person")
-    assert rows.to_dicts() == [{
-        "name": "Julie Fox",
-        "reports": 3,
-        "posts": "HM Assistant Chief Inspector",
-        "organisations": "HM Inspectorate of Probation",
-        "areas": "Barnet; Bedfordshire; Kent",
-        "person": "https://w3id.org/sqsgraph/id/person/julie-fox",
-    }]
+    assert rows.to_dicts() == [
+        {
+            "name": "Julie Fox",
+            "reports": 3,
+            "posts": "HM Assistant Chief Inspector",
+            "organisations": "HM Inspectorate of Probation",
+            "areas": "Barnet; Bedfordshire; Kent",
+            "person": "https://w3id.org/sqsgraph/id/person/julie-fox",
+        }
+    ]
     assert list(rows) == rows.to_dicts() and rows[0] == rows.to_dicts()[0]
     assert rows.tuples[0][:2] == ("Julie Fox", 3)
     assert repr(rows) == "<Rows: 1 row; columns name, reports, posts, organisations, areas, person>"
@@ -90,8 +104,9 @@ def test_values_come_typed_as_the_parser_read_them(out: Path, samples: list[sqsg
 def test_a_parameter_the_query_does_not_take_is_named_with_what_it_takes(out: Path) -> None:
     with pytest.raises(sqsgraph.UsageError) as caught:
         sqsgraph.run_query(out, "people-in-several-reports", {"name": "fox"})
-    assert str(caught.value) == ("query 'people-in-several-reports' has no parameter 'name'; "
-                                 "it takes: name_part (string, optional)")
+    assert str(caught.value) == (
+        "query 'people-in-several-reports' has no parameter 'name'; it takes: name_part (string, optional)"
+    )
 
 
 def test_a_missing_parameter_says_what_it_is(out: Path) -> None:
@@ -116,7 +131,9 @@ def test_sparql_text_runs_as_written(out: Path, samples: list[sqsgraph.Report]) 
     # a parameter binds the variable of its name, as a literal of its Python type
     named = sqsgraph.run_query(out, f"SELECT DISTINCT ?person WHERE {{ ?person <{FOAF}name> ?name }}", {"name": "Julie Fox"})
     assert {row["person"] for row in named} == {  # two people of that name, kept apart by the identity rules
-        "https://w3id.org/sqsgraph/id/person/julie-fox", "https://w3id.org/sqsgraph/id/person/julie-fox-2"}
+        "https://w3id.org/sqsgraph/id/person/julie-fox",
+        "https://w3id.org/sqsgraph/id/person/julie-fox-2",
+    }
     assert sqsgraph.run_query(out, "SELECT ?next WHERE { BIND(?n + 1 AS ?next) }", {"n": 41})[0] == {"next": 42}
     day = date(2014, 6, 18)
     assert sqsgraph.run_query(out, "SELECT ?d WHERE { BIND(?day AS ?d) }", {"day": day})[0] == {"d": day}

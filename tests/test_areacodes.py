@@ -88,8 +88,11 @@ def test_an_override_wins_and_a_rebuild_after_it_changed_is_right(tmp_path, monk
     """The identities file's [gss] wins over the lookup; changing it changes the graph on the next
     build without making the identity decisions again (they do not depend on it)."""
     ids = tmp_path / "ids.toml"
-    ids.write_text('[gss]\nCumbria = ["E06000064", "E06000063"]  # its successors since 2023\n'
-                   'northshire = []  # no code, and no warning wanted\n', encoding="utf-8")
+    ids.write_text(
+        '[gss]\nCumbria = ["E06000064", "E06000063"]  # its successors since 2023\n'
+        "northshire = []  # no code, and no warning wanted\n",
+        encoding="utf-8",
+    )
     reports = tmp_path / "reports"
     made_up_report(reports)
     for p in sample_paths():
@@ -125,23 +128,26 @@ def test_an_override_that_names_no_area_is_not_applied_with_a_warning():
 # --------------------------------------------------------------------------- the matching
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("Kent", "E10000016"),
-    ("KENT", "E10000016"),
-    ("Kent County Council", "E10000016"),
-    ("London Borough of Barnet", "E09000003"),
-    ("Telford & Wrekin", "E06000020"),
-    ("Stockton on Tees", "E06000004"),  # ONS: "Stockton-on-Tees"
-    ("St Helens", "E08000013"),  # ONS: "St. Helens"
-    ("Bristol", "E06000023"),  # ONS: "Bristol, City of"
-    ("City of Bristol", "E06000023"),
-    ("Herefordshire", "E06000019"),  # ONS: "Herefordshire, County of"
-    ("Durham", "E06000047"),  # ONS: "County Durham"
-    ("City of London", "E09000001"),
-    ("The Vale of Glamorgan", "W06000014"),
-    ("Ynys Môn", "W06000001"),  # the Welsh name, from the bundled table
-    ("Canterbury", "E07000106"),  # a lower-tier authority
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Kent", "E10000016"),
+        ("KENT", "E10000016"),
+        ("Kent County Council", "E10000016"),
+        ("London Borough of Barnet", "E09000003"),
+        ("Telford & Wrekin", "E06000020"),
+        ("Stockton on Tees", "E06000004"),  # ONS: "Stockton-on-Tees"
+        ("St Helens", "E08000013"),  # ONS: "St. Helens"
+        ("Bristol", "E06000023"),  # ONS: "Bristol, City of"
+        ("City of Bristol", "E06000023"),
+        ("Herefordshire", "E06000019"),  # ONS: "Herefordshire, County of"
+        ("Durham", "E06000047"),  # ONS: "County Durham"
+        ("City of London", "E09000001"),
+        ("The Vale of Glamorgan", "W06000014"),
+        ("Ynys Môn", "W06000001"),  # the Welsh name, from the bundled table
+        ("Canterbury", "E07000106"),  # a lower-tier authority
+    ],
+)
 def test_names_are_compared_after_normalisation_only(name, code):
     found = AreaCodes().match(name)
     assert isinstance(found, Match) and found.codes == (code,), found
@@ -155,8 +161,9 @@ def test_a_near_miss_is_no_match(name):
 
 def test_the_bundled_table_wins_over_the_lookup_and_says_where_it_comes_from():
     bedfordshire = AreaCodes().match("Bedfordshire")
-    assert bedfordshire == Match(("E06000055", "E06000056"),
-                                 "the bundled table (https://www.legislation.gov.uk/uksi/2008/907/contents/made)")
+    assert bedfordshire == Match(
+        ("E06000055", "E06000056"), "the bundled table (https://www.legislation.gov.uk/uksi/2008/907/contents/made)"
+    )
     dorset = AreaCodes().match("Dorset")  # the lookup has the unitary Dorset of 2019; the reports, the county
     assert isinstance(dorset, Match) and dorset.codes == ("E10000009",)
 
@@ -173,7 +180,9 @@ def test_every_row_of_the_bundled_table_names_its_source_and_agrees_with_the_ons
     rows = table_rows()
     assert len(rows) >= 20
     for row in rows:
-        assert row.source.startswith(("https://www.legislation.gov.uk/", "http://statistics.data.gov.uk/id/statistical-geography/"))
+        assert row.source.startswith(
+            ("https://www.legislation.gov.uk/", "http://statistics.data.gov.uk/id/statistical-geography/")
+        )
         if row.source.startswith("http://statistics"):
             assert row.source.endswith("/" + row.code), row
         if row.code in ons:  # a code the 2021 lookup has: the authority the row names is the lookup's
@@ -193,13 +202,19 @@ def test_the_ons_lookup_is_the_april_2021_one_for_england_and_wales():
 # --------------------------------------------------------------------------- the identities file
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ('[gss]\nKent = "E1000016"\n', r"\[gss\] 'Kent': 'E1000016' is not a GSS code"),
-    ("[gss]\nKent = 10000016\n", r"\[gss\] 'Kent' must be a code"),
-    ('[gss]\nKent = ["E10000016", 1]\n', r"\[gss\] 'Kent' must be a code"),
-    ('gss = "E10000016"\n', r"\[gss\] must be a table"),
-    ('[gss]\nKent = "E10000016"\n"KENT COUNTY COUNCIL" = "E10000016"\n', r"names 'Kent' and 'KENT COUNTY COUNCIL', one area, twice"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[gss]\nKent = "E1000016"\n', r"\[gss\] 'Kent': 'E1000016' is not a GSS code"),
+        ("[gss]\nKent = 10000016\n", r"\[gss\] 'Kent' must be a code"),
+        ('[gss]\nKent = ["E10000016", 1]\n', r"\[gss\] 'Kent' must be a code"),
+        ('gss = "E10000016"\n', r"\[gss\] must be a table"),
+        (
+            '[gss]\nKent = "E10000016"\n"KENT COUNTY COUNCIL" = "E10000016"\n',
+            r"names 'Kent' and 'KENT COUNTY COUNCIL', one area, twice",
+        ),
+    ],
+)
 def test_a_bad_gss_table_is_a_usage_error_naming_the_file(tmp_path, toml, message):
     f = tmp_path / "ids.toml"
     f.write_text(toml, encoding="utf-8")

@@ -13,22 +13,47 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path):
     out = tmp_path / "rows.json"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "30", "--rdflib-max", "30", "--validate-sample", "6",
-                          "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "30",
+            "--rdflib-max",
+            "30",
+            "--validate-sample",
+            "6",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     rows = json.loads(out.read_text())
     stages = {r["stage"]: r for r in rows}
-    for stage in ("read+parse (parallel)", "identities", "map + serialize bodies (parallel), written into the files as they come",
-                  "write the head, put the files in place",
-                  "full build to Turtle + N-Quads (cold cache)", "rebuild after one changed report",
-                  "rebuild after one changed report, right after the last", "rebuild, nothing changed",
-                  "rebuild after a name changed in one report",
-                  "build with SHACL validation only (batches of reports, cold)", "plain rdflib: full build to Turtle + N-Quads",
-                  "term-creation floor (rdflib terms of every quad)", "graph",
-                  "query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)",
-                  "views: overview, people, findings from the query store",
-                  "PDF: pypdfium2 plain text of every page (one process)", "PDF: sqsgraph parse (all cores)",
-                  "PDF: build of the reports as PDFs (cold cache)", "PDF: build of the same reports as text (cold cache)"):
+    for stage in (
+        "read+parse (parallel)",
+        "identities",
+        "map + serialize bodies (parallel), written into the files as they come",
+        "write the head, put the files in place",
+        "full build to Turtle + N-Quads (cold cache)",
+        "rebuild after one changed report",
+        "rebuild after one changed report, right after the last",
+        "rebuild, nothing changed",
+        "rebuild after a name changed in one report",
+        "build with SHACL validation only (batches of reports, cold)",
+        "plain rdflib: full build to Turtle + N-Quads",
+        "term-creation floor (rdflib terms of every quad)",
+        "graph",
+        "query store: load sqsgraph.nq into on-disk Oxigraph (+ its indexes)",
+        "views: overview, people, findings from the query store",
+        "PDF: pypdfium2 plain text of every page (one process)",
+        "PDF: sqsgraph parse (all cores)",
+        "PDF: build of the reports as PDFs (cold cache)",
+        "PDF: build of the same reports as text (cold cache)",
+    ):
         assert stage in stages, stage
     headline = rows[0]  # the default path leads: build with its defaults, then the first named query
     assert headline["stage"].startswith("default path: `sqsgraph build` (defaults)")
@@ -46,8 +71,13 @@ def test_the_build_benchmark_measures_every_stage_against_plain_rdflib(tmp_path)
 
 def test_the_comparison_view_benchmark_opens_the_page_in_chromium(tmp_path):
     out = tmp_path / "rows.json"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "compare.py"), "20", "--work", str(tmp_path / "work"),
-                          "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "compare.py"), "20", "--work", str(tmp_path / "work"), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     rows = {r["stage"]: r for r in json.loads(out.read_text())}
     opened = rows["Chromium: open from file:// until the first page of rows is drawn"]

@@ -26,9 +26,11 @@ def summary_line(nq) -> str:
     triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
     strengths, improvements = count(SQS.KeyStrength), count(SQS.AreaForImprovement)
     findings = count(SQS.Finding) - strengths - improvements  # strengths and improvements are typed findings too
-    return (f"reports: 5, triples: {triples}, people: {count(FOAF.Person)}, organisations: {count(ORG.Organization)}, "
-            f"posts: {count(ORG.Post)}, findings: {findings}, strengths: {strengths}, improvements: {improvements}, "
-            "warnings: 0")
+    return (
+        f"reports: 5, triples: {triples}, people: {count(FOAF.Person)}, organisations: {count(ORG.Organization)}, "
+        f"posts: {count(ORG.Post)}, findings: {findings}, strengths: {strengths}, improvements: {improvements}, "
+        "warnings: 0"
+    )
 
 
 def test_build_the_samples(tmp_path):
@@ -49,7 +51,7 @@ def test_build_the_samples(tmp_path):
 
 
 def test_the_summary_counts_findings_as_the_queries_do(tmp_path):
-    """"findings" are the numbered findings (98 in the samples, as `findings-by-theme` lists
+    """ "findings" are the numbered findings (98 in the samples, as `findings-by-theme` lists
     them), not those with the key strengths and areas for improvement folded in (125)."""
     from sqsgraph.query.library import get_query
     from sqsgraph.query.run import open_store, run_query
@@ -62,8 +64,17 @@ def test_the_summary_counts_findings_as_the_queries_do(tmp_path):
     rows = run_query(open_store(out / "sqsgraph.nq"), get_query("findings-by-theme").text, {}).rows
     assert int(figures["findings"]) == len(rows) == 98
     assert int(figures["findings"]) + int(figures["strengths"]) + int(figures["improvements"]) == 125
-    assert list(figures) == ["reports", "triples", "people", "organisations", "posts", "findings", "strengths",
-                             "improvements", "warnings"]
+    assert list(figures) == [
+        "reports",
+        "triples",
+        "people",
+        "organisations",
+        "posts",
+        "findings",
+        "strengths",
+        "improvements",
+        "warnings",
+    ]
 
 
 def test_build_without_views_writes_only_the_graph(tmp_path):
@@ -80,14 +91,21 @@ def test_build_without_views_writes_only_the_graph(tmp_path):
 def test_build_twice_gives_byte_identical_files(tmp_path):
     runner = CliRunner()
     for name in ("a", "b"):
-        assert runner.invoke(main, ["build", "-o", str(tmp_path / name), "--no-docs", "--format", "turtle", "--format", "jsonld"]).exit_code == 0
+        assert (
+            runner.invoke(
+                main, ["build", "-o", str(tmp_path / name), "--no-docs", "--format", "turtle", "--format", "jsonld"]
+            ).exit_code
+            == 0
+        )
     for f in ("sqsgraph.ttl", "sqsgraph.jsonld", "sqsgraph.nq"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
 
 
 def test_build_in_another_format_and_base(tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--format", "trig", "--base", "https://example.org/kg"])
+    result = CliRunner().invoke(
+        main, ["build", "-o", str(out), "--no-docs", "--format", "trig", "--base", "https://example.org/kg"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [f"wrote {out / 'sqsgraph.trig'}", f"wrote {out / 'sqsgraph.nq'}"]
     text = (out / "sqsgraph.trig").read_text(encoding="utf-8")
@@ -120,10 +138,15 @@ def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
         for p in sample_paths():
             shutil.copy(p, reports / f"{n}-{p.name}")
     ticks = []
-    result = build([reports], tmp_path / "out", progress=lambda stage, done, total: ticks.append((stage, done, total)), docs=False)
+    result = build(
+        [reports], tmp_path / "out", progress=lambda stage, done, total: ticks.append((stage, done, total)), docs=False
+    )
     # every file is read; the five distinct reports are mapped and validated
-    assert ticks == ([("reading", n, 10) for n in range(1, 11)] + [("mapping", n, 5) for n in range(1, 6)]
-                     + [("validating", n, 5) for n in range(1, 6)])
+    assert ticks == (
+        [("reading", n, 10) for n in range(1, 11)]
+        + [("mapping", n, 5) for n in range(1, 6)]
+        + [("validating", n, 5) for n in range(1, 6)]
+    )
     assert result.ok and len(result.report_ids) == 5  # the second copies are duplicates, built once (issue 7)
     assert len(result.notes) == 5 and all(n.startswith("duplicate: ") for n in result.notes)
     cli = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "cli"), "--no-docs"])
@@ -166,19 +189,24 @@ def test_people_lists_posts_reports_and_candidates(built):
     ]
     i = lines.index("Kevin Crompton <https://w3id.org/sqsgraph/id/person/kevin-crompton>")
     assert lines[i + 2 : i + 4] == [
-        "    Chair of Bedfordshire YOT Management Board, Bedfordshire Youth Offending Team Management Board: bedfordshire-2014-12-10",
+        "    Chair of Bedfordshire YOT Management Board, Bedfordshire Youth Offending Team Management Board: "
+        "bedfordshire-2014-12-10",
         "    Director of Children's Services, Bedfordshire Local Authority: bedfordshire-2014-12-10",
     ]
     assert "Candidate matches (same name, kept apart by the identity rules; a person decides):" in lines
     assert lines[-2].startswith(
-        "    Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox> ~ Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox-2>: "
+        "    Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox> ~ "
+        "Julie Fox <https://w3id.org/sqsgraph/id/person/julie-fox-2>: "
     )
 
 
 def test_people_without_a_graph_says_so(tmp_path):
     result = CliRunner().invoke(main, ["people", "--graph", str(tmp_path / "none.nq")])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'none.nq'}: no such file; run `sqsgraph build` first or name an existing graph file\n"
+    assert (
+        result.stderr
+        == f"Error: {tmp_path / 'none.nq'}: no such file; run `sqsgraph build` first or name an existing graph file\n"
+    )
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "people"])
@@ -218,8 +246,7 @@ def test_build_as_a_program_prints_only_its_own_lines_on_stderr(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "sqsgraph", "build"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-m", "sqsgraph", "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "output" / "ontology.html").is_file()
     assert done.stderr.splitlines() == [SAMPLES_NOTE]
@@ -261,13 +288,25 @@ def test_build_skips_files_found_in_a_folder_that_are_not_reports_with_one_note(
     assert result.stdout.splitlines()[2].startswith("reports: 2, ")
     assert result.stderr.splitlines() == [
         "note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
-        f"{reports / 'README.md'}, {reports / 'notes.md'}"]
-    named = CliRunner().invoke(main, ["build", str(reports / "README.md"), *map(str, sorted(reports.glob("*.txt"))),
-                                      "-o", str(tmp_path / "named"), "--no-docs", "--no-views"])
+        f"{reports / 'README.md'}, {reports / 'notes.md'}"
+    ]
+    named = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(reports / "README.md"),
+            *map(str, sorted(reports.glob("*.txt"))),
+            "-o",
+            str(tmp_path / "named"),
+            "--no-docs",
+            "--no-views",
+        ],
+    )
     assert named.exit_code == 1
     assert named.stderr.splitlines() == [
         f"error: {reports / 'README.md'}: not an SQS report: expected at least two of a 'To:/From:' header, a "
-        "'Report of Short Quality Screening' title, numbered findings and a copy list"]
+        "'Report of Short Quality Screening' title, numbered findings and a copy list"
+    ]
 
 
 def test_build_of_the_same_file_named_twice_says_so_once(tmp_path):
@@ -286,21 +325,34 @@ def test_a_build_removes_the_outputs_of_an_earlier_build_it_did_not_write(tmp_pa
     earlier build of more reports would otherwise stand beside the new .ttl, holding other
     reports; files sqsgraph's build does not write (a focus view, the user's) are left."""
     out = tmp_path / "out"
-    first = CliRunner().invoke(main, ["build", "-o", str(out), "--format", "trig", "--format", "jsonld",
-                                      "--format", "ntriples"])
+    first = CliRunner().invoke(main, ["build", "-o", str(out), "--format", "trig", "--format", "jsonld", "--format", "ntriples"])
     assert first.exit_code == 0, first.output
     (out / "views" / "focus-malcolm-potter.html").write_text("<html></html>", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     second = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
     assert second.exit_code == 0, second.output
-    gone = [out / "sqsgraph.trig", out / "sqsgraph.nt", out / "sqsgraph.jsonld", out / "ontology.html",
-            out / "views" / "overview.html", out / "views" / "people.html", out / "views" / "findings.html",
-            out / "views" / "compare.html"]
+    gone = [
+        out / "sqsgraph.trig",
+        out / "sqsgraph.nt",
+        out / "sqsgraph.jsonld",
+        out / "ontology.html",
+        out / "views" / "overview.html",
+        out / "views" / "people.html",
+        out / "views" / "findings.html",
+        out / "views" / "compare.html",
+    ]
     assert second.stderr.splitlines() == [f"note: removed {', '.join(map(str, gone))} left from an earlier build"]
     # store/ (the first build's query store) stays: every query checks it against sqsgraph.nq and
     # loads it again when the graph changed, so it never answers from the earlier build
-    assert sorted(p.name for p in out.iterdir()) == [".cache", ".sqsgraph-build.json", "notes.txt", "sqsgraph.nq",
-                                                     "sqsgraph.ttl", "store", "views"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".cache",
+        ".sqsgraph-build.json",
+        "notes.txt",
+        "sqsgraph.nq",
+        "sqsgraph.ttl",
+        "store",
+        "views",
+    ]
     assert [p.name for p in (out / "views").iterdir()] == ["focus-malcolm-potter.html"]
     third = CliRunner().invoke(main, ["build", str(sample_paths()[0]), "-o", str(out), "--no-docs", "--no-views"])
     assert third.exit_code == 0 and third.stderr == ""  # nothing more to remove: no note
@@ -332,7 +384,8 @@ def test_a_build_with_no_path_rebuilds_what_the_last_build_was_built_from(tmp_pa
     there = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "output"), "--no-docs", "--no-views"])
     assert there.exit_code == 0, there.output
     assert there.stderr.splitlines() == [
-        f"note: no reports named: rebuilding {tmp_path / 'output'}/ from {tmp_path / 'reports'}/ as its last build did"]
+        f"note: no reports named: rebuilding {tmp_path / 'output'}/ from {tmp_path / 'reports'}/ as its last build did"
+    ]
     assert (tmp_path / "output" / "sqsgraph.nq").read_bytes() == graph
 
 
@@ -345,8 +398,9 @@ def test_a_build_with_no_path_whose_last_inputs_are_gone_is_an_error(tmp_path, m
     shutil.rmtree("reports")
     result = CliRunner().invoke(main, ["build", "--no-docs", "--no-views"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: no reports named, and output/ was last built from reports, which is no longer "
-                             "there; name the reports to build\n")
+    assert result.stderr == (
+        "Error: no reports named, and output/ was last built from reports, which is no longer there; name the reports to build\n"
+    )
     assert Path("output", "sqsgraph.nq").read_bytes() == graph
 
 
@@ -372,8 +426,10 @@ def test_a_typo_in_the_reports_path_leaves_a_good_build_as_it_was(tmp_path: Path
     result = CliRunner().invoke(main, ["build", str(tmp_path / "reps"), "-o", str(out)])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [f"note: nothing written: no report to build; {out}/ left as it was",
-                                          f"error: {tmp_path / 'reps'}: no such file"]
+    assert result.stderr.splitlines() == [
+        f"note: nothing written: no report to build; {out}/ left as it was",
+        f"error: {tmp_path / 'reps'}: no such file",
+    ]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 

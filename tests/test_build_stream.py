@@ -183,8 +183,24 @@ def test_the_same_bytes_in_processes_with_other_hash_seeds(tmp_path):
 
     for seed in ("1", "2"):
         env = os.environ | {"PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-m", "sqsgraph.cli", "build", "-o", str(tmp_path / seed), "--no-docs",
-                               "--no-views", "--no-validate", "--format", "trig"], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sqsgraph.cli",
+                "build",
+                "-o",
+                str(tmp_path / seed),
+                "--no-docs",
+                "--no-views",
+                "--no-validate",
+                "--format",
+                "trig",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
     for name in ("sqsgraph.nq", "sqsgraph.trig"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
@@ -203,8 +219,12 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
     result = build(None, tmp_path / "out", docs=False, validate=False)
     assert result.ok and result.notes == []
     assert querystore.freshness(tmp_path / "out" / "sqsgraph.nq") == "fresh"
-    assert sorted(p.name for p in (tmp_path / "out" / "views").iterdir()) == ["compare.html", "findings.html", "overview.html",
-                                                                             "people.html"]
+    assert sorted(p.name for p in (tmp_path / "out" / "views").iterdir()) == [
+        "compare.html",
+        "findings.html",
+        "overview.html",
+        "people.html",
+    ]
     stamp = (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns
     build(None, tmp_path / "out", docs=False, validate=False)  # nothing changed: the store is not loaded again
     assert (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns == stamp
@@ -228,7 +248,8 @@ def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_pa
     out = tmp_path / "out"
     result = build([corpus], out, docs=False, views=False, validate=False, workers=workers)
     assert [(f.path, f.problem) for f in result.failures] == [
-        (str(sample), "its statements cannot be written as RDF: a statement Oxigraph refuses")]
+        (str(sample), "its statements cannot be written as RDF: a statement Oxigraph refuses")
+    ]
     assert len(result.report_ids) == len(files(corpus))  # read, and named in the identity decisions
     quads = list(ox.parse(path=str(out / "sqsgraph.nq"), format=ox.RdfFormat.N_QUADS))
     assert not any(graph[:-1].decode() in q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
@@ -251,8 +272,9 @@ def test_a_rebuild_after_a_name_changed_writes_what_a_fresh_build_writes(corpus,
     name = collect_people(report, report_id(report)).mentions[-1].name
     path.write_text(report.source.text.replace(name, "Zebedee Quillfeather"), encoding="utf-8")
     again = build([reports], out, formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
-    fresh = build([reports], tmp_path / "fresh", formats=ALL_FORMATS, docs=False, views=False, validate=False,
-                  workers=2, cache=False)
+    fresh = build(
+        [reports], tmp_path / "fresh", formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2, cache=False
+    )
     assert any(p.name == "Zebedee Quillfeather" for p in again.identities.persons)
     for a, b in zip(again.files, fresh.files, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name

@@ -39,13 +39,35 @@ def cell(comparison: compare.Comparison, area: str, column: str, year: str = "al
     return found[0] if found else None
 
 
-def count(polarity: str = "favourable", numerator: int | None = None, denominator: int | None = None,
-          proportion: float | None = None, refers_to: str = "this-inspection") -> Count:
-    return Count("Area", "2014-01-01", "r", "t", "Theme", "1", "1.1", "f", "c", "phrase", numerator, denominator,
-                 proportion, polarity, refers_to, None)
+def count(
+    polarity: str = "favourable",
+    numerator: int | None = None,
+    denominator: int | None = None,
+    proportion: float | None = None,
+    refers_to: str = "this-inspection",
+) -> Count:
+    return Count(
+        "Area",
+        "2014-01-01",
+        "r",
+        "t",
+        "Theme",
+        "1",
+        "1.1",
+        "f",
+        "c",
+        "phrase",
+        numerator,
+        denominator,
+        proportion,
+        polarity,
+        refers_to,
+        None,
+    )
 
 
 # ---- the rules, one count at a time
+
 
 def test_a_favourable_count_enters_as_it_stands_and_an_unfavourable_one_turned_round() -> None:
     assert contribution(count("favourable", 17, 29)) == compare.Contribution("counted", 17, 29, 17 / 29)
@@ -61,8 +83,15 @@ def test_unstated_counts_earlier_inspections_and_counts_without_a_number_are_not
 
 
 def test_a_cell_pools_its_counts_and_falls_back_on_proportions_then_says_why_it_has_no_share() -> None:
-    pooled = cell_of([count("favourable", 8, 10), count("unfavourable", 3, 16), count("favourable", proportion=0.1),
-                      count("unstated", 1, 2), count("favourable", 1, 10, refers_to="earlier-inspection")])
+    pooled = cell_of(
+        [
+            count("favourable", 8, 10),
+            count("unfavourable", 3, 16),
+            count("favourable", proportion=0.1),
+            count("unstated", 1, 2),
+            count("favourable", 1, 10, refers_to="earlier-inspection"),
+        ]
+    )
     assert (pooled.kind, pooled.favourable, pooled.stated, pooled.counted, pooled.listed) == ("counted", 21, 26, 2, 5)
     assert pooled.label == "81% (21/26)"
     mean = cell_of([count("favourable", proportion=0.75), count("unfavourable", proportion=0.5)])
@@ -74,11 +103,16 @@ def test_a_cell_pools_its_counts_and_falls_back_on_proportions_then_says_why_it_
 
 # ---- the samples, through the graph
 
+
 def test_the_samples_areas_and_themes(samples: compare.Comparison) -> None:
     assert [a["name"] for a in samples.data["areas"]] == ["Barnet", "Bedfordshire", "Cumbria", "Kent", "Thurrock"]
     themes = [c["label"] for c in samples.data["columns"] if c["level"] == "theme"]
-    assert themes == ["Reducing reoffending", "Protecting the public", "Protecting the child or young person",
-                      "Ensuring that the sentence is served"]
+    assert themes == [
+        "Reducing reoffending",
+        "Protecting the public",
+        "Protecting the child or young person",
+        "Ensuring that the sentence is served",
+    ]
     criteria = [c["label"] for c in samples.data["columns"] if c["level"] == "criterion"]
     assert criteria[:3] == ["1.1", "1.2", "1.3"] and criteria[-1] == "4.4"
     assert samples.counts == 52  # every count the five reports state
@@ -115,8 +149,15 @@ def test_an_area_without_counts_is_a_row_with_its_rate(samples: compare.Comparis
     thurrock = next(a for a in samples.data["areas"] if a["name"] == "Thurrock")
     assert thurrock["cells"] == {"2015": []}
     [report] = [samples.data["reports"][i] for i in thurrock["reports"]]
-    assert report["rate"] == {"rate": 39.6, "comparatorRate": 36.1, "comparator": "England and Wales", "difference": 3.5,
-                              "cohortStart": "2012-04", "cohortEnd": "2013-03", "source": "Ministry of Justice"}
+    assert report["rate"] == {
+        "rate": 39.6,
+        "comparatorRate": 36.1,
+        "comparator": "England and Wales",
+        "difference": 3.5,
+        "cohortStart": "2012-04",
+        "cohortEnd": "2013-03",
+        "source": "Ministry of Justice",
+    }
 
 
 def test_every_count_points_to_its_finding_text(samples: compare.Comparison) -> None:
@@ -130,8 +171,10 @@ def _kent_twice() -> ox.Store:
     """Kent's report, and a second Kent report two years on in which "17 of 29" became "20 of 29"."""
     kent = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
     later = kent.replace("18th June 2014", "18th June 2016").replace("only 17 of 29", "only 20 of 29")
-    reports = [parse_report(read_report_bytes(text.encode("utf-8"), name).document)
-               for text, name in ((kent, "kent-2014.txt"), (later, "kent-2016.txt"))]
+    reports = [
+        parse_report(read_report_bytes(text.encode("utf-8"), name).document)
+        for text, name in ((kent, "kent-2014.txt"), (later, "kent-2016.txt"))
+    ]
     store = ox.Store()
     store.extend(sorted_quads(map_reports(reports)))
     return store
@@ -150,8 +193,9 @@ def test_the_year_filter_has_the_cells_of_each_year_and_of_all() -> None:
 def test_at_scale_the_text_is_cut_by_whole_areas_and_the_page_says_so(samples: compare.Comparison) -> None:
     small = build_comparison(samples_store(), max_text_chars=5_000)
     assert len(small.data["counts"]) == 52  # every count is still listed
-    kept = {a["name"] for a in small.data["areas"]
-            if any(c[11] >= 0 for c in small.data["counts"][a["counts"][0]:a["counts"][1]])}
+    kept = {
+        a["name"] for a in small.data["areas"] if any(c[11] >= 0 for c in small.data["counts"][a["counts"][0] : a["counts"][1]])
+    }
     assert kept == {"Barnet"}  # whole areas, in name order, while the text fits
     assert sum(len(f["text"]) for f in small.data["findings"]) <= 5_000
     assert small.notice.startswith("Finding text is included for the first 1 of 5 areas by name")
@@ -160,6 +204,7 @@ def test_at_scale_the_text_is_cut_by_whole_areas_and_the_page_says_so(samples: c
 
 
 # ---- the page
+
 
 def test_the_page_is_offline_deterministic_and_carries_the_data(samples: compare.Comparison, tmp_path: Path) -> None:
     path = compare.write_comparison(samples, tmp_path)
@@ -180,8 +225,15 @@ def test_echarts_ships_with_its_licences() -> None:
 
     folder = resources.files("sqsgraph").joinpath("static/compare")
     names = {p.name for p in folder.iterdir()}
-    assert {"echarts.min.js", "LICENSE-echarts", "NOTICE-echarts", "LICENSE-zrender", "LICENSE-d3", "LICENSE-tslib",
-            "VENDOR.md"} <= names
+    assert {
+        "echarts.min.js",
+        "LICENSE-echarts",
+        "NOTICE-echarts",
+        "LICENSE-zrender",
+        "LICENSE-d3",
+        "LICENSE-tslib",
+        "VENDOR.md",
+    } <= names
     assert "Apache License" in folder.joinpath("LICENSE-echarts").read_text(encoding="utf-8")
     assert compare.ECHARTS_VERSION in folder.joinpath("VENDOR.md").read_text(encoding="utf-8")
 
@@ -189,8 +241,9 @@ def test_echarts_ships_with_its_licences() -> None:
 def test_markup_in_a_finding_travels_as_data(tmp_path: Path) -> None:
     kent = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
     evil = "<svg onload='window.__xss=1'> </script><script>window.__xss=2</script> & \u2028"
-    report = parse_report(read_report_bytes(kent.replace("- 1.1. ", "- 1.1. " + evil + " ", 1).encode("utf-8"),
-                                            "kent.txt").document)
+    report = parse_report(
+        read_report_bytes(kent.replace("- 1.1. ", "- 1.1. " + evil + " ", 1).encode("utf-8"), "kent.txt").document
+    )
     store = ox.Store()
     store.extend(sorted_quads(map_reports([report])))
     page = compare.write_comparison(build_comparison(store), tmp_path).read_text(encoding="utf-8")
@@ -219,6 +272,7 @@ def test_a_finding_read_from_a_pdf_carries_its_page_and_a_link_to_it(tmp_path: P
 
 
 # ---- the command
+
 
 def test_view_compare_writes_the_page_beside_the_graph(tmp_path: Path) -> None:
     out = tmp_path / "out"

@@ -24,10 +24,21 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).parent.parent / "output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-THEMES = ["Reducing reoffending", "Protecting the public", "Protecting the child or young person",
-          "Ensuring that the sentence is served"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+THEMES = [
+    "Reducing reoffending",
+    "Protecting the public",
+    "Protecting the child or young person",
+    "Ensuring that the sentence is served",
+]
 
 
 @pytest.fixture(scope="module")
@@ -134,12 +145,12 @@ def test_sorting_and_the_year_filter_change_the_rows(samples_page: Page) -> None
     page.page.click("#direction")
     page.settle()
     assert page.rows() == ["Cumbria", "Thurrock", "Bedfordshire", "Barnet", "Kent"]
-    theme = page.js("() => [...document.querySelectorAll('#sort option')]"
-                    ".find(o => o.textContent === 'Share: Protecting the public').value")
+    theme = page.js(
+        "() => [...document.querySelectorAll('#sort option')].find(o => o.textContent === 'Share: Protecting the public').value"
+    )
     page.select("#sort", theme)  # descending, areas without a share last
     assert page.rows() == ["Kent", "Bedfordshire", "Barnet", "Cumbria", "Thurrock"]
-    assert [page.cell(a, "Protecting the public") for a in page.rows()] == [
-        "79% · 46/58", "77% · 17/22", "≈75%", "≈64%", None]
+    assert [page.cell(a, "Protecting the public") for a in page.rows()] == ["79% · 46/58", "77% · 17/22", "≈75%", "≈64%", None]
     page.select("#year", "2014")
     assert page.rows() == ["Kent", "Bedfordshire", "Barnet"]
     assert page.js("() => document.getElementById('page-info').textContent") == "Areas 1–3 of 3 · page 1 of 1"
@@ -167,15 +178,18 @@ def test_a_click_on_a_cell_lists_the_findings_behind_it_with_their_text(samples_
     page.click_cell("Kent", "Protecting the public")
     assert page.js("() => document.querySelector('#details h3').textContent") == "Kent — Protecting the public"
     assert page.js("() => document.querySelector('#details .share').textContent").startswith(
-        "79% favourable (all years): 46 of 58 cases counted, from 3 count(s); 3 more listed, not counted")
+        "79% favourable (all years): 46 of 58 cases counted, from 3 count(s); 3 more listed, not counted"
+    )
     findings = page.js("""() => [...document.querySelectorAll('#details .finding')].map(f => [
         f.querySelector('.where').textContent, [...f.querySelectorAll('li')].map(li => li.textContent),
         f.querySelector('blockquote').textContent])""")
     assert [f[0] for f in findings] == ["Report 2014-06-18 · paragraph " + n for n in ("2.1", "2.3", "2.4", "2.6")]
     where, counts, text = findings[2]
-    assert counts == ["“31 out of the 38”: favourable, 31 of 38; counted",
-                      "“less than half”: of an earlier inspection; not counted",
-                      "“three-quarters”: favourable, a proportion (75%); not counted, as counts here give n/d"]
+    assert counts == [
+        "“31 out of the 38”: favourable, 31 of 38; counted",
+        "“less than half”: of an earlier inspection; not counted",
+        "“three-quarters”: favourable, a proportion (75%); not counted, as counts here give n/d",
+    ]
     assert text.startswith("There was sufficient initial planning to address the risk of harm to others in 31 out of the 38")
     page.click_cell("Barnet", "Protecting the child or young person")
     counts = page.js("() => [...document.querySelectorAll('#details li')].map(li => li.textContent)")
@@ -212,8 +226,9 @@ def test_markup_in_a_report_shows_as_text_and_never_runs(browser, tmp_path: Path
     # (a bare tag such as </script> is stripped by the parser as markup; tags with attributes stay)
     evil = "<svg onload='window.__xss=1'> <img src=x onerror='window.__xss=2'> & {a|b}"
     kent = next(p for p in sample_paths() if p.name.startswith("kent")).read_text(encoding="utf-8")
-    report = parse_report(read_report_bytes(kent.replace("- 2.4. ", "- 2.4. " + evil + " ", 1).encode("utf-8"),
-                                            "kent.txt").document)
+    report = parse_report(
+        read_report_bytes(kent.replace("- 2.4. ", "- 2.4. " + evil + " ", 1).encode("utf-8"), "kent.txt").document
+    )
     store = ox.Store()
     store.extend(sorted_quads(map_reports([report])))
     page = Page(browser, compare.write_comparison(compare.build_comparison(store), tmp_path))
@@ -246,8 +261,10 @@ def test_a_finding_read_from_a_pdf_links_to_its_page(browser, tmp_path: Path) ->
     try:
         page.select("#level", "criterion")
         page.click_cell("Kent", "2.1")
-        assert page.js("() => document.querySelector('#details .finding .where').textContent") == \
-            f"Report 2014-06-18 · paragraph 2.1 · page {number}"
+        assert (
+            page.js("() => document.querySelector('#details .finding .where').textContent")
+            == f"Report 2014-06-18 · paragraph 2.1 · page {number}"
+        )
         href, resolved, text = page.js("""() => { const a = document.querySelector('#details p.pdf a');
             return [a.getAttribute('href'), a.href, a.textContent]; }""")
         assert href == f"../../reports/{pdf.name}#page={number}"

@@ -144,8 +144,12 @@ def test_bodies_copied_out_of_an_earlier_document_are_byte_for_byte_those_writte
     wanted = [bodies[0], bodies[1], b'{"@id": "B"}', bodies[3], bodies[4], bodies[5]]
     src = os.open(tmp_path / "first", os.O_RDONLY)
     second = export.document_writer(tmp_path / "second", fmt)
-    got = [second.copy(src, spans[0]), second.copy(src, spans[1]), second.add(wanted[2]),
-           *(second.copy(src, s) for s in spans[3:])]
+    got = [
+        second.copy(src, spans[0]),
+        second.copy(src, spans[1]),
+        second.add(wanted[2]),
+        *(second.copy(src, s) for s in spans[3:]),
+    ]
     second.flush()
     os.close(src)
     second.commit()
@@ -155,5 +159,5 @@ def test_bodies_copied_out_of_an_earlier_document_are_byte_for_byte_those_writte
     assert (tmp_path / "second").read_bytes() == (tmp_path / "direct").read_bytes()
     assert got == expected
     data = (tmp_path / "second").read_bytes()
-    assert [data[o:o + n] for o, n in got] == wanted
+    assert [data[o : o + n] for o, n in got] == wanted
     assert len(calls) == 2  # "a" alone, then "c" to "e" in one go

@@ -39,22 +39,88 @@ ONTOLOGY_GRAPH = URIRef(DEFAULT_BASE + "graph/ontology")
 
 # --- generated text --------------------------------------------------------------------------
 
-hostile_piece = st.sampled_from([
-    "'", '"', '"""', "'''", "\\", "\\u0041", "\\n", "<", ">", "&", "&amp;", "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>", "\t", " ", "  ", "{", "}", "|", "^", "`", "%20", "#", "?", "@", "/",
-    "\u202e", "\u200f", "\u0301", "e\u0301", "Zoë", "שלום", "مرحبا", "Иван", "日本", "😀", "\x1b[31m", "\x7f",
-    "\x0b", "\x0c", "\x85", "\u2028", "\u00a0", "*", "(", ")", ";", ",", " and ", "Dr ", "Cllr ",
-])
+hostile_piece = st.sampled_from(
+    [
+        "'",
+        '"',
+        '"""',
+        "'''",
+        "\\",
+        "\\u0041",
+        "\\n",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\t",
+        " ",
+        "  ",
+        "{",
+        "}",
+        "|",
+        "^",
+        "`",
+        "%20",
+        "#",
+        "?",
+        "@",
+        "/",
+        "\u202e",
+        "\u200f",
+        "\u0301",
+        "e\u0301",
+        "Zoë",
+        "שלום",
+        "مرحبا",
+        "Иван",
+        "日本",
+        "😀",
+        "\x1b[31m",
+        "\x7f",
+        "\x0b",
+        "\x0c",
+        "\x85",
+        "\u2028",
+        "\u00a0",
+        "*",
+        "(",
+        ")",
+        ";",
+        ",",
+        " and ",
+        "Dr ",
+        "Cllr ",
+    ]
+)
 free_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=12)
 fragment = st.one_of(hostile_piece, free_text, st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True))
 text_field = st.lists(fragment, min_size=1, max_size=8).map("".join)
 
 # names: often a few people from a small pool spelt differently (the identity rules must join
 # those), sometimes anything at all
-POOL = ["Ann Lee", "Ánn Lée", "ANN LEE", "Ann Lee-Smith", "Bob O'Dee", "Bob O’Dee", "Иван Петров", "Пётр Иванов",
-        "محمد علي", "דוד כהן", "Zoe\u0308 Brontë", "Zoë Bronte", "Kim Lee 2", "Kim Lee"]
-name = st.one_of(st.sampled_from(POOL), st.builds(lambda h, n: h + n, st.sampled_from(["", "Dr ", "Councillor "]),
-                                                  st.sampled_from(POOL)), text_field)
+POOL = [
+    "Ann Lee",
+    "Ánn Lée",
+    "ANN LEE",
+    "Ann Lee-Smith",
+    "Bob O'Dee",
+    "Bob O’Dee",
+    "Иван Петров",
+    "Пётр Иванов",
+    "محمد علي",
+    "דוד כהן",
+    "Zoe\u0308 Brontë",
+    "Zoë Bronte",
+    "Kim Lee 2",
+    "Kim Lee",
+]
+name = st.one_of(
+    st.sampled_from(POOL),
+    st.builds(lambda h, n: h + n, st.sampled_from(["", "Dr ", "Councillor "]), st.sampled_from(POOL)),
+    text_field,
+)
 lead = st.from_regex(r"[A-Z][a-zà-ÿ'’.-]{1,8}( [A-Z][a-z'’-]{1,8}){1,2}", fullmatch=True)
 area = st.one_of(st.sampled_from(["Northshire", "St. Ives", "Brighton & Hove", "Ynys Môn", "Łódź"]), text_field)
 
@@ -100,11 +166,17 @@ Police and Crime Commissioner for {area}\t{holder6}
 
 @st.composite
 def report_text(draw) -> str:  # type: ignore[no-untyped-def]
-    values = {key: draw(text_field) for key in ("summary", "finding1", "quote", "finding2", "finding3", "strength",
-                                                "improvement")}
+    values = {
+        key: draw(text_field) for key in ("summary", "finding1", "quote", "finding2", "finding3", "strength", "improvement")
+    }
     values |= {f"holder{n}": draw(name) for n in range(1, 7)}
-    values |= {"addressee": draw(name), "author": draw(name), "lead": draw(lead), "area": draw(area),
-               "day": draw(st.integers(1, 28))}
+    values |= {
+        "addressee": draw(name),
+        "author": draw(name),
+        "lead": draw(lead),
+        "area": draw(area),
+        "day": draw(st.integers(1, 28)),
+    }
     return TEMPLATE.format(**values)
 
 
@@ -235,7 +307,9 @@ def test_every_iri_is_valid_and_people_with_different_names_never_share_one(text
     findings = set(ds.subjects(RDF.type, SQS.Finding))
     assert len(findings) == len(report.findings) + len(report.key_strengths) + len(report.areas_for_improvement)
     texts = sorted(str(t) for f in findings for t in ds.objects(f, SCHEMA_TEXT))
-    assert texts == sorted([f.text for f in report.findings] + [i.text for i in report.key_strengths + report.areas_for_improvement])
+    assert texts == sorted(
+        [f.text for f in report.findings] + [i.text for i in report.key_strengths + report.areas_for_improvement]
+    )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

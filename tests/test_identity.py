@@ -77,12 +77,14 @@ def test_same_name_in_one_report_is_one_person():
 
 
 def test_across_reports_same_organisation_or_same_post_title_joins():
-    ids = resolve_identities([
-        m("r1", "Kim Lee", ["yjb"], ["manager"], date="2014"),
-        m("r2", "Kim Lee", ["yjb"], ["link-staff"], date="2015"),
-        m("r3", "Kim Lee", ["x-board"], ["chair"], date="2016"),
-        m("r4", "Kim Lee", ["y-board"], ["chair"], date="2017"),
-    ])
+    ids = resolve_identities(
+        [
+            m("r1", "Kim Lee", ["yjb"], ["manager"], date="2014"),
+            m("r2", "Kim Lee", ["yjb"], ["link-staff"], date="2015"),
+            m("r3", "Kim Lee", ["x-board"], ["chair"], date="2016"),
+            m("r4", "Kim Lee", ["y-board"], ["chair"], date="2017"),
+        ]
+    )
     assert [p.slug for p in ids.persons] == ["kim-lee", "kim-lee-2"]
     assert [ids.person_of[i] for i in range(4)] == ["kim-lee", "kim-lee", "kim-lee-2", "kim-lee-2"]
     assert [c.slug for c in ids.candidates] == ["kim-lee--kim-lee-2"]
@@ -90,16 +92,22 @@ def test_across_reports_same_organisation_or_same_post_title_joins():
 
 
 def test_agreement_is_transitive_through_a_joined_group():
-    ids = resolve_identities([
-        m("r1", "Kim Lee", ["a"], ["x"], date="2014"),
-        m("r2", "Kim Lee", ["b"], ["y"], date="2015"),
-        m("r2", "Kim Lee", ["a"], ["z"], date="2015", pos=1),  # same report as the second: joins a and b
-    ])
+    ids = resolve_identities(
+        [
+            m("r1", "Kim Lee", ["a"], ["x"], date="2014"),
+            m("r2", "Kim Lee", ["b"], ["y"], date="2015"),
+            m("r2", "Kim Lee", ["a"], ["z"], date="2015", pos=1),  # same report as the second: joins a and b
+        ]
+    )
     assert len(ids.persons) == 1 and ids.candidates == []
 
 
 def test_overrides_win_over_the_rules():
-    mentions = [m("r1", "Kim Lee", ["a"], date="2014"), m("r2", "Kim Lee", ["b"], date="2015"), m("r3", "Kim Lee", ["a"], date="2016")]
+    mentions = [
+        m("r1", "Kim Lee", ["a"], date="2014"),
+        m("r2", "Kim Lee", ["b"], date="2015"),
+        m("r3", "Kim Lee", ["a"], date="2016"),
+    ]
     assert len(resolve_identities(mentions).persons) == 2
     same = resolve_identities(mentions, Overrides(same_as=(("Kim Lee @ a", "Kim Lee @ b"),), source="ids.toml"))
     assert len(same.persons) == 1 and same.candidates == []
@@ -109,8 +117,10 @@ def test_overrides_win_over_the_rules():
 
 def test_override_that_matches_no_one_is_a_warning():
     ids = resolve_identities([m("r1", "Kim Lee")], Overrides(same_as=(("Nobody @ x", "Kim Lee"),), source="ids.toml"))
-    assert ids.warnings == ["ids.toml: 'Nobody @ x' matches no one in these reports, so that decision was not applied "
-                            '(a key is "Name @ context", as `sqsgraph people` prints it)']
+    assert ids.warnings == [
+        "ids.toml: 'Nobody @ x' matches no one in these reports, so that decision was not applied "
+        '(a key is "Name @ context", as `sqsgraph people` prints it)'
+    ]
 
 
 def test_a_decision_naming_someone_who_matches_no_one_merges_nothing():
@@ -124,8 +134,10 @@ def test_a_decision_naming_someone_who_matches_no_one_merges_nothing():
 
 
 def test_a_name_with_an_at_sign_is_selected_by_its_key():
-    ids = resolve_identities([m("r1", "Kim @ Lee", ["a"], date="2014"), m("r2", "Kim @ Lee", ["b"], date="2015")],
-                             Overrides(same_as=(("Kim @ Lee @ a", "Kim @ Lee @ b"),), source="ids.toml"))
+    ids = resolve_identities(
+        [m("r1", "Kim @ Lee", ["a"], date="2014"), m("r2", "Kim @ Lee", ["b"], date="2015")],
+        Overrides(same_as=(("Kim @ Lee @ a", "Kim @ Lee @ b"),), source="ids.toml"),
+    )
     assert len(ids.persons) == 1 and ids.warnings == []
 
 
@@ -134,7 +146,9 @@ def test_overrides_file(tmp_path):
     f.write_text('[[same-as]]\na = "Julie Fox @ hmi-probation"\nb = "Julie Fox @ youth-justice-board"\n', encoding="utf-8")
     assert load_overrides(f).same_as == (("Julie Fox @ hmi-probation", "Julie Fox @ youth-justice-board"),)
     f.write_text("[[same]]\na = 1\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\], \[\[different-from\]\] and \[gss\]"):
+    with pytest.raises(
+        UsageError, match=r"ids.toml: unknown table\(s\) same; use \[\[same-as\]\], \[\[different-from\]\] and \[gss\]"
+    ):
         load_overrides(f)
     f.write_text("[[same-as]\n", encoding="utf-8")
     with pytest.raises(UsageError, match="ids.toml: not valid TOML"):
@@ -158,27 +172,39 @@ def test_hyphen_and_space_spelling_with_the_same_organisation_is_one_person():
 
 def test_lead_inspector_of_one_report_and_author_of_another_is_one_person():
     assert persons("Helen Mercer") == [f"{B}person/helen-mercer"]
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?how ?r WHERE {
           { ?r dcterms:creator ?p . BIND ("author" AS ?how) }
           UNION { ?r sqs:inspection/prov:wasAssociatedWith ?p . BIND ("lead inspector" AS ?how) }
-        }""", p=__import__("rdflib").URIRef(f"{B}person/helen-mercer"))
+        }""",
+        p=__import__("rdflib").URIRef(f"{B}person/helen-mercer"),
+    )
     assert rows == [("author", f"{B}report/thurrock-2015-05-20"), ("lead inspector", f"{B}report/cumbria-2016-08-10")]
 
 
 def test_addressee_also_on_the_copy_list_is_one_person():
     assert persons("Kevin Crompton") == [f"{B}person/kevin-crompton"]
-    rows = ask(sample_dataset(), """
-        SELECT ?post WHERE { ?r schema:recipient ?p ; schema:ccRecipient ?p . ?p org:holds/org:role ?post }""")
-    assert rows == [("https://w3id.org/sqsgraph/role/chair-of-management-board",),
-                    ("https://w3id.org/sqsgraph/role/director-of-childrens-services",)]
+    rows = ask(
+        sample_dataset(),
+        """
+        SELECT ?post WHERE { ?r schema:recipient ?p ; schema:ccRecipient ?p . ?p org:holds/org:role ?post }""",
+    )
+    assert rows == [
+        ("https://w3id.org/sqsgraph/role/chair-of-management-board",),
+        ("https://w3id.org/sqsgraph/role/director-of-childrens-services",),
+    ]
 
 
 def test_same_name_in_unrelated_organisations_is_two_persons_with_a_candidate_match():
     assert persons("Julie Fox") == [f"{B}person/julie-fox", f"{B}person/julie-fox-2"]
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?a ?b ?evidence WHERE {
-          ?c a sqs:CandidateMatch ; sqs:candidate ?a, ?b ; sqs:evidence ?evidence . FILTER (STR(?a) < STR(?b)) }""")
+          ?c a sqs:CandidateMatch ; sqs:candidate ?a, ?b ; sqs:evidence ?evidence . FILTER (STR(?a) < STR(?b)) }""",
+    )
     assert len(rows) == 1
     a, b, evidence = rows[0]
     assert (a, b) == (f"{B}person/julie-fox", f"{B}person/julie-fox-2")
@@ -199,11 +225,13 @@ def test_two_people_named_only_in_another_script_in_one_report_stay_two():
 
 
 def test_a_name_ending_in_a_number_does_not_share_the_slug_of_a_numbered_namesake():
-    ids = resolve_identities([
-        m("r1", "Kim Lee", ["a"], date="2014"),
-        m("r2", "Kim Lee 2", ["b"], date="2015"),
-        m("r3", "Kim Lee", ["c"], date="2016"),
-    ])
+    ids = resolve_identities(
+        [
+            m("r1", "Kim Lee", ["a"], date="2014"),
+            m("r2", "Kim Lee 2", ["b"], date="2015"),
+            m("r3", "Kim Lee", ["c"], date="2016"),
+        ]
+    )
     assert [p.slug for p in ids.persons] == ["kim-lee", "kim-lee-2", "kim-lee-3"]
     assert [ids.person_of[i] for i in range(3)] == ["kim-lee", "kim-lee-2", "kim-lee-3"]
 
@@ -233,7 +261,7 @@ def _keys(lines):
         if not line.startswith(" ") and line.endswith(">") and " <" in line:
             person = line.rsplit(" <", 1)[1][:-1]
         elif line.startswith("    key: "):
-            keys[person] = tomllib.loads("k = " + line[len("    key: "):])["k"]
+            keys[person] = tomllib.loads("k = " + line[len("    key: ") :])["k"]
     return keys
 
 
@@ -267,22 +295,49 @@ def test_the_printed_keys_merge_a_candidate_and_a_slug_merges_nothing(built, tmp
     from sqsgraph.cli import main
 
     people = CliRunner().invoke(main, ["people", str(built / "out" / "sqsgraph.nq")]).stdout
-    [decision] = [line.split("add to the --identities file: ", 1)[1] for line in people.splitlines()
-                  if "add to the --identities file: " in line]
+    [decision] = [
+        line.split("add to the --identities file: ", 1)[1]
+        for line in people.splitlines()
+        if "add to the --identities file: " in line
+    ]
     assert decision == '[[same-as]] a = "Julie Fox @ hmi-probation"  b = "Julie Fox @ youth-justice-board"'
     ids = tmp_path / "ids.toml"
     ids.write_text(decision.replace("  b =", "\nb =").replace("]] a =", "]]\na =") + "\n", encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(main, ["build", "-o", str(tmp_path / "merged"), "--no-docs", "--no-views", "--no-validate",
-                                  "--no-cache", "--identities", str(ids)])
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "-o",
+            str(tmp_path / "merged"),
+            "--no-docs",
+            "--no-views",
+            "--no-validate",
+            "--no-cache",
+            "--identities",
+            str(ids),
+        ],
+    )
     assert result.exit_code == 0 and "matches no one" not in result.stderr
     listing = runner.invoke(main, ["people", str(tmp_path / "merged" / "sqsgraph.nq")]).stdout
     assert "person/julie-fox-2" not in listing and "Candidate matches" not in listing
 
     # the slug of an IRI is not a key: warned about, and nothing is merged
     ids.write_text('[[same-as]]\na = "julie-fox-2"\nb = "Julie Fox"\n', encoding="utf-8")
-    result = runner.invoke(main, ["build", "-o", str(tmp_path / "slug"), "--no-docs", "--no-views", "--no-validate",
-                                  "--no-cache", "--identities", str(ids)])
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "-o",
+            str(tmp_path / "slug"),
+            "--no-docs",
+            "--no-views",
+            "--no-validate",
+            "--no-cache",
+            "--identities",
+            str(ids),
+        ],
+    )
     assert result.exit_code == 0
     assert "'julie-fox-2' matches no one in these reports, so that decision was not applied" in result.stderr
     listing = runner.invoke(main, ["people", str(tmp_path / "slug" / "sqsgraph.nq")]).stdout

@@ -43,8 +43,11 @@ OWN_CHECKS = (".cache", "store")
 
 def snapshot(out: Path) -> dict[str, bytes]:
     """The output files (the per-report cache and the query store are checked on their own)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.relative_to(out).parts[0] not in OWN_CHECKS}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).parts[0] not in OWN_CHECKS
+    }
 
 
 def store_is_live(out: Path) -> None:
@@ -199,8 +202,11 @@ def dead_pid() -> int:
 def test_the_next_build_removes_temporary_files_of_a_killed_writer_only(tmp_path, previous):
     out, before = previous_output(previous, tmp_path)
     gone = dead_pid()
-    stale = [out / f".sqsgraph.nq.{gone}.k1ll3d00.tmp", out / f".sqsgraph.ttl.{gone}.abc_1234.tmp",
-             out / "views" / f".people.html.{gone}.x9y8z7w6.tmp"]
+    stale = [
+        out / f".sqsgraph.nq.{gone}.k1ll3d00.tmp",
+        out / f".sqsgraph.ttl.{gone}.abc_1234.tmp",
+        out / "views" / f".people.html.{gone}.x9y8z7w6.tmp",
+    ]
     live = out / f".sqsgraph.nq.{os.getpid()}.wr1t1ng0.tmp"  # a writer still running: left alone
     for p in [*stale, live]:
         p.write_bytes(b"<https://example.org/s> <https://example.org/p> ")  # half a statement
@@ -239,8 +245,9 @@ def running(pid: int) -> bool:
 def test_the_worker_processes_of_a_killed_build_stop_too(tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(80, corpus)  # more than a build does in its own process
-    proc = subprocess.Popen([*build_cmd(corpus, tmp_path / "out"), "--workers", "2"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*build_cmd(corpus, tmp_path / "out"), "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + RUN_LIMIT
     workers: set[int] = set()
     while proc.poll() is None and time.monotonic() < deadline and len(workers) < 2:  # two workers (and a forkserver)

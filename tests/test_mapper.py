@@ -44,7 +44,13 @@ def test_each_report_has_its_own_named_graph():
     ds = sample_dataset()
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
     rids = sorted(sample_mapped().report_ids.values())
-    assert rids == ["barnet-2014-07-16", "bedfordshire-2014-12-10", "cumbria-2016-08-10", "kent-2014-06-18", "thurrock-2015-05-20"]
+    assert rids == [
+        "barnet-2014-07-16",
+        "bedfordshire-2014-12-10",
+        "cumbria-2016-08-10",
+        "kent-2014-06-18",
+        "thurrock-2015-05-20",
+    ]
     assert graphs == {f"{B}graph/{r}" for r in rids} | {f"{B}graph/shared", f"{B}graph/ontology"}
     rows = ask(ds, "SELECT ?g WHERE { GRAPH ?g { ?r a schema:Report ; sqs:area ?a . ?a skos:prefLabel 'Kent' } }")
     # the area's label lives in the shared graph, the report in its own: no single graph has both
@@ -54,14 +60,17 @@ def test_each_report_has_its_own_named_graph():
 
 
 def test_who_received_the_kent_report_as_chair_of_youth_court_bench():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?name ?division ?bench WHERE {
           ?report sqs:area/skos:prefLabel "Kent" ; schema:ccRecipient ?p .
           ?m org:member ?p ; sqs:attestedBy ?report ; org:role role:chair-of-youth-court-bench ;
              org:organization/skos:prefLabel ?bench .
           OPTIONAL { ?m sqs:qualifier ?division }
           ?p foaf:name ?name .
-        }""")
+        }""",
+    )
     assert rows == [
         ("Bob Dean", "East", "Kent Youth Court Bench"),
         ("David Brake", "North", "Kent Youth Court Bench"),
@@ -70,13 +79,16 @@ def test_who_received_the_kent_report_as_chair_of_youth_court_bench():
 
 
 def test_people_in_more_than_one_report_and_their_posts():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?name (COUNT(DISTINCT ?report) AS ?n) (GROUP_CONCAT(DISTINCT ?post; separator=" | ") AS ?posts) WHERE {
           { ?m org:member ?p ; sqs:attestedBy ?report ; sqs:post/skos:prefLabel ?post . }
           UNION
           { ?report sqs:inspection/prov:qualifiedAssociation ?a . ?a prov:agent ?p ; prov:hadRole/skos:prefLabel ?post . }
           ?p foaf:name ?name .
-        } GROUP BY ?p ?name HAVING (COUNT(DISTINCT ?report) > 1)""")
+        } GROUP BY ?p ?name HAVING (COUNT(DISTINCT ?report) > 1)""",
+    )
     by_name = {name: (int(n), set(posts.split(" | "))) for name, n, posts in rows}
     assert by_name["Helen Mercer"] == (2, {"HM Assistant Chief Inspector", "Lead inspector"})
     assert by_name["Lisa Harvey Messina"] == (2, {"YJB Business Area Manager", "YJB link staff"})
@@ -89,13 +101,16 @@ def test_people_in_more_than_one_report_and_their_posts():
 def test_spans_of_a_finding_slice_back_to_its_text():
     ds = sample_on_oxigraph()  # rdflib's own SPARQL engine takes minutes over this join
     texts = {r.source.sha256: r.source.text for r in sample_reports()}
-    rows = ask(ds, """
+    rows = ask(
+        ds,
+        """
         SELECT ?f ?text ?start ?end ?exact ?sha WHERE {
           ?f a sqs:Finding ; schema:text ?text ; sqs:textSpan ?span .
           ?span oa:hasSource/sqs:sha256 ?sha ; oa:hasSelector ?pos, ?quote .
           ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
           ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
-        }""")
+        }""",
+    )
     assert len(rows) == sum(len(r.findings) + len(r.key_strengths) + len(r.areas_for_improvement) for r in sample_reports())
 
     def letters(s: str) -> str:
@@ -110,35 +125,51 @@ def test_spans_of_a_finding_slice_back_to_its_text():
 
 def test_kent_finding_with_theme_quote_and_count():
     f = URIRef(f"{B}report/kent-2014-06-18/finding/1.1")
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?theme ?number ?n ?d ?phrase ?area WHERE {
           ?f dcterms:subject ?theme ; sqs:paragraphNumber ?number ; sqs:hasObservation ?c .
           ?c a qb:Observation ; sqs:numerator ?n ; sqs:denominator ?d ; sqs:phrase ?phrase ;
              sdmx-dimension:refArea ?area ; qb:dataSet ?ds .
-        }""", f=f)
+        }""",
+        f=f,
+    )
     assert (f"{'https://w3id.org/sqsgraph/theme/'}reducing-reoffending", "1.1", "17", "29", "17 of 29", f"{B}area/kent") in rows
-    quotes = ask(sample_dataset(), """
+    quotes = ask(
+        sample_dataset(),
+        """
         SELECT ?text WHERE { ?f sqs:hasQuote ?q . ?q a sqs:Quote ; schema:text ?text ; sqs:textSpan ?s }""",
-                 f=URIRef(f"{B}report/kent-2014-06-18/finding/1.2"))
+        f=URIRef(f"{B}report/kent-2014-06-18/finding/1.2"),
+    )
     assert quotes == [("excellent",)]
 
 
 def test_strengths_and_improvements_are_typed_findings():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?kind (COUNT(?f) AS ?n) WHERE {
           ?r sqs:hasFinding ?f . ?f a ?kind .
           FILTER (?kind IN (sqs:KeyStrength, sqs:AreaForImprovement))
-        } GROUP BY ?kind""", r=URIRef(f"{B}report/kent-2014-06-18"))
+        } GROUP BY ?kind""",
+        r=URIRef(f"{B}report/kent-2014-06-18"),
+    )
     assert rows == [(str(SQS.AreaForImprovement), "2"), (str(SQS.KeyStrength), "3")]
 
 
 def test_reoffending_rates_for_the_area_and_england_and_wales():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?area ?rate ?start ?end ?source WHERE {
           ?o qb:dataSet ?dataset ; sdmx-dimension:refArea/skos:prefLabel ?area ;
              sqs:reoffendingRate ?rate ; sqs:cohortStart ?start ; sqs:cohortEnd ?end ; dcterms:source ?source ;
              prov:wasDerivedFrom ?r .
-        }""", dataset=URIRef(f"{B}dataset/reoffending"), r=URIRef(f"{B}report/bedfordshire-2014-12-10"))
+        }""",
+        dataset=URIRef(f"{B}dataset/reoffending"),
+        r=URIRef(f"{B}report/bedfordshire-2014-12-10"),
+    )
     assert rows == [
         ("Bedfordshire", "34.2", "2011-10", "2012-09", "Youth Justice Board"),
         ("England and Wales", "35.4", "2011-10", "2012-09", "Youth Justice Board"),
@@ -146,7 +177,9 @@ def test_reoffending_rates_for_the_area_and_england_and_wales():
 
 
 def test_report_core_statements():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?issued ?creator ?recipient ?body ?bodyArea ?la ?start ?end ?cases ?lead WHERE {
           ?r dcterms:issued ?issued ; dcterms:creator/foaf:name ?creator ; schema:recipient/foaf:name ?recipient ;
              schema:about ?b ; sqs:inspection ?i ; dcterms:publisher ?publisher .
@@ -154,42 +187,72 @@ def test_report_core_statements():
              org:classification <https://w3id.org/sqsgraph/orgtype/youth-offending-service> .
           ?i sqs:startDate ?start ; sqs:endDate ?end ; sqs:casesExamined ?cases ; prov:wasAssociatedWith/foaf:name ?lead ;
              prov:qualifiedAssociation [ prov:hadRole role:lead-inspector ] .
-        }""", r=URIRef(f"{B}report/kent-2014-06-18"), publisher=URIRef(f"{B}org/hmi-probation"))
-    assert rows == [("2014-06-18", "Julie Fox", "Patrick Leeson", "Kent Youth Offending Service", "Kent",
-                     f"{B}org/kent-local-authority", "2014-05-19", "2014-05-21", "47", "Helen Rinaldi")]
+        }""",
+        r=URIRef(f"{B}report/kent-2014-06-18"),
+        publisher=URIRef(f"{B}org/hmi-probation"),
+    )
+    assert rows == [
+        (
+            "2014-06-18",
+            "Julie Fox",
+            "Patrick Leeson",
+            "Kent Youth Offending Service",
+            "Kent",
+            f"{B}org/kent-local-authority",
+            "2014-05-19",
+            "2014-05-21",
+            "47",
+            "Helen Rinaldi",
+        )
+    ]
 
 
 def test_copy_list_posts_resolve_to_organisations():
-    rows = dict(ask(sample_dataset(), """
+    rows = dict(
+        ask(
+            sample_dataset(),
+            """
         SELECT ?wording ?org WHERE {
           ?m sqs:attestedBy ?r ; sqs:post/skos:prefLabel ?wording ; org:organization ?org .
-        }""", r=URIRef(f"{B}report/thurrock-2015-05-20")))
+        }""",
+            r=URIRef(f"{B}report/thurrock-2015-05-20"),
+        )
+    )
     assert rows["Police and Crime Commissioner for Essex"] == f"{B}org/police-and-crime-commissioner-for-essex"
     assert rows["YJB link staff"] == f"{B}org/youth-justice-board"
     assert rows["Ofsted – Social Care"] == f"{B}org/ofsted/social-care"
     assert rows["Chair of Youth Court Bench"] == f"{B}org/thurrock-youth-court-bench"
     assert rows["Director of Children's Services"] == f"{B}org/thurrock-local-authority"
     assert rows["YOS Manager"] == f"{B}org/thurrock-youth-offending-service"
-    units = ask(sample_dataset(), "SELECT ?u WHERE { ?u org:unitOf ?ofsted ; a org:OrganizationalUnit }",
-                ofsted=URIRef(f"{B}org/ofsted"))
+    units = ask(
+        sample_dataset(), "SELECT ?u WHERE { ?u org:unitOf ?ofsted ; a org:OrganizationalUnit }", ofsted=URIRef(f"{B}org/ofsted")
+    )
     assert (f"{B}org/ofsted/social-care",) in units
 
 
 def test_national_bodies_are_one_node_each():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT ?org (COUNT(DISTINCT ?r) AS ?n) WHERE {
           ?m org:organization ?o ; sqs:attestedBy ?r . ?o org:unitOf? ?org .
           FILTER (?org IN (?ofsted, ?yjb, ?cqc))
-        } GROUP BY ?org""", ofsted=URIRef(f"{B}org/ofsted"), yjb=URIRef(f"{B}org/youth-justice-board"),
-               cqc=URIRef(f"{B}org/care-quality-commission"))
+        } GROUP BY ?org""",
+        ofsted=URIRef(f"{B}org/ofsted"),
+        yjb=URIRef(f"{B}org/youth-justice-board"),
+        cqc=URIRef(f"{B}org/care-quality-commission"),
+    )
     assert rows == [(f"{B}org/care-quality-commission", "5"), (f"{B}org/ofsted", "5"), (f"{B}org/youth-justice-board", "5")]
 
 
 def test_holdings_are_dated_by_their_report():
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT DISTINCT ?issued ?date WHERE {
           ?m a org:Membership ; sqs:attestedBy ?r ; org:memberDuring/time:inXSDDate ?date . ?r dcterms:issued ?issued .
-        }""")
+        }""",
+    )
     assert len(rows) == 5 and all(a == b for a, b in rows)
 
 
@@ -205,11 +268,17 @@ def test_case_pseudonyms_are_never_persons():
 
 
 def test_every_person_mention_points_to_its_span():
-    rows = ask(sample_dataset(), """
-        SELECT ?m WHERE { ?m a org:Membership . FILTER NOT EXISTS { ?m sqs:textSpan/oa:hasSource/sqs:sha256 ?h } }""")
+    rows = ask(
+        sample_dataset(),
+        """
+        SELECT ?m WHERE { ?m a org:Membership . FILTER NOT EXISTS { ?m sqs:textSpan/oa:hasSource/sqs:sha256 ?h } }""",
+    )
     assert rows == []
-    rows = ask(sample_dataset(), """
-        SELECT ?a WHERE { ?a a prov:Association . FILTER NOT EXISTS { ?a sqs:textSpan/oa:hasSelector/oa:exact ?e } }""")
+    rows = ask(
+        sample_dataset(),
+        """
+        SELECT ?a WHERE { ?a a prov:Association . FILTER NOT EXISTS { ?a sqs:textSpan/oa:hasSelector/oa:exact ?e } }""",
+    )
     assert rows == []
 
 
@@ -241,10 +310,22 @@ def hand_report() -> Report:
         inspection=DateRange("2017-02-01", "2017-02-03"),
         cases_examined=4,
         lead_inspector=LeadInspector("Sam Writer", None, None, span("Sam Writer")),
-        sections=[Section(1, "Reducing reoffending", "reducing-reoffending", (
-            Finding("1.1", "Work was good in 3 of 4 cases.", span("Work was good in 3 of 4 cases."),
-                    (Quote("good", span("good")),), (Proportion("3 of 4", 3, 4, 0.75, span("3 of 4")),)),
-        ))],
+        sections=[
+            Section(
+                1,
+                "Reducing reoffending",
+                "reducing-reoffending",
+                (
+                    Finding(
+                        "1.1",
+                        "Work was good in 3 of 4 cases.",
+                        span("Work was good in 3 of 4 cases."),
+                        (Quote("good", span("good")),),
+                        (Proportion("3 of 4", 3, 4, 0.75, span("3 of 4")),),
+                    ),
+                ),
+            )
+        ],
         copy_list=[
             CopyListEntry("Police and Crime Commissioner for Westshire", (Holder("Pat Ruler", None, None, span("Pat Ruler")),)),
             CopyListEntry("Ofsted – Early Years", (Holder("Lee Inspect", None, None, span("Lee Inspect")),)),
@@ -274,8 +355,10 @@ def test_a_report_built_by_hand_maps_by_the_general_rules():
     ]
     assert ask(ds, "SELECT ?h WHERE { ?p foaf:name 'Jo Bench' ; schema:honorificPrefix ?h }") == [("Cllr",)]
     assert (None, FOAF.name, Literal("Kim")) not in ds
-    assert all(str(s).startswith(("https://example.org/kg/", "https://w3id.org/sqsgraph/", "http", "urn"))
-               for s in ds.subjects(RDF.type, None))
+    assert all(
+        str(s).startswith(("https://example.org/kg/", "https://w3id.org/sqsgraph/", "http", "urn"))
+        for s in ds.subjects(RDF.type, None)
+    )
     assert not [s for s in ds.subjects(RDF.type, None) if str(s).startswith("https://w3id.org/sqsgraph/id/")]
 
 
@@ -288,15 +371,23 @@ def test_unknown_post_wording_is_a_warning_not_a_guess_in_silence():
         "taken as a post in Northshire's local authority"
     )
     assert [w.split(":")[0] for w in mapped.warnings[1:]] == [  # made-up areas: no GSS code (test_areacodes.py)
-        "area 'Northshire' has no GSS code", "area 'Westshire' has no GSS code"]
+        "area 'Northshire' has no GSS code",
+        "area 'Westshire' has no GSS code",
+    ]
 
 
-@pytest.mark.parametrize("name", ["barnet-2014-07-16", "bedfordshire-2014-12-10", "cumbria-2016-08-10", "kent-2014-06-18", "thurrock-2015-05-20"])
+@pytest.mark.parametrize(
+    "name", ["barnet-2014-07-16", "bedfordshire-2014-12-10", "cumbria-2016-08-10", "kent-2014-06-18", "thurrock-2015-05-20"]
+)
 def test_every_sample_has_report_inspection_findings_and_people(name):
-    rows = ask(sample_dataset(), """
+    rows = ask(
+        sample_dataset(),
+        """
         SELECT (COUNT(DISTINCT ?f) AS ?findings) (COUNT(DISTINCT ?cc) AS ?copies) WHERE {
           ?r sqs:inspection ?i ; sqs:hasFinding ?f ; schema:ccRecipient ?cc ; dcterms:creator ?c ; schema:recipient ?to .
-        }""", r=URIRef(f"{B}report/{name}"))
+        }""",
+        r=URIRef(f"{B}report/{name}"),
+    )
     findings, copies = map(int, rows[0])
     assert findings >= 15 and copies >= 13
 

@@ -38,8 +38,9 @@ def test_ontology_files_parse(name):
 
 
 def test_organisations_file_resolves_against_the_base():
-    g = Graph().parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle",
-                      publicID="https://example.org/kg/")
+    g = Graph().parse(
+        data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID="https://example.org/kg/"
+    )
     names = {str(o) for o in g.objects(URIRef("https://example.org/kg/org/youth-justice-board"), SKOS.altLabel)}
     assert "YJB" in names
 
@@ -62,8 +63,12 @@ def test_every_project_term_specialises_a_standard_term():
 
 def test_every_project_term_the_graph_uses_is_defined():
     g = load("sqs.ttl")
-    used = {t for q in sample_dataset().quads((None, None, None, None)) for t in (q[1], q[2])
-            if isinstance(t, URIRef) and str(t).startswith(str(SQS))}
+    used = {
+        t
+        for q in sample_dataset().quads((None, None, None, None))
+        for t in (q[1], q[2])
+        if isinstance(t, URIRef) and str(t).startswith(str(SQS))
+    }
     undefined = sorted(str(t) for t in used if (t, RDF.type, None) not in g)
     assert undefined == []
 
@@ -80,7 +85,11 @@ def test_theme_scheme_matches_the_code():
 
 def test_every_role_and_theme_the_graph_uses_is_a_concept_in_its_scheme():
     ds = sample_dataset()
-    for concept in {o for _, p, o, _ in ds.quads((None, None, None, None)) if isinstance(o, URIRef) and str(o).startswith((str(ROLE), str(THEME)))}:
+    for concept in {
+        o
+        for _, p, o, _ in ds.quads((None, None, None, None))
+        if isinstance(o, URIRef) and str(o).startswith((str(ROLE), str(THEME)))
+    }:
         if concept in (ROLE.scheme, THEME.scheme):
             continue
         assert (concept, RDF.type, SKOS.Concept) in ds, concept
@@ -95,8 +104,21 @@ def test_ontology_is_an_owl_ontology():
 def test_ontology_loads_from_an_installed_wheel(tmp_path):
     """Build the wheel, unpack it, and read the ontology from the unpacked copy in a fresh process."""
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"), str(REPO)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if build.returncode != 0 and "No module named" in build.stderr:
         pytest.skip(f"cannot build a wheel here: {build.stderr.strip().splitlines()[-1]}")

@@ -11,10 +11,25 @@ from sqsgraph.cli import main
 from sqsgraph.read.reader import sample_paths
 
 CONTRACT_KEYS = [
-    "source", "title", "area", "body", "addressee", "author", "publication_date", "inspection",
-    "cases_examined", "previous_inspection_year", "reoffending", "lead_inspector", "sections",
-    "operational_management", "key_strengths", "areas_for_improvement", "copy_list",
-    "case_pseudonyms", "warnings",
+    "source",
+    "title",
+    "area",
+    "body",
+    "addressee",
+    "author",
+    "publication_date",
+    "inspection",
+    "cases_examined",
+    "previous_inspection_year",
+    "reoffending",
+    "lead_inspector",
+    "sections",
+    "operational_management",
+    "key_strengths",
+    "areas_for_improvement",
+    "copy_list",
+    "case_pseudonyms",
+    "warnings",
 ]
 
 
@@ -156,16 +171,19 @@ def folder_with_a_readme(tmp_path: Path) -> Path:
 
 def test_files_found_in_a_folder_that_are_not_reports_are_skipped_with_one_note(tmp_path: Path) -> None:
     reports = folder_with_a_readme(tmp_path)
-    skipped = (f"note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
-               f"{reports / 'README.md'}, {reports / 'notes.md'}")
+    skipped = (
+        f"note: skipped 2 file(s) found in folders that are not SQS reports (name one to see why): "
+        f"{reports / 'README.md'}, {reports / 'notes.md'}"
+    )
     for args in ([], ["--strict"], ["--format", "json"]):
         code, out, err = run("parse", str(reports), *args)
         assert code == 0, (args, err)
         assert err.splitlines() == [skipped], args
     code, out, err = run("parse", str(reports), "--text")  # text is read, not parsed: only the empty file is skipped
     assert code == 0
-    assert err.splitlines() == [f"note: skipped 1 file(s) found in folders that are not SQS reports (name one to see "
-                                f"why): {reports / 'notes.md'}"]
+    assert err.splitlines() == [
+        f"note: skipped 1 file(s) found in folders that are not SQS reports (name one to see why): {reports / 'notes.md'}"
+    ]
     code, out, _ = run("parse", str(reports), "--format", "json")
     assert [Path(r["source"]).name for r in json.loads(out)] == [p.name for p in sample_paths()[:2]]
 

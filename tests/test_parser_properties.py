@@ -33,9 +33,7 @@ word = st.one_of(
     awkward,
 )
 phrase = st.lists(word, min_size=1, max_size=12).map(" ".join)
-person = st.lists(st.one_of(st.from_regex(r"[A-Z][a-z'\-]{1,9}", fullmatch=True), awkward), min_size=1, max_size=4).map(
-    " ".join
-)
+person = st.lists(st.one_of(st.from_regex(r"[A-Z][a-z'\-]{1,9}", fullmatch=True), awkward), min_size=1, max_size=4).map(" ".join)
 label = st.sampled_from(["To:", "Copy to:", "From:", "Publication date:", "<i>To:</i>", "<i>From:</i>", "<i>Copy to:</i>"])
 separator = st.sampled_from(["\t", " ", "   ", "\t\t", ""])
 date = st.one_of(
@@ -44,15 +42,20 @@ date = st.one_of(
     phrase,
 )
 
-header_line = st.builds(
-    lambda lab, sep, who, post: f"{lab}{sep}{who}, {post}", label, separator, person, phrase
-) | st.builds(lambda sep, d: f"<i>Publication date:</i>{sep}{d}", separator, date)
+header_line = st.builds(lambda lab, sep, who, post: f"{lab}{sep}{who}, {post}", label, separator, person, phrase) | st.builds(
+    lambda sep, d: f"<i>Publication date:</i>{sep}{d}", separator, date
+)
 title_line = st.builds(lambda area: f"Report of Short Quality Screening (SQS) of youth offending work in {area}", person)
 section_heading = st.builds(
     lambda n, t: f"{n}. {t}",
     st.integers(0, 12),
     st.sampled_from(
-        ["Reducing reoffending", "Protecting the public", "Protecting the child or young person", "Ensuring that the sentence is served"]
+        [
+            "Reducing reoffending",
+            "Protecting the public",
+            "Protecting the child or young person",
+            "Ensuring that the sentence is served",
+        ]
     )
     | phrase,
 )
@@ -68,7 +71,12 @@ bullet_line = st.builds(lambda b, text: f"{b}{text}", st.sampled_from(["- ", "�
 footnote_lines = st.builds(
     lambda mark, text: f"{mark}\n{text}" if mark == "1" else f"{mark} {text}",
     st.sampled_from(["¹", "1", "²"]),
-    st.builds(lambda p, m, y: f"Published {m} {y} {p} Source: {p}", phrase, st.sampled_from(["January", "April", "Foo"]), st.integers(1990, 2030)),
+    st.builds(
+        lambda p, m, y: f"Published {m} {y} {p} Source: {p}",
+        phrase,
+        st.sampled_from(["January", "April", "Foo"]),
+        st.integers(1990, 2030),
+    ),
 )
 copy_line = st.builds(
     lambda post, sep, holders: f"{post}{sep}<i>{holders}</i>" if sep == "\t" else f"{post}{sep}{holders}",
@@ -172,7 +180,10 @@ def mangled_sample(draw) -> str:
 
 def document(text: str) -> SourceDocument:
     return SourceDocument(
-        path="generated.txt", text=text, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), encoding="utf-8"
+        path="generated.txt",
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        encoding="utf-8",
     )
 
 

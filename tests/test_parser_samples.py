@@ -135,7 +135,7 @@ def test_author_is_named_with_the_post_as_written(name, rendering):
 
 @both
 def test_bedfordshire_addressee_holds_two_posts_joined_by_and(rendering):
-    """"Chair of ... Management Board and Director of Children's Services" is one post as written,
+    """ "Chair of ... Management Board and Director of Children's Services" is one post as written,
     and in the PDF it is wrapped over two header lines."""
     post = parsed("bedfordshire-2014", rendering).addressee.post
     assert post.startswith("Chair of Bedfordshire YOT Management Board and Director of Children")
@@ -305,9 +305,7 @@ def test_four_numbered_sections_with_titles_as_written_and_canonical_themes(name
 def test_finding_numbers_per_section(name, rendering):
     _titles, counts = SECTIONS[name]
     sections = parsed(name, rendering).sections
-    assert [[f.number for f in s.findings] for s in sections] == [
-        numbers(i + 1, n) for i, n in enumerate(counts)
-    ]
+    assert [[f.number for f in s.findings] for s in sections] == [numbers(i + 1, n) for i, n in enumerate(counts)]
 
 
 # The whole paragraph, repaired. Several were broken by a page break or a footnote.
@@ -316,7 +314,7 @@ FINDING_TEXT = {
         "Of the 28 pre-sentence reports (PSRs) we examined, three-quarters were of good quality, while "
         "a small number insufficiently analysed the child or young person's vulnerability or their risk "
         "of harm to others. The court adjourned one case for a speech and language assessment to "
-        "supplement the PSR. The ensuing assessment was described by the inspector as \"excellent\", "
+        'supplement the PSR. The ensuing assessment was described by the inspector as "excellent", '
         "particularly since it identified specific ways to maximise the young person's engagement with "
         "the YOS. Not surprisingly, those PSRs written by the staff member supervising the child or "
         "young person (the case manager) were stronger than those written by someone else, given the "
@@ -357,7 +355,7 @@ FINDING_TEXT = {
         "was making positive changes, including beginning to recognise that there was more to life "
         "than smoking cannabis. After initial non-compliance, he had completed his unpaid work hours, "
         "had started group work and was attending regularly. At the time of inspection, he had not "
-        "reoffended\"."
+        'reoffended".'
     ),
     # the footnote on the reoffending rate follows this finding on the page
     ("bedfordshire-2014", "1.1"): (
@@ -392,9 +390,9 @@ FINDING_TEXT = {
     ("barnet-2014", "3.2"): (
         "Suitable plans to manage safeguarding and vulnerability issues were put in place at the start "
         "of orders in 18 out of the 20 cases we inspected. An inspector commented in one case where a "
-        "17 year old girl had been subject to domestic violence from several partners that \"There was "
+        '17 year old girl had been subject to domestic violence from several partners that "There was '
         "a strong focus on developing healthy relationships to ensure that she was able to identify "
-        "what she wanted from a relationship and protect herself in the future\"."
+        'what she wanted from a relationship and protect herself in the future".'
     ),
     # the footnote on the reoffending rate interrupts it mid-sentence, after "There"
     ("cumbria-2016", "1.1"): (
@@ -418,7 +416,7 @@ FINDING_TEXT = {
         "most cases. The delivery of work was usually proportionate and we saw good examples of the "
         "sequencing of work. An inspector commented that: \"The young person's college placement has "
         "been maintained and the YOS had a key role in this by encouraging his goals and ambitions, as "
-        "well as providing practical support by helping with transport\"."
+        'well as providing practical support by helping with transport".'
     ),
     # the footnote and a page break interrupt it after "with whom they were"
     ("thurrock-2015", "1.1"): (
@@ -666,10 +664,7 @@ PROPORTIONS = {
 @both
 @pytest.mark.parametrize("name,number", sorted(PROPORTIONS))
 def test_proportions_in_findings(name, number, rendering):
-    got = [
-        (p.phrase, p.numerator, p.denominator, p.value)
-        for p in finding(parsed(name, rendering), number).proportions
-    ]
+    got = [(p.phrase, p.numerator, p.denominator, p.value) for p in finding(parsed(name, rendering), number).proportions]
     assert got == PROPORTIONS[name, number]
 
 
@@ -701,7 +696,7 @@ KEY_STRENGTHS = {
         "the last inspection. The locally adapted intervention plan was child-friendly and aided "
         "positive engagement with children and young people.",
         "Partnership working was strong and supported effective intervention planning, as in the "
-        "following example noted by one inspector: \"A sentence planning meeting was arranged shortly "
+        'following example noted by one inspector: "A sentence planning meeting was arranged shortly '
         "after Teresa's release from custody and chaired by a senior manager from the YOS, given the "
         "complexities of the case. A range of parties attended including Teresa, her parents, the case "
         "manager, the social worker, a social work student, the resettlement worker from the prison, a "
@@ -713,10 +708,8 @@ KEY_STRENGTHS = {
         "delicate balance between welfare and enforcement with sensitivity and skill.",
     ],
     "bedfordshire-2014": [
-        "Pre-Sentence Reports (PSRs) and reports to the panels that oversee Referral Orders were of a "
-        "very high standard.",
-        "Children and young people, along with their parents/carers were actively involved in their "
-        "assessments and plans.",
+        "Pre-Sentence Reports (PSRs) and reports to the panels that oversee Referral Orders were of a very high standard.",
+        "Children and young people, along with their parents/carers were actively involved in their assessments and plans.",
         "Initial assessments and plans were generally good, and indicated that practitioners possessed "
         "relevant skills and ability.",
     ],
@@ -726,11 +719,9 @@ KEY_STRENGTHS = {
         "young people it supervised. The high risk and gangs panel appeared to be effective.",
         "Even though there was a necessary focus on risk of harm, where it was appropriate, "
         "vulnerability issues were also successfully managed.",
-        "Children and young people were actively involved in their assessments and the plans that were "
-        "developed to help them.",
+        "Children and young people were actively involved in their assessments and the plans that were developed to help them.",
         # after the page break that splits the list
-        "Staff set clear boundaries for compliance, and the enforcement of court orders was well "
-        "managed.",
+        "Staff set clear boundaries for compliance, and the enforcement of court orders was well managed.",
     ],
     "cumbria-2016": [
         "The junior attendance centre offered an excellent range of provision. Children and young "
@@ -778,15 +769,13 @@ AREAS_FOR_IMPROVEMENT = {
         "The YOS's approach to working with children and young people at risk of sexual exploitation "
         "should be developed into a multi-agency approach that links into wider local authority and "
         "police strategies.",
-        "Quality assurance arrangements, including the countersigning of documents, need to be "
-        "reviewed.",
+        "Quality assurance arrangements, including the countersigning of documents, need to be reviewed.",
     ],
     "thurrock-2015": [
         "Intervention planning should genuinely involve children and young people and their "
         "parents/carers. The plans should be constructed in such a way that they are effective tools "
         "to drive successful interventions.",
-        "Multi-Agency Public Protection Arrangements need to be fully understood by all staff and "
-        "managers.",
+        "Multi-Agency Public Protection Arrangements need to be fully understood by all staff and managers.",
     ],
 }
 
@@ -808,9 +797,7 @@ def test_areas_requiring_improvement(name, rendering):
 @both
 def test_kent_key_strength_quotes_the_inspector_on_teresa(rendering):
     item = parsed("kent-2014", rendering).key_strengths[1]
-    assert [q.text for q in item.quotes] == [
-        rendered(KEY_STRENGTHS["kent-2014"][1].split(': "', 1)[1][: -len('".')], rendering)
-    ]
+    assert [q.text for q in item.quotes] == [rendered(KEY_STRENGTHS["kent-2014"][1].split(': "', 1)[1][: -len('".')], rendering)]
 
 
 @both
@@ -1024,8 +1011,7 @@ COPY_LIST = {
 @pytest.mark.parametrize("name", NAMES)
 def test_copy_list_posts_and_holders(name, rendering):
     got = [
-        (entry.post, [(x.name, x.honorific, x.qualifier) for x in entry.holders])
-        for entry in parsed(name, rendering).copy_list
+        (entry.post, [(x.name, x.honorific, x.qualifier) for x in entry.holders]) for entry in parsed(name, rendering).copy_list
     ]
     assert got == [(rendered(post, rendering), holders) for post, holders in COPY_LIST[name]]
 

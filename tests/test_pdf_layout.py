@@ -14,11 +14,21 @@ LEFT, RIGHT = 72.0, 523.0
 CHAR = 5.0  # a rough advance per character, enough for the gaps to be what they should
 
 
-def run(text: str, x: float, baseline: float, *, size: float = SIZE, bold: bool = False, italic: bool = False,
-        right: float | None = None, artifact: bool = False) -> Run:
+def run(
+    text: str,
+    x: float,
+    baseline: float,
+    *,
+    size: float = SIZE,
+    bold: bool = False,
+    italic: bool = False,
+    right: float | None = None,
+    artifact: bool = False,
+) -> Run:
     width = right - x if right is not None else len(text) * CHAR * size / SIZE
-    return Run(text, x, baseline - 0.7 * size, x + width, baseline + 0.2 * size, baseline, size, "Serif", bold, italic,
-               artifact, (), ())
+    return Run(
+        text, x, baseline - 0.7 * size, x + width, baseline + 0.2 * size, baseline, size, "Serif", bold, italic, artifact, (), ()
+    )
 
 
 def full(text: str, baseline: float) -> Run:
@@ -35,13 +45,16 @@ def text_of(*pages: Page) -> str:
 
 
 def test_a_table_row_whose_post_wraps_is_one_row_not_two() -> None:
-    p = page(1, [
-        run("Corporate Director of Social Care, Health and", LEFT, 100, right=300),
-        run("Andrew Ireland", 320, 100, italic=True),
-        run("Wellbeing", LEFT, 114),
-        run("YJB link staff", LEFT, 128),
-        run("Malcolm Potter, Paula Williams", 320, 128, italic=True),
-    ])
+    p = page(
+        1,
+        [
+            run("Corporate Director of Social Care, Health and", LEFT, 100, right=300),
+            run("Andrew Ireland", 320, 100, italic=True),
+            run("Wellbeing", LEFT, 114),
+            run("YJB link staff", LEFT, 128),
+            run("Malcolm Potter, Paula Williams", 320, 128, italic=True),
+        ],
+    )
     assert text_of(p).splitlines() == [
         "Corporate Director of Social Care, Health and Wellbeing\tAndrew Ireland",
         "YJB link staff\tMalcolm Potter, Paula Williams",
@@ -49,10 +62,15 @@ def test_a_table_row_whose_post_wraps_is_one_row_not_two() -> None:
 
 
 def test_a_cell_close_to_the_one_before_still_starts_its_column() -> None:
-    p = page(1, [
-        run("To:", LEFT, 100), run("Jo Bloggs, Chair", 200, 100),
-        run("Lead Elected Member for Children's Services and", LEFT, 114, right=196), run("Cllr Ann Lee", 200, 114),
-    ])
+    p = page(
+        1,
+        [
+            run("To:", LEFT, 100),
+            run("Jo Bloggs, Chair", 200, 100),
+            run("Lead Elected Member for Children's Services and", LEFT, 114, right=196),
+            run("Cllr Ann Lee", 200, 114),
+        ],
+    )
     assert text_of(p).splitlines()[1] == "Lead Elected Member for Children's Services and\tCllr Ann Lee"
 
 
@@ -75,43 +93,72 @@ def test_a_word_broken_after_its_hyphen_is_whole_again() -> None:
 
 
 def test_a_paragraph_runs_on_across_the_page_break_and_its_footnote_follows_it() -> None:
-    first = page(1, [
-        run("The published reoffending rate", LEFT, 100, right=230), run("1", 231, 96, size=7),
-        run("for the area was 34.2% and the", 236, 100, right=RIGHT),
-        full("national average was 35.4%, which the team knew and", 114),
-        run("1 Published in July 2014. Source: Youth Justice Board", LEFT, 780, size=9),
-    ], rules=(Rule(LEFT, 770, LEFT + 140, 770.5),))
+    first = page(
+        1,
+        [
+            run("The published reoffending rate", LEFT, 100, right=230),
+            run("1", 231, 96, size=7),
+            run("for the area was 34.2% and the", 236, 100, right=RIGHT),
+            full("national average was 35.4%, which the team knew and", 114),
+            run("1 Published in July 2014. Source: Youth Justice Board", LEFT, 780, size=9),
+        ],
+        rules=(Rule(LEFT, 770, LEFT + 140, 770.5),),
+    )
     second = page(2, [run("had planned for.", LEFT, 100), run("Summary", LEFT, 130, bold=True)])
     blocks = text_of(first, second).split("\n\n")
-    assert blocks[0] == ("The published reoffending rate¹ for the area was 34.2% and the national average was 35.4%, "
-                         "which the team knew and had planned for.")
+    assert blocks[0] == (
+        "The published reoffending rate¹ for the area was 34.2% and the national average was 35.4%, "
+        "which the team knew and had planned for."
+    )
     assert blocks[1] == "¹ Published in July 2014. Source: Youth Justice Board"
     assert blocks[2] == "Summary\n"
 
 
 def test_a_footnote_in_body_size_type_under_its_rule_is_still_a_footnote() -> None:
-    first = page(1, [
-        run("The rate", LEFT, 100, right=110), run("1", 111, 96, size=7), run("was 34.2% against an average", 116, 100, right=RIGHT),
-        run("1", LEFT, 781, size=7), run("Published in July 2014.", 78, 785),
-    ], rules=(Rule(LEFT, 770, LEFT + 140, 770.5),))
+    first = page(
+        1,
+        [
+            run("The rate", LEFT, 100, right=110),
+            run("1", 111, 96, size=7),
+            run("was 34.2% against an average", 116, 100, right=RIGHT),
+            run("1", LEFT, 781, size=7),
+            run("Published in July 2014.", 78, 785),
+        ],
+        rules=(Rule(LEFT, 770, LEFT + 140, 770.5),),
+    )
     second = page(2, [run("of 35.4%.", LEFT, 100)])
-    assert text_of(first, second).split("\n\n") == ["The rate¹ was 34.2% against an average of 35.4%.",
-                                                      "¹ Published in July 2014.\n"]
+    assert text_of(first, second).split("\n\n") == [
+        "The rate¹ was 34.2% against an average of 35.4%.",
+        "¹ Published in July 2014.\n",
+    ]
 
 
 def test_a_hanging_finding_number_heads_its_text_and_its_lines_stay_one_paragraph() -> None:
-    p = page(1, [
-        run("1.1.", LEFT, 100), run("The initial assessment was sufficient in", 108, 100, right=RIGHT),
-        run("most cases.", 108, 114),
-        run("We are grateful for the support.", LEFT, 128),
-    ])
-    assert text_of(p).split("\n\n") == ["1.1. The initial assessment was sufficient in most cases.",
-                                        "We are grateful for the support.\n"]
+    p = page(
+        1,
+        [
+            run("1.1.", LEFT, 100),
+            run("The initial assessment was sufficient in", 108, 100, right=RIGHT),
+            run("most cases.", 108, 114),
+            run("We are grateful for the support.", LEFT, 128),
+        ],
+    )
+    assert text_of(p).split("\n\n") == [
+        "1.1. The initial assessment was sufficient in most cases.",
+        "We are grateful for the support.\n",
+    ]
 
 
 def test_a_symbol_font_bullet_is_a_bullet() -> None:
-    p = page(1, [run("\uf0b7", LEFT, 100), run("Partnership working was strong.", 90, 100),
-                 run("\uf0b7", LEFT, 128), run("Managers should monitor cases.", 90, 128)])
+    p = page(
+        1,
+        [
+            run("\uf0b7", LEFT, 100),
+            run("Partnership working was strong.", 90, 100),
+            run("\uf0b7", LEFT, 128),
+            run("Managers should monitor cases.", 90, 128),
+        ],
+    )
     assert text_of(p) == "• Partnership working was strong.\n\n• Managers should monitor cases.\n"
 
 
@@ -149,41 +196,69 @@ def test_a_justified_line_of_words_drawn_apart_is_not_a_table_row() -> None:
 
 def test_a_bullet_drawn_as_a_small_disc_is_a_bullet() -> None:
     """Chromium draws a list's disc as a filled shape, not a glyph."""
-    p = Page(1, 595.0, 842.0, (run("Partnership working was strong.", 90, 100), run("Managers should monitor cases.", 90, 128)),
-             (), 0, dots=(Rule(78, 95, 82, 99), Rule(78, 123, 82, 127)))
+    p = Page(
+        1,
+        595.0,
+        842.0,
+        (run("Partnership working was strong.", 90, 100), run("Managers should monitor cases.", 90, 128)),
+        (),
+        0,
+        dots=(Rule(78, 95, 82, 99), Rule(78, 123, 82, 127)),
+    )
     assert text_of(p) == "• Partnership working was strong.\n\n• Managers should monitor cases.\n"
 
 
 def test_a_line_broken_after_a_slash_joins_without_a_space() -> None:
-    p = page(1, [full("There was engagement with children and young people and their parents/", 100),
-                 run("carers in all cases.", LEFT, 114)])
+    p = page(
+        1,
+        [
+            full("There was engagement with children and young people and their parents/", 100),
+            run("carers in all cases.", LEFT, 114),
+        ],
+    )
     assert text_of(p) == "There was engagement with children and young people and their parents/carers in all cases.\n"
 
 
 def test_a_note_line_that_starts_with_a_number_carries_on_the_note() -> None:
     """A note whose mark is in body digits ("1 Published…"): its next line may start with a
     number ("12 months"), which is not note 12."""
-    p = page(1, [
-        run("The rate", LEFT, 100, right=110), run("1", 111, 96, size=7), run("was 39.6%.", 116, 100),
-        run("1 Published January 2015 based on binary reoffending rates after", LEFT, 770, size=9),
-        run("12 months for the April 2012-March 2013 cohort.", LEFT, 781, size=9),
-    ], rules=(Rule(LEFT, 760, LEFT + 140, 760.5),))
+    p = page(
+        1,
+        [
+            run("The rate", LEFT, 100, right=110),
+            run("1", 111, 96, size=7),
+            run("was 39.6%.", 116, 100),
+            run("1 Published January 2015 based on binary reoffending rates after", LEFT, 770, size=9),
+            run("12 months for the April 2012-March 2013 cohort.", LEFT, 781, size=9),
+        ],
+        rules=(Rule(LEFT, 760, LEFT + 140, 760.5),),
+    )
     assert text_of(p).split("\n\n") == [
         "The rate¹ was 39.6%.",
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort.\n"]
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort.\n",
+    ]
 
 
 def test_a_table_row_cut_by_the_page_break_with_whole_cells_on_each_side_is_one_row() -> None:
     """Widow and orphan control may move a row's two-line cell whole to the next page while its
     one-line neighbour stays (WeasyPrint): the halves of the row are one row again."""
-    first = page(1, [
-        run("Lead Elected Member for Crime", LEFT, 700), run("David Longstaff", 300, 700, italic=True),
-        run("Stephen Greenhalgh", 300, 716, italic=True),
-    ])
-    second = page(2, [
-        run("Deputy Mayor (London) for Policing", LEFT, 72), run("and Crime", LEFT, 86),
-        run("Chair of Youth Court Bench", LEFT, 102), run("Ken Battye", 300, 102, italic=True),
-    ])
+    first = page(
+        1,
+        [
+            run("Lead Elected Member for Crime", LEFT, 700),
+            run("David Longstaff", 300, 700, italic=True),
+            run("Stephen Greenhalgh", 300, 716, italic=True),
+        ],
+    )
+    second = page(
+        2,
+        [
+            run("Deputy Mayor (London) for Policing", LEFT, 72),
+            run("and Crime", LEFT, 86),
+            run("Chair of Youth Court Bench", LEFT, 102),
+            run("Ken Battye", 300, 102, italic=True),
+        ],
+    )
     assert text_of(first, second).splitlines() == [
         "Lead Elected Member for Crime\tDavid Longstaff",
         "Deputy Mayor (London) for Policing and Crime\tStephen Greenhalgh",

@@ -118,12 +118,10 @@ def test_the_findings_view_of_a_pdf_build_links_the_finding_to_its_page(pdf_buil
     # people read from the PDF have their page too
     people = view_data_of((views_dir / "people.html").read_text(encoding="utf-8"))
     spans = [s for n in people["nodes"] for s in n["spans"]]
-    assert spans and all(s["pages"].startswith("page") and s["href"].startswith(f"../../reports/{pdf.name}#page=")
-                         for s in spans)
+    assert spans and all(s["pages"].startswith("page") and s["href"].startswith(f"../../reports/{pdf.name}#page=") for s in spans)
 
 
-def test_without_the_build_the_link_is_to_the_file_name_beside_the_views(pdf_build, page: int,
-                                                                          tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_build_the_link_is_to_the_file_name_beside_the_views(pdf_build, page: int, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _pdf, out = pdf_build
     dataset = load_dataset(out / "sqsgraph.nq")
     view = views.build_view(dataset, "findings")
@@ -171,8 +169,9 @@ def test_pages_of_a_span_read_as_words() -> None:
 
 
 def cli_rows(*args: str) -> list[dict[str, str]]:
-    result = CliRunner().invoke(main, ["query", "finding-source", "--param", "area=Kent", "--param", "number=2.1",
-                                       "--format", "json", *args])
+    result = CliRunner().invoke(
+        main, ["query", "finding-source", "--param", "area=Kent", "--param", "number=2.1", "--format", "json", *args]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     return [{v: b[v]["value"] for v in doc["head"]["vars"] if v in b} for b in doc["results"]["bindings"]]
@@ -193,9 +192,9 @@ def test_finding_source_of_a_text_build_is_as_before_with_empty_page_columns(tmp
     now = run_query(store, query.text, bind_params(query, params))
     before = run_query(store, FINDING_SOURCE_BEFORE, bind_params(query, params))
     assert now.variables[: len(before.variables)] == before.variables
-    assert list(now.variables[len(before.variables):]) == ["pdf", "page", "lastPage"]
+    assert list(now.variables[len(before.variables) :]) == ["pdf", "page", "lastPage"]
     assert before.rows and [tuple(r)[: len(before.variables)] for r in now.rows] == [tuple(r) for r in before.rows]
-    assert all(tuple(r)[len(before.variables):] == (None, None, None) for r in now.rows)
+    assert all(tuple(r)[len(before.variables) :] == (None, None, None) for r in now.rows)
     store.dump(output=str(tmp_path / "sqsgraph.nq"), format=ox.RdfFormat.N_QUADS)
     [row] = cli_rows("--graph", str(tmp_path))  # the bundled samples, from the command line
     assert "page" not in row and "pdf" not in row and row["exact"].startswith(FIRST_WORDS)
@@ -221,8 +220,7 @@ def test_the_endpoint_answers_finding_source_with_the_page(server, page: int) ->
 
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     try:
-        conn.request("GET", "/query/finding-source?area=Kent&number=2.1",
-                     headers={"Accept": "application/sparql-results+json"})
+        conn.request("GET", "/query/finding-source?area=Kent&number=2.1", headers={"Accept": "application/sparql-results+json"})
         response = conn.getresponse()
         body = response.read()
     finally:
@@ -269,8 +267,10 @@ SELECT ?fragment WHERE { <https://w3id.org/sqsgraph/id/report/kent-2014-06-18/fi
         try:
             context = browser.new_context()
             elsewhere: list[str] = []
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin)
-                          else (elsewhere.append(r.request.url), r.abort()))
+            context.route(
+                "**/*",
+                lambda r: r.continue_() if r.request.url.startswith(origin) else (elsewhere.append(r.request.url), r.abort()),
+            )
             tab = context.new_page()
             errors: list[str] = []
             tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -279,9 +279,12 @@ SELECT ?fragment WHERE { <https://w3id.org/sqsgraph/id/report/kent-2014-06-18/fi
             def run(text: str, first: str) -> dict[str, str]:
                 tab.fill("#query", text)
                 tab.click("#run")
-                tab.wait_for_function("""first => { const th = document.querySelector('#results th');
+                tab.wait_for_function(
+                    """first => { const th = document.querySelector('#results th');
                     return !document.getElementById('results').hidden && th && th.textContent === first
-                        && document.querySelector('#results tbody tr'); }""", arg=first)
+                        && document.querySelector('#results tbody tr'); }""",
+                    arg=first,
+                )
                 return tab.evaluate("""() => {
                     const names = [...document.querySelectorAll('#results th')].map(th => th.textContent);
                     const cells = [...document.querySelectorAll('#results tbody tr:first-child td')];

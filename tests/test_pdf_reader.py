@@ -102,8 +102,9 @@ def test_every_box_lies_on_its_page_and_covers_its_text() -> None:
         width, height = page.get_size()
         assert 0 <= box.left and box.left + box.width <= width and 0 <= box.top and box.top + box.height <= height
         # the PDF's own text inside the box (PDF space: origin at the bottom left) is the stretch's text
-        inside = page.get_textpage().get_text_bounded(box.left - 1, height - box.top - box.height - 1,
-                                                      box.left + box.width + 1, height - box.top + 1)
+        inside = page.get_textpage().get_text_bounded(
+            box.left - 1, height - box.top - box.height - 1, box.left + box.width + 1, height - box.top + 1
+        )
         words = doc.text[box.start : box.end].split()
         squeezed = "".join(inside.split())
         assert all(w.strip("•") in squeezed for w in words[:3] + words[-3:] if w.strip("•")), (box, inside)
@@ -157,7 +158,9 @@ def test_the_lead_inspector_is_found_on_the_last_page_inside_the_box() -> None:
     assert page_number == len(document) - 1 or page_number == len(document)
     page = document[page_number - 1]
     page_height = page.get_size()[1]
-    inside = page.get_textpage().get_text_bounded(left - 2, page_height - top - height - 2, left + width + 2, page_height - top + 2)
+    inside = page.get_textpage().get_text_bounded(
+        left - 2, page_height - top - height - 2, left + width + 2, page_height - top + 2
+    )
     assert lead.name in " ".join(inside.split())
     assert len(inside.strip()) <= len(lead.name) + 2  # the box is the name, not the line it stands in
 
@@ -184,7 +187,8 @@ def test_a_rotated_page_keeps_its_facts_and_boxes_count_as_displayed(tmp_path: P
     assert shown_height > shown_width  # displayed upright again, portrait
     assert all(b.left + b.width <= shown_width + 0.5 and b.top + b.height <= shown_height + 0.5 for b in doc.boxes)
     assert [(b.page, round(b.left), round(b.top)) for b in doc.boxes] == [
-        (b.page, round(b.left), round(b.top)) for b in read_report_file(source).document.boxes]
+        (b.page, round(b.left), round(b.top)) for b in read_report_file(source).document.boxes
+    ]
 
 
 def test_a_pdf_made_now_by_libreoffice_reads_like_its_text(tmp_path: Path) -> None:
@@ -373,8 +377,10 @@ def test_a_pdf_and_its_own_text_are_one_report_built_once_from_the_pdf(tmp_path:
     result = _run("build", str(reports), "-o", str(tmp_path / "out"), "--no-views", "--no-docs")
     assert result.exit_code == 0, result.output
     assert "reports: 1," in result.stdout
-    assert (f"note: same report: {reports / 'thurrock.txt'} says what {reports / 'thurrock.pdf'} says; "
-            f"built once, from {reports / 'thurrock.pdf'}") in result.stderr
+    assert (
+        f"note: same report: {reports / 'thurrock.txt'} says what {reports / 'thurrock.pdf'} says; "
+        f"built once, from {reports / 'thurrock.pdf'}"
+    ) in result.stderr
 
 
 def test_one_bad_pdf_does_not_lose_the_others(tmp_path: Path) -> None:

@@ -75,9 +75,7 @@ class Pdf:
     def objects(self, page: int) -> list[Obj]:
         tp = self.textpages[page]
         return [
-            Obj(_obj_text(o, tp), *o.get_bounds())
-            for o in self.pages[page].get_objects()
-            if o.type == pdfium_c.FPDF_PAGEOBJ_TEXT
+            Obj(_obj_text(o, tp), *o.get_bounds()) for o in self.pages[page].get_objects() if o.type == pdfium_c.FPDF_PAGEOBJ_TEXT
         ]
 
     def paths(self, page: int) -> list[tuple[float, float, float, float]]:
@@ -90,8 +88,10 @@ class Pdf:
         flags = ctypes.c_int()
         pdfium_c.FPDFText_GetFontInfo(tp.raw, index, buf, 256, ctypes.byref(flags))
         return (
-            self.texts[page][index], tp.get_charbox(index),
-            pdfium_c.FPDFText_GetFontSize(tp.raw, index), buf.value.decode("latin-1"),
+            self.texts[page][index],
+            tp.get_charbox(index),
+            pdfium_c.FPDFText_GetFontSize(tp.raw, index),
+            buf.value.decode("latin-1"),
         )
 
     def has_structure_tree(self) -> bool:
@@ -187,7 +187,7 @@ def test_blocks_follow_the_rendering() -> None:
 
 
 def test_quotes_are_curled_like_word() -> None:
-    assert curl_quotes('He said "*fine*" and it\'s \'done\'') == "He said “*fine*” and it’s ‘done’"
+    assert curl_quotes("He said \"*fine*\" and it's 'done'") == "He said “*fine*” and it’s ‘done’"
 
 
 def test_fodt_is_well_formed_for_samples_and_synthetic_reports() -> None:

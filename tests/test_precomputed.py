@@ -184,8 +184,9 @@ def test_a_killed_results_build_leaves_nothing(tmp_path: Path, monkeypatch: pyte
 def test_a_malformed_precompute_line_is_a_query_error() -> None:
     with pytest.raises(QueryError, match="cannot read"):
         precompute_declarations("# precompute: theme SELECT ?value {}\nSELECT * {}")
-    assert precompute_declarations("# precompute: t from SELECT ?value { }\nPREFIX a: <urn:a>\nSELECT * {}") == \
-        [("t", "PREFIX a: <urn:a>\nSELECT ?value { }")]
+    assert precompute_declarations("# precompute: t from SELECT ?value { }\nPREFIX a: <urn:a>\nSELECT * {}") == [
+        ("t", "PREFIX a: <urn:a>\nSELECT ?value { }")
+    ]
 
 
 def test_an_unreadable_file_is_a_query_error(tmp_path: Path) -> None:
@@ -195,14 +196,16 @@ def test_an_unreadable_file_is_a_query_error(tmp_path: Path) -> None:
         Precomputed(bad)
 
 
-
 def test_stored_rows_come_back_as_the_same_terms_whatever_their_text() -> None:
     XSD = "http://www.w3.org/2001/XMLSchema#"
     rows = [
-        (ox.NamedNode("https://example.org/a b".replace(" ", "%20")), ox.Literal("x@y z", language="en-gb"),
-         ox.Literal("2024-01-31", datatype=ox.NamedNode(XSD + "date")), None),
-        (ox.Literal(""), ox.Literal("  spaced  out ", datatype=ox.NamedNode(XSD + "token")), ox.BlankNode("b0"),
-         ox.Literal("@")),
+        (
+            ox.NamedNode("https://example.org/a b".replace(" ", "%20")),
+            ox.Literal("x@y z", language="en-gb"),
+            ox.Literal("2024-01-31", datatype=ox.NamedNode(XSD + "date")),
+            None,
+        ),
+        (ox.Literal(""), ox.Literal("  spaced  out ", datatype=ox.NamedNode(XSD + "token")), ox.BlankNode("b0"), ox.Literal("@")),
         (ox.Literal("a\x1fb\x1ec"), None, ox.Literal("l\x1f", language="fr"), ox.Literal("“quoted” ’")),
         (None, None, None, None),
     ]
@@ -226,10 +229,13 @@ def test_a_file_of_another_format_serves_nothing(built, tmp_path: Path) -> None:
     assert not old.current and len(old) == 0 and not result.precomputed
     assert result.rows == run_query(store, query.text).rows
 
+
 def search_terms(store: ox.Store, predicate: str) -> list[str]:
     """Pieces of the data's texts in other cases, one too short for the index, one found nowhere."""
-    texts = [row[0].value for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 60",
-                                                 use_default_graph_as_union=True)]
+    texts = [
+        row[0].value
+        for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 60", use_default_graph_as_union=True)
+    ]
     out = []
     for text in texts[::6]:
         words = text.split()
@@ -294,6 +300,7 @@ def test_a_store_can_be_built_without_them(tmp_path: Path) -> None:
 
 # ------------------------------------------------- parameters first, and a small synthetic corpus
 
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Precomputed, Path]:
     """A query store of 40 synthetic reports: national bodies in every report, local ones in one."""
@@ -318,7 +325,9 @@ FIRST = {n: q for n, q in load_queries().items() if parameters_first(q.text, n)}
 
 def _areas_as_sets(rows):  # type: ignore[no-untyped-def]
     """Rows with the ``; ``-joined areas as a set: SPARQL leaves the order GROUP_CONCAT joins them in open."""
-    return sorted(tuple(frozenset(t.value.split("; ")) if v == "areas" else str(t) for v, t in zip(VARS, row, strict=True)) for row in rows)
+    return sorted(
+        tuple(frozenset(t.value.split("; ")) if v == "areas" else str(t) for v, t in zip(VARS, row, strict=True)) for row in rows
+    )
 
 
 VARS: list[str] = []
@@ -327,9 +336,15 @@ VARS: list[str] = []
 def organisation_terms(store: ox.Store) -> list[str]:
     """Organisation names from the data, in other cases and cut short, a local one, one too short for
     the index and one found nowhere."""
-    labels = sorted({row[0].value for row in store.query(
-        "SELECT ?l { ?o a <http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
-        use_default_graph_as_union=True)})
+    labels = sorted(
+        {
+            row[0].value
+            for row in store.query(
+                "SELECT ?l { ?o a <http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+                use_default_graph_as_union=True,
+            )
+        }
+    )
     out = []
     for label in labels[:: max(1, len(labels) // 12)]:
         out += [label, label.upper(), label.lower()[1:], label.split()[0]]
@@ -354,13 +369,17 @@ def test_parameters_first_gives_the_solutions_of_the_query_as_written(corpus: st
 
 
 @pytest.mark.parametrize("corpus", ["built", "synthetic"])
-def test_a_value_that_picks_the_same_organisations_is_served_their_stored_answer(corpus: str, request: pytest.FixtureRequest) -> None:
+def test_a_value_that_picks_the_same_organisations_is_served_their_stored_answer(
+    corpus: str, request: pytest.FixtureRequest
+) -> None:
     """'Ofsted', 'OFSTED' and 'fsted' pick the same organisations: the answer stored for one is the
     answer SPARQL gives for the others, row for row; other values run SPARQL."""
     store, answers, folder = request.getfixturevalue(corpus)
     index = open_text_index(folder)
     query = FIRST["people-by-organisation"]
-    planned = {b[ox.Variable("organisation")].value for p in plan(store) if p.query == query.name for b in (p.bindings, *p.same_as)}
+    planned = {
+        b[ox.Variable("organisation")].value for p in plan(store) if p.query == query.name for b in (p.bindings, *p.same_as)
+    }
     assert planned, "the organisations in several reports are answered in advance"
     served = 0
     for term in sorted(planned) + [t for v in sorted(planned) for t in (v.upper(), v.lower()[1:])] + organisation_terms(store):

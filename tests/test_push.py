@@ -58,7 +58,9 @@ class Oxigraph:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [_oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 15
         while True:
             try:
@@ -76,8 +78,11 @@ class Oxigraph:
 
     def select(self, query: str) -> list[ox.QuerySolution]:
         body = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(self.base + "/query", data=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+        request = urllib.request.Request(
+            self.base + "/query",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return list(ox.parse_query_results(response.read(), format=ox.QueryResultsFormat.JSON))
 
@@ -135,7 +140,8 @@ def test_push_twice_gives_exactly_the_dataset(oxigraph: Oxigraph) -> None:
     assert [(g.iri, g.triples) for g in first.graphs] == [(g.iri, g.triples) for g in second.graphs]
     assert {g.status for g in first.graphs} == {201} and {g.status for g in second.graphs} == {204}  # created, replaced
     assert [g.iri for g in first.graphs] == sorted(
-        ID + f"graph/{n}" for n in ("kent-2014-06-18", "ontology", "shared", "thurrock-2015-03-04"))
+        ID + f"graph/{n}" for n in ("kent-2014-06-18", "ontology", "shared", "thurrock-2015-03-04")
+    )
     assert first.triples == len(expected)
     assert list(iter_report_lines(first))[-1] == f"pushed 4 graphs, 53 triples to {oxigraph.store}"
 
@@ -158,7 +164,9 @@ def test_put_replaces_each_graph(oxigraph: Oxigraph) -> None:
 def test_default_graph_statements_go_to_the_default_graph(oxigraph: Oxigraph) -> None:
     ds = Dataset(default_union=True)
     ds.default_graph.add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal("x")))
-    ds.graph(URIRef("https://example.org/g")).add((URIRef("https://example.org/b"), URIRef("https://example.org/p"), Literal("y")))
+    ds.graph(URIRef("https://example.org/g")).add(
+        (URIRef("https://example.org/b"), URIRef("https://example.org/p"), Literal("y"))
+    )
     report = push_dataset(ds, oxigraph.store, fmt="turtle")
     assert [(g.label, g.triples) for g in report.graphs] == [("(default graph)", 1), ("https://example.org/g", 1)]
     assert oxigraph.default_graph_count() == 1 and oxigraph.count() == 1
@@ -218,7 +226,12 @@ class _AuthProxy(ThreadingHTTPServer):
     def __init__(self, upstream: Oxigraph, mode: str) -> None:
         self.upstream = upstream
         self.mode = mode  # basic, digest or bearer
-        self.user, self.password, self.token, self.realm = "analyst", "s3cret:with colon", "tok-" + secrets.token_hex(8), "sqsgraph-test"
+        self.user, self.password, self.token, self.realm = (
+            "analyst",
+            "s3cret:with colon",
+            "tok-" + secrets.token_hex(8),
+            "sqsgraph-test",
+        )
         self.nonce = secrets.token_hex(16)
         self.seen_authorization: list[str] = []
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -238,7 +251,7 @@ class _AuthProxy(ThreadingHTTPServer):
             return header == "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
         if not header.startswith("Digest "):
             return False
-        fields = dict(urllib.request.parse_keqv_list(urllib.request.parse_http_list(header[len("Digest "):])))
+        fields = dict(urllib.request.parse_keqv_list(urllib.request.parse_http_list(header[len("Digest ") :])))
         md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731 - the RFC's H()
         ha1 = md5(f"{self.user}:{self.realm}:{self.password}")
         ha2 = md5(f"{method}:{fields.get('uri')}")
@@ -259,8 +272,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.server.seen_authorization.append(header.split(" ")[0])
         if not self.server.authorised("PUT", header):
             self.send_response(401)
-            challenge = {"basic": f'Basic realm="{self.server.realm}"', "bearer": "Bearer",
-                         "digest": f'Digest realm="{self.server.realm}", qop="auth", nonce="{self.server.nonce}", algorithm=MD5'}
+            challenge = {
+                "basic": f'Basic realm="{self.server.realm}"',
+                "bearer": "Bearer",
+                "digest": f'Digest realm="{self.server.realm}", qop="auth", nonce="{self.server.nonce}", algorithm=MD5',
+            }
             self.send_header("WWW-Authenticate", challenge[self.server.mode])
             self.send_header("Content-Length", "13")
             self.end_headers()
@@ -324,10 +340,14 @@ def test_cli_push_errors(oxigraph: Oxigraph, monkeypatch: pytest.MonkeyPatch) ->
     runner = CliRunner()
     result = runner.invoke(main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.base + "/nope"])
     assert result.exit_code == 1 and "HTTP 404" in result.output
-    result = runner.invoke(main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.store, "--auth", "a:b", "--token-env", "X"])
+    result = runner.invoke(
+        main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.store, "--auth", "a:b", "--token-env", "X"]
+    )
     assert result.exit_code == 2 and "not both" in result.output
     monkeypatch.delenv("SQSGRAPH_TEST_TOKEN", raising=False)
-    result = runner.invoke(main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.store, "--token-env", "SQSGRAPH_TEST_TOKEN"])
+    result = runner.invoke(
+        main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.store, "--token-env", "SQSGRAPH_TEST_TOKEN"]
+    )
     assert result.exit_code == 2 and "SQSGRAPH_TEST_TOKEN" in result.output
     result = runner.invoke(main, ["push", "--graph", str(FIXTURE), "--store", oxigraph.store, "--auth", "nocolon"])
     assert result.exit_code == 2
@@ -344,14 +364,16 @@ def five_and_one(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     out = tmp_path_factory.mktemp("builds")
     for name, reports in (("five", []), ("one", [str(sample_paths()[0])])):
-        result = CliRunner().invoke(main, ["build", *reports, "-o", str(out / name), "--no-docs", "--no-views",
-                                           "--no-validate", "--no-cache"])
+        result = CliRunner().invoke(
+            main, ["build", *reports, "-o", str(out / name), "--no-docs", "--no-views", "--no-validate", "--no-cache"]
+        )
         assert result.exit_code == 0, result.output
     return out / "five" / "sqsgraph.nq", out / "one" / "sqsgraph.nq"
 
 
 def test_push_says_what_else_the_store_holds_and_prune_makes_it_exactly_this_build(
-        oxigraph: Oxigraph, five_and_one: tuple[Path, Path]) -> None:
+    oxigraph: Oxigraph, five_and_one: tuple[Path, Path]
+) -> None:
     five, one = five_and_one
     runner = CliRunner()
     assert runner.invoke(main, ["push", "--graph", str(five), "--store", oxigraph.store]).exit_code == 0
@@ -372,8 +394,7 @@ def test_push_says_what_else_the_store_holds_and_prune_makes_it_exactly_this_bui
     # --prune: the store holds exactly the one-report build, and says what it deleted
     result = runner.invoke(main, ["push", "--graph", str(one), "--store", oxigraph.store, "--prune"])
     assert result.exit_code == 0, result.output
-    assert [line for line in result.stdout.splitlines() if line.startswith("DELETE ")] == \
-        [f"DELETE {g} (HTTP 204)" for g in left]
+    assert [line for line in result.stdout.splitlines() if line.startswith("DELETE ")] == [f"DELETE {g} (HTTP 204)" for g in left]
     assert result.stdout.splitlines()[-1].endswith("; deleted 4 graphs this build does not have")
     assert result.stderr == f"note: reading the graph {one}\n"  # nothing else to say
     as_stored = ox.Store()  # Oxigraph keeps xsd:nonNegativeInteger as xsd:integer: compare what it keeps

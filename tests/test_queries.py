@@ -49,9 +49,20 @@ def test_every_query_runs_and_answers_on_the_samples(store: ox.Store, name: str)
 def test_people_in_several_reports(store: ox.Store) -> None:
     rows = {r["name"]: r for r in ask(store, "people-in-several-reports")}
     assert {n: int(r["reports"]) for n, r in rows.items()} == {
-        "Linda Paris": 5, "Paula Williams": 5, "Carolyn Adcock": 4, "Fergus Currie": 4, "Malcolm Potter": 4,
-        "Paul Eveleigh": 4, "Sheila Willis": 4, "Julie Fox": 3, "Adrian Stretch": 2, "Gill Rigg": 2,
-        "Helen Mercer": 2, "Lisa Harvey Messina": 2, "Shelley Greene": 2, "Simon Rushall": 2,
+        "Linda Paris": 5,
+        "Paula Williams": 5,
+        "Carolyn Adcock": 4,
+        "Fergus Currie": 4,
+        "Malcolm Potter": 4,
+        "Paul Eveleigh": 4,
+        "Sheila Willis": 4,
+        "Julie Fox": 3,
+        "Adrian Stretch": 2,
+        "Gill Rigg": 2,
+        "Helen Mercer": 2,
+        "Lisa Harvey Messina": 2,
+        "Shelley Greene": 2,
+        "Simon Rushall": 2,
     }
     assert set(rows["Adrian Stretch"]["posts"].split("; ")) == {"YJB Press Office", "YJB Communications"}
     assert set(rows["Lisa Harvey Messina"]["areas"].split("; ")) == {"Barnet", "Cumbria"}
@@ -95,13 +106,20 @@ def test_inspection_timeline_in_date_order(store: ox.Store) -> None:
 def test_queries_listing_areas_carry_their_gss_codes(store: ox.Store) -> None:
     """The code column joins a query's rows with published statistics; an area that several
     authorities serve has their codes in one cell, in code order."""
-    codes = {"Kent": "E10000016", "Barnet": "E09000003", "Bedfordshire": "E06000055, E06000056",
-             "Thurrock": "E06000034", "Cumbria": "E10000006"}
+    codes = {
+        "Kent": "E10000016",
+        "Barnet": "E09000003",
+        "Bedfordshire": "E06000055, E06000056",
+        "Thurrock": "E06000034",
+        "Cumbria": "E10000006",
+    }
     assert {r["area"]: r["gssCode"] for r in ask(store, "inspection-timeline")} == codes
     assert {r["area"]: r["gssCode"] for r in ask(store, "reoffending-vs-comparator")} == {
-        a: codes[a] for a in ("Bedfordshire", "Cumbria", "Thurrock")}
+        a: codes[a] for a in ("Bedfordshire", "Cumbria", "Thurrock")
+    }
     assert {(r["area"], r["gssCode"]) for r in ask(store, "counts-by-theme")} == {  # Thurrock's report states no counts
-        (a, c) for a, c in codes.items() if a != "Thurrock"}
+        (a, c) for a, c in codes.items() if a != "Thurrock"
+    }
     [row] = ask(store, "body-profile", area="bedfordshire")
     assert row["gssCode"] == "E06000055, E06000056"
 
@@ -207,8 +225,16 @@ def test_every_query_binds_its_parameters_where_its_filters_see_them(store: ox.S
     would be unbound there): with every parameter given a value nothing matches, the answer is
     empty, and with the example values it is not (the test above)."""
     query = load_queries()[name]
-    values = {p.name: "2999-01-01" if p.type == "date" else "urn:x:none" if p.type == "iri" else
-              "0" if p.type in ("integer", "decimal") else "no-such-thing-anywhere" for p in query.params}
+    values = {
+        p.name: "2999-01-01"
+        if p.type == "date"
+        else "urn:x:none"
+        if p.type == "iri"
+        else "0"
+        if p.type in ("integer", "decimal")
+        else "no-such-thing-anywhere"
+        for p in query.params
+    }
     assert ask(store, name, **values) == []
 
 
@@ -252,8 +278,18 @@ def test_table_format(graph_file: Path) -> None:
     code, out, _ = cli("query", "inspection-timeline", "--graph", str(graph_file))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["start", "end", "area", "gssCode", "body", "cases", "previous", "leadInspector", "issued",
-                                "report"]
+    assert lines[0].split() == [
+        "start",
+        "end",
+        "area",
+        "gssCode",
+        "body",
+        "cases",
+        "previous",
+        "leadInspector",
+        "issued",
+        "report",
+    ]
     assert lines[2].split()[:5] == ["2014-05-19", "2014-05-21", "Kent", "E10000016", "Kent"]
     assert lines[2].endswith("id:report/kent-2014-06-18")
     assert lines[-1] == "(5 rows)"
@@ -345,7 +381,7 @@ def test_the_command_shows_the_first_page_and_says_how_to_get_more(graph_file: P
 
 
 def _many_rows_graph(path: Path, n: int) -> Path:
-    path.write_text("".join(f"<urn:s{i:04d}> <urn:p> \"{i}\" <urn:g> .\n" for i in range(n)), encoding="utf-8")
+    path.write_text("".join(f'<urn:s{i:04d}> <urn:p> "{i}" <urn:g> .\n' for i in range(n)), encoding="utf-8")
     return path
 
 
@@ -356,8 +392,18 @@ def test_piped_output_gets_every_row_and_a_terminal_the_first_page(tmp_path: Pat
     import sys
 
     graph = _many_rows_graph(tmp_path / "many.nq", 250)
-    args = [sys.executable, "-m", "sqsgraph.cli", "query", "--sparql", "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
-            "--graph", str(graph), "--format", "csv"]
+    args = [
+        sys.executable,
+        "-m",
+        "sqsgraph.cli",
+        "query",
+        "--sparql",
+        "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
+        "--graph",
+        str(graph),
+        "--format",
+        "csv",
+    ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     piped = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
     assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 1 + 250 and "more follow" not in piped.stderr
@@ -413,7 +459,9 @@ def test_a_parameter_the_query_does_not_take_is_a_usage_error(graph_file: Path) 
     assert code == 2 and "no variable ?area" in err
 
 
-@pytest.mark.parametrize("value", ["Ofsted - Social Care", "ofsted – social care", "OFSTED—SOCIAL CARE", " ofsted -  social care "])
+@pytest.mark.parametrize(
+    "value", ["Ofsted - Social Care", "ofsted – social care", "OFSTED—SOCIAL CARE", " ofsted -  social care "]
+)
 def test_parameter_values_match_as_typed(store: ox.Store, value: str) -> None:
     rows = ask(store, "people-by-organisation", organisation=value)
     assert rows and {r["unit"] for r in rows} == {"Ofsted – Social Care"}
@@ -422,8 +470,9 @@ def test_parameter_values_match_as_typed(store: ox.Store, value: str) -> None:
 def test_case_dashes_quotes_and_spaces_do_not_count_in_any_query(store: ox.Store) -> None:
     assert len(ask(store, "report-copy-list", area=" kENT ")) == 17
     assert ask(store, "findings-mentioning", term="partners’") == ask(store, "findings-mentioning", term="partners'")
-    assert ask(store, "people-in-several-reports", name_part="harvey-messina") == ask(store, "people-in-several-reports",
-                                                                                      name_part="Harvey Messina")
+    assert ask(store, "people-in-several-reports", name_part="harvey-messina") == ask(
+        store, "people-in-several-reports", name_part="Harvey Messina"
+    )
 
 
 def test_every_parameter_filter_uses_the_one_folding() -> None:
@@ -432,7 +481,7 @@ def test_every_parameter_filter_uses_the_one_folding() -> None:
 
     for name, q in load_queries().items():
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
-        assert body.count("LCASE(") == body.count("LCASE(STR(") == body.count(f", {FOLD_PATTERN}, \"\")"), name
+        assert body.count("LCASE(") == body.count("LCASE(STR(") == body.count(f', {FOLD_PATTERN}, "")'), name
 
 
 def test_no_match_suggests_close_values(graph_file: Path) -> None:
@@ -463,8 +512,9 @@ def test_a_folder_holding_a_build_is_a_graph(graph_file: Path, tmp_path: Path) -
 
 
 def test_service_and_updates_in_own_sparql_are_refused_in_the_endpoints_words(graph_file: Path) -> None:
-    code, out, err = cli("query", "--sparql", "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-                         "--graph", str(graph_file))
+    code, out, err = cli(
+        "query", "--sparql", "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--graph", str(graph_file)
+    )
     assert (code, out) == (2, "") and "SERVICE (federated query) is refused" in err and "Traceback" not in err
     code, _, err = cli("query", "--sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--graph", str(graph_file))
     assert code == 2 and "updates are refused" in err

@@ -58,8 +58,13 @@ def example_params(name: str) -> dict[str, str]:
 def comparable(text: str, variables: list[str], rows: list[tuple]) -> list[tuple]:
     """Rows as strings; GROUP_CONCAT values as sets (SPARQL leaves their order open)."""
     concatenated = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", text, re.S))
-    return [tuple(frozenset(t.value.split("; ")) if v in concatenated and t is not None else str(t)
-                  for v, t in zip(variables, row, strict=True)) for row in rows]
+    return [
+        tuple(
+            frozenset(t.value.split("; ")) if v in concatenated and t is not None else str(t)
+            for v, t in zip(variables, row, strict=True)
+        )
+        for row in rows
+    ]
 
 
 def test_every_named_query_answers_the_same_from_the_store_as_from_the_file(samples_nq: Path) -> None:
@@ -198,16 +203,28 @@ def test_a_load_killed_midway_leaves_the_previous_store_live(tmp_path: Path, whe
     # the killed load's folder is gone; the superseded store stays until the next build
     assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted([before.database, live])
     build_query_store(nq)  # keeps the one it supersedes, removes the older one
-    assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted([live, read_live_database(tmp_path / "store").database])
+    assert sorted(p.name for p in (tmp_path / "store").glob("db-*")) == sorted(
+        [live, read_live_database(tmp_path / "store").database]
+    )
 
 
 def test_the_manifest_is_plain_json(samples_nq: Path) -> None:
     data = json.loads((samples_nq.parent / "store" / "current.json").read_text())
-    assert set(data) == {"database", "source", "fingerprint", "statements", "load_seconds", "pyoxigraph", "format",
-                         "text_index", "results"}
+    assert set(data) == {
+        "database",
+        "source",
+        "fingerprint",
+        "statements",
+        "load_seconds",
+        "pyoxigraph",
+        "format",
+        "text_index",
+        "results",
+    }
 
 
 # --- the commands read the store of the last build ----------------------------------------------
+
 
 @pytest.fixture()
 def last_build(tmp_path: Path, samples_nq: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -229,6 +246,7 @@ def cli(*args: str):  # type: ignore[no-untyped-def]
 
 def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make loading a graph file fail, so a command that works read the store."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the graph file was loaded instead of the query store")
 
@@ -236,12 +254,13 @@ def never_load(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sqsgraph.query.run.open_store", refuse)
 
 
-def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = cli("query", "inspection-timeline", "--format", "csv")
     assert first.exit_code == 0, first.output
-    assert first.stderr == (f"note: building the query store {Path('output/store')}/ from {Path('output/sqsgraph.nq')} "
-                            "(there is none yet); this takes a while for a large graph, once\n")
+    assert first.stderr == (
+        f"note: building the query store {Path('output/store')}/ from {Path('output/sqsgraph.nq')} "
+        "(there is none yet); this takes a while for a large graph, once\n"
+    )
     assert len(first.stdout.splitlines()) == 1 + 5
     assert (last_build.parent / "store" / "current.json").is_file()
     never_load(monkeypatch)
@@ -249,8 +268,7 @@ def test_query_builds_the_store_of_the_last_build_once_then_reads_it(last_build:
     assert (second.exit_code, second.stderr, second.stdout) == (0, "", first.stdout)
 
 
-def test_every_reading_command_uses_the_store(last_build: Path, monkeypatch: pytest.MonkeyPatch,
-                                               tmp_path: Path) -> None:
+def test_every_reading_command_uses_the_store(last_build: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert cli("query", "candidate-matches").exit_code == 0  # builds the store
     never_load(monkeypatch)
     people = cli("people")
@@ -270,8 +288,9 @@ def test_a_changed_last_build_is_reloaded_with_a_note(last_build: Path) -> None:
     assert again.stdout == "n\n1\n"
 
 
-def test_another_graph_file_is_loaded_as_before_unless_its_store_is_fresh(tmp_path: Path, samples_nq: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_graph_file_is_loaded_as_before_unless_its_store_is_fresh(
+    tmp_path: Path, samples_nq: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = tmp_path / "elsewhere" / "graph.nq"
     other.parent.mkdir()
     other.write_bytes(samples_nq.read_bytes())

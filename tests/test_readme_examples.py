@@ -81,6 +81,11 @@ def test_every_python_session_in_the_readme_prints_what_it_shows(tmp_path: Path)
     for number, block in enumerate(PYTHON_BLOCKS):
         session = folder / f"session-{number}.txt"
         session.write_text(block, encoding="utf-8")
-        run = subprocess.run([sys.executable, "-m", "doctest", "-o", "ELLIPSIS", "-o", "NORMALIZE_WHITESPACE", session.name],
-                             cwd=folder, capture_output=True, text=True, timeout=600)
+        run = subprocess.run(
+            [sys.executable, "-m", "doctest", "-o", "ELLIPSIS", "-o", "NORMALIZE_WHITESPACE", session.name],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert run.returncode == 0, f"README python block failed:\n{block}\n{run.stdout[-4000:]}\n{run.stderr[-2000:]}"

@@ -101,7 +101,9 @@ def test_identity_decisions_are_made_again_only_when_a_name_changes(reports, tmp
     quick_build(reports, out)
     calls: list[int] = []
     real = sqsgraph.build.pipeline.resolve_identities
-    monkeypatch.setattr(sqsgraph.build.pipeline, "resolve_identities", lambda mentions, *a: calls.append(len(mentions)) or real(mentions, *a))
+    monkeypatch.setattr(
+        sqsgraph.build.pipeline, "resolve_identities", lambda mentions, *a: calls.append(len(mentions)) or real(mentions, *a)
+    )
 
     path = sorted(reports.glob("*.txt"))[6]
     edit_a_finding(path, "on the whole")

@@ -116,8 +116,7 @@ def test_some_header_value_wraps_in_each_variant():
         wrapped = [
             name
             for name in NAMES
-            if VARIANT[name] == variant
-            and re.search(r"^(To|From):.*\n\s*[A-Z(][^:]*$", fixture(name), re.M)
+            if VARIANT[name] == variant and re.search(r"^(To|From):.*\n\s*[A-Z(][^:]*$", fixture(name), re.M)
         ]
         assert wrapped, f"no wrapped header in variant {variant}"
 
@@ -174,7 +173,7 @@ def test_page_breaks_mid_paragraph_stay_mid_paragraph(name):
     for paragraph in resumed:
         first = straighten(paragraph.split()[0])
         assert any(
-            straighten(line).startswith(paragraph[: len(line)][: 30]) and not lines[i - 1]
+            straighten(line).startswith(paragraph[: len(line)][:30]) and not lines[i - 1]
             for i, line in enumerate(lines)
             if straighten(line).split()[:1] == [first]
         ), paragraph[:40]
@@ -213,7 +212,7 @@ def test_web_page_title_is_built_from_the_text_not_fixed():
 
 
 def test_curl_opens_after_space_and_closes_after_a_word():
-    assert curl('he said "it\'s \'fine\'" (really)') == "he said “it’s ‘fine’” (really)"
+    assert curl("he said \"it's 'fine'\" (really)") == "he said “it’s ‘fine’” (really)"
     assert straighten(curl('a "b" c\'s')) == 'a "b" c\'s'
 
 

@@ -48,6 +48,7 @@ def canonical(bindings: list[dict]) -> list[str]:
     """Rows in a fixed order, and each "a; b; c" list of a GROUP_CONCAT sorted: SPARQL leaves the
     order of both to the store, and the endpoint's on-disk store orders them otherwise than an
     in-memory one."""
+
     def term(t: dict) -> dict:
         if t["type"] == "literal" and "; " in t["value"]:
             return t | {"value": "; ".join(sorted(t["value"].split("; ")))}
@@ -105,8 +106,9 @@ class Server(ServeProcess):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         started = time.monotonic()
         try:
-            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}),
-                         headers={"Accept": "application/sparql-results+json"})
+            conn.request(
+                "GET", "/sparql?" + urllib.parse.urlencode({"query": text}), headers={"Accept": "application/sparql-results+json"}
+            )
             response = conn.getresponse()
             body = response.read()
             return response.status, body, time.monotonic() - started
@@ -148,9 +150,10 @@ def trickle(port: int, outcome: dict, stop: threading.Event) -> None:
     silence limit) until ``stop``, then the rest at once; then read the answer."""
     body = b"ASK {}" + b" " * 1994
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Accept: application/sparql-results+json\r\nConnection: close\r\n"
-                     + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Accept: application/sparql-results+json\r\nConnection: close\r\n" + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
         outcome["started"] = time.monotonic()
         sent = 0
         while sent < len(body) and not stop.is_set():
@@ -219,12 +222,18 @@ def test_many_clients_running_every_named_query_get_correct_answers_fast(server:
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     figures = {
-        "clients": CLIENTS, "requests": len(results), "seconds": round(elapsed, 2),
-        "requests_per_second": round(len(results) / elapsed, 1), "p50_ms": round(p50 * 1000, 1),
-        "p95_ms": round(p95 * 1000, 1), "max_ms": round(latencies[-1] * 1000, 1),
-        "slow_query": [slow["status"], round(slow["end"] - slow["start"], 2)], "served_meanwhile": len(meanwhile),
+        "clients": CLIENTS,
+        "requests": len(results),
+        "seconds": round(elapsed, 2),
+        "requests_per_second": round(len(results) / elapsed, 1),
+        "p50_ms": round(p50 * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1),
+        "slow_query": [slow["status"], round(slow["end"] - slow["start"], 2)],
+        "served_meanwhile": len(meanwhile),
         "rss_mb_before": round(rss_before, 1),
-        "rss_mb_after": round(rss_after, 1), "worker_rss_mb_before": [round(x, 1) for x in workers_before],
+        "rss_mb_after": round(rss_after, 1),
+        "worker_rss_mb_before": [round(x, 1) for x in workers_before],
         "worker_rss_mb_after": [round(x, 1) for x in workers_after],
     }
     (tmp_path / "load.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

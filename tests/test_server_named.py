@@ -88,10 +88,15 @@ def test_each_named_query_answers_the_rows_of_run_query(server, built, name: str
     expected = run_query(store, query.text, bind_params(query, params))
     variables, rows, flags = all_pages(server, name, params, 7)
     assert variables == expected.variables
-    assert rows == [{v: json_term(t) for v, t in zip(expected.variables, row, strict=True) if t is not None} for row in expected.rows]
+    assert rows == [
+        {v: json_term(t) for v, t in zip(expected.variables, row, strict=True) if t is not None} for row in expected.rows
+    ]
     folded = {k: fold(v) for k, v in params.items()}  # string parameters are bound folded
-    planned = any(p.query == name and {v.value: t.value for v, t in b.items()} == folded
-                  for p in plan(store) for b in (p.bindings, *p.same_as))
+    planned = any(
+        p.query == name and {v.value: t.value for v, t in b.items()} == folded
+        for p in plan(store)
+        for b in (p.bindings, *p.same_as)
+    )
     narrowed = [param for param, _ in narrowing_declarations(query.text, name)]
     planned = planned or (list(params) == narrowed and len(params[narrowed[0]]) >= 3)  # the index narrows a stored answer
     assert set(flags) == {"true" if planned else "false"}, name
@@ -109,16 +114,22 @@ def test_the_precomputed_answers_and_the_text_index_are_used(server, built) -> N
 
 def test_a_whole_answer_over_the_result_limit_is_refused(server, built) -> None:  # type: ignore[no-untyped-def]
     _, store = built
-    big = next(name for name, q in load_queries().items()
-               if all(p.optional for p in q.params) and len(run_query(store, q.text).rows) > MAX_RESULTS)
+    big = next(
+        name
+        for name, q in load_queries().items()
+        if all(p.optional for p in q.params) and len(run_query(store, q.text).rows) > MAX_RESULTS
+    )
     status, _, body = server.get(url(big, {}))
     assert status == 413 and b"limit= and offset=" in body
     status, _, body = server.get(url(big, {}, limit=MAX_RESULTS + 1))
     assert status == 413
     status, headers, body = server.get(url(big, {}, limit=MAX_RESULTS))
     assert status == 200 and headers["x-next-offset"] == str(MAX_RESULTS)
-    small = next(name for name, q in load_queries().items()
-                 if all(p.optional for p in q.params) and 0 < len(run_query(store, q.text).rows) <= MAX_RESULTS)
+    small = next(
+        name
+        for name, q in load_queries().items()
+        if all(p.optional for p in q.params) and 0 < len(run_query(store, q.text).rows) <= MAX_RESULTS
+    )
     status, headers, body = server.get(url(small, {}))
     assert status == 200 and "x-next-offset" not in headers
 

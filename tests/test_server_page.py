@@ -18,8 +18,15 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +69,10 @@ def _rows(tab):  # type: ignore[no-untyped-def]
 def _run(tab) -> str:  # type: ignore[no-untyped-def]
     tab.evaluate("document.getElementById('status').textContent = ''")
     tab.click("#run")
-    tab.wait_for_function("() => /result|error|graph/.test(document.getElementById('status').textContent)"
-                          " || !document.getElementById('error').hidden")
+    tab.wait_for_function(
+        "() => /result|error|graph/.test(document.getElementById('status').textContent)"
+        " || !document.getElementById('error').hidden"
+    )
     return tab.evaluate("document.getElementById('status').textContent")
 
 
@@ -75,8 +84,7 @@ def test_a_named_query_gets_a_field_for_its_parameter_and_runs_with_it(tab) -> N
     # left empty: it says what is missing, and does not run
     tab.click("#run")
     tab.wait_for_selector("#error:not([hidden])")
-    assert tab.evaluate("document.getElementById('error').textContent").startswith(
-        "report-copy-list needs a value for area")
+    assert tab.evaluate("document.getElementById('error').textContent").startswith("report-copy-list needs a value for area")
     assert tab.evaluate("document.getElementById('results').hidden") is True
 
     tab.fill("#param-area", "Kent")
@@ -101,8 +109,13 @@ def test_values_show_plain_and_the_page_asks_for_nothing_missing(tab) -> None:  
     assert row == {"?rate": "39.6", "?n": "7", "?en": "probation"}
     assert tab.evaluate("document.querySelector('#results td').title") == "39.6 ^^xsd:decimal"
 
-    tab.select_option("#examples", label=tab.evaluate(
-        "[...document.querySelectorAll('#examples option')].find(o => o.textContent.endsWith('(reoffending-vs-comparator)')).textContent"))
+    tab.select_option(
+        "#examples",
+        label=tab.evaluate(
+            "[...document.querySelectorAll('#examples option')]"
+            ".find(o => o.textContent.endsWith('(reoffending-vs-comparator)')).textContent"
+        ),
+    )
     assert tab.is_hidden("#params")  # no parameter, no fields
     assert "result(s)" in _run(tab)
     rates = [r["?rate"] for r in _rows(tab)]

@@ -27,7 +27,10 @@ def test_every_synthetic_report_parses_without_warnings(tmp_path: Path) -> None:
     for report in outcome.reports:
         assert report.area and report.body and report.inspection and report.lead_inspector
         assert [s.theme for s in report.sections] == [
-            "reducing-reoffending", "protecting-the-public", "protecting-the-child", "sentence-served"
+            "reducing-reoffending",
+            "protecting-the-public",
+            "protecting-the-child",
+            "sentence-served",
         ]
         assert len(report.copy_list) == 13
 

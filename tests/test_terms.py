@@ -12,12 +12,19 @@ from sqsgraph.rdf.terms import Terms, integer, iri, text
 def same_literal(fast: Literal, slow: Literal) -> None:
     assert type(fast) is type(slow) is Literal
     assert str(fast) == str(slow)
-    assert (fast.language, fast.datatype, fast.value, fast.ill_typed) == (slow.language, slow.datatype, slow.value, slow.ill_typed)
+    assert (fast.language, fast.datatype, fast.value, fast.ill_typed) == (
+        slow.language,
+        slow.datatype,
+        slow.value,
+        slow.ill_typed,
+    )
     assert fast == slow and hash(fast) == hash(slow) and fast.eq(slow)
     assert fast.n3() == slow.n3()
 
 
-@pytest.mark.parametrize("value", ["", "Good practice", "a \"quote\" and \\", "line\nbreak\r", "Ünïcödé — ‘quotes’", "x" * 5000, " padded "])
+@pytest.mark.parametrize(
+    "value", ["", "Good practice", 'a "quote" and \\', "line\nbreak\r", "Ünïcödé — ‘quotes’", "x" * 5000, " padded "]
+)
 def test_text_is_rdflibs_plain_literal(value: str) -> None:
     same_literal(text(value), Literal(value))
 
@@ -48,8 +55,11 @@ def test_fast_terms_make_the_same_graph() -> None:
     fast.add((s, iri("https://example.org/p"), text("x")))
     fast.add((s, iri("https://example.org/n"), integer(3, XSD.nonNegativeInteger)))
     slow = Graph()
-    slow.parse(data='<https://example.org/a> a <https://example.org/T> ; <https://example.org/p> "x" ;'
-               ' <https://example.org/n> "3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .', format="turtle")
+    slow.parse(
+        data='<https://example.org/a> a <https://example.org/T> ; <https://example.org/p> "x" ;'
+        ' <https://example.org/n> "3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .',
+        format="turtle",
+    )
     assert set(fast) == set(slow)
 
 

@@ -48,15 +48,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, TextIndex
 
 #: Searches whose query keeps only a whole name (an area's, in any case), and where those names are:
 #: pieces of other texts of the predicate would find nothing.
-WHOLE_NAMES = {"area": "SELECT ?t { ?a a <https://schema.org/AdministrativeArea> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?t }"}
+WHOLE_NAMES = {
+    "area": "SELECT ?t { ?a a <https://schema.org/AdministrativeArea> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?t }"
+}
 
 
 def terms(store: ox.Store, predicate: str, param: str = "") -> list[str]:
     """Search terms taken from the data: pieces of its texts in other cases, a term with a
     quote, one too short for the index and one found nowhere (and whole names, in other cases,
     for a search that keeps only those)."""
-    texts = [row[0].value for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 40",
-                                                 use_default_graph_as_union=True)]
+    texts = [
+        row[0].value
+        for row in store.query(f"SELECT ?t {{ ?s <{predicate}> ?t }} ORDER BY ?t LIMIT 40", use_default_graph_as_union=True)
+    ]
     assert texts, "the samples have texts to search"
     out = []
     if param in WHOLE_NAMES:
@@ -188,8 +192,9 @@ def test_a_malformed_search_line_is_a_query_error() -> None:
         text_searches("# search: term narrows ?finding by nope:text\nSELECT * {}")
 
 
-def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                           capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(
+    built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
     from sqsgraph.query.textindex import text_index_unavailable
@@ -207,7 +212,10 @@ def test_an_sqlite_too_old_for_trigrams_builds_the_store_without_the_index(built
     assert open_text_index(folder) is None and ensure_text_index(folder) is None
     query = SEARCHING["findings-mentioning"]
     (search,) = text_searches(query.text, "findings-mentioning")
-    bindings = next(b for b in (bind_params(query, {search.param: t}) for t in terms(store, search.predicate))
-                    if run_query(store, query.text, b).rows)
+    bindings = next(
+        b
+        for b in (bind_params(query, {search.param: t}) for t in terms(store, search.predicate))
+        if run_query(store, query.text, b).rows
+    )
     fresh = ox.Store.read_only(str(database_path(folder)))
     assert run_query(fresh, query.text, bindings).rows == run_query(store, query.text, bindings).rows

@@ -51,7 +51,9 @@ def test_selector_start_after_end_is_a_violation(engine):
     g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
     g.set((pos, OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
     report = validate(ds, B, engine=engine)
-    assert [p.message for p in report.violations] == ["a position selector has exactly one start, a whole number not after its end"]
+    assert [p.message for p in report.violations] == [
+        "a position selector has exactly one start, a whole number not after its end"
+    ]
 
 
 def test_missing_facts_are_named(engine):
@@ -62,7 +64,10 @@ def test_missing_facts_are_named(engine):
     ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).remove((f, SQS.textSpan, None))
     lines = [p.line() for p in validate(ds, B, engine=engine).violations]
     assert "Violation: person/gill-rigg: a person must have exactly one name (foaf:name)" in lines
-    assert "Violation: report/kent-2014-06-18/finding/2.1: a finding must point to exactly one span of its source (sqs:textSpan)" in lines
+    assert (
+        "Violation: report/kent-2014-06-18/finding/2.1: a finding must point to exactly one span of its source (sqs:textSpan)"
+        in lines
+    )
 
 
 def test_a_malformed_gss_code_or_one_without_its_exact_match_is_a_violation(engine):
@@ -92,7 +97,8 @@ def test_validate_command(tmp_path):
 
     ds = copy()
     ds.graph(URIRef(f"{B}graph/kent-2014-06-18")).set(
-        (URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40)))
+        (URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40))
+    )
     bad = write(ds, tmp_path / "bad.ttl")
     result = CliRunner().invoke(main, ["validate", "--graph", str(bad), "--shacl-engine", "pyshacl"])
     assert result.exit_code == 1
@@ -117,7 +123,13 @@ def test_both_engines_say_the_same_of_a_graph_with_many_faults():
     ds = copy()
     g = ds.graph(URIRef(f"{B}graph/kent-2014-06-18"))
     g.set((URIRef(f"{B}report/kent-2014-06-18/finding/1.1/count/3"), SQS.numerator, Literal(40)))
-    g.set((URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position"), OA.start, Literal(999999, datatype=XSD.nonNegativeInteger)))
+    g.set(
+        (
+            URIRef(f"{B}report/kent-2014-06-18/finding/1.1/span/position"),
+            OA.start,
+            Literal(999999, datatype=XSD.nonNegativeInteger),
+        )
+    )
     ds.graph(URIRef(f"{B}graph/shared")).remove((URIRef(f"{B}person/gill-rigg"), FOAF.name, None))
     reference, fast = validate(ds, B, engine="pyshacl"), validate(ds, B, engine="turbo")
     assert reference.lines() == fast.lines() and len(reference.violations) == 3

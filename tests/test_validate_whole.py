@@ -39,6 +39,7 @@ def drop(pattern: str, times: int = 1) -> Callable[[list[str]], list[str]]:
         for _ in range(times):
             del out[_first(out, pattern)]
         return out
+
     return edit
 
 
@@ -48,6 +49,7 @@ def sub(pattern: str, old: str, new: str, nth: int = 0) -> Callable[[list[str]],
         hits = [i for i, line in enumerate(out) if re.search(pattern, line)]
         out[hits[nth]] = re.sub(old, new, out[hits[nth]], count=1)
         return out
+
     return edit
 
 
@@ -60,6 +62,7 @@ def both(*edits: Callable[[list[str]], list[str]]) -> Callable[[list[str]], list
         for e in edits:
             lines = e(lines)
         return lines
+
     return edit
 
 
@@ -79,11 +82,20 @@ BREAKAGES = {
     "ill-typed date": sub(r"ontology#startDate>", r'"\d{4}-\d\d-\d\d"', '"2014-02-30"'),
     "wrong datatype of a derived integer type": sub(r"oa#start>", r"nonNegativeInteger", "integer"),
     "sh:or of datatypes": sub(r"terms/issued>", r'"\^\^<[^>]+>', '"'),
-    "wrong class": sub(r"terms/publisher>", r"<https://w3id.org/sqsgraph/id/org/[^>]+>",
-                       "<https://w3id.org/sqsgraph/id/person/nobody>"),
-    "class lost by a shared node": drop(r"<https://w3id.org/sqsgraph/id/org/hmi-probation> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <http://www\.w3\.org/ns/org#Organization>"),
+    "wrong class": sub(
+        r"terms/publisher>", r"<https://w3id.org/sqsgraph/id/org/[^>]+>", "<https://w3id.org/sqsgraph/id/person/nobody>"
+    ),
+    "class lost by a shared node": drop(
+        r"<https://w3id.org/sqsgraph/id/org/hmi-probation> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <http://www\.w3\.org/ns/org#Organization>"
+    ),
     "maximum count across graphs": add(_second_name),
-    "second inspection": add(lambda lines: lines[_first(lines, r"ontology#inspection> ")].replace("/inspection> <https", "/inspection2> <https", 1).replace("/inspection> <https", "/inspection2> <https")),
+    "second inspection": add(
+        lambda lines: (
+            lines[_first(lines, r"ontology#inspection> ")]
+            .replace("/inspection> <https", "/inspection2> <https", 1)
+            .replace("/inspection> <https", "/inspection2> <https")
+        )
+    ),
     "SPARQL constraint: numerator above denominator": sub(r"ontology#numerator>", r'"\d+"', '"999"'),
     "minimum value": sub(r"ontology#numerator>", r'"\d+"', '"-1"', nth=1),
     "maximum value": sub(r"ontology#proportion>", r'"[\d.]+"', '"1.5"'),
@@ -91,8 +103,7 @@ BREAKAGES = {
     "pattern": sub(r"ontology#sha256>", r'"[0-9a-f]{8}', '"ABCDEFGH'),
     "sh:node of a qualified association": drop(r"prov#hadRole>"),
     "maximum count without a message": add(lambda lines: lines[_first(lines, r"oa#prefix>")].replace('"', '"x', 1)),
-    "several at once": both(drop(r"foaf/0\.1/name>", 3), sub(r"ontology#denominator>", r'"\d+"', '"0"'),
-                            drop(r"oa#end>", 2)),
+    "several at once": both(drop(r"foaf/0\.1/name>", 3), sub(r"ontology#denominator>", r'"\d+"', '"0"'), drop(r"oa#end>", 2)),
 }
 
 
@@ -131,8 +142,11 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     import sqsgraph.build.tasks
 
     real = sqsgraph.build.tasks.map_report
-    text, issued, inspection = (URIRef("https://schema.org/text"), URIRef("http://purl.org/dc/terms/issued"),
-                                URIRef(SQS + "inspection"))
+    text, issued, inspection = (
+        URIRef("https://schema.org/text"),
+        URIRef("http://purl.org/dc/terms/issued"),
+        URIRef(SQS + "inspection"),
+    )
 
     def broken(report, rid, *args):
         graph = real(report, rid, *args)

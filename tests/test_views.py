@@ -73,7 +73,7 @@ def _strings(value: object) -> list[str]:
 
 
 def page_data(html: str) -> dict:
-    (attrs, text), = [(a, t) for a, t in scan(html).scripts if a.get("type") == "application/json"]
+    ((attrs, text),) = [(a, t) for a, t in scan(html).scripts if a.get("type") == "application/json"]
     return json.loads(text)
 
 
@@ -130,11 +130,11 @@ def test_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
     assert first == second
     big = synthetic.corpus(40, 500)
     assert views.render_html(views.build_view(big, "overview")) == views.render_html(
-        views.build_view(synthetic.corpus(40, 500), "overview"))
+        views.build_view(synthetic.corpus(40, 500), "overview")
+    )
 
 
-def test_write_views_writes_three_files_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         dataset) -> None:  # type: ignore[no-untyped-def]
+def test_write_views_writes_three_files_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
@@ -145,8 +145,7 @@ def test_write_views_writes_three_files_and_nothing_else(tmp_path: Path, monkeyp
     assert oct(paths[0].stat().st_mode & 0o777) == "0o644"
 
 
-def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           dataset) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "overview.html"
     target.write_text("old")
 
@@ -161,7 +160,8 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_a_view_is_written_through_a_temporary_file_a_later_build_can_clear(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset
+) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
     replace = files.os.replace
 
@@ -189,15 +189,29 @@ def test_each_view_shows_what_it_says(dataset) -> None:  # type: ignore[no-untyp
     assert kent["spans"][0]["report"] == "Report Kent 2014-06-18"
     assert kent["spans"][0]["paragraph"] == "1.1"
     assert [item.get("heading", item.get("label")) for item in data["legend"]] == [
-        "Shape: what it is", "Area", "Theme", "Finding", "Key strength", "Area for improvement",
-        "Colour: its counts of this inspection", "Favourable", "Unfavourable", "Mixed: favourable and unfavourable",
-        "Counts that judge neither way", "No count"]
+        "Shape: what it is",
+        "Area",
+        "Theme",
+        "Finding",
+        "Key strength",
+        "Area for improvement",
+        "Colour: its counts of this inspection",
+        "Favourable",
+        "Unfavourable",
+        "Mixed: favourable and unfavourable",
+        "Counts that judge neither way",
+        "No count",
+    ]
 
 
 def test_focus_by_label_iri_and_hops(dataset) -> None:  # type: ignore[no-untyped-def]
     one = views.build_view(dataset, "focus", focus="MALCOLM potter")
     assert sorted(d["label"] for _n, d in one.graph.nodes(data=True)) == [
-        "Malcolm Potter", "Report Barnet 2014-07-16", "Report Kent 2014-06-18", "Youth Justice Board"]
+        "Malcolm Potter",
+        "Report Barnet 2014-07-16",
+        "Report Kent 2014-06-18",
+        "Youth Justice Board",
+    ]
     assert one.file_name == "focus-malcolm-potter.html"
     two = views.build_view(dataset, "focus", focus=ID + "person/malcolm-potter", hops=2)
     assert two.graph.number_of_nodes() > one.graph.number_of_nodes()
@@ -224,12 +238,16 @@ def test_large_graph_is_cut_to_its_most_connected_part_and_says_so() -> None:
     ds = synthetic.corpus(130, 1900)
     view = views.build_view(ds, "overview", max_nodes=1000)
     assert view.graph.number_of_nodes() == 1000
-    assert view.notice == ("Showing the most connected part: 1,000 of 2,231 nodes (1,231 left out: the smaller "
-                           "components and the least connected nodes). Use `sqsgraph view focus --focus NAME` "
-                           "to see any part in full.")
+    assert view.notice == (
+        "Showing the most connected part: 1,000 of 2,231 nodes (1,231 left out: the smaller "
+        "components and the least connected nodes). Use `sqsgraph view focus --focus NAME` "
+        "to see any part in full."
+    )
     html = views.render_html(view)
-    assert f'<p id="notice" role="status">{view.notice.replace("`", "&#x60;")}</p>' in html or \
-        f'<p id="notice" role="status">{view.notice}</p>' in html
+    assert (
+        f'<p id="notice" role="status">{view.notice.replace("`", "&#x60;")}</p>' in html
+        or f'<p id="notice" role="status">{view.notice}</p>' in html
+    )
     full = views.build_view(ds, "overview")
     kept_degrees = [full.graph.degree(n) for n in view.graph]
     dropped = [full.graph.degree(n) for n in full.graph if n not in view.graph]
@@ -240,13 +258,14 @@ def test_a_dense_graph_is_cut_by_its_links_too_and_says_so() -> None:
     G = nx.relabel_nodes(nx.complete_graph(60), str)  # 1,770 links
     H, notice = views.most_connected(G, 1000, max_links=300)
     assert (H.number_of_nodes(), H.number_of_edges()) == (25, 300)  # a 26th node would bring 25 more
-    assert notice == ("Showing the most connected part: 25 of 60 nodes and 300 of 1,770 links (at most 300 links are "
-                      "drawn, so that the page opens in a few seconds; 35 nodes left out: the smaller components and "
-                      "the least connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full.")
+    assert notice == (
+        "Showing the most connected part: 25 of 60 nodes and 300 of 1,770 links (at most 300 links are "
+        "drawn, so that the page opens in a few seconds; 35 nodes left out: the smaller components and "
+        "the least connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full."
+    )
     assert views.most_connected(G, 1000, max_links=1770) == (G, "")
     H, notice = views.most_connected(G, 10, max_links=300)  # the nodes are the limit first
     assert H.number_of_nodes() == 10 and notice.startswith("Showing the most connected part: 10 of 60 nodes (50 left out")
-
 
 
 def test_a_large_findings_view_keeps_whole_areas_with_their_findings_and_says_so() -> None:
@@ -262,10 +281,12 @@ def test_a_large_findings_view_keeps_whole_areas_with_their_findings_and_says_so
         assert tree <= set(G), G.nodes[area]["label"]
     all_areas = sorted((full.nodes[n]["label"], n) for n in full if full.nodes[n]["kind"] == "area")
     kept = sorted((G.nodes[n]["label"], n) for n in G if G.nodes[n]["kind"] == "area")
-    assert kept == all_areas[:len(kept)]  # the first areas by name
-    assert view.notice == (f"Showing {G.number_of_nodes():,} of {full.number_of_nodes():,} nodes: {len(kept)} of "
-                           f"{len(all_areas)} areas (in order of name), each with all its themes and findings (at "
-                           f"most 300 nodes are drawn; the query findings-by-theme lists every finding).")
+    assert kept == all_areas[: len(kept)]  # the first areas by name
+    assert view.notice == (
+        f"Showing {G.number_of_nodes():,} of {full.number_of_nodes():,} nodes: {len(kept)} of "
+        f"{len(all_areas)} areas (in order of name), each with all its themes and findings (at "
+        f"most 300 nodes are drawn; the query findings-by-theme lists every finding)."
+    )
 
 
 def test_an_area_larger_than_the_findings_view_keeps_its_themes_then_findings() -> None:
@@ -282,6 +303,7 @@ def test_an_area_larger_than_the_findings_view_keeps_its_themes_then_findings() 
 
 
 # ------------------------------------------------------------------------------------- CLI
+
 
 def test_cli_view_writes_one_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["view", "overview", "--graph", str(FIXTURE), "-o", str(tmp_path)])
@@ -301,7 +323,8 @@ def test_cli_view_unknown_focus_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["view", "focus", "--focus", "Malcom", "--graph", str(FIXTURE), "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        "Error: --focus 'Malcom' matches no person, area, body or organisation; did you mean: Malcolm Potter?")
+        "Error: --focus 'Malcom' matches no person, area, body or organisation; did you mean: Malcolm Potter?"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -345,17 +368,32 @@ def test_focus_on_two_people_of_one_name_writes_two_files_and_takes_the_id_form(
     from sqsgraph.cli import main
 
     out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate", "--no-cache"]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["build", "-o", str(out), "--no-docs", "--no-views", "--no-validate", "--no-cache"]).exit_code
+        == 0
+    )
     written = []
     for focus in ("https://w3id.org/sqsgraph/id/person/julie-fox", "id:person/julie-fox-2"):
-        result = CliRunner().invoke(main, ["view", "focus", "--focus", focus, "--graph", str(out / "sqsgraph.nq"),
-                                           "-o", str(tmp_path / "views")])
+        result = CliRunner().invoke(
+            main, ["view", "focus", "--focus", focus, "--graph", str(out / "sqsgraph.nq"), "-o", str(tmp_path / "views")]
+        )
         assert result.exit_code == 0, result.output
         written.append(result.stdout.split(":", 1)[0].removeprefix("wrote "))
     assert [Path(w).name for w in written] == ["focus-person-julie-fox.html", "focus-person-julie-fox-2.html"]
     assert "Youth Justice Board" in Path(written[1]).read_text(encoding="utf-8")
-    unique = CliRunner().invoke(main, ["view", "focus", "--focus", "id:person/malcolm-potter", "--graph",
-                                       str(out / "sqsgraph.nq"), "-o", str(tmp_path / "views")])
+    unique = CliRunner().invoke(
+        main,
+        [
+            "view",
+            "focus",
+            "--focus",
+            "id:person/malcolm-potter",
+            "--graph",
+            str(out / "sqsgraph.nq"),
+            "-o",
+            str(tmp_path / "views"),
+        ],
+    )
     assert unique.exit_code == 0 and unique.stdout.startswith(f"wrote {tmp_path / 'views' / 'focus-malcolm-potter.html'}")
 
 
@@ -370,5 +408,7 @@ def test_a_persons_source_text_is_the_line_naming_them_with_their_post():
     assert quotes("adesua-osime") == {"Ofsted – Social Care Adesua Osime"}
     # a long line whose stored context stops short of the post: the post is put back before it
     assert quotes("julie-fox-2") == {"YJB link staff: … r, Paula Williams, Linda Paris, Julie Fox"}
-    assert views.same_name_hints(G) == {"https://w3id.org/sqsgraph/id/person/julie-fox": "HM Inspectorate of Probation",
-                                        "https://w3id.org/sqsgraph/id/person/julie-fox-2": "Youth Justice Board"}
+    assert views.same_name_hints(G) == {
+        "https://w3id.org/sqsgraph/id/person/julie-fox": "HM Inspectorate of Probation",
+        "https://w3id.org/sqsgraph/id/person/julie-fox-2": "Youth Justice Board",
+    }

@@ -23,8 +23,15 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE.parent / "output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +95,14 @@ class Page:
 
     def node_position(self, node_id: int) -> tuple[float, float]:
         """Where a node is drawn, in page coordinates."""
-        x, y = self.js("""id => {
+        x, y = self.js(
+            """id => {
             const net = sqsView.network, p = net.canvasToDOM(net.getPositions([id])[id]);
             const box = document.getElementById('network').getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
-        }""", node_id)
+        }""",
+            node_id,
+        )
         return x, y
 
     def click_node(self, node_id: int) -> None:
@@ -121,7 +131,9 @@ def test_view_of_the_samples(browser, samples, kind: str, tmp_path: Path) -> Non
             let best = null, bestGap = -1;
             for (const a of ids) {
                 let gap = Infinity;
-                for (const b of ids) { if (a !== b) { gap = Math.min(gap, Math.hypot(pos[a].x - pos[b].x, pos[a].y - pos[b].y)); } }
+                for (const b of ids) {
+                    if (a !== b) { gap = Math.min(gap, Math.hypot(pos[a].x - pos[b].x, pos[a].y - pos[b].y)); }
+                }
                 if (gap > bestGap) { bestGap = gap; best = Number(a); }
             }
             return best;
@@ -134,8 +146,10 @@ def test_view_of_the_samples(browser, samples, kind: str, tmp_path: Path) -> Non
         if kind == "findings":  # a finding's panel quotes the report
             finding = next(n for n in sorted(view.graph) if view.graph.nodes[n]["kind"] == "finding")
             page.js("id => sqsView.selectNode(id)", page.node_id(view.graph.nodes[finding]["label"]))
-            assert page.js("document.querySelector('#details .span blockquote').textContent") == \
-                view.graph.nodes[finding]["spans"][0]["quote"]
+            assert (
+                page.js("document.querySelector('#details .span blockquote').textContent")
+                == view.graph.nodes[finding]["spans"][0]["quote"]
+            )
             assert "paragraph" in page.js("document.querySelector('#details .span .where').textContent")
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -169,7 +183,9 @@ def test_two_thousand_nodes_open_and_respond(browser, tmp_path: Path) -> None:  
     try:
         assert page.load_seconds < 5.0
         assert page.js("[sqsView.nodes.length, sqsView.edges.length]") == [
-            view.graph.number_of_nodes(), view.graph.number_of_edges()]
+            view.graph.number_of_nodes(),
+            view.graph.number_of_edges(),
+        ]
         assert page.js("sqsView.network.physics.physicsEnabled") is False
         started = time.monotonic()
         page.page.fill("#search", "Person 01234")
@@ -214,8 +230,7 @@ def test_markup_in_reports_shows_as_text_and_never_runs(browser, kind: str, tmp_
         page.page.wait_for_selector("div.vis-tooltip", state="visible")
         # innerText turns the tooltip's newlines into <br>; nothing else may be an element
         assert page.js("document.querySelectorAll('div.vis-tooltip *:not(br)').length") == 0
-        assert view.graph.nodes[hostile_nodes[0]]["label"] in page.js(
-            "document.querySelector('div.vis-tooltip').textContent")
+        assert view.graph.nodes[hostile_nodes[0]]["label"] in page.js("document.querySelector('div.vis-tooltip').textContent")
         page.page.fill("#search", "<img")
         page.page.wait_for_selector("#search-results li[data-node]")
         assert "<img" in page.js("document.querySelector('#search-results li').textContent")

@@ -94,7 +94,7 @@ def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
     boxes = sorted(((label["box"], label["text"]) for label in labels), key=lambda b: b[0][0])
     pairs = []
     for i, (a, text_a) in enumerate(boxes):
-        for b, text_b in boxes[i + 1:]:
+        for b, text_b in boxes[i + 1 :]:
             if b[0] >= a[2]:
                 break  # sorted by left edge: no later box reaches back over this one
             if a[1] < b[3] and b[1] < a[3]:
@@ -117,8 +117,10 @@ def zoom_in(page: Page) -> None:
     """Turn the mouse wheel over the middle of the drawing, as a reader zooms in, and wait
     until the labels have been placed again."""
     before = page.js("() => sqsView.placements")
-    box = page.js("() => { const b = document.getElementById('network').getBoundingClientRect(); "
-                  "return [b.left + b.width / 2, b.top + b.height / 2]; }")
+    box = page.js(
+        "() => { const b = document.getElementById('network').getBoundingClientRect(); "
+        "return [b.left + b.width / 2, b.top + b.height / 2]; }"
+    )
     page.page.mouse.move(*box)
     page.page.mouse.wheel(0, -500)
     page.page.wait_for_function("n => sqsView.placements > n", arg=before, timeout=10_000)
@@ -133,8 +135,7 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["overview", "people", "focus", "findings"])
-def test_labels_never_print_over_one_another_in_the_samples(browser, samples, kind: str,
-                                                             tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_labels_never_print_over_one_another_in_the_samples(browser, samples, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     view = views.build_view(samples, kind, focus="Malcolm Potter" if kind == "focus" else None)
     page = Page(browser, views.write_view(view, tmp_path))
     try:
@@ -159,8 +160,7 @@ def test_labels_never_print_over_one_another_in_the_samples(browser, samples, ki
         page.close()
 
 
-def test_labels_never_print_over_one_another_in_a_build_of_200_synthetic_reports(
-        browser, synthetic_build: Path) -> None:  # type: ignore[no-untyped-def]
+def test_labels_never_print_over_one_another_in_a_build_of_200_synthetic_reports(browser, synthetic_build: Path) -> None:  # type: ignore[no-untyped-def]
     for kind in ("overview", "people", "findings"):
         page = Page(browser, synthetic_build / f"{kind}.html")
         try:
@@ -177,8 +177,13 @@ def test_labels_never_print_over_one_another_in_a_build_of_200_synthetic_reports
 
 
 #: What the findings view says each colour stands for, by the rule of docs/views.md.
-LEGEND = {"favourable": "Favourable", "unfavourable": "Unfavourable", "mixed": "Mixed: favourable and unfavourable",
-          "unstated": "Counts that judge neither way", "none": "No count"}
+LEGEND = {
+    "favourable": "Favourable",
+    "unfavourable": "Unfavourable",
+    "mixed": "Mixed: favourable and unfavourable",
+    "unstated": "Counts that judge neither way",
+    "none": "No count",
+}
 
 
 def expected_colours() -> dict[tuple[str, str, str], str]:
@@ -194,13 +199,13 @@ def expected_colours() -> dict[tuple[str, str, str], str]:
         for kind, number, proportions in items:
             said = {p.polarity for p in proportions if p.refers_to == "this-inspection"}
             judged = said & {"favourable", "unfavourable"}
-            found[(key, kind, number)] = ("mixed" if len(judged) == 2 else judged.pop() if judged
-                                          else "unstated" if said else "none")
+            found[(key, kind, number)] = (
+                "mixed" if len(judged) == 2 else judged.pop() if judged else "unstated" if said else "none"
+            )
     return found
 
 
-def test_the_findings_view_labels_areas_and_themes_and_colours_findings_by_their_counts(
-        browser, samples, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_findings_view_labels_areas_and_themes_and_colours_findings_by_their_counts(browser, samples, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = Page(browser, views.write_view(views.build_view(samples, "findings"), tmp_path))
     try:
         drawn = page.js(DRAWN_LABELS)
@@ -231,9 +236,13 @@ def test_the_findings_view_labels_areas_and_themes_and_colours_findings_by_their
         assert "its counts of this inspection" in page.js("() => document.getElementById('legend').textContent")
 
         # a finding with an unfavourable count says so in its details
-        unfavourable = next(n for n in nodes if n["kind"] != "theme" and n["kind"] != "area"
-                            and expected[(dict(n["facts"])["Report"], n["kind"], dict(n["facts"])["Paragraph"])]
-                            == "unfavourable")
+        unfavourable = next(
+            n
+            for n in nodes
+            if n["kind"] != "theme"
+            and n["kind"] != "area"
+            and expected[(dict(n["facts"])["Report"], n["kind"], dict(n["facts"])["Paragraph"])] == "unfavourable"
+        )
         page.js("id => sqsView.selectNode(id)", unfavourable["id"])
         text = page.js("() => document.getElementById('details').textContent")
         assert "Counts (colour)Unfavourable" in text and re.search(r"Count.*: unfavourable", text)
@@ -268,8 +277,7 @@ def test_every_details_panel_says_which_report_date_and_page(browser, tmp_path: 
     pdfs = [Path(shutil.copyfile(p, reports / p.name)) for p in sorted(PDFS.glob("*-lo-tagged.pdf"))]
     assert len(pdfs) == 5
     assert build(pdfs, tmp_path / "out", docs=False, validate=False, workers=1, cache=False).failures == []
-    published = {f"Report {r.area} {r.publication_date}": r.publication_date
-                 for r in parse_files(sample_paths()).reports}
+    published = {f"Report {r.area} {r.publication_date}": r.publication_date for r in parse_files(sample_paths()).reports}
     by_name = {p.name: p for p in pdfs}
     seen: set[str] = set()
     for kind in ("overview", "findings", "people"):

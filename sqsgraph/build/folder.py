@@ -26,7 +26,7 @@ SCRATCH_PREFIX = ".build."
 def remove_stale_scratch(out: Path) -> None:
     """Remove the scratch folders of builds into ``out`` that were killed (their process is gone)."""
     for folder in out.glob(f"{SCRATCH_PREFIX}*"):
-        pid = folder.name[len(SCRATCH_PREFIX):].split(".", 1)[0]
+        pid = folder.name[len(SCRATCH_PREFIX) :].split(".", 1)[0]
         if folder.is_dir() and pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -35,8 +35,7 @@ def record_inputs(out: Path, paths: Sequence[Path] | None) -> Path:
     """Write into ``out`` the paths the build was given, as given and resolved (``None``: the
     bundled samples), atomically."""
 
-    inputs: object = "bundled samples" if paths is None else [
-        {"given": str(p), "resolved": str(p.resolve())} for p in paths]
+    inputs: object = "bundled samples" if paths is None else [{"given": str(p), "resolved": str(p.resolve())} for p in paths]
     data = json.dumps({"built_from": inputs}, indent=1, ensure_ascii=False) + "\n"
     return write_atomic(out / BUILD_RECORD, data.encode("utf-8"))
 
@@ -61,20 +60,29 @@ def last_inputs(out: Path) -> LastInputs | None:
         data = json.loads(record.read_text(encoding="utf-8"))
     except FileNotFoundError:
         if (out / QUADS_FILE).exists():
-            raise BuildError(f"no reports named, and {out}/ holds a build that does not say what it was built from "
-                             f"(no {BUILD_RECORD}: an older sqsgraph made it); name the reports to build into it, or "
-                             f"remove {out}/ to build the bundled samples") from None
+            raise BuildError(
+                f"no reports named, and {out}/ holds a build that does not say what it was built from "
+                f"(no {BUILD_RECORD}: an older sqsgraph made it); name the reports to build into it, or "
+                f"remove {out}/ to build the bundled samples"
+            ) from None
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, cannot be read "
-                         f"({exc}); name the reports to build") from exc
+        raise BuildError(
+            f"no reports named, and {record}, which says what {out}/ was built from, cannot be read "
+            f"({exc}); name the reports to build"
+        ) from exc
     inputs = data.get("built_from") if isinstance(data, dict) else None
     if inputs == "bundled samples":
         return LastInputs(None, "the bundled samples")
-    if not (isinstance(inputs, list) and inputs and all(
-            isinstance(i, dict) and isinstance(i.get("given"), str) and isinstance(i.get("resolved"), str) for i in inputs)):
-        raise BuildError(f"no reports named, and {record}, which says what {out}/ was built from, is not as sqsgraph "
-                         "writes it; name the reports to build")
+    if not (
+        isinstance(inputs, list)
+        and inputs
+        and all(isinstance(i, dict) and isinstance(i.get("given"), str) and isinstance(i.get("resolved"), str) for i in inputs)
+    ):
+        raise BuildError(
+            f"no reports named, and {record}, which says what {out}/ was built from, is not as sqsgraph "
+            "writes it; name the reports to build"
+        )
     paths: list[Path] = []
     missing: list[str] = []
     for i in inputs:
@@ -84,8 +92,10 @@ def last_inputs(out: Path) -> LastInputs | None:
             missing.append(i["given"])
         paths.append(path)
     if missing:
-        raise BuildError(f"no reports named, and {out}/ was last built from {', '.join(missing)}, which "
-                         f"{'is' if len(missing) == 1 else 'are'} no longer there; name the reports to build")
+        raise BuildError(
+            f"no reports named, and {out}/ was last built from {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} no longer there; name the reports to build"
+        )
     return LastInputs(paths, ", ".join(f"{p}/" if p.is_dir() else str(p) for p in paths))
 
 
@@ -95,8 +105,12 @@ def own_outputs(out: Path) -> list[Path]:
     from ..network.compare import FILE_NAME as COMPARE_FILE
     from ..network.views import DEFAULT_VIEWS
 
-    return [*(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()), out / ONTOLOGY_DOCS,
-            *(views_dir(out) / f"{kind}.html" for kind in DEFAULT_VIEWS), views_dir(out) / COMPARE_FILE]
+    return [
+        *(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in FORMATS.values()),
+        out / ONTOLOGY_DOCS,
+        *(views_dir(out) / f"{kind}.html" for kind in DEFAULT_VIEWS),
+        views_dir(out) / COMPARE_FILE,
+    ]
 
 
 def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
@@ -135,7 +149,11 @@ def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
         with _root_logger_kept():  # pyLODE calls logging.basicConfig(level=DEBUG) on import
             from pylode import OntPub
     except (ImportError, OSError) as exc:  # pyLODE 3.4 fails on import when installed from a wheel
-        return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'pylode<3.4'"
+        return (
+            None,
+            f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); "
+            "install a working pyLODE with pip install 'pylode<3.4'",
+        )
 
     try:
         with _root_logger_kept():

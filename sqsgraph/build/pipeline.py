@@ -138,7 +138,9 @@ def drop_duplicates(reports: Sequence[ReadReport]) -> tuple[list[ReadReport], li
                 by_hash[r.sha256] = r
             continue
         if other is not None:
-            failures.append(Failure(r.path, f"conflicts with {other.path} (same area and publication date, different content); not built"))
+            failures.append(
+                Failure(r.path, f"conflicts with {other.path} (same area and publication date, different content); not built")
+            )
             continue
         by_hash[r.sha256] = r
         by_id[r.rid] = r
@@ -181,16 +183,29 @@ def build(
         found_notes = found.notes()
     out = Path(out_dir)
     if not files:  # nothing to read: write nothing, so the last build's output stays as it was
-        return BuildResult(out, {}, {}, found_failures, [], None, Identities([], {}, []), notes=[
-            *found_notes, f"nothing written: no report to build; {out}/ left as it was"])
+        return BuildResult(
+            out,
+            {},
+            {},
+            found_failures,
+            [],
+            None,
+            Identities([], {}, []),
+            notes=[*found_notes, f"nothing written: no report to build; {out}/ left as it was"],
+        )
     out.mkdir(parents=True, exist_ok=True)
     for folder in (out, views_dir(out)):  # what a killed build left behind
         remove_stale_temp_files(folder)
     workers = workers or os.cpu_count() or 1
 
     remove_stale_scratch(out)
-    with (tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out) if not cache else nullcontext(None) as scratch,
-          open_runner(workers) as runner, gc_tuned()):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out)
+        if not cache
+        else nullcontext(None) as scratch,
+        open_runner(workers) as runner,
+        gc_tuned(),
+    ):
         build_cache = BuildCache(out / CACHE_FOLDER if scratch is None else Path(scratch))
         for folder in build_cache.folder.glob("*"):
             if folder.is_dir():
@@ -205,24 +220,47 @@ def build(
         failures.extend(conflicts)
         notes[:0] = [*found_notes, *(n for n in (skipped_note(skipped),) if n)]
         if not kept:  # every file failed: write nothing over the last build's output
-            return BuildResult(out, {}, {}, failures, [], None, Identities([], {}, []),
-                               notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"])
+            return BuildResult(
+                out,
+                {},
+                {},
+                failures,
+                [],
+                None,
+                Identities([], {}, []),
+                notes=[*notes, f"nothing written: no report could be read; {out}/ left as it was"],
+            )
         ordered = sorted(kept, key=lambda r: (r.rid, r.sha256, r.path))
         ids_key, ids = _identities(build_cache, ordered, overrides, before, after)
         warnings = [w for r in ordered for w in r.post_warnings] + ids.warnings
         warnings.extend(f"{r.path}: {w}" for r in ordered for w in r.warnings)
         honorifics = person_honorifics((r.honorifics for r in ordered), ids)
         area_codes = AreaCodes(overrides.area_codes, overrides.source)
-        mapped, head_key, head, spans = _map_and_write(runner, build_cache, ordered, (ids_key, ids), honorifics, area_codes,
-                                                       base, wanted, out, failures, progress, before, after)
+        mapped, head_key, head, spans = _map_and_write(
+            runner,
+            build_cache,
+            ordered,
+            (ids_key, ids),
+            honorifics,
+            area_codes,
+            base,
+            wanted,
+            out,
+            failures,
+            progress,
+            before,
+            after,
+        )
         warnings.extend(head.warnings)  # areas without an ONS code, unused [gss] entries
-        result = BuildResult(out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures,
-                             warnings, None, ids, notes=notes)
+        result = BuildResult(
+            out, _counts(head, mapped, ids), {r.path: r.rid for r in ordered}, failures, warnings, None, ids, notes=notes
+        )
         read_from = {r.sha256: r.path for r in ordered}  # where the views' links to a PDF's pages lead
         result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
         if validate:
-            result.validation = _validate(runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress,
-                                          engine or "pyshacl")
+            result.validation = _validate(
+                runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress, engine or "pyshacl"
+            )
     if docs:
         page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
         if page is not None:
@@ -242,8 +280,9 @@ def build(
         from ..network.compare import write_compare
         from ..query.querystore import default_store_dir, open_precomputed
 
-        result.files.append(write_compare(graph_store, views_dir(out), read_from,
-                                          open_precomputed(default_store_dir(out / QUADS_FILE))))
+        result.files.append(
+            write_compare(graph_store, views_dir(out), read_from, open_precomputed(default_store_dir(out / QUADS_FILE)))
+        )
         del graph_store
     if cache:
         build_cache.prune(before.used if before is not None else None)
@@ -255,8 +294,14 @@ def build(
     return result
 
 
-def _read_all(runner: Runner, build_cache: BuildCache, files: Sequence[Path], progress: Progress | None,
-              before: Manifest | None, after: Manifest) -> tuple[list[ReadReport], list[Failure]]:
+def _read_all(
+    runner: Runner,
+    build_cache: BuildCache,
+    files: Sequence[Path],
+    progress: Progress | None,
+    before: Manifest | None,
+    after: Manifest,
+) -> tuple[list[ReadReport], list[Failure]]:
     """Read and parse the files that may have changed since the last build (all, without a
     manifest); take the others from the manifest."""
     outcomes: list[ReadReport | Failure | None] = []
@@ -288,8 +333,9 @@ def _read_all(runner: Runner, build_cache: BuildCache, files: Sequence[Path], pr
     return read, failures
 
 
-def _identities(build_cache: BuildCache, ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None,
-                after: Manifest) -> tuple[str, Identities]:
+def _identities(
+    build_cache: BuildCache, ordered: Sequence[ReadReport], overrides: Overrides, before: Manifest | None, after: Manifest
+) -> tuple[str, Identities]:
     """The identity decisions and the key of what they were made from (the mentions and the
     overrides); last build's when those are the same. Kept in a cache entry of their own
     (~20 MB at 10,000 reports), written only when they change, not in the manifest."""
@@ -311,10 +357,21 @@ def _mentions(build_cache: BuildCache, r: ReadReport) -> tuple[Mention, ...]:
     return whole.mentions
 
 
-def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
-                   honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], out: Path,
-                   failures: list[Failure], progress: Progress | None, before: Manifest | None,
-                   after: Manifest) -> tuple[list[MappedReport], str, Head, dict[str, ByteSpan]]:
+def _map_and_write(
+    runner: Runner,
+    build_cache: BuildCache,
+    ordered: Sequence[ReadReport],
+    identities: tuple[str, Identities],
+    honorifics: dict[str, set[str]],
+    area_codes: AreaCodes,
+    base: str,
+    formats: Sequence[Format],
+    out: Path,
+    failures: list[Failure],
+    progress: Progress | None,
+    before: Manifest | None,
+    after: Manifest,
+) -> tuple[list[MappedReport], str, Head, dict[str, ByteSpan]]:
     """Map the reports and write the output files: each report's body in its place as it comes
     from the workers, then the head (which depends on every report). A report mapped by the last
     build with the same inputs is not mapped again: its bodies are copied out of the files that
@@ -327,8 +384,9 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
     # The head depends on every report but not on how they are mapped: a worker makes it while
     # the others map (on one core after them it took a sixth of a cold build), or, in a rebuild,
     # while this process copies the unchanged reports' bodies
-    head_key, head_job = _start_head(runner, build_cache, ordered, identities, honorifics, area_codes, base, formats,
-                                     background=runner.in_pool(len(ordered)))
+    head_key, head_job = _start_head(
+        runner, build_cache, ordered, identities, honorifics, area_codes, base, formats, background=runner.in_pool(len(ordered))
+    )
     fresh = iter(runner.map(map_one, tasks, "mapping", progress))
 
     def reports() -> Iterator[tuple[MappedReport, dict[str, bytes] | None]]:
@@ -345,8 +403,11 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
     if not tasks:  # the head is known first: leave the files that would be written the same
         mapped = [m for m in plan if m is not None]
         head = (head_key, _head_of(head_job))
-        writing = [fmt for fmt in formats
-                   if not (before is not None and before.output_is(targets[fmt.name], _holds(fmt, head[0], mapped)))]
+        writing = [
+            fmt
+            for fmt in formats
+            if not (before is not None and before.output_is(targets[fmt.name], _holds(fmt, head[0], mapped)))
+        ]
     spans: dict[str, dict[str, ByteSpan]] = {fmt.name: {} for fmt in writing}
     writers: dict[str, DocumentWriter] = {}
     sources: dict[str, int] = {}
@@ -355,7 +416,7 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
             writers[fmt.name] = document_writer(targets[fmt.name], fmt)
             if old[fmt.name] is not None:
                 sources[fmt.name] = os.open(targets[fmt.name], os.O_RDONLY)
-        for m, data in (((m, None) for m in mapped) if head is not None else reports()):
+        for m, data in ((m, None) for m in mapped) if head is not None else reports():
             if head is None:
                 mapped.append(m)
             for fmt in writing:
@@ -365,8 +426,9 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
                 else:
                     where[m.map_key] = writers[fmt.name].add(data[fmt.suffix])
         if head is None:
-            head = _settle_head(runner, head_key, head_job, build_cache, ordered, mapped, identities, honorifics, area_codes,
-                                base, formats)
+            head = _settle_head(
+                runner, head_key, head_job, build_cache, ordered, mapped, identities, honorifics, area_codes, base, formats
+            )
         for fmt in writing:
             writers[fmt.name].add_file(build_cache.path(head[0], fmt.suffix))
         # The last build's files are closed before the new ones take their place: the last close
@@ -395,8 +457,15 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
     return mapped, head[0], head[1], quads
 
 
-def _map_plan(build_cache: BuildCache, ordered: Sequence[ReadReport], ids: Identities, base: str, formats: Sequence[Format],
-              before: Manifest | None, old: dict[str, dict[str, ByteSpan] | None]) -> tuple[list[MappedReport | None], list[MapTask]]:
+def _map_plan(
+    build_cache: BuildCache,
+    ordered: Sequence[ReadReport],
+    ids: Identities,
+    base: str,
+    formats: Sequence[Format],
+    before: Manifest | None,
+    old: dict[str, dict[str, ByteSpan] | None],
+) -> tuple[list[MappedReport | None], list[MapTask]]:
     """For each report, what the last build made of it if that can be used again (same inputs,
     its contribution still cached, its bodies in every old output file ``old`` describes), else
     None; and the ``map_one`` tasks of the others."""
@@ -408,19 +477,21 @@ def _map_plan(build_cache: BuildCache, ordered: Sequence[ReadReport], ids: Ident
         offset += r.mention_count
         key = cache_key("map", r.parse_key, r.rid, base, "\n".join(slugs))
         known = before.mapped.get(key) if before is not None else None
-        if known is not None and not (build_cache.has(key, REFERS_SUFFIX) and all(o is not None and key in o for o in old.values())):
+        if known is not None and not (
+            build_cache.has(key, REFERS_SUFFIX) and all(o is not None and key in o for o in old.values())
+        ):
             known = None
         plan.append(known)
         if known is None:
-            tasks.append(MapTask(r.path, str(build_cache.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats)))
+            tasks.append(
+                MapTask(r.path, str(build_cache.folder), r.parse_key, key, r.rid, slugs, base, tuple(f.name for f in formats))
+            )
     return plan, tasks
 
 
 def _holds(fmt: Format, head_key: str, mapped: Sequence[MappedReport]) -> str:
     """What an output file is made of, as a digest."""
     return digest_of(fmt.name, head_key, *(m.map_key for m in mapped))
-
-
 
 
 def _head_parts(ordered: Sequence[ReadReport]) -> list[HeadPart]:
@@ -432,18 +503,34 @@ def _head_parts(ordered: Sequence[ReadReport]) -> list[HeadPart]:
     return parts
 
 
-def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str, set[str]], area_codes: AreaCodes,
-              base: str) -> str:
+def _head_key(
+    reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str
+) -> str:
     """The head depends only on the identities, the areas' codes (the ONS lookup, the bundled
     table and the identities file's ``[gss]``) and what each report adds to it, so a rebuild
     after an edit that changed no one's name or post takes it from the cache."""
-    return cache_key("head", base, ids_key, area_codes.key, digest_of(sorted((k, sorted(v)) for k, v in honorifics.items())),
-                     *(r.shared_digest for r in reports))
+    return cache_key(
+        "head",
+        base,
+        ids_key,
+        area_codes.key,
+        digest_of(sorted((k, sorted(v)) for k, v in honorifics.items())),
+        *(r.shared_digest for r in reports),
+    )
 
 
-def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
-                honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], background: bool,
-                keep: set[str] | None = None) -> tuple[str, Future[Head]]:
+def _start_head(
+    runner: Runner,
+    build_cache: BuildCache,
+    ordered: Sequence[ReadReport],
+    identities: tuple[str, Identities],
+    honorifics: dict[str, set[str]],
+    area_codes: AreaCodes,
+    base: str,
+    formats: Sequence[Format],
+    background: bool,
+    keep: set[str] | None = None,
+) -> tuple[str, Future[Head]]:
     """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
     id) and its figures to come: from the cache, else made by ``head_one`` in a worker
     (``background``) or here."""
@@ -458,8 +545,17 @@ def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadR
         done: Future[Head] = Future()
         done.set_result(head)
         return key, done
-    task = HeadTask(str(build_cache.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
-                    (area_codes.overrides_given, area_codes.source), base, tuple(f.name for f in formats))
+    task = HeadTask(
+        str(build_cache.folder),
+        key,
+        ids_key,
+        None if background else ids,
+        tuple(parts),
+        honorifics,
+        (area_codes.overrides_given, area_codes.source),
+        base,
+        tuple(f.name for f in formats),
+    )
     return key, runner.submit(head_one, task, background)
 
 
@@ -467,27 +563,51 @@ def _head_of(job: Future[Head]) -> Head:
     try:
         return job.result()
     except BrokenProcessPool as exc:
-        raise BuildError("a worker process died while making the shared part of the graph (out of memory?); "
-                         "the output is as before; try again with fewer --workers") from exc
+        raise BuildError(
+            "a worker process died while making the shared part of the graph (out of memory?); "
+            "the output is as before; try again with fewer --workers"
+        ) from exc
 
 
-def _settle_head(runner: Runner, key: str, job: Future[Head], build_cache: BuildCache, ordered: Sequence[ReadReport],
-                 mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
-                 area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> tuple[str, Head]:
+def _settle_head(
+    runner: Runner,
+    key: str,
+    job: Future[Head],
+    build_cache: BuildCache,
+    ordered: Sequence[ReadReport],
+    mapped: Sequence[MappedReport],
+    identities: tuple[str, Identities],
+    honorifics: dict[str, set[str]],
+    area_codes: AreaCodes,
+    base: str,
+    formats: Sequence[Format],
+) -> tuple[str, Head]:
     """The head made meanwhile; made again here without the reports that could not be written
     as RDF (rare), whose organisations, posts and holdings it must not state."""
     head = _head_of(job)
     if len(mapped) == len(ordered):
         return key, head
-    again_key, again = _start_head(runner, build_cache, ordered, identities, honorifics, area_codes, base, formats,
-                                   background=False, keep={m.rid for m in mapped})
+    again_key, again = _start_head(
+        runner,
+        build_cache,
+        ordered,
+        identities,
+        honorifics,
+        area_codes,
+        base,
+        formats,
+        background=False,
+        keep={m.rid for m in mapped},
+    )
     return again_key, _head_of(again)
 
 
 def _refers_to(build_cache: BuildCache, m: MappedReport) -> tuple[str, ...]:
     refers = build_cache.load(m.map_key, REFERS_SUFFIX)
     if not isinstance(refers, tuple):
-        raise BuildError(f"the cache {build_cache.folder} lost which shared nodes report {m.rid} refers to; build again with --no-cache")
+        raise BuildError(
+            f"the cache {build_cache.folder} lost which shared nodes report {m.rid} refers to; build again with --no-cache"
+        )
     return refers
 
 
@@ -518,15 +638,27 @@ def _batches(count: int, workers: int) -> list[range]:
     return [range(i, min(count, i + size)) for i in range(0, count, size)]
 
 
-def _validate(runner: Runner, build_cache: BuildCache, mapped: Sequence[MappedReport], quads: Path, spans: dict[str, ByteSpan],
-              head_key: str, base: str, progress: Progress | None, engine: str) -> ValidationReport:
+def _validate(
+    runner: Runner,
+    build_cache: BuildCache,
+    mapped: Sequence[MappedReport],
+    quads: Path,
+    spans: dict[str, ByteSpan],
+    head_key: str,
+    base: str,
+    progress: Progress | None,
+    engine: str,
+) -> ValidationReport:
     """The reports in batches (their bodies at ``spans[map key]`` in the N-Quads output
     ``quads``) with the head's statements about what they refer to; and the head alone,
     meanwhile, in a worker. A batch's result depends on its reports' map keys and the head, so
     these key it in the cache: a rebuild after one report changed validates one batch again."""
     shared_key = cache_key("validate-head", engine, head_key)
-    head_job = runner.submit(validate_head, ValidateHeadTask(str(build_cache.folder), head_key, shared_key, base, engine),
-                             background=runner.workers > 1 and not build_cache.has(shared_key, ".pickle"))
+    head_job = runner.submit(
+        validate_head,
+        ValidateHeadTask(str(build_cache.folder), head_key, shared_key, base, engine),
+        background=runner.workers > 1 and not build_cache.has(shared_key, ".pickle"),
+    )
     index: dict[str, list[str]] | None = None
     tasks: list[ValidateTask] = []
     batches = _batches(len(mapped), runner.workers)
@@ -546,8 +678,18 @@ def _validate(runner: Runner, build_cache: BuildCache, mapped: Sequence[MappedRe
         objects = {o for line in context if (o := line.split(" ", 2)[2]).startswith("<")}
         partial = sorted(objects - refers_to)
         context.extend(line for o in partial for line in index.get(o, ()) if line.split(" ", 2)[1] == f"<{RDF.type}>")
-        tasks.append(ValidateTask(str(build_cache.folder), str(quads), batch_spans, key, ntriples_bytes(context),
-                                  tuple(o[1:-1] for o in partial), base, engine))
+        tasks.append(
+            ValidateTask(
+                str(build_cache.folder),
+                str(quads),
+                batch_spans,
+                key,
+                ntriples_bytes(context),
+                tuple(o[1:-1] for o in partial),
+                base,
+                engine,
+            )
+        )
     problems: list[Problem] = []
     triples = 0
     done = 0
@@ -561,8 +703,9 @@ def _validate(runner: Runner, build_cache: BuildCache, mapped: Sequence[MappedRe
     try:
         found, checked = head_job.result()
     except BrokenProcessPool as exc:
-        raise BuildError("a worker process died while validating the shared part of the graph (out of memory?); "
-                         "try again with fewer --workers") from exc
+        raise BuildError(
+            "a worker process died while validating the shared part of the graph (out of memory?); try again with fewer --workers"
+        ) from exc
     problems.extend(found)
     triples += checked
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))

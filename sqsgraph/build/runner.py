@@ -43,8 +43,12 @@ class Runner:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(_start_method()),
-                                            initializer=_start_worker, initargs=(os.getpid(),))
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context(_start_method()),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
         return self.pool
 
     def submit(self, fn: Callable[[T], R], task: T, background: bool) -> Future[R]:
@@ -59,8 +63,9 @@ class Runner:
             done.set_exception(exc)
         return done
 
-    def map(self, fn: Callable[[T], R], tasks: Sequence[T], stage: str, progress: Progress | None,
-            pool: bool = False) -> Iterator[R]:
+    def map(
+        self, fn: Callable[[T], R], tasks: Sequence[T], stage: str, progress: Progress | None, pool: bool = False
+    ) -> Iterator[R]:
         """``fn`` over ``tasks`` in order: in worker processes when there are enough of them, or
         (``pool``: each task is heavy) whenever there are workers and more than one task."""
         if self.in_pool(len(tasks)) or (pool and self.workers > 1 and len(tasks) > 1):
@@ -74,15 +79,17 @@ class Runner:
                     progress(stage, n, len(tasks))
                 yield value
         except BrokenProcessPool as exc:
-            raise BuildError(f"a worker process died while {stage} reports (out of memory?); "
-                             "the output is as before; try again with fewer --workers") from exc
+            raise BuildError(
+                f"a worker process died while {stage} reports (out of memory?); "
+                "the output is as before; try again with fewer --workers"
+            ) from exc
 
     def _in_pool(self, fn: Callable[[T], R], tasks: Sequence[T], chunksize: int) -> Iterator[R]:
         """``fn`` over ``tasks`` in the pool, in order, with at most a few chunks ahead of the
         one awaited: ``Executor.map`` submits every task at once, so results the build has not
         taken yet (each report's bodies: ~0.5 MB) would pile up in memory when it is slower."""
         assert self.pool is not None
-        chunks = (tasks[i:i + chunksize] for i in range(0, len(tasks), chunksize))
+        chunks = (tasks[i : i + chunksize] for i in range(0, len(tasks), chunksize))
         pending = deque(self.pool.submit(_apply, fn, chunk) for chunk in islice(chunks, self.workers * 4))
         while pending:
             done = pending.popleft().result()

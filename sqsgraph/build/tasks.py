@@ -85,12 +85,23 @@ def read_one(path: str, cache_folder: str) -> ReadReport | Failure:
     cache.store(key, (report, people))  # large: only mapping the report again reads it
     contribution = Contribution(report_facts(report, people), report_holdings(people))
     cache.store(key, contribution, FACTS_SUFFIX)
-    outcome = ReadReport(report.source.path, report.source.sha256, people.rid, key, people.mentions,
-                         tuple(slot.honorific for slot in people.slots), people.warnings, tuple(report.warnings),
-                         digest_of(*((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as)
-                                   for m in people.mentions)), len(people.mentions),
-                         digest_of(contribution.facts.canonical(), contribution.holdings), content_digest(report),
-                         report.source.media_type)
+    outcome = ReadReport(
+        report.source.path,
+        report.source.sha256,
+        people.rid,
+        key,
+        people.mentions,
+        tuple(slot.honorific for slot in people.slots),
+        people.warnings,
+        tuple(report.warnings),
+        digest_of(
+            *((m.report, m.order, m.name, sorted(m.organisations), sorted(m.roles), m.described_as) for m in people.mentions)
+        ),
+        len(people.mentions),
+        digest_of(contribution.facts.canonical(), contribution.holdings),
+        content_digest(report),
+        report.source.media_type,
+    )
     cache.store(key, outcome, ".read.pickle")
     return outcome
 
@@ -271,12 +282,21 @@ def head_one(task: HeadTask) -> Head:
         if not isinstance(stored, Identities):
             raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
         ids = stored
-    return _write_head(build_cache, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
-                       [FORMATS[name] for name in format_names])
+    return _write_head(
+        build_cache, key, parts, ids, honorifics, AreaCodes(*area_overrides), base, [FORMATS[name] for name in format_names]
+    )
 
 
-def _write_head(build_cache: BuildCache, key: str, parts: Sequence[HeadPart], ids: Identities,
-                honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> Head:
+def _write_head(
+    build_cache: BuildCache,
+    key: str,
+    parts: Sequence[HeadPart],
+    ids: Identities,
+    honorifics: dict[str, set[str]],
+    area_codes: AreaCodes,
+    base: str,
+    formats: Sequence[Format],
+) -> Head:
     """The head of every document: the shared and ontology graphs, and for triples formats the
     statements reports make about shared nodes (who holds which post), each once. Made from the
     merged facts of every report and kept in the cache under ``key``: its bodies, and its
@@ -295,8 +315,10 @@ def _write_head(build_cache: BuildCache, key: str, parts: Sequence[HeadPart], id
     del facts, held
     # The head is large (a million statements at 10,000 reports): written a batch at a time, and
     # its other formats made by Oxigraph from those files.
-    nq = write_statements(build_cache.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
-                          [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))])
+    nq = write_statements(
+        build_cache.path(key, FORMATS["nquads"].suffix),  # the N-Quads body, and the others' source
+        [(shared, shared_graph_iri(base)), (ontology, ontology_graph_iri(base))],
+    )
     lines = set(shared)
     del shared
     lines.update(ontology)
@@ -320,5 +342,7 @@ def _write_head(build_cache: BuildCache, key: str, parts: Sequence[HeadPart], id
 def _contribution(build_cache: BuildCache, rid: str, parse_key: str) -> Contribution:
     part = build_cache.load(parse_key, FACTS_SUFFIX)
     if not isinstance(part, Contribution):
-        raise BuildError(f"the cache {build_cache.folder} lost what report {rid} adds to the shared graph; build again with --no-cache")
+        raise BuildError(
+            f"the cache {build_cache.folder} lost what report {rid} adds to the shared graph; build again with --no-cache"
+        )
     return part

@@ -150,18 +150,22 @@ def _num(value: float) -> str:
 
 def format_table(stats: Stats) -> str:
     """A plain-text report for a terminal."""
-    lines = [f"Nodes: {stats.nodes}  Edges: {stats.edges}  "
-             f"Connected components: {stats.components} (largest: {stats.largest_component} nodes)", "",
-             "Counts by kind"]
+    lines = [
+        f"Nodes: {stats.nodes}  Edges: {stats.edges}  "
+        f"Connected components: {stats.components} (largest: {stats.largest_component} nodes)",
+        "",
+        "Counts by kind",
+    ]
     width = max(len(KIND_NAMES.get(k, k)) for k in stats.counts) if stats.counts else 0
     lines += [f"  {KIND_NAMES.get(k, k):<{width}}  {v:>6}" for k, v in stats.counts.items()]
     sections = (
         ("Top people by degree", stats.top_people_by_degree),
-        ("Top people by betweenness" + ("" if stats.betweenness_exact else " (estimated)"),
-         stats.top_people_by_betweenness),
+        ("Top people by betweenness" + ("" if stats.betweenness_exact else " (estimated)"), stats.top_people_by_betweenness),
         ("Top organisations by degree", stats.top_organisations_by_degree),
-        ("Top organisations by betweenness" + ("" if stats.betweenness_exact else " (estimated)"),
-         stats.top_organisations_by_betweenness),
+        (
+            "Top organisations by betweenness" + ("" if stats.betweenness_exact else " (estimated)"),
+            stats.top_organisations_by_betweenness,
+        ),
     )
     for title, ranked in sections:
         lines += ["", title]
@@ -172,7 +176,9 @@ def format_table(stats: Stats) -> str:
     lines += ["", f"People in more than one area: {len(stats.people_in_several_areas)}"]
     lines += [f"  {label}: {', '.join(areas)}" for label, _iri, areas in stats.people_in_several_areas]
     lines += ["", f"Communities (Louvain, seed {SEED}): {len(stats.communities)}"]
-    lines += [f"  {c.number:>2}. {c.size} node{'' if c.size == 1 else 's'}: {', '.join(c.members)}" for c in stats.communities[:TOP]]
+    lines += [
+        f"  {c.number:>2}. {c.size} node{'' if c.size == 1 else 's'}: {', '.join(c.members)}" for c in stats.communities[:TOP]
+    ]
     if len(stats.communities) > TOP:
         lines.append(f"  … and {len(stats.communities) - TOP} more")
     return "\n".join(lines)

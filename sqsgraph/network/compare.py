@@ -85,6 +85,7 @@ _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 
 # ------------------------------------------------------------------------------- the counts
 
+
 @dataclass(frozen=True)
 class Count:
     """One stated count, as ``compare-counts`` gives it."""
@@ -183,6 +184,7 @@ def cell_of(counts: Iterable[Count]) -> Cell:
 
 # ----------------------------------------------------------------------------- reading it
 
+
 @dataclass(frozen=True)
 class Rate:
     """A report's reoffending rate against its comparator (``reoffending-vs-comparator``)."""
@@ -225,16 +227,37 @@ def read_counts(store: ox.Store, precomputed: object = None) -> list[Count]:
     for row in result.rows:
         cells = dict(zip(result.variables, row, strict=True))
         get = cells.get
-        counts.append(Count(
-            area=_value(get("area")) or "", issued=_value(get("issued")) or "", report=_value(get("report")) or "",
-            theme=_value(get("theme")) or "", theme_label=_value(get("themeLabel")) or "",
-            theme_order=_value(get("themeNotation")) or "", number=_value(get("number")) or "",
-            finding=_value(get("finding")) or "", iri=_value(get("count")) or "", phrase=_value(get("phrase")) or "",
-            numerator=_int(get("numerator")), denominator=_int(get("denominator")),
-            proportion=_float(get("proportion")), polarity=_value(get("polarity")) or "unstated",
-            refers_to=_value(get("refersTo")) or THIS_INSPECTION, approximation=_value(get("approximation"))))
-    counts.sort(key=lambda c: (c.area, c.issued, c.report, _theme_key(c.theme_order, c.theme_label),
-                               _number_key(c.number), _number_key(c.iri.rsplit("/", 1)[-1]), c.iri))
+        counts.append(
+            Count(
+                area=_value(get("area")) or "",
+                issued=_value(get("issued")) or "",
+                report=_value(get("report")) or "",
+                theme=_value(get("theme")) or "",
+                theme_label=_value(get("themeLabel")) or "",
+                theme_order=_value(get("themeNotation")) or "",
+                number=_value(get("number")) or "",
+                finding=_value(get("finding")) or "",
+                iri=_value(get("count")) or "",
+                phrase=_value(get("phrase")) or "",
+                numerator=_int(get("numerator")),
+                denominator=_int(get("denominator")),
+                proportion=_float(get("proportion")),
+                polarity=_value(get("polarity")) or "unstated",
+                refers_to=_value(get("refersTo")) or THIS_INSPECTION,
+                approximation=_value(get("approximation")),
+            )
+        )
+    counts.sort(
+        key=lambda c: (
+            c.area,
+            c.issued,
+            c.report,
+            _theme_key(c.theme_order, c.theme_label),
+            _number_key(c.number),
+            _number_key(c.iri.rsplit("/", 1)[-1]),
+            c.iri,
+        )
+    )
     return counts
 
 
@@ -260,9 +283,15 @@ def read_rates(store: ox.Store, precomputed: object = None) -> dict[str, Rate]:
         report, rate = _value(row[at["report"]]), _float(row[at["rate"]])
         if report is None or rate is None or report in found:
             continue
-        found[report] = Rate(rate, _float(row[at["comparatorRate"]]), _value(row[at["comparator"]]),
-                             _float(row[at["difference"]]), _value(row[at["cohortStart"]]),
-                             _value(row[at["cohortEnd"]]), _value(row[at["source"]]))
+        found[report] = Rate(
+            rate,
+            _float(row[at["comparatorRate"]]),
+            _value(row[at["comparator"]]),
+            _float(row[at["difference"]]),
+            _value(row[at["cohortStart"]]),
+            _value(row[at["cohortEnd"]]),
+            _value(row[at["source"]]),
+        )
     return found
 
 
@@ -301,8 +330,9 @@ def finding_text(store: ox.Store, finding: str) -> FindingText:
         return FindingText(text)
     names = _objects(store, pdf, _IDENTIFIER) if pdf is not None else []
     hashes = _objects(store, pdf, _SHA256) if pdf is not None else []
-    return FindingText(text, page_words(sorted(numbers)), str(min(numbers)),
-                       names[0].value if names else "", hashes[0].value if hashes else "")
+    return FindingText(
+        text, page_words(sorted(numbers)), str(min(numbers)), names[0].value if names else "", hashes[0].value if hashes else ""
+    )
 
 
 def as_store(source: ox.Store | Dataset | Graph) -> ox.Store:
@@ -324,6 +354,7 @@ def as_store(source: ox.Store | Dataset | Graph) -> ox.Store:
 
 
 # ------------------------------------------------------------------------- the comparison
+
 
 def _theme_key(order: str, label: str) -> tuple[int, str]:
     return (int(order) if order.isdigit() else 10**6, label)
@@ -357,8 +388,12 @@ class Comparison:
     columns: list[Column] = field(default_factory=list)
 
 
-def build_comparison(source: ox.Store | Dataset | Graph, precomputed: object = None,
-                     max_text_chars: int = MAX_TEXT_CHARS, max_criteria: int = MAX_CRITERIA) -> Comparison:
+def build_comparison(
+    source: ox.Store | Dataset | Graph,
+    precomputed: object = None,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    max_criteria: int = MAX_CRITERIA,
+) -> Comparison:
     """The comparison of ``source`` (the query store, or any graph: see ``as_store``);
     ``precomputed`` (``querystore.open_precomputed``) answers the named queries from the answers
     kept beside the store, when it has them."""
@@ -391,15 +426,36 @@ def build_comparison(source: ox.Store | Dataset | Graph, precomputed: object = N
     for area in area_names:
         mine = by_area.get(area, [])
         start = len(count_rows)
-        count_rows.extend([
-            report_index[c.report], theme_col[c.theme], criterion_col.get((c.theme, c.number), -1), c.number,
-            c.phrase, c.numerator, c.denominator, c.proportion, _POLARITY_CODES.get(c.polarity, "?"),
-            1 if c.refers_to == THIS_INSPECTION else 0, c.approximation, finding_index.get(c.finding, -1)] for c in mine)
+        count_rows.extend(
+            [
+                report_index[c.report],
+                theme_col[c.theme],
+                criterion_col.get((c.theme, c.number), -1),
+                c.number,
+                c.phrase,
+                c.numerator,
+                c.denominator,
+                c.proportion,
+                _POLARITY_CODES.get(c.polarity, "?"),
+                1 if c.refers_to == THIS_INSPECTION else 0,
+                c.approximation,
+                finding_index.get(c.finding, -1),
+            ]
+            for c in mine
+        )
         years = sorted({year_of(reports[r][1]) for r in reports_of[area]})
-        cells = {key: _cells([c for c in mine if key == "all" or c.year == key], theme_col, criterion_col)
-                 for key in years + (["all"] if len(years) > 1 else [])}
-        area_rows.append({"name": area, "counts": [start, len(count_rows)], "cells": cells,
-                          "reports": [report_index[r] for r in reports_of[area]]})
+        cells = {
+            key: _cells([c for c in mine if key == "all" or c.year == key], theme_col, criterion_col)
+            for key in years + (["all"] if len(years) > 1 else [])
+        }
+        area_rows.append(
+            {
+                "name": area,
+                "counts": [start, len(count_rows)],
+                "cells": cells,
+                "reports": [report_index[r] for r in reports_of[area]],
+            }
+        )
 
     notes = []
     if areas_with_text < len(area_names):
@@ -408,16 +464,24 @@ def build_comparison(source: ox.Store | Dataset | Graph, precomputed: object = N
             f"({len(texts):,} of {len({c.finding for c in counts}):,} findings with counts; at most {max_text_chars:,} "
             "characters of text, so that the page opens in a few seconds). For the other areas a cell lists its counts "
             "with their report and paragraph; `sqsgraph query finding-source --param area=AREA --param number=N` gives "
-            "the text and its pages.")
+            "the text and its pages."
+        )
     if cut_criteria:
-        notes.append(f"Criteria: the first {max_criteria:,} of {max_criteria + cut_criteria:,} numbered paragraphs are "
-                     f"columns; the counts of the other {cut_criteria:,} count in their theme's column only.")
+        notes.append(
+            f"Criteria: the first {max_criteria:,} of {max_criteria + cut_criteria:,} numbered paragraphs are "
+            f"columns; the counts of the other {cut_criteria:,} count in their theme's column only."
+        )
     data: dict[str, object] = {
-        "columns": [{"level": col.level, "label": col.label, "theme": col.theme_label,
-                     "themeIndex": theme_col[col.theme]} for col in columns],
-        "areas": area_rows, "counts": count_rows, "findings": [_finding_json(t) for t in texts.values()],
+        "columns": [
+            {"level": col.level, "label": col.label, "theme": col.theme_label, "themeIndex": theme_col[col.theme]}
+            for col in columns
+        ],
+        "areas": area_rows,
+        "counts": count_rows,
+        "findings": [_finding_json(t) for t in texts.values()],
         "reports": [_report_json(area_index[reports[r][0]], reports[r][1], rates.get(r)) for r in report_iris],
-        "years": sorted({year_of(issued) for _area, issued in reports.values()}), "pageSize": PAGE_SIZE,
+        "years": sorted({year_of(issued) for _area, issued in reports.values()}),
+        "pageSize": PAGE_SIZE,
     }
     return Comparison(data, " ".join(notes), len(area_names), len(report_iris), len(counts), columns)
 
@@ -433,13 +497,16 @@ def _columns(counts: Sequence[Count], max_criteria: int) -> tuple[list[Column], 
     ordered = sorted(themes, key=lambda t: (themes[t][0], t))
     rank = {t: i for i, t in enumerate(ordered)}
     criteria = sorted(numbers, key=lambda tn: (rank[tn[0]], _number_key(tn[1])))
-    return ([Column("theme", t, themes[t][1], themes[t][1]) for t in ordered]
-            + [Column("criterion", t, n, themes[t][1], n) for t, n in criteria[:max_criteria]],
-            max(0, len(criteria) - max_criteria))
+    return (
+        [Column("theme", t, themes[t][1], themes[t][1]) for t in ordered]
+        + [Column("criterion", t, n, themes[t][1], n) for t, n in criteria[:max_criteria]],
+        max(0, len(criteria) - max_criteria),
+    )
 
 
-def _texts(store: ox.Store, area_names: Sequence[str], by_area: Mapping[str, Sequence[Count]],
-           max_chars: int) -> tuple[dict[str, FindingText], int]:
+def _texts(
+    store: ox.Store, area_names: Sequence[str], by_area: Mapping[str, Sequence[Count]], max_chars: int
+) -> tuple[dict[str, FindingText], int]:
     """The text of the findings with counts, for whole areas in name order while it fits in
     ``max_chars``; and for how many areas."""
     texts: dict[str, FindingText] = {}
@@ -454,8 +521,9 @@ def _texts(store: ox.Store, area_names: Sequence[str], by_area: Mapping[str, Seq
     return texts, len(area_names)
 
 
-def _cells(counts: Sequence[Count], theme_col: Mapping[str, int],
-           criterion_col: Mapping[tuple[str, str], int]) -> list[list[object]]:
+def _cells(
+    counts: Sequence[Count], theme_col: Mapping[str, int], criterion_col: Mapping[tuple[str, str], int]
+) -> list[list[object]]:
     """The cells of one area's ``counts``: one per theme and criterion that has any."""
     grouped: dict[int, list[Count]] = defaultdict(list)
     for c in counts:
@@ -475,9 +543,15 @@ def _finding_json(t: FindingText) -> dict[str, str]:
 def _report_json(area: int, issued: str, rate: Rate | None) -> dict[str, object]:
     row: dict[str, object] = {"area": area, "date": issued, "year": year_of(issued)}
     if rate is not None:
-        row["rate"] = {"rate": rate.rate, "comparatorRate": rate.comparator_rate, "comparator": rate.comparator,
-                       "difference": None if rate.difference is None else round(rate.difference, 1),
-                       "cohortStart": rate.cohort_start, "cohortEnd": rate.cohort_end, "source": rate.source}
+        row["rate"] = {
+            "rate": rate.rate,
+            "comparatorRate": rate.comparator_rate,
+            "comparator": rate.comparator,
+            "difference": None if rate.difference is None else round(rate.difference, 1),
+            "cohortStart": rate.cohort_start,
+            "cohortEnd": rate.cohort_end,
+            "source": rate.source,
+        }
     return row
 
 
@@ -488,6 +562,7 @@ def _cell_json(col: int, cell: Cell) -> list[object]:
 
 
 # ------------------------------------------------------------------------------- the page
+
 
 def _asset(path: str) -> str:
     return resources.files("sqsgraph").joinpath(path).read_text(encoding="utf-8")
@@ -517,31 +592,50 @@ def render_compare(comparison: Comparison, links: PdfLinks | None = None) -> str
     script = _asset("static/compare/compare.js")
     style = _asset("static/compare/compare.css")
     template = _asset("static/compare/compare.html")
-    for name, text, closer in (("echarts.min.js", echarts, "</script"), ("compare.js", script, "</script"),
-                               ("compare.css", style, "</style")):
+    for name, text, closer in (
+        ("echarts.min.js", echarts, "</script"),
+        ("compare.js", script, "</script"),
+        ("compare.css", style, "</style"),
+    ):
         if closer in text.lower():
             raise RuntimeError(f"{name} contains {closer!r} and cannot be inlined")
-    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-           f"script-src {_csp_hash(echarts)} {_csp_hash(script)}; base-uri 'none'; form-action 'none'")
+    csp = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        f"script-src {_csp_hash(echarts)} {_csp_hash(script)}; base-uri 'none'; form-action 'none'"
+    )
     themes = sum(1 for col in comparison.columns if col.level == "theme")
-    summary = (f"{comparison.areas:,} areas · {comparison.reports:,} reports · {comparison.counts:,} stated counts · "
-               f"{themes} themes, {len(comparison.columns) - themes} numbered criteria")
+    summary = (
+        f"{comparison.areas:,} areas · {comparison.reports:,} reports · {comparison.counts:,} stated counts · "
+        f"{themes} themes, {len(comparison.columns) - themes} numbered criteria"
+    )
     notice = f'<p id="notice" role="status">{html.escape(comparison.notice)}</p>' if comparison.notice else ""
-    parts = {"CSP": csp, "SUMMARY": html.escape(summary), "NOTICE": notice, "CSS": style,
-             "DATA": script_json(page_data(comparison, links)), "ECHARTS_JS": echarts, "COMPARE_JS": script}
+    parts = {
+        "CSP": csp,
+        "SUMMARY": html.escape(summary),
+        "NOTICE": notice,
+        "CSS": style,
+        "DATA": script_json(page_data(comparison, links)),
+        "ECHARTS_JS": echarts,
+        "COMPARE_JS": script,
+    }
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
 
 
-def write_comparison(comparison: Comparison, out_dir: str | Path,
-                     sources: Mapping[str, str | os.PathLike[str]] | None = None) -> Path:
+def write_comparison(
+    comparison: Comparison, out_dir: str | Path, sources: Mapping[str, str | os.PathLike[str]] | None = None
+) -> Path:
     """Render ``comparison`` into ``out_dir/compare.html`` (atomically); returns the path.
     ``sources``: the path each source file was read from, by sha256 (see ``views.PdfLinks``)."""
     links = PdfLinks(Path(out_dir), dict(sources or {}))
     return write_atomic(Path(out_dir) / FILE_NAME, render_compare(comparison, links).encode("utf-8"))
 
 
-def write_compare(source: ox.Store | Dataset | Graph, out_dir: str | Path,
-                  sources: Mapping[str, str | os.PathLike[str]] | None = None, precomputed: object = None) -> Path:
+def write_compare(
+    source: ox.Store | Dataset | Graph,
+    out_dir: str | Path,
+    sources: Mapping[str, str | os.PathLike[str]] | None = None,
+    precomputed: object = None,
+) -> Path:
     """Build the comparison of ``source`` and write ``out_dir/compare.html``; returns the path."""
     return write_comparison(build_comparison(source, precomputed), out_dir, sources)
 
@@ -549,12 +643,32 @@ def write_compare(source: ox.Store | Dataset | Graph, out_dir: str | Path,
 def summary_line(path: Path, comparison: Comparison) -> str:
     """What ``sqsgraph view compare`` prints."""
     themes = sum(1 for col in comparison.columns if col.level == "theme")
-    return (f"wrote {path}: {comparison.areas} areas, {themes} themes, "
-            f"{len(comparison.columns) - themes} criteria, {comparison.counts} counts")
+    return (
+        f"wrote {path}: {comparison.areas} areas, {themes} themes, "
+        f"{len(comparison.columns) - themes} criteria, {comparison.counts} counts"
+    )
 
 
 __all__: Sequence[str] = [
-    "Cell", "Column", "Comparison", "Count", "FILE_NAME", "MAX_TEXT_CHARS", "PAGE_SIZE", "Rate", "as_store",
-    "build_comparison", "cell_of", "contribution", "finding_text", "page_data", "read_counts", "read_rates",
-    "read_reports", "render_compare", "summary_line", "write_compare", "write_comparison",
+    "Cell",
+    "Column",
+    "Comparison",
+    "Count",
+    "FILE_NAME",
+    "MAX_TEXT_CHARS",
+    "PAGE_SIZE",
+    "Rate",
+    "as_store",
+    "build_comparison",
+    "cell_of",
+    "contribution",
+    "finding_text",
+    "page_data",
+    "read_counts",
+    "read_rates",
+    "read_reports",
+    "render_compare",
+    "summary_line",
+    "write_compare",
+    "write_comparison",
 ]

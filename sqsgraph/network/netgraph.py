@@ -51,6 +51,7 @@ KIND_NAMES = {
     "improvement": "Area for improvement",
 }
 
+
 class UnionGraph(Protocol):
     """The two questions the networks ask of every statement of a dataset, whatever graph it is
     in: an rdflib ``Graph`` answers them, and ``storeview.StoreGraph`` for a pyoxigraph ``Store``."""
@@ -295,7 +296,7 @@ class _Reader:
 
 
 def page_words(numbers: list[int]) -> str:
-    """"page 3", "pages 2–3" (a run of pages) or "pages 2, 5" for sorted page numbers."""
+    """ "page 3", "pages 2–3" (a run of pages) or "pages 2, 5" for sorted page numbers."""
     if len(numbers) == 1:
         return f"page {numbers[0]}"
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
@@ -402,8 +403,11 @@ def _first_node(g: UnionGraph, s: Node, p: URIRef) -> Node | None:
 
 
 def _held_posts(g: UnionGraph, person: Node) -> list[tuple[Node, Node]]:
-    return [(post, organisation) for post in sorted(g.objects(person, ORG.holds), key=str)
-            for organisation in sorted(g.objects(post, ORG.postIn), key=str)]
+    return [
+        (post, organisation)
+        for post in sorted(g.objects(person, ORG.holds), key=str)
+        for organisation in sorted(g.objects(post, ORG.postIn), key=str)
+    ]
 
 
 def add_entity_details(G: nx.Graph, dataset: Source, reader: _Reader | None = None) -> None:
@@ -473,8 +477,7 @@ def _organisation_facts(g: UnionGraph, rd: _Reader, o: Node) -> tuple[list[tuple
     facts += _listed("Inspected in", [rd.label(r) for r in inspected], "reports")
     found = _holdings_in(g, [o])
     if not found:  # a body named only through its units (Ofsted through "Ofsted – Social Care")
-        found = _holdings_in(g, sorted(set(g.subjects(ORG.subOrganizationOf, o)) | set(g.subjects(ORG.unitOf, o)),
-                                       key=str))
+        found = _holdings_in(g, sorted(set(g.subjects(ORG.subOrganizationOf, o)) | set(g.subjects(ORG.unitOf, o)), key=str))
     spans = _holding_spans(g, rd, found[:MAX_SPANS])
     if len(found) > MAX_SPANS:
         of = f"more than {MAX_LISTED}" if len(found) > MAX_LISTED else str(len(found))
@@ -511,8 +514,7 @@ def _person_facts(g: UnionGraph, rd: _Reader, person: Node) -> tuple[list[tuple[
     posts = [(post, rd.label(organisation)) for organisation, post in rd.holdings().get(person, ())]
     posts += [(rd.label(post), rd.label(organisation)) for post, organisation in _held_posts(g, person)]
     # the passages of the first MAX_SPANS holdings by IRI, among the first MAX_LISTED found
-    found = sorted(islice((m for m in g.subjects(ORG.member, person) if _is_holding(g, m, person)), MAX_LISTED + 1),
-                   key=str)
+    found = sorted(islice((m for m in g.subjects(ORG.member, person) if _is_holding(g, m, person)), MAX_LISTED + 1), key=str)
     spans = _holding_spans(g, rd, found[:MAX_SPANS])
     if not found:  # named as lead inspector only: the line that names them so
         for assoc in sorted(islice(g.subjects(PROV.agent, person), MAX_SPANS), key=str):
@@ -577,8 +579,13 @@ def naming_line(g: UnionGraph, span_iri: Node) -> str | None:
         prefix, suffix = _first(g, sel, OA.prefix) or "", _first(g, sel, OA.suffix) or ""
         before = prefix.rsplit("\n", 1)
         after = suffix.split("\n", 1)
-        line = ("" if len(before) > 1 or not prefix else "… ") + before[-1] + exact + after[0] + (
-            "" if len(after) > 1 or not suffix else " …")
+        line = (
+            ("" if len(before) > 1 or not prefix else "… ")
+            + before[-1]
+            + exact
+            + after[0]
+            + ("" if len(after) > 1 or not suffix else " …")
+        )
         return " ".join(_LIGHT_MARKUP.sub("", line).split())
     return None
 
@@ -621,13 +628,13 @@ def people_graph(G: nx.Graph) -> nx.Graph:
         members = sorted(p for p in G.neighbors(hub) if G.nodes[p]["kind"] == "person")
         rel = f"{'report' if data['kind'] == 'report' else 'organisation'}: {data['label']}"
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 shared[(a, b)].add(rel)
     P = nx.Graph()
     for n, data in sorted(G.nodes(data=True)):
         if data["kind"] == "person":
             P.add_node(n, **data)
-    for (a, b) in sorted(shared):
+    for a, b in sorted(shared):
         P.add_edge(a, b, rels=tuple(sorted(shared[(a, b)])))
     return P
 
@@ -726,8 +733,12 @@ def add_findings_details(F: nx.Graph, dataset: Source, reader: _Reader | None = 
             else:
                 count = f"“{phrase}”" if phrase else None
             if count is not None:
-                facts.append(("Count", f"{count}: {POLARITY_WORDS.get(polarity, polarity)}"
-                              + ("; of an earlier inspection" if earlier else "")))
+                facts.append(
+                    (
+                        "Count",
+                        f"{count}: {POLARITY_WORDS.get(polarity, polarity)}" + ("; of an earlier inspection" if earlier else ""),
+                    )
+                )
         data["polarity"] = counts_polarity(polarities)
         facts.append(("Counts (colour)", POLARITY_NAMES[data["polarity"]]))
         data["label"] = f"{paragraph} {short}" if paragraph else short
@@ -765,7 +776,7 @@ def _concept(iri: str | None, default: str) -> str:
     """The local name of a concept of ontology/counts.ttl (``count:favourable`` → "favourable")."""
     if iri is None or not iri.startswith(str(COUNT)):
         return default
-    return iri[len(str(COUNT)):]
+    return iri[len(str(COUNT)) :]
 
 
 def kind_counts(G: nx.Graph, kinds: Iterable[str] = KINDS) -> dict[str, int]:

@@ -33,14 +33,35 @@ from ..rdf.vocab import SQS
 SDO = "https://schema.org/"
 
 #: Predicates read as whole tables: the links of the networks and the labels of their nodes.
-TABLE_PREDICATES: frozenset[str] = frozenset(str(p) for p in (
-    SKOS.prefLabel, FOAF.name, RDFS.label, DCTERMS.title, DCTERMS.issued,
-    SQS.area, SQS.inspection, SQS.inspectedBody, PROV.wasAssociatedWith, PROV.wasDerivedFrom,
-    DCTERMS.publisher, DCTERMS.creator, URIRef(SDO + "about"), URIRef(SDO + "recipient"),
-    URIRef(SDO + "ccRecipient"), URIRef(SDO + "areaServed"),
-    ORG.subOrganizationOf, ORG.unitOf, ORG.holds, ORG.postIn, SQS.qualifier,
-    DCTERMS.isPartOf, SQS.hasFinding, DCTERMS.subject,
-))
+TABLE_PREDICATES: frozenset[str] = frozenset(
+    str(p)
+    for p in (
+        SKOS.prefLabel,
+        FOAF.name,
+        RDFS.label,
+        DCTERMS.title,
+        DCTERMS.issued,
+        SQS.area,
+        SQS.inspection,
+        SQS.inspectedBody,
+        PROV.wasAssociatedWith,
+        PROV.wasDerivedFrom,
+        DCTERMS.publisher,
+        DCTERMS.creator,
+        URIRef(SDO + "about"),
+        URIRef(SDO + "recipient"),
+        URIRef(SDO + "ccRecipient"),
+        URIRef(SDO + "areaServed"),
+        ORG.subOrganizationOf,
+        ORG.unitOf,
+        ORG.holds,
+        ORG.postIn,
+        SQS.qualifier,
+        DCTERMS.isPartOf,
+        SQS.hasFinding,
+        DCTERMS.subject,
+    )
+)
 _RDF_TYPE = str(RDF.type)
 
 
@@ -95,8 +116,12 @@ class StoreGraph:
         solutions = self.store.query(query, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
         for person, organisation, post, qualifier in solutions:
-            yield (self._term(person), self._term(organisation), None if post is None else self._term(post),
-                   None if qualifier is None else qualifier.value)
+            yield (
+                self._term(person),
+                self._term(organisation),
+                None if post is None else self._term(post),
+                None if qualifier is None else qualifier.value,
+            )
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         p = str(predicate)

@@ -106,11 +106,20 @@ STYLES: dict[str, Style] = {
 
 #: The colours of the findings view: what a finding's counts of this inspection count (colour-blind
 #: safe, from the Okabe-Ito palette; white for none).
-POLARITY_COLOURS = {"favourable": "#009e73", "unfavourable": "#d55e00", "mixed": "#f0e442",
-                    "unstated": "#999999", "none": "#ffffff"}
-POLARITY_LEGEND = {"favourable": "Favourable", "unfavourable": "Unfavourable",
-                   "mixed": "Mixed: favourable and unfavourable", "unstated": "Counts that judge neither way",
-                   "none": "No count"}
+POLARITY_COLOURS = {
+    "favourable": "#009e73",
+    "unfavourable": "#d55e00",
+    "mixed": "#f0e442",
+    "unstated": "#999999",
+    "none": "#ffffff",
+}
+POLARITY_LEGEND = {
+    "favourable": "Favourable",
+    "unfavourable": "Unfavourable",
+    "mixed": "Mixed: favourable and unfavourable",
+    "unstated": "Counts that judge neither way",
+    "none": "No count",
+}
 #: The legend's fill for a kind shown by its shape only (its colour says something else).
 SHAPE_ONLY = "#ffffff"
 #: The findings view keeps its areas' and themes' labels readable at any zoom; the findings'
@@ -118,8 +127,20 @@ SHAPE_ONLY = "#ffffff"
 FINDINGS_LABEL_PX = {"area": 14, "theme": 10}
 
 #: Colours for the organisations of the people view (the most common ones; the rest are grey).
-PALETTE = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41",
-           "#c0ca33", "#d81b60", "#3949ab", "#00897b", "#f4511e")
+PALETTE = (
+    "#1e88e5",
+    "#e53935",
+    "#43a047",
+    "#fb8c00",
+    "#8e24aa",
+    "#00acc1",
+    "#6d4c41",
+    "#c0ca33",
+    "#d81b60",
+    "#3949ab",
+    "#00897b",
+    "#f4511e",
+)
 OTHER_COLOUR = "#b0bec5"
 NONE_COLOUR = "#eceff1"
 
@@ -161,8 +182,8 @@ class View:
 
 # ----------------------------------------------------------------------------------- building
 
-def build_view(dataset: Source, kind: str, focus: str | None = None, hops: int = 1,
-               max_nodes: int = MAX_NODES) -> View:
+
+def build_view(dataset: Source, kind: str, focus: str | None = None, hops: int = 1, max_nodes: int = MAX_NODES) -> View:
     """The view of one kind over ``dataset`` (an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph
     ``Store`` such as the on-disk query store); ``focus`` (a label or IRI) and ``hops`` for the
     focus view. Raises ``UsageError`` for an unknown kind, a missing or unmatched focus.
@@ -265,14 +286,18 @@ def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[n
     H = G.subgraph(sorted(keep)).copy()
     left = n - H.number_of_nodes()
     if len(keep) < cap:  # not the nodes: the links were the limit
-        notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes and "
-                  f"{H.number_of_edges():,} of {m:,} links (at most {max_links:,} links are drawn, so that the "
-                  f"page opens in a few seconds; {left:,} nodes left out: the smaller components and the least "
-                  f"connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full.")
+        notice = (
+            f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes and "
+            f"{H.number_of_edges():,} of {m:,} links (at most {max_links:,} links are drawn, so that the "
+            f"page opens in a few seconds; {left:,} nodes left out: the smaller components and the least "
+            f"connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full."
+        )
     else:
-        notice = (f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
-                  f"({left:,} left out: the smaller components and the least connected nodes). "
-                  f"Use `sqsgraph view focus --focus NAME` to see any part in full.")
+        notice = (
+            f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
+            f"({left:,} left out: the smaller components and the least connected nodes). "
+            f"Use `sqsgraph view focus --focus NAME` to see any part in full."
+        )
     return H, notice
 
 
@@ -280,20 +305,31 @@ def _kind_legend(G: nx.Graph) -> list[dict[str, object]]:
     present: dict[str, int] = {}
     for _n, k in G.nodes(data="kind"):
         present[k] = present.get(k, 0) + 1
-    return [{"label": KIND_NAMES[k], "color": STYLES[k]["color"], "shape": STYLES[k]["shape"], "count": present[k]}
-            for k in STYLES if k in present]
+    return [
+        {"label": KIND_NAMES[k], "color": STYLES[k]["color"], "shape": STYLES[k]["shape"], "count": present[k]}
+        for k in STYLES
+        if k in present
+    ]
 
 
 def _degree_sizes(G: nx.Graph) -> dict[str, float]:
-    return {n: min(40.0, float(STYLES[G.nodes[n]["kind"]]["size"]) + 2.5 * math.sqrt(G.degree(n)))
-            for n in G}
+    return {n: min(40.0, float(STYLES[G.nodes[n]["kind"]]["size"]) + 2.5 * math.sqrt(G.degree(n))) for n in G}
 
 
 def _overview_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
     H, notice = most_connected(G, max_nodes)
     fill(H)
-    return View("overview", "Overview: reports, areas, bodies, organisations and people", H, layout(H),
-                _kind_legend(H), "Size: number of links.", notice, _degree_sizes(H), file_name="overview.html")
+    return View(
+        "overview",
+        "Overview: reports, areas, bodies, organisations and people",
+        H,
+        layout(H),
+        _kind_legend(H),
+        "Size: number of links.",
+        notice,
+        _degree_sizes(H),
+        file_name="overview.html",
+    )
 
 
 def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
@@ -314,8 +350,9 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
     colour_of = {org: PALETTE[i] for i, org in enumerate(ranked[: len(PALETTE)])}
     colours = {p: colour_of.get(org_of.get(p, ""), OTHER_COLOUR if p in org_of else NONE_COLOUR) for p in P}
     legend: list[dict[str, object]] = [
-        {"label": org, "color": colour_of[org], "shape": "dot", "count": counts[org]} for org in colour_of]
-    others = sum(counts[o] for o in ranked[len(PALETTE):])
+        {"label": org, "color": colour_of[org], "shape": "dot", "count": counts[org]} for org in colour_of
+    ]
+    others = sum(counts[o] for o in ranked[len(PALETTE) :])
     if others:
         legend.append({"label": "Other organisations", "color": OTHER_COLOUR, "shape": "dot", "count": others})
     unknown = sum(1 for p in P if p not in org_of)
@@ -323,13 +360,25 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
         legend.append({"label": "No organisation recorded", "color": NONE_COLOUR, "shape": "dot", "count": unknown})
     top = max((between[p] for p in P), default=0.0) or 1.0
     sizes = {p: 8.0 + 32.0 * math.sqrt(between[p] / top) for p in P}
-    extra = {p: [("Organisation (colour)", org_of.get(p, "none recorded")),
-                 ("Betweenness", f"{between[p]:.4f}")] for p in P}
-    note = ("Colour: the organisation a person holds most posts in. Size: betweenness centrality in the "
-            "overview graph (the same number as `sqsgraph stats`). A link joins people named in the same "
-            "report or holding posts in the same organisation.")
-    return View("people", "People linked by shared reports and organisations", P, layout(P), legend, note,
-                notice, sizes, colours, extra, file_name="people.html")
+    extra = {p: [("Organisation (colour)", org_of.get(p, "none recorded")), ("Betweenness", f"{between[p]:.4f}")] for p in P}
+    note = (
+        "Colour: the organisation a person holds most posts in. Size: betweenness centrality in the "
+        "overview graph (the same number as `sqsgraph stats`). A link joins people named in the same "
+        "report or holding posts in the same organisation."
+    )
+    return View(
+        "people",
+        "People linked by shared reports and organisations",
+        P,
+        layout(P),
+        legend,
+        note,
+        notice,
+        sizes,
+        colours,
+        extra,
+        file_name="people.html",
+    )
 
 
 def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
@@ -339,8 +388,10 @@ def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Calla
     if H.number_of_nodes() > max_nodes:
         by_distance = nx.single_source_shortest_path_length(H, centre)
         keep = sorted(H, key=lambda v: (by_distance[v], -H.degree(v), v))[:max_nodes]
-        notice = (f"Showing the {max_nodes:,} nodes nearest to {G.nodes[centre]['label']} "
-                  f"of {H.number_of_nodes():,} within {hops} hop(s).")
+        notice = (
+            f"Showing the {max_nodes:,} nodes nearest to {G.nodes[centre]['label']} "
+            f"of {H.number_of_nodes():,} within {hops} hop(s)."
+        )
         H = H.subgraph(sorted(keep)).copy()
     fill(H)
     label = G.nodes[centre]["label"]
@@ -351,9 +402,18 @@ def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Calla
         slug = re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")[-60:].strip("-") or "node"
     sizes = _degree_sizes(H)
     sizes[centre] = 34.0
-    return View("focus", f"Around {label} ({hops} hop{'s' if hops != 1 else ''})", H, layout(H),
-                _kind_legend(H), "The outlined node is the focus. Size: number of links.", notice, sizes,
-                highlight=centre, file_name=f"focus-{slug}.html")
+    return View(
+        "focus",
+        f"Around {label} ({hops} hop{'s' if hops != 1 else ''})",
+        H,
+        layout(H),
+        _kind_legend(H),
+        "The outlined node is the focus. Size: number of links.",
+        notice,
+        sizes,
+        highlight=centre,
+        file_name=f"focus-{slug}.html",
+    )
 
 
 def _file_slug(text: str) -> str:
@@ -364,9 +424,11 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
     notice = ""
     if F.number_of_nodes() > max_nodes:
         keep, areas_kept, areas = whole_area_trees(F, max_nodes)
-        notice = (f"Showing {len(keep):,} of {F.number_of_nodes():,} nodes: {areas_kept:,} of {areas:,} areas "
-                  f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
-                  f"are drawn; the query findings-by-theme lists every finding).")
+        notice = (
+            f"Showing {len(keep):,} of {F.number_of_nodes():,} nodes: {areas_kept:,} of {areas:,} areas "
+            f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
+            f"are drawn; the query findings-by-theme lists every finding)."
+        )
         F = F.subgraph(sorted(keep)).copy()
     fill(F)
     sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
@@ -374,25 +436,37 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
         if F.nodes[n]["kind"] == "area":
             sizes[n] = 24.0
     # a finding (strength, improvement) is coloured by what its counts of this inspection count
-    colours = {n: POLARITY_COLOURS[F.nodes[n].get("polarity", "none")] for n in F
-               if F.nodes[n]["kind"] not in ("area", "theme")}
-    legend = [item if item["label"] in ("Area", "Theme") else item | {"color": SHAPE_ONLY}
-              for item in _kind_legend(F)]
+    colours = {n: POLARITY_COLOURS[F.nodes[n].get("polarity", "none")] for n in F if F.nodes[n]["kind"] not in ("area", "theme")}
+    legend = [item if item["label"] in ("Area", "Theme") else item | {"color": SHAPE_ONLY} for item in _kind_legend(F)]
     legend.insert(0, {"heading": "Shape: what it is"})
     tally = {p: 0 for p in POLARITIES}
     for n in colours:
         tally[F.nodes[n].get("polarity", "none")] += 1
     legend.append({"heading": "Colour: its counts of this inspection"})
-    legend += [{"label": POLARITY_LEGEND[p], "color": POLARITY_COLOURS[p], "shape": "dot", "count": tally[p]}
-               for p in POLARITIES]
-    note = ("Each area branches into its themes, key strengths and areas for improvement. A finding's colour "
-            "says what the counts it states for this inspection count (“sufficient in 12 of the 16” is "
-            "favourable, “not undertaken in 3 of the 16” unfavourable); counts of an earlier inspection are "
-            "left out. Click a finding for its text, counts and source.")
-    return View("findings", "Findings by area and theme", F, tree_layout(F), legend, note, notice, sizes, colours,
-                file_name="findings.html", fixed_layout=True, label_px=dict(FINDINGS_LABEL_PX),
-                label_wrap={"theme": round(TREE_COLUMN * 0.9)},
-                node_px=dict.fromkeys(("finding", "strength", "improvement"), 4), node_max=round(TREE_ROW * 0.4))
+    legend += [{"label": POLARITY_LEGEND[p], "color": POLARITY_COLOURS[p], "shape": "dot", "count": tally[p]} for p in POLARITIES]
+    note = (
+        "Each area branches into its themes, key strengths and areas for improvement. A finding's colour "
+        "says what the counts it states for this inspection count (“sufficient in 12 of the 16” is "
+        "favourable, “not undertaken in 3 of the 16” unfavourable); counts of an earlier inspection are "
+        "left out. Click a finding for its text, counts and source."
+    )
+    return View(
+        "findings",
+        "Findings by area and theme",
+        F,
+        tree_layout(F),
+        legend,
+        note,
+        notice,
+        sizes,
+        colours,
+        file_name="findings.html",
+        fixed_layout=True,
+        label_px=dict(FINDINGS_LABEL_PX),
+        label_wrap={"theme": round(TREE_COLUMN * 0.9)},
+        node_px=dict.fromkeys(("finding", "strength", "improvement"), 4),
+        node_max=round(TREE_ROW * 0.4),
+    )
 
 
 def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
@@ -550,8 +624,10 @@ def tree_layout(F: nx.Graph, column: int = TREE_COLUMN, row: int = TREE_ROW) -> 
     of area name, as many to a row as make the whole largest in the window (``DRAWING_AREA``)."""
     trees: list[tuple[dict[str, tuple[float, float]], float, float]] = []
     for area in _areas_by_name(F):
-        groups = sorted((g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
-                        key=lambda g: (_group_order(F.nodes[g]["label"]), F.nodes[g]["label"], g))
+        groups = sorted(
+            (g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
+            key=lambda g: (_group_order(F.nodes[g]["label"]), F.nodes[g]["label"], g),
+        )
         width = max(len(groups), 1) * column
         local: dict[str, tuple[float, float]] = {area: (width / 2 - column / 2, 0)}
         deepest = 0
@@ -574,6 +650,7 @@ def tree_layout(F: nx.Graph, column: int = TREE_COLUMN, row: int = TREE_ROW) -> 
     positions: dict[str, tuple[int, int]] = {}
     y = 0.0
     if trees:
+
         def scale(per_row: int) -> float:
             width, height = extent(rows_of(per_row))
             return min(DRAWING_AREA[0] / width, DRAWING_AREA[1] / height)
@@ -606,6 +683,7 @@ def _paragraph_key(F: nx.Graph, f: str) -> tuple[tuple[int, ...], str]:
 
 # ------------------------------------------------------------------------------------ render
 
+
 def _asset(package: str, path: str) -> str:
     return resources.files(package).joinpath(path).read_text(encoding="utf-8")
 
@@ -614,8 +692,13 @@ def script_json(value: object) -> str:
     """``value`` as JSON that is safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` are
     escaped (so neither ``</script>`` nor ``<!--`` can appear), and so are U+2028 and U+2029."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _tooltip(kind_name: str, label: str, facts: list[tuple[str, str]]) -> str:
@@ -649,11 +732,15 @@ class PdfLinks:
                 relative = None
             if relative is not None:
                 relative = relative.replace(os.sep, "/")
-                return (_href(relative, page),
-                        f"Opens {relative} at page {page}: the PDF where the build read it, from this page's folder")
-        return (_href(Path(name).name, page),
-                f"Opens {name} at page {page}: the PDF is expected in the same folder as this page "
-                "(the build that wrote this view did not say where it was read from)")
+                return (
+                    _href(relative, page),
+                    f"Opens {relative} at page {page}: the PDF where the build read it, from this page's folder",
+                )
+        return (
+            _href(Path(name).name, page),
+            f"Opens {name} at page {page}: the PDF is expected in the same folder as this page "
+            "(the build that wrote this view did not say where it was read from)",
+        )
 
 
 def _href(path: str, page: str) -> str:
@@ -686,12 +773,17 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
         kind = d["kind"]
         facts = [list(f) for f in d["facts"]] + [list(f) for f in view.extra_facts.get(n, [])]
         node: dict[str, object] = {
-            "id": index[n], "kind": kind, "kindName": KIND_NAMES[kind], "label": d["label"],
+            "id": index[n],
+            "kind": kind,
+            "kindName": KIND_NAMES[kind],
+            "label": d["label"],
             "tooltip": _tooltip(KIND_NAMES[kind], d["label"], [tuple(f) for f in facts if f[0] != "Name"]),
-            "x": view.positions[n][0], "y": view.positions[n][1],
+            "x": view.positions[n][0],
+            "y": view.positions[n][1],
             "size": round(view.sizes.get(n, float(STYLES[kind]["size"])), 1),
             "color": view.colours.get(n, STYLES[kind]["color"]),
-            "facts": facts, "spans": [_span_data(dict(s), links) for s in d["spans"]],
+            "facts": facts,
+            "spans": [_span_data(dict(s), links) for s in d["spans"]],
             "iri": d["iri"] if d["iri"].startswith(("http://", "https://")) and "#" not in d["iri"] else "",
         }
         if kind in view.label_wrap:
@@ -702,14 +794,25 @@ def view_data(view: View, links: PdfLinks | None = None) -> dict[str, object]:
             node["border"] = "#000000"
             node["font"] = 18
         nodes.append(node)
-    edges = [{"from": index[a], "to": index[b], "title": "; ".join(G.edges[a, b]["rels"])}
-             for a, b in sorted((min(a, b), max(a, b)) for a, b in G.edges())]
+    edges = [
+        {"from": index[a], "to": index[b], "title": "; ".join(G.edges[a, b]["rels"])}
+        for a, b in sorted((min(a, b), max(a, b)) for a, b in G.edges())
+    ]
     large = G.number_of_nodes() > PHYSICS_MAX_NODES
     return {
-        "view": view.kind, "nodes": nodes, "edges": edges, "physics": view.physics, "large": large,
-        "font": 12 if large or view.fixed_layout else 14, "styles": {k: {"color": v["color"], "shape": v["shape"]} for k, v in STYLES.items()},
-        "legend": view.legend, "legendNote": view.legend_note, "labelPx": view.label_px,
-        "nodePx": view.node_px, "nodeMax": view.node_max, "labelFirst": list(view.label_first),
+        "view": view.kind,
+        "nodes": nodes,
+        "edges": edges,
+        "physics": view.physics,
+        "large": large,
+        "font": 12 if large or view.fixed_layout else 14,
+        "styles": {k: {"color": v["color"], "shape": v["shape"]} for k, v in STYLES.items()},
+        "legend": view.legend,
+        "legendNote": view.legend_note,
+        "labelPx": view.label_px,
+        "nodePx": view.node_px,
+        "nodeMax": view.node_max,
+        "labelFirst": list(view.label_first),
     }
 
 
@@ -743,20 +846,32 @@ def render_html(view: View, links: PdfLinks | None = None) -> str:
     view_js = _asset("sqsgraph", "static/views/view.js")
     view_css = _asset("sqsgraph", "static/views/view.css")
     template = _asset("sqsgraph", "static/views/view.html")
-    for name, text, closer in (("vis-network.min.js", vis_js, "</script"), ("view.js", view_js, "</script"),
-                               ("vis-network.css", vis_css, "</style"), ("view.css", view_css, "</style")):
+    for name, text, closer in (
+        ("vis-network.min.js", vis_js, "</script"),
+        ("view.js", view_js, "</script"),
+        ("vis-network.css", vis_css, "</style"),
+        ("view.css", view_css, "</style"),
+    ):
         if closer in text.lower():  # would end the inline element early
             raise RuntimeError(f"{name} contains {closer!r} and cannot be inlined")
-    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-           f"script-src {_csp_hash(vis_js)} {_csp_hash(view_js)}; base-uri 'none'; form-action 'none'")
+    csp = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        f"script-src {_csp_hash(vis_js)} {_csp_hash(view_js)}; base-uri 'none'; form-action 'none'"
+    )
     G = view.graph
     summary = f"{G.number_of_nodes():,} nodes · {G.number_of_edges():,} links"
     summary += " · physics on" if view.physics else " · fixed layout (physics off)"
     notice = f'<p id="notice" role="status">{html.escape(view.notice)}</p>' if view.notice else ""
     parts = {
-        "CSP": csp, "TITLE": html.escape(view.title), "SUMMARY": html.escape(summary), "NOTICE": notice,
-        "DATA": script_json(view_data(view, links)), "VIS_JS": vis_js, "VIS_CSS": vis_css,
-        "VIEW_JS": view_js, "VIEW_CSS": view_css,
+        "CSP": csp,
+        "TITLE": html.escape(view.title),
+        "SUMMARY": html.escape(summary),
+        "NOTICE": notice,
+        "DATA": script_json(view_data(view, links)),
+        "VIS_JS": vis_js,
+        "VIS_CSS": vis_css,
+        "VIEW_JS": view_js,
+        "VIEW_CSS": view_css,
     }
     return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
 
@@ -769,8 +884,7 @@ def write_view(view: View, out_dir: str | Path, sources: Mapping[str, str | os.P
     return write_atomic(Path(out_dir) / view.file_name, render_html(view, links).encode("utf-8"))
 
 
-def write_views(source: Source, out_dir: str | Path,
-                sources: Mapping[str, str | os.PathLike[str]] | None = None) -> list[Path]:
+def write_views(source: Source, out_dir: str | Path, sources: Mapping[str, str | os.PathLike[str]] | None = None) -> list[Path]:
     """Write the overview, people and findings views of ``source`` into ``out_dir``: an rdflib
     ``Dataset`` or ``Graph`` (small graphs, tests), or a pyoxigraph ``Store`` such as the on-disk
     query store (``querystore.open_query_store``), read with SPARQL. ``sources``: see

@@ -118,8 +118,10 @@ def graphs_to_push(dataset: Dataset) -> list[tuple[str | None, Graph]]:
         try:
             ox.NamedNode(str(name))
         except ValueError as exc:
-            raise PushError(f"graph name <{name}> is not an absolute IRI ({exc}); the Graph Store Protocol "
-                            "needs one, and a store would resolve a relative one against its own address") from exc
+            raise PushError(
+                f"graph name <{name}> is not an absolute IRI ({exc}); the Graph Store Protocol "
+                "needs one, and a store would resolve a relative one against its own address"
+            ) from exc
         found.append((str(name), graph))
     return sorted(found, key=lambda pair: (pair[0] is not None, pair[0] or ""))
 
@@ -155,8 +157,12 @@ def query_service_url(store: str) -> str | None:
     documents (Oxigraph, Fuseki, Virtuoso); ``None`` when it cannot be told."""
     parts = urllib.parse.urlsplit(store)
     path = parts.path.rstrip("/")
-    for tail, query in (("/store", "/query"), ("/data", "/query"), ("/sparql-graph-crud-auth", "/sparql"),
-                        ("/sparql-graph-crud", "/sparql")):
+    for tail, query in (
+        ("/store", "/query"),
+        ("/data", "/query"),
+        ("/sparql-graph-crud-auth", "/sparql"),
+        ("/sparql-graph-crud", "/sparql"),
+    ):
         if path.endswith(tail):
             return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path[: -len(tail)] + query, "", ""))
     return None
@@ -166,17 +172,21 @@ def store_graphs(opener: urllib.request.OpenerDirector, query_url: str, base: st
     """The named graphs the store holds whose IRI starts with ``base``, sorted (SPARQL SELECT)."""
     literal = base.replace("\\", "\\\\").replace('"', '\\"')
     query = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{literal}")) }}'
-    request = urllib.request.Request(query_url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
-                                     method="POST", headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                             "Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        query_url,
+        data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             answer = json.loads(response.read())
         rows = answer["results"]["bindings"]
         return sorted({row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri"})
     except urllib.error.HTTPError as exc:
-        raise PushError(f"the store's query service {query_url} answered HTTP {exc.code} {exc.reason} "
-                        "when asked which graphs it holds") from exc
+        raise PushError(
+            f"the store's query service {query_url} answered HTTP {exc.code} {exc.reason} when asked which graphs it holds"
+        ) from exc
     except urllib.error.URLError as exc:
         raise PushError(f"cannot reach the store's query service {query_url}: {exc.reason}") from exc
     except (TimeoutError, ConnectionError) as exc:
@@ -204,9 +214,17 @@ def _put(opener: urllib.request.OpenerDirector, url: str, body: bytes, content_t
         return int(response.status)
 
 
-def push_dataset(dataset: Dataset, store: str, *, auth: tuple[str, str] | None = None, token: str | None = None,
-                 fmt: str = "ntriples", timeout: float = 60.0, prune: bool = False,
-                 query_url: str | None = None) -> PushReport:
+def push_dataset(
+    dataset: Dataset,
+    store: str,
+    *,
+    auth: tuple[str, str] | None = None,
+    token: str | None = None,
+    fmt: str = "ntriples",
+    timeout: float = 60.0,
+    prune: bool = False,
+    query_url: str | None = None,
+) -> PushReport:
     """PUT every graph of ``dataset`` to the Graph Store Protocol endpoint ``store`` (e.g.
     ``http://localhost:7878/store`` for Oxigraph) and report what was sent, with the store's
     other graphs under the build's base IRI; ``prune=True`` deletes those after the PUTs.
@@ -247,21 +265,27 @@ def push_dataset(dataset: Dataset, store: str, *, auth: tuple[str, str] | None =
             status = _put(opener, url, body, CONTENT_TYPES[fmt], timeout)
         except urllib.error.HTTPError as exc:
             excerpt = exc.read(ERROR_EXCERPT * 4).decode("utf-8", "replace").strip()[:ERROR_EXCERPT]
-            raise PushError(f"{store} refused graph {label}: HTTP {exc.code} {exc.reason}"
-                            + (f": {excerpt}" if excerpt else "") + _progress(sent, len(graphs))) from exc
+            raise PushError(
+                f"{store} refused graph {label}: HTTP {exc.code} {exc.reason}"
+                + (f": {excerpt}" if excerpt else "")
+                + _progress(sent, len(graphs))
+            ) from exc
         except urllib.error.URLError as exc:
             raise PushError(f"cannot reach the store at {store}: {exc.reason}" + _progress(sent, len(graphs))) from exc
         except (TimeoutError, ConnectionError) as exc:
-            raise PushError(f"the store at {store} did not answer for graph {label}: {exc}"
-                            + _progress(sent, len(graphs))) from exc
+            raise PushError(
+                f"the store at {store} did not answer for graph {label}: {exc}" + _progress(sent, len(graphs))
+            ) from exc
         sent.append(PushedGraph(iri, len(graph), status))
     deleted: list[PushedGraph] = []
     for iri in others if prune else ():
         try:
             deleted.append(PushedGraph(iri, 0, _delete(opener, graph_store_url(store, iri), timeout)))
         except urllib.error.HTTPError as exc:
-            raise PushError(f"{store} refused to delete graph {iri}: HTTP {exc.code} {exc.reason} (every graph of "
-                            f"this build was pushed; {len(deleted)} of {len(others)} old graphs deleted)") from exc
+            raise PushError(
+                f"{store} refused to delete graph {iri}: HTTP {exc.code} {exc.reason} (every graph of "
+                f"this build was pushed; {len(deleted)} of {len(others)} old graphs deleted)"
+            ) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise PushError(f"the store at {store} did not delete graph {iri}: {getattr(exc, 'reason', exc)}") from exc
     return PushReport(store, tuple(sent), base, tuple(others), tuple(deleted), unlisted)
@@ -286,7 +310,8 @@ def iter_report_lines(report: PushReport) -> Iterator[str]:
     for g in report.deleted:
         yield f"DELETE {g.label} (HTTP {g.status})"
     yield f"pushed {len(report.graphs)} graphs, {report.triples} triples to {report.store}" + (
-        f"; deleted {len(report.deleted)} graphs this build does not have" if report.deleted else "")
+        f"; deleted {len(report.deleted)} graphs this build does not have" if report.deleted else ""
+    )
 
 
 def iter_notice_lines(report: PushReport) -> Iterator[str]:
@@ -296,9 +321,11 @@ def iter_notice_lines(report: PushReport) -> Iterator[str]:
         yield f"note: could not check what else the store holds: {report.unlisted}"
         return
     if report.others and not report.deleted:
-        yield (f"warning: the store also holds {len(report.others)} graph(s) under {report.base} that this build "
-               "does not have (from an earlier push); their statements may refer to people and organisations this "
-               "build's shared graph no longer describes. --prune deletes them:")
+        yield (
+            f"warning: the store also holds {len(report.others)} graph(s) under {report.base} that this build "
+            "does not have (from an earlier push); their statements may refer to people and organisations this "
+            "build's shared graph no longer describes. --prune deletes them:"
+        )
         for iri in report.others:
             yield f"    {iri}"
 

@@ -26,7 +26,9 @@ from .sqlitefile import open_read_only
 RESULTS_FORMAT = 2  # 1: a JSON array a row; 2: cells joined by CELL_SEPARATOR
 
 
-_PRECOMPUTE = re.compile(r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I)
+_PRECOMPUTE = re.compile(
+    r"^#\s*precompute\s*:\s*(?P<param>[A-Za-z_]\w*)\s+(?:from\s+(?P<query>SELECT\b.*)|narrows\s+\?(?P<var>[A-Za-z_]\w*))$", re.I
+)
 
 
 _PREFIXES = re.compile(r"(?im)^\s*PREFIX\s+[\w.-]*:\s*<[^<>\s]*>")
@@ -69,8 +71,10 @@ def _declarations(text: str, name: str) -> list[tuple[str, str | None, str | Non
             continue
         m = _PRECOMPUTE.match(line.strip())
         if not m:
-            raise QueryError(f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}' "
-                             "or '# precompute: PARAM narrows ?VAR')")
+            raise QueryError(
+                f"query {name}: cannot read '{line.strip()}' (expected '# precompute: PARAM from SELECT ?value {{ ... }}' "
+                "or '# precompute: PARAM narrows ?VAR')"
+            )
         out.append((m["param"], f"{prefixes}\n{m['query']}" if m["query"] else None, m["var"]))
     return out
 
@@ -201,13 +205,19 @@ class Precomputed:
             self._answers: dict[str, tuple[int, list[str], int]] = {}
             self._narrowed: dict[tuple[str, str], tuple[str, str, int, list[str]]] = {}
             if self.current:
-                self._answers = {key: (rowset, json.loads(variables), nrows) for key, rowset, variables, nrows
-                                 in self._db.execute("SELECT a.key, r.id, r.variables, r.nrows FROM answers a "
-                                                     "JOIN rowsets r ON r.id = a.rowset")}
-                self._narrowed = {(query, param): (variable, predicate, rowset, json.loads(variables)) for
-                                  query, param, variable, predicate, rowset, variables in self._db.execute(
-                                      "SELECT n.query, n.param, n.variable, n.predicate, n.rowset, r.variables "
-                                      "FROM narrowed n JOIN rowsets r ON r.id = n.rowset")}
+                self._answers = {
+                    key: (rowset, json.loads(variables), nrows)
+                    for key, rowset, variables, nrows in self._db.execute(
+                        "SELECT a.key, r.id, r.variables, r.nrows FROM answers a JOIN rowsets r ON r.id = a.rowset"
+                    )
+                }
+                self._narrowed = {
+                    (query, param): (variable, predicate, rowset, json.loads(variables))
+                    for query, param, variable, predicate, rowset, variables in self._db.execute(
+                        "SELECT n.query, n.param, n.variable, n.predicate, n.rowset, r.variables "
+                        "FROM narrowed n JOIN rowsets r ON r.id = n.rowset"
+                    )
+                }
         except (sqlite3.DatabaseError, ValueError) as exc:
             self._db.close()
             raise QueryError(f"{path}: not a readable precomputed results file ({exc})") from exc
@@ -219,8 +229,9 @@ class Precomputed:
     def has(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> bool:
         return answer_key(text, bindings) in self._answers
 
-    def page(self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-             limit: int | None, offset: int = 0) -> Page | None:
+    def page(
+        self, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], limit: int | None, offset: int = 0
+    ) -> Page | None:
         """Rows ``offset`` to ``offset + limit`` (``limit`` None: to the end) of the stored
         answer, or ``None`` when this query with these parameters was not precomputed."""
         found = self._answers.get(answer_key(text, bindings))
@@ -229,8 +240,12 @@ class Precomputed:
         aid, variables, nrows = found
         stop = nrows if limit is None else min(nrows, offset + limit)
         with self._lock:
-            cells = [r for (r,) in self._db.execute("SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n",
-                                                    (aid, offset, stop))]
+            cells = [
+                r
+                for (r,) in self._db.execute(
+                    "SELECT cells FROM rows WHERE rowset = ? AND n >= ? AND n < ? ORDER BY n", (aid, offset, stop)
+                )
+            ]
             self.served += 1
         return Page(list(variables), decode_rows(cells, len(variables)), stop < nrows)
 
@@ -253,16 +268,24 @@ class Precomputed:
         with self._lock:
             for i in range(0, len(nodes), 500):
                 chunk = nodes[i : i + 500]
-                picked += [n for (n,) in self._db.execute(
-                    f"SELECT n FROM nodes WHERE rowset = ? AND node IN ({','.join('?' * len(chunk))})", (rowset, *chunk))]
+                picked += [
+                    n
+                    for (n,) in self._db.execute(
+                        f"SELECT n FROM nodes WHERE rowset = ? AND node IN ({','.join('?' * len(chunk))})", (rowset, *chunk)
+                    )
+                ]
             picked.sort()
             stop = len(picked) if limit is None else min(len(picked), offset + limit)
             wanted = picked[offset:stop]
             cells: dict[int, str] = {}
             for i in range(0, len(wanted), 500):
                 numbers = wanted[i : i + 500]
-                cells.update(self._db.execute(
-                    f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(numbers))})", (rowset, *numbers)))
+                cells.update(
+                    self._db.execute(
+                        f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(numbers))})",
+                        (rowset, *numbers),
+                    )
+                )
             self.served += 1
         return Page(list(variables), decode_rows([cells[n] for n in wanted], len(variables)), stop < len(picked))
 

@@ -45,8 +45,10 @@ def graph_file(graph: str | os.PathLike[str]) -> Path:
     if path.is_dir():
         quads = path / QUADS_FILE
         if not quads.is_file():
-            raise GraphError(f"{path}: holds no build ({QUADS_FILE}); build into it first: "
-                             f"sqsgraph.build_graph(reports, out_dir={str(path)!r})")
+            raise GraphError(
+                f"{path}: holds no build ({QUADS_FILE}); build into it first: "
+                f"sqsgraph.build_graph(reports, out_dir={str(path)!r})"
+            )
         return quads
     if not path.is_file():
         raise GraphError(f"{path}: no such file or folder; give a build's output folder or a graph file")
@@ -58,8 +60,9 @@ def _is_nquads(path: Path) -> bool:
     return fmt is not None and fmt.name == "nquads"
 
 
-def open_query_store(graph: str | os.PathLike[str] = DEFAULT_OUT, store_dir: str | os.PathLike[str] | None = None, *,
-                     rebuild: bool = True) -> ox.Store:
+def open_query_store(
+    graph: str | os.PathLike[str] = DEFAULT_OUT, store_dir: str | os.PathLike[str] | None = None, *, rebuild: bool = True
+) -> ox.Store:
     """The query store of a build, opened read-only: ``graph`` is the build's output folder
     (default ``output``, where ``sqsgraph build`` writes) or its N-Quads file.
 
@@ -70,13 +73,15 @@ def open_query_store(graph: str | os.PathLike[str] = DEFAULT_OUT, store_dir: str
     """
     path = graph_file(graph)
     if not _is_nquads(path):
-        raise GraphError(f"{path}: a query store is loaded from N-Quads (a build's {QUADS_FILE}); "
-                         f"run_query reads other graph files directly")
+        raise GraphError(
+            f"{path}: a query store is loaded from N-Quads (a build's {QUADS_FILE}); run_query reads other graph files directly"
+        )
     return querystore.open_query_store(path, None if store_dir is None else Path(store_dir), rebuild=rebuild)
 
 
-def run_query(graph: GraphSource, query: str, params: Mapping[str, ParamValue] | None = None, *,
-              limit: int | None = None, offset: int = 0) -> Rows:
+def run_query(
+    graph: GraphSource, query: str, params: Mapping[str, ParamValue] | None = None, *, limit: int | None = None, offset: int = 0
+) -> Rows:
     """Answer a named query, or SPARQL text, from a graph; the rows as plain Python values.
 
     ``graph``: a build's output folder (``"output"``), a graph file (its N-Quads are read from
@@ -107,8 +112,10 @@ def run_query(graph: GraphSource, query: str, params: Mapping[str, ParamValue] |
     else:
         result = _run_on_file(graph_file(graph), named, bindings, limit, offset)
     if result.kind != "select":
-        raise QueryError(f"run_query answers SELECT queries; this is {'an ASK' if result.kind == 'ask' else 'a graph'} "
-                         "query: run it with open_query_store(...).query(text, use_default_graph_as_union=True)")
+        raise QueryError(
+            f"run_query answers SELECT queries; this is {'an ASK' if result.kind == 'ask' else 'a graph'} "
+            "query: run it with open_query_store(...).query(text, use_default_graph_as_union=True)"
+        )
     return Rows.of(result)
 
 
@@ -137,8 +144,10 @@ def _bindings(query: NamedQuery, given: Mapping[str, ParamValue]) -> dict[ox.Var
         raise UsageError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}; it takes: {takes}")
     missing = [p for p in query.params if not p.optional and p.name not in given]
     if missing:
-        raise UsageError(f"query {query.name!r} needs the parameter {missing[0].name!r} "
-                         f"({missing[0].description or missing[0].type}); it takes: {takes}")
+        raise UsageError(
+            f"query {query.name!r} needs the parameter {missing[0].name!r} "
+            f"({missing[0].description or missing[0].type}); it takes: {takes}"
+        )
     return bind_params(query, {name: _text(value) for name, value in given.items()})
 
 
@@ -165,8 +174,9 @@ def _literal(value: ParamValue) -> ox.Literal:
     return ox.Literal(str(value))
 
 
-def _run_on_file(path: Path, query: NamedQuery, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal],
-                 limit: int | None, offset: int) -> QueryResult:
+def _run_on_file(
+    path: Path, query: NamedQuery, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal], limit: int | None, offset: int
+) -> QueryResult:
     """Run on the query store of an N-Quads file, with its full-text index and precomputed answers
     (the same rows, sooner), or on any other graph file loaded into memory."""
     if not _is_nquads(path):

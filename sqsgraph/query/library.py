@@ -47,9 +47,7 @@ PARAM_TYPES = ("string", "integer", "decimal", "iri", "date")
 _HEADER = re.compile(r"^#\s*(?P<key>title|description|param|example)\s*:\s*(?P<value>.*)$")
 
 
-_PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?:[-–—:]\s*(?P<doc>.*))?$"
-)
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?:[-–—:]\s*(?P<doc>.*))?$")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,10 @@ def parse_query_file(name: str, text: str) -> NamedQuery:
     for raw in meta["param"]:
         p = _PARAM.match(raw)
         if not p or p["type"] not in PARAM_TYPES:
-            raise QueryError(f"query {name}: cannot read '# param: {raw}' (expected 'name (type[, optional]) - text', type one of {', '.join(PARAM_TYPES)})")
+            raise QueryError(
+                f"query {name}: cannot read '# param: {raw}' "
+                f"(expected 'name (type[, optional]) - text', type one of {', '.join(PARAM_TYPES)})"
+            )
         params.append(QueryParam(p["name"], p["type"], bool(p["optional"]), (p["doc"] or "").strip()))
     return NamedQuery(
         name=name,

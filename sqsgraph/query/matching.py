@@ -24,12 +24,12 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 #: The characters folding takes out, as a regular expression in a SPARQL string literal.
-FOLD_PATTERN = "\"[\\\\s'‘’‚‛′\\\"“”„‟″`´‐‑‒–—―−-]\""
+FOLD_PATTERN = '"[\\\\s\'‘’‚‛′\\"“”„‟″`´‐‑‒–—―−-]"'
 
 
 def fold_sparql(expr: str) -> str:
     """The SPARQL expression folding ``expr`` (any term: its string value is folded)."""
-    return f"REPLACE(LCASE(STR({expr})), {FOLD_PATTERN}, \"\")"
+    return f'REPLACE(LCASE(STR({expr})), {FOLD_PATTERN}, "")'
 
 
 _EMPTY = ox.Store()  # evaluates expressions only

@@ -174,8 +174,11 @@ def people(ds: Source) -> list[PersonEntry]:
         if role and role != CONTACT_ROLE:
             seen.roles.add(role)
     for row in _rows(ds, INSPECTIONS):
-        found[row["person"]].append(Holding(f"{row.get('roleLabel') or 'Inspection role'} of the inspection",
-                                            _report_id(row["report"]), row.get("issued", "")))
+        found[row["person"]].append(
+            Holding(
+                f"{row.get('roleLabel') or 'Inspection role'} of the inspection", _report_id(row["report"]), row.get("issued", "")
+            )
+        )
         seen = contexts[row["person"]]
         seen.reports.add(_report_id(row["report"]))
         seen.organisations.add(publisher().key)  # the lead inspector is at the publisher
@@ -221,10 +224,21 @@ def listing_lines(ds: Source) -> list[str]:
         for c in found:
             lines.append(f"    {c.name_a} <{c.a}> ~ {c.name_b} <{c.b}>: {c.evidence}")
             if c.a in key_of and c.b in key_of:
-                lines.append(f"      the same person? add to the --identities file: [[same-as]] "
-                             f"a = {toml_string(key_of[c.a])}  b = {toml_string(key_of[c.b])}")
+                lines.append(
+                    f"      the same person? add to the --identities file: [[same-as]] "
+                    f"a = {toml_string(key_of[c.a])}  b = {toml_string(key_of[c.b])}"
+                )
     return lines
 
 
-__all__ = ["Candidate", "Holding", "PersonEntry", "Source", "candidates", "identity_key", "listing_lines", "people",
-           "toml_string"]
+__all__ = [
+    "Candidate",
+    "Holding",
+    "PersonEntry",
+    "Source",
+    "candidates",
+    "identity_key",
+    "listing_lines",
+    "people",
+    "toml_string",
+]

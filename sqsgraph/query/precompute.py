@@ -117,11 +117,14 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
         for param, var in narrowing_declarations(query.text, name):
             predicate = searches.get((param, var))
             if predicate is None:
-                raise QueryError(f"query {name}: '# precompute: {param} narrows ?{var}' needs '# search: {param} narrows ?{var} by ...'")
+                raise QueryError(
+                    f"query {name}: '# precompute: {param} narrows ?{var}' needs '# search: {param} narrows ?{var} by ...'"
+                )
             if not all(p.optional for p in query.params if p.name != param):
                 continue
-            twice = store.query(f"ASK {{ ?s {ox.NamedNode(predicate)} ?a, ?b FILTER (?a != ?b) }}",
-                                use_default_graph_as_union=True)
+            twice = store.query(
+                f"ASK {{ ?s {ox.NamedNode(predicate)} ?a, ?b FILTER (?a != ?b) }}", use_default_graph_as_union=True
+            )
             if bool(twice):  # a node with two texts: the empty term would count its rows twice
                 continue
             empty = bind_params(query, {param: ""})
@@ -165,8 +168,9 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
     return out
 
 
-def _inlined(store: ox.Store, text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal],
-             text_index: TextIndex | None) -> str | None:
+def _inlined(
+    store: ox.Store, text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal], text_index: TextIndex | None
+) -> str | None:
     """The query as ``run_query`` runs it for ``bindings``, its parameter sub-select answered;
     ``None`` when that sub-select picks more than ``MAX_PICKED`` rows."""
 
@@ -195,7 +199,8 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
             "CREATE TABLE narrowed(query TEXT NOT NULL, param TEXT NOT NULL, variable TEXT NOT NULL,"
             " predicate TEXT NOT NULL, rowset INTEGER NOT NULL, PRIMARY KEY (query, param));"
             "CREATE TABLE nodes(rowset INTEGER NOT NULL, node TEXT NOT NULL, n INTEGER NOT NULL,"
-            " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;")
+            " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;"
+        )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
         seen: set[str] = set()
         for item in plan(store, text_index):
@@ -216,24 +221,36 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
             if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
                 rowset = found[0]
             else:
-                rowset = db.execute("INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)",
-                                    (digest, variables, len(cells))).lastrowid
+                rowset = db.execute(
+                    "INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)", (digest, variables, len(cells))
+                ).lastrowid
                 db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
             db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
             if item.narrows:
                 param, var, predicate = item.narrows
                 column = result.variables.index(var) if var in result.variables else None
                 if column is not None and all(row[column] is not None for row in result.rows):
-                    db.execute("INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
-                               (text_key(item.text), param, var, predicate, rowset))
-                    db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
-                                   ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)))
+                    db.execute(
+                        "INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
+                        (text_key(item.text), param, var, predicate, rowset),
+                    )
+                    db.executemany(
+                        "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
+                        ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)),
+                    )
             others = [(answer_key(item.text, other), other) for other in item.same_as]
             if item.inlined is not None:  # the query as run: what another value picking the same rows runs
                 others.append((answer_key(item.inlined, {}), {}))
             for other_key, other in others:  # the same nodes picked: the same answer, not run again
                 if other_key not in seen:
                     seen.add(other_key)
-                    db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, 0)", (other_key, item.query, json.dumps(
-                        {v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset))
+                    db.execute(
+                        "INSERT INTO answers VALUES (?, ?, ?, ?, 0)",
+                        (
+                            other_key,
+                            item.query,
+                            json.dumps({v.value: str(t) for v, t in other.items()}, ensure_ascii=False),
+                            rowset,
+                        ),
+                    )
     return target

@@ -110,8 +110,14 @@ def default_store_dir(quads_file: str | Path) -> Path:
 
 # --------------------------------------------------------------------------------- building
 
-def build_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
-                      chunk_bytes: int = DEFAULT_CHUNK_BYTES, precompute: bool = True) -> Path:
+
+def build_query_store(
+    quads_file: str | Path,
+    store_dir: str | Path | None = None,
+    *,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    precompute: bool = True,
+) -> Path:
     """Bulk-load the N-Quads file ``quads_file`` into a new on-disk Oxigraph database under
     ``store_dir`` (default ``store/`` beside the file) and make it the live one atomically.
 
@@ -136,8 +142,9 @@ def _paths(quads_file: str | Path, store_dir: str | Path | None) -> tuple[Path, 
 
 def _check_source(source: Path) -> None:
     if source.suffix.lower() not in (".nq", ".nquads"):
-        raise GraphError(f"{source}: the query store is built from an N-Quads file (.nq), "
-                         f"not {source.suffix or 'a file without a suffix'}")
+        raise GraphError(
+            f"{source}: the query store is built from an N-Quads file (.nq), not {source.suffix or 'a file without a suffix'}"
+        )
     if not source.is_file():
         raise GraphError(f"{source}: no such file; run `sqsgraph build` first")
 
@@ -153,9 +160,16 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool
         fingerprint, statements = _load(source, target, chunk_bytes)
         index = _build_index(target)
         results = _build_results(target) if precompute else None
-        manifest = LiveDatabase(name, str(source), fingerprint, statements, round(time.perf_counter() - started, 2),
-                            ox.__version__, text_index=index.name if index else None,
-                            results=results.name if results else None)
+        manifest = LiveDatabase(
+            name,
+            str(source),
+            fingerprint,
+            statements,
+            round(time.perf_counter() - started, 2),
+            ox.__version__,
+            text_index=index.name if index else None,
+            results=results.name if results else None,
+        )
         _write_live_database(folder, manifest)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -179,8 +193,10 @@ def _build_index(database: Path) -> Path | None:
 
     why = text_index_unavailable()
     if why:
-        print(f"note: the query store is built without its full-text index ({why}); "
-              "text searches read every text instead", file=sys.stderr)
+        print(
+            f"note: the query store is built without its full-text index ({why}); text searches read every text instead",
+            file=sys.stderr,
+        )
         return None
     return build_text_index(ox.Store.read_only(str(database)), _index_path(database))
 
@@ -195,8 +211,9 @@ def _build_results(database: Path) -> Path:
     from .textindex import TextIndex
 
     index = _index_path(database)  # built just before, when this SQLite can: it finds the sub-selects' terms
-    return build_results(ox.Store.read_only(str(database)), _results_path(database),
-                         TextIndex(index) if index.is_file() else None)
+    return build_results(
+        ox.Store.read_only(str(database)), _results_path(database), TextIndex(index) if index.is_file() else None
+    )
 
 
 def _load(source: Path, target: Path, chunk_bytes: int) -> tuple[Fingerprint, int]:
@@ -277,6 +294,7 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
 
 # ---------------------------------------------------------------------------------- opening
 
+
 def read_live_database(store_dir: str | Path) -> LiveDatabase | None:
     """The live database's manifest, or ``None`` when no complete store was ever built there."""
     path = Path(store_dir) / MANIFEST
@@ -328,8 +346,7 @@ def database_path(store_dir: str | Path) -> Path:
     return Path(store_dir) / manifest.database
 
 
-def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *,
-                     rebuild: bool = True) -> ox.Store:
+def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *, rebuild: bool = True) -> ox.Store:
     """The query store of ``quads_file``, opened read-only.
 
     A missing or stale store is rebuilt first when ``rebuild`` is true (that takes as long as
@@ -341,8 +358,10 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
     if state != "fresh":
         if not rebuild:
             why = "does not exist" if state == "missing" else "was built before the file last changed"
-            raise StaleStoreError(f"{source}: its query store {folder} {why}; run `sqsgraph build` "
-                                  "(or any query command on the default graph) to rebuild it")
+            raise StaleStoreError(
+                f"{source}: its query store {folder} {why}; run `sqsgraph build` "
+                "(or any query command on the default graph) to rebuild it"
+            )
         _check_source(source)
         with _locked(folder):
             if freshness(source, folder) != "fresh":  # another process may have built it meanwhile
@@ -350,8 +369,9 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
     try:
         return ox.Store.read_only(str(database_path(folder)))
     except OSError as exc:
-        raise GraphError(f"{folder}: the query store cannot be opened ({exc}); "
-                         "remove that folder and it is rebuilt on next use") from exc
+        raise GraphError(
+            f"{folder}: the query store cannot be opened ({exc}); remove that folder and it is rebuilt on next use"
+        ) from exc
 
 
 def open_text_index(store_dir: str | Path) -> TextIndex | None:
@@ -400,8 +420,12 @@ def _current_index(path: Path) -> bool:
         index.close()
 
 
-def _ensure_beside(store_dir: str | Path, field_name: BesideField, make: Callable[[Path], Path | None],
-                   usable: Callable[[Path], bool] = lambda path: True) -> Path | None:
+def _ensure_beside(
+    store_dir: str | Path,
+    field_name: BesideField,
+    make: Callable[[Path], Path | None],
+    usable: Callable[[Path], bool] = lambda path: True,
+) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, made by ``make``
     from the database (and named in the manifest) when the store has none."""
     folder = Path(store_dir)
@@ -463,7 +487,7 @@ def snapshot(store_dir: str | Path) -> Snapshot:
     manifest = read_live_database(folder)  # read once: the database and its index must be one pair
     source = database_path(folder) if manifest is None else folder / manifest.database
     for stale in folder.glob(f"{SNAPSHOT_PREFIX}*"):
-        pid = stale.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        pid = stale.name[len(SNAPSHOT_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
     holder = folder / f"{SNAPSHOT_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"

@@ -48,9 +48,9 @@ def shorten(iri: str) -> str:
     """``prefix:local`` for IRIs in the project's namespaces (display only), the IRI otherwise."""
     best = ""
     for prefix, ns in _DISPLAY_PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best) and _safe_local(iri[len(ns):]):
+        if iri.startswith(ns) and len(ns) > len(best) and _safe_local(iri[len(ns) :]):
             best, name = ns, prefix
-    return f"{name}:{iri[len(best):]}" if best else iri
+    return f"{name}:{iri[len(best) :]}" if best else iri
 
 
 def _safe_local(local: str) -> bool:
@@ -79,8 +79,14 @@ def json_term(term: Term) -> dict[str, Any]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {
-            "subject": json_term(term.subject), "predicate": json_term(term.predicate), "object": json_term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": json_term(term.subject),
+                "predicate": json_term(term.predicate),
+                "object": json_term(term.object),
+            },
+        }
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
@@ -89,7 +95,10 @@ def to_json(result: QueryResult) -> str:
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     if result.kind == "graph":
         return json.dumps(
-            [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in result.triples],
+            [
+                {"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)}
+                for t in result.triples
+            ],
             ensure_ascii=False,
         )
     bindings = [{v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]

@@ -65,8 +65,9 @@ def _where_brace(text: str) -> int | None:
     return first_brace
 
 
-def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-                candidates: Mapping[str, Sequence[str]] | None = None) -> str:
+def with_values(
+    text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], candidates: Mapping[str, Sequence[str]] | None = None
+) -> str:
     """The query with ``VALUES`` opening the group after its first ``WHERE`` keyword (see the
     module docstring), binding each parameter to its term; ``candidates`` (variable name to
     N-Triples IRIs, from the text index) add one ``VALUES ?var { ... }`` block each there."""
@@ -125,9 +126,12 @@ def parameter_subselect(text: str) -> tuple[int, int] | None:
     return None
 
 
-def parameter_rows(store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-                   candidates: Mapping[str, Sequence[str]] | None = None
-                   ) -> tuple[list[ox.Variable], list[list[Term | None]]] | None:
+def parameter_rows(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+    candidates: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[list[ox.Variable], list[list[Term | None]]] | None:
     """The variables and rows of the query's parameter sub-select, answered on its own with the
     parameters (and ``candidates``) bound; ``None`` when it has no such sub-select."""
     span = parameter_subselect(text)
@@ -158,8 +162,12 @@ def inline_rows(text: str, variables: Sequence[ox.Variable], rows: Sequence[Sequ
     return f"{text[:start]}{{ VALUES ({' '.join(str(v) for v in variables)}) {{ {cells} }} }}{text[end + 1 :]}"
 
 
-def inline_parameters(store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-                      candidates: Mapping[str, Sequence[str]] | None = None) -> str | None:
+def inline_parameters(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+    candidates: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
     """The query with its parameter sub-select answered and put in its place as a ``VALUES``
     block (``# plan: parameters first``), or ``None`` when it has no such sub-select."""
     found = parameter_rows(store, text, bindings, candidates)

@@ -41,9 +41,24 @@ if TYPE_CHECKING:
 Value: TypeAlias = str | int | float | Decimal | bool | date | datetime | None
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = frozenset(_XSD + name for name in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
-    "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+_INTEGERS = frozenset(
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -125,8 +140,8 @@ class Rows(Sequence[dict[str, Value]]):
             import pandas
         except ModuleNotFoundError as exc:
             raise ModuleNotFoundError(
-                "Rows.to_dataframe needs pandas, which is not installed: pip install 'sqsgraph[dataframe]'",
-                name="pandas") from exc
+                "Rows.to_dataframe needs pandas, which is not installed: pip install 'sqsgraph[dataframe]'", name="pandas"
+            ) from exc
         return pandas.DataFrame.from_records(list(self.tuples), columns=list(self.columns), coerce_float=True)
 
     def __repr__(self) -> str:

@@ -64,8 +64,9 @@ def open_store(path: str | Path) -> ox.Store:
 MAX_CANDIDATES = 1000
 
 
-def search_candidates(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
-                      text_index: TextIndex | None) -> tuple[dict[str, list[str]], list[str]]:
+def search_candidates(
+    text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], text_index: TextIndex | None
+) -> tuple[dict[str, list[str]], list[str]]:
     """The nodes the full-text index finds for the query's ``# search:`` lines (variable name to
     N-Triples IRIs, at most ``MAX_CANDIDATES`` each), and the parameters it answered."""
     candidates: dict[str, list[str]] = {}
@@ -123,8 +124,9 @@ def run_query(
             nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
             if nodes is not None:
                 page = precomputed.narrowed_page(text, param, nodes, limit, offset)
-                return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more,
-                                   searched=(param,), precomputed=True)
+                return QueryResult(
+                    kind="select", variables=page.variables, rows=page.rows, more=page.more, searched=(param,), precomputed=True
+                )
     candidates, searched = search_candidates(text, bindings, text_index)
     if parameters_first(text):
         inlined = inline_parameters(store, text, bindings, candidates)
@@ -133,8 +135,14 @@ def run_query(
         if precomputed is not None:  # another value that picked the same rows was answered in advance
             page = precomputed.page(inlined, {}, limit, offset)
             if page is not None:
-                return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more,
-                                   searched=tuple(searched), precomputed=True)
+                return QueryResult(
+                    kind="select",
+                    variables=page.variables,
+                    rows=page.rows,
+                    more=page.more,
+                    searched=tuple(searched),
+                    precomputed=True,
+                )
         query = inlined
     else:
         query = with_values(text, bindings, candidates)
@@ -152,8 +160,9 @@ def run_query(
         variables = [v.value for v in answer.variables]
         rows = [tuple(solution[v] for v in variables) for solution in answer]
         more = limit is not None and len(rows) > limit
-        return QueryResult(kind="select", variables=variables, rows=rows[:limit] if more else rows,
-                           searched=tuple(searched), more=more)
+        return QueryResult(
+            kind="select", variables=variables, rows=rows[:limit] if more else rows, searched=tuple(searched), more=more
+        )
     triples = list(answer)
     more = limit is not None and len(triples) > limit
     return QueryResult(kind="graph", triples=triples[:limit] if more else triples, searched=tuple(searched), more=more)
@@ -174,11 +183,14 @@ def suggestions(store: ox.Store, query: NamedQuery, given: Mapping[str, str]) ->
             continue
         param, value = m["param"], given[m["param"]]
         try:
-            rows = store.query(f"{prefixes}\nSELECT ?value ({fold_sparql('?value')} AS ?folded) {{ {{ {m['query']} }} }}",
-                               use_default_graph_as_union=True)
+            rows = store.query(
+                f"{prefixes}\nSELECT ?value ({fold_sparql('?value')} AS ?folded) {{ {{ {m['query']} }} }}",
+                use_default_graph_as_union=True,
+            )
             assert isinstance(rows, ox.QuerySolutions)  # a SELECT's answer
-            folded = {row["value"].value: row["folded"].value for row in rows
-                      if row["value"] is not None and row["folded"] is not None}
+            folded = {
+                row["value"].value: row["folded"].value for row in rows if row["value"] is not None and row["folded"] is not None
+            }
         except (SyntaxError, OSError, RuntimeError) as exc:
             raise QueryError(f"query {query.name}: cannot read '{line.strip()}': {exc}") from exc
         wanted = fold(value)

@@ -56,7 +56,9 @@ from .sqlitefile import new_sqlite_file, open_read_only
 MIN_TERM_CHARS = 3
 INDEX_FORMAT = 2  # 1: LCASE(v); 2: folded (matching.fold_sparql); an index of another format answers nothing
 
-_SEARCH = re.compile(r"^#\s*search\s*:\s*(?P<param>[A-Za-z_]\w*)\s+narrows\s+\?(?P<var>[A-Za-z_]\w*)\s+by\s+(?P<pred><[^<>\s]+>|[\w.-]*:[\w.-]*)\s*$")
+_SEARCH = re.compile(
+    r"^#\s*search\s*:\s*(?P<param>[A-Za-z_]\w*)\s+narrows\s+\?(?P<var>[A-Za-z_]\w*)\s+by\s+(?P<pred><[^<>\s]+>|[\w.-]*:[\w.-]*)\s*$"
+)
 _PREFIX = re.compile(r"(?im)^\s*PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>")
 
 
@@ -119,8 +121,10 @@ def text_index_unavailable(version: tuple[int, ...] | None = None) -> str | None
     """Why this SQLite cannot build the index (too old for the trigram tokenizer), or ``None``."""
     have = sqlite3.sqlite_version_info if version is None else version
     if tuple(have) < MIN_SQLITE:
-        return (f"SQLite {'.'.join(map(str, have))} is older than {'.'.join(map(str, MIN_SQLITE))}, "
-                "which FTS5's trigram tokenizer needs")
+        return (
+            f"SQLite {'.'.join(map(str, have))} is older than {'.'.join(map(str, MIN_SQLITE))}, "
+            "which FTS5's trigram tokenizer needs"
+        )
     return None
 
 
@@ -134,7 +138,8 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
             "CREATE TABLE predicates(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);"
             "CREATE TABLE nodes(id INTEGER PRIMARY KEY, predicate INTEGER NOT NULL, node TEXT NOT NULL);"
-            "CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='trigram case_sensitive 1');")
+            "CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='trigram case_sensitive 1');"
+        )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
         rowid = 0
         for pred in preds:
@@ -143,9 +148,10 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
                 continue
             cur = db.execute("INSERT INTO predicates(iri) VALUES (?)", (pred,))
             pid = cur.lastrowid
-            rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o FILTER (isLiteral(?o)) "
-                               f"BIND ({fold_sparql('?o')} AS ?l) }}",
-                               use_default_graph_as_union=True)
+            rows = store.query(
+                f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o FILTER (isLiteral(?o)) BIND ({fold_sparql('?o')} AS ?l) }}",
+                use_default_graph_as_union=True,
+            )
             assert isinstance(rows, ox.QuerySolutions)
             batch_nodes, batch_texts = [], []
             for s, lower in rows:
@@ -163,6 +169,7 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
 
 
 # ---------------------------------------------------------------------------------- reading
+
 
 class TextIndex:
     """An index file opened read-only. ``search`` answers one declared text search."""
@@ -198,8 +205,10 @@ class TextIndex:
             return None
         phrase = '"' + needle.replace('"', '""') + '"'
         with self._lock:
-            rows = self._db.execute("SELECT n.node FROM texts JOIN nodes n ON n.id = texts.rowid "
-                                    "WHERE texts MATCH ? AND n.predicate = ?", (phrase, pid)).fetchall()
+            rows = self._db.execute(
+                "SELECT n.node FROM texts JOIN nodes n ON n.id = texts.rowid WHERE texts MATCH ? AND n.predicate = ?",
+                (phrase, pid),
+            ).fetchall()
             self.searches += 1
         return sorted({r[0] for r in rows})
 
@@ -207,5 +216,14 @@ class TextIndex:
         self._db.close()
 
 
-__all__ = ["MIN_SQLITE", "MIN_TERM_CHARS", "TextIndex", "TextSearch", "build_text_index", "declared_predicates",
-           "oxigraph_lcase", "text_index_unavailable", "text_searches"]
+__all__ = [
+    "MIN_SQLITE",
+    "MIN_TERM_CHARS",
+    "TextIndex",
+    "TextSearch",
+    "build_text_index",
+    "declared_predicates",
+    "oxigraph_lcase",
+    "text_index_unavailable",
+    "text_searches",
+]

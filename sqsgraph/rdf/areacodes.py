@@ -46,10 +46,26 @@ TABLE_FILE = "area-codes.csv"
 ONS_LOOKUP = "the ONS lookup of local authorities (April 2021)"
 
 # What a council's name says about its kind, not which place it is: left out when names are compared.
-_PREFIXES = ("the ", "london borough of ", "royal borough of ", "metropolitan borough of ",
-             "county borough of ", "city and county of ", "borough of ", "county of ")
-_SUFFIXES = (" metropolitan borough council", " county borough council", " metropolitan district council",
-             " borough council", " county council", " city council", " district council", " council")
+_PREFIXES = (
+    "the ",
+    "london borough of ",
+    "royal borough of ",
+    "metropolitan borough of ",
+    "county borough of ",
+    "city and county of ",
+    "borough of ",
+    "county of ",
+)
+_SUFFIXES = (
+    " metropolitan borough council",
+    " county borough council",
+    " metropolitan district council",
+    " borough council",
+    " county council",
+    " city council",
+    " district council",
+    " council",
+)
 # ONS writes some names inverted: "Bristol, City of", "Herefordshire, County of"
 _INVERTED = re.compile(r"^(?P<place>.+),\s*(?P<kind>city|county) of$", re.IGNORECASE)
 
@@ -63,7 +79,7 @@ def area_key(name: str) -> str:
         changed = False
         for prefix in _PREFIXES:
             if key.startswith(prefix) and len(key) > len(prefix):
-                key, changed = key[len(prefix):], True
+                key, changed = key[len(prefix) :], True
         for suffix in _SUFFIXES:
             if key.endswith(suffix) and len(key) > len(suffix):
                 key, changed = key[: -len(suffix)], True
@@ -79,7 +95,7 @@ def official_keys(name: str) -> list[str]:
         place, kind = inverted["place"], inverted["kind"].lower()
         keys = [area_key(place), area_key(f"{kind} of {place}")]
     elif name.startswith("County ") and len(name.split()) > 1:
-        keys.append(area_key(name[len("County "):]))
+        keys.append(area_key(name[len("County ") :]))
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -135,9 +151,12 @@ def _bundled() -> tuple[dict[str, Match], dict[str, dict[str, str]], dict[str, d
     rows: dict[str, list[TableRow]] = {}
     for row in table_rows():
         rows.setdefault(area_key(row.area), []).append(row)
-    table = {key: Match(tuple(sorted({r.code for r in found})),
-                        "the bundled table (" + ", ".join(sorted({r.source for r in found})) + ")")
-             for key, found in rows.items()}
+    table = {
+        key: Match(
+            tuple(sorted({r.code for r in found})), "the bundled table (" + ", ".join(sorted({r.source for r in found})) + ")"
+        )
+        for key, found in rows.items()
+    }
     upper: dict[str, dict[str, str]] = {}
     lower: dict[str, dict[str, str]] = {}
     for ltla_code, ltla_name, utla_code, utla_name in ons_records():
@@ -186,12 +205,16 @@ class AreaCodes:
                 continue
             if len(found) > 1:  # two authorities of one tier share the name: not a guess to make
                 named = ", ".join(f"{n} {c}" for c, n in sorted(found.items()))
-                return (f"its name is that of several authorities in {ONS_LOOKUP} ({named}); "
-                        "give its code(s) under [gss] in the --identities file")
+                return (
+                    f"its name is that of several authorities in {ONS_LOOKUP} ({named}); "
+                    "give its code(s) under [gss] in the --identities file"
+                )
             [(code, official)] = found.items()
             return Match((code,), f"{ONS_LOOKUP}, {words}: {official}")
-        return (f"no local authority of that name in {ONS_LOOKUP} or sqsgraph's table of areas; "
-                "give its code(s) under [gss] in the --identities file")
+        return (
+            f"no local authority of that name in {ONS_LOOKUP} or sqsgraph's table of areas; "
+            "give its code(s) under [gss] in the --identities file"
+        )
 
     def assign(self, areas: Iterable[str]) -> CodedAreas:
         """The codes of each area (by name; one per key), with a warning for each area that has
@@ -228,8 +251,10 @@ def parse_overrides(table: object, path: str | Path) -> tuple[tuple[str, tuple[s
             raise UsageError(f'{path}: [gss] {name!r} must be a code ("E10000016") or a list of codes')
         bad = [c for c in codes if not GSS_CODE.fullmatch(c.strip())]
         if bad:
-            raise UsageError(f"{path}: [gss] {name!r}: {bad[0]!r} is not a GSS code (a letter E, W, S, N or K "
-                             "and eight digits, e.g. E10000016)")
+            raise UsageError(
+                f"{path}: [gss] {name!r}: {bad[0]!r} is not a GSS code (a letter E, W, S, N or K "
+                "and eight digits, e.g. E10000016)"
+            )
         if not area_key(name):
             raise UsageError(f"{path}: [gss] {name!r} is not an area's name")
         out.append((name, tuple(c.strip() for c in codes)))

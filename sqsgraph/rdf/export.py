@@ -55,8 +55,10 @@ _Subject = ox.NamedNode | ox.BlankNode
 
 def sorted_quads(ds: Dataset) -> list[ox.Quad]:
     """Every statement of ``ds`` as Oxigraph quads, in the canonical order."""
-    quads = [ox.Quad(cast(_Subject, to_ox(s)), cast(ox.NamedNode, to_ox(p)), to_ox(o), _graph_term(g))
-             for s, p, o, g in ds.quads((None, None, None, None))]
+    quads = [
+        ox.Quad(cast(_Subject, to_ox(s)), cast(ox.NamedNode, to_ox(p)), to_ox(o), _graph_term(g))
+        for s, p, o, g in ds.quads((None, None, None, None))
+    ]
     quads.sort(key=_quad_key)
     return quads
 

@@ -85,9 +85,9 @@ HONORIFICS = (
     "his honour judge",
     "her honour judge",
 )
-_HONORIFIC_RE = re.compile(
-    r"^(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\s+"
-)
+_HONORIFIC_RE = re.compile(r"^(?:" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True)) + r")\s+")
+
+
 def split_honorific(name: str) -> tuple[str | None, str]:
     """("Councillor", "Sue Oliver") from "Councillor Sue Oliver"; (None, name) if there is none."""
     cleaned = " ".join(name.split())
@@ -195,7 +195,6 @@ def load_overrides(path: str | Path | None) -> Overrides:
             out.append((entry["a"], entry["b"]))
         return tuple(out)
 
-
     area_codes = parse_overrides(data["gss"], path) if "gss" in data else ()
     return Overrides(pairs("same-as"), pairs("different-from"), str(path), area_codes)
 
@@ -251,16 +250,19 @@ def resolve_identities(mentions: Sequence[Mention], overrides: Overrides | None 
     return Identities(persons, person_of, candidates, warnings)
 
 
-def _apply_overrides(mentions: Sequence[Mention], overrides: Overrides, groups: _Groups, reasons: list[tuple[int, str]],
-                     warnings: list[str]) -> set[str]:
+def _apply_overrides(
+    mentions: Sequence[Mention], overrides: Overrides, groups: _Groups, reasons: list[tuple[int, str]], warnings: list[str]
+) -> set[str]:
     """The identities file's decisions, different-from first, so that no rule can join what a
     human kept apart; the normalised names a human has ruled on (no candidates for them)."""
 
     def select(selector: str) -> list[int]:
         chosen = [i for i, m in enumerate(mentions) if _selects(selector, m)]
         if not chosen:
-            warnings.append(f"{overrides.source}: {selector!r} matches no one in these reports, so that decision "
-                            "was not applied (a key is \"Name @ context\", as `sqsgraph people` prints it)")
+            warnings.append(
+                f"{overrides.source}: {selector!r} matches no one in these reports, so that decision "
+                'was not applied (a key is "Name @ context", as `sqsgraph people` prints it)'
+            )
         return chosen
 
     decided_apart: set[str] = set()

@@ -70,6 +70,7 @@ SQS, THEME, COUNT = Terms(vocab.SQS), Terms(vocab.THEME), Terms(vocab.COUNT)
 
 NATIONAL_COMPARATOR = "England and Wales"
 
+
 @dataclass
 class Mapped:
     """The dataset and what the mapping noticed on the way."""
@@ -199,8 +200,17 @@ def collect_people(r: Report, rid: str) -> ReportPeople:
     slots: list[Slot] = []
     warnings: list[str] = []
 
-    def add(name: str, honorific: str | None, span: Span | None, posts: Sequence[Post], qualifier: str | None, how: str,
-            roles: Iterable[str], organisations: Iterable[str], described: str) -> None:
+    def add(
+        name: str,
+        honorific: str | None,
+        span: Span | None,
+        posts: Sequence[Post],
+        qualifier: str | None,
+        how: str,
+        roles: Iterable[str],
+        organisations: Iterable[str],
+        described: str,
+    ) -> None:
         found_honorific, bare = split_honorific(name)
         mentions.append(
             Mention(
@@ -226,24 +236,60 @@ def collect_people(r: Report, rid: str) -> ReportPeople:
 
     if r.addressee is not None:
         posts = warned(orgs.resolve_posts(r.addressee.post, ctx)) if r.addressee.post else []
-        add(r.addressee.name, r.addressee.honorific, r.addressee.span, posts, None, "addressee",
-            (p.role.id for p in posts), (p.org.root for p in posts), described(posts) or "addressee")
+        add(
+            r.addressee.name,
+            r.addressee.honorific,
+            r.addressee.span,
+            posts,
+            None,
+            "addressee",
+            (p.role.id for p in posts),
+            (p.org.root for p in posts),
+            described(posts) or "addressee",
+        )
     if r.author is not None:
         post = orgs.author_post(r.author.post)
         posts = [post] if post else []
         publisher = orgs.publisher()
-        add(r.author.name, r.author.honorific, r.author.span, posts, None, "author",
-            (p.role.id for p in posts), [publisher.key], described(posts) or f"author ({publisher.label})")
+        add(
+            r.author.name,
+            r.author.honorific,
+            r.author.span,
+            posts,
+            None,
+            "author",
+            (p.role.id for p in posts),
+            [publisher.key],
+            described(posts) or f"author ({publisher.label})",
+        )
     if r.lead_inspector is not None:
         publisher = orgs.publisher()
         role = orgs.lead_inspector_role()
-        add(r.lead_inspector.name, None, r.lead_inspector.span, [], None, "lead-inspector",
-            [role.id], [publisher.key], f"{role.label} ({publisher.label})")
+        add(
+            r.lead_inspector.name,
+            None,
+            r.lead_inspector.span,
+            [],
+            None,
+            "lead-inspector",
+            [role.id],
+            [publisher.key],
+            f"{role.label} ({publisher.label})",
+        )
     for entry in r.copy_list:
         posts = warned(orgs.resolve_posts(entry.post, ctx))
         for h in entry.holders:
-            add(h.name, h.honorific, h.span, posts, h.qualifier, "copy",
-                (p.role.id for p in posts), (p.org.root for p in posts), described(posts))
+            add(
+                h.name,
+                h.honorific,
+                h.span,
+                posts,
+                h.qualifier,
+                "copy",
+                (p.role.id for p in posts),
+                (p.org.root for p in posts),
+                described(posts),
+            )
     return ReportPeople(rid, tuple(mentions), tuple(slots), tuple(warnings))
 
 
@@ -492,8 +538,9 @@ class _ReportMapper:
             g.add((I, SQS.inspectedBody, self.org_iri(body)))
         return I
 
-    def _people(self, g: _Triples, R: URIRef, I: URIRef, interval: URIRef, people: ReportPeople,
-                person_slugs: Sequence[str]) -> None:
+    def _people(
+        self, g: _Triples, R: URIRef, I: URIRef, interval: URIRef, people: ReportPeople, person_slugs: Sequence[str]
+    ) -> None:
         """Addressee, author, lead inspector and copy list, each with the posts the report gives them."""
         r, rid = self.r, self.rid
         membership = 0
@@ -548,7 +595,10 @@ class _ReportMapper:
                 g.add((F, SQS.paragraphNumber, text(f.number)))
                 if section.theme:
                     g.add((F, DCTERMS.subject, THEME[section.theme]))
-        for kind, cls, items in (("strength", SQS.KeyStrength, r.key_strengths), ("improvement", SQS.AreaForImprovement, r.areas_for_improvement)):
+        for kind, cls, items in (
+            ("strength", SQS.KeyStrength, r.key_strengths),
+            ("improvement", SQS.AreaForImprovement, r.areas_for_improvement),
+        ):
             for n, item in enumerate(items, start=1):
                 F = iri(f"{R}/{kind}/{n}")
                 self._finding(g, R, F, cls, A, item.text, item.span, item.quotes, item.proportions)
@@ -581,8 +631,18 @@ class _ReportMapper:
                 if ro.span is not None:
                     self._span(g, obs, ro.span)
 
-    def _finding(self, g: _Triples, R: URIRef, F: URIRef, cls: URIRef, A: URIRef | None, finding_text: str, span: Span,
-                 quotes: tuple[Quote, ...], proportions: tuple[Proportion, ...]) -> None:
+    def _finding(
+        self,
+        g: _Triples,
+        R: URIRef,
+        F: URIRef,
+        cls: URIRef,
+        A: URIRef | None,
+        finding_text: str,
+        span: Span,
+        quotes: tuple[Quote, ...],
+        proportions: tuple[Proportion, ...],
+    ) -> None:
         self.findings += 1
         g.add((R, SQS.hasFinding, F))
         g.add((F, RDF.type, cls))
@@ -625,8 +685,13 @@ class _ReportMapper:
         g.extend(span_triples(thing, span, self.base, self.r.source))
 
 
-def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, set[str]], coded: CodedAreas | None = None,
-                   base: str = DEFAULT_BASE) -> list[Triple]:
+def shared_triples(
+    facts: SharedFacts,
+    ids: Identities,
+    honorifics: dict[str, set[str]],
+    coded: CodedAreas | None = None,
+    base: str = DEFAULT_BASE,
+) -> list[Triple]:
     """The shared graph: areas (with their ONS codes, ``coded``), organisations, posts, minted
     roles, persons, candidate matches and the two statistical data sets, from the facts of all
     reports merged."""
@@ -705,7 +770,10 @@ def shared_triples(facts: SharedFacts, ids: Identities, honorifics: dict[str, se
         s.add((X, SQS.candidate, iri(f"person/{c.a}")))
         s.add((X, SQS.candidate, iri(f"person/{c.b}")))
         s.add((X, SQS.evidence, text(c.evidence)))
-    for name, label in (("counts", "Counts of cases stated in SQS findings"), ("reoffending", "Published reoffending rates quoted in SQS reports")):
+    for name, label in (
+        ("counts", "Counts of cases stated in SQS findings"),
+        ("reoffending", "Published reoffending rates quoted in SQS reports"),
+    ):
         D = iri(f"dataset/{name}")
         s.add((D, RDF.type, QB.DataSet))
         s.add((D, DCTERMS.title, Literal(label, lang="en")))

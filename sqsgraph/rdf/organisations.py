@@ -363,7 +363,9 @@ def _resolve_one(wording: str, ctx: Context) -> Post:
             return Post(body, cat.role(CONTACT_ROLE), wording, qualifier, title=text)
         rest_norms = _norm_tokens(rest)
         if after_dash or rest_norms[-1] not in PERSON_NOUNS:
-            unit = Org(key=f"{body.key}/{slug(rest)}", label=f"{body.label} \u2013 {rest}", kind=UNIT, unit_of=body.key, national=True)
+            unit = Org(
+                key=f"{body.key}/{slug(rest)}", label=f"{body.label} \u2013 {rest}", kind=UNIT, unit_of=body.key, national=True
+            )
             return Post(unit, cat.role(CONTACT_ROLE), wording, qualifier, title=text)
         return Post(body, role_of(rest), wording, qualifier, title=text)
     folded = " ".join(norms)
@@ -393,7 +395,8 @@ def _resolve_one(wording: str, ctx: Context) -> Post:
             wording,
             qualifier,
             title=text,
-            warning=f"copy-list post {wording!r} names no organisation sqsgraph knows; taken as a post in {ctx.area}'s local authority",
+            warning=f"copy-list post {wording!r} names no organisation sqsgraph knows; "
+            f"taken as a post in {ctx.area}'s local authority",
         )
     return Post(
         Org(key=slug(text) or "unknown", label=text),
@@ -424,8 +427,9 @@ def _kind_named(toks: list[tuple[str, int, int]], cat: Catalogue) -> tuple[str, 
     return kind, end - n, end
 
 
-def _org_of_kind(kind: str, ctx: Context, text: str, toks: list[tuple[str, int, int]], start: int | None,
-                 end: int | None) -> Org | None:
+def _org_of_kind(
+    kind: str, ctx: Context, text: str, toks: list[tuple[str, int, int]], start: int | None, end: int | None
+) -> Org | None:
     cat = catalogue()
     if kind in YOUTH_OFFENDING_KINDS:
         return inspected_body(ctx)
@@ -462,7 +466,9 @@ def _org_of_kind(kind: str, ctx: Context, text: str, toks: list[tuple[str, int, 
             label = text[toks[cut + 1][1] : toks[end - 1][2]]
             if ctx.area and fold(label).startswith(fold(ctx.area) + " "):
                 label = f"{ctx.area} {kind_label}"
-            return Org(key=slug(label), label=label, kind=kind, area=ctx.area if fold(label).startswith(fold(ctx.area or "\0")) else None)
+            return Org(
+                key=slug(label), label=label, kind=kind, area=ctx.area if fold(label).startswith(fold(ctx.area or "\0")) else None
+            )
     if not ctx.area:
         return None
     if kind == "police-and-crime-commissioner":

@@ -9,7 +9,9 @@ import unicodedata
 
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 # Latin letters with no decomposition into an ASCII letter and a diacritic
-LATIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"})
+LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"}
+)
 
 
 def fold(text: str) -> str:

@@ -101,7 +101,9 @@ def engine_name(engine: str = "auto") -> str:
     return engine
 
 
-def validate(ds: Dataset | Graph, base: str | None = None, skip_focus: Collection[Node] = (), engine: str = "auto") -> ValidationReport:
+def validate(
+    ds: Dataset | Graph, base: str | None = None, skip_focus: Collection[Node] = (), engine: str = "auto"
+) -> ValidationReport:
     """Validate ``ds`` against the shapes; the report lists every result in plain words.
 
     ``skip_focus``: nodes whose results are not wanted, because ``ds`` holds only some of their
@@ -121,7 +123,9 @@ def validate(ds: Dataset | Graph, base: str | None = None, skip_focus: Collectio
 _OPTIONS = {"inference": "none", "advanced": True, "allow_warnings": True, "do_owl_imports": False}
 
 
-def validate_text(data: bytes, base: str | None = None, skip_focus: Collection[Node] = (), engine: str = "auto") -> ValidationReport:
+def validate_text(
+    data: bytes, base: str | None = None, skip_focus: Collection[Node] = (), engine: str = "auto"
+) -> ValidationReport:
     """``validate`` of the N-Quads or N-Triples ``data`` (the union of its graphs). The turbo
     engine parses the text itself (no rdflib graph: about a third of the memory, five times
     faster); pySHACL is given an rdflib graph of it, as ``validate`` is."""
@@ -140,8 +144,7 @@ def validate_text(data: bytes, base: str | None = None, skip_focus: Collection[N
     )
 
     text = data.decode("utf-8")
-    conforms, results, _text = pyshacl_turbo.validate(Input(text, "nquads", None, {}, {}), **_OPTIONS,
-                                                     shacl_graph=shapes_graph())
+    conforms, results, _text = pyshacl_turbo.validate(Input(text, "nquads", None, {}, {}), **_OPTIONS, shacl_graph=shapes_graph())
     report = _report(bool(conforms), results, base, skip_focus, _distinct_triples(data))
     return replace(report, problems=tuple(dict.fromkeys(report.problems)))  # a problem found twice is listed once
 
@@ -201,10 +204,20 @@ def _short(node: Node | None, base: str | None) -> str:
             return text[len(base) :]
         for prefix, iri in PREFIXES.items():
             if text.startswith(iri) and len(text) > len(iri):
-                return f"{prefix}:{text[len(iri):]}"
+                return f"{prefix}:{text[len(iri) :]}"
         return f"<{text}>"
     return repr(str(node)) if len(str(node)) < 60 else repr(str(node)[:57] + "...")
 
 
-__all__ = ["ENGINES", "Problem", "engine_name", "ValidationReport", "shapes_graph", "union_graph", "validate", "validate_file",
-           "validate_quads", "validate_text"]
+__all__ = [
+    "ENGINES",
+    "Problem",
+    "engine_name",
+    "ValidationReport",
+    "shapes_graph",
+    "union_graph",
+    "validate",
+    "validate_file",
+    "validate_quads",
+    "validate_text",
+]

@@ -56,9 +56,7 @@ _RATIO = re.compile(
     rf"\b{_NUMBER_START}(?P<n>{NUMBER})\s+(?:out\s+of|of)\s+(?:the\s+|every\s+|these\s+)?(?P<m>{NUMBER})\b(?!\s*%)",
     re.I,
 )
-_ALL_BUT = re.compile(
-    rf"\ball\s+but\s+(?P<k>{NUMBER})(?:\s+(?:of\s+)?(?:the\s+)?(?P<m>{NUMBER})\b(?=\s+\w))?", re.I
-)
+_ALL_BUT = re.compile(rf"\ball\s+but\s+(?P<k>{NUMBER})(?:\s+(?:of\s+)?(?:the\s+)?(?P<m>{NUMBER})\b(?=\s+\w))?", re.I)
 _ALL_N = re.compile(rf"\ball\s+(?:of\s+the\s+|the\s+)?(?P<m>{NUMBER})\s+(?:\w+\s+)?cases\b", re.I)
 _PERCENT = re.compile(r"\b(?=\d)(?P<p>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
 _FRACTION = re.compile(
@@ -257,7 +255,13 @@ def find_counts(text: str) -> list[CountMatch]:
     last_end = -1
     for c in found:
         if c.start >= last_end:
-            result.append(replace(c, polarity=polarity(text, c.start, c.end), refers_to=refers_to(text, c.start, c.end),
-                                  qualifier=qualifier(c.phrase)))
+            result.append(
+                replace(
+                    c,
+                    polarity=polarity(text, c.start, c.end),
+                    refers_to=refers_to(text, c.start, c.end),
+                    qualifier=qualifier(c.phrase),
+                )
+            )
             last_end = c.end
     return result

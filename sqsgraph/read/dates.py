@@ -32,7 +32,10 @@ MONTHS = {
     for name in names
 }
 
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 ORD = r"(?:st|nd|rd|th)?"
 DASH = r"(?:-|–|—|‒|to|until|and)"
 

@@ -109,9 +109,15 @@ class Reoffending:
     footnote_span: Span | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"rate": self.rate, "comparator_rate": self.comparator_rate, "comparator": self.comparator,
-                "cohort_start": self.cohort_start, "cohort_end": self.cohort_end, "published": self.published,
-                "source": self.source}
+        return {
+            "rate": self.rate,
+            "comparator_rate": self.comparator_rate,
+            "comparator": self.comparator,
+            "cohort_start": self.cohort_start,
+            "cohort_end": self.cohort_end,
+            "published": self.published,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -150,8 +156,15 @@ class Proportion:
     qualifier: str | None = None  # "just over", "less than", ...: the count is approximate
 
     def to_json(self) -> dict[str, Any]:
-        return {"phrase": self.phrase, "numerator": self.numerator, "denominator": self.denominator, "value": self.value,
-                "qualifier": self.qualifier, "polarity": self.polarity, "refers_to": self.refers_to}
+        return {
+            "phrase": self.phrase,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "polarity": self.polarity,
+            "refers_to": self.refers_to,
+        }
 
 
 @dataclass(frozen=True)
@@ -163,8 +176,13 @@ class Finding:
     proportions: tuple[Proportion, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "text": self.text, "span": _span_json(self.span),
-                "quotes": [q.to_json() for q in self.quotes], "proportions": [p.to_json() for p in self.proportions]}
+        return {
+            "number": self.number,
+            "text": self.text,
+            "span": _span_json(self.span),
+            "quotes": [q.to_json() for q in self.quotes],
+            "proportions": [p.to_json() for p in self.proportions],
+        }
 
 
 @dataclass(frozen=True)
@@ -178,8 +196,7 @@ class Section:
     span: Span | None = None  # span of the heading
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "title": self.title, "theme": self.theme,
-                "findings": [f.to_json() for f in self.findings]}
+        return {"number": self.number, "title": self.title, "theme": self.theme, "findings": [f.to_json() for f in self.findings]}
 
 
 @dataclass(frozen=True)

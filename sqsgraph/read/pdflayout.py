@@ -120,8 +120,11 @@ class _Line:
                 if item.pen_gap > _space_gap(pieces[-1], item) * self.size:
                     pieces.append(" ")
             pieces.append(item.text)
-            box = [item.left, item.top, item.right, item.bottom] if not box else [
-                min(box[0], item.left), min(box[1], item.top), max(box[2], item.right), max(box[3], item.bottom)]
+            box = (
+                [item.left, item.top, item.right, item.bottom]
+                if not box
+                else [min(box[0], item.left), min(box[1], item.top), max(box[2], item.right), max(box[3], item.bottom)]
+            )
         cells.append(_cell(pieces, box))
         first = cells[0].text
         if first[:1] in _BULLETS or _PRIVATE_USE.match(first):
@@ -216,13 +219,33 @@ def _dot_bullets(page: Page, runs: Sequence[Run]) -> list[Run]:
         best: Run | None = None
         for run in runs:
             size = run.size
-            if (run.baseline - 0.75 * size <= middle <= run.baseline and dot.right <= run.left
-                    and run.left - dot.right <= 3 * size and dot.bottom - dot.top <= 0.6 * size
-                    and (best is None or run.left < best.left)):
+            if (
+                run.baseline - 0.75 * size <= middle <= run.baseline
+                and dot.right <= run.left
+                and run.left - dot.right <= 3 * size
+                and dot.bottom - dot.top <= 0.6 * size
+                and (best is None or run.left < best.left)
+            ):
                 best = run
         if best is not None and best.text.lstrip()[:1] not in _BULLETS:
-            out.append(Run("•", dot.left, dot.top, dot.right, dot.bottom, best.baseline, best.size, "", best.bold,
-                           best.italic, best.artifact, best.roles, best.cells, dot.left))
+            out.append(
+                Run(
+                    "•",
+                    dot.left,
+                    dot.top,
+                    dot.right,
+                    dot.bottom,
+                    best.baseline,
+                    best.size,
+                    "",
+                    best.bold,
+                    best.italic,
+                    best.artifact,
+                    best.roles,
+                    best.cells,
+                    dot.left,
+                )
+            )
     return out
 
 
@@ -251,8 +274,16 @@ def _line(page: int, runs: list[Run]) -> _Line:
     wide = [i for i in breaks if items[i].cell is None or items[i].cell == items[i - 1].cell]
     if len(wide) >= 2 and max(items[i].pen_gap for i in wide) - min(items[i].pen_gap for i in wide) <= 0.25 * size:
         breaks.difference_update(wide)  # a justified line stretched between words drawn apart, not columns
-    line = _Line(page, items, baseline, size, all(r.bold for r in runs), all(r.italic for r in runs), main.roles,
-                 _element(main, "TR") if tagged else None)
+    line = _Line(
+        page,
+        items,
+        baseline,
+        size,
+        all(r.bold for r in runs),
+        all(r.italic for r in runs),
+        main.roles,
+        _element(main, "TR") if tagged else None,
+    )
     line.split(breaks)
     return line
 
@@ -376,7 +407,7 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         if starts or not notes:
             mark = starts.group(1).translate(_SUPERSCRIPT) if starts else ""
             if starts:
-                rest = line.cells[0].text[len(starts.group(1)):].lstrip()
+                rest = line.cells[0].text[len(starts.group(1)) :].lstrip()
                 line.cells[0].text = f"{mark} {rest}" if rest else mark
             notes.append(_Block("note", [line]))
         else:
@@ -478,16 +509,22 @@ def _fills_split_row(last: _Block, first: _Block, then: _Block) -> bool:
         return False
     columns = _columns(last)
     going_on = then.lines[0].cells
-    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on, strict=True)):
+    if (
+        len(columns) < 2
+        or len(going_on) != len(columns)
+        or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on, strict=True))
+    ):
         return False
     here = min(range(len(columns)), key=lambda j: abs(columns[j] - last.lines[-1].left))
-    if not all(len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
-               for line in first.lines):
+    if not all(
+        len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
+        for line in first.lines
+    ):
         return False
     # the cut row's cells on the page before start below all of the last full row's first cell
     full = max(i for i, line in enumerate(last.lines) if len(line.cells) >= 2 or i == 0)
     bottom = last.lines[full].baseline
-    for line in last.lines[full + 1:]:
+    for line in last.lines[full + 1 :]:
         if abs(line.left - columns[0]) <= 4.0:
             bottom = max(bottom, line.baseline)
         elif line.baseline > bottom + 1.0:
@@ -522,8 +559,17 @@ class _Writer:
 
     def add(self, text: str, cell: _Cell | None = None, page: int = 0) -> None:
         if cell is not None and text:
-            self.boxes.append(TextBox(self.length, self.length + len(text), page, round(cell.left, 1), round(cell.top, 1),
-                                      round(cell.right - cell.left, 1), round(cell.bottom - cell.top, 1)))
+            self.boxes.append(
+                TextBox(
+                    self.length,
+                    self.length + len(text),
+                    page,
+                    round(cell.left, 1),
+                    round(cell.top, 1),
+                    round(cell.right - cell.left, 1),
+                    round(cell.bottom - cell.top, 1),
+                )
+            )
         self.parts.append(text)
         self.length += len(text)
 

@@ -105,9 +105,7 @@ def read_pdf(data: bytes, name: str) -> PdfContent:
         if count == 0:
             raise NotAReportError(name, "the PDF has no pages")
         if count > MAX_PAGES:
-            raise NotAReportError(
-                name, f"the PDF has {count} pages; SQS reports have under 20 (refused above {MAX_PAGES})"
-            )
+            raise NotAReportError(name, f"the PDF has {count} pages; SQS reports have under 20 (refused above {MAX_PAGES})")
         pages = []
         tagged = False
         for index in range(count):
@@ -131,8 +129,10 @@ def _refuse_unmapped_text(pages: list[Page], name: str) -> None:
     total = len(text) - text.count(" ")
     if total and len(_UNMAPPED.findall(text)) > 0.2 * total:
         raise NotAReportError(
-            name, "the text layer cannot be read: its fonts map glyphs to no characters (no ToUnicode; a PDF "
-                  "printed to PostScript and distilled again?); run OCR first, e.g. ocrmypdf --force-ocr")
+            name,
+            "the text layer cannot be read: its fonts map glyphs to no characters (no ToUnicode; a PDF "
+            "printed to PostScript and distilled again?); run OCR first, e.g. ocrmypdf --force-ocr",
+        )
 
 
 def _open_error(name: str, code: int | None, raw: ModuleType) -> UnreadableFileError:
@@ -248,8 +248,9 @@ def _structure(page: object, raw: ModuleType) -> tuple[Roles, bool]:
         raw.FPDF_StructTree_Close(tree)
 
 
-def _objects(page: object, textpage: object, raw: ModuleType, to_display: ToDisplay,
-             roles: Roles) -> tuple[list[Run], list[Rule], int, list[Rule]]:
+def _objects(
+    page: object, textpage: object, raw: ModuleType, to_display: ToDisplay, roles: Roles
+) -> tuple[list[Run], list[Rule], int, list[Rule]]:
     # Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
     # are bound once here, and a run's text is fetched with one call into a buffer that fits.
     get_bounds, get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
@@ -328,8 +329,24 @@ def _objects(page: object, textpage: object, raw: ModuleType, to_display: ToDisp
                 artifact = True
         mcid = get_mcid(obj)
         types, ids = roles.get(mcid, _UNTAGGED) if mcid >= 0 else _UNTAGGED
-        runs.append(Run(text, round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2), round(baseline, 2),
-                        round(size.value * scale, 2), name, bold, italic, artifact, types, ids, round(origin, 2)))
+        runs.append(
+            Run(
+                text,
+                round(x0, 2),
+                round(y0, 2),
+                round(x1, 2),
+                round(y1, 2),
+                round(baseline, 2),
+                round(size.value * scale, 2),
+                name,
+                bold,
+                italic,
+                artifact,
+                types,
+                ids,
+                round(origin, 2),
+            )
+        )
     return runs, rules, images, dots
 
 

@@ -156,8 +156,9 @@ def read_pdf_bytes(data: bytes, name: str) -> ReadResult:
         raise NotAReportError(name, "the PDF has no text")
     derived = derive_text(content)
     digest = hashlib.sha256(data).hexdigest()
-    document = SourceDocument(path=name, text=derived.text, sha256=digest, encoding="pdf", media_type=PDF_MEDIA_TYPE,
-                              boxes=derived.boxes)
+    document = SourceDocument(
+        path=name, text=derived.text, sha256=digest, encoding="pdf", media_type=PDF_MEDIA_TYPE, boxes=derived.boxes
+    )
     return ReadResult(document, derived.warnings)
 
 
@@ -198,7 +199,10 @@ class FoundReports:
         """One line on the files of other kinds that were skipped."""
         if not self.others:
             return None
-        return f"skipped {len(self.others)} file(s) that are not reports ({'/'.join(REPORT_SUFFIXES)}): {_names([str(p) for p in self.others])}"
+        return (
+            f"skipped {len(self.others)} file(s) that are not reports ({'/'.join(REPORT_SUFFIXES)}): "
+            f"{_names([str(p) for p in self.others])}"
+        )
 
     def notes(self) -> list[str]:
         """Every note about what was named: files named twice, files of other kinds skipped."""
@@ -233,8 +237,11 @@ def find_reports(paths: Iterable[str | Path]) -> FoundReports:
         if p.is_dir():
             named_before = folders.get(p.resolve())
             if named_before is not None:
-                repeats.append(f"{p} was named twice; read once" if str(named_before) == str(p)
-                               else f"{p} was named twice (also as {named_before}); read once")
+                repeats.append(
+                    f"{p} was named twice; read once"
+                    if str(named_before) == str(p)
+                    else f"{p} was named twice (also as {named_before}); read once"
+                )
                 continue
             folders[p.resolve()] = p
             found: list[Path] = []
@@ -245,7 +252,9 @@ def find_reports(paths: Iterable[str | Path]) -> FoundReports:
                 (found if c.suffix.lower() in REPORT_SUFFIXES else other).append(c)
             if not found:
                 held = ", ".join(c.name for c in other[:8]) + (" ..." if len(other) > 8 else "") if other else "nothing"
-                problems.append(NotAReportError(str(p), f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder; it holds: {held}"))
+                problems.append(
+                    NotAReportError(str(p), f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder; it holds: {held}")
+                )
             others.extend(other)
         elif p.exists() or p.is_symlink():
             found = [p]

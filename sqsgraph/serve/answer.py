@@ -54,8 +54,11 @@ def answer(store: ox.Store, request: QueryRequest, max_results: int) -> Reply:
             media = negotiate(request.accept, GRAPH_OFFERS, _ALIASES_GRAPH, request.format)
             offers = GRAPH_OFFERS
         if media is None:
-            return Reply.error(406, f"no acceptable format for {form.upper()} results in Accept: {request.accept}; "
-                                    f"this endpoint offers {', '.join(offers)}")
+            return Reply.error(
+                406,
+                f"no acceptable format for {form.upper()} results in Accept: {request.accept}; "
+                f"this endpoint offers {', '.join(offers)}",
+            )
         return _run(store, request, media, max_results)
     except QueryRefused as exc:
         return Reply.error(exc.status, str(exc))
@@ -91,7 +94,9 @@ def _run(store: ox.Store, request: QueryRequest, media: str, max_results: int) -
 def _capped(items: Iterable[Any], limit: int, what: str) -> Iterator[Any]:
     for n, item in enumerate(items):
         if n >= limit:
-            raise QueryRefused(413, f"result too large: more than {limit} {what} (the endpoint's limit); add LIMIT or narrow the query")
+            raise QueryRefused(
+                413, f"result too large: more than {limit} {what} (the endpoint's limit); add LIMIT or narrow the query"
+            )
         yield item
 
 
@@ -141,25 +146,40 @@ def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpe
     unknown = sorted({k for k, _ in request.params} - {p.name for p in query.params})
     if unknown:
         takes = ", ".join(p.name for p in query.params) or "no parameters"
-        return Reply.error(400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} "
-                                "(and limit, offset, format)")
+        return Reply.error(
+            400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} (and limit, offset, format)"
+        )
     try:
         bindings = bind_params(query, dict(request.params))
     except UsageError as exc:
         return Reply.error(400, str(exc).replace("--param ", ""))
     if request.limit is not None and request.limit > max_results:
-        return Reply.error(413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages")
+        return Reply.error(
+            413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages"
+        )
     media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
     if media is None:
-        return Reply.error(406, f"no acceptable format for SELECT results in Accept: {request.accept}; "
-                                f"this endpoint offers {', '.join(RESULT_OFFERS)}")
+        return Reply.error(
+            406,
+            f"no acceptable format for SELECT results in Accept: {request.accept}; "
+            f"this endpoint offers {', '.join(RESULT_OFFERS)}",
+        )
     whole = request.limit is None
     try:
-        result = run_query(store, query.text, bindings, text_index=helpers.text_index, precomputed=helpers.precomputed,
-                           limit=max_results if whole else request.limit, offset=request.offset)
+        result = run_query(
+            store,
+            query.text,
+            bindings,
+            text_index=helpers.text_index,
+            precomputed=helpers.precomputed,
+            limit=max_results if whole else request.limit,
+            offset=request.offset,
+        )
         if whole and result.more:
-            return Reply.error(413, f"result too large: more than {max_results} rows (the endpoint's limit); "
-                                    f"ask for pages with limit= and offset=")
+            return Reply.error(
+                413,
+                f"result too large: more than {max_results} rows (the endpoint's limit); ask for pages with limit= and offset=",
+            )
         if result.kind == "select":
             body = write_solutions(result.variables, result.rows, media)
         elif result.kind == "ask":

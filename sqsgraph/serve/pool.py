@@ -35,8 +35,9 @@ def _open_helpers(text_index_path: str | None, results_path: str | None) -> Help
     return helpers
 
 
-def _worker_main(store_path: str, conn: Connection, max_results: int, text_index_path: str | None = None,
-                 results_path: str | None = None) -> None:
+def _worker_main(
+    store_path: str, conn: Connection, max_results: int, text_index_path: str | None = None, results_path: str | None = None
+) -> None:
     """Body of a worker process: open the store read-only, then answer requests until EOF."""
     try:
         store = ox.Store.read_only(store_path)
@@ -68,8 +69,9 @@ class QueryPool:
     """Worker processes that run queries; a query over its time limit is stopped by killing the
     process that runs it (Oxigraph evaluation cannot be interrupted from another thread)."""
 
-    def __init__(self, store_path: str, limits: Limits, text_index_path: str | None = None,
-                 results_path: str | None = None) -> None:
+    def __init__(
+        self, store_path: str, limits: Limits, text_index_path: str | None = None, results_path: str | None = None
+    ) -> None:
         self.store_path = store_path
         self.limits = limits
         self.helper_paths = (text_index_path, results_path)  # the store's text index and precomputed answers
@@ -86,14 +88,19 @@ class QueryPool:
             t.join()
         if self._idle.qsize() < limits.workers:
             self.close()
-            raise QueryError("the query worker processes did not start; when calling create_server from a script, "
-                             "put the call under `if __name__ == \"__main__\":` (worker processes re-import it)")
+            raise QueryError(
+                "the query worker processes did not start; when calling create_server from a script, "
+                'put the call under `if __name__ == "__main__":` (worker processes re-import it)'
+            )
 
     def _add_worker(self) -> None:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(self.store_path, child, self.limits.max_results,
-                                                               *self.helper_paths),
-                                    name="sqsgraph-query-worker", daemon=True)
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(self.store_path, child, self.limits.max_results, *self.helper_paths),
+            name="sqsgraph-query-worker",
+            daemon=True,
+        )
         with self._lock:  # close() kills what is starting, so no worker outlives the store copy
             if self._closed:
                 parent.close()
@@ -155,8 +162,11 @@ class QueryPool:
                 reply: Reply = worker.conn.recv()
             else:
                 self._replace(worker)
-                return Reply.error(503, f"query stopped: it ran longer than the time limit of {timeout:g} s; "
-                                        "add LIMIT, narrow the patterns, or ask the operator for a longer --timeout")
+                return Reply.error(
+                    503,
+                    f"query stopped: it ran longer than the time limit of {timeout:g} s; "
+                    "add LIMIT, narrow the patterns, or ask the operator for a longer --timeout",
+                )
         except (EOFError, OSError):
             self._replace(worker)
             return Reply.error(500, "the query crashed the process running it; it was not answered")

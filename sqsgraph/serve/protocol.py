@@ -47,9 +47,15 @@ GRAPH_OFFERS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 
 # other names clients use for the same formats (media types and ``format=`` values)
 _ALIASES_RESULTS = {
-    "application/json": SPARQL_JSON, "json": SPARQL_JSON, "srj": SPARQL_JSON,
-    "application/xml": SPARQL_XML, "text/xml": SPARQL_XML, "xml": SPARQL_XML, "srx": SPARQL_XML,
-    "csv": CSV, "tsv": TSV,
+    "application/json": SPARQL_JSON,
+    "json": SPARQL_JSON,
+    "srj": SPARQL_JSON,
+    "application/xml": SPARQL_XML,
+    "text/xml": SPARQL_XML,
+    "xml": SPARQL_XML,
+    "srx": SPARQL_XML,
+    "csv": CSV,
+    "tsv": TSV,
 }
 
 
@@ -60,15 +66,22 @@ _OX_GRAPH_FORMATS = {f.media_type: f.oxigraph for f in _GRAPH_FORMATS}
 
 
 _CONTENT_TYPES = {
-    SPARQL_JSON: f"{SPARQL_JSON}; charset=utf-8", SPARQL_XML: f"{SPARQL_XML}; charset=utf-8",
-    CSV: f"{CSV}; charset=utf-8", TSV: f"{TSV}; charset=utf-8", TURTLE: f"{TURTLE}; charset=utf-8",
-    NTRIPLES: NTRIPLES, JSONLD: JSONLD, RDFXML: RDFXML,
+    SPARQL_JSON: f"{SPARQL_JSON}; charset=utf-8",
+    SPARQL_XML: f"{SPARQL_XML}; charset=utf-8",
+    CSV: f"{CSV}; charset=utf-8",
+    TSV: f"{TSV}; charset=utf-8",
+    TURTLE: f"{TURTLE}; charset=utf-8",
+    NTRIPLES: NTRIPLES,
+    JSONLD: JSONLD,
+    RDFXML: RDFXML,
 }
 
 
 # prefixes written into Turtle answers (docs/graph-model.md)
-TURTLE_PREFIXES = {name: PREFIXES[name] for name in (
-    "sqs", "theme", "role", "orgtype", "schema", "org", "foaf", "prov", "dcterms", "skos", "qb", "oa", "xsd", "rdfs")}
+TURTLE_PREFIXES = {
+    name: PREFIXES[name]
+    for name in ("sqs", "theme", "role", "orgtype", "schema", "org", "foaf", "prov", "dcterms", "skos", "qb", "oa", "xsd", "rdfs")
+}
 
 
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -174,8 +187,10 @@ def _xml_term(term: Any) -> str:
             attr = ""
         return f"<literal{attr}>{xml_escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+        )
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
@@ -185,8 +200,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _check_xml_chars(text: str) -> None:
     bad = _NOT_XML.search(text)
     if bad:
-        raise QueryRefused(406, f"the results hold the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
-                                "ask for JSON or TSV instead")
+        raise QueryRefused(
+            406,
+            f"the results hold the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; ask for JSON or TSV instead",
+        )
 
 
 def _csv_value(term: Any) -> str:
@@ -211,7 +228,11 @@ def write_solutions(variables: list[str], rows: Sequence[Sequence[Term]], media:
         parts.append("</head><results>")
         for row in rows:
             parts.append("<result>")
-            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row, strict=True) if t is not None]
+            parts += [
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            ]
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         text = "".join(parts)
@@ -237,8 +258,10 @@ def write_boolean(value: bool, media: str) -> bytes:
     if media == SPARQL_JSON:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if media == SPARQL_XML:
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>\n"
+        ).encode()
     if media == CSV:
         return f"_askResult\r\n{word}\r\n".encode("ascii")
     if media == TSV:

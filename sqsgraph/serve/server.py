@@ -73,16 +73,20 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7879
 
 
-
-
 def named_query_list() -> list[dict[str, Any]]:
     """The named queries as ``{name, title, description, params, url}`` (``GET /queries``)."""
     from ..query.library import load_queries
 
-    return [{"name": q.name, "title": q.title, "description": q.description,
-             "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
-                        for p in q.params],
-             "url": f"/query/{q.name}"} for q in load_queries().values()]
+    return [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params],
+            "url": f"/query/{q.name}",
+        }
+        for q in load_queries().values()
+    ]
 
 
 def named_examples() -> list[dict[str, Any]]:
@@ -91,9 +95,15 @@ def named_examples() -> list[dict[str, Any]]:
     the query through ``/query/NAME`` with them."""
     from ..query.library import load_queries
 
-    return [{"name": q.name, "title": q.title, "query": q.text,
-             "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
-                        for p in q.params]} for q in load_queries().values()]
+    return [
+        {
+            "name": q.name,
+            "title": q.title,
+            "query": q.text,
+            "params": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params],
+        }
+        for q in load_queries().values()
+    ]
 
 
 _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
@@ -108,7 +118,7 @@ _STATIC = {  # URL path -> (file in sqsgraph/static, content type)
 
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                               "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -168,7 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path in ("/queries", "/query", "/query/"):
             self._send(Reply(200, "application/json", self.server._queries), {"X-Content-Type-Options": "nosniff"})
         elif url.path.startswith("/query/"):
-            self._named(urllib.parse.unquote(url.path[len("/query/"):]), url.query)
+            self._named(urllib.parse.unquote(url.path[len("/query/") :]), url.query)
         elif url.path in _STATIC:
             name, ctype = _STATIC[url.path]
             self._send(Reply(200, ctype, _static_file(name)), _PAGE_HEADERS)
@@ -183,16 +193,23 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
-            self._send(Reply.error(404 if url.path not in _STATIC else 405, f"POST queries to /sparql, not {url.path}"),
-                       close=True)
+            self._send(
+                Reply.error(404 if url.path not in _STATIC else 405, f"POST queries to /sparql, not {url.path}"), close=True
+            )
             return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
             self._send(Reply.error(403, "updates are refused: this endpoint is read-only"), close=True)
             return
         if ctype not in ("application/sparql-query", "application/x-www-form-urlencoded"):
-            self._send(Reply.error(415, f"unsupported Content-Type {ctype or '(none)'}: send application/sparql-query "
-                                        "or application/x-www-form-urlencoded"), close=True)
+            self._send(
+                Reply.error(
+                    415,
+                    f"unsupported Content-Type {ctype or '(none)'}: send application/sparql-query "
+                    "or application/x-www-form-urlencoded",
+                ),
+                close=True,
+            )
             return
         body = self._read_body()
         if body is None:
@@ -208,8 +225,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._sparql(url.query + "&" + text if url.query else text, None)
 
     def _refuse_method(self) -> None:
-        self._send(Reply.error(405, f"{self.command} is not allowed: this endpoint is read-only (GET and POST queries only)"),
-                   {"Allow": "GET, POST"}, close=True)
+        self._send(
+            Reply.error(405, f"{self.command} is not allowed: this endpoint is read-only (GET and POST queries only)"),
+            {"Allow": "GET, POST"},
+            close=True,
+        )
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method  # noqa: N815
 
@@ -243,8 +263,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _params(self, query_string: str) -> dict[str, list[str]] | None:
         """The request's parameters, or None after answering 400 for malformed ones."""
         try:
-            return urllib.parse.parse_qs(query_string, keep_blank_values=True, strict_parsing=False,
-                                         errors="strict", max_num_fields=100)
+            return urllib.parse.parse_qs(
+                query_string, keep_blank_values=True, strict_parsing=False, errors="strict", max_num_fields=100
+            )
         except (ValueError, UnicodeDecodeError) as exc:
             self._send(Reply.error(400, f"malformed request parameters: {exc}"))
             return None
@@ -263,8 +284,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             queries = [body_query]
         if len(queries) != 1:
-            self._send(Reply.error(400, "exactly one query is needed: pass it as ?query=... or in a POST body"
-                                   if not queries else "more than one query parameter"))
+            self._send(
+                Reply.error(
+                    400,
+                    "exactly one query is needed: pass it as ?query=... or in a POST body"
+                    if not queries
+                    else "more than one query parameter",
+                )
+            )
             return
         query = queries[0]
         limit = self.server.limits.max_query_length
@@ -290,8 +317,12 @@ class _Handler(BaseHTTPRequestHandler):
         if params is None:
             return
         if len(query_string) > self.server.limits.max_query_length:
-            self._send(Reply.error(413, f"parameters too long: {len(query_string)} characters, "
-                                        f"the limit is {self.server.limits.max_query_length}"))
+            self._send(
+                Reply.error(
+                    413,
+                    f"parameters too long: {len(query_string)} characters, the limit is {self.server.limits.max_query_length}",
+                )
+            )
             return
         repeated = sorted(k for k, v in params.items() if len(v) != 1)
         if repeated:
@@ -307,9 +338,14 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 page[key] = int(value)
         formats = [given.pop(k) for k in ("format", "output") if k in given]
-        request = NamedRequest(name=name, params=tuple(sorted(given.items())), limit=page["limit"],
-                               offset=page["offset"] or 0, accept=self.headers.get("Accept"),
-                               format=formats[0] if formats else None)
+        request = NamedRequest(
+            name=name,
+            params=tuple(sorted(given.items())),
+            limit=page["limit"],
+            offset=page["offset"] or 0,
+            accept=self.headers.get("Accept"),
+            format=formats[0] if formats else None,
+        )
         reply = self.server.pool.run(request)
         self._send(reply, {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 

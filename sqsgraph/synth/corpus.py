@@ -17,8 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 _SYLLABLES_A = "Ash Bram Cal Dun Elm Fern Glen Hart Ivy Kes Lang Mar Nor Oak Pen Ral Stan Thorn Ux Wel Yar".split()
@@ -137,9 +147,7 @@ class CorpusGenerator:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         pool_rng = random.Random(seed)
-        self.national = {
-            post: [self._person(pool_rng) for _ in range(count + 2)] for post, count in _NATIONAL_POSTS
-        }
+        self.national = {post: [self._person(pool_rng) for _ in range(count + 2)] for post, count in _NATIONAL_POSTS}
         self.inspectors = [self._person(pool_rng) for _ in range(12)]
         self.areas = sorted({a + b for a in _SYLLABLES_A for b in _SYLLABLES_B})
         pool_rng.shuffle(self.areas)
@@ -201,16 +209,21 @@ class CorpusGenerator:
         footnote = None
         if rng.random() < 0.7:
             head.append(
-                f"The published reoffending rate¹ for {area} was {rate}%, compared with the England and Wales average of {national}%."
+                f"The published reoffending rate¹ for {area} was {rate}%, "
+                f"compared with the England and Wales average of {national}%."
             )
             head.append("")
             c_year = year - 3
             footnote = (
-                f"¹ Published in {months[rng.randint(0, 11)]} {year - 1} based on binary reoffending rates after 12 months for the "
+                f"¹ Published in {months[rng.randint(0, 11)]} {year - 1} "
+                "based on binary reoffending rates after 12 months for the "
                 f"{months[3]} {c_year} – {months[2]} {c_year + 1} cohort. Source: Ministry of Justice"
             )
-        head.append(f"Overall we found {rng.choice(['good', 'mixed', 'improving', 'inconsistent'])} practice in {area}, "
-                     f"and the work had {rng.choice(['improved', 'changed little'])} since our last inspection in {year - rng.randint(2, 4)}.")
+        head.append(
+            f"Overall we found {rng.choice(['good', 'mixed', 'improving', 'inconsistent'])} practice in {area}, "
+            f"and the work had {rng.choice(['improved', 'changed little'])} "
+            f"since our last inspection in {year - rng.randint(2, 4)}."
+        )
         head += ["", f"Commentary on the inspection in {area}:", ""]
         body_lines: list[str] = []
         children = rng.sample(_CHILD_NAMES, 2)
@@ -236,7 +249,8 @@ class CorpusGenerator:
         tail += [
             "",
             "If you have any further questions about the inspection please contact the lead inspector, who was "
-            f"{lead.name}. They can be contacted at {first}.{last}@inspectorate.example or on 0700 {rng.randint(100000, 999999)}.",
+            f"{lead.name}. They can be contacted at {first}.{last}@inspectorate.example "
+            f"or on 0700 {rng.randint(100000, 999999)}.",
             "",
             "Copy to:",
             "",
@@ -256,7 +270,12 @@ class CorpusGenerator:
         m = rng.randint(6, 30)
         n = rng.randint(1, m)
         form = rng.choice(_COUNT_FORMS).format(
-            n=n, m=m, nw=_word(min(n, 12)), mw=_word(max(min(m, 12), min(n, 12))), pct=rng.choice([50, 60, 75, 80]), kw=_word(rng.randint(1, 4))
+            n=n,
+            m=m,
+            nw=_word(min(n, 12)),
+            mw=_word(max(min(m, 12), min(n, 12))),
+            pct=rng.choice([50, 60, 75, 80]),
+            kw=_word(rng.randint(1, 4)),
         )
         sentence = f"{rng.choice(_TOPICS).capitalize()} {rng.choice(_JUDGEMENTS)} {form}."
         extra = " ".join(rng.sample(_SENTENCES, rng.randint(1, 3)))

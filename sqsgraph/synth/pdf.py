@@ -63,8 +63,16 @@ _THEME = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _FINDING = re.compile(r"^-\s+(\d{1,2}\.\d{1,2})\.?\s+(.*)$")
 _BULLET = re.compile(r"^-\s+(.*)$")
 _KNOWN_HEADINGS = {
-    "context", "summary", "operational management", "key strengths", "areas requiring improvement",
-    "areas for improvement", "copy to:", "copy to", "overall", "introduction",
+    "context",
+    "summary",
+    "operational management",
+    "key strengths",
+    "areas requiring improvement",
+    "areas for improvement",
+    "copy to:",
+    "copy to",
+    "overall",
+    "introduction",
 }
 #: a paragraph is finished when it ends like a sentence (closing quotes, markup or brackets may follow)
 _TERMINATED = re.compile(r"[.!?:;][\"'”’*)\]>]*$|</i>$|>\.?$")
@@ -163,7 +171,7 @@ def _runs(text: str, notes: dict[str, str]) -> list[Run]:
         elif ch == "<" and re.match(r"<(https?://|www\.)[^\s<>]+>", text[i:]):
             end = text.index(">", i)
             flush()
-            runs.append(Run(text[i + 1:end], italic, link=True))
+            runs.append(Run(text[i + 1 : end], italic, link=True))
             i = end
         else:
             buf.append(ch)
@@ -178,8 +186,11 @@ def _is_heading(line: str) -> bool:
         return True
     # any other short capitalised line that does not end like a sentence reads as a heading
     return (
-        len(bare) <= 60 and bare[:1].isupper() and not _TERMINATED.search(bare)
-        and "\t" not in line and not bare.startswith("Report of")
+        len(bare) <= 60
+        and bare[:1].isupper()
+        and not _TERMINATED.search(bare)
+        and "\t" not in line
+        and not bare.startswith("Report of")
     )
 
 
@@ -214,13 +225,13 @@ def parse_rendering(text: str, *, curly: bool = False) -> Report:
                 blocks.append(Block("note", raw=m.group(2)))
             continue
         last = blocks[-1] if blocks else None
-        open_para = (
-            last is not None and last.kind in ("para", "finding", "bullet")
-            and not _TERMINATED.search(last.raw.rstrip())
-        )
+        open_para = last is not None and last.kind in ("para", "finding", "bullet") and not _TERMINATED.search(last.raw.rstrip())
         structural = (
-            _FINDING.match(stripped) or _BULLET.match(stripped) or _THEME.match(stripped)
-            or "\t" in line or (_is_heading(stripped) and not stripped[:1].islower())
+            _FINDING.match(stripped)
+            or _BULLET.match(stripped)
+            or _THEME.match(stripped)
+            or "\t" in line
+            or (_is_heading(stripped) and not stripped[:1].islower())
         )
         if last is not None and open_para and (stripped[:1].islower() or not structural):
             last.raw = f"{last.raw} {stripped}"
@@ -454,7 +465,7 @@ def _styles(v: Variant) -> str:
    <style:text-properties fo:font-size="{small}"/>
   </style:style>
   <style:style style:name="Letterhead" style:family="paragraph" style:parent-style-name="Standard">
-   <style:paragraph-properties fo:text-align="{'end' if v.letterhead_right else 'start'}" fo:margin-bottom="0.5cm"/>
+   <style:paragraph-properties fo:text-align="{"end" if v.letterhead_right else "start"}" fo:margin-bottom="0.5cm"/>
   </style:style>
   <style:style style:name="Emphasis" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
   <style:style style:name="Superscript" style:family="text"><style:text-properties style:text-position="super 58%"/></style:style>
@@ -533,16 +544,18 @@ def _master_styles(v: Variant, running_header: str) -> str:
 
 def _table(name: str, style: str, rows: list[tuple[list[Run], list[Run]]], *, italic_values: bool) -> str:
     """A borderless two-column table; cells wrap their text, rows are never split by hand."""
-    out = [f'<table:table table:name="{name}" table:style-name="{style}">',
-           f'<table:table-column table:style-name="{style}.A"/><table:table-column table:style-name="{style}.B"/>']
+    out = [
+        f'<table:table table:name="{name}" table:style-name="{style}">',
+        f'<table:table-column table:style-name="{style}.A"/><table:table-column table:style-name="{style}.B"/>',
+    ]
     for label, value in rows:
         if italic_values:
             value = [Run(r.text, True, r.note, r.link) for r in value]
         out.append(
-            '<table:table-row>'
+            "<table:table-row>"
             f'<table:table-cell table:style-name="TCell" office:value-type="string"><text:p text:style-name="Table_20_Contents">{_odt_runs(label)}</text:p></table:table-cell>'
             f'<table:table-cell table:style-name="TCell" office:value-type="string"><text:p text:style-name="Table_20_Contents">{_odt_runs(value)}</text:p></table:table-cell>'
-            '</table:table-row>'
+            "</table:table-row>"
         )
     out.append("</table:table>")
     return "".join(out)
@@ -568,16 +581,19 @@ def _numbered_list(blocks: list[Block], i: int) -> tuple[str, int]:
         if b.kind == "theme":
             close()
             theme = b.number
-            items.append(f'<text:list-item text:start-value="{int(b.number)}">'
-                         f'<text:p text:style-name="Theme">{_odt_runs(b.runs)}</text:p>')
+            items.append(
+                f'<text:list-item text:start-value="{int(b.number)}"><text:p text:style-name="Theme">{_odt_runs(b.runs)}</text:p>'
+            )
         else:
             major, minor = b.number.split(".")
             if theme is None or int(theme) != int(major):  # no heading for this theme: an unlabelled item
                 close()
                 theme = major
                 items.append(f'<text:list-item text:start-value="{int(major)}">')
-            sub.append(f'<text:list-item text:start-value="{int(minor)}">'
-                       f'<text:p text:style-name="Finding">{_odt_runs(b.runs)}</text:p></text:list-item>')
+            sub.append(
+                f'<text:list-item text:start-value="{int(minor)}">'
+                f'<text:p text:style-name="Finding">{_odt_runs(b.runs)}</text:p></text:list-item>'
+            )
         i += 1
     close()
     return '<text:list text:style-name="Numbering">' + "".join(items) + "</text:list>", i
@@ -590,7 +606,7 @@ def _body(report: Report) -> str:
     out = [
         '<text:p text:style-name="P1"><draw:frame draw:style-name="fr1" draw:name="Letterhead" '
         'text:anchor-type="as-char" svg:width="8cm" svg:height="1.6cm" draw:z-index="0">'
-        f'<draw:image><office:binary-data>{png}</office:binary-data></draw:image></draw:frame></text:p>'
+        f"<draw:image><office:binary-data>{png}</office:binary-data></draw:image></draw:frame></text:p>"
     ]
     blocks = report.blocks
     i = 0
@@ -614,7 +630,9 @@ def _body(report: Report) -> str:
         if block.kind == "bullet":
             items = []
             while i < len(blocks) and blocks[i].kind == "bullet":
-                items.append(f'<text:list-item><text:p text:style-name="Bullet">{_odt_runs(blocks[i].runs)}</text:p></text:list-item>')
+                items.append(
+                    f'<text:list-item><text:p text:style-name="Bullet">{_odt_runs(blocks[i].runs)}</text:p></text:list-item>'
+                )
                 i += 1
             out.append('<text:list text:style-name="Bullets">' + "".join(items) + "</text:list>")
             continue
@@ -652,8 +670,13 @@ def _pdf_filter(tagged: bool) -> str:
 
 
 def convert_fodts(
-    sources: Sequence[Path], out_dir: Path, *, tagged: bool, soffice: str = "soffice",
-    profile_dir: Path | None = None, timeout: float = 600,
+    sources: Sequence[Path],
+    out_dir: Path,
+    *,
+    tagged: bool,
+    soffice: str = "soffice",
+    profile_dir: Path | None = None,
+    timeout: float = 600,
 ) -> list[Path]:
     """Convert many documents to PDF in ONE soffice run (starting soffice costs seconds).
 
@@ -667,8 +690,16 @@ def convert_fodts(
     profile = Path(tempfile.mkdtemp(prefix="sqsgraph-lo-")) if profile_dir is None else profile_dir
     try:
         cmd = [
-            soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--convert-to", _pdf_filter(tagged), "--outdir", str(out_dir), *map(str, sources),
+            soffice,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--convert-to",
+            _pdf_filter(tagged),
+            "--outdir",
+            str(out_dir),
+            *map(str, sources),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     finally:
@@ -741,7 +772,7 @@ def _rl_markup(runs: Iterable[Run]) -> str:
             continue
         if run.link:
             href = run.text if "://" in run.text else "http://" + run.text
-            body = f'<a href={quoteattr(href)}>{body}</a>'
+            body = f"<a href={quoteattr(href)}>{body}</a>"
         out.append(f"<i>{body}</i>" if run.italic else body)
     return "".join(out)
 
@@ -765,17 +796,31 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
     )
 
     serif = v.generic == "roman"
-    regular, bold, italic = ("Times-Roman", "Times-Bold", "Times-Italic") if serif else ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+    regular, bold, italic = (
+        ("Times-Roman", "Times-Bold", "Times-Italic") if serif else ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+    )
     size = v.size_pt
     small = max(size - 2.5, 8)
-    body = ParagraphStyle("body", fontName=regular, fontSize=size, leading=size * 1.25, alignment=TA_JUSTIFY, spaceAfter=size * 0.6)
-    title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=size + 1, leading=(size + 1) * 1.25, spaceBefore=6, spaceAfter=10)
+    body = ParagraphStyle(
+        "body", fontName=regular, fontSize=size, leading=size * 1.25, alignment=TA_JUSTIFY, spaceAfter=size * 0.6
+    )
+    title = ParagraphStyle(
+        "title", parent=body, fontName=bold, fontSize=size + 1, leading=(size + 1) * 1.25, spaceBefore=6, spaceAfter=10
+    )
     heading = ParagraphStyle("heading", parent=body, fontName=bold, spaceBefore=4, spaceAfter=8, keepWithNext=1)
-    theme = ParagraphStyle("theme", parent=heading, leftIndent=1.27 * cm, bulletIndent=0, bulletFontName=bold, bulletFontSize=size)
-    finding = ParagraphStyle("finding", parent=body, leftIndent=1.27 * cm, bulletIndent=0, bulletFontName=regular, bulletFontSize=size)
-    bullet = ParagraphStyle("bullet", parent=body, leftIndent=1.27 * cm, bulletIndent=0.635 * cm, bulletFontName=regular, spaceAfter=size * 0.3)
+    theme = ParagraphStyle(
+        "theme", parent=heading, leftIndent=1.27 * cm, bulletIndent=0, bulletFontName=bold, bulletFontSize=size
+    )
+    finding = ParagraphStyle(
+        "finding", parent=body, leftIndent=1.27 * cm, bulletIndent=0, bulletFontName=regular, bulletFontSize=size
+    )
+    bullet = ParagraphStyle(
+        "bullet", parent=body, leftIndent=1.27 * cm, bulletIndent=0.635 * cm, bulletFontName=regular, spaceAfter=size * 0.3
+    )
     cell = ParagraphStyle("cell", parent=body, alignment=0, spaceAfter=0, leading=size * 1.15)
-    note_style = ParagraphStyle("note", parent=body, fontSize=small, leading=small * 1.2, leftIndent=0.3 * cm, firstLineIndent=-0.3 * cm, spaceAfter=0)
+    note_style = ParagraphStyle(
+        "note", parent=body, fontSize=small, leading=small * 1.2, leftIndent=0.3 * cm, firstLineIndent=-0.3 * cm, spaceAfter=0
+    )
 
     margin = v.margin_cm * cm
     width = A4[0] - 2 * margin
@@ -837,17 +882,41 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
         canvas.line(x0 + letterhead_h + 0.2 * cm, top - letterhead_h / 2, x0 + 8 * cm - 0.2 * cm, top - letterhead_h / 2)
         canvas.restoreState()
 
-    doc = BaseDocTemplate(str(target), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=1.8 * cm,
-                          bottomMargin=bottom, title=report.title, author="", creator="sqsgraph pdfmake (reportlab)")
+    doc = BaseDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=1.8 * cm,
+        bottomMargin=bottom,
+        title=report.title,
+        author="",
+        creator="sqsgraph pdfmake (reportlab)",
+    )
     height_later = A4[1] - 1.8 * cm - bottom
     first_top = 1.25 * cm + letterhead_h + 0.5 * cm
-    doc.addPageTemplates([
-        PageTemplate("First", [Frame(margin, bottom, width, A4[1] - first_top - bottom, id="f1", leftPadding=0, rightPadding=0)],
-                     onPage=first_page, onPageEnd=page_end),
-        PageTemplate("Later", [Frame(margin, bottom, width, height_later, id="f2", leftPadding=0, rightPadding=0)], onPageEnd=page_end),
-    ])
-    plain = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "First",
+                [Frame(margin, bottom, width, A4[1] - first_top - bottom, id="f1", leftPadding=0, rightPadding=0)],
+                onPage=first_page,
+                onPageEnd=page_end,
+            ),
+            PageTemplate(
+                "Later", [Frame(margin, bottom, width, height_later, id="f2", leftPadding=0, rightPadding=0)], onPageEnd=page_end
+            ),
+        ]
+    )
+    plain = TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+    )
     story: list[Flowable] = [NextPageTemplate("Later")]
     blocks = report.blocks
     i = 0
@@ -862,7 +931,10 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
                 rows.append([Paragraph(_rl_markup(blocks[i].label), cell), Paragraph(_rl_markup(runs), cell)])
                 i += 1
             first = (v.label_cm if block.kind == "header" else v.post_cm) * cm
-            story += [Table(rows, colWidths=[first, width - first], style=plain, hAlign="LEFT", splitByRow=1), Spacer(1, size * 0.6)]
+            story += [
+                Table(rows, colWidths=[first, width - first], style=plain, hAlign="LEFT", splitByRow=1),
+                Spacer(1, size * 0.6),
+            ]
             continue
         markup = _rl_markup(block.runs)
         if block.kind == "title":
