@@ -475,6 +475,84 @@ def test_no_silent_change(name, layout, extractor, standins, request):
     assert not silent, "\n".join(map(repr, silent)) + f"\nwarnings: {report.warnings}"
 
 
+# --- the held-out PDFs of other producers, every extractor ----------------------------------------
+
+OTHER = PDF_FIXTURES / "other"
+NO_TEXT_LAYER = {"kent-2014-ps-nounicode"}  # no ToUnicode map: no extractor reads its words
+OTHER_PDFS = sorted(p.stem for p in OTHER.glob("*.pdf"))
+
+
+def _sample_of(stem: str) -> str:
+    return re.match(r"[a-z]+-\d{4}", stem)[0]
+
+
+def _other_section() -> str:
+    doc = Path(__file__).resolve().parent.parent / "docs" / "extracted-text.md"
+    text = doc.read_text(encoding="utf-8")
+    return text[text.index("## Other producers") :]
+
+
+def _other_losses() -> set[tuple[str, str]]:
+    """(pdf stem, extractor) of the other producers still lossy (docs/extracted-text.md)."""
+    section = _other_section()
+    table = section[: section.index("Before this work")]
+    out = set()
+    for m in re.finditer(r"^\| ([a-z]+-\d{4}-[a-z-]+) \| (.+) \|$", table, re.M):
+        for extractor, cell in zip(EXTRACTORS, (c.strip() for c in m[2].split("|"))):
+            if cell != "100%":
+                out.add((m[1], extractor))
+    return out
+
+
+def _other_silent() -> set[tuple[str, str]]:
+    section = _other_section()
+    listed = section[section.index("other-producer silent-change list") :]
+    listed = listed[: listed.index("<!-- end of other-producer silent-change list -->")]
+    return {(m[1], m[2]) for m in re.finditer(r"^- (\S+) (\S+)$", listed, re.M)}
+
+
+OTHER_LOSSES = _other_losses()
+OTHER_SILENT = _other_silent()
+
+
+def test_every_other_producer_pdf_is_in_the_table():
+    listed = {stem for stem, _ in OTHER_LOSSES} | set(re.findall(r"^\| ([a-z]+-\d{4}-[a-z-]+) \|", _other_section(), re.M))
+    assert set(OTHER_PDFS) - NO_TEXT_LAYER <= listed
+    assert OTHER_SILENT <= {(stem, e) for stem in OTHER_PDFS for e in EXTRACTORS}
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("stem", OTHER_PDFS)
+def test_every_fact_of_another_producers_extracted_text(stem, extractor, request):
+    if stem in NO_TEXT_LAYER:
+        pytest.skip("no text layer: no extractor reads its words")
+    if not available(extractor):
+        pytest.skip(f"{extractor} not installed")
+    if (stem, extractor) in OTHER_LOSSES:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="still lossy: docs/extracted-text.md"))
+    report = parse(extract(OTHER / f"{stem}.pdf", extractor))
+    want = set(expected(_sample_of(stem)))
+    got = facts(report)
+    d = diff(want, got)
+    assert not d.lost(), f"recall {recall(want, got):.0%}\n{d}\nwarnings: {report.warnings}"
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("stem", OTHER_PDFS)
+def test_no_silent_change_in_another_producers_extracted_text(stem, extractor, request):
+    """As ``test_no_silent_change``, on the PDFs of producers the rules were not written for."""
+    if stem in NO_TEXT_LAYER:
+        pytest.skip("no text layer: no extractor reads its words")
+    if not available(extractor):
+        pytest.skip(f"{extractor} not installed")
+    if (stem, extractor) in OTHER_SILENT:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="still a silent change: docs/extracted-text.md"))
+    report = parse(extract(OTHER / f"{stem}.pdf", extractor))
+    d = diff(set(expected(_sample_of(stem))), facts(report))
+    silent = unwarned(d, report.warnings)
+    assert not silent, "\n".join(map(repr, silent)) + f"\nwarnings: {report.warnings}"
+
+
 def test_unwarned_names_what_differs():
     """``facts.unwarned``: a changed finding, a wrong holder and a missing header field are
     silent until a warning names them."""
