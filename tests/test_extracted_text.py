@@ -475,6 +475,53 @@ def test_no_silent_change(name, layout, extractor, standins, request):
     assert not silent, "\n".join(map(repr, silent)) + f"\nwarnings: {report.warnings}"
 
 
+def _numbers_out_of_the_text(text: str) -> str:
+    """``text`` with every theme's and finding's number taken out of its line."""
+    return re.sub(r"(?m)^(\d\.(?:\d\.)?) ", "", text)
+
+
+def test_list_numbers_after_the_page_text_head_its_titles_and_paragraphs():
+    """pypdf, PDFium and pdftotext's raw mode read an HTML list's markers (WeasyPrint's) after
+    all the page's text, before its furniture, with no blank line between paragraphs: a theme
+    number heads the page's next title, a finding number the next paragraph (after a title,
+    or where a line ends a sentence with room left for the next line's first word)."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = _numbers_out_of_the_text(_hard_wrapped(BASE, 60))
+    text = text.replace("Key strengths", f"1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\nPage 1 of 2\n{title}\nKey strengths")
+    report = same_facts("\n".join(line for line in text.splitlines() if line.strip()))
+    assert any("finding numbers 1., 1.1., 1.2., 2., 2.1., 2.2. came after their page's text" in w for w in report.warnings)
+    # a page's numbers whose places cannot all be found are not moved: the findings are named
+    short = text.replace("1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\n", "1.\n1.1.\n1.2.\n1.3.\n2.\n2.1.\n2.2.\n")
+    report = parse("\n".join(line for line in short.splitlines() if line.strip()))
+    assert not any("came after their page's text" in w for w in report.warnings)
+    assert any("finding numbers" in w and "1.3." in w for w in report.warnings)
+
+
+def test_list_with_no_bullets_and_no_blank_lines_is_split_where_lines_stop_short():
+    """A browser draws a list's bullets as shapes: the extracted items have no bullet and no
+    blank line between them. In hard-wrapped text each item ends where a line ends a sentence
+    and stops short (warned); a list of one paragraph stays one item."""
+    items = ("Staff knew the children well and worked with them and their\n"
+             "families, in their homes and in school.\nPartnership working was strong.\n")
+    text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
+    report = parse("\n".join(line for line in text.splitlines() if line.strip()))
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong."]
+    assert any(w.startswith("key strengths: no bullets and no blank lines between the items; 2 item(s)") for w in report.warnings)
+    assert not any("no bullets" in w for w in parse(BASE).warnings)
+
+
+def test_line_broken_after_a_slash_runs_on_with_no_space():
+    """WeasyPrint breaks a line after a slash ("parents/" / "carers")."""
+    text = _hard_wrapped(BASE.replace("Staff knew the children well.", "Staff knew the children and their parents/carers "
+                                      "well, and worked with them and their families in their homes."), 60)
+    text = text.replace("parents/carers ", "parents/\ncarers ")
+    assert "parents/\ncarers" in text
+    report = parse(text)
+    assert report.key_strengths[0].text.startswith("Staff knew the children and their parents/carers well")
+
+
 # --- the held-out PDFs of other producers, every extractor ----------------------------------------
 
 OTHER = PDF_FIXTURES / "other"

@@ -526,6 +526,136 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     return out
 
 
+def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[MappedText]:
+    """A page's list numbers given after all of its text, just before its furniture: pypdf,
+    PDFium and pdftotext's raw mode read the markers of an HTML list (WeasyPrint's ``::marker``
+    boxes) after the page's lines, with no blank line between paragraphs. Each number goes to
+    the line its turn gives on that page: a theme number to a title (a short capitalised line
+    that ends no sentence, on a line of its own), a finding number to the first line of a
+    paragraph (after a title, or after a line that ends a sentence and stops short of the
+    width the text runs to; the page's first line only when the page before ended a sentence).
+    Only when the page holds exactly as many such places, in the numbers' order of kinds, is
+    anything moved; each page so read is warned, naming its numbers."""
+    raw = [t.text for t in texts]
+    keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
+    if not any(_LONE_FINDING_NUMBER.match(k) for k in keys):
+        return texts
+    furniture = _furniture(keys, raw)
+    width = _wrap_width(keys)
+    if width is None:
+        return texts
+
+    def lone(k: str) -> bool:
+        return bool(_LONE_FINDING_NUMBER.match(k) or _LONE_THEME_NUMBER.match(k))
+
+    def title_like(k: str) -> bool:
+        # a theme's title: a known theme, or a few words well short of the width that end whole
+        if not k[:1].isupper() or _TERMINAL.search(k) or _heading(k) or _structural(k):
+            return False
+        collapsed = " ".join(k.split())
+        if _TITLE_OPEN_END.search(collapsed) or len(collapsed) >= 0.8 * width:
+            return False
+        return bool(theme_of(collapsed)) or (len(k.split()) <= 8 and len(collapsed) < 0.7 * width)
+
+    heads: dict[int, int] = {}  # line -> number line that heads it
+    page_start = 0
+    commentary = False
+    previous: int | None = None  # the last line of text before, across pages (None after a heading)
+    i = 0
+    while i < len(keys):
+        if i in furniture or "\f" in raw[i]:
+            page_start = i + 1
+            i += 1
+            continue
+        if not (keys[i] and lone(keys[i])):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(keys) and (not keys[j] or (lone(keys[j]) and j not in furniture)):
+            if keys[j]:
+                run.append(j)
+            j += 1
+        foot = j
+        while foot < len(keys) and foot not in furniture and (not keys[foot] or _LONE_BULLET.match(keys[foot])):
+            foot += 1  # the page's bullets, set apart as its numbers are
+        if foot < len(keys) and (_FOOTNOTE_NUMBERED_LINE.match(keys[foot]) or keys[foot][:1] in _SUPERSCRIPTS):
+            # the page's footnote, between its numbers and its furniture
+            while foot < min(len(keys), j + 6) and not (foot in furniture or "\f" in raw[foot]):
+                foot += 1
+        at_foot = foot >= len(keys) or foot in furniture or "\f" in raw[foot]
+        page = [h for h in range(page_start, i) if keys[h] and h not in furniture]
+        if not at_foot or not page or any(lone(keys[h]) for h in page):
+            i = j
+            continue
+        # the places on the page a number may head: titles, and the lines a paragraph must
+        # start on (after a title, a heading or a blank line); and the lines that may start one
+        # (after a line that ends a sentence), scored by how much room that line left
+        places: list[tuple[str, int]] = []
+        maybe: list[tuple[bool, int, int]] = []  # (the line before not stretched, room left on it, line)
+        numbered = False
+        gap = False
+        for h in range(page_start, i):
+            k = keys[h]
+            if h in furniture:
+                continue
+            if not k:
+                gap = True
+                continue
+            kind = _heading(k)
+            if kind == "commentary":
+                commentary, previous, gap = True, None, False
+                places, maybe = [], []
+                continue
+            if kind in _COMMENTARY_END or _CLOSING_START.match(k):
+                commentary = False
+                break
+            if _FINDING_START.match(k) or _THEME_HEADING.match(k):
+                numbered = True  # numbers in the text already: not this case
+                break
+            if commentary:
+                before = " ".join(keys[previous].split()) if previous is not None else ""
+                nxt = next((keys[g] for g in range(h + 1, i) if keys[g] and g not in furniture), "")
+                if title_like(k) and nxt[:1].isupper() and (previous is None or gap or _TERMINAL.search(before)):
+                    places.append(("title", h))
+                elif previous is None or gap or (places and places[-1] == ("title", previous)):
+                    places.append(("paragraph", h))
+                elif _TERMINAL.search(before) and (k[:1].isupper() or k[:1] in "\"“‘'"):
+                    # a line set out to the full width (pypdf writes a justified line's wide
+                    # gaps as runs of spaces) ended no paragraph
+                    stretched = len(re.findall(r"\S {2,}(?=\S)", keys[previous or 0])) >= 2
+                    maybe.append((not stretched, width - len(before) - 1 - len(k.split()[0]), h))
+            previous, gap = h, False
+        kinds = ["title" if _LONE_THEME_NUMBER.match(keys[n]) else "paragraph" for n in run]
+        need = kinds.count("paragraph") - sum(kd == "paragraph" for kd, _ in places)
+        if not numbered and 0 <= need <= len(maybe):
+            # the paragraph ends likeliest: where the next line's first word would have fitted best
+            chosen = sorted(maybe, reverse=True)[:need]
+            places = sorted([*places, *(("paragraph", h) for _, _, h in chosen)], key=lambda p: p[1])
+            if places and [kd for kd, _ in places] == kinds:
+                for n, (_, h) in zip(run, places, strict=True):
+                    heads[h] = n
+                text = ", ".join(keys[n] for n in run)
+                note = (f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
+                        f"heading the title or paragraph its turn gives on the page")
+                close = [m for m in maybe if chosen and m >= min(chosen)[:2] + (0,) and m not in chosen]
+                close += [m for m in maybe if chosen and m[0] == min(chosen)[0] and min(chosen)[1] - 3 <= m[1]
+                          and m not in chosen]
+                if close:
+                    note += " (where one paragraph ends and the next starts is a guess)"
+                warnings.append(note)
+        i = j
+    if not heads:
+        return texts
+    numbers = set(heads.values())
+    out: list[MappedText] = []
+    for h, t in enumerate(texts):
+        if h in numbers:
+            continue
+        out.append(join([texts[heads[h]].strip(), t.strip()]) if h in heads else t)
+    return out
+
+
 def _layout(
     texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None,
     loose: list[int] | None = None,
@@ -538,6 +668,7 @@ def _layout(
     glyphs set apart from their items and left out."""
     breaks = [] if breaks is None else breaks
     loose = [] if loose is None else loose
+    texts = _numbers_at_page_foot(texts, warnings)
     raw = [t.text for t in texts]
     keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
     furniture = _furniture(keys, raw)
@@ -840,6 +971,7 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+_SLASH_END = re.compile(r"[^\W\d_]/\s*$")
 _SUSPENDED = re.compile(r"(?:and|or|to)\b")
 _PDFIUM_HYPHEN = re.compile("\ufffe")
 # "twothirds": a fraction whose hyphen an extractor (pdftotext) took out where a line broke it
@@ -950,6 +1082,8 @@ def _join_lines(pieces: list[MappedText]) -> MappedText:
     for piece in pieces:
         if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha() and not _SUSPENDED.match(piece.text.lstrip()):
             out[-1] = join([out[-1].strip(), piece.strip()], "")
+        elif out and _SLASH_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha():
+            out[-1] = join([out[-1].strip(), piece.strip()], "")  # "parents/" / "carers": broken after a slash
         else:
             out.append(piece)
     return join(out)
@@ -1403,10 +1537,18 @@ def _list_items(
     sentence and stops short, warned; so is an item holding a piece of a line an extractor
     moved (``width``: how long hard-wrapped lines run)."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
-    if not has_bullets and loose and indices:
+    if not has_bullets and indices:
         at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
         after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
-        if at and any(at[0] <= o and (after is None or o < after) for o in loose):
+        # the bullets inside the list, or at the foot of the page the list starts on (pypdf,
+        # PDFium and pdftotext's raw mode read an HTML list's markers after the page's text)
+        set_apart = at and any(at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks))
+                               for o in loose)
+        # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
+        # items of hard-wrapped text: the items are told the same way
+        run_together = not set_apart and width is not None and len(_blocks(lines, indices)) == 1 and sum(
+            1 for i in indices if _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width) > 1
+        if set_apart or run_together:
             width = _text_width(lines)
             split: list[int] = []
             for i in indices:
@@ -1414,8 +1556,9 @@ def _list_items(
                 if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
                     split.append(-1)  # the item ends here
             told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
-            warnings.append(f"{label}: the bullets were set apart from their items; {len(told)} item(s) told by where "
-                            f"a line ends a sentence and stops short")
+            why = "the bullets were set apart from their items" if set_apart else (
+                "no bullets and no blank lines between the items")
+            warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
             return told
     if not has_bullets:
         return [_item(p) for p in _paragraphs(lines, indices, marks)]
