@@ -522,6 +522,32 @@ def test_line_broken_after_a_slash_runs_on_with_no_space():
     assert report.key_strengths[0].text.startswith("Staff knew the children and their parents/carers well")
 
 
+def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
+    """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
+    its column on this page, under a complete row; the post comes after the page break."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    lines = ["YOT Manager                           Dan Person",
+             "Chair of Youth Court Bench            Eve Person, Fay Person",
+             "                                      Gus Person", "", "Page 1 of 2", title, "",
+             "Police and Crime Commissioner for", "Testshire",
+             "YJB Business Area Manager             Hal Ian Person"]
+    report = same_facts(with_copy_list(lines))
+    assert any(w.startswith("copy list: 'Police and Crime Commissioner for Testshire' read with 'Gus Person'")
+               for w in report.warnings)
+
+
+def test_footnote_set_in_a_narrow_column_and_a_cohort_whose_dash_was_taken_out():
+    """A footnote area narrower than the text: the note's first line is short, its sentence runs
+    on in lower case; pdftotext takes out the dash that ended a line ("April 2012-" / "March")."""
+    note = ("1 Published January 2015 based\non binary reoffending rates after\n12 months for the April 2012{dash}\n"
+            "March 2013 cohort. Source:\nMinistry of Justice\n")
+    for dash in ("-", ""):
+        text = pdf_like(BASE).replace("rate¹", "rate1").replace(BASE_NOTE, note.format(dash=dash))
+        report = same_facts(text)
+        assert report.reoffending.source == "Ministry of Justice"
+        assert (report.reoffending.cohort_start, report.reoffending.cohort_end) == ("2012-04", "2013-03")
+
+
 # --- the held-out PDFs of other producers, every extractor ----------------------------------------
 
 OTHER = PDF_FIXTURES / "other"

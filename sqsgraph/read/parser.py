@@ -152,8 +152,10 @@ _COMPARATOR_PATTERNS = (
     ),
     re.compile(r"(?P<label>(?:national|regional)\s+average|average)\s+(?:of|was|at)\s+(?P<rate>\d{1,3}(?:\.\d+)?)\s?%", re.I),
 )
+# the dash may be gone: pdftotext takes out a hyphen that ends a line ("July 2013 -" / "June
+# 2014 cohort" comes out "July 2013 June 2014 cohort", "April 2012-" / "March" "April 2012March")
 _COHORT = re.compile(
-    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
+    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)?\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
 )
 _PUBLISHED = re.compile(r"\bpublished\s+(?:on\s+|in\s+)?(?P<when>[^.;]{3,40})", re.I)
 _SOURCE = re.compile(r"\bSource\s*:\s*(?P<source>[^\n.]+)", re.I)
@@ -288,7 +290,13 @@ def _find_footnotes(
                 mark, first_body = s, j
         else:
             m = _FOOTNOTE_NUMBERED_LINE.match(s)
-            if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
+            nxt = next((lines[k].stripped for k in range(i + 1, min(i + 3, len(lines))) if not lines[k].blank), "")
+            if m and m[1] in glued and (
+                (len(s) > 50 and not _THEME_HEADING.match(s))
+                # a note set in a narrow column: its first line short, the sentence running on
+                # in lower case ("1 The reoffending rate that was" / "available during ...")
+                or (not _TERMINAL.search(s) and nxt[:1].islower() and not _structural(nxt))
+            ):
                 mark = m[1]
         if mark is None:
             i += 1
@@ -298,6 +306,14 @@ def _find_footnotes(
         j = first_body
         body: list[MappedText] = []
         widest = width
+        run = []  # the lines the body may run over: a note set narrower than the text has its own width
+        for k in range(first_body, min(first_body + 10, len(lines))):
+            if lines[k].blank or (k > first_body and (_structural(lines[k].stripped) or page_ends_before(k))):
+                break
+            run.append(len(lines[k].stripped))
+        narrow = len(run) > 2 and run[0] < 0.6 * width and sorted(run)[len(run) // 2] < 0.6 * width
+        if narrow:
+            widest = sorted(run)[len(run) // 2]  # its lines' own length, ragged as they are
         while j < len(lines):
             if lines[j].blank:
                 # an extractor that sets each line apart (pdfminer) may put a blank line inside
@@ -322,7 +338,8 @@ def _find_footnotes(
                 if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
-            widest = max(widest, len(lines[j].stripped))
+            if not narrow:
+                widest = max(widest, len(lines[j].stripped))
             j += 1
         for k in range(i, j):
             note_lines.add(k)
@@ -1737,6 +1754,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         """Give the run's holders to its posts."""
         nonlocal carry
         got = carry + names
+        carried = bool(carry)
         carry = []
         names.clear()
         if not posts or not got:
@@ -1750,7 +1768,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             before[3] = before[3] or "its holders ran on after the next posts; read as one list"
         if len(got) < len(posts):
             _join_wrapped_posts(entries, posts, len(posts) - len(got))
-        apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
+        apart = len(posts) > 1 or len(got) != len(posts) or carried or any(entries[p][3] for p in posts)
         for p, holders in zip(posts, got):
             entries[p][1].extend(holders)
             if apart and not entries[p][3]:
@@ -1793,6 +1811,20 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
+            continue
+        # a holder's cell on a line of its own in the holders' column after a row whose holders
+        # ended whole: a row whose post a layout engine moved on to the next page whole
+        # ("Michael Hill" here, "Lead Elected Member for Community" / "Services" over the page)
+        moved_row = (
+            open_parts is not None and indent >= 4 and is_names and stripped[:1].isupper() and bool(nonblank[n + 1 :])
+            and not re.search(r"[,;(&]\s*$|\band\s*$", join(open_parts).text)
+            and _name_words(_HOLDER_SPLIT.split(join(open_parts).text.strip())[-1]) >= 2
+            and _name_words(_HOLDER_SPLIT.split(stripped)[0]) >= 2
+        )
+        if moved_row:
+            settle()
+            names.append([raw])
+            last_kind = "names"
             continue
         if open_parts is not None and (
             indent >= 4 or stripped.startswith("(")
