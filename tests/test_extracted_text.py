@@ -490,6 +490,12 @@ def test_list_numbers_after_the_page_text_head_its_titles_and_paragraphs():
     text = text.replace("Key strengths", f"1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\nPage 1 of 2\n{title}\nKey strengths")
     report = same_facts("\n".join(line for line in text.splitlines() if line.strip()))
     assert any("finding numbers 1., 1.1., 1.2., 2., 2.1., 2.2. came after their page's text" in w for w in report.warnings)
+    # pdftotext's raw mode: a form feed, not furniture, ends the page, and starts the next page's
+    # first line (here the commentary's heading: the page before ends with the summary's numbers)
+    fed = text.replace(f"Page 1 of 2\n{title}\nKey strengths", "\fKey strengths")
+    same_facts("\n".join(line for line in fed.split("\n") if line.strip()))
+    fed = fed.replace("Commentary on", "9.\n\fCommentary on")  # a stray number ends page 1: no place for it
+    same_facts("\n".join(line for line in fed.split("\n") if line.strip()))
     # a page's numbers whose places cannot all be found are not moved: the findings are named
     short = text.replace("1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\n", "1.\n1.1.\n1.2.\n1.3.\n2.\n2.1.\n2.2.\n")
     report = parse("\n".join(line for line in short.splitlines() if line.strip()))
@@ -534,6 +540,22 @@ def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     report = same_facts(with_copy_list(lines))
     assert any(w.startswith("copy list: 'Police and Crime Commissioner for Testshire' read with 'Gus Person'")
                for w in report.warnings)
+
+
+def test_copy_list_row_whose_holders_moved_on_to_the_next_page_whole():
+    """The other way round: the post stays last on its page, its two-line holders' cell comes
+    in its column after the page break."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    lines = ["YOT Manager                           Dan Person",
+             "Chair of Youth Court Bench", "", "", "Page 1 of 2", title, "", "",
+             "                                      Eve Person, Fay Person, Gus",
+             "                                      Person",
+             "Police and Crime Commissioner for     Gus Person", "Testshire",
+             "YJB Business Area Manager             Hal Ian Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list][:2] == [
+        ("YOT Manager", ["Dan Person"]), ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"])]
+    assert any(w.startswith("copy list: 'Chair of Youth Court Bench' read with") for w in report.warnings)
 
 
 def test_footnote_set_in_a_narrow_column_and_a_cohort_whose_dash_was_taken_out():

@@ -580,10 +580,12 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
     previous: int | None = None  # the last line of text before, across pages (None after a heading)
     i = 0
     while i < len(keys):
-        if i in furniture or "\f" in raw[i]:
+        if i in furniture:
             page_start = i + 1
             i += 1
             continue
+        if "\f" in raw[i]:
+            page_start = i  # a form feed starts the line that starts the page
         if not (keys[i] and lone(keys[i])):
             i += 1
             continue
@@ -609,7 +611,7 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
         # start on (after a title, a heading or a blank line); and the lines that may start one
         # (after a line that ends a sentence), scored by how much room that line left
         places: list[tuple[str, int]] = []
-        maybe: list[tuple[bool, int, int]] = []  # (the line before not stretched, room left on it, line)
+        maybe: list[tuple[bool, int, int]] = []  # (the line before may end one, room left on it, line)
         numbered = False
         gap = False
         for h in range(page_start, i):
@@ -641,26 +643,47 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
                     # a line set out to the full width (pypdf writes a justified line's wide
                     # gaps as runs of spaces) ended no paragraph
                     stretched = len(re.findall(r"\S {2,}(?=\S)", keys[previous or 0])) >= 2
-                    maybe.append((not stretched, width - len(before) - 1 - len(k.split()[0]), h))
+                    likely = not stretched and not before.endswith(":")
+                    maybe.append((likely, width - len(before) - 1 - len(k.split()[0]), h))
             previous, gap = h, False
         kinds = ["title" if _LONE_THEME_NUMBER.match(keys[n]) else "paragraph" for n in run]
-        need = kinds.count("paragraph") - sum(kd == "paragraph" for kd, _ in places)
-        if not numbered and 0 <= need <= len(maybe):
-            # the paragraph ends likeliest: where the next line's first word would have fitted best
-            chosen = sorted(maybe, reverse=True)[:need]
-            places = sorted([*places, *(("paragraph", h) for _, _, h in chosen)], key=lambda p: p[1])
-            if places and [kd for kd, _ in places] == kinds:
-                for n, (_, h) in zip(run, places, strict=True):
-                    heads[h] = n
-                text = ", ".join(keys[n] for n in run)
-                note = (f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
-                        f"heading the title or paragraph its turn gives on the page")
-                close = [m for m in maybe if chosen and m >= min(chosen)[:2] + (0,) and m not in chosen]
-                close += [m for m in maybe if chosen and m[0] == min(chosen)[0] and min(chosen)[1] - 3 <= m[1]
-                          and m not in chosen]
-                if close:
-                    note += " (where one paragraph ends and the next starts is a guess)"
-                warnings.append(note)
+        titles = [h for kd, h in places if kd == "title"]
+        if not numbered and len(titles) == kinds.count("title"):
+            # between two titles, the paragraphs the numbers want: the forced ones, then the
+            # likeliest ends (a line set out to the full width or ending at a colon least likely;
+            # then where the next line's first word would have fitted best)
+            wants = [0]
+            for kd in kinds:
+                if kd == "title":
+                    wants.append(0)
+                else:
+                    wants[-1] += 1
+            chosen: list[tuple[bool, int, int]] = []
+            guess = False
+            for k, want in enumerate(wants):
+                lo = titles[k - 1] if k else -1
+                hi = titles[k] if k < len(titles) else len(keys)
+                forced = sum(1 for kd, h in places if kd == "paragraph" and lo < h < hi)
+                pool = sorted((m for m in maybe if lo < m[2] < hi), reverse=True)
+                if not 0 <= want - forced <= len(pool):
+                    chosen = []
+                    break
+                picked = pool[: want - forced]
+                chosen += picked
+                rest = pool[want - forced :]
+                if picked and rest and rest[0][:2] >= (picked[-1][0], picked[-1][1] - 3):
+                    guess = True  # the next likeliest was about as likely
+            else:
+                places = sorted([*places, *(("paragraph", h) for _, _, h in chosen)], key=lambda p: p[1])
+                if [kd for kd, _ in places] == kinds:
+                    for n, (_, h) in zip(run, places, strict=True):
+                        heads[h] = n
+                    text = ", ".join(keys[n] for n in run)
+                    note = (f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
+                            f"heading the title or paragraph its turn gives on the page")
+                    if guess:
+                        note += " (where one paragraph ends and the next starts is a guess)"
+                    warnings.append(note)
         i = j
     if not heads:
         return texts
@@ -1806,7 +1829,15 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         # one word on its own under a post is the post's cell wrapped ("... Police and Crime" /
         # "Panel"): a holder is named with two words or more
         single = len(stripped.split()) == 1
-        if last_kind == "row" and entries and not entries[-1][3] and (
+        # a post alone after a complete row whose holders come in their column after a gap (a
+        # page break): a row whose holders a layout engine moved on to the next page whole
+        following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        moved_holders = (
+            following is not None and nonblank[n + 1] != i + 1 and _names(following.stripped)
+            and len(following.text.text) - len(following.text.text.lstrip()) >= 4
+            and not _TITLE_OPEN_END.search(entries[-1][0].text.rstrip() if entries else "")
+        )
+        if last_kind == "row" and entries and not entries[-1][3] and not moved_holders and (
             _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
             or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
