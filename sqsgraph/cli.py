@@ -106,6 +106,8 @@ def configure_logging(verbose: int = 0) -> None:
 
 # --- build, validate, people -------------------------------------------------------------------
 PROGRESS_AFTER = 5  # show a progress bar for more reports than this
+#: warnings `sqsgraph build` prints unless --all-warnings: a corpus of invented areas warns for each
+WARNINGS_SHOWN = 20
 
 
 #: Rows `sqsgraph query` shows on a terminal unless --limit says otherwise: the first page, quickly.
@@ -201,9 +203,11 @@ def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
               help="Processes for the per-report work  [default: one per core].")
 @click.option("--no-cache", is_flag=True, help="Do not keep per-report results in OUT/.cache/ for the next build.")
 @shacl_engine_option
+@click.option("--all-warnings", is_flag=True,
+              help=f"Print every warning (by default the first {WARNINGS_SHOWN} and how many more).")
 def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], base: str,
                   identities: Path | None, no_docs: bool, no_views: bool, no_validate: bool, workers: int | None,
-                  no_cache: bool, shacl_engine: str) -> None:
+                  no_cache: bool, shacl_engine: str, all_warnings: bool) -> None:
     """Build the knowledge graph of REPORTS, validate it, write it.
 
     With no REPORTS, rebuilds what the last build into OUT was built from, or, into a folder
@@ -244,8 +248,12 @@ def build_command(reports: tuple[Path, ...], out_dir: Path, formats: tuple[str, 
     click.echo(f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
                f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
                f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}")
-    for line in result.warnings:
+    shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
+    for line in shown:
         click.echo(f"warning: {line}", err=True)
+    if len(result.warnings) > len(shown):
+        click.echo(f"note: {len(result.warnings) - len(shown)} more warnings not shown; --all-warnings prints them all",
+                   err=True)
     for line in result.notes:
         click.echo(f"note: {line}", err=True)
     if result.validation is not None:

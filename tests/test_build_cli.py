@@ -375,3 +375,21 @@ def test_a_typo_in_the_reports_path_leaves_a_good_build_as_it_was(tmp_path: Path
     assert result.stderr.splitlines() == [f"note: nothing written: no report to build; {out}/ left as it was",
                                           f"error: {tmp_path / 'reps'}: no such file"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_a_build_with_many_warnings_prints_the_first_and_says_how_many_more(tmp_path: Path) -> None:
+    """Thirty invented areas: thirty 'no GSS code' warnings. The log stays readable: the first
+    twenty, then a note with the rest's number; --all-warnings prints every one."""
+    from sqsgraph.cli import WARNINGS_SHOWN
+    from sqsgraph.synth.corpus import write_corpus
+
+    write_corpus(30, tmp_path / "corpus")
+    args = ["build", str(tmp_path / "corpus"), "-o", str(tmp_path / "out"), "--no-docs", "--no-views", "--no-validate"]
+    quiet = CliRunner().invoke(main, args)
+    assert quiet.exit_code == 0, quiet.output
+    total = int(quiet.output.split("warnings: ")[1].split()[0])
+    assert total > WARNINGS_SHOWN
+    assert quiet.output.count("warning: ") == WARNINGS_SHOWN
+    assert f"note: {total - WARNINGS_SHOWN} more warnings not shown; --all-warnings prints them all" in quiet.output
+    loud = CliRunner().invoke(main, [*args, "--all-warnings"])
+    assert loud.output.count("warning: ") == total and "more warnings not shown" not in loud.output

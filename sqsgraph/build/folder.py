@@ -5,9 +5,11 @@ are its own, what a killed build left behind, and the ontology's documentation p
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,15 +115,31 @@ def remove_other_outputs(out: Path, written: Iterable[Path]) -> list[Path]:
     return removed
 
 
+@contextmanager
+def _root_logger_kept() -> Iterator[None]:
+    """The root logger's level and handlers as they were before the block: a library that sets
+    up logging on import does not change what the program around it logs."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+
+
 def write_ontology_docs(target: Path) -> tuple[Path | None, str | None]:
     """``ontology.html`` by pyLODE from ``ontology/sqs.ttl``; (None, why) when pyLODE cannot run."""
     try:
-        from pylode import OntPub
+        with _root_logger_kept():  # pyLODE calls logging.basicConfig(level=DEBUG) on import
+            from pylode import OntPub
     except (ImportError, OSError) as exc:  # pyLODE 3.4 fails on import when installed from a wheel
         return None, f"ontology docs skipped: pyLODE cannot be loaded ({type(exc).__name__}: {exc}); install a working pyLODE with pip install 'pylode<3.4'"
 
     try:
-        html = OntPub(ontology=str(ontology_path("sqs.ttl"))).make_html()
+        with _root_logger_kept():
+            html = OntPub(ontology=str(ontology_path("sqs.ttl"))).make_html()
     except (ValueError, KeyError, TypeError, OSError) as exc:
         return None, f"ontology docs skipped: pyLODE failed on ontology/sqs.ttl ({type(exc).__name__}: {exc})"
     return write_atomic(target, html.encode("utf-8")), None
