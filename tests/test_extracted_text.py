@@ -528,6 +528,22 @@ def test_line_broken_after_a_slash_runs_on_with_no_space():
     assert report.key_strengths[0].text.startswith("Staff knew the children and their parents/carers well")
 
 
+def test_browser_header_and_footer_on_every_page():
+    """Chromium's own header and footer: the date and the title at the top of every page (the
+    first too, between the header's labels and their values), the document's address and "n/N"
+    at the foot; the report's own title wrapped over two lines. All furniture, never text."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    top, foot = f"12/6/26, 3:38 AM {title}", "file:///tmp/report.html {n}/2"
+    header = ("To:\nCopy to:\nFrom:\nPublication date:\n\n" + title + "\n\n"
+              "Ann Example, Chair of Testshire YOT Management Board\nSee copy list at end\n"
+              "Bob Sample, HM Assistant Chief Inspector\n1st March 2015\n\n")
+    body = BASE[BASE.index("\nReport of") + 1 :].replace(" work in Testshire\n", " work in\nTestshire\n", 1)
+    body = body.replace("cases, and the work", f"cases, and the\n{top}\n{foot.format(n=1)}\nwork")
+    text = "12/6/26, 3:38 AM\n\n" + header + body + f"\n{top}\n{foot.format(n=2)}\n"
+    report = same_facts(text)
+    assert report.title == title
+
+
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
     its column on this page, under a complete row; the post comes after the page break."""

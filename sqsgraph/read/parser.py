@@ -465,6 +465,7 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
+_PAGE_COUNTER_AT_END = re.compile(r"\s(?:page\s*)?\d{1,3}\s*(?:/|of)\s*(?P<total>\d{1,3})$", re.I)
 # a finding's or a theme's number alone on its line ("1.1.", "1.1", "2."), its text on the next
 _LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
 # pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
@@ -503,6 +504,16 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     """Page numbers ("Page 2 of 5", "2 of 5", "- 2 -") and running headers or footers: a line
     repeated on several pages next to a page number or a page break (form feed)."""
     pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
+    # a page counter at the end of a line that comes back on other pages, the same but for its
+    # numbers (a browser's own footer: the document's address, then "1/6")
+    counted: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        m = _PAGE_COUNTER_AT_END.search(k)
+        if m and len(k) > len(m[0]) + 8 and not _structural(k):
+            counted.setdefault(re.sub(r"\d+", "#", k[: m.start()]) + "/" + m["total"], []).append(i)
+    for where in counted.values():
+        if len(where) >= 2:
+            pages.update(where)
     breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
@@ -517,12 +528,21 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     titles = [i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)]
     label = next((i for i, k in enumerate(keys) if _HEADER_LABEL.match(k)), None)
     title = next((i for i in titles if label is not None and i > label), titles[0] if titles else None)
+    # the title wrapped over two lines ("... work in" / "Kent"): every whole title line is the
+    # running header (a browser's own header may stand between the header's labels and values)
+    wrapped = [t for t in titles if len(keys[t]) > 20 and any(
+        keys[u] != keys[t] and keys[u].startswith(keys[t]) for u in titles)]
+    if wrapped and title not in wrapped:
+        title = next((t for t in wrapped if label is not None and t > label), wrapped[0])
     for k, where in seen.items():
         if _TITLE_START.match(k) and _TITLE_KEY.search(k) and (len(where) > 1 or where[0] != title):
             # the report's title as the running header: the first is the title (unless the title
             # came before, over two lines), every other is furniture (a report never repeats its
             # title in its text), and so is a bare number next to it (the page number an
             # extractor gave with no "Page" and no form feed)
+            # the title wrapped over two lines elsewhere ("... work in" / "Kent"): every whole
+            # title line is the running header (a browser's own header may stand between the
+            # header's labels and their values)
             for i in where[where[0] == title :]:
                 out.add(i)
                 n = position[i]
@@ -1586,7 +1606,11 @@ def _list_items(
                                for o in loose)
         # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
         # items of hard-wrapped text: the items are told the same way
-        run_together = not set_apart and width is not None and len(_blocks(lines, indices)) == 1 and sum(
+        blocks = _blocks(lines, indices)
+        # blank lines where a page broke (its furniture left out) part no items
+        parted = sum(1 for a, b in itertools.pairwise(blocks)
+                     if not _page_ends_between(breaks, a[-1].text, b[0].text))
+        run_together = not set_apart and width is not None and not parted and sum(
             1 for i in indices if _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width) > 1
         if set_apart or run_together:
             width = _text_width(lines)
