@@ -544,6 +544,20 @@ def test_browser_header_and_footer_on_every_page():
     assert report.title == title
 
 
+def test_space_an_extractor_put_inside_a_word_is_taken_out_when_the_text_writes_the_word():
+    """pypdf's layout mode, where a producer split its text at kerning: "r      eviewed",
+    "two     -thirds". Joined when the text writes the word elsewhere and neither piece stands
+    alone anywhere else ("a long" stays two words: "a" does); warned by the finding."""
+    text = BASE.replace("Plans were reviewed in two-thirds", "Plans were r     eviewed in two      -thirds").replace(
+        "Management oversight was effective", "Management oversight was effective in two-thirds and a long").replace(
+        "in all but one case.", "in all but one case, along with a need.")
+    report = parse(text)
+    f12 = next(f for f in report.findings if f.number == "1.2")
+    assert f12.text.startswith("Plans were reviewed in two-thirds of cases")
+    assert any(w.startswith("finding 1.2: 'r eviewed' read as 'reviewed'") for w in report.warnings)
+    assert "a long" in next(f for f in report.findings if f.number == "2.2").text
+
+
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
     its column on this page, under a complete row; the post comes after the page break."""

@@ -510,7 +510,7 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     for i, k in enumerate(keys):
         m = _PAGE_COUNTER_AT_END.search(k)
         if m and len(k) > len(m[0]) + 8 and not _structural(k):
-            counted.setdefault(re.sub(r"\d+", "#", k[: m.start()]) + "/" + m["total"], []).append(i)
+            counted.setdefault(re.sub(r"\d+", "#", " ".join(k[: m.start()].split())) + "/" + m["total"], []).append(i)
     for where in counted.values():
         if len(where) >= 2:
             pages.update(where)
@@ -519,7 +519,7 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     for i, k in enumerate(keys):
         # with no page break found, only the title can be told as a running header
         if len(k) >= 12 and not k.isdigit() and (breaks or _TITLE_START.match(k)):
-            seen.setdefault(k, []).append(i)
+            seen.setdefault(" ".join(k.split()), []).append(i)  # a layout mode pads it differently page by page
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
@@ -1128,6 +1128,51 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     last = 0
     for a, b, form in swaps:
         pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), form)]
+        last = b
+    pieces.append(clean[last:])
+    return join(pieces, ""), notes
+
+
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
+    """Words an extractor split with a space (pypdf's layout mode where a producer split its text
+    at kerning: "effe ct", "r eviewed", "two -thirds"): two pieces whose join the text writes
+    elsewhere, neither written anywhere else on its own; or a hyphen with a space before it
+    and none after, whose hyphenated word the text writes elsewhere. Each is read joined; the
+    notes (source offset, the word, what was done) go to the finding or item that holds it."""
+    text = clean.text
+    tokens = list(_WORD_TOKEN.finditer(text))
+    count: dict[str, int] = {}
+
+    def key(word: str) -> str:
+        return word.translate(_LIGATURES).lower()  # "eﬀect" and "effect" alike
+
+    for m in tokens:
+        count[key(m[0])] = count.get(key(m[0]), 0) + 1
+    swaps: list[tuple[int, int, str]] = []
+    notes: list[tuple[int, str, str]] = []
+    for a, b in itertools.pairwise(tokens):
+        gap = text[a.end() : b.start()]
+        if re.fullmatch(r" +-", gap):
+            word = f"{a[0]}-{b[0]}"
+        elif re.fullmatch(r" +", gap) and count[key(a[0])] == 1 and count[key(b[0])] == 1:
+            word = a[0] + b[0]
+        else:
+            continue
+        if len(word) < 4 or count.get(key(word), 0) < 1 or (swaps and swaps[-1][1] > a.start()):
+            continue
+        swaps.append((a.start(), b.end(), word))
+        notes.append((clean.source_offset(a.start()), word,
+                      f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it elsewhere (a space an "
+                      f"extractor put inside the word)"))
+    if not swaps:
+        return clean, []
+    pieces: list[MappedText] = []
+    last = 0
+    for a, b, word in swaps:
+        pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), word)]
         last = b
     pieces.append(clean[last:])
     return join(pieces, ""), notes
@@ -1824,6 +1869,8 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         del posts[: len(got)]  # posts still without names wait for the next run's
 
     nonblank = [i for i in indices if not lines[i].blank]
+    # the page's margin (pdftotext's layout mode keeps it): columns are told from it
+    margin = min((len(lines[i].text.text) - len(lines[i].text.text.lstrip()) for i in nonblank), default=0)
     for n, i in enumerate(nonblank):
         line = lines[i]
         adjacent = last_line == i - 1
@@ -1858,12 +1905,12 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
         moved_holders = (
             following is not None and nonblank[n + 1] != i + 1 and _names(following.stripped)
-            and len(following.text.text) - len(following.text.text.lstrip()) >= 4
+            and len(following.text.text) - len(following.text.text.lstrip()) - margin >= 4
             and not _TITLE_OPEN_END.search(entries[-1][0].text.rstrip() if entries else "")
         )
         if last_kind == "row" and entries and not entries[-1][3] and not moved_holders and (
             _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
-            or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
+            or (gapped and indent - margin < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
             continue
@@ -1871,7 +1918,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         # ended whole: a row whose post a layout engine moved on to the next page whole
         # ("Michael Hill" here, "Lead Elected Member for Community" / "Services" over the page)
         moved_row = (
-            open_parts is not None and indent >= 4 and is_names and stripped[:1].isupper() and bool(nonblank[n + 1 :])
+            open_parts is not None and indent - margin >= 4 and is_names and stripped[:1].isupper() and bool(nonblank[n + 1 :])
             and not re.search(r"[,;(&]\s*$|\band\s*$", join(open_parts).text)
             and _name_words(_HOLDER_SPLIT.split(join(open_parts).text.strip())[-1]) >= 2
             and _name_words(_HOLDER_SPLIT.split(stripped)[0]) >= 2
@@ -1882,7 +1929,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             last_kind = "names"
             continue
         if open_parts is not None and (
-            indent >= 4 or stripped.startswith("(")
+            indent - margin >= 4 or stripped.startswith("(")
             or (open_parts[-1].text.rstrip().endswith((",", ";")) and (is_names or stripped[:1].islower()))
             or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
                 and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
@@ -2114,6 +2161,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
     clean, hyphen_notes = _hyphens_taken_out(clean)
+    clean, spaced_notes = _spaces_put_in(clean)
+    hyphen_notes += spaced_notes
     if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
         clean = clean.substitute(_PDFIUM_HYPHEN, "-")
     joined = _JOINED_FRACTION.findall(clean.text)
