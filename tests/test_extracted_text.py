@@ -558,6 +558,12 @@ def test_space_an_extractor_put_inside_a_word_is_taken_out_when_the_text_writes_
     assert "a long" in next(f for f in report.findings if f.number == "2.2").text
 
 
+def test_reoffending_rate_and_its_footnote_read_with_ligatures():
+    """pypdf keeps a font's ligatures: "reoﬀending" is "reoffending"."""
+    report = same_facts(BASE.replace("reoffending", "reoﬀending"))
+    assert report.reoffending.rate == 30.5 and report.reoffending.source == "Ministry of Justice"
+
+
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
     its column on this page, under a complete row; the post comes after the page break."""

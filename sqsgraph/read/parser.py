@@ -1441,7 +1441,9 @@ def _body_from_match(m: re.Match[str], area: str | None) -> InspectedBody:
 
 
 def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffending | None:
-    """The area's published reoffending rate, its comparator, and the footnote's details."""
+    """The area's published reoffending rate, its comparator, and the footnote's details, read
+    with ligatures as their letters ("reoﬀending")."""
+    intro = intro.expand_ligatures()
     m = _RATE.search(intro.text)
     if not m:
         return None
@@ -1456,10 +1458,10 @@ def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffendi
             best = (c.start(), label, float(c["rate"]))
     if best:
         _, comparator, comparator_rate = best
-    note = next((f for f in footnotes if re.search(r"cohort|re-?offending", f.text.text, re.I)), None)
+    note = next((f for f in footnotes if re.search(r"cohort|re-?offending", f.text.text.translate(_LIGATURES), re.I)), None)
     cohort_start = cohort_end = published = source = None
     if note is not None:
-        n = note.text.text
+        n = note.text.text.translate(_LIGATURES)
         c = _COHORT.search(n)
         if c:
             cohort_start, cohort_end = dates.parse_month(c["a"]), dates.parse_month(c["b"])
