@@ -84,7 +84,7 @@ def built(tmp_path_factory) -> Built:
     with (bad / "sparse-nul.txt").open("wb") as f:
         f.truncate(30 * 1024 * 1024)
     result = CliRunner().invoke(main, ["build", str(root / "corpus"), "-o", str(root / "out"), "--no-docs",
-                                       "--format", "turtle", "--format", "trig", "--format", "jsonld"])
+                                       "--format", "turtle", "--format", "trig", "--format", "jsonld", "--all-warnings"])
     return Built(root, cases, result.exit_code, result.stdout, result.stderr)
 
 
