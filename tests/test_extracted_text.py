@@ -564,6 +564,17 @@ def test_reoffending_rate_and_its_footnote_read_with_ligatures():
     assert report.reoffending.rate == 30.5 and report.reoffending.source == "Ministry of Justice"
 
 
+def test_words_of_a_line_set_apart_one_by_one_are_warned_by_their_item():
+    """pdftotext may give a justified line's words one by one, each after a blank line, after
+    the rest of the item: read as written, the item is named."""
+    item = "- Plans should be reviewed,\nwhen circumstances change.\n\nincluding\n\nthe\n\nrisks\n"
+    text = _hard_wrapped(BASE, 60).replace("- Plans should be reviewed when circumstances change.\n", item)
+    report = parse(text)
+    assert any(w.startswith("areas requiring improvement: item 1: a line stops short inside its paragraph ('including')")
+               for w in report.warnings)
+    assert not any("stops short" in w for w in parse(_hard_wrapped(BASE, 60)).warnings)
+
+
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
     its column on this page, under a complete row; the post comes after the page break."""

@@ -1590,6 +1590,13 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
             and not _page_ends_between(breaks, lines[a].text, lines[b].text)
         ):
             return short
+    # a short piece after a blank line, read on into the paragraph (it starts in lower case):
+    # words of a line an extractor set apart one by one (pdftotext on a justified line)
+    for a, b in itertools.pairwise(own):
+        short = " ".join(lines[b].stripped.split())
+        if (b > a + 1 and short and len(short) < 0.3 * width and not _TERMINAL.search(short)
+                and short[:1].islower() and not _page_ends_between(breaks, lines[a].text, lines[b].text)):
+            return short
     return None
 
 
