@@ -514,7 +514,7 @@ def test_list_with_no_bullets_and_no_blank_lines_is_split_where_lines_stop_short
     assert [i.text for i in report.key_strengths] == [
         "Staff knew the children well and worked with them and their families, in their homes and in school.",
         "Partnership working was strong."]
-    assert any(w.startswith("key strengths: no bullets and no blank lines between the items; 2 item(s)") for w in report.warnings)
+    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 2 item(s)") for w in report.warnings)
     assert not any("no bullets" in w for w in parse(BASE).warnings)
 
 
@@ -573,6 +573,32 @@ def test_words_of_a_line_set_apart_one_by_one_are_warned_by_their_item():
     assert any(w.startswith("areas requiring improvement: item 1: a line stops short inside its paragraph ('including')")
                for w in report.warnings)
     assert not any("stops short" in w for w in parse(_hard_wrapped(BASE, 60)).warnings)
+
+
+def test_theme_numbers_together_before_their_titles_name_their_sections():
+    """pdfminer's number column may give two themes' numbers before either title: which title
+    is whose is not told, and both sections are named."""
+    body = ("1.\n\n1.1.\n\n1.2.\n\n2.\n\n2.1.\n\nReducing reoffending\n\n"
+            "Assessments of the likelihood of reoffending were good in 9 of the 12 cases.\n\n"
+            "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+            "Protecting the public\n\nThe risk of harm was assessed well in all but one case.\n\n"
+            "2.2. Management oversight was effective in most cases.\n")
+    report = parse(_commentary(body))
+    assert any(w.startswith("section 1, section 2: theme numbers 1. and 2. came together") for w in report.warnings)
+
+
+def test_list_with_no_bullets_whose_items_are_only_partly_set_apart():
+    """pdfminer sets some items of a list with no bullet glyphs apart with blank lines, not all."""
+    items = ("Staff knew the children well and worked with them and their\n"
+             "families, in their homes and in school.\nPartnership working was strong.\n\n"
+             "The board was engaged and its members knew the work of the\nteam well.\n")
+    text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong.", "The board was engaged and its members knew the work of the team well."]
+    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 3 item(s)")
+               for w in report.warnings)
 
 
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():

@@ -913,6 +913,11 @@ def _number_paragraphs(
     waiting: _Unit | None = None
     for u in units:
         if u.kind == "theme-number":
+            if waiting is not None and waiting.number is not None and u.number is not None:
+                # two theme numbers before any title: which title is whose is not told
+                warnings.append(f"section {waiting.number[0]}, section {u.number[0]}: theme numbers "
+                                f"{keys[waiting.lines[0]]} and {keys[u.lines[0]]} came together, apart from their "
+                                f"titles; the title after them read as the last one's")
             waiting = u
         elif waiting is not None and u.kind == "paragraph" and len(u.lines) == 1:
             k = keys[u.lines[0]]
@@ -1651,6 +1656,11 @@ def _list_items(
     sentence and stops short, warned; so is an item holding a piece of a line an extractor
     moved (``width``: how long hard-wrapped lines run)."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
+    if not has_bullets and indices and width is not None:
+        moved = _short_line_inside(lines, [i for i in indices if not lines[i].blank], width, breaks)
+        if moved:
+            warnings.append(f"{label}: a line stops short inside its paragraph ({moved!r}): an extractor may have "
+                            f"moved a piece of a line; read as written")
     if not has_bullets and indices:
         at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
         after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
@@ -1660,12 +1670,10 @@ def _list_items(
                                for o in loose)
         # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
         # items of hard-wrapped text: the items are told the same way
-        blocks = _blocks(lines, indices)
-        # blank lines where a page broke (its furniture left out) part no items
-        parted = sum(1 for a, b in itertools.pairwise(blocks)
-                     if not _page_ends_between(breaks, a[-1].text, b[0].text))
-        run_together = not set_apart and width is not None and not parted and sum(
-            1 for i in indices if _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width) > 1
+        # (between blank lines, or where a page broke: pdfminer parts some items, not all)
+        run_together = not set_apart and width is not None and any(
+            sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
+            for block in _blocks(lines, indices))
         if set_apart or run_together:
             width = _text_width(lines)
             split: list[int] = []
@@ -1675,7 +1683,7 @@ def _list_items(
                     split.append(-1)  # the item ends here
             told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
             why = "the bullets were set apart from their items" if set_apart else (
-                "no bullets and no blank lines between the items")
+                "no bullets and no blank line between some items")
             warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
             return told
     if not has_bullets:
