@@ -556,6 +556,9 @@ def test_space_an_extractor_put_inside_a_word_is_taken_out_when_the_text_writes_
     assert f12.text.startswith("Plans were reviewed in two-thirds of cases")
     assert any(w.startswith("finding 1.2: 'r eviewed' read as 'reviewed'") for w in report.warnings)
     assert "a long" in next(f for f in report.findings if f.number == "2.2").text
+    # a word the text writes nowhere whole: read as written, the item named by the wide space
+    report = parse(BASE.replace("Staff knew the children well.", "Staff knew the pup      ils well."))
+    assert any(w.startswith("key strength 1: a wide space inside a line ('pup' 'ils')") for w in report.warnings)
 
 
 def test_reoffending_rate_and_its_footnote_read_with_ligatures():

@@ -1167,13 +1167,24 @@ def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, 
         else:
             continue
         if len(word) < 4 or count.get(key(word), 0) < 1 or (swaps and swaps[-1][1] > a.start()):
+            if re.fullmatch(r" {4,}", gap) and b[0][:1].islower():
+                # far wider than the line's other gaps, before a piece in lower case: maybe a word
+                # split where the text does not write it whole ("monitor           ed")
+                start = text.rfind("\n", 0, a.start()) + 1
+                end = text.find("\n", b.end())
+                others = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[start : end if end >= 0 else len(text)])]
+                others.remove(len(gap))
+                if others and len(gap) >= max(others) + 2:
+                    notes.append((clean.source_offset(a.start()), a[0],
+                                  f"a wide space inside a line ({a[0]!r} {b[0]!r}): an extractor may have put a space "
+                                  f"inside a word; read as written"))
             continue
         swaps.append((a.start(), b.end(), word))
         notes.append((clean.source_offset(a.start()), word,
                       f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it elsewhere (a space an "
                       f"extractor put inside the word)"))
     if not swaps:
-        return clean, []
+        return clean, notes
     pieces: list[MappedText] = []
     last = 0
     for a, b, word in swaps:
