@@ -50,7 +50,7 @@ def replicate(src: Path, dst: Path, copies: int) -> Path:
     with dst.open("w", encoding="utf-8") as out:
         out.writelines(shared)
         for k in range(copies):
-            out.write(block if k == 0 else PER_REPORT.sub(lambda m: f"{m.group(1)}{m.group(2)}-{k}", block))
+            out.write(block if k == 0 else PER_REPORT.sub(lambda m, k=k: f"{m.group(1)}{m.group(2)}-{k}", block))
     return dst
 
 

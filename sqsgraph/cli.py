@@ -11,7 +11,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -24,6 +26,17 @@ from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
 from .read.formatting import report_summary
 from .read.parser import parse_files
 from .read.reader import find_reports, sample_paths
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+    from pyoxigraph import Store
+    from rdflib import Dataset
+
+    from .query.answers import Precomputed
+    from .query.textindex import TextIndex
+
+#: A command function, as the option decorators below take and return it.
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SqsgraphCommand(click.Command):
@@ -55,18 +68,18 @@ def main(verbose: int) -> None:
     configure_logging(verbose)
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # StreamHandler[TextIO] fails at run time before Python 3.11
     """Writes to whatever ``sys.stderr`` is when a record comes (click's test runner swaps it)."""
 
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+    def stream(self, value: TextIO) -> None:
         pass
 
 
@@ -121,7 +134,7 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def graph_option(func):  # type: ignore[no-untyped-def]
+def graph_option(func: F) -> F:
     """--graph FILE_OR_FOLDER, the one way every command that reads a graph is given it (default:
     the last build, output/sqsgraph.nq); a folder stands for the build in it (FOLDER/sqsgraph.nq)."""
     return click.option("--graph", "graph", type=click.Path(path_type=Path), default=None,
@@ -129,7 +142,7 @@ def graph_option(func):  # type: ignore[no-untyped-def]
                              f"(its sqsgraph.nq)  [default: {LAST_BUILD}, the last build].")(func)
 
 
-def deprecated_graph_argument(func):  # type: ignore[no-untyped-def]
+def deprecated_graph_argument(func: F) -> F:
     """The [GRAPH] argument `validate`, `people`, `serve` and `push` took before --graph: still read, with a note."""
     return click.argument("graph_argument", metavar="[GRAPH]", required=False, type=click.Path(path_type=Path))(func)
 
@@ -155,13 +168,13 @@ def resolve_graph(graph: Path | None, argument: Path | None = None) -> Path:
     return path
 
 
-def shacl_engine_option(func):  # type: ignore[no-untyped-def]
+def shacl_engine_option(func: F) -> F:
     """--shacl-engine shared by `build` and `validate`."""
     return click.option("--shacl-engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
                         help="SHACL engine: pyshacl, or the faster turbo (pip install 'sqsgraph[fast]'); auto takes turbo if installed.")(func)
 
 
-def open_graph_store(graph_file: Path | None):  # type: ignore[no-untyped-def]
+def open_graph_store(graph_file: Path | None) -> Store | None:
     """The on-disk query store to read instead of loading ``graph_file`` (``None`` for the last
     build's graph), or ``None`` when there is none to use.
 
@@ -272,7 +285,7 @@ class _StageProgress:
     def __init__(self) -> None:
         self.hidden: bool | None = None  # decided at the first report: a bar only for more than a few
         self.stage: str | None = None
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self) -> _StageProgress:
         return self
@@ -282,12 +295,13 @@ class _StageProgress:
             self.hidden = total <= PROGRESS_AFTER
         if self.hidden:
             return
-        if stage != self.stage:
+        bar = self.bar
+        if bar is None or stage != self.stage:
             self._close()
             self.stage = stage
-            self.bar = click.progressbar(length=total, label=f"{stage} reports", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(1)  # type: ignore[union-attr]
+            self.bar = bar = click.progressbar(length=total, label=f"{stage} reports", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
 
     def _close(self) -> None:
         if self.bar is not None:
@@ -332,7 +346,7 @@ def people_command(graph: Path | None, graph_argument: Path | None) -> None:
     from .rdf.datasets import load_dataset
 
     graph_file = resolve_graph(graph, graph_argument)
-    dataset = open_graph_store(graph_file)
+    dataset: Store | Dataset | None = open_graph_store(graph_file)
     if dataset is None:
         dataset = load_dataset(graph_file, backend="oxigraph")  # its SPARQL is fast on joins
     for line in listing_lines(dataset):
@@ -436,7 +450,7 @@ def push_command(graph: Path | None, graph_argument: Path | None, store_url: str
 
 
 # --- views and stats ---------------------------------------------------------------------------
-def load_graph_for_views(path: Path):  # type: ignore[no-untyped-def]
+def load_graph_for_views(path: Path) -> Store | Dataset:
     """The query store for ``path`` (see ``open_graph_store``), else the file loaded in memory."""
     from .rdf.datasets import load_dataset
 
@@ -513,7 +527,7 @@ def stats_command(graph: Path | None, fmt: str) -> None:
     click.echo(STATS_FORMATTERS[fmt](stats_of(load_graph_for_views(resolve_graph(graph)))))
 
 
-def report_arguments(func):  # type: ignore[no-untyped-def]
+def report_arguments(func: F) -> F:
     """REPORT_OR_DIR... arguments shared by the commands that read reports (default: the samples)."""
     return click.argument("reports", nargs=-1, type=click.Path(path_type=Path))(func)
 
@@ -678,7 +692,7 @@ def query_command(name_or_file: str | None, params: tuple[str, ...], sparql: str
             click.echo(f"note: {line}", err=True)
 
 
-def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
+def _text_index(graph_file: Path) -> TextIndex | None:
     """The full-text index of the (fresh) query store ``open_graph_store`` opened for
     ``graph_file``, built first if that store predates the index."""
     from .query.querystore import default_store_dir, ensure_text_index, open_text_index
@@ -693,7 +707,7 @@ def _text_index(graph_file: Path):  # type: ignore[no-untyped-def]
     return index
 
 
-def _precomputed(graph_file: Path):  # type: ignore[no-untyped-def]
+def _precomputed(graph_file: Path) -> Precomputed | None:
     """The named queries' answers computed when the (fresh) query store of ``graph_file`` was
     built, or ``None`` (a store built before they existed: its queries run SPARQL)."""
     from .query.querystore import default_store_dir, open_precomputed

@@ -35,7 +35,7 @@ class ReportError(SqsgraphError):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[type[ReportError], tuple[str, str]]:
         # as made, not from ``args`` (the message): sent back from a worker process whole
         return type(self), (self.path, self.problem)
 

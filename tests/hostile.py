@@ -178,7 +178,7 @@ def with_names(text: str, names: list[str], addressee: str | None = None) -> str
     r = parse_text(text)
     holders = [h for e in r.copy_list for h in e.holders]
     assert len(holders) >= len(names), "not enough names on the copy list"
-    edits = [(h.span.start, h.span.end, n) for h, n in zip(holders, names)]
+    edits = [(h.span.start, h.span.end, n) for h, n in zip(holders, names, strict=False)]
     if addressee is not None and r.addressee is not None and r.addressee.span is not None:
         edits.append((r.addressee.span.start, r.addressee.span.end, addressee))
     return _replace(text, edits)
@@ -302,7 +302,7 @@ def corpus(renderings: tuple[str, ...] = RENDERINGS) -> list[Case]:
                       "a PDF's header and then garbage"))
     cases.append(Case("controls.txt", bytes(range(1, 32)) * 40, "refused",
                       ("binary data (mostly control characters), not a text report",), "mostly control characters"))
-    cases.append(Case("letter.txt", "Dear colleague,\n\nThank you for your letter.\n".encode("utf-8"), "refused",
+    cases.append(Case("letter.txt", b"Dear colleague,\n\nThank you for your letter.\n", "refused",
                       (NOT_A_REPORT,), "prose, not a report"))
     return cases
 

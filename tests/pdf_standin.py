@@ -93,9 +93,9 @@ def make_pdf(sample_text: str, out: Path, layout: str = "table", ligatures: bool
         t = Table(list(rows), colWidths=[85 * mm, 80 * mm], hAlign="LEFT")
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t
-    title = next((_TITLE.match(l.strip()) for l in lines if _TITLE.match(l.strip())), None)
+    title = next((_TITLE.match(line.strip()) for line in lines if _TITLE.match(line.strip())), None)
     running = f"{title.group(1)} of {title.group(2)} - HM Inspectorate of Probation" if title else ""
-    footnotes = {m.group(1).translate(_SUPER): m.group(2) for l in lines if (m := _FOOTNOTE.match(l))}
+    footnotes = {m.group(1).translate(_SUPER): m.group(2) for line in lines if (m := _FOOTNOTE.match(line))}
 
     class Anchor(Flowable):
         """Zero-size: asks for the footnote to be drawn at the foot of the page it lands on."""

@@ -106,7 +106,7 @@ def _copy_block(rows: list[tuple[str, str]], variant: int) -> list[str]:
     posts = [_inline(post) for post, _ in rows]
     holders = [_inline(h) for _, h in rows]
     column = max(len(p) for p in posts) + (3 if variant == 0 else 6)
-    return [(p.ljust(column) + h).rstrip() for p, h in zip(posts, holders)]
+    return [(p.ljust(column) + h).rstrip() for p, h in zip(posts, holders, strict=True)]
 
 
 def pdf_style(text: str, variant: int = 0) -> str:

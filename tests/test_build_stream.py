@@ -70,7 +70,7 @@ def test_the_same_bytes_in_one_process_and_in_two_workers(corpus, tmp_path):
     one = build([corpus], tmp_path / "one", formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=1)
     two = build([corpus], tmp_path / "two", formats=ALL_FORMATS, docs=False, views=False, validate=False, workers=2)
     assert [p.name for p in one.files] == [p.name for p in two.files]
-    for a, b in zip(one.files, two.files):
+    for a, b in zip(one.files, two.files, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
@@ -254,6 +254,6 @@ def test_a_rebuild_after_a_name_changed_writes_what_a_fresh_build_writes(corpus,
     fresh = build([reports], tmp_path / "fresh", formats=ALL_FORMATS, docs=False, views=False, validate=False,
                   workers=2, cache=False)
     assert any(p.name == "Zebedee Quillfeather" for p in again.identities.persons)
-    for a, b in zip(again.files, fresh.files):
+    for a, b in zip(again.files, fresh.files, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert b"Zebedee Quillfeather" in (out / "sqsgraph.ttl").read_bytes()

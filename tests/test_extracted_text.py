@@ -391,7 +391,7 @@ def _known_losses() -> set[tuple[str, str, str]]:
     table = text[text.index("## Recall") : text.index("Before this work")]
     for m in re.finditer(r"^\| (\S+?)-(lo-tagged|lo-untagged|rl|standin-table|standin-hanging) \| (.+) \|$", table, re.M):
         cells = [c.strip() for c in m[3].split("|")]
-        for extractor, cell in zip(EXTRACTORS, cells):
+        for extractor, cell in zip(EXTRACTORS, cells, strict=True):
             if cell != "100%":
                 out.add((m[1], m[2], extractor))
     return out

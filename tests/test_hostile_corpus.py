@@ -270,9 +270,9 @@ def test_line_endings_change_nothing_that_is_read(stem: str, rendering: str, end
     a, b = hostile.parse_text(text), hostile.parse_text(other)
     assert facts(b) == facts(a)
     # every span of the other file covers the same passage, line ends aside
-    for x, y in zip(a.copy_list, b.copy_list):
+    for x, y in zip(a.copy_list, b.copy_list, strict=True):
         assert other[y.span.start : y.span.end] == text[x.span.start : x.span.end]
-    for x, y in zip(a.findings, b.findings):
+    for x, y in zip(a.findings, b.findings, strict=True):
         passage = other[y.span.start : y.span.end]
         assert passage.replace("\r\n", "\n").replace("\r", "\n") == text[x.span.start : x.span.end]
 

@@ -49,7 +49,7 @@ def test_each_report_has_its_own_named_graph():
     rows = ask(ds, "SELECT ?g WHERE { GRAPH ?g { ?r a schema:Report ; sqs:area ?a . ?a skos:prefLabel 'Kent' } }")
     # the area's label lives in the shared graph, the report in its own: no single graph has both
     assert rows == []
-    rows = ask(ds, "SELECT ?g WHERE { GRAPH ?g { ?r a schema:Report ; sqs:area <%sarea/kent> } }" % B)
+    rows = ask(ds, "SELECT ?g WHERE { GRAPH ?g { ?r a schema:Report ; sqs:area ?area } }", area=URIRef(f"{B}area/kent"))
     assert rows == [(f"{B}graph/kent-2014-06-18",)]
 
 
@@ -126,19 +126,19 @@ def test_kent_finding_with_theme_quote_and_count():
 def test_strengths_and_improvements_are_typed_findings():
     rows = ask(sample_dataset(), """
         SELECT ?kind (COUNT(?f) AS ?n) WHERE {
-          <%sreport/kent-2014-06-18> sqs:hasFinding ?f . ?f a ?kind .
+          ?r sqs:hasFinding ?f . ?f a ?kind .
           FILTER (?kind IN (sqs:KeyStrength, sqs:AreaForImprovement))
-        } GROUP BY ?kind""" % B)
+        } GROUP BY ?kind""", r=URIRef(f"{B}report/kent-2014-06-18"))
     assert rows == [(str(SQS.AreaForImprovement), "2"), (str(SQS.KeyStrength), "3")]
 
 
 def test_reoffending_rates_for_the_area_and_england_and_wales():
     rows = ask(sample_dataset(), """
         SELECT ?area ?rate ?start ?end ?source WHERE {
-          ?o qb:dataSet <%sdataset/reoffending> ; sdmx-dimension:refArea/skos:prefLabel ?area ;
+          ?o qb:dataSet ?dataset ; sdmx-dimension:refArea/skos:prefLabel ?area ;
              sqs:reoffendingRate ?rate ; sqs:cohortStart ?start ; sqs:cohortEnd ?end ; dcterms:source ?source ;
-             prov:wasDerivedFrom <%sreport/bedfordshire-2014-12-10> .
-        }""" % (B, B))
+             prov:wasDerivedFrom ?r .
+        }""", dataset=URIRef(f"{B}dataset/reoffending"), r=URIRef(f"{B}report/bedfordshire-2014-12-10"))
     assert rows == [
         ("Bedfordshire", "34.2", "2011-10", "2012-09", "Youth Justice Board"),
         ("England and Wales", "35.4", "2011-10", "2012-09", "Youth Justice Board"),
@@ -149,12 +149,12 @@ def test_report_core_statements():
     rows = ask(sample_dataset(), """
         SELECT ?issued ?creator ?recipient ?body ?bodyArea ?la ?start ?end ?cases ?lead WHERE {
           ?r dcterms:issued ?issued ; dcterms:creator/foaf:name ?creator ; schema:recipient/foaf:name ?recipient ;
-             schema:about ?b ; sqs:inspection ?i ; dcterms:publisher <%sorg/hmi-probation> .
+             schema:about ?b ; sqs:inspection ?i ; dcterms:publisher ?publisher .
           ?b skos:prefLabel ?body ; schema:areaServed/skos:prefLabel ?bodyArea ; org:subOrganizationOf ?la ;
              org:classification <https://w3id.org/sqsgraph/orgtype/youth-offending-service> .
           ?i sqs:startDate ?start ; sqs:endDate ?end ; sqs:casesExamined ?cases ; prov:wasAssociatedWith/foaf:name ?lead ;
              prov:qualifiedAssociation [ prov:hadRole role:lead-inspector ] .
-        }""" % B, r=URIRef(f"{B}report/kent-2014-06-18"))
+        }""", r=URIRef(f"{B}report/kent-2014-06-18"), publisher=URIRef(f"{B}org/hmi-probation"))
     assert rows == [("2014-06-18", "Julie Fox", "Patrick Leeson", "Kent Youth Offending Service", "Kent",
                      f"{B}org/kent-local-authority", "2014-05-19", "2014-05-21", "47", "Helen Rinaldi")]
 
@@ -170,7 +170,8 @@ def test_copy_list_posts_resolve_to_organisations():
     assert rows["Chair of Youth Court Bench"] == f"{B}org/thurrock-youth-court-bench"
     assert rows["Director of Children's Services"] == f"{B}org/thurrock-local-authority"
     assert rows["YOS Manager"] == f"{B}org/thurrock-youth-offending-service"
-    units = ask(sample_dataset(), "SELECT ?u WHERE { ?u org:unitOf <%sorg/ofsted> ; a org:OrganizationalUnit }" % B)
+    units = ask(sample_dataset(), "SELECT ?u WHERE { ?u org:unitOf ?ofsted ; a org:OrganizationalUnit }",
+                ofsted=URIRef(f"{B}org/ofsted"))
     assert (f"{B}org/ofsted/social-care",) in units
 
 
@@ -178,8 +179,9 @@ def test_national_bodies_are_one_node_each():
     rows = ask(sample_dataset(), """
         SELECT ?org (COUNT(DISTINCT ?r) AS ?n) WHERE {
           ?m org:organization ?o ; sqs:attestedBy ?r . ?o org:unitOf? ?org .
-          FILTER (?org IN (<%sorg/ofsted>, <%sorg/youth-justice-board>, <%sorg/care-quality-commission>))
-        } GROUP BY ?org""" % (B, B, B))
+          FILTER (?org IN (?ofsted, ?yjb, ?cqc))
+        } GROUP BY ?org""", ofsted=URIRef(f"{B}org/ofsted"), yjb=URIRef(f"{B}org/youth-justice-board"),
+               cqc=URIRef(f"{B}org/care-quality-commission"))
     assert rows == [(f"{B}org/care-quality-commission", "5"), (f"{B}org/ofsted", "5"), (f"{B}org/youth-justice-board", "5")]
 
 

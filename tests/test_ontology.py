@@ -106,6 +106,7 @@ def test_ontology_loads_from_an_installed_wheel(tmp_path):
     for name in (*ONTOLOGY_FILES, SHAPES_FILE, ORGANISATIONS_FILE):
         assert f"sqsgraph/ontology/{name}" in names
     assert "sqsgraph/rdf/area-codes.csv" in names
+    assert "sqsgraph/py.typed" in names  # type checkers read the package's annotations (PEP 561)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (

@@ -296,7 +296,7 @@ def test_four_numbered_sections_with_titles_as_written_and_canonical_themes(name
     titles, _counts = SECTIONS[name]
     sections = parsed(name, rendering).sections
     assert [(s.number, s.title, s.theme) for s in sections] == [
-        (i + 1, title, theme) for i, (title, theme) in enumerate(zip(titles, THEMES))
+        (i + 1, title, theme) for i, (title, theme) in enumerate(zip(titles, THEMES, strict=True))
     ]
 
 

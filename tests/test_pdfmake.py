@@ -137,7 +137,7 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
     out = tmp_path_factory.mktemp("lo")
     jobs = [LoJob(_text(src), variant, tagged, f"{name}.pdf") for name, (src, variant, tagged) in LO_JOBS.items()]
     paths = make_lo_pdfs(jobs, out)
-    return {name: Pdf(path) for name, path in zip(LO_JOBS, paths)}
+    return {name: Pdf(path) for name, path in zip(LO_JOBS, paths, strict=True)}
 
 
 @pytest.fixture(scope="session")

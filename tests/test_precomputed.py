@@ -318,7 +318,7 @@ FIRST = {n: q for n, q in load_queries().items() if parameters_first(q.text, n)}
 
 def _areas_as_sets(rows):  # type: ignore[no-untyped-def]
     """Rows with the ``; ``-joined areas as a set: SPARQL leaves the order GROUP_CONCAT joins them in open."""
-    return sorted(tuple(frozenset(t.value.split("; ")) if v == "areas" else str(t) for v, t in zip(VARS, row)) for row in rows)
+    return sorted(tuple(frozenset(t.value.split("; ")) if v == "areas" else str(t) for v, t in zip(VARS, row, strict=True)) for row in rows)
 
 
 VARS: list[str] = []

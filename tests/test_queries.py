@@ -29,7 +29,7 @@ def ask(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
     """Rows of a named query as {variable: lexical value}."""
     query = get_query(name)
     result = run_query(store, query.text, bind_params(query, params))
-    return [{v: t.value for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return [{v: t.value for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
 
 
 def test_every_query_file_has_a_title_a_description_and_an_example() -> None:

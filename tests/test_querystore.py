@@ -59,7 +59,7 @@ def comparable(text: str, variables: list[str], rows: list[tuple]) -> list[tuple
     """Rows as strings; GROUP_CONCAT values as sets (SPARQL leaves their order open)."""
     concatenated = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", text, re.S))
     return [tuple(frozenset(t.value.split("; ")) if v in concatenated and t is not None else str(t)
-                  for v, t in zip(variables, row)) for row in rows]
+                  for v, t in zip(variables, row, strict=True)) for row in rows]
 
 
 def test_every_named_query_answers_the_same_from_the_store_as_from_the_file(samples_nq: Path) -> None:

@@ -138,7 +138,7 @@ def test_list_items_become_round_bullets(name):
     bullets = re.findall(r"^- (?!\d+\.\d+\.)(.*)$", sample(name), re.M)
     got = re.findall(r"^• (.*)$", fixture(name), re.M)
     assert len(got) == len(bullets) > 0
-    for item, line in zip(bullets, got):
+    for item, line in zip(bullets, got, strict=True):
         assert curl(re.sub(r"</?i>|\*", "", item)).startswith(line)
 
 

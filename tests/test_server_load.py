@@ -127,7 +127,7 @@ def expected(graph: Path) -> dict[str, tuple[str, list[str]]]:
     for name, query in load_queries().items():
         bindings = bind_params(query, example_params(query))
         result = run_query(store, query.text, bindings)
-        rows = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        rows = [{v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
         assert rows, f"{name} answers nothing for its example: a poor load test query"
         out[name] = (with_values(query.text, bindings), canonical(rows))
     return out

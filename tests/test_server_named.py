@@ -88,7 +88,7 @@ def test_each_named_query_answers_the_rows_of_run_query(server, built, name: str
     expected = run_query(store, query.text, bind_params(query, params))
     variables, rows, flags = all_pages(server, name, params, 7)
     assert variables == expected.variables
-    assert rows == [{v: json_term(t) for v, t in zip(expected.variables, row) if t is not None} for row in expected.rows]
+    assert rows == [{v: json_term(t) for v, t in zip(expected.variables, row, strict=True) if t is not None} for row in expected.rows]
     folded = {k: fold(v) for k, v in params.items()}  # string parameters are bound folded
     planned = any(p.query == name and {v.value: t.value for v, t in b.items()} == folded
                   for p in plan(store) for b in (p.bindings, *p.same_as))

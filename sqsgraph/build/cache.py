@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import write_atomic
 from ..outputs import CACHE_DIR
@@ -30,6 +32,12 @@ from ..rdf.vocab import (
     SHAPES_FILE,
     read_ontology_text,
 )
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 CACHE_FOLDER = CACHE_DIR  # inside the output folder
 
@@ -50,7 +58,7 @@ def code_fingerprint() -> str:
 _SOURCE_SUFFIXES = (".py", ".rq", ".ttl")
 
 
-def _package_sources(folder, prefix: str) -> list[tuple[str, bytes]]:  # type: ignore[no-untyped-def]
+def _package_sources(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
     """(path in the package, bytes) of every source file below ``folder``, in path order."""
     out: list[tuple[str, bytes]] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -92,7 +100,8 @@ class BuildCache:
         p = self.path(key, suffix)
         try:
             with p.open("rb") as fh:
-                return pickle.load(fh)
+                value: object = pickle.load(fh)
+                return value
         except FileNotFoundError:
             return None
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):

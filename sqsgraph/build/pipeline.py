@@ -274,7 +274,7 @@ def _read_all(runner: Runner, build_cache: BuildCache, files: Sequence[Path], pr
     fresh = iter(runner.map(read_task, tasks, "reading", progress))
     read: list[ReadReport] = []
     failures: list[Failure] = []
-    for p, stamp, outcome in zip(files, stamps, outcomes):
+    for p, stamp, outcome in zip(files, stamps, outcomes, strict=True):
         if outcome is None:
             outcome = next(fresh)
         if isinstance(outcome, Failure):
@@ -387,9 +387,9 @@ def _map_and_write(runner: Runner, build_cache: BuildCache, ordered: Sequence[Re
         build_cache.use(m.map_key, REFERS_SUFFIX)
     for fmt in formats:
         target = targets[fmt.name]
-        where = spans.get(fmt.name, old[fmt.name])
-        if (stamp := FileStamp.of(target)) is not None and where is not None:
-            after.outputs[target.name] = (_holds(fmt, head[0], mapped), stamp, where)
+        bodies_at = spans.get(fmt.name, old[fmt.name])
+        if (stamp := FileStamp.of(target)) is not None and bodies_at is not None:
+            after.outputs[target.name] = (_holds(fmt, head[0], mapped), stamp, bodies_at)
     quads = spans.get("nquads", old["nquads"])
     assert quads is not None  # N-Quads are always written, and left only when their spans are known
     return mapped, head[0], head[1], quads
@@ -443,7 +443,7 @@ def _head_key(reports: Iterable[ReadReport], ids_key: str, honorifics: dict[str,
 
 def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadReport], identities: tuple[str, Identities],
                 honorifics: dict[str, set[str]], area_codes: AreaCodes, base: str, formats: Sequence[Format], background: bool,
-                keep: set[str] | None = None) -> tuple[str, Future]:  # type: ignore[type-arg]
+                keep: set[str] | None = None) -> tuple[str, Future[Head]]:
     """The key of the head of the documents of ``ordered`` (those of ``keep`` only, by report
     id) and its figures to come: from the cache, else made by ``head_one`` in a worker
     (``background``) or here."""
@@ -455,7 +455,7 @@ def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadR
         build_cache.use(key, suffix)  # made by a worker, whose cache object is not this one
     head = build_cache.load(key)
     if isinstance(head, Head) and all(build_cache.has(key, x) for x in suffixes):
-        done: Future = Future()  # type: ignore[type-arg]
+        done: Future[Head] = Future()
         done.set_result(head)
         return key, done
     task = HeadTask(str(build_cache.folder), key, ids_key, None if background else ids, tuple(parts), honorifics,
@@ -463,15 +463,15 @@ def _start_head(runner: Runner, build_cache: BuildCache, ordered: Sequence[ReadR
     return key, runner.submit(head_one, task, background)
 
 
-def _head_of(job: Future) -> Head:  # type: ignore[type-arg]
+def _head_of(job: Future[Head]) -> Head:
     try:
-        return job.result()  # type: ignore[no-any-return]
+        return job.result()
     except BrokenProcessPool as exc:
         raise BuildError("a worker process died while making the shared part of the graph (out of memory?); "
                          "the output is as before; try again with fewer --workers") from exc
 
 
-def _settle_head(runner: Runner, key: str, job: Future, build_cache: BuildCache, ordered: Sequence[ReadReport],  # type: ignore[type-arg]
+def _settle_head(runner: Runner, key: str, job: Future[Head], build_cache: BuildCache, ordered: Sequence[ReadReport],
                  mapped: Sequence[MappedReport], identities: tuple[str, Identities], honorifics: dict[str, set[str]],
                  area_codes: AreaCodes, base: str, formats: Sequence[Format]) -> tuple[str, Head]:
     """The head made meanwhile; made again here without the reports that could not be written
@@ -551,7 +551,7 @@ def _validate(runner: Runner, build_cache: BuildCache, mapped: Sequence[MappedRe
     problems: list[Problem] = []
     triples = 0
     done = 0
-    for (found, checked), batch in zip(runner.map(validate_one, tasks, "validating", None, pool=True), batches):
+    for (found, checked), batch in zip(runner.map(validate_one, tasks, "validating", None, pool=True), batches, strict=True):
         problems.extend(found)
         triples += checked
         if progress is not None:  # counted in reports, as the other stages are

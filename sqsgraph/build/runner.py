@@ -15,12 +15,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
+from typing import TypeVar
 
 from ..errors import BuildError
 from ..files import process_alive
 from .records import (
     Progress,
 )
+
+T = TypeVar("T")  # a task
+R = TypeVar("R")  # its result
 
 #: Up to this many reports the build runs in this process: starting workers costs more.
 IN_PROCESS_MAX = 24
@@ -43,20 +47,20 @@ class Runner:
                                             initializer=_start_worker, initargs=(os.getpid(),))
         return self.pool
 
-    def submit(self, fn: Callable, task: object, background: bool) -> Future:  # type: ignore[type-arg]
+    def submit(self, fn: Callable[[T], R], task: T, background: bool) -> Future[R]:
         """``fn(task)`` in a worker process while this one goes on (``background``), else here
         and now; its result, or its exception, is in the returned future either way."""
         if background:
             return self._pool().submit(fn, task)
-        done: Future = Future()  # type: ignore[type-arg]
+        done: Future[R] = Future()
         try:
             done.set_result(fn(task))
         except BaseException as exc:  # handed over to the caller of result()
             done.set_exception(exc)
         return done
 
-    def map(self, fn: Callable, tasks: Sequence, stage: str, progress: Progress | None,  # type: ignore[type-arg]
-            pool: bool = False) -> Iterator:  # type: ignore[type-arg]
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T], stage: str, progress: Progress | None,
+            pool: bool = False) -> Iterator[R]:
         """``fn`` over ``tasks`` in order: in worker processes when there are enough of them, or
         (``pool``: each task is heavy) whenever there are workers and more than one task."""
         if self.in_pool(len(tasks)) or (pool and self.workers > 1 and len(tasks) > 1):
@@ -73,7 +77,7 @@ class Runner:
             raise BuildError(f"a worker process died while {stage} reports (out of memory?); "
                              "the output is as before; try again with fewer --workers") from exc
 
-    def _in_pool(self, fn: Callable, tasks: Sequence, chunksize: int) -> Iterator:  # type: ignore[type-arg]
+    def _in_pool(self, fn: Callable[[T], R], tasks: Sequence[T], chunksize: int) -> Iterator[R]:
         """``fn`` over ``tasks`` in the pool, in order, with at most a few chunks ahead of the
         one awaited: ``Executor.map`` submits every task at once, so results the build has not
         taken yet (each report's bodies: ~0.5 MB) would pile up in memory when it is slower."""
@@ -98,7 +102,7 @@ class Runner:
 GC_YOUNG_THRESHOLD = 50_000
 
 
-def _apply(fn: Callable, chunk: Sequence) -> list:  # type: ignore[type-arg]
+def _apply(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [fn(task) for task in chunk]
 
 

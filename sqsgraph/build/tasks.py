@@ -157,7 +157,7 @@ def validate_one(task: ValidateTask) -> tuple[tuple[Problem, ...], int]:
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
-        return cached  # type: ignore[return-value]
+        return cached
     if not context:
         raise RuntimeError(f"the validation {key} left the cache {cache_folder} while the build ran")
     parts = []
@@ -182,7 +182,7 @@ def validate_head(task: ValidateHeadTask) -> tuple[tuple[Problem, ...], int]:
     cache = BuildCache(cache_folder)
     cached = cache.load(key)
     if isinstance(cached, tuple) and len(cached) == 2:
-        return cached  # type: ignore[return-value]
+        return cached
     whole = validate_text(cache.path(head_key, ".head.nt").read_bytes(), base, engine=engine)
     result = (whole.problems, whole.triples)
     cache.store(key, result)
@@ -267,9 +267,10 @@ def head_one(task: HeadTask) -> Head:
     honorifics, area_overrides, base, format_names = task.honorifics, task.area_overrides, task.base, task.format_names
     build_cache = BuildCache(folder)
     if ids is None:
-        ids = build_cache.load(ids_key, IDENTITIES_SUFFIX)  # type: ignore[assignment]
-        if not isinstance(ids, Identities):
+        stored = build_cache.load(ids_key, IDENTITIES_SUFFIX)
+        if not isinstance(stored, Identities):
             raise BuildError(f"the cache {folder} lost the identity decisions while the build ran; build again")
+        ids = stored
     return _write_head(build_cache, key, parts, ids, honorifics, AreaCodes(*area_overrides), base,
                        [FORMATS[name] for name in format_names])
 

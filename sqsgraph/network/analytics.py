@@ -68,7 +68,8 @@ class Stats:
 
 def betweenness_samples(G: nx.Graph) -> int | None:
     """How many sources betweenness is estimated from on ``G``; ``None`` for exact."""
-    n, m = G.number_of_nodes(), max(G.number_of_edges(), 1)
+    n: int = G.number_of_nodes()
+    m: int = max(G.number_of_edges(), 1)
     if n <= EXACT_BETWEENNESS_MAX and n * m <= BETWEENNESS_WORK:
         return None
     return min(n, max(MIN_BETWEENNESS_SAMPLES, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // m)))
@@ -78,9 +79,12 @@ def betweenness(G: nx.Graph) -> dict[str, float]:
     """Normalised betweenness centrality of every node: exact on small graphs, estimated from
     seeded samples above (see ``betweenness_samples``)."""
     k = betweenness_samples(G)
+    centrality: dict[str, float]
     if k is None or k >= G.number_of_nodes():
-        return nx.betweenness_centrality(G, normalized=True)
-    return nx.betweenness_centrality(G, k=k, normalized=True, seed=SEED)
+        centrality = nx.betweenness_centrality(G, normalized=True)
+    else:
+        centrality = nx.betweenness_centrality(G, k=k, normalized=True, seed=SEED)
+    return centrality
 
 
 def communities(G: nx.Graph) -> list[set[str]]:

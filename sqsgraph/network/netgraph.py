@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Protocol
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS
+from rdflib.term import Node
 
-from ..rdf.vocab import COUNT, OA, SDMX_DIMENSION, SDO, SQS
+from ..rdf.vocab import COUNT, OA, SDMX_DIMENSION, SQS
 
 SDMX_REF_AREA = SDMX_DIMENSION.refArea
 
@@ -49,9 +51,18 @@ KIND_NAMES = {
     "improvement": "Area for improvement",
 }
 
+class UnionGraph(Protocol):
+    """The two questions the networks ask of every statement of a dataset, whatever graph it is
+    in: an rdflib ``Graph`` answers them, and ``storeview.StoreGraph`` for a pyoxigraph ``Store``."""
+
+    def objects(self, subject: Node, predicate: Node, /) -> Iterator[Node]: ...
+
+    def subjects(self, predicate: Node, obj: Node, /) -> Iterator[Node]: ...
+
+
 #: What the networks are read from: an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph ``Store``
-#: (the on-disk query store; see ``storeview``).
-Source = Dataset | Graph | ox.Store
+#: (the on-disk query store; see ``storeview``), or a ``union_graph`` of one of them.
+Source = Dataset | Graph | ox.Store | UnionGraph
 
 #: A node's details list at most this many posts and reports, and the source passages of at most
 #: ``MAX_SPANS`` of a person's mentions (the first by IRI, among the first ``MAX_LISTED`` the graph
@@ -71,13 +82,13 @@ class _Node:
     spans: list[dict[str, str]] = field(default_factory=list)
 
 
-def union_graph(dataset: Source) -> Graph:
+def union_graph(dataset: Source) -> UnionGraph:
     """A graph that sees every statement of ``dataset``, whatever graph it is in (for a
     pyoxigraph ``Store``, a ``storeview.StoreGraph`` that answers the same questions)."""
     if isinstance(dataset, ox.Store):
         from .storeview import StoreGraph
 
-        return StoreGraph(dataset)  # type: ignore[return-value]
+        return StoreGraph(dataset)
     if isinstance(dataset, Dataset) and not dataset.default_union:
         union = Graph()
         for s, p, o, _g in dataset.quads((None, None, None, None)):
@@ -86,7 +97,7 @@ def union_graph(dataset: Source) -> Graph:
     return dataset
 
 
-def _first(g: Graph, s: URIRef, *preds: URIRef) -> str | None:
+def _first(g: UnionGraph, s: Node, *preds: URIRef) -> str | None:
     for p in preds:
         values = sorted(str(o) for o in g.objects(s, p))
         if values:
@@ -94,7 +105,7 @@ def _first(g: Graph, s: URIRef, *preds: URIRef) -> str | None:
     return None
 
 
-def _all(g: Graph, s: URIRef, p: URIRef) -> list[str]:
+def _all(g: UnionGraph, s: Node, p: URIRef) -> list[str]:
     return sorted({str(o) for o in g.objects(s, p)})
 
 
@@ -103,7 +114,7 @@ def _local_name(iri: str) -> str:
     return tail.replace("-", " ").strip().capitalize() or iri
 
 
-def label_of(g: Graph, s: URIRef) -> str:
+def label_of(g: UnionGraph, s: Node) -> str:
     """The readable name of ``s``: prefLabel, foaf:name, rdfs:label, title, or its IRI's tail."""
     found = _first(g, s, SKOS.prefLabel, FOAF.name, RDFS.label, DCTERMS.title)
     return " ".join(found.split()) if found else _local_name(str(s))
@@ -118,7 +129,7 @@ def shorten(text: str, limit: int = SHORT_LABEL) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def _subjects(g: Graph, *classes: URIRef) -> list[URIRef]:
+def _subjects(g: UnionGraph, *classes: URIRef) -> list[URIRef]:
     found: set[URIRef] = set()
     for c in classes:
         found.update(s for s in g.subjects(RDF.type, c) if isinstance(s, URIRef))
@@ -128,23 +139,23 @@ def _subjects(g: Graph, *classes: URIRef) -> list[URIRef]:
 class _Reader:
     """Resolves the facts the views need from one union graph, with small caches."""
 
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: UnionGraph) -> None:
         self.g = g
         self.reports = _subjects(g, SDO.Report)
         self._report_set = set(self.reports)
-        self._labels: dict[URIRef, str] = {}
-        self._report_of_source: dict[str, URIRef] | None = None
-        self._holdings: dict[URIRef, list[tuple[URIRef, str]]] | None = None
-        self._strengths: set[URIRef] | None = None
-        self._improvements: set[URIRef] = set()
+        self._labels: dict[Node, str] = {}
+        self._report_of_source: dict[str, Node] | None = None
+        self._holdings: dict[Node, list[tuple[Node, str]]] | None = None
+        self._strengths: set[Node] | None = None
+        self._improvements: set[Node] = set()
 
     @property
-    def report_of_source(self) -> dict[str, URIRef]:
+    def report_of_source(self) -> dict[str, Node]:
         """The report each source file was read into (computed when a span first needs it), and
         the report of the text derived from a PDF (``prov:wasDerivedFrom`` the PDF the report
         was read from): a PDF report's spans point into that text."""
         if self._report_of_source is None:
-            found: dict[str, URIRef] = {}
+            found: dict[str, Node] = {}
             for r in self.reports:
                 for src in self.g.objects(r, PROV.wasDerivedFrom):
                     found[str(src)] = r
@@ -154,7 +165,7 @@ class _Reader:
             self._report_of_source = found
         return self._report_of_source
 
-    def holdings(self) -> dict[URIRef, list[tuple[URIRef, str]]]:
+    def holdings(self) -> dict[Node, list[tuple[Node, str]]]:
         """Each person's holdings (org:Membership): (organisation, "post (qualifier)"), each once.
 
         A source that can answer this in bulk (``storeview.StoreGraph.holdings``: one SPARQL
@@ -163,28 +174,28 @@ class _Reader:
         if self._holdings is None:
             g = self.g
             rows = g.holdings() if hasattr(g, "holdings") else self._read_holdings()
-            found: dict[URIRef, set[tuple[URIRef, str]]] = defaultdict(set)
+            found: dict[Node, set[tuple[Node, str]]] = defaultdict(set)
             for person, organisation, post, qualifier in rows:
                 label = self.label(post) if post is not None else "member"
                 found[person].add((organisation, f"{label} ({qualifier})" if qualifier else label))
             self._holdings = {p: sorted(h, key=lambda h: (str(h[0]), h[1])) for p, h in found.items()}
         return self._holdings
 
-    def _read_holdings(self) -> Iterable[tuple[URIRef, URIRef, URIRef | None, str | None]]:
+    def _read_holdings(self) -> Iterable[tuple[Node, Node, Node | None, str | None]]:
         g = self.g
         for m in _subjects(g, ORG.Membership):
             person, organisation = _first_node(g, m, ORG.member), _first_node(g, m, ORG.organization)
             if person is not None and organisation is not None:
                 yield person, organisation, _first_node(g, m, SQS.post), _first(g, m, SQS.qualifier)
 
-    def finding_kind(self, f: URIRef) -> str:
+    def finding_kind(self, f: Node) -> str:
         """``strength``, ``improvement`` or ``finding``, by the classes of ``f``."""
         if self._strengths is None:
             self._strengths = set(_subjects(self.g, SQS.KeyStrength))
             self._improvements = set(_subjects(self.g, SQS.AreaForImprovement))
         return "strength" if f in self._strengths else "improvement" if f in self._improvements else "finding"
 
-    def reports_naming(self, person: URIRef) -> list[URIRef]:
+    def reports_naming(self, person: Node) -> list[Node]:
         """The reports naming ``person`` as author, addressee, copy-list holder or lead inspector."""
         g = self.g
         found = {r for pred, _rel in _NAMED_IN for r in g.subjects(pred, person) if r in self._report_set}
@@ -192,19 +203,19 @@ class _Reader:
             found.update(r for r in g.subjects(SQS.inspection, insp) if r in self._report_set)
         return sorted(found, key=str)
 
-    def label(self, s: URIRef) -> str:
+    def label(self, s: Node) -> str:
         if s not in self._labels:
             self._labels[s] = self.report_label(s) if s in self._report_set else label_of(self.g, s)
         return self._labels[s]
 
-    def report_label(self, r: URIRef) -> str:
+    def report_label(self, r: Node) -> str:
         areas = [label_of(self.g, a) for a in sorted(self.g.objects(r, SQS.area), key=str)]
         issued = _first(self.g, r, DCTERMS.issued)
         parts = [", ".join(areas) if areas else None, issued]
         text = " ".join(p for p in parts if p)
         return f"Report {text}" if text else label_of(self.g, r)
 
-    def span(self, span_iri: URIRef, paragraph: str | None = None, report: URIRef | None = None) -> dict[str, str]:
+    def span(self, span_iri: Node, paragraph: str | None = None, report: Node | None = None) -> dict[str, str]:
         """Report, paragraph, position and quoted text of one oa:SpecificResource."""
         g = self.g
         info: dict[str, str] = {}
@@ -231,13 +242,13 @@ class _Reader:
                 info["quote"] = exact
         return info
 
-    def pages(self, s: URIRef) -> dict[str, str]:
+    def pages(self, s: Node) -> dict[str, str]:
         """Where ``s`` stands in a PDF (its ``sqs:pageSpan``), for the details panel: ``pages``
         ("page 3", "pages 2–3"), ``page`` (the first, a number), ``pdf`` (the file name) and
         ``pdfSha256`` (its hash, by which a build finds the file it read); {} when none."""
         g = self.g
         numbers: set[int] = set()
-        pdf: URIRef | None = None
+        pdf: Node | None = None
         for node in sorted(g.objects(s, SQS.pageSpan), key=str):
             pdf = pdf or _first_node(g, node, OA.hasSource)
             for sel in g.objects(node, OA.hasSelector):
@@ -255,7 +266,7 @@ class _Reader:
                 info["pdfSha256"] = sha256
         return info
 
-    def report_source(self, r: URIRef) -> dict[str, str]:
+    def report_source(self, r: Node) -> dict[str, str]:
         """A report as a whole, as a source of the details panel (for a node stated by the
         report but with no passage of its own in the graph: a report, an area, a theme): ``report``,
         ``published``, ``file`` and ``scope`` "report"; for a report read from a PDF also ``pdf``,
@@ -277,7 +288,7 @@ class _Reader:
                     info["pdfSha256"] = sha256
         return info
 
-    def spans_of(self, s: URIRef, paragraph: str | None = None, report: URIRef | None = None) -> list[dict[str, str]]:
+    def spans_of(self, s: Node, paragraph: str | None = None, report: Node | None = None) -> list[dict[str, str]]:
         spans = [self.span(sp, paragraph, report) for sp in sorted(self.g.objects(s, SQS.textSpan), key=str)]
         pages = self.pages(s) if spans else {}
         return [span | pages for span in spans]
@@ -292,7 +303,7 @@ def page_words(numbers: list[int]) -> str:
     return "pages " + ", ".join(str(n) for n in numbers)
 
 
-def _add_edge(edges: dict[tuple[str, str], set[str]], a: URIRef, b: URIRef, rel: str) -> None:
+def _add_edge(edges: dict[tuple[str, str], set[str]], a: Node, b: Node, rel: str) -> None:
     if a == b:
         return
     key = (str(a), str(b)) if str(a) < str(b) else (str(b), str(a))
@@ -350,8 +361,8 @@ def entity_graph(dataset: Source, details: bool = True) -> nx.Graph:
         nodes[str(r)] = _Node("report", rd.label(r))
 
     for person, holdings in rd.holdings().items():
-        for organisation, post in holdings:
-            _add_edge(edges, person, organisation, post)
+        for organisation, post_label in holdings:
+            _add_edge(edges, person, organisation, post_label)
     for person in people:
         for post, organisation in _held_posts(g, person):
             _add_edge(edges, person, organisation, rd.label(post))
@@ -365,7 +376,7 @@ def entity_graph(dataset: Source, details: bool = True) -> nx.Graph:
 _NAMED_IN = ((DCTERMS.creator, "author (From)"), (SDO.recipient, "addressee (To)"), (SDO.ccRecipient, "copy list"))
 
 
-def _bodies(g: Graph, rd: _Reader) -> set[URIRef]:
+def _bodies(g: UnionGraph, rd: _Reader) -> set[URIRef]:
     bodies: set[URIRef] = set()
     for r in rd.reports:
         bodies.update(o for o in g.objects(r, SDO.about) if isinstance(o, URIRef))
@@ -374,11 +385,11 @@ def _bodies(g: Graph, rd: _Reader) -> set[URIRef]:
     return bodies
 
 
-def _parents(g: Graph, o: URIRef) -> list[URIRef]:
+def _parents(g: UnionGraph, o: Node) -> list[Node]:
     return sorted(set(g.objects(o, ORG.subOrganizationOf)) | set(g.objects(o, ORG.unitOf)), key=str)
 
 
-def _inspected(g: Graph, r: URIRef) -> list[URIRef]:
+def _inspected(g: UnionGraph, r: Node) -> list[Node]:
     """The bodies a report is about: ``schema:about``, then its inspections' bodies."""
     about = sorted(set(g.objects(r, SDO.about)), key=str)
     for insp in sorted(g.objects(r, SQS.inspection), key=str):
@@ -386,11 +397,11 @@ def _inspected(g: Graph, r: URIRef) -> list[URIRef]:
     return about
 
 
-def _first_node(g: Graph, s: URIRef, p: URIRef) -> URIRef | None:
+def _first_node(g: UnionGraph, s: Node, p: URIRef) -> Node | None:
     return next(iter(sorted(g.objects(s, p), key=str)), None)
 
 
-def _held_posts(g: Graph, person: URIRef) -> list[tuple[URIRef, URIRef]]:
+def _held_posts(g: UnionGraph, person: Node) -> list[tuple[Node, Node]]:
     return [(post, organisation) for post in sorted(g.objects(person, ORG.holds), key=str)
             for organisation in sorted(g.objects(post, ORG.postIn), key=str)]
 
@@ -415,7 +426,7 @@ def add_entity_details(G: nx.Graph, dataset: Source, reader: _Reader | None = No
         data["facts"], data["spans"] = tuple(facts), tuple(spans)
 
 
-def _area_facts(g: Graph, rd: _Reader, a: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+def _area_facts(g: UnionGraph, rd: _Reader, a: Node) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
     """An area's name and the reports on it (newest first), each a source as a whole (the graph
     keeps no passage for a report's area); for an area no report is on, the passages that name
     it: a reoffending rate given for it (a comparator such as England and Wales), else posts in
@@ -434,19 +445,19 @@ def _area_facts(g: Graph, rd: _Reader, a: URIRef) -> tuple[list[tuple[str, str]]
     return facts, _unique(spans)
 
 
-def _holdings_in(g: Graph, organisations: list[URIRef]) -> list[URIRef]:
+def _holdings_in(g: UnionGraph, organisations: list[Node]) -> list[Node]:
     """The first holdings (org:Membership) by IRI of posts in ``organisations``, among the
     first ``MAX_LISTED`` found."""
     found = (m for o in organisations for m in g.subjects(ORG.organization, o) if _is_membership(g, m))
     return sorted(islice(found, MAX_LISTED + 1), key=str)
 
 
-def _newest_first(g: Graph, reports: Iterable[URIRef]) -> list[URIRef]:
+def _newest_first(g: UnionGraph, reports: Iterable[Node]) -> list[Node]:
     dated = sorted(set(reports), key=str)
     return sorted(dated, key=lambda r: _first(g, r, DCTERMS.issued) or "", reverse=True)
 
 
-def _organisation_facts(g: Graph, rd: _Reader, o: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+def _organisation_facts(g: UnionGraph, rd: _Reader, o: Node) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
     """An organisation's names, kind, parents and areas; the reports that inspect it; and as
     its sources the lines that name a post in it (as for a person), else the reports that
     inspect it, as a whole."""
@@ -474,7 +485,7 @@ def _organisation_facts(g: Graph, rd: _Reader, o: URIRef) -> tuple[list[tuple[st
     return facts, spans
 
 
-def _report_facts(g: Graph, rd: _Reader, r: URIRef) -> list[tuple[str, str]]:
+def _report_facts(g: UnionGraph, rd: _Reader, r: Node) -> list[tuple[str, str]]:
     facts = [("Title", label_of(g, r))]
     issued = _first(g, r, DCTERMS.issued)
     if issued:
@@ -496,7 +507,7 @@ def _report_facts(g: Graph, rd: _Reader, r: URIRef) -> list[tuple[str, str]]:
     return facts
 
 
-def _person_facts(g: Graph, rd: _Reader, person: URIRef) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+def _person_facts(g: UnionGraph, rd: _Reader, person: Node) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
     posts = [(post, rd.label(organisation)) for organisation, post in rd.holdings().get(person, ())]
     posts += [(rd.label(post), rd.label(organisation)) for post, organisation in _held_posts(g, person)]
     # the passages of the first MAX_SPANS holdings by IRI, among the first MAX_LISTED found
@@ -528,14 +539,14 @@ def _unique(spans: list[dict[str, str]]) -> list[dict[str, str]]:
     return [unique[k] for k in sorted(unique)]
 
 
-def _holding_spans(g: Graph, rd: _Reader, holdings: list[URIRef]) -> list[dict[str, str]]:
+def _holding_spans(g: UnionGraph, rd: _Reader, holdings: list[Node]) -> list[dict[str, str]]:
     """The source passages of ``holdings`` (org:Membership), each quoting the line that names
     the person with the post (``naming_line``) rather than the bare name."""
     spans: list[dict[str, str]] = []
     for m in holdings:
         found_spans = rd.spans_of(m, report=_first_node(g, m, SQS.attestedBy))
         post = _first_node(g, m, SQS.post)
-        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str)):
+        for span, span_iri in zip(found_spans, sorted(g.objects(m, SQS.textSpan), key=str), strict=True):
             line = naming_line(g, span_iri)
             if line and line.startswith("… ") and post is not None:
                 # the stored context stops short of the line's start, where the post is written
@@ -546,14 +557,14 @@ def _holding_spans(g: Graph, rd: _Reader, holdings: list[URIRef]) -> list[dict[s
     return spans
 
 
-def _is_membership(g: Graph, m: URIRef) -> bool:
+def _is_membership(g: UnionGraph, m: Node) -> bool:
     return ORG.Membership in set(g.objects(m, RDF.type))
 
 
 _LIGHT_MARKUP = re.compile(r"</?[ib]>")
 
 
-def naming_line(g: Graph, span_iri: URIRef) -> str | None:
+def naming_line(g: UnionGraph, span_iri: Node) -> str | None:
     """The line of the report a person is named on ("To: Patrick Leeson, Chair of Kent YOS
     Management Board", "Ofsted – Social Care  Adesua Osime"): the quote selector's exact text
     with its prefix back to the line start and its suffix up to the line end (… where the stored
@@ -572,7 +583,7 @@ def naming_line(g: Graph, span_iri: URIRef) -> str | None:
     return None
 
 
-def _is_holding(g: Graph, m: URIRef, person: URIRef) -> bool:
+def _is_holding(g: UnionGraph, m: Node, person: Node) -> bool:
     return ORG.Membership in set(g.objects(m, RDF.type)) and _first_node(g, m, ORG.member) == person
 
 
@@ -655,12 +666,12 @@ def findings_graph(dataset: Source, details: bool = True) -> nx.Graph:
     return F
 
 
-def _finding_report(g: Graph, f: URIRef) -> URIRef | None:
+def _finding_report(g: UnionGraph, f: Node) -> Node | None:
     report = _first_node(g, f, DCTERMS.isPartOf)
     return report if report is not None else next(iter(sorted(g.subjects(SQS.hasFinding, f), key=str)), None)
 
 
-def _finding_group(g: Graph, rd: _Reader, f: URIRef, kind: str) -> str:
+def _finding_group(g: UnionGraph, rd: _Reader, f: Node, kind: str) -> str:
     if kind == "finding":
         subject = _first_node(g, f, DCTERMS.subject)
         return rd.label(subject) if subject is not None else "No theme recorded"

@@ -27,7 +27,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..rdf.terms import from_ox_term
+from ..rdf.terms import OxTerm, from_ox_term
 from ..rdf.vocab import SQS
 
 SDO = "https://schema.org/"
@@ -92,7 +92,9 @@ class StoreGraph:
               OPTIONAL { SELECT ?m ?post { ?m sqs:post ?post } }
               OPTIONAL { SELECT ?m (MIN(STR(?q)) AS ?qualifier) { ?m sqs:qualifier ?q } GROUP BY ?m }
             }"""
-        for person, organisation, post, qualifier in self.store.query(query, use_default_graph_as_union=True):
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
+        for person, organisation, post, qualifier in solutions:
             yield (self._term(person), self._term(organisation), None if post is None else self._term(post),
                    None if qualifier is None else qualifier.value)
 
@@ -104,7 +106,7 @@ class StoreGraph:
 
     # how they are answered
 
-    def _term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    def _term(self, term: OxTerm) -> Node:
         found = self._terms.get(term)
         if found is None:
             found = self._terms[term] = from_ox_term(term)
@@ -115,7 +117,9 @@ class StoreGraph:
         if table is None:
             rows: dict[Node, dict[Node, None]] = defaultdict(dict)
             query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
-            for s, o in self.store.query(query, use_default_graph_as_union=True):
+            solutions = self.store.query(query, use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)
+            for s, o in solutions:
                 rows[self._term(s)][self._term(o)] = None  # a statement made in two graphs comes twice
             table = self._forward[predicate] = {s: list(objects) for s, objects in rows.items()}
         return table
@@ -123,9 +127,9 @@ class StoreGraph:
     def _of_class(self, cls: Node) -> list[Node]:
         found = self._instances.get(cls)
         if found is None:
-            query = f"SELECT ?s WHERE {{ ?s a <{cls}> }}"
-            found = self._instances[cls] = list(dict.fromkeys(
-                self._term(row[0]) for row in self.store.query(query, use_default_graph_as_union=True)))
+            solutions = self.store.query(f"SELECT ?s WHERE {{ ?s a <{cls}> }}", use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)
+            found = self._instances[cls] = list(dict.fromkeys(self._term(row[0]) for row in solutions))
         return found
 
     def _reverse_lookup(self, predicate: str, obj: Node) -> Iterator[Node]:

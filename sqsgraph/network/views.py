@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import quote
 
 import networkx as nx
@@ -82,7 +83,16 @@ SEED = 42
 #: The least size of a label on screen, in pixels, at any zoom (see ``View.label_px``).
 LABEL_PX = 10
 
-STYLES: dict[str, dict[str, object]] = {
+
+class Style(TypedDict):
+    """How a kind of node is drawn: its colour, vis-network shape and size."""
+
+    color: str
+    shape: str
+    size: int
+
+
+STYLES: dict[str, Style] = {
     "area": {"color": "#2e7d32", "shape": "hexagon", "size": 18},
     "report": {"color": "#455a64", "shape": "square", "size": 13},
     "body": {"color": "#ef6c00", "shape": "diamond", "size": 15},
@@ -189,7 +199,7 @@ def find_node(G: nx.Graph, query: str) -> str:
     if expanded is not None:
         return expanded
     wanted = q.casefold()
-    hits = sorted(n for n, label in G.nodes(data="label") if label.casefold() == wanted)
+    hits: list[str] = sorted(n for n, label in G.nodes(data="label") if label.casefold() == wanted)
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
@@ -218,7 +228,7 @@ def _expand_short_iri(G: nx.Graph, q: str) -> str | None:
     if iri in G:
         return iri
     if prefix == "id":
-        ends = [n for n in G if n.endswith("/id/" + local)]
+        ends: list[str] = [n for n in G if n.endswith("/id/" + local)]
         if len(ends) == 1:
             return ends[0]
     return None
@@ -294,7 +304,7 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
     # each person's organisation: the one they hold most posts in (ties by name)
     org_of: dict[str, str] = {}
     for p in P:
-        orgs = sorted((G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body")))
+        orgs = sorted(G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body"))
         if orgs:
             org_of[p] = max(sorted(set(orgs)), key=orgs.count)
     counts: dict[str, int] = {}
@@ -501,7 +511,7 @@ def force_layout(G: nx.Graph, iterations: int, k: float) -> dict[str, tuple[floa
         t -= dt
         if np.linalg.norm(step) / n < 1e-4:
             break
-    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos)}
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos, strict=True)}
 
 
 def _fold(H: nx.Graph) -> dict[str, list[str]]:
@@ -572,10 +582,10 @@ def tree_layout(F: nx.Graph, column: int = TREE_COLUMN, row: int = TREE_ROW) -> 
         for r in rows_of(best):
             x = 0.0
             for t in r:
-                local, width, _height = trees[t]
+                local, tree_width, _height = trees[t]
                 for n, (px, py) in local.items():
                     positions[n] = (round(x + px), round(y + py))
-                x += width + column
+                x += tree_width + column
             y += max(trees[t][2] for t in r) + TREE_GAP
     for n in sorted(F):  # anything not under an area (should not happen) goes at the bottom
         if n not in positions:

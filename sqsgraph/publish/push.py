@@ -33,7 +33,6 @@ naming the graph, the status and the start of the store's answer.
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -180,7 +179,7 @@ def store_graphs(opener: urllib.request.OpenerDirector, query_url: str, base: st
                         "when asked which graphs it holds") from exc
     except urllib.error.URLError as exc:
         raise PushError(f"cannot reach the store's query service {query_url}: {exc.reason}") from exc
-    except (TimeoutError, socket.timeout, ConnectionError) as exc:
+    except (TimeoutError, ConnectionError) as exc:
         raise PushError(f"the store's query service {query_url} did not answer: {exc}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise PushError(f"the store's query service {query_url} did not answer with SPARQL JSON results") from exc
@@ -252,7 +251,7 @@ def push_dataset(dataset: Dataset, store: str, *, auth: tuple[str, str] | None =
                             + (f": {excerpt}" if excerpt else "") + _progress(sent, len(graphs))) from exc
         except urllib.error.URLError as exc:
             raise PushError(f"cannot reach the store at {store}: {exc.reason}" + _progress(sent, len(graphs))) from exc
-        except (TimeoutError, socket.timeout, ConnectionError) as exc:
+        except (TimeoutError, ConnectionError) as exc:
             raise PushError(f"the store at {store} did not answer for graph {label}: {exc}"
                             + _progress(sent, len(graphs))) from exc
         sent.append(PushedGraph(iri, len(graph), status))
@@ -263,7 +262,7 @@ def push_dataset(dataset: Dataset, store: str, *, auth: tuple[str, str] | None =
         except urllib.error.HTTPError as exc:
             raise PushError(f"{store} refused to delete graph {iri}: HTTP {exc.code} {exc.reason} (every graph of "
                             f"this build was pushed; {len(deleted)} of {len(others)} old graphs deleted)") from exc
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as exc:
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise PushError(f"the store at {store} did not delete graph {iri}: {getattr(exc, 'reason', exc)}") from exc
     return PushReport(store, tuple(sent), base, tuple(others), tuple(deleted), unlisted)
 

@@ -260,9 +260,9 @@ class Precomputed:
             wanted = picked[offset:stop]
             cells: dict[int, str] = {}
             for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
+                numbers = wanted[i : i + 500]
                 cells.update(self._db.execute(
-                    f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(chunk))})", (rowset, *chunk)))
+                    f"SELECT n, cells FROM rows WHERE rowset = ? AND n IN ({','.join('?' * len(numbers))})", (rowset, *numbers)))
             self.served += 1
         return Page(list(variables), decode_rows([cells[n] for n in wanted], len(variables)), stop < len(picked))
 

@@ -39,7 +39,10 @@ _EMPTY = ox.Store()  # evaluates expressions only
 def fold(value: str) -> str:
     """``value`` folded exactly as ``fold_sparql`` folds it in a query."""
     solutions = _EMPTY.query(f"SELECT ({fold_sparql(str(ox.Literal(value)))} AS ?f) {{}}")
-    return next(iter(solutions))[0].value
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
+    folded = next(iter(solutions))[0]
+    assert isinstance(folded, ox.Literal)  # REPLACE of a string
+    return folded.value
 
 
 def close_values(value: str, candidates: Iterable[str] | Mapping[str, str], n: int = 5) -> list[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.query import ResultRow
 
 #: What the listing reads: an rdflib ``Dataset``/``Graph``, or a pyoxigraph ``Store`` (the query store).
 Source = Dataset | Graph | ox.Store
@@ -91,9 +92,11 @@ def _rows(source: Source, query: str) -> list[dict[str, str]]:
     """The solutions of ``query`` as {variable: lexical value} (unbound variables left out)."""
     if isinstance(source, ox.Store):
         answer = source.query(query, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)  # a SELECT's answer
         names = [v.value for v in answer.variables]
-        return [{n: t.value for n, t in zip(names, row) if t is not None} for row in answer]
-    return [{k: str(v) for k, v in row.asdict().items()} for row in source.query(query)]
+        return [{n: t.value for n, t in zip(names, row, strict=True) if t is not None} for row in answer]
+    rows = source.query(query)
+    return [{k: str(v) for k, v in row.asdict().items()} for row in rows if isinstance(row, ResultRow)]  # every row of a SELECT
 
 
 def _report_id(iri: str) -> str:

@@ -135,6 +135,7 @@ def plan(store: ox.Store, text_index: TextIndex | None = None) -> list[Planned]:
             if not others_optional or param not in {p.name for p in query.params}:
                 continue
             solutions = store.query(values_query, use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
             keyed = "key" in [v.value for v in solutions.variables]
             picks: dict[str, set[str]] = {}
             for row in solutions:  # values alike once folded (as bound: ``matching.fold``) are one value

@@ -55,13 +55,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
 from ..errors import GraphError, StaleStoreError
 from ..files import write_atomic
 from ..outputs import store_dir
+
+if TYPE_CHECKING:
+    from .answers import Precomputed
+    from .textindex import TextIndex
 
 MANIFEST = "current.json"
 LOCK = ".lock"
@@ -350,7 +354,7 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
                          "remove that folder and it is rebuilt on next use") from exc
 
 
-def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
+def open_text_index(store_dir: str | Path) -> TextIndex | None:
     """The live database's full-text index (a ``textindex.TextIndex``), or ``None`` when the
     store has none (built before the index existed). Only call it for a fresh store (it is as
     fresh as its database: ``open_query_store`` checks that)."""
@@ -366,10 +370,14 @@ def open_text_index(store_dir: str | Path):  # type: ignore[no-untyped-def]
     return index
 
 
-def _beside(store_dir: str | Path, field_name: str) -> Path | None:
+#: The fields of ``LiveDatabase`` that name a file made beside the database.
+BesideField = Literal["text_index", "results"]
+
+
+def _beside(store_dir: str | Path, field_name: BesideField) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, if it is there."""
     manifest = read_live_database(store_dir)
-    name = getattr(manifest, field_name) if manifest is not None else None
+    name: str | None = getattr(manifest, field_name) if manifest is not None else None
     if not name or not (Path(store_dir) / name).is_file():
         return None
     return Path(store_dir) / name
@@ -392,7 +400,7 @@ def _current_index(path: Path) -> bool:
         index.close()
 
 
-def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path], Path | None],
+def _ensure_beside(store_dir: str | Path, field_name: BesideField, make: Callable[[Path], Path | None],
                    usable: Callable[[Path], bool] = lambda path: True) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, made by ``make``
     from the database (and named in the manifest) when the store has none."""
@@ -401,16 +409,17 @@ def _ensure_beside(store_dir: str | Path, field_name: str, make: Callable[[Path]
         manifest = read_live_database(folder)
         if manifest is None:
             raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
-        name = getattr(manifest, field_name)
+        name: str | None = getattr(manifest, field_name)
         if name and (folder / name).is_file() and usable(folder / name):
             return folder / name
         made = make(folder / manifest.database)
         if made is not None:
-            _write_live_database(folder, replace(manifest, **{field_name: made.name}))
+            change: dict[str, Any] = {field_name: made.name}
+            _write_live_database(folder, replace(manifest, **change))
         return made
 
 
-def open_precomputed(store_dir: str | Path):  # type: ignore[no-untyped-def]
+def open_precomputed(store_dir: str | Path) -> Precomputed | None:
     """The live database's precomputed answers (a ``answers.Precomputed``), or ``None``
     when the store has none. As ``open_text_index``: only for a fresh store."""
     from .answers import Precomputed

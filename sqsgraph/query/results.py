@@ -22,7 +22,8 @@ from ..rdf.vocab import DEFAULT_BASE, PREFIXES
 from .run import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
+#: A cell of a row (``None``: unbound) or a position of a triple (RDF 1.2 lets it be a triple)
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
 
 
 def _ntriples(term: Term) -> str:
@@ -34,6 +35,8 @@ def _plain(term: Term) -> str:
         return ""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)  # its N-Triples form: a triple term has no plain value
     return term.value
 
 
@@ -62,7 +65,7 @@ def _readable(term: Term, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def json_term(term: Term | ox.Triple) -> dict[str, Any]:
+def json_term(term: Term) -> dict[str, Any]:
     """A term as SPARQL 1.1 Query Results JSON writes it (``sqsgraph query --format json`` and the endpoint)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -89,7 +92,7 @@ def to_json(result: QueryResult) -> str:
             [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in result.triples],
             ensure_ascii=False,
         )
-    bindings = [{v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    bindings = [{v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
 
@@ -117,6 +120,7 @@ def to_tsv(result: QueryResult) -> str:
     backslash in a value written ``\\t``, ``\\n``, ``\\r``, ``\\\\``)."""
     if result.kind == "ask":
         return "boolean\n" + ("true" if result.boolean else "false") + "\n"
+    rows: list[list[Term]]
     if result.kind == "graph":
         header, rows = ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result.triples]
     else:
@@ -142,6 +146,7 @@ def cut_values(result: QueryResult, fmt: str) -> int:
     width = WIDTHS.get(fmt)
     if width is None:
         return 0
+    terms: list[Term]
     if result.kind == "select":
         terms = [t for row in result.rows for t in row]
     elif result.kind == "graph":
@@ -168,7 +173,10 @@ WIDTHS = {"table": 60, "markdown": 200}
 def to_table(result: QueryResult, width: int | None = WIDTHS["table"]) -> str:
     header, rows = _grid(result, width)
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     if result.kind == "select":
         out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
@@ -177,7 +185,10 @@ def to_table(result: QueryResult, width: int | None = WIDTHS["table"]) -> str:
 
 def to_markdown(result: QueryResult, width: int | None = WIDTHS["markdown"]) -> str:
     header, rows = _grid(result, width)
-    esc = lambda s: s.replace("\\", "\\\\").replace("|", "\\|")  # noqa: E731
+
+    def esc(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("|", "\\|")
+
     out = ["| " + " | ".join(esc(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
@@ -194,8 +205,12 @@ WRITERS: dict[str, Callable[[QueryResult], str]] = {
 }
 
 
+#: The writers of the formats that cut long values (``WIDTHS``), which take the width (``None``: whole).
+_CUTTING: dict[str, Callable[[QueryResult, int | None], str]] = {"table": to_table, "markdown": to_markdown}
+
+
 def format_result(result: QueryResult, fmt: str, wide: bool = False) -> str:
     """``result`` in the format ``fmt``; ``wide``: the table formats show every value whole."""
     if wide and fmt in WIDTHS:
-        return WRITERS[fmt](result, width=None)  # type: ignore[call-arg]
+        return _CUTTING[fmt](result, None)
     return WRITERS[fmt](result)

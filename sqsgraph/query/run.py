@@ -118,7 +118,7 @@ def run_query(
         if page is not None:
             return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more, precomputed=True)
         narrowing = precomputed.narrowing(text, bindings) if text_index is not None else None
-        if narrowing is not None:  # a text search: the stored answer's rows whose node the index finds
+        if narrowing is not None and text_index is not None:  # a text search: the stored answer's rows whose node the index finds
             param, _, predicate = narrowing
             nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
             if nodes is not None:
@@ -176,6 +176,7 @@ def suggestions(store: ox.Store, query: NamedQuery, given: Mapping[str, str]) ->
         try:
             rows = store.query(f"{prefixes}\nSELECT ?value ({fold_sparql('?value')} AS ?folded) {{ {{ {m['query']} }} }}",
                                use_default_graph_as_union=True)
+            assert isinstance(rows, ox.QuerySolutions)  # a SELECT's answer
             folded = {row["value"].value: row["folded"].value for row in rows
                       if row["value"] is not None and row["folded"] is not None}
         except (SyntaxError, OSError, RuntimeError) as exc:

@@ -103,7 +103,10 @@ _LOWER = ox.Store()  # empty: only evaluates LCASE, so terms are folded exactly 
 def oxigraph_lcase(value: str) -> str:
     """``LCASE`` of a string as Oxigraph computes it (the case folding the queries' filters use)."""
     solutions = _LOWER.query(f"SELECT (LCASE({ox.Literal(value)}) AS ?l) {{}}")
-    return next(iter(solutions))[0].value
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
+    lower = next(iter(solutions))[0]
+    assert isinstance(lower, ox.Literal)  # LCASE of a string
+    return lower.value
 
 
 # --------------------------------------------------------------------------------- building
@@ -143,6 +146,7 @@ def build_text_index(store: ox.Store, path: str | Path, predicates: Iterable[str
             rows = store.query(f"SELECT DISTINCT ?s ?l {{ ?s {ox.NamedNode(pred)} ?o FILTER (isLiteral(?o)) "
                                f"BIND ({fold_sparql('?o')} AS ?l) }}",
                                use_default_graph_as_union=True)
+            assert isinstance(rows, ox.QuerySolutions)
             batch_nodes, batch_texts = [], []
             for s, lower in rows:
                 rowid += 1

@@ -20,13 +20,15 @@ not downloaded).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from ..errors import GraphError
 from .formats import SUFFIXES, Format, format_of_suffix
@@ -60,7 +62,7 @@ def graph_format(path: str | Path) -> Format:
     return found
 
 
-def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
+def load_dataset(path: str | os.PathLike[str], backend: str = DEFAULT_BACKEND) -> Dataset:
     """Load a graph file into a new ``Dataset``, choosing the parser by the file's suffix.
 
     Quads formats (TriG, N-Quads) keep their named graphs; triples formats land in the default
@@ -75,9 +77,8 @@ def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
         raise GraphError(f"{path}: no such file; run `sqsgraph build` first or name an existing graph file")
     ds = new_dataset(backend)
     try:
-        if backend == "oxigraph":
-            store = ds.store._inner  # the pyoxigraph.Store behind oxrdflib
-            store.bulk_load(path=str(p), format=rdf_format)
+        if isinstance(ds.store, OxigraphStore):  # the oxigraph back end: its pyoxigraph.Store loads the file
+            ds.store._inner.bulk_load(path=str(p), format=rdf_format)
         else:
             add_quads(ds, from_ox_quads(ox.parse(path=str(p), format=rdf_format)))
     except SyntaxError as exc:
@@ -87,20 +88,21 @@ def load_dataset(path: str | Path, backend: str = DEFAULT_BACKEND) -> Dataset:
     return ds
 
 
-def add_quads(ds: Dataset, quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> None:
+def add_quads(ds: Dataset, quads: Iterable[tuple[Node, Node, Node, IdentifiedNode | None]]) -> None:
     """Add (s, p, o, graph IRI or None for the default graph) to ``ds``."""
-    graphs: dict[Node | None, object] = {}
+    graphs: dict[IdentifiedNode | None, Graph] = {}
     for s, p, o, g in quads:
         target = graphs.get(g)
         if target is None:
             target = ds.default_graph if g is None else ds.graph(g)
             graphs[g] = target
-        target.add((s, p, o))  # type: ignore[attr-defined]
+        target.add((s, p, o))
 
 
-def from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+def from_ox_quads(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node, IdentifiedNode | None]]:
     for q in quads:
-        g = None if isinstance(q.graph_name, ox.DefaultGraph) else from_ox_term(q.graph_name)
+        name = q.graph_name
+        g = None if isinstance(name, ox.DefaultGraph) else from_ox_term(name)
         yield from_ox_term(q.subject), from_ox_term(q.predicate), from_ox_term(q.object), g
 
 

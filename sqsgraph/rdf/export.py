@@ -16,21 +16,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
+from rdflib.term import IdentifiedNode
 
 from ..files import DocumentWriter, write_atomic
 from .formats import FORMAT_NAMES, FORMATS, Format, format_of_suffix, get_format
-from .terms import to_ox
+from .terms import OxTerm, to_ox
 from .vocab import PREFIXES
 
 _RDF_TYPE = str(RDF.type)
 
 
-def _key(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph) -> str:
+def _key(term: OxTerm | ox.DefaultGraph) -> str:
     return str(term)
 
 
@@ -42,14 +44,19 @@ def _triple_key(t: ox.Triple) -> tuple[str, bool, str, str]:
     return (_key(t.subject), t.predicate.value != _RDF_TYPE, _key(t.predicate), _key(t.object))
 
 
-def _graph_term(g: object) -> ox.NamedNode | ox.DefaultGraph:
-    gid = g.identifier if hasattr(g, "identifier") else g
-    return ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else to_ox(gid)  # type: ignore[arg-type]
+def _graph_term(g: Graph | IdentifiedNode | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    gid = g.identifier if isinstance(g, Graph) else g
+    return ox.DefaultGraph() if gid is None or gid == DATASET_DEFAULT_GRAPH_ID else to_ox(gid)
+
+
+#: What ``Quad`` takes as subject: rdflib types every position as a ``Node``, Oxigraph checks the kinds.
+_Subject = ox.NamedNode | ox.BlankNode
 
 
 def sorted_quads(ds: Dataset) -> list[ox.Quad]:
     """Every statement of ``ds`` as Oxigraph quads, in the canonical order."""
-    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), _graph_term(g)) for s, p, o, g in ds.quads((None, None, None, None))]
+    quads = [ox.Quad(cast(_Subject, to_ox(s)), cast(ox.NamedNode, to_ox(p)), to_ox(o), _graph_term(g))
+             for s, p, o, g in ds.quads((None, None, None, None))]
     quads.sort(key=_quad_key)
     return quads
 
@@ -194,11 +201,13 @@ def body(data: Sequence[ox.Quad] | Sequence[ox.Triple], fmt: Format) -> bytes:
 def _body_of(data: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: Format) -> bytes:
     if fmt.name in {"turtle", "trig"}:
         out = ox.serialize(data, format=fmt.oxigraph, prefixes=prefixes())
+        assert out is not None  # given no output file, Oxigraph returns the bytes
         lines = out.split(b"\n")
         while lines and lines[0].startswith(b"@prefix "):
             lines.pop(0)
         return b"\n".join(lines)
     out = ox.serialize(data, format=fmt.oxigraph)
+    assert out is not None
     if fmt.name == "jsonld":
         # Oxigraph writes one line of expanded JSON-LD; indent it for people, keep the order
         text = json.dumps(json.loads(out), indent=1, ensure_ascii=False)

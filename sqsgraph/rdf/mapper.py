@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
@@ -59,6 +60,7 @@ from .vocab import (
 )
 
 _mint = iri  # shared_triples has an iri() of its own
+_V = TypeVar("_V")
 
 # namespaces whose terms are looked up once (see terms.py: the mapper names them ~1,300 times a report)
 DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
@@ -118,7 +120,7 @@ def map_reports_with_notes(
         seen.add(rid)
         rids.append(rid)
 
-    people = [collect_people(r, rid) for r, rid in zip(ordered, rids)]
+    people = [collect_people(r, rid) for r, rid in zip(ordered, rids, strict=True)]
     mentions = [m for p in people for m in p.mentions]
     identities = resolve_identities(mentions, overrides)
     warnings = [w for p in people for w in p.warnings]
@@ -128,7 +130,7 @@ def map_reports_with_notes(
     bind_prefixes(ds, base)
     facts = SharedFacts()
     offset = 0
-    for r, rid, p in zip(ordered, rids, people):
+    for r, rid, p in zip(ordered, rids, people, strict=True):
         slugs = [identities.person_of[offset + i] for i in range(len(p.mentions))]
         offset += len(p.mentions)
         mapped = map_report(r, rid, p, slugs, base)
@@ -147,7 +149,7 @@ def map_reports_with_notes(
     ontology = ds.graph(ontology_graph_iri(base))
     for t in ontology_triples():
         ontology.add(t)
-    return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids)}, identities, warnings)
+    return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids, strict=True)}, identities, warnings)
 
 
 def date_literal(value: str) -> Literal:
@@ -322,14 +324,15 @@ class SharedFacts:
     areas: dict[str, str] = field(default_factory=dict)  # slug -> label
 
     def merge(self, other: SharedFacts) -> None:
-        for mine, theirs in ((self.orgs, other.orgs), (self.posts, other.posts), (self.roles, other.roles), (self.areas, other.areas)):
-            for k, v in theirs.items():
-                mine.setdefault(k, v)  # type: ignore[attr-defined]
+        _keep_first(self.orgs, other.orgs)
+        _keep_first(self.posts, other.posts)
+        _keep_first(self.roles, other.roles)
+        _keep_first(self.areas, other.areas)
         for mine_sets, their_sets in ((self.org_labels, other.org_labels), (self.post_titles, other.post_titles)):
             for k, labels in their_sets.items():
                 mine_sets.setdefault(k, set()).update(labels)
 
-    def canonical(self) -> tuple:  # type: ignore[type-arg]
+    def canonical(self) -> tuple[object, ...]:
         """The facts with every set sorted, for digests (a set's order varies by process)."""
         return (
             sorted(self.orgs.items()),
@@ -392,6 +395,12 @@ class ReportGraph:
     @property
     def all_triples(self) -> list[Triple]:
         return self.triples + self.about_shared
+
+
+def _keep_first(mine: dict[str, _V], theirs: dict[str, _V]) -> None:
+    """``theirs`` added to ``mine`` where ``mine`` has no value yet."""
+    for k, v in theirs.items():
+        mine.setdefault(k, v)
 
 
 class _Triples(list):  # type: ignore[type-arg]
@@ -488,7 +497,7 @@ class _ReportMapper:
         """Addressee, author, lead inspector and copy list, each with the posts the report gives them."""
         r, rid = self.r, self.rid
         membership = 0
-        for slot, person in zip(people.slots, person_slugs):
+        for slot, person in zip(people.slots, person_slugs, strict=True):
             P = self.iri(f"person/{person}")
             if slot.how == "addressee":
                 g.add((R, SDO.recipient, P))

@@ -25,11 +25,13 @@ Nothing here knows RDF triples or the mapper; the result is plain values.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, SKOS
+from rdflib.term import Node
 
 from ..read.model import InspectedBody
 from .identity import fold, slug
@@ -162,8 +164,13 @@ def _labelled(g: Graph, node: URIRef, key: str) -> _Labelled:
     labels = {_norm_tokens(pref)}
     labels.update(_norm_tokens(str(a)) for a in g.objects(node, SKOS.altLabel))
     labels.update(_norm_tokens(str(a)) for a in g.objects(node, SKOS.hiddenLabel))
-    patterns = tuple(re.compile(str(p), re.IGNORECASE) for p in sorted(g.objects(node, SQS.namePattern)))
+    patterns = tuple(re.compile(str(p), re.IGNORECASE) for p in sorted(g.objects(node, SQS.namePattern), key=str))
     return _Labelled(key, pref, tuple(sorted(labels)), patterns)
+
+
+def _sorted_iris(nodes: Iterable[Node]) -> list[URIRef]:
+    """The distinct IRIs among ``nodes``, sorted (the ontology files name every body, kind and role by one)."""
+    return sorted({n for n in nodes if isinstance(n, URIRef)})
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +180,7 @@ def catalogue() -> Catalogue:
     bodies_g = Graph()
     bodies_g.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=local_base)
     bodies, body_kinds = [], {}
-    for node in sorted(set(bodies_g.subjects(SKOS.prefLabel, None))):
+    for node in _sorted_iris(bodies_g.subjects(SKOS.prefLabel, None)):
         key = str(node).removeprefix(local_base).removeprefix("org/")
         bodies.append(_labelled(bodies_g, node, key))
         kind = bodies_g.value(node, ORG.classification)
@@ -183,12 +190,12 @@ def catalogue() -> Catalogue:
     kinds_g = Graph().parse(data=ontology_path("orgtypes.ttl").read_text(encoding="utf-8"), format="turtle")
     kinds = [
         _labelled(kinds_g, n, str(n).removeprefix(str(ORGTYPE)))
-        for n in sorted(kinds_g.subjects(SKOS.inScheme, ORGTYPE.scheme))
+        for n in _sorted_iris(kinds_g.subjects(SKOS.inScheme, ORGTYPE.scheme))
     ]
 
     roles_g = Graph().parse(data=ontology_path("roles.ttl").read_text(encoding="utf-8"), format="turtle")
     roles, broader, usual, top = [], {}, {}, set()
-    for n in sorted(roles_g.subjects(SKOS.inScheme, ROLE.scheme)):
+    for n in _sorted_iris(roles_g.subjects(SKOS.inScheme, ROLE.scheme)):
         rid = str(n).removeprefix(str(ROLE))
         roles.append(_labelled(roles_g, n, rid))
         b = roles_g.value(n, SKOS.broader)
@@ -220,9 +227,9 @@ def inspected_body(ctx: Context) -> Org | None:
         kind = None
         for text in (ctx.body.type, ctx.body.name, ctx.body.abbreviation):
             if text:
-                kind = _kind_named(_tokens(text), cat)
-                if kind is not None:
-                    kind = kind[0]
+                named = _kind_named(_tokens(text), cat)
+                if named is not None:
+                    kind = named[0]
                     break
         alt = f"{ctx.area} {ctx.body.abbreviation}" if ctx.area and ctx.body.abbreviation else None
         return Org(
@@ -373,9 +380,9 @@ def _resolve_one(wording: str, ctx: Context) -> Post:
         if org is not None:
             return Post(org, role, wording, qualifier, title=text)
     # 3. the role's usual organisation
-    kind = usual_kind(role)
-    if kind is not None:
-        org = _org_of_kind(kind, ctx, text, toks, None, None)
+    usual = usual_kind(role)
+    if usual is not None:
+        org = _org_of_kind(usual, ctx, text, toks, None, None)
         if org is not None:
             return Post(org, role, wording, qualifier, title=text)
     # 4. the local authority, said aloud
@@ -417,7 +424,8 @@ def _kind_named(toks: list[tuple[str, int, int]], cat: Catalogue) -> tuple[str, 
     return kind, end - n, end
 
 
-def _org_of_kind(kind: str, ctx: Context, text: str, toks: list, start: int | None, end: int | None) -> Org | None:
+def _org_of_kind(kind: str, ctx: Context, text: str, toks: list[tuple[str, int, int]], start: int | None,
+                 end: int | None) -> Org | None:
     cat = catalogue()
     if kind in YOUTH_OFFENDING_KINDS:
         return inspected_body(ctx)
@@ -447,7 +455,7 @@ def _org_of_kind(kind: str, ctx: Context, text: str, toks: list, start: int | No
             label = f"{kind_label} for {place}"
             return Org(key=slug(label), label=label, kind=kind, area=place)
     # "<role> of <place> <kind>": that body as named
-    if start is not None:
+    if start is not None and end is not None:  # given together
         before = [t for t, _, _ in toks[:start]]
         cut = max((i for i, t in enumerate(before) if t in {"of", "for", "the"}), default=None)
         if cut is not None and cut + 1 < start:

@@ -12,12 +12,12 @@ every statement written (``export.bodies``), which is the check that counts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from ..errors import GraphError
 
@@ -68,7 +68,8 @@ class Terms:
         return term
 
     def __getitem__(self, name: str) -> URIRef:
-        return self._namespace[name]  # type: ignore[no-any-return]
+        term: URIRef = self._namespace[name]
+        return term
 
     def __str__(self) -> str:
         return str(self._namespace)
@@ -80,8 +81,18 @@ __all__ = ["Terms", "integer", "iri", "text"]
 # --- between rdflib and Oxigraph: the one conversion each way
 
 
-def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term as an Oxigraph term."""
+@overload
+def to_ox(term: URIRef) -> ox.NamedNode: ...
+@overload
+def to_ox(term: BNode) -> ox.BlankNode: ...
+@overload
+def to_ox(term: Literal) -> ox.Literal: ...
+@overload
+def to_ox(term: IdentifiedNode) -> ox.NamedNode | ox.BlankNode: ...
+@overload
+def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode: ...
+def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """An rdflib term as an Oxigraph term (a ``TypeError`` for any other kind of node)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -95,7 +106,19 @@ def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.Blan
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def from_ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+#: A term as Oxigraph hands it over: RDF 1.2 allows a triple as the object (``from_ox_term`` refuses it).
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@overload
+def from_ox_term(term: ox.NamedNode) -> URIRef: ...
+@overload
+def from_ox_term(term: ox.BlankNode) -> BNode: ...
+@overload
+def from_ox_term(term: ox.NamedNode | ox.BlankNode) -> IdentifiedNode: ...
+@overload
+def from_ox_term(term: OxTerm) -> Node: ...
+def from_ox_term(term: OxTerm) -> Node:
     """An Oxigraph term as the rdflib term sqsgraph uses (an xsd:string literal as a plain one)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

@@ -22,6 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import pyshacl
 from rdflib import Dataset, Graph, URIRef
@@ -107,6 +108,7 @@ def validate(ds: Dataset | Graph, base: str | None = None, skip_focus: Collectio
     statements (a build validating one report at a time checks shared nodes on their own).
     ``engine``: see the module docstring."""
     data = union_graph(ds)
+    shacl: ModuleType  # the two engines share one API
     if engine_name(engine) == "turbo":
         import pyshacl_turbo as shacl
     else:

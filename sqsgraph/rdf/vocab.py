@@ -7,8 +7,8 @@ of a build (``DEFAULT_BASE`` unless told otherwise).
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
@@ -27,6 +27,11 @@ from rdflib.namespace import (
     XSD,
 )
 
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # Python 3.10 has no importlib.resources.abc: the same class is in importlib.abc there
+    from importlib.abc import Traversable
+
 
 class CachedNamespace(Namespace):
     """A ``Namespace`` that makes each of its terms once. rdflib's makes a new ``URIRef`` (and
@@ -44,7 +49,7 @@ class CachedNamespace(Namespace):
             raise AttributeError(name)
         return self.term(name)
 
-    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]  # Namespace's: str.__getitem__'s signature
         return self.term(key)
 
 

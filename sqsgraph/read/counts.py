@@ -248,9 +248,9 @@ def find_counts(text: str) -> list[CountMatch]:
         if value <= 1:
             found.append(CountMatch(m.start(), m.end(), m.group(0), None, None, round(value, 4)))
     for m in _FRACTION.finditer(text):
-        value = _fraction_value(m["f"])
-        if value is not None:
-            found.append(CountMatch(m.start(), m.end(), m.group(0), None, None, round(value, 4)))
+        fraction = _fraction_value(m["f"])
+        if fraction is not None:
+            found.append(CountMatch(m.start(), m.end(), m.group(0), None, None, round(fraction, 4)))
     found = [_with_hedge(text, c) for c in found]
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     result: list[CountMatch] = []

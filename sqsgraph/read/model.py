@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 
-
 def _span_json(span: Span | None) -> list[int] | None:
     return None if span is None else span.to_json()
 

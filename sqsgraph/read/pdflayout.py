@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from .model import TextBox
@@ -219,7 +220,7 @@ def _dot_bullets(page: Page, runs: Sequence[Run]) -> list[Run]:
                     and run.left - dot.right <= 3 * size and dot.bottom - dot.top <= 0.6 * size
                     and (best is None or run.left < best.left)):
                 best = run
-        if best is not None and not best.text.lstrip()[:1] in _BULLETS:
+        if best is not None and best.text.lstrip()[:1] not in _BULLETS:
             out.append(Run("•", dot.left, dot.top, dot.right, dot.bottom, best.baseline, best.size, "", best.bold,
                            best.italic, best.artifact, best.roles, best.cells, dot.left))
     return out
@@ -275,7 +276,7 @@ def _space_gap(before: str, item: _Item) -> float:
 
 def _element(run: Run, kind: str) -> int | None:
     """Id of the innermost structure element of that kind above the run."""
-    for role, ident in zip(reversed(run.roles), reversed(run.cells)):
+    for role, ident in zip(reversed(run.roles), reversed(run.cells), strict=True):
         if role == kind:
             return ident
     return None
@@ -292,7 +293,7 @@ def _metrics(lines: Sequence[_Line]) -> _Metrics:
         sizes[round(line.size * 2) / 2] += len(line.text)
     body = sizes.most_common(1)[0][0] if sizes else 11.0
     deltas = []
-    for a, b in zip(lines, lines[1:]):
+    for a, b in pairwise(lines):
         if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6:
             d = b.baseline - a.baseline
             if 0.8 * body < d < 2.5 * body:
@@ -360,9 +361,9 @@ def _split_notes(page: Page, lines: list[_Line], m: _Metrics) -> tuple[list[_Lin
         first = next((i for i, f in enumerate(note_flags) if f), None)
         if first is not None and not re.match(r"^[\d⁰¹²³⁴⁵⁶⁷⁸⁹*†]", lines[first].text):
             note_flags = [False] * len(lines)
-    body = [line for line, f in zip(lines, note_flags) if not f]
+    body = [line for line, f in zip(lines, note_flags, strict=True) if not f]
     notes: list[_Block] = []
-    for line, f in zip(lines, note_flags):
+    for line, f in zip(lines, note_flags, strict=True):
         if not f:
             continue
         starts = re.match(r"^([\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?=\s|[A-Z])", line.text)
@@ -407,22 +408,23 @@ def _blocks(lines: Sequence[_Line], m: _Metrics) -> list[_Block]:
     for line in lines:
         prev_block = blocks[-1] if blocks else None
         prev = prev_block.lines[-1] if prev_block else None
-        in_table = prev_block is not None and prev is not None and prev_block.kind == "table"
-        if in_table and len(columns) > 1:
+        table = prev_block if prev_block is not None and prev_block.kind == "table" else None  # its last line: prev
+        if table is not None and len(columns) > 1:
             _split_at_columns(line, columns)
         if len(line.cells) >= 2 and not (line.label and len(line.cells) == 2):
             same_row = prev is not None and line.row is not None and line.row == prev.row
-            if in_table and (same_row or _near(prev, line, m, 2.5)):
-                prev_block.lines.append(line)  # type: ignore[union-attr]
+            if table is not None and (same_row or _near(table.lines[-1], line, m, 2.5)):
+                table.lines.append(line)
             else:
                 blocks.append(_Block("table", [line]))
-            columns = sorted({*columns, *(c.left for c in line.cells)}) if in_table else [c.left for c in line.cells]
+            columns = sorted({*columns, *(c.left for c in line.cells)}) if table is not None else [c.left for c in line.cells]
             continue
-        if in_table:
+        if table is not None:
+            last = table.lines[-1]
             aligned = any(abs(line.left - x) <= 4.0 for x in columns)
-            same_row = line.row is not None and line.row == prev.row  # type: ignore[union-attr]
-            if same_row or (aligned and _near(prev, line, m, 1.25) and line.bold == prev.bold):  # type: ignore[union-attr]
-                prev_block.lines.append(line)  # type: ignore[union-attr]
+            same_row = line.row is not None and line.row == last.row
+            if same_row or (aligned and _near(last, line, m, 1.25) and line.bold == last.bold):
+                table.lines.append(line)
                 continue
         if prev_block and prev_block.kind == "para" and _same_paragraph(prev_block, line, m):
             prev_block.lines.append(line)
@@ -476,7 +478,7 @@ def _fills_split_row(last: _Block, first: _Block, then: _Block) -> bool:
         return False
     columns = _columns(last)
     going_on = then.lines[0].cells
-    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on)):
+    if len(columns) < 2 or len(going_on) != len(columns) or any(abs(x - c.left) > 6.0 for x, c in zip(columns, going_on, strict=True)):
         return False
     here = min(range(len(columns)), key=lambda j: abs(columns[j] - last.lines[-1].left))
     if not all(len(line.cells) == 1 and any(abs(line.left - x) <= 4.0 for j, x in enumerate(columns) if j != here)
@@ -499,7 +501,7 @@ def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
     if last.kind == "table" and first.kind == "table":
         a = _columns(last)
         b = [c.left for c in first.lines[0].cells]
-        return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b))
+        return len(a) == len(b) and all(abs(x - y) <= 6.0 for x, y in zip(a, b, strict=True))
     if last.kind != "para" or first.kind != "para":
         return False
     end, start = last.lines[-1], first.lines[0]

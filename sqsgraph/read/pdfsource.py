@@ -17,10 +17,23 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotAReportError, UnreadableFileError
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfDocument
+
+# pypdfium2 has no type information: ``raw`` (its ctypes bindings, ``pypdfium2.raw``) is passed
+# as the module it is, its functions and handles are untyped.
+
+#: A PDF user-space point (x, y) in display coordinates (origin top left, y down).
+ToDisplay = Callable[[float, float], tuple[float, float]]
+#: Marked-content id -> (structure element types from the root, element ids).
+Roles = dict[int, tuple[tuple[str, ...], tuple[int, ...]]]
 
 #: Reports have 3-6 pages; a file with many more is not one, and reading it would only cost time.
 MAX_PAGES = 50
@@ -122,7 +135,7 @@ def _refuse_unmapped_text(pages: list[Page], name: str) -> None:
                   "printed to PostScript and distilled again?); run OCR first, e.g. ocrmypdf --force-ocr")
 
 
-def _open_error(name: str, code: int | None, raw: object) -> UnreadableFileError:
+def _open_error(name: str, code: int | None, raw: ModuleType) -> UnreadableFileError:
     if code == getattr(raw, "FPDF_ERR_PASSWORD", -1):
         return UnreadableFileError(name, "the PDF needs a password to open; save an unprotected copy and build that")
     if code == getattr(raw, "FPDF_ERR_SECURITY", -1):
@@ -133,24 +146,24 @@ def _open_error(name: str, code: int | None, raw: object) -> UnreadableFileError
 class _Fonts:
     """Font facts by font handle: asked once per font, not once per run."""
 
-    def __init__(self, raw: object) -> None:
+    def __init__(self, raw: ModuleType) -> None:
         self.raw = raw
         self.known: dict[int, tuple[str, bool, bool]] = {}
         self.name_buffer = ctypes.create_string_buffer(256)
 
-    def of(self, font: object) -> tuple[str, bool, bool]:
+    def of(self, font: ctypes._Pointer[Any]) -> tuple[str, bool, bool]:
         key = ctypes.cast(font, ctypes.c_void_p).value or 0
         hit = self.known.get(key)
         if hit is not None:
             return hit
         raw = self.raw
-        n = raw.FPDFFont_GetBaseFontName(font, self.name_buffer, 256)  # type: ignore[attr-defined]
+        n = raw.FPDFFont_GetBaseFontName(font, self.name_buffer, 256)
         name = self.name_buffer.raw[: max(0, n - 1)].decode("latin-1") if n else ""
         if len(name) > 7 and name[6] == "+" and name[:6].isupper():
             name = name[7:]  # subset prefix "ABCDEF+"
-        flags = raw.FPDFFont_GetFlags(font)  # type: ignore[attr-defined]
+        flags = raw.FPDFFont_GetFlags(font)
         angle = ctypes.c_int(0)
-        raw.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))  # type: ignore[attr-defined]
+        raw.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))
         # Not FPDFFont_GetWeight: without a /FontWeight pdfium derives a weight from /StemV, which
         # some producers fill with any number (Ghostscript's regular fonts come out at 700)
         lowered = name.lower()
@@ -161,7 +174,7 @@ class _Fonts:
         return hit
 
 
-def _display(rotation: int, crop: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]
+def _display(rotation: int, crop: tuple[float, float, float, float]) -> ToDisplay:
     """A function from a PDF user-space point to display coordinates (origin top left, y down)."""
     cl, cb, cr, ct = crop
     if rotation == 90:
@@ -173,8 +186,8 @@ def _display(rotation: int, crop: tuple[float, float, float, float]):  # type: i
     return lambda x, y: (x - cl, ct - y)
 
 
-def _read_page(doc: object, index: int, raw: object) -> tuple[Page, bool]:
-    page = doc[index]  # type: ignore[index]
+def _read_page(doc: PdfDocument, index: int, raw: ModuleType) -> tuple[Page, bool]:
+    page = doc[index]
     try:
         rotation = page.get_rotation() % 360
         crop = page.get_cropbox()
@@ -193,7 +206,7 @@ def _read_page(doc: object, index: int, raw: object) -> tuple[Page, bool]:
         page.close()
 
 
-def _wide(fn, *args) -> str:  # type: ignore[no-untyped-def]
+def _wide(fn: Any, *args: object) -> str:  # a pdfium function (ctypes, untyped)
     """Call a pdfium function that fills a UTF-16 buffer (size first asked with a null buffer)."""
     n = fn(*args, None, 0)
     if n <= 2:
@@ -203,12 +216,12 @@ def _wide(fn, *args) -> str:  # type: ignore[no-untyped-def]
     return buffer.raw[: n - 2].decode("utf-16-le", errors="replace")
 
 
-def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tuple[int, ...]]], bool]:  # type: ignore[no-untyped-def]
+def _structure(page: object, raw: ModuleType) -> tuple[Roles, bool]:
     """Marked-content id -> (element types from the root, element ids), from the page's structure tree."""
     tree = raw.FPDF_StructTree_GetForPage(page)
     if not tree:
         return {}, False
-    out: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    out: Roles = {}
     counter = 0
     try:
         stack: list[tuple[object, tuple[str, ...], tuple[int, ...]]] = []
@@ -235,7 +248,8 @@ def _structure(page: object, raw) -> tuple[dict[int, tuple[tuple[str, ...], tupl
         raw.FPDF_StructTree_Close(tree)
 
 
-def _objects(page: object, textpage: object, raw, to_display, roles):  # type: ignore[no-untyped-def]
+def _objects(page: object, textpage: object, raw: ModuleType, to_display: ToDisplay,
+             roles: Roles) -> tuple[list[Run], list[Rule], int, list[Rule]]:
     # Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
     # are bound once here, and a run's text is fetched with one call into a buffer that fits.
     get_bounds, get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
@@ -323,7 +337,7 @@ _ARTIFACT = "Artifact\0".encode("utf-16-le")  # a mark's name as pdfium writes i
 _UNTAGGED: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
 
 
-def _walk(page: object, raw) -> Iterator[tuple[object, int, tuple[float, ...] | None]]:  # type: ignore[no-untyped-def]
+def _walk(page: object, raw: ModuleType) -> Iterator[tuple[object, int, tuple[float, ...] | None]]:
     """Every page object with its type and the matrix of the form XObjects it sits in (None at
     the top); the forms themselves are walked into, not yielded."""
     stack: list[tuple[object, tuple[float, ...] | None]] = []

@@ -231,10 +231,10 @@ def find_reports(paths: Iterable[str | Path]) -> FoundReports:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            again = folders.get(p.resolve())
-            if again is not None:
-                repeats.append(f"{p} was named twice; read once" if str(again) == str(p)
-                               else f"{p} was named twice (also as {again}); read once")
+            named_before = folders.get(p.resolve())
+            if named_before is not None:
+                repeats.append(f"{p} was named twice; read once" if str(named_before) == str(p)
+                               else f"{p} was named twice (also as {named_before}); read once")
                 continue
             folders[p.resolve()] = p
             found: list[Path] = []

@@ -79,7 +79,7 @@ class MappedText:
             piece = self[start:end]
             ends = [*piece._starts[1:], len(piece.text)]
             first = min(piece._sources)
-            last = max(src + e - st for src, st, e in zip(piece._sources, piece._starts, ends))
+            last = max(src + e - st for src, st, e in zip(piece._sources, piece._starts, ends, strict=True))
         return Span(first, last)
 
     def strip(self) -> MappedText:
@@ -178,13 +178,13 @@ class _Builder:
     def add(self, piece: MappedText) -> None:
         if not piece.text:
             return
-        for s, src in zip(piece._starts, piece._sources):
+        for s, src in zip(piece._starts, piece._sources, strict=True):
             self._run(self.length + s, src)
         self.parts.append(piece.text)
         self.length += len(piece.text)
 
     def add_char(self, text: str, source: int) -> None:
-        for i, ch in enumerate(text):
+        for ch in text:
             self._run(self.length, source)
             self.parts.append(ch)
             self.length += 1

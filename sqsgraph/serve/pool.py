@@ -152,7 +152,7 @@ class QueryPool:
         try:
             worker.conn.send(request)
             if worker.conn.poll(timeout):
-                reply = worker.conn.recv()
+                reply: Reply = worker.conn.recv()
             else:
                 self._replace(worker)
                 return Reply.error(503, f"query stopped: it ran longer than the time limit of {timeout:g} s; "

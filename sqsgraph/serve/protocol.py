@@ -17,7 +17,7 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from ..query.library import QueryRefused
-from ..query.results import XSD_STRING, json_term
+from ..query.results import XSD_STRING, Term, json_term
 from ..rdf.formats import FORMATS
 from ..rdf.vocab import PREFIXES
 
@@ -199,10 +199,10 @@ def _csv_value(term: Any) -> str:
     return str(term)
 
 
-def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> bytes:
+def write_solutions(variables: list[str], rows: Sequence[Sequence[Term]], media: str) -> bytes:
     """SELECT results (``rows`` of terms or ``None`` for unbound) in one of the result formats."""
     if media == SPARQL_JSON:
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if media == SPARQL_XML:
@@ -211,7 +211,7 @@ def write_solutions(variables: list[str], rows: list[list[Any]], media: str) -> 
         parts.append("</head><results>")
         for row in rows:
             parts.append("<result>")
-            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row) if t is not None]
+            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row, strict=True) if t is not None]
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         text = "".join(parts)
@@ -238,7 +238,7 @@ def write_boolean(value: bool, media: str) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if media == SPARQL_XML:
         return (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode("utf-8")
+                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
     if media == CSV:
         return f"_askResult\r\n{word}\r\n".encode("ascii")
     if media == TSV:
@@ -252,6 +252,7 @@ def write_triples(triples: list[Any], media: str) -> bytes:
     no XML parser reads that document."""
     prefixes = TURTLE_PREFIXES if media == TURTLE else None
     data = ox.serialize(triples, format=_OX_GRAPH_FORMATS[media], prefixes=prefixes)
+    assert data is not None  # given no output file, Oxigraph returns the bytes
     if media == RDFXML:
         _check_xml_chars(data.decode("utf-8"))
     return data

@@ -115,7 +115,7 @@ _PAGE_HEADERS = {
 
 
 def _static_file(name: str) -> bytes:
-    return resources.files("sqsgraph").joinpath("static", name).read_bytes()
+    return (resources.files("sqsgraph") / "static" / name).read_bytes()  # one name per step: Python 3.10's Traversable
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -135,8 +135,9 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host
-        return f"http://{host}:{port}/"
+        name = host.decode() if isinstance(host, (bytes, bytearray)) else host  # a str for IPv4 and IPv6 sockets
+        name = f"[{name}]" if ":" in name else name
+        return f"http://{name}:{port}/"
 
     def server_close(self) -> None:
         super().server_close()
@@ -151,7 +152,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "sqsgraph-sparql"
 
     def setup(self) -> None:
-        self.timeout = self.server.limits.socket_timeout  # a silent client is dropped
+        # a silent client is dropped; setup() reads it per connection (typeshed calls it a class variable)
+        self.timeout = self.server.limits.socket_timeout  # type: ignore[misc]
         super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -365,7 +367,7 @@ def create_server(dataset: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     if isinstance(dataset, (str, os.PathLike)) and Path(dataset).is_dir():
         from ..query.querystore import snapshot
 
-        copy = snapshot(dataset)
+        copy = snapshot(Path(dataset))
         store_path, removal = str(copy.path), _Removal(copy.remove)
         helpers = (str(copy.text_index) if copy.text_index else None, str(copy.results) if copy.results else None)
     else:

@@ -31,7 +31,12 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:  # reportlab is optional (the pdf-make extra) and imported where it is used
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, Flowable
 
 __all__ = [
     "Block",
@@ -704,7 +709,7 @@ def make_lo_pdfs(jobs: Sequence[LoJob], out_dir: Path, *, soffice: str = "soffic
                 source.write_text(make_fodt(job.text, variant=job.variant), encoding="utf-8")
                 sources.append(source)
             made = convert_fodts(sources, src_dir / "pdf", tagged=tagged, soffice=soffice)
-            for (k, job), pdf in zip(chosen, made):
+            for (k, job), pdf in zip(chosen, made, strict=True):
                 target = out_dir / job.pdf_name
                 shutil.move(str(pdf), target)
                 result[k] = target
@@ -782,7 +787,7 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
     letterhead_h = 1.6 * cm
     drawn_on: dict[str, int] = {}
 
-    class MarkedParagraph(Paragraph):  # type: ignore[misc]
+    class MarkedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type information: Paragraph is Any
         """A paragraph holding footnote marks: it notes the page it is drawn on, so the page's
         end can draw the notes at its foot. Split halves are the same class; the first wins."""
 
@@ -800,7 +805,7 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
         cls = type("Marked", (MarkedParagraph,), {"marks": marks})
         return cls(markup, style, bulletText=bullet_text)
 
-    def page_end(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
+    def page_end(canvas: Canvas, doc: BaseDocTemplate) -> None:
         page = canvas.getPageNumber()
         canvas.saveState()
         canvas.setFont(regular, small)
@@ -819,7 +824,7 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
                 y -= h
         canvas.restoreState()
 
-    def first_page(canvas, doc) -> None:  # noqa: ANN001 - reportlab callback
+    def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         x0 = A4[0] - margin - 8 * cm if v.letterhead_right else margin
         top = A4[1] - 1.25 * cm
@@ -843,7 +848,7 @@ def _render_reportlab(report: Report, target: Path, v: Variant) -> None:
     ])
     plain = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
-    story: list = [NextPageTemplate("Later")]
+    story: list[Flowable] = [NextPageTemplate("Later")]
     blocks = report.blocks
     i = 0
     while i < len(blocks):
