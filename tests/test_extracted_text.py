@@ -669,7 +669,7 @@ def _other_losses() -> set[tuple[str, str]]:
     table = section[: section.index("Before this work")]
     out = set()
     for m in re.finditer(r"^\| ([a-z]+-\d{4}-[a-z-]+) \| (.+) \|$", table, re.M):
-        for extractor, cell in zip(EXTRACTORS, (c.strip() for c in m[2].split("|"))):
+        for extractor, cell in zip(EXTRACTORS, [c.strip() for c in m[2].split("|")], strict=True):
             if cell != "100%":
                 out.add((m[1], extractor))
     return out

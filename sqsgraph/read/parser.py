@@ -680,9 +680,9 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
                     wants[-1] += 1
             chosen: list[tuple[bool, int, int]] = []
             guess = False
-            for k, want in enumerate(wants):
-                lo = titles[k - 1] if k else -1
-                hi = titles[k] if k < len(titles) else len(keys)
+            for seg, want in enumerate(wants):
+                lo = titles[seg - 1] if seg else -1
+                hi = titles[seg] if seg < len(titles) else len(keys)
                 forced = sum(1 for kd, h in places if kd == "paragraph" and lo < h < hi)
                 pool = sorted((m for m in maybe if lo < m[2] < hi), reverse=True)
                 if not 0 <= want - forced <= len(pool):
@@ -1181,15 +1181,15 @@ def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, 
             continue
         swaps.append((a.start(), b.end(), word))
         notes.append((clean.source_offset(a.start()), word,
-                      f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it elsewhere (a space an "
-                      f"extractor put inside the word)"))
+                      f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it "
+                      f"elsewhere (a space an extractor put inside the word)"))
     if not swaps:
         return clean, notes
     pieces: list[MappedText] = []
     last = 0
-    for a, b, word in swaps:
-        pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), word)]
-        last = b
+    for start, end, word in swaps:
+        pieces += [clean[last:start], clean[start:end].substitute(re.compile(r"(?s).+"), word)]
+        last = end
     pieces.append(clean[last:])
     return join(pieces, ""), notes
 
