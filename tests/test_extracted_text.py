@@ -475,6 +475,255 @@ def test_no_silent_change(name, layout, extractor, standins, request):
     assert not silent, "\n".join(map(repr, silent)) + f"\nwarnings: {report.warnings}"
 
 
+def _numbers_out_of_the_text(text: str) -> str:
+    """``text`` with every theme's and finding's number taken out of its line."""
+    return re.sub(r"(?m)^(\d\.(?:\d\.)?) ", "", text)
+
+
+def test_list_numbers_after_the_page_text_head_its_titles_and_paragraphs():
+    """pypdf, PDFium and pdftotext's raw mode read an HTML list's markers (WeasyPrint's) after
+    all the page's text, before its furniture, with no blank line between paragraphs: a theme
+    number heads the page's next title, a finding number the next paragraph (after a title,
+    or where a line ends a sentence with room left for the next line's first word)."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    text = _numbers_out_of_the_text(_hard_wrapped(BASE, 60))
+    text = text.replace("Key strengths", f"1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\nPage 1 of 2\n{title}\nKey strengths")
+    report = same_facts("\n".join(line for line in text.splitlines() if line.strip()))
+    assert any("finding numbers 1., 1.1., 1.2., 2., 2.1., 2.2. came after their page's text" in w for w in report.warnings)
+    # pdftotext's raw mode: a form feed, not furniture, ends the page, and starts the next page's
+    # first line (here the commentary's heading: the page before ends with the summary's numbers)
+    fed = text.replace(f"Page 1 of 2\n{title}\nKey strengths", "\fKey strengths")
+    same_facts("\n".join(line for line in fed.split("\n") if line.strip()))
+    fed = fed.replace("Commentary on", "9.\n\fCommentary on")  # a stray number ends page 1: no place for it
+    same_facts("\n".join(line for line in fed.split("\n") if line.strip()))
+    # a page's numbers whose places cannot all be found are not moved: the findings are named
+    short = text.replace("1.\n1.1.\n1.2.\n2.\n2.1.\n2.2.\n", "1.\n1.1.\n1.2.\n1.3.\n2.\n2.1.\n2.2.\n")
+    report = parse("\n".join(line for line in short.splitlines() if line.strip()))
+    assert not any("came after their page's text" in w for w in report.warnings)
+    assert any("finding numbers" in w and "1.3." in w for w in report.warnings)
+
+
+def test_list_with_no_bullets_and_no_blank_lines_is_split_where_lines_stop_short():
+    """A browser draws a list's bullets as shapes: the extracted items have no bullet and no
+    blank line between them. In hard-wrapped text each item ends where a line ends a sentence
+    and stops short (warned); a list of one paragraph stays one item."""
+    items = ("Staff knew the children well and worked with them and their\n"
+             "families, in their homes and in school.\nPartnership working was strong.\n")
+    text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
+    report = parse("\n".join(line for line in text.splitlines() if line.strip()))
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong."]
+    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 2 item(s)") for w in report.warnings)
+    assert not any("no bullets" in w for w in parse(BASE).warnings)
+
+
+def test_line_broken_after_a_slash_runs_on_with_no_space():
+    """WeasyPrint breaks a line after a slash ("parents/" / "carers")."""
+    text = _hard_wrapped(BASE.replace("Staff knew the children well.", "Staff knew the children and their parents/carers "
+                                      "well, and worked with them and their families in their homes."), 60)
+    text = text.replace("parents/carers ", "parents/\ncarers ")
+    assert "parents/\ncarers" in text
+    report = parse(text)
+    assert report.key_strengths[0].text.startswith("Staff knew the children and their parents/carers well")
+
+
+def test_browser_header_and_footer_on_every_page():
+    """Chromium's own header and footer: the date and the title at the top of every page (the
+    first too, between the header's labels and their values), the document's address and "n/N"
+    at the foot; the report's own title wrapped over two lines. All furniture, never text."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    top, foot = f"12/6/26, 3:38 AM {title}", "file:///tmp/report.html {n}/2"
+    header = ("To:\nCopy to:\nFrom:\nPublication date:\n\n" + title + "\n\n"
+              "Ann Example, Chair of Testshire YOT Management Board\nSee copy list at end\n"
+              "Bob Sample, HM Assistant Chief Inspector\n1st March 2015\n\n")
+    body = BASE[BASE.index("\nReport of") + 1 :].replace(" work in Testshire\n", " work in\nTestshire\n", 1)
+    body = body.replace("cases, and the work", f"cases, and the\n{top}\n{foot.format(n=1)}\nwork")
+    text = "12/6/26, 3:38 AM\n\n" + header + body + f"\n{top}\n{foot.format(n=2)}\n"
+    report = same_facts(text)
+    assert report.title == title
+
+
+def test_space_an_extractor_put_inside_a_word_is_taken_out_when_the_text_writes_the_word():
+    """pypdf's layout mode, where a producer split its text at kerning: "r      eviewed",
+    "two     -thirds". Joined when the text writes the word elsewhere and neither piece stands
+    alone anywhere else ("a long" stays two words: "a" does); warned by the finding."""
+    text = BASE.replace("Plans were reviewed in two-thirds", "Plans were r     eviewed in two      -thirds").replace(
+        "Management oversight was effective", "Management oversight was effective in two-thirds and a long").replace(
+        "in all but one case.", "in all but one case, along with a need.")
+    report = parse(text)
+    f12 = next(f for f in report.findings if f.number == "1.2")
+    assert f12.text.startswith("Plans were reviewed in two-thirds of cases")
+    assert any(w.startswith("finding 1.2: 'r eviewed' read as 'reviewed'") for w in report.warnings)
+    assert "a long" in next(f for f in report.findings if f.number == "2.2").text
+    # a word the text writes nowhere whole: read as written, the item named by the wide space
+    report = parse(BASE.replace("Staff knew the children well.", "Staff knew the pup      ils well."))
+    assert any(w.startswith("key strength 1: a wide space inside a line ('pup' 'ils')") for w in report.warnings)
+
+
+def test_reoffending_rate_and_its_footnote_read_with_ligatures():
+    """pypdf keeps a font's ligatures: "reoﬀending" is "reoffending"."""
+    report = same_facts(BASE.replace("reoffending", "reoﬀending"))
+    assert report.reoffending.rate == 30.5 and report.reoffending.source == "Ministry of Justice"
+
+
+def test_words_of_a_line_set_apart_one_by_one_are_warned_by_their_item():
+    """pdftotext may give a justified line's words one by one, each after a blank line, after
+    the rest of the item: read as written, the item is named."""
+    item = "- Plans should be reviewed,\nwhen circumstances change.\n\nincluding\n\nthe\n\nrisks\n"
+    text = _hard_wrapped(BASE, 60).replace("- Plans should be reviewed when circumstances change.\n", item)
+    report = parse(text)
+    assert any(w.startswith("areas requiring improvement: item 1: a line stops short inside its paragraph ('including')")
+               for w in report.warnings)
+    assert not any("stops short" in w for w in parse(_hard_wrapped(BASE, 60)).warnings)
+
+
+def test_theme_numbers_together_before_their_titles_name_their_sections():
+    """pdfminer's number column may give two themes' numbers before either title: which title
+    is whose is not told, and both sections are named."""
+    body = ("1.\n\n1.1.\n\n1.2.\n\n2.\n\n2.1.\n\nReducing reoffending\n\n"
+            "Assessments of the likelihood of reoffending were good in 9 of the 12 cases.\n\n"
+            "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+            "Protecting the public\n\nThe risk of harm was assessed well in all but one case.\n\n"
+            "2.2. Management oversight was effective in most cases.\n")
+    report = parse(_commentary(body))
+    assert any(w.startswith("section 1, section 2: theme numbers 1. and 2. came together") for w in report.warnings)
+
+
+def test_list_with_no_bullets_whose_items_are_only_partly_set_apart():
+    """pdfminer sets some items of a list with no bullet glyphs apart with blank lines, not all."""
+    items = ("Staff knew the children well and worked with them and their\n"
+             "families, in their homes and in school.\nPartnership working was strong.\n\n"
+             "The board was engaged and its members knew the work of the\nteam well.\n")
+    text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
+    report = parse(text)
+    assert [i.text for i in report.key_strengths] == [
+        "Staff knew the children well and worked with them and their families, in their homes and in school.",
+        "Partnership working was strong.", "The board was engaged and its members knew the work of the team well."]
+    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 3 item(s)")
+               for w in report.warnings)
+
+
+def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
+    """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
+    its column on this page, under a complete row; the post comes after the page break."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    lines = ["YOT Manager                           Dan Person",
+             "Chair of Youth Court Bench            Eve Person, Fay Person",
+             "                                      Gus Person", "", "Page 1 of 2", title, "",
+             "Police and Crime Commissioner for", "Testshire",
+             "YJB Business Area Manager             Hal Ian Person"]
+    report = same_facts(with_copy_list(lines))
+    assert any(w.startswith("copy list: 'Police and Crime Commissioner for Testshire' read with 'Gus Person'")
+               for w in report.warnings)
+
+
+def test_copy_list_row_whose_holders_moved_on_to_the_next_page_whole():
+    """The other way round: the post stays last on its page, its two-line holders' cell comes
+    in its column after the page break."""
+    title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
+    lines = ["YOT Manager                           Dan Person",
+             "Chair of Youth Court Bench", "", "", "Page 1 of 2", title, "", "",
+             "                                      Eve Person, Fay Person, Gus",
+             "                                      Person",
+             "Police and Crime Commissioner for     Gus Person", "Testshire",
+             "YJB Business Area Manager             Hal Ian Person"]
+    report = parse(with_copy_list(lines))
+    assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list][:2] == [
+        ("YOT Manager", ["Dan Person"]), ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"])]
+    assert any(w.startswith("copy list: 'Chair of Youth Court Bench' read with") for w in report.warnings)
+
+
+def test_footnote_set_in_a_narrow_column_and_a_cohort_whose_dash_was_taken_out():
+    """A footnote area narrower than the text: the note's first line is short, its sentence runs
+    on in lower case; pdftotext takes out the dash that ended a line ("April 2012-" / "March")."""
+    note = ("1 Published January 2015 based\non binary reoffending rates after\n12 months for the April 2012{dash}\n"
+            "March 2013 cohort. Source:\nMinistry of Justice\n")
+    for dash in ("-", ""):
+        text = pdf_like(BASE).replace("rate¹", "rate1").replace(BASE_NOTE, note.format(dash=dash))
+        report = same_facts(text)
+        assert report.reoffending.source == "Ministry of Justice"
+        assert (report.reoffending.cohort_start, report.reoffending.cohort_end) == ("2012-04", "2013-03")
+
+
+# --- the held-out PDFs of other producers, every extractor ----------------------------------------
+
+OTHER = PDF_FIXTURES / "other"
+NO_TEXT_LAYER = {"kent-2014-ps-nounicode"}  # no ToUnicode map: no extractor reads its words
+OTHER_PDFS = sorted(p.stem for p in OTHER.glob("*.pdf"))
+
+
+def _sample_of(stem: str) -> str:
+    return re.match(r"[a-z]+-\d{4}", stem)[0]
+
+
+def _other_section() -> str:
+    doc = Path(__file__).resolve().parent.parent / "docs" / "extracted-text.md"
+    text = doc.read_text(encoding="utf-8")
+    return text[text.index("## Other producers") :]
+
+
+def _other_losses() -> set[tuple[str, str]]:
+    """(pdf stem, extractor) of the other producers still lossy (docs/extracted-text.md)."""
+    section = _other_section()
+    table = section[: section.index("Before this work")]
+    out = set()
+    for m in re.finditer(r"^\| ([a-z]+-\d{4}-[a-z-]+) \| (.+) \|$", table, re.M):
+        for extractor, cell in zip(EXTRACTORS, [c.strip() for c in m[2].split("|")], strict=True):
+            if cell != "100%":
+                out.add((m[1], extractor))
+    return out
+
+
+def _other_silent() -> set[tuple[str, str]]:
+    section = _other_section()
+    listed = section[section.index("other-producer silent-change list") :]
+    listed = listed[: listed.index("<!-- end of other-producer silent-change list -->")]
+    return {(m[1], m[2]) for m in re.finditer(r"^- (\S+) (\S+)$", listed, re.M)}
+
+
+OTHER_LOSSES = _other_losses()
+OTHER_SILENT = _other_silent()
+
+
+def test_every_other_producer_pdf_is_in_the_table():
+    listed = {stem for stem, _ in OTHER_LOSSES} | set(re.findall(r"^\| ([a-z]+-\d{4}-[a-z-]+) \|", _other_section(), re.M))
+    assert set(OTHER_PDFS) - NO_TEXT_LAYER <= listed
+    assert OTHER_SILENT <= {(stem, e) for stem in OTHER_PDFS for e in EXTRACTORS}
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("stem", OTHER_PDFS)
+def test_every_fact_of_another_producers_extracted_text(stem, extractor, request):
+    if stem in NO_TEXT_LAYER:
+        pytest.skip("no text layer: no extractor reads its words")
+    if not available(extractor):
+        pytest.skip(f"{extractor} not installed")
+    if (stem, extractor) in OTHER_LOSSES:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="still lossy: docs/extracted-text.md"))
+    report = parse(extract(OTHER / f"{stem}.pdf", extractor))
+    want = set(expected(_sample_of(stem)))
+    got = facts(report)
+    d = diff(want, got)
+    assert not d.lost(), f"recall {recall(want, got):.0%}\n{d}\nwarnings: {report.warnings}"
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("stem", OTHER_PDFS)
+def test_no_silent_change_in_another_producers_extracted_text(stem, extractor, request):
+    """As ``test_no_silent_change``, on the PDFs of producers the rules were not written for."""
+    if stem in NO_TEXT_LAYER:
+        pytest.skip("no text layer: no extractor reads its words")
+    if not available(extractor):
+        pytest.skip(f"{extractor} not installed")
+    if (stem, extractor) in OTHER_SILENT:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="still a silent change: docs/extracted-text.md"))
+    report = parse(extract(OTHER / f"{stem}.pdf", extractor))
+    d = diff(set(expected(_sample_of(stem))), facts(report))
+    silent = unwarned(d, report.warnings)
+    assert not silent, "\n".join(map(repr, silent)) + f"\nwarnings: {report.warnings}"
+
+
 def test_unwarned_names_what_differs():
     """``facts.unwarned``: a changed finding, a wrong holder and a missing header field are
     silent until a warning names them."""

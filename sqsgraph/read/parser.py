@@ -152,8 +152,10 @@ _COMPARATOR_PATTERNS = (
     ),
     re.compile(r"(?P<label>(?:national|regional)\s+average|average)\s+(?:of|was|at)\s+(?P<rate>\d{1,3}(?:\.\d+)?)\s?%", re.I),
 )
+# the dash may be gone: pdftotext takes out a hyphen that ends a line ("July 2013 -" / "June
+# 2014 cohort" comes out "July 2013 June 2014 cohort", "April 2012-" / "March" "April 2012March")
 _COHORT = re.compile(
-    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
+    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)?\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
 )
 _PUBLISHED = re.compile(r"\bpublished\s+(?:on\s+|in\s+)?(?P<when>[^.;]{3,40})", re.I)
 _SOURCE = re.compile(r"\bSource\s*:\s*(?P<source>[^\n.]+)", re.I)
@@ -288,7 +290,13 @@ def _find_footnotes(
                 mark, first_body = s, j
         else:
             m = _FOOTNOTE_NUMBERED_LINE.match(s)
-            if m and m[1] in glued and len(s) > 50 and not _THEME_HEADING.match(s):
+            nxt = next((lines[k].stripped for k in range(i + 1, min(i + 3, len(lines))) if not lines[k].blank), "")
+            if m and m[1] in glued and (
+                (len(s) > 50 and not _THEME_HEADING.match(s))
+                # a note set in a narrow column: its first line short, the sentence running on
+                # in lower case ("1 The reoffending rate that was" / "available during ...")
+                or (not _TERMINAL.search(s) and nxt[:1].islower() and not _structural(nxt))
+            ):
                 mark = m[1]
         if mark is None:
             i += 1
@@ -298,6 +306,14 @@ def _find_footnotes(
         j = first_body
         body: list[MappedText] = []
         widest = width
+        run = []  # the lines the body may run over: a note set narrower than the text has its own width
+        for k in range(first_body, min(first_body + 10, len(lines))):
+            if lines[k].blank or (k > first_body and (_structural(lines[k].stripped) or page_ends_before(k))):
+                break
+            run.append(len(lines[k].stripped))
+        narrow = len(run) > 2 and run[0] < 0.6 * width and sorted(run)[len(run) // 2] < 0.6 * width
+        if narrow:
+            widest = sorted(run)[len(run) // 2]  # its lines' own length, ragged as they are
         while j < len(lines):
             if lines[j].blank:
                 # an extractor that sets each line apart (pdfminer) may put a blank line inside
@@ -322,7 +338,8 @@ def _find_footnotes(
                 if not lines[j - 1].blank and len(previous) < 0.85 * widest:
                     break  # the footnote's last line stopped short: what follows is the page's text
             body.append(lines[j].text)
-            widest = max(widest, len(lines[j].stripped))
+            if not narrow:
+                widest = max(widest, len(lines[j].stripped))
             j += 1
         for k in range(i, j):
             note_lines.add(k)
@@ -448,6 +465,7 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
+_PAGE_COUNTER_AT_END = re.compile(r"\s(?:page\s*)?\d{1,3}\s*(?:/|of)\s*(?P<total>\d{1,3})$", re.I)
 # a finding's or a theme's number alone on its line ("1.1.", "1.1", "2."), its text on the next
 _LONE_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)?$")
 # pypdf's layout mode puts the rest of a line that holds a raised footnote mark above the line's
@@ -486,12 +504,22 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     """Page numbers ("Page 2 of 5", "2 of 5", "- 2 -") and running headers or footers: a line
     repeated on several pages next to a page number or a page break (form feed)."""
     pages = {i for i, k in enumerate(keys) if k and _PAGE_NUMBER.match(k)}
+    # a page counter at the end of a line that comes back on other pages, the same but for its
+    # numbers (a browser's own footer: the document's address, then "1/6")
+    counted: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        m = _PAGE_COUNTER_AT_END.search(k)
+        if m and len(k) > len(m[0]) + 8 and not _structural(k):
+            counted.setdefault(re.sub(r"\d+", "#", " ".join(k[: m.start()].split())) + "/" + m["total"], []).append(i)
+    for where in counted.values():
+        if len(where) >= 2:
+            pages.update(where)
     breaks = pages | {i for i, r in enumerate(raw) if "\f" in r}
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         # with no page break found, only the title can be told as a running header
         if len(k) >= 12 and not k.isdigit() and (breaks or _TITLE_START.match(k)):
-            seen.setdefault(k, []).append(i)
+            seen.setdefault(" ".join(k.split()), []).append(i)  # a layout mode pads it differently page by page
     nonblank = [i for i, k in enumerate(keys) if k]
     position = {i: n for n, i in enumerate(nonblank)}
     out = set(pages)
@@ -500,12 +528,21 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     titles = [i for i, k in enumerate(keys) if _TITLE_START.match(k) and _TITLE_KEY.search(k)]
     label = next((i for i, k in enumerate(keys) if _HEADER_LABEL.match(k)), None)
     title = next((i for i in titles if label is not None and i > label), titles[0] if titles else None)
+    # the title wrapped over two lines ("... work in" / "Kent"): every whole title line is the
+    # running header (a browser's own header may stand between the header's labels and values)
+    wrapped = [t for t in titles if len(keys[t]) > 20 and any(
+        keys[u] != keys[t] and keys[u].startswith(keys[t]) for u in titles)]
+    if wrapped and title not in wrapped:
+        title = next((t for t in wrapped if label is not None and t > label), wrapped[0])
     for k, where in seen.items():
         if _TITLE_START.match(k) and _TITLE_KEY.search(k) and (len(where) > 1 or where[0] != title):
             # the report's title as the running header: the first is the title (unless the title
             # came before, over two lines), every other is furniture (a report never repeats its
             # title in its text), and so is a bare number next to it (the page number an
             # extractor gave with no "Page" and no form feed)
+            # the title wrapped over two lines elsewhere ("... work in" / "Kent"): every whole
+            # title line is the running header (a browser's own header may stand between the
+            # header's labels and their values)
             for i in where[where[0] == title :]:
                 out.add(i)
                 n = position[i]
@@ -526,6 +563,159 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     return out
 
 
+def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[MappedText]:
+    """A page's list numbers given after all of its text, just before its furniture: pypdf,
+    PDFium and pdftotext's raw mode read the markers of an HTML list (WeasyPrint's ``::marker``
+    boxes) after the page's lines, with no blank line between paragraphs. Each number goes to
+    the line its turn gives on that page: a theme number to a title (a short capitalised line
+    that ends no sentence, on a line of its own), a finding number to the first line of a
+    paragraph (after a title, or after a line that ends a sentence and stops short of the
+    width the text runs to; the page's first line only when the page before ended a sentence).
+    Only when the page holds exactly as many such places, in the numbers' order of kinds, is
+    anything moved; each page so read is warned, naming its numbers."""
+    raw = [t.text for t in texts]
+    keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
+    if not any(_LONE_FINDING_NUMBER.match(k) for k in keys):
+        return texts
+    furniture = _furniture(keys, raw)
+    width = _wrap_width(keys)
+    if width is None:
+        return texts
+
+    def lone(k: str) -> bool:
+        return bool(_LONE_FINDING_NUMBER.match(k) or _LONE_THEME_NUMBER.match(k))
+
+    def title_like(k: str) -> bool:
+        # a theme's title: a known theme, or a few words well short of the width that end whole
+        if not k[:1].isupper() or _TERMINAL.search(k) or _heading(k) or _structural(k):
+            return False
+        collapsed = " ".join(k.split())
+        if _TITLE_OPEN_END.search(collapsed) or len(collapsed) >= 0.8 * width:
+            return False
+        return bool(theme_of(collapsed)) or (len(k.split()) <= 8 and len(collapsed) < 0.7 * width)
+
+    heads: dict[int, int] = {}  # line -> number line that heads it
+    page_start = 0
+    commentary = False
+    previous: int | None = None  # the last line of text before, across pages (None after a heading)
+    i = 0
+    while i < len(keys):
+        if i in furniture:
+            page_start = i + 1
+            i += 1
+            continue
+        if "\f" in raw[i]:
+            page_start = i  # a form feed starts the line that starts the page
+        if not (keys[i] and lone(keys[i])):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(keys) and (not keys[j] or (lone(keys[j]) and j not in furniture)):
+            if keys[j]:
+                run.append(j)
+            j += 1
+        foot = j
+        while foot < len(keys) and foot not in furniture and (not keys[foot] or _LONE_BULLET.match(keys[foot])):
+            foot += 1  # the page's bullets, set apart as its numbers are
+        if foot < len(keys) and (_FOOTNOTE_NUMBERED_LINE.match(keys[foot]) or keys[foot][:1] in _SUPERSCRIPTS):
+            # the page's footnote, between its numbers and its furniture
+            while foot < min(len(keys), j + 6) and not (foot in furniture or "\f" in raw[foot]):
+                foot += 1
+        at_foot = foot >= len(keys) or foot in furniture or "\f" in raw[foot]
+        page = [h for h in range(page_start, i) if keys[h] and h not in furniture]
+        if not at_foot or not page or any(lone(keys[h]) for h in page):
+            i = j
+            continue
+        # the places on the page a number may head: titles, and the lines a paragraph must
+        # start on (after a title, a heading or a blank line); and the lines that may start one
+        # (after a line that ends a sentence), scored by how much room that line left
+        places: list[tuple[str, int]] = []
+        maybe: list[tuple[bool, int, int]] = []  # (the line before may end one, room left on it, line)
+        numbered = False
+        gap = False
+        for h in range(page_start, i):
+            k = keys[h]
+            if h in furniture:
+                continue
+            if not k:
+                gap = True
+                continue
+            kind = _heading(k)
+            if kind == "commentary":
+                commentary, previous, gap = True, None, False
+                places, maybe = [], []
+                continue
+            if kind in _COMMENTARY_END or _CLOSING_START.match(k):
+                commentary = False
+                break
+            if _FINDING_START.match(k) or _THEME_HEADING.match(k):
+                numbered = True  # numbers in the text already: not this case
+                break
+            if commentary:
+                before = " ".join(keys[previous].split()) if previous is not None else ""
+                nxt = next((keys[g] for g in range(h + 1, i) if keys[g] and g not in furniture), "")
+                if title_like(k) and nxt[:1].isupper() and (previous is None or gap or _TERMINAL.search(before)):
+                    places.append(("title", h))
+                elif previous is None or gap or (places and places[-1] == ("title", previous)):
+                    places.append(("paragraph", h))
+                elif _TERMINAL.search(before) and (k[:1].isupper() or k[:1] in "\"“‘'"):
+                    # a line set out to the full width (pypdf writes a justified line's wide
+                    # gaps as runs of spaces) ended no paragraph
+                    stretched = len(re.findall(r"\S {2,}(?=\S)", keys[previous or 0])) >= 2
+                    likely = not stretched and not before.endswith(":")
+                    maybe.append((likely, width - len(before) - 1 - len(k.split()[0]), h))
+            previous, gap = h, False
+        kinds = ["title" if _LONE_THEME_NUMBER.match(keys[n]) else "paragraph" for n in run]
+        titles = [h for kd, h in places if kd == "title"]
+        if not numbered and len(titles) == kinds.count("title"):
+            # between two titles, the paragraphs the numbers want: the forced ones, then the
+            # likeliest ends (a line set out to the full width or ending at a colon least likely;
+            # then where the next line's first word would have fitted best)
+            wants = [0]
+            for kd in kinds:
+                if kd == "title":
+                    wants.append(0)
+                else:
+                    wants[-1] += 1
+            chosen: list[tuple[bool, int, int]] = []
+            guess = False
+            for seg, want in enumerate(wants):
+                lo = titles[seg - 1] if seg else -1
+                hi = titles[seg] if seg < len(titles) else len(keys)
+                forced = sum(1 for kd, h in places if kd == "paragraph" and lo < h < hi)
+                pool = sorted((m for m in maybe if lo < m[2] < hi), reverse=True)
+                if not 0 <= want - forced <= len(pool):
+                    chosen = []
+                    break
+                picked = pool[: want - forced]
+                chosen += picked
+                rest = pool[want - forced :]
+                if picked and rest and rest[0][:2] >= (picked[-1][0], picked[-1][1] - 3):
+                    guess = True  # the next likeliest was about as likely
+            else:
+                places = sorted([*places, *(("paragraph", h) for _, _, h in chosen)], key=lambda p: p[1])
+                if [kd for kd, _ in places] == kinds:
+                    for n, (_, h) in zip(run, places, strict=True):
+                        heads[h] = n
+                    text = ", ".join(keys[n] for n in run)
+                    note = (f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
+                            f"heading the title or paragraph its turn gives on the page")
+                    if guess:
+                        note += " (where one paragraph ends and the next starts is a guess)"
+                    warnings.append(note)
+        i = j
+    if not heads:
+        return texts
+    numbers = set(heads.values())
+    out: list[MappedText] = []
+    for h, t in enumerate(texts):
+        if h in numbers:
+            continue
+        out.append(join([texts[heads[h]].strip(), t.strip()]) if h in heads else t)
+    return out
+
+
 def _layout(
     texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None,
     loose: list[int] | None = None,
@@ -538,6 +728,7 @@ def _layout(
     glyphs set apart from their items and left out."""
     breaks = [] if breaks is None else breaks
     loose = [] if loose is None else loose
+    texts = _numbers_at_page_foot(texts, warnings)
     raw = [t.text for t in texts]
     keys = [r.strip().translate(_LIGATURES) if LIGATURE.search(r) else r.strip() for r in raw]
     furniture = _furniture(keys, raw)
@@ -722,6 +913,11 @@ def _number_paragraphs(
     waiting: _Unit | None = None
     for u in units:
         if u.kind == "theme-number":
+            if waiting is not None and waiting.number is not None and u.number is not None:
+                # two theme numbers before any title: which title is whose is not told
+                warnings.append(f"section {waiting.number[0]}, section {u.number[0]}: theme numbers "
+                                f"{keys[waiting.lines[0]]} and {keys[u.lines[0]]} came together, apart from their "
+                                f"titles; the title after them read as the last one's")
             waiting = u
         elif waiting is not None and u.kind == "paragraph" and len(u.lines) == 1:
             k = keys[u.lines[0]]
@@ -840,6 +1036,7 @@ def _blocks(lines: Sequence[_Line], indices: Iterable[int]) -> list[list[_Line]]
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\s*$")
+_SLASH_END = re.compile(r"[^\W\d_]/\s*$")
 _SUSPENDED = re.compile(r"(?:and|or|to)\b")
 _PDFIUM_HYPHEN = re.compile("\ufffe")
 # "twothirds": a fraction whose hyphen an extractor (pdftotext) took out where a line broke it
@@ -941,6 +1138,62 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     return join(pieces, ""), notes
 
 
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
+    """Words an extractor split with a space (pypdf's layout mode where a producer split its text
+    at kerning: "effe ct", "r eviewed", "two -thirds"): two pieces whose join the text writes
+    elsewhere, neither written anywhere else on its own; or a hyphen with a space before it
+    and none after, whose hyphenated word the text writes elsewhere. Each is read joined; the
+    notes (source offset, the word, what was done) go to the finding or item that holds it."""
+    text = clean.text
+    tokens = list(_WORD_TOKEN.finditer(text))
+    count: dict[str, int] = {}
+
+    def key(word: str) -> str:
+        return word.translate(_LIGATURES).lower()  # "eﬀect" and "effect" alike
+
+    for m in tokens:
+        count[key(m[0])] = count.get(key(m[0]), 0) + 1
+    swaps: list[tuple[int, int, str]] = []
+    notes: list[tuple[int, str, str]] = []
+    for a, b in itertools.pairwise(tokens):
+        gap = text[a.end() : b.start()]
+        if re.fullmatch(r" +-", gap):
+            word = f"{a[0]}-{b[0]}"
+        elif re.fullmatch(r" +", gap) and count[key(a[0])] == 1 and count[key(b[0])] == 1:
+            word = a[0] + b[0]
+        else:
+            continue
+        if len(word) < 4 or count.get(key(word), 0) < 1 or (swaps and swaps[-1][1] > a.start()):
+            if re.fullmatch(r" {4,}", gap) and b[0][:1].islower():
+                # far wider than the line's other gaps, before a piece in lower case: maybe a word
+                # split where the text does not write it whole ("monitor           ed")
+                start = text.rfind("\n", 0, a.start()) + 1
+                end = text.find("\n", b.end())
+                others = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[start : end if end >= 0 else len(text)])]
+                others.remove(len(gap))
+                if others and len(gap) >= max(others) + 2:
+                    notes.append((clean.source_offset(a.start()), a[0],
+                                  f"a wide space inside a line ({a[0]!r} {b[0]!r}): an extractor may have put a space "
+                                  f"inside a word; read as written"))
+            continue
+        swaps.append((a.start(), b.end(), word))
+        notes.append((clean.source_offset(a.start()), word,
+                      f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it "
+                      f"elsewhere (a space an extractor put inside the word)"))
+    if not swaps:
+        return clean, notes
+    pieces: list[MappedText] = []
+    last = 0
+    for start, end, word in swaps:
+        pieces += [clean[last:start], clean[start:end].substitute(re.compile(r"(?s).+"), word)]
+        last = end
+    pieces.append(clean[last:])
+    return join(pieces, ""), notes
+
+
 def _join_lines(pieces: list[MappedText]) -> MappedText:
     """Lines of one paragraph joined with a space, but a line ending in a hyphen after a letter
     runs on into a next line that starts with a letter ("two-" / "thirds" is "two-thirds",
@@ -950,6 +1203,8 @@ def _join_lines(pieces: list[MappedText]) -> MappedText:
     for piece in pieces:
         if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha() and not _SUSPENDED.match(piece.text.lstrip()):
             out[-1] = join([out[-1].strip(), piece.strip()], "")
+        elif out and _SLASH_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha():
+            out[-1] = join([out[-1].strip(), piece.strip()], "")  # "parents/" / "carers": broken after a slash
         else:
             out.append(piece)
     return join(out)
@@ -1202,7 +1457,9 @@ def _body_from_match(m: re.Match[str], area: str | None) -> InspectedBody:
 
 
 def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffending | None:
-    """The area's published reoffending rate, its comparator, and the footnote's details."""
+    """The area's published reoffending rate, its comparator, and the footnote's details, read
+    with ligatures as their letters ("reoﬀending")."""
+    intro = intro.expand_ligatures()
     m = _RATE.search(intro.text)
     if not m:
         return None
@@ -1217,10 +1474,10 @@ def _reoffending(intro: MappedText, footnotes: Sequence[_Footnote]) -> Reoffendi
             best = (c.start(), label, float(c["rate"]))
     if best:
         _, comparator, comparator_rate = best
-    note = next((f for f in footnotes if re.search(r"cohort|re-?offending", f.text.text, re.I)), None)
+    note = next((f for f in footnotes if re.search(r"cohort|re-?offending", f.text.text.translate(_LIGATURES), re.I)), None)
     cohort_start = cohort_end = published = source = None
     if note is not None:
-        n = note.text.text
+        n = note.text.text.translate(_LIGATURES)
         c = _COHORT.search(n)
         if c:
             cohort_start, cohort_end = dates.parse_month(c["a"]), dates.parse_month(c["b"])
@@ -1349,6 +1606,13 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
             and not _page_ends_between(breaks, lines[a].text, lines[b].text)
         ):
             return short
+    # a short piece after a blank line, read on into the paragraph (it starts in lower case):
+    # words of a line an extractor set apart one by one (pdftotext on a justified line)
+    for a, b in itertools.pairwise(own):
+        short = " ".join(lines[b].stripped.split())
+        if (b > a + 1 and short and len(short) < 0.3 * width and not _TERMINAL.search(short)
+                and short[:1].islower() and not _page_ends_between(breaks, lines[a].text, lines[b].text)):
+            return short
     return None
 
 
@@ -1403,10 +1667,25 @@ def _list_items(
     sentence and stops short, warned; so is an item holding a piece of a line an extractor
     moved (``width``: how long hard-wrapped lines run)."""
     has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
-    if not has_bullets and loose and indices:
+    if not has_bullets and indices and width is not None:
+        moved = _short_line_inside(lines, [i for i in indices if not lines[i].blank], width, breaks)
+        if moved:
+            warnings.append(f"{label}: a line stops short inside its paragraph ({moved!r}): an extractor may have "
+                            f"moved a piece of a line; read as written")
+    if not has_bullets and indices:
         at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
         after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
-        if at and any(at[0] <= o and (after is None or o < after) for o in loose):
+        # the bullets inside the list, or at the foot of the page the list starts on (pypdf,
+        # PDFium and pdftotext's raw mode read an HTML list's markers after the page's text)
+        set_apart = at and any(at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks))
+                               for o in loose)
+        # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
+        # items of hard-wrapped text: the items are told the same way
+        # (between blank lines, or where a page broke: pdfminer parts some items, not all)
+        run_together = not set_apart and width is not None and any(
+            sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
+            for block in _blocks(lines, indices))
+        if set_apart or run_together:
             width = _text_width(lines)
             split: list[int] = []
             for i in indices:
@@ -1414,8 +1693,9 @@ def _list_items(
                 if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
                     split.append(-1)  # the item ends here
             told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
-            warnings.append(f"{label}: the bullets were set apart from their items; {len(told)} item(s) told by where "
-                            f"a line ends a sentence and stops short")
+            why = "the bullets were set apart from their items" if set_apart else (
+                "no bullets and no blank line between some items")
+            warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
             return told
     if not has_bullets:
         return [_item(p) for p in _paragraphs(lines, indices, marks)]
@@ -1594,6 +1874,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         """Give the run's holders to its posts."""
         nonlocal carry
         got = carry + names
+        carried = bool(carry)
         carry = []
         names.clear()
         if not posts or not got:
@@ -1607,7 +1888,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             before[3] = before[3] or "its holders ran on after the next posts; read as one list"
         if len(got) < len(posts):
             _join_wrapped_posts(entries, posts, len(posts) - len(got))
-        apart = len(posts) > 1 or len(got) != len(posts) or any(entries[p][3] for p in posts)
+        apart = len(posts) > 1 or len(got) != len(posts) or carried or any(entries[p][3] for p in posts)
         for p, holders in zip(posts, got):
             entries[p][1].extend(holders)
             if apart and not entries[p][3]:
@@ -1616,6 +1897,8 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         del posts[: len(got)]  # posts still without names wait for the next run's
 
     nonblank = [i for i in indices if not lines[i].blank]
+    # the page's margin (pdftotext's layout mode keeps it): columns are told from it
+    margin = min((len(lines[i].text.text) - len(lines[i].text.text.lstrip()) for i in nonblank), default=0)
     for n, i in enumerate(nonblank):
         line = lines[i]
         adjacent = last_line == i - 1
@@ -1645,14 +1928,36 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         # one word on its own under a post is the post's cell wrapped ("... Police and Crime" /
         # "Panel"): a holder is named with two words or more
         single = len(stripped.split()) == 1
-        if last_kind == "row" and entries and not entries[-1][3] and (
+        # a post alone after a complete row whose holders come in their column after a gap (a
+        # page break): a row whose holders a layout engine moved on to the next page whole
+        following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        moved_holders = (
+            following is not None and nonblank[n + 1] != i + 1 and _names(following.stripped)
+            and len(following.text.text) - len(following.text.text.lstrip()) - margin >= 4
+            and not _TITLE_OPEN_END.search(entries[-1][0].text.rstrip() if entries else "")
+        )
+        if last_kind == "row" and entries and not entries[-1][3] and not moved_holders and (
             _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
-            or (gapped and indent < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
+            or (gapped and indent - margin < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
             continue
+        # a holder's cell on a line of its own in the holders' column after a row whose holders
+        # ended whole: a row whose post a layout engine moved on to the next page whole
+        # ("Michael Hill" here, "Lead Elected Member for Community" / "Services" over the page)
+        moved_row = (
+            open_parts is not None and indent - margin >= 4 and is_names and stripped[:1].isupper() and bool(nonblank[n + 1 :])
+            and not re.search(r"[,;(&]\s*$|\band\s*$", join(open_parts).text)
+            and _name_words(_HOLDER_SPLIT.split(join(open_parts).text.strip())[-1]) >= 2
+            and _name_words(_HOLDER_SPLIT.split(stripped)[0]) >= 2
+        )
+        if moved_row:
+            settle()
+            names.append([raw])
+            last_kind = "names"
+            continue
         if open_parts is not None and (
-            indent >= 4 or stripped.startswith("(")
+            indent - margin >= 4 or stripped.startswith("(")
             or (open_parts[-1].text.rstrip().endswith((",", ";")) and (is_names or stripped[:1].islower()))
             or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
                 and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
@@ -1884,6 +2189,8 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         first = controls[0]
         notes.append(f"{len(controls)} control character(s) ignored, the first U+{ord(first[2]):04X} at offset {first.start(2)}")
     clean, hyphen_notes = _hyphens_taken_out(clean)
+    clean, spaced_notes = _spaces_put_in(clean)
+    hyphen_notes += spaced_notes
     if "\ufffe" in clean.text:  # PDFium's mark for a hyphen that ends a line
         clean = clean.substitute(_PDFIUM_HYPHEN, "-")
     joined = _JOINED_FRACTION.findall(clean.text)
