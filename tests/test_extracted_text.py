@@ -114,9 +114,26 @@ def pdf_like(text: str) -> str:
 def test_base_report_has_every_fact():
     f = base_facts()
     kinds = {x[0] for x in f}
-    assert {"title", "area", "body", "addressee", "author", "inspection", "cases_examined", "reoffending_rate",
-            "reoffending_cohort", "reoffending_source", "finding", "quote", "proportion", "strength", "improvement",
-            "holder", "lead_inspector", "lead_inspector_email"} <= kinds
+    assert {
+        "title",
+        "area",
+        "body",
+        "addressee",
+        "author",
+        "inspection",
+        "cases_examined",
+        "reoffending_rate",
+        "reoffending_cohort",
+        "reoffending_source",
+        "finding",
+        "quote",
+        "proportion",
+        "strength",
+        "improvement",
+        "holder",
+        "lead_inspector",
+        "lead_inspector_email",
+    } <= kinds
 
 
 # --- blank lines, title, header ----------------------------------------------------------------
@@ -146,8 +163,10 @@ def test_stray_page_title_above_the_header():
 
 
 def test_header_labels_and_values_on_separate_lines():
-    text = BASE.replace("To: Ann", "To:\n\nAnn").replace("From: Bob", "From:\nBob").replace(
-        "Publication date: 1st", "Publication date:\n1st"
+    text = (
+        BASE.replace("To: Ann", "To:\n\nAnn")
+        .replace("From: Bob", "From:\nBob")
+        .replace("Publication date: 1st", "Publication date:\n1st")
     )
     same_facts(text)
 
@@ -185,9 +204,9 @@ def test_theme_number_alone_on_its_line():
 
 
 def test_finding_numbers_all_before_their_paragraphs():
-    text = BASE.replace(
-        "1.1. Assessments", "1.1.\n\n1.2.\n\nAssessments"
-    ).replace("targeted\".\n1.2. Plans", "targeted\".\n\nPlans")
+    text = BASE.replace("1.1. Assessments", "1.1.\n\n1.2.\n\nAssessments").replace(
+        'targeted".\n1.2. Plans', 'targeted".\n\nPlans'
+    )
     report = same_facts(text)
     assert any("finding numbers 1.1., 1.2. came before their paragraphs" in w for w in report.warnings)
 
@@ -235,7 +254,8 @@ def test_footnote_mark_detached_onto_its_own_line():
 def test_footnote_body_between_two_findings_with_no_blank_lines():
     note = "1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort.\nSource: Ministry of Justice\n"
     text = BASE.replace("rate¹", "rate1").replace(
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", ""
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n",
+        "",
     )
     text = text.replace("\n1.2. Plans", "\n" + note + "1.2. Plans")
     report = same_facts("\n".join(line for line in text.splitlines() if line.strip()))
@@ -243,12 +263,18 @@ def test_footnote_body_between_two_findings_with_no_blank_lines():
 
 
 def test_footnote_body_inside_a_paragraph_the_page_broke():
-    body = ("The reoffending rate was published January 2015 based on binary reoffending rates after 12 months for "
-            "the April 2012-March\n2013 cohort. Source: Ministry of Justice\n")
-    text = BASE.replace("rate¹", "rate1").replace(
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", ""
+    body = (
+        "The reoffending rate was published January 2015 based on binary reoffending rates after 12 months for "
+        "the April 2012-March\n2013 cohort. Source: Ministry of Justice\n"
     )
-    text = text.replace("Plans were reviewed in two-thirds of cases, and the work", "Plans were reviewed in two-thirds of\n1\n" + body + "cases, and the work")
+    text = BASE.replace("rate¹", "rate1").replace(
+        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n",
+        "",
+    )
+    text = text.replace(
+        "Plans were reviewed in two-thirds of cases, and the work",
+        "Plans were reviewed in two-thirds of\n1\n" + body + "cases, and the work",
+    )
     report = parse(text)
     f12 = next(f for f in report.findings if f.number == "1.2")
     assert f12.text == "Plans were reviewed in two-thirds of cases, and the work was well sequenced."
@@ -285,9 +311,11 @@ def test_line_ending_in_a_hyphen_runs_on_and_the_proportion_is_still_found():
 
 
 def test_ligatures_are_matched_as_letters_and_kept_in_the_text():
-    text = BASE.replace("Reducing reoffending", "Reducing reoﬀending").replace(
-        "Youth Offending Team", "Youth Oﬀending Team"
-    ).replace("was effective in most", "was eﬀective in most")
+    text = (
+        BASE.replace("Reducing reoffending", "Reducing reoﬀending")
+        .replace("Youth Offending Team", "Youth Oﬀending Team")
+        .replace("was effective in most", "was eﬀective in most")
+    )
     report = parse(text)
     assert report.sections[0].theme == parse(BASE).sections[0].theme is not None
     assert report.body.name == "Testshire Youth Offending Team"
@@ -331,8 +359,18 @@ def test_copy_list_row_joined_by_a_single_space():
 
 
 def test_copy_list_holders_wrapped_onto_the_next_line():
-    same_facts(with_copy_list(["YOT Manager", "Dan Person", "Chair of Youth Court Bench", "Eve Person, Fay",
-                               "Person", *[c for row in COPY_ROWS[2:] for c in row]]))
+    same_facts(
+        with_copy_list(
+            [
+                "YOT Manager",
+                "Dan Person",
+                "Chair of Youth Court Bench",
+                "Eve Person, Fay",
+                "Person",
+                *[c for row in COPY_ROWS[2:] for c in row],
+            ]
+        )
+    )
 
 
 def test_copy_list_ambiguous_row_is_read_and_warned():
@@ -363,7 +401,9 @@ def standins(tmp_path_factory):
     for name in NAMES:
         for layout in ("table", "hanging"):
             made[(name, f"standin-{layout}")] = make_pdf(
-                SAMPLES[name].read_text(encoding="utf-8"), out / f"{name}-{layout}.pdf", layout=layout,
+                SAMPLES[name].read_text(encoding="utf-8"),
+                out / f"{name}-{layout}.pdf",
+                layout=layout,
                 ligatures=layout == "hanging",
             )
     return made
@@ -507,21 +547,29 @@ def test_list_with_no_bullets_and_no_blank_lines_is_split_where_lines_stop_short
     """A browser draws a list's bullets as shapes: the extracted items have no bullet and no
     blank line between them. In hard-wrapped text each item ends where a line ends a sentence
     and stops short (warned); a list of one paragraph stays one item."""
-    items = ("Staff knew the children well and worked with them and their\n"
-             "families, in their homes and in school.\nPartnership working was strong.\n")
+    items = (
+        "Staff knew the children well and worked with them and their\n"
+        "families, in their homes and in school.\nPartnership working was strong.\n"
+    )
     text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
     report = parse("\n".join(line for line in text.splitlines() if line.strip()))
     assert [i.text for i in report.key_strengths] == [
         "Staff knew the children well and worked with them and their families, in their homes and in school.",
-        "Partnership working was strong."]
+        "Partnership working was strong.",
+    ]
     assert any(w.startswith("key strengths: no bullets and no blank line between some items; 2 item(s)") for w in report.warnings)
     assert not any("no bullets" in w for w in parse(BASE).warnings)
 
 
 def test_line_broken_after_a_slash_runs_on_with_no_space():
     """WeasyPrint breaks a line after a slash ("parents/" / "carers")."""
-    text = _hard_wrapped(BASE.replace("Staff knew the children well.", "Staff knew the children and their parents/carers "
-                                      "well, and worked with them and their families in their homes."), 60)
+    text = _hard_wrapped(
+        BASE.replace(
+            "Staff knew the children well.",
+            "Staff knew the children and their parents/carers well, and worked with them and their families in their homes.",
+        ),
+        60,
+    )
     text = text.replace("parents/carers ", "parents/\ncarers ")
     assert "parents/\ncarers" in text
     report = parse(text)
@@ -534,9 +582,11 @@ def test_browser_header_and_footer_on_every_page():
     at the foot; the report's own title wrapped over two lines. All furniture, never text."""
     title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
     top, foot = f"12/6/26, 3:38 AM {title}", "file:///tmp/report.html {n}/2"
-    header = ("To:\nCopy to:\nFrom:\nPublication date:\n\n" + title + "\n\n"
-              "Ann Example, Chair of Testshire YOT Management Board\nSee copy list at end\n"
-              "Bob Sample, HM Assistant Chief Inspector\n1st March 2015\n\n")
+    header = (
+        "To:\nCopy to:\nFrom:\nPublication date:\n\n" + title + "\n\n"
+        "Ann Example, Chair of Testshire YOT Management Board\nSee copy list at end\n"
+        "Bob Sample, HM Assistant Chief Inspector\n1st March 2015\n\n"
+    )
     body = BASE[BASE.index("\nReport of") + 1 :].replace(" work in Testshire\n", " work in\nTestshire\n", 1)
     body = body.replace("cases, and the work", f"cases, and the\n{top}\n{foot.format(n=1)}\nwork")
     text = "12/6/26, 3:38 AM\n\n" + header + body + f"\n{top}\n{foot.format(n=2)}\n"
@@ -548,9 +598,11 @@ def test_space_an_extractor_put_inside_a_word_is_taken_out_when_the_text_writes_
     """pypdf's layout mode, where a producer split its text at kerning: "r      eviewed",
     "two     -thirds". Joined when the text writes the word elsewhere and neither piece stands
     alone anywhere else ("a long" stays two words: "a" does); warned by the finding."""
-    text = BASE.replace("Plans were reviewed in two-thirds", "Plans were r     eviewed in two      -thirds").replace(
-        "Management oversight was effective", "Management oversight was effective in two-thirds and a long").replace(
-        "in all but one case.", "in all but one case, along with a need.")
+    text = (
+        BASE.replace("Plans were reviewed in two-thirds", "Plans were r     eviewed in two      -thirds")
+        .replace("Management oversight was effective", "Management oversight was effective in two-thirds and a long")
+        .replace("in all but one case.", "in all but one case, along with a need.")
+    )
     report = parse(text)
     f12 = next(f for f in report.findings if f.number == "1.2")
     assert f12.text.startswith("Plans were reviewed in two-thirds of cases")
@@ -573,72 +625,100 @@ def test_words_of_a_line_set_apart_one_by_one_are_warned_by_their_item():
     item = "- Plans should be reviewed,\nwhen circumstances change.\n\nincluding\n\nthe\n\nrisks\n"
     text = _hard_wrapped(BASE, 60).replace("- Plans should be reviewed when circumstances change.\n", item)
     report = parse(text)
-    assert any(w.startswith("areas requiring improvement: item 1: a line stops short inside its paragraph ('including')")
-               for w in report.warnings)
+    assert any(
+        w.startswith("areas requiring improvement: item 1: a line stops short inside its paragraph ('including')")
+        for w in report.warnings
+    )
     assert not any("stops short" in w for w in parse(_hard_wrapped(BASE, 60)).warnings)
 
 
 def test_theme_numbers_together_before_their_titles_name_their_sections():
     """pdfminer's number column may give two themes' numbers before either title: which title
     is whose is not told, and both sections are named."""
-    body = ("1.\n\n1.1.\n\n1.2.\n\n2.\n\n2.1.\n\nReducing reoffending\n\n"
-            "Assessments of the likelihood of reoffending were good in 9 of the 12 cases.\n\n"
-            "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
-            "Protecting the public\n\nThe risk of harm was assessed well in all but one case.\n\n"
-            "2.2. Management oversight was effective in most cases.\n")
+    body = (
+        "1.\n\n1.1.\n\n1.2.\n\n2.\n\n2.1.\n\nReducing reoffending\n\n"
+        "Assessments of the likelihood of reoffending were good in 9 of the 12 cases.\n\n"
+        "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
+        "Protecting the public\n\nThe risk of harm was assessed well in all but one case.\n\n"
+        "2.2. Management oversight was effective in most cases.\n"
+    )
     report = parse(_commentary(body))
     assert any(w.startswith("section 1, section 2: theme numbers 1. and 2. came together") for w in report.warnings)
 
 
 def test_list_with_no_bullets_whose_items_are_only_partly_set_apart():
     """pdfminer sets some items of a list with no bullet glyphs apart with blank lines, not all."""
-    items = ("Staff knew the children well and worked with them and their\n"
-             "families, in their homes and in school.\nPartnership working was strong.\n\n"
-             "The board was engaged and its members knew the work of the\nteam well.\n")
+    items = (
+        "Staff knew the children well and worked with them and their\n"
+        "families, in their homes and in school.\nPartnership working was strong.\n\n"
+        "The board was engaged and its members knew the work of the\nteam well.\n"
+    )
     text = _hard_wrapped(BASE, 60).replace("- Staff knew the children well.\n- Partnership working was strong.\n", items)
     report = parse(text)
     assert [i.text for i in report.key_strengths] == [
         "Staff knew the children well and worked with them and their families, in their homes and in school.",
-        "Partnership working was strong.", "The board was engaged and its members knew the work of the team well."]
-    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 3 item(s)")
-               for w in report.warnings)
+        "Partnership working was strong.",
+        "The board was engaged and its members knew the work of the team well.",
+    ]
+    assert any(w.startswith("key strengths: no bullets and no blank line between some items; 3 item(s)") for w in report.warnings)
 
 
 def test_copy_list_row_whose_post_moved_on_to_the_next_page_whole():
     """WeasyPrint moves a table cell of two lines whole to the next page: the holder stays in
     its column on this page, under a complete row; the post comes after the page break."""
     title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
-    lines = ["YOT Manager                           Dan Person",
-             "Chair of Youth Court Bench            Eve Person, Fay Person",
-             "                                      Gus Person", "", "Page 1 of 2", title, "",
-             "Police and Crime Commissioner for", "Testshire",
-             "YJB Business Area Manager             Hal Ian Person"]
+    lines = [
+        "YOT Manager                           Dan Person",
+        "Chair of Youth Court Bench            Eve Person, Fay Person",
+        "                                      Gus Person",
+        "",
+        "Page 1 of 2",
+        title,
+        "",
+        "Police and Crime Commissioner for",
+        "Testshire",
+        "YJB Business Area Manager             Hal Ian Person",
+    ]
     report = same_facts(with_copy_list(lines))
-    assert any(w.startswith("copy list: 'Police and Crime Commissioner for Testshire' read with 'Gus Person'")
-               for w in report.warnings)
+    assert any(
+        w.startswith("copy list: 'Police and Crime Commissioner for Testshire' read with 'Gus Person'") for w in report.warnings
+    )
 
 
 def test_copy_list_row_whose_holders_moved_on_to_the_next_page_whole():
     """The other way round: the post stays last on its page, its two-line holders' cell comes
     in its column after the page break."""
     title = "Report of Short Quality Screening (SQS) of youth offending work in Testshire"
-    lines = ["YOT Manager                           Dan Person",
-             "Chair of Youth Court Bench", "", "", "Page 1 of 2", title, "", "",
-             "                                      Eve Person, Fay Person, Gus",
-             "                                      Person",
-             "Police and Crime Commissioner for     Gus Person", "Testshire",
-             "YJB Business Area Manager             Hal Ian Person"]
+    lines = [
+        "YOT Manager                           Dan Person",
+        "Chair of Youth Court Bench",
+        "",
+        "",
+        "Page 1 of 2",
+        title,
+        "",
+        "",
+        "                                      Eve Person, Fay Person, Gus",
+        "                                      Person",
+        "Police and Crime Commissioner for     Gus Person",
+        "Testshire",
+        "YJB Business Area Manager             Hal Ian Person",
+    ]
     report = parse(with_copy_list(lines))
     assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list][:2] == [
-        ("YOT Manager", ["Dan Person"]), ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"])]
+        ("YOT Manager", ["Dan Person"]),
+        ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"]),
+    ]
     assert any(w.startswith("copy list: 'Chair of Youth Court Bench' read with") for w in report.warnings)
 
 
 def test_footnote_set_in_a_narrow_column_and_a_cohort_whose_dash_was_taken_out():
     """A footnote area narrower than the text: the note's first line is short, its sentence runs
     on in lower case; pdftotext takes out the dash that ended a line ("April 2012-" / "March")."""
-    note = ("1 Published January 2015 based\non binary reoffending rates after\n12 months for the April 2012{dash}\n"
-            "March 2013 cohort. Source:\nMinistry of Justice\n")
+    note = (
+        "1 Published January 2015 based\non binary reoffending rates after\n12 months for the April 2012{dash}\n"
+        "March 2013 cohort. Source:\nMinistry of Justice\n"
+    )
     for dash in ("-", ""):
         text = pdf_like(BASE).replace("rate¹", "rate1").replace(BASE_NOTE, note.format(dash=dash))
         report = same_facts(text)
@@ -728,15 +808,20 @@ def test_unwarned_names_what_differs():
     """``facts.unwarned``: a changed finding, a wrong holder and a missing header field are
     silent until a warning names them."""
     base = parse(BASE)
-    changed = BASE.replace("well sequenced", "well planned").replace("Gus Person", "Gus Other").replace(
-        "Publication date: 1st March 2015\n", ""
+    changed = (
+        BASE.replace("well sequenced", "well planned")
+        .replace("Gus Person", "Gus Other")
+        .replace("Publication date: 1st March 2015\n", "")
     )
     report = parse(changed)
     d = diff(set(facts(base)), facts(report))
     kinds = {f[0] for f in unwarned(d, [])}
     assert {"finding", "holder", "publication_date"} <= kinds
-    named = ["finding 1.2: changed", "copy list: 'Police and Crime Commissioner for Testshire' read as a guess",
-             "no 'Publication date:' in the header"]
+    named = [
+        "finding 1.2: changed",
+        "copy list: 'Police and Crime Commissioner for Testshire' read as a guess",
+        "no 'Publication date:' in the header",
+    ]
     assert unwarned(d, named) == []
     assert {f[0] for f in unwarned(d, named[1:])} == {"finding"}
 
@@ -744,11 +829,18 @@ def test_unwarned_names_what_differs():
 def test_footnote_after_a_paragraph_over_a_blank_line_is_set_aside():
     """pdfminer sets a blank line inside a footnote; the body still ends where it ends, and the
     finding before it keeps its own text."""
-    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n\n"
-            "cohort. Source: Ministry of Justice\n")
-    text = BASE.replace("rate¹", "rate1").replace(
-        "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n", ""
-    ).replace("well targeted\".\n", "well targeted\".\n\n" + note + "\n")
+    note = (
+        "1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n\n"
+        "cohort. Source: Ministry of Justice\n"
+    )
+    text = (
+        BASE.replace("rate¹", "rate1")
+        .replace(
+            "¹ Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013 cohort. Source: Ministry of Justice\n",
+            "",
+        )
+        .replace('well targeted".\n', 'well targeted".\n\n' + note + "\n")
+    )
     report = parse(text)
     assert report.findings[0].text.endswith('"the plan was clear and well targeted".')
     assert report.reoffending.cohort_start is not None and report.reoffending.source == "Ministry of Justice"
@@ -779,8 +871,17 @@ def test_copy_list_post_wrapped_in_a_column_table_and_in_runs():
     report = parse(with_copy_list(rows))
     assert [e.post for e in report.copy_list] == ["YOT Manager", "Police and Crime Commissioner for Testshire"]
     # posts of a page, then holders, the last two holders after a page break before their posts
-    lines = ["YOT Manager", "Chair of Youth Court Bench", "Dan Person", "Eve Person, Fay Person", "Gus Person",
-             "Hal Ian Person", "", "Police and Crime Commissioner for Testshire", "YJB Business Area Manager"]
+    lines = [
+        "YOT Manager",
+        "Chair of Youth Court Bench",
+        "Dan Person",
+        "Eve Person, Fay Person",
+        "Gus Person",
+        "Hal Ian Person",
+        "",
+        "Police and Crime Commissioner for Testshire",
+        "YJB Business Area Manager",
+    ]
     report = same_facts(with_copy_list(lines))
     assert any("copy list: 'YJB Business Area Manager' read with 'Hal Ian Person'" in w for w in report.warnings)
 
@@ -816,8 +917,9 @@ def test_running_title_is_furniture_when_the_title_itself_wrapped():
 
 
 def test_counts_are_read_through_ligatures():
-    text = BASE.replace("Management oversight was effective in most cases.",
-                        "Management oversight was eﬀective in ﬁve out of eight cases.")
+    text = BASE.replace(
+        "Management oversight was effective in most cases.", "Management oversight was eﬀective in ﬁve out of eight cases."
+    )
     f22 = next(f for f in parse(text).findings if f.number == "2.2")
     assert [(p.numerator, p.denominator) for p in f22.proportions] == [(5, 8)]
     assert "ﬁve" in f22.text
@@ -827,12 +929,18 @@ def test_copy_list_one_word_under_a_post_is_the_post_wrapped():
     lines = ["YOT Manager", "Chair of Testshire Police and Crime", "Panel", "", "Dan Person", "Eve Person"]
     report = parse(with_copy_list(lines))
     assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
-        ("YOT Manager", ["Dan Person"]), ("Chair of Testshire Police and Crime Panel", ["Eve Person"])]
+        ("YOT Manager", ["Dan Person"]),
+        ("Chair of Testshire Police and Crime Panel", ["Eve Person"]),
+    ]
 
 
 def test_copy_list_joined_row_whose_post_holds_a_comma_and_a_holder_wrapped_after_its_qualifier():
-    lines = ["Director of Care, Health and Dan Person", "Wellbeing",
-             "Chair of Youth Court Bench Eve Person (West); Fay", "Person (North)"]
+    lines = [
+        "Director of Care, Health and Dan Person",
+        "Wellbeing",
+        "Chair of Youth Court Bench Eve Person (West); Fay",
+        "Person (North)",
+    ]
     report = parse(with_copy_list(lines))
     assert [(e.post, [(h.name, h.qualifier) for h in e.holders]) for e in report.copy_list] == [
         ("Director of Care, Health and Wellbeing", [("Dan Person", None)]),
@@ -843,13 +951,16 @@ def test_copy_list_joined_row_whose_post_holds_a_comma_and_a_holder_wrapped_afte
 def test_footnote_body_ends_where_its_page_ends():
     """The footnote's last line runs nearly as wide as the others; what follows the page's
     furniture is the paragraph the page broke, not more footnote."""
-    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n"
-            "cohort, and this line of it runs on just as wide as the one above it does. Source: Ministry of Justice\n")
-    text = BASE.replace("rate¹", "rate1").replace(
-        BASE_NOTE, ""
+    note = (
+        "1 Published January 2015 based on binary reoffending rates after 12 months for the April 2012-March 2013\n"
+        "cohort, and this line of it runs on just as wide as the one above it does. Source: Ministry of Justice\n"
     )
-    text = text.replace("in two-thirds of cases, and the work", "in two-thirds of\n" + note + "Page 1 of 2\n\f"
-                        "Report of Short Quality Screening (SQS) of youth offending work in Testshire\ncases, and the work")
+    text = BASE.replace("rate¹", "rate1").replace(BASE_NOTE, "")
+    text = text.replace(
+        "in two-thirds of cases, and the work",
+        "in two-thirds of\n" + note + "Page 1 of 2\n\f"
+        "Report of Short Quality Screening (SQS) of youth offending work in Testshire\ncases, and the work",
+    )
     report = parse("\n".join(line for line in text.splitlines() if line.strip()))
     f12 = next(f for f in report.findings if f.number == "1.2")
     assert f12.text == "Plans were reviewed in two-thirds of cases, and the work was well sequenced."
@@ -870,8 +981,10 @@ def test_word_an_extractor_joined_at_a_hyphen_is_put_back_or_warned():
     wrapped = _hard_wrapped(base)
     assert not any("hyphen" in w for w in parse(wrapped).warnings)  # no long line: nothing said
     assert not any("hyphen" in w for w in parse(base).warnings)  # a paragraph a line: not hard-wrapped
-    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
-               "the assessment was thorough and done in a way that was childfriendly and reviewed in time.\n")
+    finding = (
+        "2.1. The risk of harm was assessed well in all but one case, and\n"
+        "the assessment was thorough and done in a way that was childfriendly and reviewed in time.\n"
+    )
     joined = re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, wrapped, flags=re.S)
     report = parse(joined)
     f21 = next(f for f in report.findings if f.number == "2.1")
@@ -885,8 +998,17 @@ def test_copy_list_justified_line_is_not_two_columns_and_a_post_runs_on_after_it
     """pdfminer sets every word of a justified line apart alike ("Eve  Person,  Fay"): one cell,
     not two columns. pdftotext reads a row across: the post's first line, the holder, the
     post's second line."""
-    lines = ["Chair of Youth Court Bench", "", "Eve  Person,  Fay  Person,  Gus  ", "Person",
-             "Lead Elected Member for Community", "Dan Person", "Services", "YJB Business Area Manager", "Hal Person"]
+    lines = [
+        "Chair of Youth Court Bench",
+        "",
+        "Eve  Person,  Fay  Person,  Gus  ",
+        "Person",
+        "Lead Elected Member for Community",
+        "Dan Person",
+        "Services",
+        "YJB Business Area Manager",
+        "Hal Person",
+    ]
     report = parse(with_copy_list(lines))
     assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
         ("Chair of Youth Court Bench", ["Eve Person", "Fay Person", "Gus Person"]),
@@ -899,14 +1021,21 @@ def test_bullets_set_apart_at_the_foot_of_the_page_and_items_without_them():
     """pdfminer gives a page's bullet glyphs together at its foot, before the next page's running
     header: they head nothing there, and the list's paragraphs are its items (warned)."""
     running = "Short Quality Screening of youth offending work in Testshire"
-    text = pdf_like(BASE).replace(
-        "• Staff knew the children well.\n• Partnership working was strong.\n",
-        "Staff knew the children well.\n\nPartnership working was strong.\n\n• The board was engaged.\n",
-    ).replace("\nIf you have any", f"(cid:127)\nPage 2 of 3\n\f{running}\n\nIf you have any")
+    text = (
+        pdf_like(BASE)
+        .replace(
+            "• Staff knew the children well.\n• Partnership working was strong.\n",
+            "Staff knew the children well.\n\nPartnership working was strong.\n\n• The board was engaged.\n",
+        )
+        .replace("\nIf you have any", f"(cid:127)\nPage 2 of 3\n\f{running}\n\nIf you have any")
+    )
     text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
     report = parse(text)
     assert [i.text for i in report.key_strengths] == [
-        "Staff knew the children well.", "Partnership working was strong.", "The board was engaged."]
+        "Staff knew the children well.",
+        "Partnership working was strong.",
+        "The board was engaged.",
+    ]
     assert [i.text for i in report.areas_for_improvement] == ["Plans should be reviewed when circumstances change."]
     assert any(w.startswith("key strengths: 2 paragraph(s) with no bullet") for w in report.warnings)
 
@@ -925,7 +1054,7 @@ def test_finding_numbers_after_their_paragraphs_and_a_theme_number_apart_from_it
     body = (
         "1.\n\n1.1.\n\n1.2.\n\nReducing reoffending\n\n"
         "Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
-        "\"the plan was clear and well targeted\".\n\n"
+        '"the plan was clear and well targeted".\n\n'
         "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
         "2. Protecting the public\n\n"
         "The risk of harm was assessed well in all but one case.\n\n"
@@ -943,7 +1072,7 @@ def test_paragraph_a_page_break_split_runs_on_and_takes_no_number():
         "1. Reducing reoffending\n\n"
         "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented\n\n"
         "Page 1 of 2\n\n\fRunning header of the report\n\n1.2.\n\n"
-        "that \"the plan was clear and well targeted\".\n\n"
+        'that "the plan was clear and well targeted".\n\n'
         "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
         "2. Protecting the public\n\n2.1. The risk of harm was assessed well in all but one case.\n\n"
         "Page 2 of 2\n\n\fRunning header of the report\n\n"
@@ -974,15 +1103,19 @@ def test_running_title_above_the_header_on_the_first_page():
 
 def test_list_whose_bullets_were_all_set_apart_is_split_where_lines_stop_short():
     running = "Short Quality Screening of youth offending work in Testshire"
-    items = ("Staff knew the children well and worked with them and their families, in their homes and in\n"
-             "school.\nPartnership working was strong.\n")
-    text = _hard_wrapped(BASE, 100).replace("- Staff knew the children well.\n- Partnership working was strong.\n",
-                                            items + "•\n•\n" + f"Page 2 of 3\n\f{running}\n")
+    items = (
+        "Staff knew the children well and worked with them and their families, in their homes and in\n"
+        "school.\nPartnership working was strong.\n"
+    )
+    text = _hard_wrapped(BASE, 100).replace(
+        "- Staff knew the children well.\n- Partnership working was strong.\n", items + "•\n•\n" + f"Page 2 of 3\n\f{running}\n"
+    )
     text = text.replace("2. Protecting", f"Page 1 of 3\n\f{running}\n2. Protecting")
     report = parse(text)
     assert [i.text for i in report.key_strengths] == [
         "Staff knew the children well and worked with them and their families, in their homes and in school.",
-        "Partnership working was strong."]
+        "Partnership working was strong.",
+    ]
     assert any(w.startswith("key strengths: the bullets were set apart from their items; 2 item(s)") for w in report.warnings)
 
 
@@ -990,10 +1123,12 @@ def test_piece_of_a_line_an_extractor_moved_is_warned_by_its_finding():
     """pdfminer may set a piece of a justified line apart as a box of its own and give it out of
     order: a short line that ends no sentence inside a hard-wrapped paragraph."""
     wrapped = _hard_wrapped(BASE, 70)
-    moved = ("2.1. The risk of harm was assessed well in all but one case, and the assessments of\n"
-             "the risk were\n"
-             "reviewed by managers who saw that they were done on time and were thorough in\n"
-             "every respect, as the inspectors found.\n")
+    moved = (
+        "2.1. The risk of harm was assessed well in all but one case, and the assessments of\n"
+        "the risk were\n"
+        "reviewed by managers who saw that they were done on time and were thorough in\n"
+        "every respect, as the inspectors found.\n"
+    )
     text = re.sub(r"2\.1\. .*?(?=2\.2\.)", moved, wrapped, flags=re.S)
     report = parse(text)
     assert any(w.startswith("finding 2.1: a line stops short inside its paragraph ('the risk were')") for w in report.warnings)
@@ -1001,11 +1136,11 @@ def test_piece_of_a_line_an_extractor_moved_is_warned_by_its_finding():
 
 
 def test_footnote_body_runs_on_over_a_blank_line_after_a_dash():
-    note = ("1 Published January 2015 based on binary reoffending rates after 12 months for the cohort of April 2012 –\n\n"
-            "March 2013. Source: Ministry of Justice\n")
-    text = BASE.replace("rate¹", "rate1").replace(
-        BASE_NOTE, note
+    note = (
+        "1 Published January 2015 based on binary reoffending rates after 12 months for the cohort of April 2012 –\n\n"
+        "March 2013. Source: Ministry of Justice\n"
     )
+    text = BASE.replace("rate¹", "rate1").replace(BASE_NOTE, note)
     report = parse(text)
     assert report.reoffending.source == "Ministry of Justice"
 
@@ -1014,17 +1149,37 @@ def test_copy_list_post_wrapped_after_a_possessive_and_a_name_wrapped_across_the
     """Posts, then holders: "Lead Elected Member for Children's" / "Services" is one post (a
     possessive wants its noun); pdftotext reads a row across, the holders' first line, the post,
     the holders' second line ("..., Julie" / "YJB link staff" / "Fox")."""
-    lines = ["YOT Manager", "Lead Elected Member for Children's", "Services and Crime", "YJB Business Area Manager",
-             "", "Dan Person", "Eve Person", "Fay Person"]
+    lines = [
+        "YOT Manager",
+        "Lead Elected Member for Children's",
+        "Services and Crime",
+        "YJB Business Area Manager",
+        "",
+        "Dan Person",
+        "Eve Person",
+        "Fay Person",
+    ]
     report = parse(with_copy_list(lines))
     assert [e.post for e in report.copy_list] == [
-        "YOT Manager", "Lead Elected Member for Children's Services and Crime", "YJB Business Area Manager"]
-    lines = ["YOT Manager", "Dan Person", "Eve Person, Fay Person, Gus", "YJB link staff", "Person",
-             "YJB Business Area Manager", "Hal Person"]
+        "YOT Manager",
+        "Lead Elected Member for Children's Services and Crime",
+        "YJB Business Area Manager",
+    ]
+    lines = [
+        "YOT Manager",
+        "Dan Person",
+        "Eve Person, Fay Person, Gus",
+        "YJB link staff",
+        "Person",
+        "YJB Business Area Manager",
+        "Hal Person",
+    ]
     report = parse(with_copy_list(lines))
     assert [(e.post, [h.name for h in e.holders]) for e in report.copy_list] == [
-        ("YOT Manager", ["Dan Person"]), ("YJB link staff", ["Eve Person", "Fay Person", "Gus Person"]),
-        ("YJB Business Area Manager", ["Hal Person"])]
+        ("YOT Manager", ["Dan Person"]),
+        ("YJB link staff", ["Eve Person", "Fay Person", "Gus Person"]),
+        ("YJB Business Area Manager", ["Hal Person"]),
+    ]
 
 
 def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_one():
@@ -1033,7 +1188,7 @@ def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_
     body = (
         "1. Reducing reoffending\n\n"
         "1.1. Assessments of the likelihood of reoffending were good in 9 of the 12 cases. An inspector commented that "
-        "\"the plan was clear and well targeted\".\n\n1.2.\n\n2.\n\n2.1.\n\n"
+        '"the plan was clear and well targeted".\n\n1.2.\n\n2.\n\n2.1.\n\n'
         "Plans were reviewed in two-thirds of cases, and the work was well sequenced.\n\n"
         "Protecting the public\n\n"
         "The risk of harm was assessed well in all but one case.\n\n"
@@ -1045,8 +1200,10 @@ def test_number_block_holding_the_next_theme_before_the_last_paragraphs_of_this_
 
 def test_compound_an_extractor_joined_at_a_hyphen_is_put_back_when_the_text_writes_it_elsewhere():
     base = BASE.replace("Plans were reviewed", "Multi-agency plans were reviewed")
-    finding = ("2.1. The risk of harm was assessed well in all but one case, and\n"
-               "the assessment was thorough and made in a MultiAgency meeting and reviewed in time.\n")
+    finding = (
+        "2.1. The risk of harm was assessed well in all but one case, and\n"
+        "the assessment was thorough and made in a MultiAgency meeting and reviewed in time.\n"
+    )
     report = parse(re.sub(r"2\.1\. .*?(?=2\.2\.)", finding, _hard_wrapped(base), flags=re.S))
     f21 = next(f for f in report.findings if f.number == "2.1")
     assert "a Multi-Agency meeting" in f21.text
@@ -1054,8 +1211,10 @@ def test_compound_an_extractor_joined_at_a_hyphen_is_put_back_when_the_text_writ
 
 
 def test_lead_inspector_set_apart_from_the_sentence_is_the_name_the_email_spells():
-    closing = ("If you have any further questions about the inspection please contact the lead inspector, who was\n"
-               "contacted at cara.tester@example.gov.uk or on 0161 000 0000.\n\n  Cara   Tester.\n\nShe can be\n")
+    closing = (
+        "If you have any further questions about the inspection please contact the lead inspector, who was\n"
+        "contacted at cara.tester@example.gov.uk or on 0161 000 0000.\n\n  Cara   Tester.\n\nShe can be\n"
+    )
     text = BASE[: BASE.index("If you have any")] + closing + "\n" + BASE[BASE.index("Copy to:\n\nYOT") :]
     report = parse(text)
     li = report.lead_inspector

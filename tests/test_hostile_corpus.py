@@ -40,8 +40,14 @@ FORMATS = {  # output file -> Oxigraph's parser
 }
 FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
 SCHEMA_TEXT = "https://schema.org/text"
-READ_TEXT = {FOAF_NAME, SCHEMA_TEXT, "https://schema.org/alternateName", "http://www.w3.org/2004/02/skos/core#prefLabel",
-             "http://purl.org/dc/terms/title", "https://w3id.org/sqsgraph/ontology#qualifier"}
+READ_TEXT = {
+    FOAF_NAME,
+    SCHEMA_TEXT,
+    "https://schema.org/alternateName",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "https://w3id.org/sqsgraph/ontology#qualifier",
+}
 # what no name or repaired text may hold: C0/C1 controls (white space aside) and bidi overrides
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -83,17 +89,44 @@ def built(tmp_path_factory) -> Built:
     hostile.enormous_line(bad / "enormous-line.txt")
     with (bad / "sparse-nul.txt").open("wb") as f:
         f.truncate(30 * 1024 * 1024)
-    result = CliRunner().invoke(main, ["build", str(root / "corpus"), "-o", str(root / "out"), "--no-docs",
-                                       "--format", "turtle", "--format", "trig", "--format", "jsonld", "--all-warnings"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(root / "corpus"),
+            "-o",
+            str(root / "out"),
+            "--no-docs",
+            "--format",
+            "turtle",
+            "--format",
+            "trig",
+            "--format",
+            "jsonld",
+            "--all-warnings",
+        ],
+    )
     return Built(root, cases, result.exit_code, result.stdout, result.stderr)
 
 
 def test_the_build_fails_with_status_1_but_writes_the_graph_and_the_views(built: Built) -> None:
     assert built.exit_code == 1
-    assert sorted(p.name for p in built.out.iterdir()) == [".cache", ".sqsgraph-build.json", "sqsgraph.jsonld", "sqsgraph.nq",
-                                                           "sqsgraph.trig", "sqsgraph.ttl", "store", "views"]  # views drawn from the store
-    assert sorted(p.name for p in (built.out / "views").iterdir()) == ["compare.html", "findings.html", "overview.html",
-                                                                      "people.html"]
+    assert sorted(p.name for p in built.out.iterdir()) == [
+        ".cache",
+        ".sqsgraph-build.json",
+        "sqsgraph.jsonld",
+        "sqsgraph.nq",
+        "sqsgraph.trig",
+        "sqsgraph.ttl",
+        "store",
+        "views",
+    ]  # views drawn from the store
+    assert sorted(p.name for p in (built.out / "views").iterdir()) == [
+        "compare.html",
+        "findings.html",
+        "overview.html",
+        "people.html",
+    ]
     assert "validation: conforms" in built.stdout
 
 
@@ -110,8 +143,9 @@ def test_every_file_that_is_not_a_report_is_named_with_its_problem(built: Built)
     assert len(skipped) >= 10 and len(refused) >= 4
     # found in the folder, the files that are plainly not reports are listed in one note ...
     [note] = [line for line in built.stderr if " found in folders that are not SQS reports " in line]
-    assert note.startswith(f"note: skipped {len(skipped)} file(s) found in folders that are not SQS reports "
-                           "(name one to see why): ")
+    assert note.startswith(
+        f"note: skipped {len(skipped)} file(s) found in folders that are not SQS reports (name one to see why): "
+    )
     # ... and named, each is an error with its problem
     named = CliRunner().invoke(main, ["parse", *(str(built.path(c)) for c in skipped)])
     assert named.exit_code == 1
@@ -123,7 +157,8 @@ def test_every_file_that_is_not_a_report_is_named_with_its_problem(built: Built)
     conflict = next(c for c in built.cases if c.outcome == "conflict")
     assert set(expected) <= set(errors)
     assert [line for line in errors if line not in expected] == [
-        line for line in errors if line.startswith(f"error: {built.path(conflict)}: conflicts with ")]
+        line for line in errors if line.startswith(f"error: {built.path(conflict)}: conflicts with ")
+    ]
 
 
 def test_every_good_and_every_readable_hostile_report_is_built(built: Built) -> None:
@@ -142,8 +177,13 @@ def test_what_is_odd_about_a_built_report_is_a_warning_naming_the_file(built: Bu
         for problem in case.problems:
             assert f"warning: {built.path(case)}: {problem}" in built.stderr, case.what
     clean = [c for c in built.cases if c.outcome == "built" and not c.problems]
-    assert {c.name for c in clean} == {"endings-crlf.txt", "endings-cr.txt", "endings-mixed.txt", "utf-16-bom.txt",
-                                       "utf-8-bom.txt"}
+    assert {c.name for c in clean} == {
+        "endings-crlf.txt",
+        "endings-cr.txt",
+        "endings-mixed.txt",
+        "utf-16-bom.txt",
+        "utf-8-bom.txt",
+    }
     for case in clean:
         assert not [line for line in built.stderr if str(built.path(case)) in line], case.what
 
@@ -153,8 +193,9 @@ def test_a_duplicate_is_built_once_and_another_version_is_reported_not_merged(bu
     conflict = next(c for c in built.cases if c.outcome == "conflict")
     original = next(p for p in built.good if p.read_bytes() == duplicate.data)
     assert f"note: duplicate: {built.path(duplicate)} has the same content as {original}; built once" in built.stderr
-    assert (f"error: {built.path(conflict)}: conflicts with {original} (same area and publication date, different "
-            "content); not built") in built.stderr
+    assert (
+        f"error: {built.path(conflict)}: conflicts with {original} (same area and publication date, different content); not built"
+    ) in built.stderr
     texts = {q.object.value for q in built.quads("sqsgraph.nq") if q.predicate.value == SCHEMA_TEXT}
     assert not [t for t in texts if t.startswith("In a revised version:")]
 
@@ -195,7 +236,7 @@ def test_the_views_carry_hostile_markup_as_data_never_as_markup(built: Built) ->
         assert "<img src=x onerror" not in html, page.name
     people = (built.out / "views" / "people.html").read_text(encoding="utf-8")
     assert "\\u003cimg src=x onerror=alert(1)\\u003e Lee" in people
-    assert "Amp \\u0026 Bob \\u003c\\\"\\\"\\\"\\u003e \\\\ Lee" in people
+    assert 'Amp \\u0026 Bob \\u003c\\"\\"\\"\\u003e \\\\ Lee' in people
 
 
 def test_an_enormous_file_is_refused_by_its_size_without_being_read(tmp_path: Path) -> None:
@@ -249,7 +290,8 @@ def test_a_report_cut_before_each_part_keeps_every_part_before_the_cut(stem: str
         report = hostile.parse_text(cut)
         before = [s for s in full.sections if s.span is not None and s.span.start < offset]
         assert [(s.number, [f.text for f in s.findings]) for s in report.sections] == [
-            (s.number, [f.text for f in s.findings]) for s in before], part
+            (s.number, [f.text for f in s.findings]) for s in before
+        ], part
         assert (report.area, report.publication_date, report.addressee) == (full.area, full.publication_date, full.addressee)
         assert bool(report.key_strengths) == (parts["key strengths"] < offset), part
         if parts["areas for improvement"] < offset:
@@ -260,7 +302,9 @@ def test_a_report_cut_before_each_part_keeps_every_part_before_the_cut(stem: str
         assert hostile.CUT_OFF in report.warnings
 
 
-@pytest.mark.parametrize("endings", [("\r\n",), ("\r",), ("\r\n", "\r", "\n"), ("\n", "\r")], ids=["crlf", "cr", "mixed", "lf-cr"])
+@pytest.mark.parametrize(
+    "endings", [("\r\n",), ("\r",), ("\r\n", "\r", "\n"), ("\n", "\r")], ids=["crlf", "cr", "mixed", "lf-cr"]
+)
 @pytest.mark.parametrize("rendering", hostile.RENDERINGS)
 @pytest.mark.parametrize("stem", sorted(SAMPLE_TEXTS))
 def test_line_endings_change_nothing_that_is_read(stem: str, rendering: str, endings: tuple[str, ...]) -> None:

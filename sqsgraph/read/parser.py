@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import NotAReportError, ReportError
 from . import dates
@@ -98,7 +99,9 @@ _FINDING_START = re.compile(r"^\s*(?:[-–—•▪●◦·]\s*)?(?P<major>\d{1,
 # Word's Symbol and Wingdings bullets come out of PDFs as private-use characters (U+F0B7, U+F0A7,
 # ...), and pdfminer writes a glyph it cannot name as "(cid:N)"
 _BULLET_GLYPHS = "•▪●◦·‣○■□➢✓►\uf000-\uf0ff"
-_BULLET = re.compile(r"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{1,2}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)")
+_BULLET = re.compile(
+    r"^\s*(?:(?:[-–—•▪●◦·‣○■□➢✓►\x7f\x95]|\d{1,2}[.)])\s+|[\uf000-\uf0ff■▪•►➢](?=\S)|[\uf000-\uf0ff]\s+|\(cid:\d+\)\s*)"
+)
 _LONE_BULLET = re.compile(rf"^(?:[{_BULLET_GLYPHS}]|\(cid:\d+\))+$")
 _TERMINAL = re.compile(r"[.!?…:][\"”’')\]]*\s*$")
 _NOTE_LINE = re.compile(r"^\s*(?:Note\b|To\s+request\b)", re.I)
@@ -154,9 +157,7 @@ _COMPARATOR_PATTERNS = (
 )
 # the dash may be gone: pdftotext takes out a hyphen that ends a line ("July 2013 -" / "June
 # 2014 cohort" comes out "July 2013 June 2014 cohort", "April 2012-" / "March" "April 2012March")
-_COHORT = re.compile(
-    rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)?\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I
-)
+_COHORT = re.compile(rf"(?P<a>{dates.MONTH}\s+\d{{4}})\s*(?:-|–|—|to)?\s*(?P<b>{dates.MONTH}\s+\d{{4}})\s+cohort", re.I)
 _PUBLISHED = re.compile(r"\bpublished\s+(?:on\s+|in\s+)?(?P<when>[^.;]{3,40})", re.I)
 _SOURCE = re.compile(r"\bSource\s*:\s*(?P<source>[^\n.]+)", re.I)
 
@@ -291,11 +292,15 @@ def _find_footnotes(
         else:
             m = _FOOTNOTE_NUMBERED_LINE.match(s)
             nxt = next((lines[k].stripped for k in range(i + 1, min(i + 3, len(lines))) if not lines[k].blank), "")
-            if m and m[1] in glued and (
-                (len(s) > 50 and not _THEME_HEADING.match(s))
-                # a note set in a narrow column: its first line short, the sentence running on
-                # in lower case ("1 The reoffending rate that was" / "available during ...")
-                or (not _TERMINAL.search(s) and nxt[:1].islower() and not _structural(nxt))
+            if (
+                m
+                and m[1] in glued
+                and (
+                    (len(s) > 50 and not _THEME_HEADING.match(s))
+                    # a note set in a narrow column: its first line short, the sentence running on
+                    # in lower case ("1 The reoffending rate that was" / "available during ...")
+                    or (not _TERMINAL.search(s) and nxt[:1].islower() and not _structural(nxt))
+                )
             ):
                 mark = m[1]
         if mark is None:
@@ -326,7 +331,8 @@ def _find_footnotes(
                     break
                 last = lines[j - 1].stripped
                 if len(last) < 0.85 * widest or not (
-                    last.endswith(":") or re.search(r"\s[-–—]$", last)
+                    last.endswith(":")
+                    or re.search(r"\s[-–—]$", last)
                     or (not _TERMINAL.search(last) and lines[k].stripped[:1].islower())
                 ):
                     break
@@ -483,8 +489,7 @@ _NUMBER_AFTER = (
     r"others?|more|further|other|new|reports?|plans?"
 )
 _SPACED_MARK = {
-    d: re.compile(rf"\b(?!(?:{_NUMBER_BEFORE})\b)[A-Za-z]{{2,}} {d} (?!(?:{_NUMBER_AFTER})\b)[a-z]", re.I)
-    for d in "123456789"
+    d: re.compile(rf"\b(?!(?:{_NUMBER_BEFORE})\b)[A-Za-z]{{2,}} {d} (?!(?:{_NUMBER_AFTER})\b)[a-z]", re.I) for d in "123456789"
 }
 _FURNITURE_NEAR = 3  # non-blank lines either side of a page number where a running header sits
 
@@ -530,8 +535,7 @@ def _furniture(keys: Sequence[str], raw: Sequence[str]) -> set[int]:
     title = next((i for i in titles if label is not None and i > label), titles[0] if titles else None)
     # the title wrapped over two lines ("... work in" / "Kent"): every whole title line is the
     # running header (a browser's own header may stand between the header's labels and values)
-    wrapped = [t for t in titles if len(keys[t]) > 20 and any(
-        keys[u] != keys[t] and keys[u].startswith(keys[t]) for u in titles)]
+    wrapped = [t for t in titles if len(keys[t]) > 20 and any(keys[u] != keys[t] and keys[u].startswith(keys[t]) for u in titles)]
     if wrapped and title not in wrapped:
         title = next((t for t in wrapped if label is not None and t > label), wrapped[0])
     for k, where in seen.items():
@@ -699,8 +703,10 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
                     for n, (_, h) in zip(run, places, strict=True):
                         heads[h] = n
                     text = ", ".join(keys[n] for n in run)
-                    note = (f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
-                            f"heading the title or paragraph its turn gives on the page")
+                    note = (
+                        f"line {run[0] + 1}: finding numbers {text} came after their page's text; each read as "
+                        f"heading the title or paragraph its turn gives on the page"
+                    )
                     if guess:
                         note += " (where one paragraph ends and the next starts is a guess)"
                     warnings.append(note)
@@ -717,7 +723,10 @@ def _numbers_at_page_foot(texts: list[MappedText], warnings: list[str]) -> list[
 
 
 def _layout(
-    texts: list[MappedText], glued: set[str], warnings: list[str], breaks: list[int] | None = None,
+    texts: list[MappedText],
+    glued: set[str],
+    warnings: list[str],
+    breaks: list[int] | None = None,
     loose: list[int] | None = None,
 ) -> list[MappedText]:
     """Lines of text extracted from a PDF as the rest of the parser reads lines: page furniture
@@ -736,8 +745,11 @@ def _layout(
     out: list[MappedText] = []
     # marks that head a footnote's body somewhere ("1 Published ...", "1Published ..."): a long
     # line, not a part of the report, that starts with the mark and a capitalised word
-    noted = {m[1] for k in keys if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and m[1] in _SPACED_MARK
-             and not _structural(k)}
+    noted = {
+        m[1]
+        for k in keys
+        if len(k) > 50 and (m := _FOOTNOTE_NUMBERED_LINE.match(k)) and m[1] in _SPACED_MARK and not _structural(k)
+    }
     for d in sorted(noted - glued):
         if _SPACED_MARK[d].search("\n".join(keys)):
             glued.add(d)  # "rate 1 for": a mark set apart from its word by a space, and its body
@@ -777,7 +789,10 @@ def _layout(
                 claimed.add(k)  # the mark heading its footnote's body
                 out.append(texts[i])
             elif (
-                len(k) == 1 and k not in claimed and j is not None and keys[j][:1].isupper()
+                len(k) == 1
+                and k not in claimed
+                and j is not None
+                and keys[j][:1].isupper()
                 and re.search(rf"[A-Za-z] {k} [a-z]", "\n".join(raw))
             ):
                 # the mark heading its footnote's body, the mark in the text set apart by a
@@ -796,9 +811,14 @@ def _layout(
             continue
         if _LONE_NUMBER.match(k) or _LONE_BULLET.match(k):
             j = next_line(i)
-            if _LONE_BULLET.match(k) and j is not None and (
-                _LONE_BULLET.match(keys[j]) or any(f in furniture for f in range(i + 1, j))
-                or next((bool(_LONE_BULLET.match(keys[h])) for h in range(i - 1, max(-1, i - 4), -1) if keys[h]), False)
+            if (
+                _LONE_BULLET.match(k)
+                and j is not None
+                and (
+                    _LONE_BULLET.match(keys[j])
+                    or any(f in furniture for f in range(i + 1, j))
+                    or next((bool(_LONE_BULLET.match(keys[h])) for h in range(i - 1, max(-1, i - 4), -1) if keys[h]), False)
+                )
             ):
                 # bullet glyphs the extractor set apart from their items, all together or at the
                 # foot of the page (pdfminer): the items are told by the gaps between them
@@ -857,7 +877,9 @@ class _Unit:
 
 
 def _number_paragraphs(
-    lines: list[MappedText], warnings: list[str], marks: Set[str] = frozenset(),
+    lines: list[MappedText],
+    warnings: list[str],
+    marks: Set[str] = frozenset(),
     line_of: Callable[[MappedText], int] | None = None,
 ) -> list[MappedText]:
     """Finding numbers an extractor set apart from their paragraphs, all together before or after
@@ -874,8 +896,9 @@ def _number_paragraphs(
     start = next((i for i, k in enumerate(keys) if _heading(k) == "commentary"), None)
     if start is None:
         start = next(i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) or _FINDING_START.match(k))
-    end = next((i for i in range(start, len(keys)) if _heading(keys[i]) in _COMMENTARY_END or _CLOSING_START.match(keys[i])),
-               len(keys))
+    end = next(
+        (i for i in range(start, len(keys)) if _heading(keys[i]) in _COMMENTARY_END or _CLOSING_START.match(keys[i])), len(keys)
+    )
     units: list[_Unit] = []
     for i in range(start, end):
         k = keys[i]
@@ -885,27 +908,33 @@ def _number_paragraphs(
         if f or t:
             m = f or t
             assert m is not None
-            units.append(_Unit("finding-number" if f else "theme-number", [i],
-                               (int(m["major"]), int(m["minor"]) if f else 0)))
+            units.append(_Unit("finding-number" if f else "theme-number", [i], (int(m["major"]), int(m["minor"]) if f else 0)))
             continue
         footnote = bool(_FOOTNOTE_START.match(k)) and (
             len(k) > 50 or k[0] in _SUPERSCRIPTS or k.isdigit() or re.match(r"\d+", k)[0] in marks  # type: ignore[index]
         )
-        if units and units[-1].kind in ("paragraph", "numbered", "other") and units[-1].lines[-1] == i - 1 and not (
-            _FINDING_START.match(k) or _THEME_HEADING.match(k) or _heading(k) or footnote
+        if (
+            units
+            and units[-1].kind in ("paragraph", "numbered", "other")
+            and units[-1].lines[-1] == i - 1
+            and not (_FINDING_START.match(k) or _THEME_HEADING.match(k) or _heading(k) or footnote)
         ):
             units[-1].lines.append(i)
             continue
         m = _FINDING_START.match(k)
         if m and k[m.end() :].strip():
             units.append(_Unit("numbered", [i], (int(m["major"]), int(m["minor"]))))
-        elif (t := _THEME_HEADING.match(k)) and not _TERMINAL.search(k) and (
-            re.match(r"\d{1,2}\.\s", k) or theme_of(t["title"])
-        ):
+        elif (t := _THEME_HEADING.match(k)) and not _TERMINAL.search(k) and (re.match(r"\d{1,2}\.\s", k) or theme_of(t["title"])):
             units.append(_Unit("theme-heading", [i], (int(t["num"]), 0)))
-        elif _heading(k) or footnote or (units and units[-1].kind == "other" and (
-            keys[units[-1].lines[-1]].isdigit() or re.search(r":$|\s[-–—]$", keys[units[-1].lines[-1]])
-        )):
+        elif (
+            _heading(k)
+            or footnote
+            or (
+                units
+                and units[-1].kind == "other"
+                and (keys[units[-1].lines[-1]].isdigit() or re.search(r":$|\s[-–—]$", keys[units[-1].lines[-1]]))
+            )
+        ):
             units.append(_Unit("other", [i]))  # a heading, a footnote (or its body under its mark)
         else:
             units.append(_Unit("paragraph", [i]))
@@ -915,9 +944,11 @@ def _number_paragraphs(
         if u.kind == "theme-number":
             if waiting is not None and waiting.number is not None and u.number is not None:
                 # two theme numbers before any title: which title is whose is not told
-                warnings.append(f"section {waiting.number[0]}, section {u.number[0]}: theme numbers "
-                                f"{keys[waiting.lines[0]]} and {keys[u.lines[0]]} came together, apart from their "
-                                f"titles; the title after them read as the last one's")
+                warnings.append(
+                    f"section {waiting.number[0]}, section {u.number[0]}: theme numbers "
+                    f"{keys[waiting.lines[0]]} and {keys[u.lines[0]]} came together, apart from their "
+                    f"titles; the title after them read as the last one's"
+                )
             waiting = u
         elif waiting is not None and u.kind == "paragraph" and len(u.lines) == 1:
             k = keys[u.lines[0]]
@@ -951,8 +982,9 @@ def _number_paragraphs(
     theme = 0
     by_theme: dict[int, list[_Unit]] = {}
     for u in units:
-        if u.number is not None and (u.kind in ("theme-heading", "title") or (
-                u.kind == "theme-number" and u.number not in titled)):
+        if u.number is not None and (
+            u.kind in ("theme-heading", "title") or (u.kind == "theme-number" and u.number not in titled)
+        ):
             theme = u.number[0]
         if u.kind == "finding-number" and u.number is not None:
             by_theme.setdefault(u.number[0], []).append(u)
@@ -984,8 +1016,7 @@ def _number_paragraphs(
             for n, p in zip(nums, paras, strict=False):
                 replace[p.lines[0]] = join([lines[n.lines[0]].strip(), lines[p.lines[0]].strip()])
             drop.update(n.lines[0] for n in nums)
-            apart = len(nums) != len(paras) or any(
-                at[id(p)] != at[id(n)] + 1 for n, p in zip(nums, paras, strict=False))
+            apart = len(nums) != len(paras) or any(at[id(p)] != at[id(n)] + 1 for n, p in zip(nums, paras, strict=False))
             ran_on = [u for u in group if u.kind == "runs-on" and lo_at < at[id(u)] < hi_at]
             if apart or ran_on:
                 side = "apart from"
@@ -994,8 +1025,10 @@ def _number_paragraphs(
                 elif paras and all(at[id(n)] > at[id(paras[-1])] for n in nums):
                     side = "after"
                 text = ", ".join(keys[n.lines[0]] for n in nums)
-                note = (f"line {where(nums[0].lines[0])}: finding numbers {text} came {side} their paragraphs; "
-                        f"each read as heading the next paragraph in order")
+                note = (
+                    f"line {where(nums[0].lines[0])}: finding numbers {text} came {side} their paragraphs; "
+                    f"each read as heading the next paragraph in order"
+                )
                 if len(nums) != len(paras):
                     note += f" ({len(nums)} numbers, {len(paras)} paragraphs)"
                 if ran_on:
@@ -1003,8 +1036,10 @@ def _number_paragraphs(
                 warnings.append(note)
     stray = [i for i, k in enumerate(keys) if _LONE_FINDING_NUMBER.match(k) and i not in drop]
     if stray:
-        warnings.append(f"line {where(stray[0])}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
-                        f"away from any paragraph they could head; not read")
+        warnings.append(
+            f"line {where(stray[0])}: finding numbers {', '.join(keys[i] for i in stray)} stand alone, "
+            f"away from any paragraph they could head; not read"
+        )
     out: list[MappedText] = []
     for i, line in enumerate(lines):
         if i in drop:
@@ -1100,9 +1135,14 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
                 form = f"{m[0][:k]}-{m[0][k:]}"
                 if form.lower() in hyphenated:
                     swaps.append((a + m.start(), a + m.end(), form))
-                    notes.append((clean.source_offset(a + m.start()), form,
-                                  f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an "
-                                  f"extractor took out where a line broke the word)"))
+                    notes.append(
+                        (
+                            clean.source_offset(a + m.start()),
+                            form,
+                            f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an "
+                            f"extractor took out where a line broke the word)",
+                        )
+                    )
             continue
         near: list[re.Match[str]] = []
         for m in _WORD.finditer(line):
@@ -1118,15 +1158,25 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
         if len(known) == 1:
             m, form = known[0]
             swaps.append((a + m.start(), a + m.end(), form))
-            notes.append((clean.source_offset(a + m.start()), form,
-                          f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
-                          f"took out where a line broke the word)"))
+            notes.append(
+                (
+                    clean.source_offset(a + m.start()),
+                    form,
+                    f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
+                    f"took out where a line broke the word)",
+                )
+            )
         elif near:
             m = near[len(near) // 2]
-            notes.append((clean.source_offset(a + m.start()), m[0],
-                          f"a line runs on past the others ({' '.join(line[near[0].start():near[-1].end()].split())!r}): "
-                          f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
-                          f"hyphen out; read as written"))
+            notes.append(
+                (
+                    clean.source_offset(a + m.start()),
+                    m[0],
+                    f"a line runs on past the others ({' '.join(line[near[0].start() : near[-1].end()].split())!r}): "
+                    f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
+                    f"hyphen out; read as written",
+                )
+            )
     if not swaps:
         return clean, notes
     pieces: list[MappedText] = []
@@ -1175,14 +1225,24 @@ def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, 
                 others = [len(g) for g in re.findall(r"(?<=\S) +(?=\S)", text[start : end if end >= 0 else len(text)])]
                 others.remove(len(gap))
                 if others and len(gap) >= max(others) + 2:
-                    notes.append((clean.source_offset(a.start()), a[0],
-                                  f"a wide space inside a line ({a[0]!r} {b[0]!r}): an extractor may have put a space "
-                                  f"inside a word; read as written"))
+                    notes.append(
+                        (
+                            clean.source_offset(a.start()),
+                            a[0],
+                            f"a wide space inside a line ({a[0]!r} {b[0]!r}): an extractor may have put a space "
+                            f"inside a word; read as written",
+                        )
+                    )
             continue
         swaps.append((a.start(), b.end(), word))
-        notes.append((clean.source_offset(a.start()), word,
-                      f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it "
-                      f"elsewhere (a space an extractor put inside the word)"))
+        notes.append(
+            (
+                clean.source_offset(a.start()),
+                word,
+                f"{' '.join(text[a.start() : b.end()].split())!r} read as {word!r}, as the text writes it "
+                f"elsewhere (a space an extractor put inside the word)",
+            )
+        )
     if not swaps:
         return clean, notes
     pieces: list[MappedText] = []
@@ -1201,7 +1261,12 @@ def _join_lines(pieces: list[MappedText]) -> MappedText:
     hyphens of compounds), unless that line starts "and", "or", "to" ("pre- and post-")."""
     out: list[MappedText] = []
     for piece in pieces:
-        if out and _HYPHEN_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha() and not _SUSPENDED.match(piece.text.lstrip()):
+        if (
+            out
+            and _HYPHEN_END.search(out[-1].text)
+            and piece.text.lstrip()[:1].isalpha()
+            and not _SUSPENDED.match(piece.text.lstrip())
+        ):
             out[-1] = join([out[-1].strip(), piece.strip()], "")
         elif out and _SLASH_END.search(out[-1].text) and piece.text.lstrip()[:1].isalpha():
             out[-1] = join([out[-1].strip(), piece.strip()], "")  # "parents/" / "carers": broken after a slash
@@ -1301,8 +1366,10 @@ def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[st
             after_blank = True
             current = None if not waiting else current
             continue
-        runs_on = current is not None and current[1] and (
-            _TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower()
+        runs_on = (
+            current is not None
+            and current[1]
+            and (_TITLE_OPEN_END.search(current[1][-1].text.rstrip()) or line.stripped[:1].islower())
         )
         if waiting and (current is None or after_blank or not runs_on):
             current = waiting.pop(0)
@@ -1312,8 +1379,7 @@ def _header_fields(lines: Sequence[_Line], indices: list[int], warnings: list[st
         after_blank = False
     if apart:
         warnings.append(
-            "header: the labels came before their values; each value read as the next label's, in order: "
-            + ", ".join(apart)
+            "header: the labels came before their values; each value read as the next label's, in order: " + ", ".join(apart)
         )
     fields: dict[str, MappedText] = {}
     for label, parts in entries:
@@ -1552,8 +1618,13 @@ def _proportions(text: MappedText) -> tuple[Proportion, ...]:
 
 
 def _findings(
-    lines: Sequence[_Line], body: list[int], section_number: int, marks: set[str], warnings: list[str],
-    width: int | None = None, breaks: Sequence[int] = (),
+    lines: Sequence[_Line],
+    body: list[int],
+    section_number: int,
+    marks: set[str],
+    warnings: list[str],
+    width: int | None = None,
+    breaks: Sequence[int] = (),
 ) -> list[Finding]:
     """Numbered paragraphs of one theme; unnumbered lines continue the paragraph before them.
     In hard-wrapped text (``width``: how long its lines run), a line that stops far short
@@ -1579,11 +1650,11 @@ def _findings(
         if width is not None:
             moved = _short_line_inside(lines, body[at:stop], width, breaks)
             if moved:
-                warnings.append(f"finding {number}: a line stops short inside its paragraph ({moved!r}): an "
-                                f"extractor may have moved a piece of a line; read as written")
-        findings.append(
-            Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text))
-        )
+                warnings.append(
+                    f"finding {number}: a line stops short inside its paragraph ({moved!r}): an "
+                    f"extractor may have moved a piece of a line; read as written"
+                )
+        findings.append(Finding(number=number, text=text.text, span=span, quotes=_quotes(text), proportions=_proportions(text)))
     before = [i for i in body[: starts[0][0]] if not lines[i].blank]
     if before:
         warnings.append(f"section {section_number}: text before its first numbered finding was not read")
@@ -1594,14 +1665,21 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
     """A line of hard-wrapped text that stops far short in the middle of a paragraph and does
     not end a sentence: a piece of a line an extractor set apart (pdfminer's text boxes), not a
     page's last line (a page break follows it) nor one before text laid out wider (a new page)."""
+
     def size(i: int) -> int:
         return len(" ".join(lines[i].stripped.split()))
 
     for before, a, b in zip(own, own[1:], own[2:], strict=False):
         short = " ".join(lines[a].stripped.split())
         if (
-            a == before + 1 and b == a + 1 and short and not lines[before].blank and not lines[b].blank
-            and len(short) < 0.5 * width and not short.isdigit() and not _TERMINAL.search(short)
+            a == before + 1
+            and b == a + 1
+            and short
+            and not lines[before].blank
+            and not lines[b].blank
+            and len(short) < 0.5 * width
+            and not short.isdigit()
+            and not _TERMINAL.search(short)
             and (size(b) <= 1.05 * size(before) or size(before) < 0.7 * width)
             and not _page_ends_between(breaks, lines[a].text, lines[b].text)
         ):
@@ -1610,8 +1688,14 @@ def _short_line_inside(lines: Sequence[_Line], own: list[int], width: int, break
     # words of a line an extractor set apart one by one (pdftotext on a justified line)
     for a, b in itertools.pairwise(own):
         short = " ".join(lines[b].stripped.split())
-        if (b > a + 1 and short and len(short) < 0.3 * width and not _TERMINAL.search(short)
-                and short[:1].islower() and not _page_ends_between(breaks, lines[a].text, lines[b].text)):
+        if (
+            b > a + 1
+            and short
+            and len(short) < 0.3 * width
+            and not _TERMINAL.search(short)
+            and short[:1].islower()
+            and not _page_ends_between(breaks, lines[a].text, lines[b].text)
+        ):
             return short
     return None
 
@@ -1643,8 +1727,8 @@ def _footnote_pattern(digits: str) -> re.Pattern[str]:
 def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> None:
     """Warnings for what a paragraph may hold that is not its own: a word an extractor joined
     where it took out a hyphen, the running header, a footnote the parser could not take out."""
-    for m in _JOINED_COMPOUND.finditer(text) if _LOWER_UPPER.search(text) else ():
-        notes.append(f"{label}: {m[0]!r} may be a hyphenated word an extractor joined at a line break; read as written")
+    for joined in _JOINED_COMPOUND.finditer(text) if _LOWER_UPPER.search(text) else ():
+        notes.append(f"{label}: {joined[0]!r} may be a hyphenated word an extractor joined at a line break; read as written")
     m = _RUNNING_TITLE.search(text)
     if m:
         notes.append(f"{label}: holds what looks like page furniture ({m[0]!r}) that could not be taken out")
@@ -1657,8 +1741,14 @@ def _check_text(label: str, text: str, marks: set[str], notes: list[str]) -> Non
 
 
 def _list_items(
-    lines: Sequence[_Line], indices: list[int], marks: set[str], label: str, warnings: list[str],
-    loose: Sequence[int] = (), width: int | None = None, breaks: Sequence[int] = (),
+    lines: Sequence[_Line],
+    indices: list[int],
+    marks: set[str],
+    label: str,
+    warnings: list[str],
+    loose: Sequence[int] = (),
+    width: int | None = None,
+    breaks: Sequence[int] = (),
 ) -> list[ListItem]:
     """Bulleted items (or, with no bullets at all, paragraphs). In a bulleted list, a paragraph
     with no bullet after a blank line (an extractor set the page's bullets apart from their
@@ -1670,21 +1760,29 @@ def _list_items(
     if not has_bullets and indices and width is not None:
         moved = _short_line_inside(lines, [i for i in indices if not lines[i].blank], width, breaks)
         if moved:
-            warnings.append(f"{label}: a line stops short inside its paragraph ({moved!r}): an extractor may have "
-                            f"moved a piece of a line; read as written")
+            warnings.append(
+                f"{label}: a line stops short inside its paragraph ({moved!r}): an extractor may have "
+                f"moved a piece of a line; read as written"
+            )
     if not has_bullets and indices:
         at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
         after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
         # the bullets inside the list, or at the foot of the page the list starts on (pypdf,
         # PDFium and pdftotext's raw mode read an HTML list's markers after the page's text)
-        set_apart = at and any(at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks))
-                               for o in loose)
+        set_apart = at and any(
+            at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks)) for o in loose
+        )
         # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
         # items of hard-wrapped text: the items are told the same way
         # (between blank lines, or where a page broke: pdfminer parts some items, not all)
-        run_together = not set_apart and width is not None and any(
-            sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
-            for block in _blocks(lines, indices))
+        run_together = (
+            not set_apart
+            and width is not None
+            and any(
+                sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
+                for block in _blocks(lines, indices)
+            )
+        )
         if set_apart or run_together:
             width = _text_width(lines)
             split: list[int] = []
@@ -1693,8 +1791,11 @@ def _list_items(
                 if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
                     split.append(-1)  # the item ends here
             told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
-            why = "the bullets were set apart from their items" if set_apart else (
-                "no bullets and no blank line between some items")
+            why = (
+                "the bullets were set apart from their items"
+                if set_apart
+                else ("no bullets and no blank line between some items")
+            )
             warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
             return told
     if not has_bullets:
@@ -1729,8 +1830,10 @@ def _list_items(
             continue
         moved = _short_line_inside(lines, own, width, breaks) if width is not None else None
         if moved:
-            warnings.append(f"{label}: item {len(out) + 1}: a line stops short inside its paragraph ({moved!r}): an "
-                            f"extractor may have moved a piece of a line; read as written")
+            warnings.append(
+                f"{label}: item {len(out) + 1}: a line stops short inside its paragraph ({moved!r}): an "
+                f"extractor may have moved a piece of a line; read as written"
+            )
         out.append(_item(text))
     return out
 
@@ -1817,8 +1920,7 @@ def _split_joined_row(text: str) -> tuple[int | None, bool]:
     # the first holder ends at the first comma after which only names follow (a post may hold a
     # comma: "Director of Social Care, Health and Andrew Ireland")
     first_piece_end = next(
-        (k for k, t in enumerate(tokens[:-1]) if t.group().endswith((",", ";"))
-         and _names(text[t.end() :].strip(" ,;"))),
+        (k for k, t in enumerate(tokens[:-1]) if t.group().endswith((",", ";")) and _names(text[t.end() :].strip(" ,;"))),
         len(tokens) - 1,
     )
 
@@ -1862,7 +1964,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
     posts in order; holders left over go to the posts of the next run; where a run has fewer
     holders than posts, the posts likeliest to be one post wrapped are joined. Anything but a
     post and its holders on consecutive lines is a reading, and warned as one, post by post."""
-    entries: list[list] = []  # [post, holder parts, span, how]: how is None (one row) or a reason
+    entries: list[list[Any]] = []  # [post, holder parts, span, how]: how is None (one row) or a reason
     posts: list[int] = []  # entries of the current run whose post came on a line of its own
     names: list[list[MappedText]] = []  # the current run's holders, one list of lines per post
     carry: list[list[MappedText]] = []  # holders left over from the runs before
@@ -1889,7 +1991,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         if len(got) < len(posts):
             _join_wrapped_posts(entries, posts, len(posts) - len(got))
         apart = len(posts) > 1 or len(got) != len(posts) or carried or any(entries[p][3] for p in posts)
-        for p, holders in zip(posts, got):
+        for p, holders in zip(posts, got, strict=False):  # posts without names wait for the next run
             entries[p][1].extend(holders)
             if apart and not entries[p][3]:
                 entries[p][3] = "posts and names were listed apart; paired in order"
@@ -1921,9 +2023,7 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             last_kind = "row"
             gapped = True
             continue
-        open_parts = names[-1] if last_kind == "names" and names else (
-            entries[-1][1] if last_kind == "row" and entries else None
-        )
+        open_parts = names[-1] if last_kind == "names" and names else (entries[-1][1] if last_kind == "row" and entries else None)
         is_names = _names(stripped)
         # one word on its own under a post is the post's cell wrapped ("... Police and Crime" /
         # "Panel"): a holder is named with two words or more
@@ -1932,13 +2032,22 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         # page break): a row whose holders a layout engine moved on to the next page whole
         following = lines[nonblank[n + 1]] if n + 1 < len(nonblank) else None
         moved_holders = (
-            following is not None and nonblank[n + 1] != i + 1 and _names(following.stripped)
+            following is not None
+            and nonblank[n + 1] != i + 1
+            and _names(following.stripped)
             and len(following.text.text) - len(following.text.text.lstrip()) - margin >= 4
             and not _TITLE_OPEN_END.search(entries[-1][0].text.rstrip() if entries else "")
         )
-        if last_kind == "row" and entries and not entries[-1][3] and not moved_holders and (
-            _TITLE_OPEN_END.search(entries[-1][0].text.rstrip()) or stripped[:1].islower()
-            or (gapped and indent - margin < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
+        if (
+            last_kind == "row"
+            and entries
+            and not entries[-1][3]
+            and not moved_holders
+            and (
+                _TITLE_OPEN_END.search(entries[-1][0].text.rstrip())
+                or stripped[:1].islower()
+                or (gapped and indent - margin < 4 and (not is_names or single) and not _split_joined_row(stripped)[0])
+            )
         ):
             entries[-1][0] = join([entries[-1][0], raw.strip()])  # the post's cell wrapped, its holders beside it
             continue
@@ -1946,7 +2055,11 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         # ended whole: a row whose post a layout engine moved on to the next page whole
         # ("Michael Hill" here, "Lead Elected Member for Community" / "Services" over the page)
         moved_row = (
-            open_parts is not None and indent - margin >= 4 and is_names and stripped[:1].isupper() and bool(nonblank[n + 1 :])
+            open_parts is not None
+            and indent - margin >= 4
+            and is_names
+            and stripped[:1].isupper()
+            and bool(nonblank[n + 1 :])
             and not re.search(r"[,;(&]\s*$|\band\s*$", join(open_parts).text)
             and _name_words(_HOLDER_SPLIT.split(join(open_parts).text.strip())[-1]) >= 2
             and _name_words(_HOLDER_SPLIT.split(stripped)[0]) >= 2
@@ -1957,33 +2070,52 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
             last_kind = "names"
             continue
         if open_parts is not None and (
-            indent - margin >= 4 or stripped.startswith("(")
+            indent - margin >= 4
+            or stripped.startswith("(")
             or (open_parts[-1].text.rstrip().endswith((",", ";")) and (is_names or stripped[:1].islower()))
-            or (is_names and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
-                and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1)
+            or (
+                is_names
+                and _name_words(_HOLDER_SPLIT.split(stripped)[0]) == 1
+                and _name_words(_HOLDER_SPLIT.split(open_parts[-1].text.strip())[-1]) == 1
+            )
         ):
             open_parts.append(raw)  # holders the cell wrapped: "... Linda" / "Paris, ..."
             continue
         waiting = names[-1] if names else (carry[-1] if carry else None)
-        if (last_kind == "post" and single and is_names and waiting is not None
-                and _name_words(_HOLDER_SPLIT.split(join(waiting).text.strip())[-1]) == 1):
+        if (
+            last_kind == "post"
+            and single
+            and is_names
+            and waiting is not None
+            and _name_words(_HOLDER_SPLIT.split(join(waiting).text.strip())[-1]) == 1
+        ):
             # a name the cell wrapped, read across the row: "..., Linda Paris, Julie" / "YJB link
             # staff" / "Fox"
             waiting.append(raw)
             continue
-        open_post = bool(posts) and (
-            _TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower()
-        )
+        open_post = bool(posts) and (_TITLE_OPEN_END.search(entries[posts[-1]][0].text.rstrip()) or stripped[:1].islower())
         if posts and (
             (open_post and last_kind == "post" and (not is_names or len(stripped.split()) == 1))
             or (open_post and last_kind == "names" and not is_names)
-            or (last_kind == "post" and adjacent and not is_names and len(stripped.split()) <= 2 and len(entries[posts[-1]][0].text.split()) >= 4
-                and not any(_name_token(w) for w in stripped.split()))
+            or (
+                last_kind == "post"
+                and adjacent
+                and not is_names
+                and len(stripped.split()) <= 2
+                and len(entries[posts[-1]][0].text.split()) >= 4
+                and not any(_name_token(w) for w in stripped.split())
+            )
             or (last_kind == "post" and adjacent and single)
             # the post's second line after its holders, read across the row: "Lead Elected Member
             # for Community" / "Michael Hill" / "Services"
-            or (last_kind == "names" and adjacent and single and len(names) == 1 and len(posts) == 1
-                and (n + 1 == len(nonblank) or not _names(lines[nonblank[n + 1]].stripped)))
+            or (
+                last_kind == "names"
+                and adjacent
+                and single
+                and len(names) == 1
+                and len(posts) == 1
+                and (n + 1 == len(nonblank) or not _names(lines[nonblank[n + 1]].stripped))
+            )
         ):
             p = posts[-1]  # a post the cell wrapped ("... Commissioner for" / "Cumbria"), maybe with its holders
             at, guess = (None, False) if is_names else _split_joined_row(stripped)
@@ -2031,22 +2163,24 @@ def _copy_list(lines: Sequence[_Line], indices: list[int], source: str, warnings
         if not holders:
             warnings.append(f"copy list: no name given for the post {post_text!r}")
         elif how:
-            warnings.append(
-                f"copy list: {post_text!r} read with {', '.join(h.name for h in holders)!r}: {how}"
-            )
+            warnings.append(f"copy list: {post_text!r} read with {', '.join(h.name for h in holders)!r}: {how}")
         out.append(CopyListEntry(post=post_text, holders=holders, span=span))
     return out
 
 
-def _join_wrapped_posts(entries: list[list], posts: list[int], count: int) -> None:
+def _join_wrapped_posts(entries: list[list[Any]], posts: list[int], count: int) -> None:
     """Join ``count`` of a run's posts to the post before them: the likeliest a cell wrapped (a
     post ending in "for", "of", "and" ..., a next line in lower case, a short one after a long
     one). The joined posts are taken out of ``posts``; their entries are left empty and dropped."""
+
     def score(k: int) -> int:
-        before, after = entries[posts[k - 1]][0].text.strip(), entries[posts[k]][0].text.strip()
+        before: str = entries[posts[k - 1]][0].text.strip()
+        after: str = entries[posts[k]][0].text.strip()
         return (
-            4 * bool(_TITLE_OPEN_END.search(before)) + 4 * after[:1].islower()
-            + 2 * (len(after.split()) <= 2) + (len(before.split()) >= 4)
+            4 * bool(_TITLE_OPEN_END.search(before))
+            + 4 * after[:1].islower()
+            + 2 * (len(after.split()) <= 2)
+            + (len(before.split()) >= 4)
         )
 
     strong = [k for k in sorted(range(1, len(posts)), key=score, reverse=True) if score(k) >= 1]
@@ -2130,8 +2264,10 @@ def _lead_inspector_by_email(closing: MappedText, warnings: list[str] | None) ->
         name = closing[found.start() : found.end()]
         phone = _PHONE.search(closing.text)
         if warnings is not None:
-            warnings.append(f"lead inspector: {name.text!r} read as the name their email address spells (the name "
-                            f"was set apart from its sentence)")
+            warnings.append(
+                f"lead inspector: {name.text!r} read as the name their email address spells (the name "
+                f"was set apart from its sentence)"
+            )
         return LeadInspector(
             name=" ".join(name.text.split()),
             email=email.group(0).rstrip("."),
@@ -2162,18 +2298,19 @@ def _case_pseudonyms(texts: Sequence[MappedText], quotes: Sequence[str], exclude
             after = t[m.end() : m.end() + _NEAR]
             if _PROPER_BEFORE.search(before) or _PROPER_AFTER.match(after):
                 continue  # part of a longer proper noun
-            prev_word = (_WORD_BEFORE.search(before) or [None, ""])[1].lower()
+            word_before = _WORD_BEFORE.search(before)
+            prev_word = word_before[1].lower() if word_before else ""
             if prev_word in _DETERMINERS:
                 continue
             initial = m.start() <= first or bool(_SENTENCE_START_BEFORE.search(before))
-            next_word = (_WORD_AFTER.match(after) or [None, ""])[1].lower()
+            word_after = _WORD_AFTER.match(after)
+            next_word = word_after[1].lower() if word_after else ""
             signal = bool(m["poss"]) or next_word in _NAME_VERBS or prev_word in _NAME_PREPOSITIONS
             s = stats.setdefault(word, {"mid": 0, "signal": 0, "count": 0})  # insertion order: first use
             s["count"] += 1
             s["mid"] += 0 if initial else 1
             s["signal"] += 1 if signal else 0
-    return [word for word, s in stats.items()
-            if s["mid"] and s["signal"] and (word in quoted_words or s["count"] >= 2)]
+    return [word for word, s in stats.items() if s["mid"] and s["signal"] and (word in quoted_words or s["count"] >= 2)]
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -2209,7 +2346,7 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     header = _header_fields(lines, regions.before_title, notes)
     title, area = _title_and_area(lines, regions, marks)
     sections: list[Section] = []
-    for heading_line, body in regions.sections:
+    for heading_line, section_lines in regions.sections:
         m = _THEME_HEADING.match(lines[heading_line].stripped)
         assert m is not None  # the walk only records matching headings
         number = int(m["num"])
@@ -2223,19 +2360,20 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
                 number=number,
                 title=title_text,
                 theme=theme,
-                findings=tuple(_findings(lines, body, number, marks, notes, wrap_width, sorted(breaks))),
+                findings=tuple(_findings(lines, section_lines, number, marks, notes, wrap_width, sorted(breaks))),
                 span=heading_span,
             )
         )
     for s in sections:
         for f in s.findings:
             _check_text(f"finding {f.number}", f.text, marks, notes)
-            notes.extend(f"finding {f.number}: {note}" for at, word, note in hyphen_notes
-                         if f.span.start <= at < f.span.end and word in f.text)
+            notes.extend(
+                f"finding {f.number}: {note}"
+                for at, word, note in hyphen_notes
+                if f.span.start <= at < f.span.end and word in f.text
+            )
     copy_list = _copy_list(lines, regions.copylist, document.text, notes)
-    parts_found = sum(
-        [bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)]
-    )
+    parts_found = sum([bool(header), bool(title), any(s.findings for s in sections), bool(copy_list)])
     if parts_found < 2:
         raise NotAReportError(
             document.path,
@@ -2288,13 +2426,17 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
 
     operational = _paragraphs(lines, regions.operational, marks)
     strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose, wrap_width, sorted(breaks))
-    improvements = _list_items(lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width,
-                               sorted(breaks))
+    improvements = _list_items(
+        lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width, sorted(breaks)
+    )
     for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
         for k, item in enumerate(items):
             _check_text(f"{label} {k + 1}", item.text, marks, notes)
-            notes.extend(f"{label} {k + 1}: {note}" for at, word, note in hyphen_notes
-                         if item.span.start <= at < item.span.end and word in item.text)
+            notes.extend(
+                f"{label} {k + 1}: {note}"
+                for at, word, note in hyphen_notes
+                if item.span.start <= at < item.span.end and word in item.text
+            )
     closing = join(_paragraphs(lines, regions.closing, marks), "\n")
     lead = _lead_inspector(closing, notes)
 
@@ -2327,11 +2469,15 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
     for item in strengths + improvements:
         texts.append(MappedText.of_source(item.text))
         quotes.extend(q.text for q in item.quotes)
-    excluded_words = set()
+    excluded_words: set[str] = set()
     for e in copy_list:
         excluded_words.update(w.lower() for w in re.findall(r"[A-Za-z]+", e.post))
-    for v in (area or "", body.name if body else "", addressee.post if addressee and addressee.post else "",
-              author.post if author and author.post else ""):
+    for v in (
+        area or "",
+        body.name if body else "",
+        addressee.post if addressee and addressee.post else "",
+        author.post if author and author.post else "",
+    ):
         excluded_words.update(w.lower() for w in re.findall(r"[A-Za-z]+", v))
     pseudonyms = _case_pseudonyms(texts, quotes, excluded_words, clean.text)
 
