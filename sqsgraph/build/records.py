@@ -9,10 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..rdf.identity import Identities, Mention
-from ..rdf.mapper import (
-    SharedFacts,
-    SlotHolding,
-)
+from ..rdf.shared import SharedFacts, SlotHolding
 from ..rdf.validator import ValidationReport
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

@@ -19,7 +19,7 @@ that say what kind of council it is ("London Borough of", "County Council", ONS'
 "Bristol, City of") do not count. Nothing else is tried: an area no source names gets no code,
 and a warning naming it (``CodedAreas.warnings``), never a near miss.
 
-Nothing here knows RDF: ``mapper.shared_triples`` writes what ``AreaCodes.assign`` decided.
+Nothing here knows RDF: ``shared.shared_triples`` writes what ``AreaCodes.assign`` decided.
 """
 
 from __future__ import annotations

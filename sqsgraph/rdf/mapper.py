@@ -28,47 +28,52 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import TypeVar
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib import namespace as ns
+from rdflib import Dataset, Literal, URIRef
 
 from ..read.model import Proportion, Quote, Report, Span
 from . import organisations as orgs
-from . import vocab
-from .areacodes import STATISTICAL_GEOGRAPHY, AreaCodes, CodedAreas, area_key
+from .areacodes import AreaCodes
 from .datasets import new_dataset
 from .identity import (
     Identities,
-    Mention,
     Overrides,
     resolve_identities,
     slug,
-    split_honorific,
 )
-from .organisations import Context, Org, Post, Role
+from .mentions import ReportPeople, collect_people, person_honorifics
+from .names import (
+    COUNT,
+    DCTERMS,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    ROLE,
+    SDMX_DIMENSION,
+    SDO,
+    SQS,
+    THEME,
+    TIME,
+    XSD,
+    _comparator_area,
+    _Triples,
+    date_literal,
+    decimal_literal,
+    graph_iri,
+    ontology_graph_iri,
+    report_id,
+    shared_graph_iri,
+)
+from .organisations import Context, Org
 from .provenance import Triple, source_iri, source_triples, span_triples
-from .terms import Terms, integer, iri, text
+from .shared import SharedFacts, holding_triples, ontology_triples, report_facts, report_holdings, shared_triples
+from .terms import integer, iri, text
 from .vocab import (
     DEFAULT_BASE,
-    ONTOLOGY_FILES,
-    ORGANISATIONS_FILE,
     bind_prefixes,
     normalise_base,
-    ontology_path,
 )
-
-_mint = iri  # shared_triples has an iri() of its own
-_V = TypeVar("_V")
-
-# namespaces whose terms are looked up once (see terms.py: the mapper names them ~1,300 times a report)
-DCTERMS, FOAF, ORG, PROV, QB = Terms(ns.DCTERMS), Terms(ns.FOAF), Terms(ns.ORG), Terms(ns.PROV), Terms(ns.QB)
-RDF, SDO, SKOS, TIME, XSD = Terms(ns.RDF), Terms(ns.SDO), Terms(ns.SKOS), Terms(ns.TIME), Terms(ns.XSD)
-ORGTYPE, ROLE, SDMX_DIMENSION = Terms(vocab.ORGTYPE), Terms(vocab.ROLE), Terms(vocab.SDMX_DIMENSION)
-SQS, THEME, COUNT = Terms(vocab.SQS), Terms(vocab.THEME), Terms(vocab.COUNT)
-
-NATIONAL_COMPARATOR = "England and Wales"
 
 
 @dataclass
@@ -79,26 +84,6 @@ class Mapped:
     report_ids: dict[str, str]  # source path -> report id
     identities: Identities
     warnings: list[str] = field(default_factory=list)  # "path: problem"
-
-
-def report_id(report: Report) -> str:
-    """``{area}-{publication date}``, or the first 16 hex digits of the file's hash."""
-    if report.area and report.publication_date:
-        return f"{slug(report.area)}-{report.publication_date}"
-    return report.source.sha256[:16]
-
-
-def graph_iri(base: str, rid: str) -> URIRef:
-    """The named graph of one report."""
-    return URIRef(f"{base}graph/{rid}")
-
-
-def shared_graph_iri(base: str) -> URIRef:
-    return URIRef(f"{base}graph/shared")
-
-
-def ontology_graph_iri(base: str) -> URIRef:
-    return URIRef(f"{base}graph/ontology")
 
 
 def map_reports(reports: Iterable[Report], base: str = DEFAULT_BASE, overrides: Overrides | None = None) -> Dataset:
@@ -153,273 +138,6 @@ def map_reports_with_notes(
     return Mapped(ds, {r.source.path: rid for r, rid in zip(ordered, rids, strict=True)}, identities, warnings)
 
 
-def date_literal(value: str) -> Literal:
-    """``YYYY-MM-DD`` as ``xsd:date``, ``YYYY-MM`` as ``xsd:gYearMonth``, ``YYYY`` as ``xsd:gYear``."""
-    if len(value) == 10:
-        return Literal(value, datatype=XSD.date)
-    if len(value) == 7:
-        return Literal(value, datatype=XSD.gYearMonth)
-    if len(value) == 4:
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value)
-
-
-def decimal_literal(value: float, places: int = 6) -> Literal:
-    return Literal(Decimal(str(round(value, places))), datatype=XSD.decimal)
-
-
-# ----------------------------------------------------------------- who is named where
-
-
-@dataclass(frozen=True)
-class Slot:
-    """How a person is named in a report: the mention's place, with the posts it names."""
-
-    honorific: str | None
-    span: Span | None
-    posts: tuple[Post, ...]
-    qualifier: str | None
-    how: str  # "addressee" | "author" | "lead-inspector" | "copy"
-
-
-@dataclass(frozen=True)
-class ReportPeople:
-    """Everyone one report names, in order: ``mentions[i]`` and ``slots[i]`` are one naming."""
-
-    rid: str
-    mentions: tuple[Mention, ...]
-    slots: tuple[Slot, ...]
-    warnings: tuple[str, ...]  # "path: problem" about the posts named
-
-
-def collect_people(r: Report, rid: str) -> ReportPeople:
-    """The mentions of persons in ``r`` (for the identity rules) and how each is named."""
-    ctx = Context(r.area, r.body)
-    date = r.publication_date or ""
-    mentions: list[Mention] = []
-    slots: list[Slot] = []
-    warnings: list[str] = []
-
-    def add(
-        name: str,
-        honorific: str | None,
-        span: Span | None,
-        posts: Sequence[Post],
-        qualifier: str | None,
-        how: str,
-        roles: Iterable[str],
-        organisations: Iterable[str],
-        described: str,
-    ) -> None:
-        found_honorific, bare = split_honorific(name)
-        mentions.append(
-            Mention(
-                report=rid,
-                order=(date, len(mentions)),
-                name=bare,
-                organisations=frozenset(organisations),
-                roles=frozenset(x for x in roles if x != orgs.CONTACT_ROLE),
-                described_as=described,
-            )
-        )
-        slots.append(Slot(honorific or found_honorific, span, tuple(posts), qualifier, how))
-
-    def warned(posts: list[Post]) -> list[Post]:
-        for p in posts:
-            line = f"{r.source.path}: {p.warning}"
-            if p.warning and line not in warnings:
-                warnings.append(line)
-        return posts
-
-    def described(posts: Sequence[Post]) -> str:
-        return " and ".join(f"{p.title or p.role.label} ({p.org.label})" for p in posts)
-
-    if r.addressee is not None:
-        posts = warned(orgs.resolve_posts(r.addressee.post, ctx)) if r.addressee.post else []
-        add(
-            r.addressee.name,
-            r.addressee.honorific,
-            r.addressee.span,
-            posts,
-            None,
-            "addressee",
-            (p.role.id for p in posts),
-            (p.org.root for p in posts),
-            described(posts) or "addressee",
-        )
-    if r.author is not None:
-        post = orgs.author_post(r.author.post)
-        posts = [post] if post else []
-        publisher = orgs.publisher()
-        add(
-            r.author.name,
-            r.author.honorific,
-            r.author.span,
-            posts,
-            None,
-            "author",
-            (p.role.id for p in posts),
-            [publisher.key],
-            described(posts) or f"author ({publisher.label})",
-        )
-    if r.lead_inspector is not None:
-        publisher = orgs.publisher()
-        role = orgs.lead_inspector_role()
-        add(
-            r.lead_inspector.name,
-            None,
-            r.lead_inspector.span,
-            [],
-            None,
-            "lead-inspector",
-            [role.id],
-            [publisher.key],
-            f"{role.label} ({publisher.label})",
-        )
-    for entry in r.copy_list:
-        posts = warned(orgs.resolve_posts(entry.post, ctx))
-        for h in entry.holders:
-            add(
-                h.name,
-                h.honorific,
-                h.span,
-                posts,
-                h.qualifier,
-                "copy",
-                (p.role.id for p in posts),
-                (p.org.root for p in posts),
-                described(posts),
-            )
-    return ReportPeople(rid, tuple(mentions), tuple(slots), tuple(warnings))
-
-
-def person_honorifics(per_report: Iterable[Sequence[str | None]], identities: Identities) -> dict[str, set[str]]:
-    """person slug -> the honorifics ("Councillor", "Dr") written before their name anywhere;
-    ``per_report``: each report's honorific (or None) for each of its mentions, in order."""
-    out: dict[str, set[str]] = {}
-    offset = 0
-    for honorifics in per_report:
-        for i, honorific in enumerate(honorifics):
-            if honorific:
-                out.setdefault(identities.person_of[offset + i], set()).add(honorific)
-        offset += len(honorifics)
-    return out
-
-
-# ----------------------------------------------------------------- shared entities
-
-
-@dataclass(frozen=True)
-class SlotHolding:
-    """A post a report names someone in: the person is the one its mention ``slot`` (the place
-    in ``ReportPeople.slots``) was resolved to."""
-
-    slot: int
-    post: str  # Post.key
-    org: str  # the post's Org.key
-
-
-def report_holdings(people: ReportPeople) -> tuple[SlotHolding, ...]:
-    """The posts a report names its people in, in the order it names them."""
-    return tuple(SlotHolding(i, post.key, post.org.key) for i, slot in enumerate(people.slots) for post in slot.posts)
-
-
-def holding_triples(holdings: Iterable[tuple[str, str, str]], base: str = DEFAULT_BASE) -> list[Triple]:
-    """Who holds which post, from (person slug, post key, organisation key): the statements a
-    report makes about shared nodes (part of its named graph, and once in the head of a triples
-    document)."""
-    base = normalise_base(base)
-    out: list[Triple] = []
-    for person, post, org in holdings:
-        P, T, O = iri(f"{base}person/{person}"), iri(f"{base}post/{post}"), iri(f"{base}org/{org}")
-        out += ((P, ORG.holds, T), (T, ORG.heldBy, P), (P, ORG.memberOf, O))
-    return out
-
-
-def report_facts(r: Report, people: ReportPeople) -> SharedFacts:
-    """What one report adds to the shared graph: the publisher, its area and inspected body, the
-    posts its people are named in (with their organisations and minted roles) and the comparator
-    area of its reoffending rates. Known as soon as the report is parsed, before anyone's
-    identity is decided, so that the shared graph can be made while the reports are mapped."""
-    facts = SharedFacts()
-    facts.org(orgs.publisher())
-    if r.area:
-        facts.area(r.area)
-    body = orgs.inspected_body(Context(r.area, r.body))
-    if body is not None and r.body is not None:
-        facts.org(body)
-    for slot in people.slots:
-        for post in slot.posts:
-            facts.post(post)
-    if r.reoffending is not None:
-        facts.area(_comparator_area(r.reoffending.comparator))
-    return facts
-
-
-@dataclass
-class SharedFacts:
-    """What reports say about entities shared across reports. Merging keeps the first wording
-    met (in report order) and collects every label, so the shared graph does not depend on how
-    the reports were split between workers."""
-
-    orgs: dict[str, Org] = field(default_factory=dict)
-    org_labels: dict[str, set[str]] = field(default_factory=dict)
-    posts: dict[str, Post] = field(default_factory=dict)
-    post_titles: dict[str, set[str]] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    areas: dict[str, str] = field(default_factory=dict)  # slug -> label
-
-    def merge(self, other: SharedFacts) -> None:
-        _keep_first(self.orgs, other.orgs)
-        _keep_first(self.posts, other.posts)
-        _keep_first(self.roles, other.roles)
-        _keep_first(self.areas, other.areas)
-        for mine_sets, their_sets in ((self.org_labels, other.org_labels), (self.post_titles, other.post_titles)):
-            for k, labels in their_sets.items():
-                mine_sets.setdefault(k, set()).update(labels)
-
-    def canonical(self) -> tuple[object, ...]:
-        """The facts with every set sorted, for digests (a set's order varies by process)."""
-        return (
-            sorted(self.orgs.items()),
-            sorted((k, sorted(v)) for k, v in self.org_labels.items()),
-            sorted(self.posts.items()),
-            sorted((k, sorted(v)) for k, v in self.post_titles.items()),
-            sorted(self.roles.items()),
-            sorted(self.areas.items()),
-        )
-
-    def org(self, org: Org) -> None:
-        if org.unit_of and org.unit_of not in self.orgs:
-            self.org(orgs.catalogue().body(org.unit_of))
-        if org.part_of and org.part_of not in self.orgs and org.area:
-            self.org(orgs.local_authority(org.area))
-        self.orgs.setdefault(org.key, org)
-        self.org_labels.setdefault(org.key, set()).add(org.label)
-        if org.alt_label:
-            self.org_labels[org.key].add(org.alt_label)
-
-    def post(self, post: Post) -> None:
-        self.org(post.org)
-        self.posts.setdefault(post.key, post)
-        self.post_titles.setdefault(post.key, set()).add(post.title or post.role.label)
-        if post.role.minted:
-            self.roles.setdefault(post.role.id, post.role)
-
-    def area(self, label: str) -> str:
-        key = slug(label)
-        self.areas.setdefault(key, label)
-        return key
-
-    def area_labels(self) -> dict[str, str]:
-        """Every area, by slug: those the reports name and those organisations serve."""
-        areas = dict(self.areas)
-        for org in self.orgs.values():
-            if org.area:
-                areas.setdefault(slug(org.area), org.area)
-        return areas
-
-
 def map_report(r: Report, rid: str, people: ReportPeople, person_slugs: Sequence[str], base: str = DEFAULT_BASE) -> ReportGraph:
     """The named graph of one report, given the person each of its mentions was resolved to."""
     if len(person_slugs) != len(people.slots):
@@ -441,18 +159,6 @@ class ReportGraph:
     @property
     def all_triples(self) -> list[Triple]:
         return self.triples + self.about_shared
-
-
-def _keep_first(mine: dict[str, _V], theirs: dict[str, _V]) -> None:
-    """``theirs`` added to ``mine`` where ``mine`` has no value yet."""
-    for k, v in theirs.items():
-        mine.setdefault(k, v)
-
-
-class _Triples(list):  # type: ignore[type-arg]
-    """A list of triples with the one method of a Graph the mapping needs."""
-
-    add = list.append
 
 
 class _ReportMapper:
@@ -685,128 +391,11 @@ class _ReportMapper:
         g.extend(span_triples(thing, span, self.base, self.r.source))
 
 
-def shared_triples(
-    facts: SharedFacts,
-    ids: Identities,
-    honorifics: dict[str, set[str]],
-    coded: CodedAreas | None = None,
-    base: str = DEFAULT_BASE,
-) -> list[Triple]:
-    """The shared graph: areas (with their ONS codes, ``coded``), organisations, posts, minted
-    roles, persons, candidate matches and the two statistical data sets, from the facts of all
-    reports merged."""
-    base = normalise_base(base)
-    out = _Triples()
-    s = out
-
-    def iri(path: str) -> URIRef:
-        return _mint(base + path)
-
-    for key, label in sorted(facts.area_labels().items()):
-        A = iri(f"area/{key}")
-        s.add((A, RDF.type, SDO.AdministrativeArea))
-        s.add((A, SKOS.prefLabel, text(label)))
-        for code in coded.codes.get(area_key(label), ()) if coded is not None else ():
-            s.add((A, SKOS.exactMatch, _mint(STATISTICAL_GEOGRAPHY + code)))
-            s.add((A, SQS.gssCode, text(code)))
-    national = Graph()
-    national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=base)
-    for key, org in sorted(facts.orgs.items()):
-        O = iri(f"org/{org.key}")
-        if org.national and org.unit_of is None:
-            for _, p, o in sorted(national.triples((O, None, None)), key=_statement_key):  # a Graph's order varies by run
-                s.add((O, p, o))
-            continue
-        s.add((O, RDF.type, ORG.Organization))
-        s.add((O, RDF.type, SDO.GovernmentOrganization))
-        s.add((O, SKOS.prefLabel, text(org.label)))
-        for alt in sorted(facts.org_labels[key] - {org.label}):
-            s.add((O, SKOS.altLabel, text(alt)))
-        if org.kind:
-            s.add((O, ORG.classification, ORGTYPE[org.kind]))
-        if org.unit_of:
-            s.add((O, RDF.type, ORG.OrganizationalUnit))
-            s.add((O, ORG.unitOf, iri(f"org/{org.unit_of}")))
-            s.add((iri(f"org/{org.unit_of}"), ORG.hasUnit, O))
-        if org.part_of:
-            s.add((O, ORG.subOrganizationOf, iri(f"org/{org.part_of}")))
-            s.add((iri(f"org/{org.part_of}"), ORG.hasSubOrganization, O))
-        if org.linked_to:
-            s.add((O, ORG.linkedTo, iri(f"org/{org.linked_to}")))
-        if org.area:
-            s.add((O, SDO.areaServed, iri(f"area/{slug(org.area)}")))
-    for key, post in sorted(facts.posts.items()):
-        T = iri(f"post/{key}")
-        titles = sorted(facts.post_titles[key])
-        label = post.title or post.role.label
-        s.add((T, RDF.type, ORG.Post))
-        s.add((T, SKOS.prefLabel, text(label)))
-        for alt in titles:
-            if alt != label:
-                s.add((T, SKOS.altLabel, text(alt)))
-        s.add((T, ORG.postIn, iri(f"org/{post.org.key}")))
-        s.add((iri(f"org/{post.org.key}"), ORG.hasPost, T))
-        s.add((T, ORG.role, ROLE[post.role.id]))
-    for rid_, role in sorted(facts.roles.items()):
-        C = ROLE[rid_]
-        s.add((C, RDF.type, SKOS.Concept))
-        s.add((C, SKOS.inScheme, ROLE.scheme))
-        s.add((C, SKOS.prefLabel, Literal(role.label, lang="en")))
-        if role.broader:
-            s.add((C, SKOS.broader, ROLE[role.broader]))
-    for person in ids.persons:
-        P = iri(f"person/{person.slug}")
-        s.add((P, RDF.type, FOAF.Person))
-        s.add((P, RDF.type, SDO.Person))
-        s.add((P, FOAF.name, text(person.name)))
-        for other in person.other_names:
-            s.add((P, SDO.alternateName, text(other)))
-        for h in sorted(honorifics.get(person.slug, ())):
-            s.add((P, SDO.honorificPrefix, text(h)))
-    for c in ids.candidates:
-        X = iri(f"candidate-match/{c.slug}")
-        s.add((X, RDF.type, SQS.CandidateMatch))
-        s.add((X, RDF.type, PROV.Entity))
-        s.add((X, SQS.candidate, iri(f"person/{c.a}")))
-        s.add((X, SQS.candidate, iri(f"person/{c.b}")))
-        s.add((X, SQS.evidence, text(c.evidence)))
-    for name, label in (
-        ("counts", "Counts of cases stated in SQS findings"),
-        ("reoffending", "Published reoffending rates quoted in SQS reports"),
-    ):
-        D = iri(f"dataset/{name}")
-        s.add((D, RDF.type, QB.DataSet))
-        s.add((D, DCTERMS.title, Literal(label, lang="en")))
-    return list(dict.fromkeys(out))
-
-
-def ontology_triples() -> list[Triple]:
-    """The ontology and SKOS schemes of ``ontology/``, in a fixed order (a Graph's varies by run)."""
-    g = Graph()
-    for name in ONTOLOGY_FILES:
-        g.parse(data=ontology_path(name).read_text(encoding="utf-8"), format="turtle")
-    return sorted(g, key=_statement_key)  # type: ignore[arg-type]
-
-
-def _statement_key(t: tuple) -> tuple[str, str, str]:  # type: ignore[type-arg]
-    return (str(t[0]), str(t[1]), t[2].n3())
-
-
-def _comparator_area(label: str | None) -> str:
-    """The place a comparator rate is for: "England and Wales average" -> "England and Wales"."""
-    if not label:
-        return NATIONAL_COMPARATOR
-    words = [w for w in label.split() if w.lower() not in {"the", "average", "rate", "national", "mean"}]
-    return " ".join(words) or NATIONAL_COMPARATOR
-
-
 __all__ = [
     "Mapped",
     "ReportGraph",
     "ReportPeople",
     "SharedFacts",
-    "Slot",
-    "SlotHolding",
     "collect_people",
     "date_literal",
     "graph_iri",
