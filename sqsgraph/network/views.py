@@ -54,6 +54,7 @@ import networkx as nx
 from ..errors import UsageError
 from ..files import write_atomic
 from . import analytics
+from .layout import TREE_COLUMN, TREE_ROW, _areas_by_name, layout, tree_layout
 from .netgraph import (
     KIND_NAMES,
     POLARITIES,
@@ -67,19 +68,27 @@ from .netgraph import (
 )
 
 VIEW_KINDS = ("overview", "people", "focus", "findings")
+
+
 #: the views ``write_views`` writes (focus needs a subject, so it is written on request only)
 DEFAULT_VIEWS = ("overview", "people", "findings")
+
 
 #: Above this many nodes the page turns physics off and draws the networkx layout as it is
 #: (measured in headless Chromium: see docs/views.md).
 PHYSICS_MAX_NODES = 400
+
+
 #: Above this many nodes a view keeps only the most connected part.
 MAX_NODES = 5000
+
+
 #: ... and above this many links between the nodes it keeps (a browser's time to open the page
 #: grows with the links: the 10,000-report overview opened in headless Chromium in 2.1 s with
 #: 10,000 links, 3.1 s with 20,000, 4.9 s with 40,000 on a loaded machine; see docs/views.md).
 MAX_LINKS = 20_000
-SEED = 42
+
+
 #: The least size of a label on screen, in pixels, at any zoom (see ``View.label_px``).
 LABEL_PX = 10
 
@@ -104,6 +113,7 @@ STYLES: dict[str, Style] = {
     "improvement": {"color": "#e53935", "shape": "triangleDown", "size": 9},
 }
 
+
 #: The colours of the findings view: what a finding's counts of this inspection count (colour-blind
 #: safe, from the Okabe-Ito palette; white for none).
 POLARITY_COLOURS = {
@@ -113,6 +123,8 @@ POLARITY_COLOURS = {
     "unstated": "#999999",
     "none": "#ffffff",
 }
+
+
 POLARITY_LEGEND = {
     "favourable": "Favourable",
     "unfavourable": "Unfavourable",
@@ -120,11 +132,16 @@ POLARITY_LEGEND = {
     "unstated": "Counts that judge neither way",
     "none": "No count",
 }
+
+
 #: The legend's fill for a kind shown by its shape only (its colour says something else).
 SHAPE_ONLY = "#ffffff"
+
+
 #: The findings view keeps its areas' and themes' labels readable at any zoom; the findings'
 #: labels show as the view is zoomed in.
 FINDINGS_LABEL_PX = {"area": 14, "theme": 10}
+
 
 #: Colours for the organisations of the people view (the most common ones; the rest are grey).
 PALETTE = (
@@ -141,7 +158,11 @@ PALETTE = (
     "#00897b",
     "#f4511e",
 )
+
+
 OTHER_COLOUR = "#b0bec5"
+
+
 NONE_COLOUR = "#eceff1"
 
 
@@ -178,9 +199,6 @@ class View:
     @property
     def physics(self) -> bool:
         return not self.fixed_layout and self.graph.number_of_nodes() <= PHYSICS_MAX_NODES
-
-
-# ----------------------------------------------------------------------------------- building
 
 
 def build_view(dataset: Source, kind: str, focus: str | None = None, hops: int = 1, max_nodes: int = MAX_NODES) -> View:
@@ -488,200 +506,8 @@ def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
     return keep, kept, len(areas)
 
 
-def _areas_by_name(F: nx.Graph) -> list[str]:
-    """The area nodes of a findings tree in the order the view cuts and lays them out."""
-    return sorted((n for n in F if F.nodes[n]["kind"] == "area"), key=lambda n: (F.nodes[n]["label"], n))
-
-
 def _depth(F: nx.Graph, v: str) -> int:
     return {"area": 0, "theme": 1}.get(F.nodes[v]["kind"], 2)
-
-
-# ------------------------------------------------------------------------------------ layout
-
-#: Components up to this size get Kamada-Kawai; larger ones a seeded spring layout.
-KK_MAX_NODES = 300
-
-
-def layout(G: nx.Graph, spacing: float = 70.0) -> dict[str, tuple[int, int]]:
-    """Whole-pixel positions: each connected component laid out on its own (Kamada-Kawai up to
-    ``KK_MAX_NODES`` nodes, a seeded spring layout of the folded component above), scaled to
-    its size, then the components packed in rows, largest first."""
-    blocks: list[tuple[dict[str, tuple[float, float]], float]] = []
-    for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
-        H = G.subgraph(sorted(comp))
-        n = len(comp)
-        if n == 1:
-            blocks.append(({next(iter(comp)): (0.0, 0.0)}, spacing))
-            continue
-        members = _fold(H) if n > KK_MAX_NODES else {v: [v] for v in H}
-        core = H.subgraph(sorted(members))
-        if core.number_of_nodes() <= KK_MAX_NODES:
-            raw = {k: (float(v[0]), float(v[1])) for k, v in nx.kamada_kawai_layout(core).items()}
-        else:
-            m = core.number_of_nodes()
-            # the force method costs O(m^2) per iteration: fewer iterations as m grows
-            iterations = max(12, min(50, int(50 * (800 / m) ** 2)))
-            raw = force_layout(core, iterations, 1.5 / math.sqrt(m))
-        radius = spacing * math.sqrt(n) * 0.9
-        xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
-        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        extent = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
-        scaled: dict[str, tuple[float, float]] = {}
-        for rep, (x, y) in raw.items():
-            px, py = (x - cx) / extent * radius, (y - cy) / extent * radius
-            group = members[rep]
-            if len(group) == 1:
-                scaled[rep] = (px, py)
-                continue
-            ring = 18.0 + 5.0 * len(group)  # the folded nodes sit on a ring around their place
-            for i, v in enumerate(group):
-                angle = 2 * math.pi * i / len(group)
-                scaled[v] = (px + ring * math.cos(angle), py + ring * math.sin(angle))
-        blocks.append((scaled, radius + spacing))
-    positions: dict[str, tuple[int, int]] = {}
-    total = sum((2 * r) ** 2 for _b, r in blocks)
-    row_width = max(math.sqrt(total) * 1.3, max((2 * r for _b, r in blocks), default=0))
-    x = y = row_height = 0.0
-    for block, r in blocks:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for k, (px, py) in block.items():
-            positions[k] = (round(x + r + px), round(y + r + py))
-        x += 2 * r
-        row_height = max(row_height, 2 * r)
-    return positions
-
-
-#: Rows of the distance matrix the force layout computes at a time (memory: rows x nodes x 16 B).
-FORCE_BLOCK = 256
-
-
-def force_layout(G: nx.Graph, iterations: int, k: float) -> dict[str, tuple[float, float]]:
-    """networkx's Fruchterman-Reingold force layout (the same forces, cooling and seeded start
-    as ``nx.spring_layout(method="force")``), vectorised over blocks of rows: networkx computes
-    the forces of a graph over 500 nodes one node at a time in Python, about ten times slower,
-    and its all-at-once version needs nodes² x 16 bytes (400 MB for 5,000 nodes)."""
-    import numpy as np
-
-    nodes = list(G)
-    n = len(nodes)
-    adjacency = nx.to_scipy_sparse_array(G, nodelist=nodes, dtype="f", format="csr")
-    pos = np.random.RandomState(SEED).rand(n, 2).astype("f")
-    t = float(max(np.ptp(pos[:, 0]), np.ptp(pos[:, 1]))) * 0.1
-    dt = t / (iterations + 1)
-    for _ in range(iterations):
-        displacement = np.empty((n, 2), dtype="f")
-        for lo in range(0, n, FORCE_BLOCK):
-            hi = min(n, lo + FORCE_BLOCK)
-            delta = pos[lo:hi, np.newaxis, :] - pos[np.newaxis, :, :]
-            distance = np.linalg.norm(delta, axis=-1)
-            np.clip(distance, 0.01, None, out=distance)
-            force = k * k / distance**2 - adjacency[lo:hi].toarray() * distance / k
-            displacement[lo:hi] = np.einsum("ijk,ij->ik", delta, force)
-        length = np.clip(np.linalg.norm(displacement, axis=-1), 0.01, None)
-        step = displacement * (t / length)[:, np.newaxis]
-        pos += step
-        t -= dt
-        if np.linalg.norm(step) / n < 1e-4:
-            break
-    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos, strict=True)}
-
-
-def _fold(H: nx.Graph) -> dict[str, list[str]]:
-    """Structurally equivalent nodes of low degree (same neighbours, e.g. the people named in
-    one report who hold posts in one organisation) folded onto one representative, so the
-    force layout runs on far fewer nodes. Maps each representative to the nodes it stands for."""
-    classes: dict[frozenset[str], list[str]] = {}
-    members: dict[str, list[str]] = {}
-    for v in sorted(H):
-        if H.degree(v) <= 3:
-            classes.setdefault(frozenset(H[v]), []).append(v)
-        else:
-            members[v] = [v]
-    for group in classes.values():
-        members[group[0]] = group
-    return members
-
-
-#: The findings tree, in drawing units: a theme's column (a finding's label, at most 48
-#: characters at 12 units, fits it), a finding's row, where a tree's themes and first findings
-#: stand below its area (room for the themes' labels, wrapped to their column and kept readable
-#: when zoomed out), and the space between trees.
-TREE_COLUMN = 330
-TREE_ROW = 48
-TREE_THEMES = 150
-TREE_FINDINGS = 480
-TREE_GAP = 200
-#: The drawing's part of a 1400x900 window (the header and the side panel taken off), in pixels:
-#: the findings trees are arranged to fill it.
-DRAWING_AREA = (1020, 848)
-
-
-def tree_layout(F: nx.Graph, column: int = TREE_COLUMN, row: int = TREE_ROW) -> dict[str, tuple[int, int]]:
-    """Findings as a tidy tree per area: the area on top, its themes in a row beneath, and the
-    findings of each theme in a column under it. The trees stand side by side in rows, in order
-    of area name, as many to a row as make the whole largest in the window (``DRAWING_AREA``)."""
-    trees: list[tuple[dict[str, tuple[float, float]], float, float]] = []
-    for area in _areas_by_name(F):
-        groups = sorted(
-            (g for g in F.neighbors(area) if F.nodes[g]["kind"] == "theme"),
-            key=lambda g: (_group_order(F.nodes[g]["label"]), F.nodes[g]["label"], g),
-        )
-        width = max(len(groups), 1) * column
-        local: dict[str, tuple[float, float]] = {area: (width / 2 - column / 2, 0)}
-        deepest = 0
-        for i, group in enumerate(groups):
-            local[group] = (i * column, TREE_THEMES)
-            items = sorted((f for f in F.neighbors(group) if f != area), key=lambda f: (_paragraph_key(F, f), f))
-            for j, item in enumerate(items):
-                local[item] = (i * column, TREE_FINDINGS + j * row)
-            deepest = max(deepest, len(items))
-        trees.append((local, width, TREE_FINDINGS + max(deepest - 1, 0) * row if deepest else TREE_THEMES))
-
-    def rows_of(per_row: int) -> list[list[int]]:
-        return [list(range(i, min(i + per_row, len(trees)))) for i in range(0, len(trees), per_row)]
-
-    def extent(rows: list[list[int]]) -> tuple[float, float]:
-        width = max(sum(trees[t][1] for t in r) + column * (len(r) - 1) for r in rows)
-        height = sum(max(trees[t][2] for t in r) for r in rows) + TREE_GAP * (len(rows) - 1)
-        return width, height
-
-    positions: dict[str, tuple[int, int]] = {}
-    y = 0.0
-    if trees:
-
-        def scale(per_row: int) -> float:
-            width, height = extent(rows_of(per_row))
-            return min(DRAWING_AREA[0] / width, DRAWING_AREA[1] / height)
-
-        best = max(range(1, len(trees) + 1), key=lambda k: (scale(k), -k))
-        for r in rows_of(best):
-            x = 0.0
-            for t in r:
-                local, tree_width, _height = trees[t]
-                for n, (px, py) in local.items():
-                    positions[n] = (round(x + px), round(y + py))
-                x += tree_width + column
-            y += max(trees[t][2] for t in r) + TREE_GAP
-    for n in sorted(F):  # anything not under an area (should not happen) goes at the bottom
-        if n not in positions:
-            positions[n] = (0, round(y))
-            y += row
-    return positions
-
-
-def _group_order(label: str) -> int:
-    return {"Key strengths": 90, "Areas for improvement": 91}.get(label, 0)
-
-
-def _paragraph_key(F: nx.Graph, f: str) -> tuple[tuple[int, ...], str]:
-    para = dict(F.nodes[f]["facts"]).get("Paragraph", "")
-    numbers = tuple(int(x) for x in re.findall(r"\d+", para))
-    return numbers or (10**6,), F.nodes[f]["label"]
-
-
-# ------------------------------------------------------------------------------------ render
 
 
 def _asset(package: str, path: str) -> str:
@@ -904,12 +730,9 @@ __all__ = [
     "View",
     "build_view",
     "find_node",
-    "force_layout",
-    "layout",
     "most_connected",
     "render_html",
     "script_json",
-    "tree_layout",
     "view_data",
     "write_view",
     "write_views",
