@@ -5,12 +5,12 @@ the findings behind it with their text, pages of rows at scale, and report text 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from graph_samples import samples_store
+from offline_page import ARGS, CHROMIUM, SCREENSHOTS, OfflinePage
 
 from sqsgraph.network import compare
 from sqsgraph.rdf.export import sorted_quads
@@ -22,17 +22,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).parent.parent / "output" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 THEMES = [
     "Reducing reoffending",
     "Protecting the public",
@@ -49,37 +38,11 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-class Page:
-    """The page opened from disk, with everything it asked for and complained about. Page code is
-    always given as a function: the page's content security policy forbids evaluating strings."""
+class Page(OfflinePage):
+    """The comparison page opened from disk (see ``offline_page``)."""
 
     def __init__(self, browser, path: Path) -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r):  # type: ignore[no-untyped-def]
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:  # nothing may leave the file; record it and refuse
-                self.blocked.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("request", lambda req: self.requests.append(req.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.errors.append("dialog: " + d.message), d.dismiss()))
-        self.url = path.resolve().as_uri()
-        started = time.monotonic()
-        self.page.goto(self.url)
-        self.page.wait_for_function("() => window.sqsCompare && window.sqsCompare.ready === true", timeout=30_000)
-        self.load_seconds = time.monotonic() - started
-
-    def js(self, function: str, arg=None):  # type: ignore[no-untyped-def]
-        return self.page.evaluate(function, arg)
+        super().__init__(browser, path, "() => window.sqsCompare && window.sqsCompare.ready === true")
 
     def rows(self) -> list[str]:
         return self.js("() => sqsCompare.rows()")
@@ -102,14 +65,6 @@ class Page:
         x, y = self.js("([a, c]) => sqsCompare.cellPosition(a, c)", [area, column])
         self.page.mouse.click(x, y)
         self.page.wait_for_selector("#details h3")
-
-    def assert_clean(self) -> None:
-        assert self.errors == []
-        assert self.blocked == []
-        assert self.requests == [self.url]  # the page itself, and nothing else
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture()

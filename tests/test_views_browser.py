@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.views import synthetic
+from offline_page import ARGS, CHROMIUM, SCREENSHOTS, OfflinePage
 
 from sqsgraph.network import views
 from sqsgraph.rdf.mapper import map_reports
@@ -21,17 +22,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-SCREENSHOTS = HERE.parent / "output" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -47,48 +37,11 @@ def samples():  # type: ignore[no-untyped-def]
     return map_reports(parse_files(sample_paths()).reports)
 
 
-class Page:
-    """A page opened from disk, with everything it asked for and complained about."""
+class Page(OfflinePage):
+    """A view opened from disk (see ``offline_page``)."""
 
     def __init__(self, browser, path: Path) -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-
-        def route(r):  # type: ignore[no-untyped-def]
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:  # nothing may leave the file; record it and refuse
-                self.blocked.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("request", lambda req: self.requests.append(req.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def on_dialog(d):  # type: ignore[no-untyped-def]
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        self.page.on("dialog", on_dialog)
-        self.url = path.resolve().as_uri()
-        started = time.monotonic()
-        self.page.goto(self.url)
-        self.page.wait_for_function("() => window.sqsView && window.sqsView.ready === true", timeout=30_000)
-        self.load_seconds = time.monotonic() - started
-
-    def js(self, expression: str, arg=None):  # type: ignore[no-untyped-def]
-        return self.page.evaluate(expression, arg)
-
-    def assert_clean(self) -> None:
-        assert self.errors == []
-        assert self.dialogs == []
-        assert self.blocked == []
-        assert self.requests == [self.url]  # the page itself, and nothing else
+        super().__init__(browser, path, "() => window.sqsView && window.sqsView.ready === true")
 
     def node_id(self, label: str) -> int:
         return self.js("l => sqsView.data.nodes.find(n => n.label === l).id", label)
@@ -107,9 +60,6 @@ class Page:
 
     def click_node(self, node_id: int) -> None:
         self.page.mouse.click(*self.node_position(node_id))
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def _open(browser, view: views.View, tmp_path: Path) -> Page:  # type: ignore[no-untyped-def]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from test_views_browser import ARGS, CHROMIUM, SCREENSHOTS, Page
+from offline_page import ARGS, CHROMIUM, SCREENSHOTS
+from test_views_browser import Page
 
 from sqsgraph.build.pipeline import build
 from sqsgraph.network import views
