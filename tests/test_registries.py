@@ -74,3 +74,16 @@ def test_errors_carry_their_exit_status_and_the_cli_maps_them_in_one_place(tmp_p
     assert run.exit_code == 1 and str(bad) in run.output and "Traceback" not in run.output
     run = CliRunner().invoke(main, ["query", "no-such-query", "--graph", str(bad)])
     assert run.exit_code == 2 and "no-such-query" in run.output
+
+
+def test_the_endpoint_and_the_command_line_read_one_table_of_result_formats() -> None:
+    from sqsgraph.query.formats import RESULTS
+
+    endpoint = {f.media_type for f in RESULTS.values() if f.endpoint}
+    assert set(protocol.RESULT_OFFERS) == endpoint
+    for f in RESULTS.values():
+        for alias in f.aliases:
+            assert protocol._ALIASES_RESULTS[alias] == f.media_type
+    assert _choices("query", "fmt") == tuple(name for name, f in RESULTS.items() if f.command_line)
+    # the same format under both: SPARQL JSON is `--format json` and the endpoint's default
+    assert protocol.RESULT_OFFERS[0] == RESULTS["json"].media_type

@@ -16,21 +16,14 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from ..query.formats import RESULTS
 from ..query.library import QueryRefused
 from ..query.results import XSD_STRING, Term, json_term
 from ..rdf.formats import FORMATS
 from ..rdf.vocab import PREFIXES
 
-SPARQL_JSON = "application/sparql-results+json"
-
-
-SPARQL_XML = "application/sparql-results+xml"
-
-
-CSV = "text/csv"
-
-
-TSV = "text/tab-separated-values"
+# the result formats the endpoint answers in, from the one registry of result formats
+SPARQL_JSON, SPARQL_XML, CSV, TSV = (RESULTS[name].media_type or "" for name in ("json", "xml", "csv", "sparql-tsv"))
 
 
 # what a CONSTRUCT or DESCRIBE answer is offered in, from the one registry of RDF formats
@@ -46,17 +39,7 @@ GRAPH_OFFERS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 
 
 # other names clients use for the same formats (media types and ``format=`` values)
-_ALIASES_RESULTS = {
-    "application/json": SPARQL_JSON,
-    "json": SPARQL_JSON,
-    "srj": SPARQL_JSON,
-    "application/xml": SPARQL_XML,
-    "text/xml": SPARQL_XML,
-    "xml": SPARQL_XML,
-    "srx": SPARQL_XML,
-    "csv": CSV,
-    "tsv": TSV,
-}
+_ALIASES_RESULTS = {alias: f.media_type for f in RESULTS.values() if f.endpoint and f.media_type for alias in f.aliases}
 
 
 _ALIASES_GRAPH = {alias: f.media_type for f in _GRAPH_FORMATS for alias in f.other_media_types}
