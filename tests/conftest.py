@@ -16,6 +16,7 @@ import functools
 import re
 from pathlib import Path
 
+import pytest
 from renderings import curl
 
 from sqsgraph.read.reader import sample_paths
@@ -56,3 +57,15 @@ _MARKUP = re.compile(r"</?i>|\*")
 def words(passage: str) -> str:
     """A source passage as a reader sees it: markup dropped, whitespace runs as single spaces."""
     return " ".join(_MARKUP.sub("", passage).split())
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """A real headless Chromium (the system's), shared by a module's browser tests."""
+    from offline_page import ARGS, CHROMIUM
+
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from graph_samples import samples_store
-from offline_page import ARGS, CHROMIUM, SCREENSHOTS, OfflinePage
+from offline_page import SCREENSHOTS, OfflinePage
 
 from sqsgraph.network import compare
 from sqsgraph.rdf.export import sorted_quads
@@ -18,7 +18,7 @@ from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.read.parser import parse_files, parse_report
 from sqsgraph.read.reader import read_report_bytes, sample_paths
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")  # the browser tests drive Chromium through Playwright
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +28,6 @@ THEMES = [
     "Protecting the child or young person",
     "Ensuring that the sentence is served",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Page(OfflinePage):

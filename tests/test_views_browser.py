@@ -10,26 +10,18 @@ from pathlib import Path
 
 import pytest
 from fixtures.views import synthetic
-from offline_page import ARGS, CHROMIUM, SCREENSHOTS, OfflinePage
+from offline_page import SCREENSHOTS, OfflinePage
 
 from sqsgraph.network import views
 from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.read.parser import parse_files
 from sqsgraph.read.reader import sample_paths
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")  # the browser tests drive Chromium through Playwright
 
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

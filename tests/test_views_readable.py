@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from offline_page import ARGS, CHROMIUM, SCREENSHOTS
+from offline_page import SCREENSHOTS
 from test_views_browser import Page
 
 from sqsgraph.build.pipeline import build
@@ -26,7 +26,7 @@ from sqsgraph.read.parser import parse_files
 from sqsgraph.read.reader import sample_paths
 from sqsgraph.synth.corpus import write_corpus
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")  # the browser tests drive Chromium through Playwright
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +65,6 @@ DRAWN_COLOURS = """() => {
   }
   return { colours: colours, legend: legend };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -155,15 +155,7 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
                     f"hyphen out; read as written",
                 )
             )
-    if not swaps:
-        return clean, notes
-    pieces: list[MappedText] = []
-    last = 0
-    for a, b, form in swaps:
-        pieces += [clean[last:a], clean[a:b].substitute(re.compile(r"(?s).+"), form)]
-        last = b
-    pieces.append(clean[last:])
-    return join(pieces, ""), notes
+    return _swapped(clean, swaps), notes
 
 
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -221,15 +213,7 @@ def _spaces_put_in(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, 
                 f"elsewhere (a space an extractor put inside the word)",
             )
         )
-    if not swaps:
-        return clean, notes
-    pieces: list[MappedText] = []
-    last = 0
-    for start, end, word in swaps:
-        pieces += [clean[last:start], clean[start:end].substitute(re.compile(r"(?s).+"), word)]
-        last = end
-    pieces.append(clean[last:])
-    return join(pieces, ""), notes
+    return _swapped(clean, swaps), notes
 
 
 def _join_lines(pieces: list[MappedText]) -> MappedText:
@@ -300,3 +284,20 @@ def _repair(text: MappedText, marks: set[str]) -> MappedText:
     if spaced:  # "rate 1 for": a mark an extractor set apart from its word by a space
         text = text.delete(re.compile(rf"(?<=[A-Za-z]) [{spaced}](?= [a-z])"))
     return text.collapse_whitespace()
+
+
+_WHOLE = re.compile(r"(?s).+")
+
+
+def _swapped(clean: MappedText, swaps: list[tuple[int, int, str]]) -> MappedText:
+    """``clean`` with each ``(start, end, form)`` stretch written ``form``, every character keeping
+    its source offset (the stretches in order, apart)."""
+    if not swaps:
+        return clean
+    pieces: list[MappedText] = []
+    last = 0
+    for start, end, form in swaps:
+        pieces += [clean[last:start], clean[start:end].substitute(_WHOLE, form)]
+        last = end
+    pieces.append(clean[last:])
+    return join(pieces, "")
