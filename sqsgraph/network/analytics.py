@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from .centrality import betweenness_centrality
 from .netgraph import KIND_NAMES, KINDS, Source, areas_by_person, entity_graph
 
 #: Above this many nodes, betweenness is estimated from this many sampled sources (seeded).
@@ -77,14 +78,12 @@ def betweenness_samples(G: nx.Graph) -> int | None:
 
 def betweenness(G: nx.Graph) -> dict[str, float]:
     """Normalised betweenness centrality of every node: exact on small graphs, estimated from
-    seeded samples above (see ``betweenness_samples``)."""
+    seeded samples above (see ``betweenness_samples``); networkx's numbers, computed over arrays
+    (``centrality``)."""
     k = betweenness_samples(G)
-    centrality: dict[str, float]
     if k is None or k >= G.number_of_nodes():
-        centrality = nx.betweenness_centrality(G, normalized=True)
-    else:
-        centrality = nx.betweenness_centrality(G, k=k, normalized=True, seed=SEED)
-    return centrality
+        return betweenness_centrality(G)
+    return betweenness_centrality(G, k, SEED)
 
 
 def communities(G: nx.Graph) -> list[set[str]]:

@@ -295,6 +295,9 @@ class _Reader:
         return [span | pages for span in spans]
 
 
+Reader = _Reader
+
+
 def page_words(numbers: list[int]) -> str:
     """ "page 3", "pages 2–3" (a run of pages) or "pages 2, 5" for sorted page numbers."""
     if len(numbers) == 1:
@@ -322,14 +325,15 @@ def _to_nx(nodes: dict[str, _Node], edges: dict[tuple[str, str], set[str]]) -> n
     return G
 
 
-def entity_graph(dataset: Source, details: bool = True) -> nx.Graph:
+def entity_graph(dataset: Source, details: bool = True, reader: _Reader | None = None) -> nx.Graph:
     """Reports, areas, inspected bodies, organisations and people, with their links.
 
     With ``details=False`` the nodes carry no ``facts`` or ``spans`` yet (a view fills them in
     with ``add_entity_details`` for the nodes it keeps): the network itself is far cheaper to
-    read than the facts and source text of every node."""
-    g = union_graph(dataset)
-    rd = _Reader(g)
+    read than the facts and source text of every node. ``reader``: a ``_Reader`` of ``dataset``
+    to share its caches with other graphs of it."""
+    g = union_graph(dataset) if reader is None else reader.g
+    rd = reader or _Reader(g)
     nodes: dict[str, _Node] = {}
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
 
@@ -639,13 +643,14 @@ def people_graph(G: nx.Graph) -> nx.Graph:
     return P
 
 
-def findings_graph(dataset: Source, details: bool = True) -> nx.Graph:
+def findings_graph(dataset: Source, details: bool = True, reader: _Reader | None = None) -> nx.Graph:
     """A tree: areas → themes (and key strengths, areas for improvement) → findings.
 
     With ``details=False`` a finding's label is its IRI's tail and it has no facts or spans yet
-    (``add_findings_details`` fills them in for the findings a view keeps)."""
-    g = union_graph(dataset)
-    rd = _Reader(g)
+    (``add_findings_details`` fills them in for the findings a view keeps); ``reader``: as for
+    ``entity_graph``."""
+    g = union_graph(dataset) if reader is None else reader.g
+    rd = reader or _Reader(g)
     nodes: dict[str, _Node] = {}
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in _subjects(g, SQS.Finding, SQS.KeyStrength, SQS.AreaForImprovement):

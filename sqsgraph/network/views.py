@@ -41,7 +41,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from importlib import resources
@@ -56,6 +56,7 @@ from ..files import write_atomic
 from . import analytics
 from .layout import TREE_COLUMN, TREE_ROW, _areas_by_name, layout, tree_layout
 from .netgraph import (
+    Reader,
     KIND_NAMES,
     POLARITIES,
     Source,
@@ -715,8 +716,22 @@ def write_views(source: Source, out_dir: str | Path, sources: Mapping[str, str |
     ``Dataset`` or ``Graph`` (small graphs, tests), or a pyoxigraph ``Store`` such as the on-disk
     query store (``querystore.open_query_store``), read with SPARQL. ``sources``: see
     ``write_view``."""
-    g = union_graph(source)  # one reader for the three views: each table is read once
-    return [write_view(build_view(g, kind), out_dir, sources) for kind in DEFAULT_VIEWS]
+    return [write_view(view, out_dir, sources) for view in default_views(source)]
+
+
+def default_views(source: Source) -> Iterator[View]:
+    """The views of ``DEFAULT_VIEWS``, one at a time (each written before the next is made), as
+    ``build_view`` makes them, from one reading of ``source``: the network, and the labels and
+    other facts its reader caches, are read once for the three (the overview and people views
+    share one entity graph)."""
+    reader = Reader(union_graph(source))
+    G = entity_graph(reader.g, details=False, reader=reader)
+    fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, reader.g, reader)  # noqa: E731
+    yield _overview_view(G, MAX_NODES, fill)
+    yield _people_view(G, MAX_NODES, fill)
+    del G
+    F = findings_graph(reader.g, details=False, reader=reader)
+    yield _findings_view(F, MAX_NODES, lambda H: add_findings_details(H, reader.g, reader))
 
 
 __all__ = [
