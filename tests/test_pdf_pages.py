@@ -237,7 +237,8 @@ def test_the_endpoint_answers_finding_source_with_the_page(server, page: int) ->
 def test_a_span_into_the_text_derived_from_a_pdf_finds_its_report(pdf_build) -> None:  # type: ignore[no-untyped-def]
     from rdflib import URIRef
 
-    from sqsgraph.network.netgraph import _Reader, union_graph
+    from sqsgraph.network.graphreader import GraphReader as _Reader
+    from sqsgraph.network.graphreader import union_graph
 
     _pdf, out = pdf_build
     reader = _Reader(union_graph(load_dataset(out / "sqsgraph.nq")))

@@ -113,7 +113,7 @@ def _rescale(total: Floats, nodes: list[Hashable], sampled: list[Hashable] | Non
     scale_source = 1 / ((k - 1) * (pairs - 1)) if k > 1 else math.nan
     scale_other = 1 / (k * (pairs - 1))
     chosen = set(sampled)
-    scales = np.array([scale_source if v in chosen else scale_other for v in nodes])
+    scales: Floats = np.array([scale_source if v in chosen else scale_other for v in nodes])
     return total * scales
 
 

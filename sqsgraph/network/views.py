@@ -54,9 +54,9 @@ import networkx as nx
 from ..errors import UsageError
 from ..files import write_atomic
 from . import analytics
+from .graphreader import GraphReader
 from .layout import TREE_COLUMN, TREE_ROW, _areas_by_name, layout, tree_layout
 from .netgraph import (
-    Reader,
     KIND_NAMES,
     POLARITIES,
     Source,
@@ -724,7 +724,7 @@ def default_views(source: Source) -> Iterator[View]:
     ``build_view`` makes them, from one reading of ``source``: the network, and the labels and
     other facts its reader caches, are read once for the three (the overview and people views
     share one entity graph)."""
-    reader = Reader(union_graph(source))
+    reader = GraphReader(union_graph(source))
     G = entity_graph(reader.g, details=False, reader=reader)
     fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, reader.g, reader)  # noqa: E731
     yield _overview_view(G, MAX_NODES, fill)
