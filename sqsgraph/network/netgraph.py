@@ -80,12 +80,11 @@ def _add_edge(edges: dict[tuple[str, str], set[str]], a: Node, b: Node, rel: str
 
 def _to_nx(nodes: dict[str, _Node], edges: dict[tuple[str, str], set[str]]) -> nx.Graph:
     G = nx.Graph()
-    for iri in sorted(nodes):
-        n = nodes[iri]
-        G.add_node(iri, kind=n.kind, label=n.label, iri=iri, facts=tuple(n.facts), spans=tuple(n.spans))
-    for a, b in sorted(edges):
-        if a in nodes and b in nodes:
-            G.add_edge(a, b, rels=tuple(sorted(edges[(a, b)])))
+    G.add_nodes_from(
+        (iri, {"kind": n.kind, "label": n.label, "iri": iri, "facts": tuple(n.facts), "spans": tuple(n.spans)})
+        for iri, n in sorted(nodes.items())
+    )
+    G.add_edges_from((a, b, {"rels": tuple(sorted(rels))}) for (a, b), rels in sorted(edges.items()) if a in nodes and b in nodes)
     return G
 
 
@@ -170,21 +169,20 @@ def people_graph(G: nx.Graph) -> nx.Graph:
 
     Each edge's ``rels`` names what they share ("report: …", "organisation: …").
     """
+    kinds = dict(G.nodes(data="kind"))
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for hub, data in sorted(G.nodes(data=True)):
-        if data["kind"] not in ("report", "organisation", "body"):
+    for hub in sorted(G):
+        kind = kinds[hub]
+        if kind not in ("report", "organisation", "body"):
             continue
-        members = sorted(p for p in G.neighbors(hub) if G.nodes[p]["kind"] == "person")
-        rel = f"{'report' if data['kind'] == 'report' else 'organisation'}: {data['label']}"
+        members = sorted(p for p in G[hub] if kinds[p] == "person")
+        rel = f"{'report' if kind == 'report' else 'organisation'}: {G.nodes[hub]['label']}"
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 shared[(a, b)].add(rel)
     P = nx.Graph()
-    for n, data in sorted(G.nodes(data=True)):
-        if data["kind"] == "person":
-            P.add_node(n, **data)
-    for a, b in sorted(shared):
-        P.add_edge(a, b, rels=tuple(sorted(shared[(a, b)])))
+    P.add_nodes_from((n, data) for n, data in sorted(G.nodes(data=True)) if data["kind"] == "person")  # a copy of data
+    P.add_edges_from((a, b, {"rels": tuple(sorted(rels))}) for (a, b), rels in sorted(shared.items()))
     return P
 
 

@@ -72,6 +72,7 @@ class StoreGraph:
         self.store = store
         self._tables = frozenset(tables)
         self._forward: dict[str, dict[Node, list[Node]]] = {}
+        self._by_predicate: dict[Node, dict[Node, list[Node]]] = {}  # the same tables, by the predicate as asked
         self._backward: dict[str, dict[Node, list[Node]]] = {}
         self._instances: dict[Node, list[Node]] = {}
         self._lookups: dict[tuple[Node, str], list[Node]] = {}
@@ -80,10 +81,13 @@ class StoreGraph:
     # the two questions netgraph asks
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        p = str(predicate)
-        if p in self._tables:
-            return iter(self._table(p).get(subject, ()))
-        return iter(self._lookup(subject, p))
+        table = self._by_predicate.get(predicate)  # asked millions of times: one dictionary lookup
+        if table is None:
+            p = str(predicate)
+            if p not in self._tables:
+                return iter(self._lookup(subject, p))
+            table = self._by_predicate[predicate] = self._table(p)
+        return iter(table.get(subject, ()))
 
     def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
         p = str(predicate)
