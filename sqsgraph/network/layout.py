@@ -11,6 +11,8 @@ from typing import Any
 
 import networkx as nx
 
+from .netgraph import induced
+
 SEED = 42
 
 
@@ -29,13 +31,13 @@ def layout(G: nx.Graph, spacing: float = 70.0) -> dict[str, tuple[int, int]]:
     its size, then the components packed in rows, largest first."""
     blocks: list[tuple[dict[str, tuple[float, float]], float]] = []
     for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
-        H = G.subgraph(sorted(comp))
+        H = induced(G, comp)
         n = len(comp)
         if n == 1:
             blocks.append(({next(iter(comp)): (0.0, 0.0)}, spacing))
             continue
         members = _fold(H) if n > KK_MAX_NODES else {v: [v] for v in H}
-        core = H.subgraph(sorted(members))
+        core = induced(H, members)
         if core.number_of_nodes() <= KK_MAX_NODES:
             raw = {k: (float(v[0]), float(v[1])) for k, v in nx.kamada_kawai_layout(core).items()}
         else:

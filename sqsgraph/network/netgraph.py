@@ -88,6 +88,19 @@ def _to_nx(nodes: dict[str, _Node], edges: dict[tuple[str, str], set[str]]) -> n
     return G
 
 
+def induced(G: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """A copy of the part of ``G`` on ``nodes`` with the links between them, in ``G``'s order
+    (``G.subgraph(nodes).copy()``, except that networkx takes the nodes in the order of a set
+    when they are fewer than half of ``G``'s, an order that changes from one run to the next)."""
+    keep = set(nodes)
+    H = nx.Graph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, data.copy()) for n, data in G.nodes.items() if n in keep)
+    adjacency = G.adj
+    H.add_edges_from((u, v, data.copy()) for u in H for v, data in adjacency[u].items() if v in keep)
+    return H
+
+
 def entity_graph(dataset: Source, details: bool = True, reader: GraphReader | None = None) -> nx.Graph:
     """Reports, areas, inspected bodies, organisations and people, with their links.
 
@@ -241,6 +254,7 @@ __all__ = [
     "counts_polarity",
     "entity_graph",
     "findings_graph",
+    "induced",
     "kind_counts",
     "label_of",
     "page_words",

@@ -64,6 +64,7 @@ from .netgraph import (
     add_findings_details,
     entity_graph,
     findings_graph,
+    induced,
     people_graph,
     union_graph,
 )
@@ -288,7 +289,7 @@ def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[n
         room = cap - len(keep)
         if room <= 0 or links >= max_links:
             break
-        inside = G.subgraph(comp).number_of_edges()
+        inside = sum(d for _v, d in G.degree(comp)) // 2  # every link of a node of the component is in it
         if len(comp) <= room and links + inside <= max_links:
             keep.extend(comp)
             kept.update(comp)
@@ -302,7 +303,7 @@ def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[n
             kept.add(v)
             links += new
         break
-    H = G.subgraph(sorted(keep)).copy()
+    H = induced(G, keep)
     left = n - H.number_of_nodes()
     if len(keep) < cap:  # not the nodes: the links were the limit
         notice = (
@@ -402,7 +403,7 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
 
 def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
     H = nx.ego_graph(G, centre, radius=hops)
-    H = G.subgraph(sorted(H)).copy()
+    H = induced(G, H)
     notice = ""
     if H.number_of_nodes() > max_nodes:
         by_distance = nx.single_source_shortest_path_length(H, centre)
@@ -411,7 +412,7 @@ def _focus_view(G: nx.Graph, centre: str, hops: int, max_nodes: int, fill: Calla
             f"Showing the {max_nodes:,} nodes nearest to {G.nodes[centre]['label']} "
             f"of {H.number_of_nodes():,} within {hops} hop(s)."
         )
-        H = H.subgraph(sorted(keep)).copy()
+        H = induced(H, keep)
     fill(H)
     label = G.nodes[centre]["label"]
     slug = _file_slug(label)
@@ -448,7 +449,7 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
             f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
             f"are drawn; the query findings-by-theme lists every finding)."
         )
-        F = F.subgraph(sorted(keep)).copy()
+        F = induced(F, keep)
     fill(F)
     sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
     for n in F:
