@@ -52,10 +52,21 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from ..files import write_atomic
-from ..query.library import get_query
-from ..query.run import QueryResult, run_query
-from .netgraph import page_words
-from .views import PdfLinks, script_json
+from .comparereader import (
+    THIS_INSPECTION,
+    Count,
+    FindingText,
+    Rate,
+    as_store,
+    finding_text,
+    number_key,
+    read_counts,
+    read_rates,
+    read_reports,
+    theme_key,
+    year_of,
+)
+from .page import PdfLinks, script_json
 
 FILE_NAME = "compare.html"
 #: ECharts, bundled (see static/compare/VENDOR.md)
@@ -69,52 +80,11 @@ PAGE_SIZE = 50
 
 #: How the page's count rows write a polarity.
 _POLARITY_CODES = {"favourable": "+", "unfavourable": "-", "unstated": "?"}
-THIS_INSPECTION = "this-inspection"
 #: Cell kinds, as the page knows them.
 KINDS = {"counted": "c", "proportions": "p", "no number": "n", "unstated": "u", "earlier only": "e"}
 
-_SQS = "https://w3id.org/sqsgraph/ontology#"
-_SCHEMA_TEXT = ox.NamedNode("https://schema.org/text")
-_PAGE_SPAN = ox.NamedNode(_SQS + "pageSpan")
-_PAGE_NUMBER = ox.NamedNode(_SQS + "pageNumber")
-_SHA256 = ox.NamedNode(_SQS + "sha256")
-_HAS_SOURCE = ox.NamedNode("http://www.w3.org/ns/oa#hasSource")
-_HAS_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
-_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
-
 
 # ------------------------------------------------------------------------------- the counts
-
-
-@dataclass(frozen=True)
-class Count:
-    """One stated count, as ``compare-counts`` gives it."""
-
-    area: str
-    issued: str
-    report: str
-    theme: str
-    theme_label: str
-    theme_order: str
-    number: str
-    finding: str
-    iri: str
-    phrase: str
-    numerator: int | None
-    denominator: int | None
-    proportion: float | None
-    polarity: str
-    refers_to: str
-    approximation: str | None
-
-    @property
-    def year(self) -> str:
-        return year_of(self.issued)
-
-
-def year_of(issued: str) -> str:
-    """The year of an ISO date (``2014-06-18``, ``2014-06``), or ``undated``."""
-    return issued[:4] if re.match(r"\d{4}", issued or "") else "undated"
 
 
 @dataclass(frozen=True)
@@ -185,183 +155,7 @@ def cell_of(counts: Iterable[Count]) -> Cell:
 # ----------------------------------------------------------------------------- reading it
 
 
-@dataclass(frozen=True)
-class Rate:
-    """A report's reoffending rate against its comparator (``reoffending-vs-comparator``)."""
-
-    rate: float
-    comparator_rate: float | None
-    comparator: str | None
-    difference: float | None
-    cohort_start: str | None
-    cohort_end: str | None
-    source: str | None
-
-
-def _value(term: object) -> str | None:
-    return None if term is None else term.value  # type: ignore[attr-defined]
-
-
-def _int(term: object) -> int | None:
-    text = _value(term)
-    return int(text) if text is not None and re.fullmatch(r"-?\d+", text) else None
-
-
-def _float(term: object) -> float | None:
-    text = _value(term)
-    try:
-        return None if text is None else float(text)
-    except ValueError:
-        return None
-
-
-def _rows(store: ox.Store, name: str, precomputed: object = None) -> QueryResult:
-    return run_query(store, get_query(name).text, precomputed=precomputed)  # type: ignore[arg-type]
-
-
-def read_counts(store: ox.Store, precomputed: object = None) -> list[Count]:
-    """Every stated count of the graph (``compare-counts``), sorted by area, date, report, theme,
-    paragraph and count."""
-    result = _rows(store, "compare-counts", precomputed)
-    counts = []
-    for row in result.rows:
-        cells = dict(zip(result.variables, row, strict=True))
-        get = cells.get
-        counts.append(
-            Count(
-                area=_value(get("area")) or "",
-                issued=_value(get("issued")) or "",
-                report=_value(get("report")) or "",
-                theme=_value(get("theme")) or "",
-                theme_label=_value(get("themeLabel")) or "",
-                theme_order=_value(get("themeNotation")) or "",
-                number=_value(get("number")) or "",
-                finding=_value(get("finding")) or "",
-                iri=_value(get("count")) or "",
-                phrase=_value(get("phrase")) or "",
-                numerator=_int(get("numerator")),
-                denominator=_int(get("denominator")),
-                proportion=_float(get("proportion")),
-                polarity=_value(get("polarity")) or "unstated",
-                refers_to=_value(get("refersTo")) or THIS_INSPECTION,
-                approximation=_value(get("approximation")),
-            )
-        )
-    counts.sort(
-        key=lambda c: (
-            c.area,
-            c.issued,
-            c.report,
-            _theme_key(c.theme_order, c.theme_label),
-            _number_key(c.number),
-            _number_key(c.iri.rsplit("/", 1)[-1]),
-            c.iri,
-        )
-    )
-    return counts
-
-
-def read_reports(store: ox.Store, precomputed: object = None) -> dict[str, tuple[str, str]]:
-    """Every report's (area, publication date) (``inspection-timeline``)."""
-    result = _rows(store, "inspection-timeline", precomputed)
-    at = {v: i for i, v in enumerate(result.variables)}
-    found: dict[str, tuple[str, str]] = {}
-    for row in result.rows:
-        report, area = _value(row[at["report"]]), _value(row[at["area"]])
-        if report and area:
-            found.setdefault(report, (area, _value(row[at["issued"]]) or ""))
-    return found
-
-
-def read_rates(store: ox.Store, precomputed: object = None) -> dict[str, Rate]:
-    """Each report's reoffending rate and comparator (``reoffending-vs-comparator``); a report
-    with two comparators keeps the first the query gives."""
-    result = _rows(store, "reoffending-vs-comparator", precomputed)
-    at = {v: i for i, v in enumerate(result.variables)}
-    found: dict[str, Rate] = {}
-    for row in sorted(result.rows, key=lambda r: tuple(_value(t) or "" for t in r)):
-        report, rate = _value(row[at["report"]]), _float(row[at["rate"]])
-        if report is None or rate is None or report in found:
-            continue
-        found[report] = Rate(
-            rate,
-            _float(row[at["comparatorRate"]]),
-            _value(row[at["comparator"]]),
-            _float(row[at["difference"]]),
-            _value(row[at["cohortStart"]]),
-            _value(row[at["cohortEnd"]]),
-            _value(row[at["source"]]),
-        )
-    return found
-
-
-@dataclass(frozen=True)
-class FindingText:
-    """A finding's text and, read from a PDF, its pages (``page_words``), first page and file."""
-
-    text: str
-    pages: str = ""
-    page: str = ""
-    pdf: str = ""
-    pdf_sha256: str = ""
-
-
-def _objects(store: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
-    return sorted({q.object for q in store.quads_for_pattern(subject, predicate, None, None)}, key=str)  # type: ignore[misc]
-
-
-def finding_text(store: ox.Store, finding: str) -> FindingText:
-    """The text of ``finding`` and the PDF pages it is on, as the views' details panel shows
-    them (``sqs:pageSpan``: one selector per page, each with ``sqs:pageNumber``)."""
-    node = ox.NamedNode(finding)
-    texts = _objects(store, node, _SCHEMA_TEXT)
-    text = " ".join(texts[0].value.split()) if texts else ""
-    numbers: set[int] = set()
-    pdf: ox.NamedNode | None = None
-    for span in _objects(store, node, _PAGE_SPAN):
-        if not isinstance(span, ox.NamedNode):
-            continue
-        sources = [s for s in _objects(store, span, _HAS_SOURCE) if isinstance(s, ox.NamedNode)]
-        pdf = pdf or (sources[0] if sources else None)
-        for selector in _objects(store, span, _HAS_SELECTOR):
-            if isinstance(selector, ox.NamedNode):
-                numbers.update(int(n.value) for n in _objects(store, selector, _PAGE_NUMBER) if n.value.isdigit())
-    if not numbers:
-        return FindingText(text)
-    names = _objects(store, pdf, _IDENTIFIER) if pdf is not None else []
-    hashes = _objects(store, pdf, _SHA256) if pdf is not None else []
-    return FindingText(
-        text, page_words(sorted(numbers)), str(min(numbers)), names[0].value if names else "", hashes[0].value if hashes else ""
-    )
-
-
-def as_store(source: ox.Store | Dataset | Graph) -> ox.Store:
-    """``source`` as an Oxigraph store: itself, or an rdflib graph's statements copied into an
-    in-memory one (small graphs: tests, a Turtle file)."""
-    if isinstance(source, ox.Store):
-        return source
-    from ..rdf.export import sorted_quads
-
-    store = ox.Store()
-    if isinstance(source, Dataset):
-        store.extend(sorted_quads(source))
-    else:
-        dataset = Dataset()
-        for triple in source:
-            dataset.add(triple)
-        store.extend(sorted_quads(dataset))
-    return store
-
-
 # ------------------------------------------------------------------------- the comparison
-
-
-def _theme_key(order: str, label: str) -> tuple[int, str]:
-    return (int(order) if order.isdigit() else 10**6, label)
-
-
-def _number_key(number: str) -> tuple[tuple[int, ...], str]:
-    return tuple(int(x) for x in re.findall(r"\d+", number)) or (10**6,), number
 
 
 @dataclass(frozen=True)
@@ -404,31 +198,74 @@ def build_comparison(
     for c in counts:  # a report the timeline does not list (no inspection recorded) still counts
         reports.setdefault(c.report, (c.area, c.issued))
     columns, cut_criteria = _columns(counts, max_criteria)
-    theme_col = {col.theme: i for i, col in enumerate(columns) if col.level == "theme"}
-    criterion_col = {(col.theme, col.number): i for i, col in enumerate(columns) if col.level == "criterion"}
-
-    # areas and reports, by name and date
-    area_names = sorted({area for area, _issued in reports.values()})
-    area_index = {a: i for i, a in enumerate(area_names)}
-    report_iris = sorted(reports, key=lambda r: (area_index[reports[r][0]], reports[r][1], r))
-    report_index = {r: i for i, r in enumerate(report_iris)}
-    reports_of: dict[str, list[str]] = defaultdict(list)
-    for r in report_iris:
-        reports_of[reports[r][0]].append(r)
+    order = _Order.of(reports)
     by_area: dict[str, list[Count]] = defaultdict(list)
     for c in counts:
         by_area[c.area].append(c)
-    texts, areas_with_text = _texts(store, area_names, by_area, max_text_chars)
-    finding_index = {f: i for i, f in enumerate(texts)}
+    texts, areas_with_text = _texts(store, order.areas, by_area, max_text_chars)
+    count_rows, area_rows = _area_rows(order, reports, by_area, columns, {f: i for i, f in enumerate(texts)})
+    notice = _notice(order, counts, (areas_with_text, len(texts), max_text_chars), (max_criteria, cut_criteria))
+    theme_col = _theme_columns(columns)
+    data: dict[str, object] = {
+        "columns": [
+            {"level": col.level, "label": col.label, "theme": col.theme_label, "themeIndex": theme_col[col.theme]}
+            for col in columns
+        ],
+        "areas": area_rows,
+        "counts": count_rows,
+        "findings": [_finding_json(t) for t in texts.values()],
+        "reports": [_report_json(order.area_index[reports[r][0]], reports[r][1], rates.get(r)) for r in order.reports],
+        "years": sorted({year_of(issued) for _area, issued in reports.values()}),
+        "pageSize": PAGE_SIZE,
+    }
+    return Comparison(data, notice, len(order.areas), len(order.reports), len(counts), columns)
 
+
+@dataclass(frozen=True)
+class _Order:
+    """The rows of the page: the areas by name, and the reports by area, date and IRI, each with
+    its index; the reports of each area."""
+
+    areas: list[str]
+    area_index: dict[str, int]
+    reports: list[str]
+    report_index: dict[str, int]
+    reports_of: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, reports: Mapping[str, tuple[str, str]]) -> _Order:
+        areas = sorted({area for area, _issued in reports.values()})
+        area_index = {a: i for i, a in enumerate(areas)}
+        report_iris = sorted(reports, key=lambda r: (area_index[reports[r][0]], reports[r][1], r))
+        reports_of: dict[str, list[str]] = defaultdict(list)
+        for r in report_iris:
+            reports_of[reports[r][0]].append(r)
+        return cls(areas, area_index, report_iris, {r: i for i, r in enumerate(report_iris)}, reports_of)
+
+
+def _theme_columns(columns: Sequence[Column]) -> dict[str, int]:
+    return {col.theme: i for i, col in enumerate(columns) if col.level == "theme"}
+
+
+def _area_rows(
+    order: _Order,
+    reports: Mapping[str, tuple[str, str]],
+    by_area: Mapping[str, Sequence[Count]],
+    columns: Sequence[Column],
+    finding_index: Mapping[str, int],
+) -> tuple[list[list[object]], list[dict[str, object]]]:
+    """The page's count rows (every count, area after area) and its area rows: each area's span
+    of count rows, its cells per year (and for all years, when it has several) and its reports."""
+    theme_col = _theme_columns(columns)
+    criterion_col = {(col.theme, col.number): i for i, col in enumerate(columns) if col.level == "criterion"}
     count_rows: list[list[object]] = []
     area_rows: list[dict[str, object]] = []
-    for area in area_names:
+    for area in order.areas:
         mine = by_area.get(area, [])
         start = len(count_rows)
         count_rows.extend(
             [
-                report_index[c.report],
+                order.report_index[c.report],
                 theme_col[c.theme],
                 criterion_col.get((c.theme, c.number), -1),
                 c.number,
@@ -443,7 +280,7 @@ def build_comparison(
             ]
             for c in mine
         )
-        years = sorted({year_of(reports[r][1]) for r in reports_of[area]})
+        years = sorted({year_of(reports[r][1]) for r in order.reports_of[area]})
         cells = {
             key: _cells([c for c in mine if key == "all" or c.year == key], theme_col, criterion_col)
             for key in years + (["all"] if len(years) > 1 else [])
@@ -453,37 +290,33 @@ def build_comparison(
                 "name": area,
                 "counts": [start, len(count_rows)],
                 "cells": cells,
-                "reports": [report_index[r] for r in reports_of[area]],
+                "reports": [order.report_index[r] for r in order.reports_of[area]],
             }
         )
+    return count_rows, area_rows
 
+
+def _notice(order: _Order, counts: Sequence[Count], text: tuple[int, int, int], criteria: tuple[int, int]) -> str:
+    """What the page says it left out: the finding text after ``text`` = (areas with text,
+    findings with text, the most characters), and the criteria after ``criteria`` = (the most
+    columns, how many were cut)."""
+    areas_with_text, findings_with_text, max_text_chars = text
+    max_criteria, cut_criteria = criteria
     notes = []
-    if areas_with_text < len(area_names):
+    if areas_with_text < len(order.areas):
         notes.append(
-            f"Finding text is included for the first {areas_with_text:,} of {len(area_names):,} areas by name "
-            f"({len(texts):,} of {len({c.finding for c in counts}):,} findings with counts; at most {max_text_chars:,} "
-            "characters of text, so that the page opens in a few seconds). For the other areas a cell lists its counts "
-            "with their report and paragraph; `sqsgraph query finding-source --param area=AREA --param number=N` gives "
-            "the text and its pages."
+            f"Finding text is included for the first {areas_with_text:,} of {len(order.areas):,} areas by name "
+            f"({findings_with_text:,} of {len({c.finding for c in counts}):,} findings with counts; at most "
+            f"{max_text_chars:,} characters of text, so that the page opens in a few seconds). For the other areas a cell "
+            "lists its counts with their report and paragraph; `sqsgraph query finding-source --param area=AREA --param "
+            "number=N` gives the text and its pages."
         )
     if cut_criteria:
         notes.append(
             f"Criteria: the first {max_criteria:,} of {max_criteria + cut_criteria:,} numbered paragraphs are "
             f"columns; the counts of the other {cut_criteria:,} count in their theme's column only."
         )
-    data: dict[str, object] = {
-        "columns": [
-            {"level": col.level, "label": col.label, "theme": col.theme_label, "themeIndex": theme_col[col.theme]}
-            for col in columns
-        ],
-        "areas": area_rows,
-        "counts": count_rows,
-        "findings": [_finding_json(t) for t in texts.values()],
-        "reports": [_report_json(area_index[reports[r][0]], reports[r][1], rates.get(r)) for r in report_iris],
-        "years": sorted({year_of(issued) for _area, issued in reports.values()}),
-        "pageSize": PAGE_SIZE,
-    }
-    return Comparison(data, " ".join(notes), len(area_names), len(report_iris), len(counts), columns)
+    return " ".join(notes)
 
 
 def _columns(counts: Sequence[Count], max_criteria: int) -> tuple[list[Column], int]:
@@ -492,11 +325,11 @@ def _columns(counts: Sequence[Count], max_criteria: int) -> tuple[list[Column], 
     themes: dict[str, tuple[tuple[int, str], str]] = {}
     numbers: dict[tuple[str, str], None] = {}
     for c in counts:
-        themes.setdefault(c.theme, (_theme_key(c.theme_order, c.theme_label), c.theme_label))
+        themes.setdefault(c.theme, (theme_key(c.theme_order, c.theme_label), c.theme_label))
         numbers[(c.theme, c.number)] = None
     ordered = sorted(themes, key=lambda t: (themes[t][0], t))
     rank = {t: i for i, t in enumerate(ordered)}
-    criteria = sorted(numbers, key=lambda tn: (rank[tn[0]], _number_key(tn[1])))
+    criteria = sorted(numbers, key=lambda tn: (rank[tn[0]], number_key(tn[1])))
     return (
         [Column("theme", t, themes[t][1], themes[t][1]) for t in ordered]
         + [Column("criterion", t, n, themes[t][1], n) for t, n in criteria[:max_criteria]],
