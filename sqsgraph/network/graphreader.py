@@ -72,10 +72,11 @@ def union_graph(dataset: Source) -> UnionGraph:
 
 
 def first_value(g: UnionGraph, s: Node, *preds: URIRef) -> str | None:
+    """The least value (as text) of the first of ``preds`` that ``s`` has."""
     for p in preds:
-        values = sorted(str(o) for o in g.objects(s, p))
+        values = [str(o) for o in g.objects(s, p)]
         if values:
-            return values[0]
+            return values[0] if len(values) == 1 else min(values)
     return None
 
 
@@ -102,7 +103,11 @@ def instances(g: UnionGraph, *classes: URIRef) -> list[URIRef]:
 
 
 def first_node(g: UnionGraph, s: Node, p: URIRef) -> Node | None:
-    return next(iter(sorted(g.objects(s, p), key=str)), None)
+    """The object of ``p`` of ``s`` that sorts first by its text (the first found of equals)."""
+    found = list(g.objects(s, p))
+    if len(found) < 2:
+        return found[0] if found else None
+    return min(found, key=str)
 
 
 NAMED_IN = ((DCTERMS.creator, "author (From)"), (SDO.recipient, "addressee (To)"), (SDO.ccRecipient, "copy list"))

@@ -212,8 +212,7 @@ def findings_graph(dataset: Source, details: bool = True, reader: GraphReader | 
     for f in instances(g, SQS.Finding, SQS.KeyStrength, SQS.AreaForImprovement):
         kind = rd.finding_kind(f)
         report = finding_report(g, f)
-        areas = sorted(g.objects(report, SQS.area), key=str) if report is not None else []
-        area = areas[0] if areas else None
+        area = first_node(g, report, SQS.area) if report is not None else None
         area_key = str(area) if area is not None else "urn:sqsgraph:no-area"
         if area_key not in nodes:
             area_label = rd.label(area) if area is not None else "No area recorded"

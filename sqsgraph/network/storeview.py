@@ -148,8 +148,14 @@ class StoreGraph:
             query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
             solutions = self.store.query(query, use_default_graph_as_union=True)
             assert isinstance(solutions, ox.QuerySolutions)
+            terms = self._terms  # the conversion of _term, written out: it runs for every row of every table
             for s, o in solutions:
-                rows[self._term(s)][self._term(o)] = None  # a statement made in two graphs comes twice
+                subject, obj = terms.get(s), terms.get(o)
+                if subject is None:
+                    subject = terms[s] = from_ox_term(s)
+                if obj is None:
+                    obj = terms[o] = from_ox_term(o)
+                rows[subject][obj] = None  # a statement made in two graphs comes twice
             table = self._forward[predicate] = {s: list(objects) for s, objects in rows.items()}
         return table
 
