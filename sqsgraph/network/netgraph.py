@@ -177,19 +177,28 @@ def areas_by_person(G: nx.Graph) -> dict[str, set[str]]:
     return result
 
 
-def people_graph(G: nx.Graph) -> nx.Graph:
-    """People of an entity graph, joined when they share a report or an organisation.
-
-    Each edge's ``rels`` names what they share ("report: …", "organisation: …").
-    """
+def people_hubs(G: nx.Graph) -> list[tuple[str, list[str]]]:
+    """What joins people in ``people_graph``: each report, organisation and body of the entity
+    graph ``G`` (sorted), as the relation its links name ("report: …", "organisation: …") and
+    the people linked to it, sorted."""
     kinds = dict(G.nodes(data="kind"))
-    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    hubs = []
     for hub in sorted(G):
         kind = kinds[hub]
         if kind not in ("report", "organisation", "body"):
             continue
         members = sorted(p for p in G[hub] if kinds[p] == "person")
-        rel = f"{'report' if kind == 'report' else 'organisation'}: {G.nodes[hub]['label']}"
+        hubs.append((f"{'report' if kind == 'report' else 'organisation'}: {G.nodes[hub]['label']}", members))
+    return hubs
+
+
+def people_graph(G: nx.Graph) -> nx.Graph:
+    """People of an entity graph, joined when they share a report or an organisation.
+
+    Each edge's ``rels`` names what they share ("report: …", "organisation: …").
+    """
+    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel, members in people_hubs(G):
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 shared[(a, b)].add(rel)
@@ -258,6 +267,7 @@ __all__ = [
     "label_of",
     "page_words",
     "people_graph",
+    "people_hubs",
     "shorten",
     "union_graph",
 ]

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from .netgraph import (
     findings_graph,
     induced,
     people_graph,
+    people_hubs,
     union_graph,
 )
 from .page import (
@@ -197,43 +199,103 @@ def most_connected(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[n
     n, m = G.number_of_nodes(), G.number_of_edges()
     if n <= cap and m <= max_links:
         return G, ""
+    keep = _most_connected_nodes(nx.connected_components(G), G.adj, cap, max_links)
+    H = induced(G, keep)
+    return H, _cut_notice(H, n, m, len(keep) < cap, max_links)
+
+
+def _most_connected_nodes(
+    components: Iterable[set[str]], adjacency: Mapping[str, Collection[str]], cap: int, max_links: int
+) -> list[str]:
+    """The nodes ``most_connected`` keeps, from the components of a graph and its adjacency."""
     keep: list[str] = []
     kept: set[str] = set()
     links = 0
-    for comp in sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c))):
+    for comp in sorted(components, key=lambda c: (-len(c), min(c))):
         room = cap - len(keep)
         if room <= 0 or links >= max_links:
             break
-        inside = sum(d for _v, d in G.degree(comp)) // 2  # every link of a node of the component is in it
+        inside = sum(len(adjacency[v]) for v in comp) // 2  # every link of a node of the component is in it
         if len(comp) <= room and links + inside <= max_links:
             keep.extend(comp)
             kept.update(comp)
             links += inside
             continue
-        for v in sorted(comp, key=lambda v: (-G.degree(v), v)):  # the most connected nodes, while they fit
-            new = sum(1 for u in G[v] if u in kept)
+        for v in sorted(comp, key=lambda v: (-len(adjacency[v]), v)):  # the most connected nodes, while they fit
+            new = sum(1 for u in adjacency[v] if u in kept)
             if len(keep) >= cap or links + new > max_links:
                 break
             keep.append(v)
             kept.add(v)
             links += new
         break
-    H = induced(G, keep)
+    return keep
+
+
+def _cut_notice(H: nx.Graph, n: int, m: int, by_links: bool, max_links: int) -> str:
+    """What the page says of a cut to ``H`` from ``n`` nodes and ``m`` links (``by_links``: the
+    links were the limit, not the nodes)."""
     left = n - H.number_of_nodes()
-    if len(keep) < cap:  # not the nodes: the links were the limit
-        notice = (
+    if by_links:
+        return (
             f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes and "
             f"{H.number_of_edges():,} of {m:,} links (at most {max_links:,} links are drawn, so that the "
             f"page opens in a few seconds; {left:,} nodes left out: the smaller components and the least "
             f"connected nodes). Use `sqsgraph view focus --focus NAME` to see any part in full."
         )
-    else:
-        notice = (
-            f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
-            f"({left:,} left out: the smaller components and the least connected nodes). "
-            f"Use `sqsgraph view focus --focus NAME` to see any part in full."
-        )
-    return H, notice
+    return (
+        f"Showing the most connected part: {H.number_of_nodes():,} of {n:,} nodes "
+        f"({left:,} left out: the smaller components and the least connected nodes). "
+        f"Use `sqsgraph view focus --focus NAME` to see any part in full."
+    )
+
+
+def people_part(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[nx.Graph, str]:
+    """``most_connected(people_graph(G), cap, max_links)``, without making the whole people graph
+    when it is cut: who shares a report or organisation with whom is counted first (a report
+    naming hundreds of people joins every pair of them: at 10,000 reports the people graph has
+    about two million links, of which a view draws at most ``max_links``), and the links, with
+    what each pair shares, are made for the people kept only."""
+    hubs = people_hubs(G)
+    people = sorted(n for n, kind in G.nodes(data="kind") if kind == "person")
+    adjacency: dict[str, set[str]] = {p: set() for p in people}
+    for _rel, members in hubs:
+        for i, a in enumerate(members):
+            adjacency[a].update(members[i + 1 :])
+            for b in members[i + 1 :]:
+                adjacency[b].add(a)
+    m = sum(len(neighbours) for neighbours in adjacency.values()) // 2
+    if len(people) <= cap and m <= max_links:
+        return people_graph(G), ""
+    keep = _most_connected_nodes(_components(adjacency), adjacency, cap, max_links)
+    kept = set(keep)
+    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel, members in hubs:
+        inside = [p for p in members if p in kept]
+        for i, a in enumerate(inside):
+            for b in inside[i + 1 :]:
+                shared[(a, b)].add(rel)
+    H = nx.Graph()
+    H.add_nodes_from((p, G.nodes[p]) for p in people if p in kept)  # a copy of the data, as people_graph's
+    # the links in the people graph's order: each node's neighbours sorted (its pairs are sorted)
+    H.add_edges_from(
+        (u, v, {"rels": tuple(sorted(shared[(u, v) if u < v else (v, u)]))}) for u in H for v in sorted(adjacency[u] & kept)
+    )
+    return H, _cut_notice(H, len(people), m, len(keep) < cap, max_links)
+
+
+def _components(adjacency: Mapping[str, set[str]]) -> Iterator[set[str]]:
+    seen: set[str] = set()
+    for v in adjacency:
+        if v in seen:
+            continue
+        comp, frontier = {v}, [v]
+        while frontier:
+            reached = [w for u in frontier for w in adjacency[u] if w not in comp]
+            comp.update(reached)
+            frontier = list(dict.fromkeys(reached))
+        seen |= comp
+        yield comp
 
 
 def _kind_legend(G: nx.Graph) -> list[dict[str, object]]:
@@ -269,8 +331,7 @@ def _overview_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
 
 def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
     between = analytics.betweenness(G)
-    P = people_graph(G)
-    P, notice = most_connected(P, max_nodes)
+    P, notice = people_part(G, max_nodes)
     fill(P)
     # each person's organisation: the one they hold most posts in (ties by name)
     org_of: dict[str, str] = {}
