@@ -164,7 +164,14 @@ class StoreGraph:
         if found is None:
             solutions = self.store.query(f"SELECT ?s WHERE {{ ?s a <{cls}> }}", use_default_graph_as_union=True)
             assert isinstance(solutions, ox.QuerySolutions)
-            found = self._instances[cls] = list(dict.fromkeys(self._term(row[0]) for row in solutions))
+            terms = self._terms  # _term written out, as in _table
+            instances: dict[Node, None] = {}
+            for (s,) in solutions:
+                subject = terms.get(s)
+                if subject is None:
+                    subject = terms[s] = from_ox_term(s)
+                instances[subject] = None
+            found = self._instances[cls] = list(instances)
         return found
 
     def _reverse_lookup(self, predicate: str, obj: Node) -> Iterator[Node]:
