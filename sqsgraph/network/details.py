@@ -296,54 +296,66 @@ def add_findings_details(F: nx.Graph, dataset: Source, reader: GraphReader | Non
             if not n.startswith("urn:"):
                 facts, spans = _area_facts(g, rd, URIRef(n))
                 data["facts"], data["spans"] = tuple(facts), tuple(spans)
-            continue
-        if data["kind"] == "theme":
+        elif data["kind"] == "theme":
             children = [URIRef(c) for c in F.neighbors(n) if F.nodes[c]["kind"] not in ("area", "theme")]
             reports = _newest_first(g, (r for r in map(lambda c: finding_report(g, c), children) if r is not None))
             facts = list(data["facts"]) + _listed("Report", [rd.label(r) for r in reports], "reports")
             data["facts"], data["spans"] = tuple(facts), tuple(rd.report_source(r) for r in reports[:MAX_SPANS])
-            continue
-        f = URIRef(n)
-        kind, report = data["kind"], finding_report(g, f)
-        group_name = finding_group(g, rd, f, kind)
-        text = " ".join((first_value(g, f, SDO.text) or "").split())
-        paragraph = first_value(g, f, SQS.paragraphNumber)
-        short = shorten(text) if text else local_name(n)
-        facts = [("Kind", KIND_NAMES[kind])]
-        if report is not None:
-            facts.append(("Report", rd.label(report)))
-        facts.append(("Theme" if kind == "finding" else "Section", group_name))
-        if paragraph:
-            facts.append(("Paragraph", paragraph))
-        if text:
-            facts.append(("Text", text))
-        for q in sorted(g.objects(f, SQS.hasQuote), key=str):
-            quote = first_value(g, q, SDO.text, OA.exact, RDF.value)
-            if quote:
-                facts.append(("Inspector quoted", quote))
-        polarities: list[str] = []
-        for obs in sorted(g.objects(f, SQS.hasObservation), key=str):
-            phrase = first_value(g, obs, SQS.phrase)
-            num, den = first_value(g, obs, SQS.numerator), first_value(g, obs, SQS.denominator)
-            polarity = _concept(first_value(g, obs, SQS.polarity), "unstated")
-            earlier = _concept(first_value(g, obs, SQS.refersTo), "this-inspection") == "earlier-inspection"
-            if not earlier:
-                polarities.append(polarity)
-            if num is not None and den is not None:
-                count: str | None = f"{num} of {den}" + (f" (“{phrase}”)" if phrase else "")
-            else:
-                count = f"“{phrase}”" if phrase else None
-            if count is not None:
-                facts.append(
-                    (
-                        "Count",
-                        f"{count}: {POLARITY_WORDS.get(polarity, polarity)}" + ("; of an earlier inspection" if earlier else ""),
-                    )
-                )
-        data["polarity"] = counts_polarity(polarities)
-        facts.append(("Counts (colour)", POLARITY_NAMES[data["polarity"]]))
-        data["label"] = f"{paragraph} {short}" if paragraph else short
-        data["facts"], data["spans"] = tuple(facts), tuple(rd.spans_of(f, paragraph, report))
+        else:
+            _finding_details(g, rd, n, data)
+
+
+def _finding_details(g: UnionGraph, rd: GraphReader, n: str, data: dict[str, object]) -> None:
+    """A finding's label, facts (kind, report, theme, paragraph, text, quotes, counts), the colour
+    its counts give it (``polarity``) and its spans, set in ``data``."""
+    f = URIRef(n)
+    kind = str(data["kind"])
+    report = finding_report(g, f)
+    group_name = finding_group(g, rd, f, kind)
+    text = " ".join((first_value(g, f, SDO.text) or "").split())
+    paragraph = first_value(g, f, SQS.paragraphNumber)
+    short = shorten(text) if text else local_name(n)
+    facts = [("Kind", KIND_NAMES[kind])]
+    if report is not None:
+        facts.append(("Report", rd.label(report)))
+    facts.append(("Theme" if kind == "finding" else "Section", group_name))
+    if paragraph:
+        facts.append(("Paragraph", paragraph))
+    if text:
+        facts.append(("Text", text))
+    for q in sorted(g.objects(f, SQS.hasQuote), key=str):
+        quote = first_value(g, q, SDO.text, OA.exact, RDF.value)
+        if quote:
+            facts.append(("Inspector quoted", quote))
+    counts, polarities = _count_facts(g, f)
+    polarity = counts_polarity(polarities)
+    data["polarity"] = polarity
+    facts += counts
+    facts.append(("Counts (colour)", POLARITY_NAMES[polarity]))
+    data["label"] = f"{paragraph} {short}" if paragraph else short
+    data["facts"], data["spans"] = tuple(facts), tuple(rd.spans_of(f, paragraph, report))
+
+
+def _count_facts(g: UnionGraph, f: Node) -> tuple[list[tuple[str, str]], list[str]]:
+    """The counts a finding states, as facts ("Count": "12 of 16 (“…”): favourable"), and the
+    polarities of those of this inspection."""
+    facts: list[tuple[str, str]] = []
+    polarities: list[str] = []
+    for obs in sorted(g.objects(f, SQS.hasObservation), key=str):
+        phrase = first_value(g, obs, SQS.phrase)
+        num, den = first_value(g, obs, SQS.numerator), first_value(g, obs, SQS.denominator)
+        polarity = _concept(first_value(g, obs, SQS.polarity), "unstated")
+        earlier = _concept(first_value(g, obs, SQS.refersTo), "this-inspection") == "earlier-inspection"
+        if not earlier:
+            polarities.append(polarity)
+        if num is not None and den is not None:
+            count: str | None = f"{num} of {den}" + (f" (“{phrase}”)" if phrase else "")
+        else:
+            count = f"“{phrase}”" if phrase else None
+        if count is not None:
+            words = f"{count}: {POLARITY_WORDS.get(polarity, polarity)}"
+            facts.append(("Count", words + ("; of an earlier inspection" if earlier else "")))
+    return facts, polarities
 
 
 #: What a finding's counts of this inspection say, as the findings view colours it, in legend order.
