@@ -19,7 +19,8 @@ How it works, in order:
    mid-sentence, possibly with a footnote between) are joined again.
 
 The steps live beside this module: ``patterns`` (the compiled patterns), ``extracted`` (text
-other tools extracted from PDFs, put right first), ``lines`` (the walk and the footnotes),
+other tools extracted from PDFs, put right first, with ``furniture``: the page furniture left
+out, and ``numbering``: numbers set apart given back), ``lines`` (the walk and the footnotes),
 ``paragraphs``, and the parts: ``header``, ``findings``, ``copylist``. This module holds
 ``parse_report`` and the file-level entry points.
 
