@@ -185,8 +185,13 @@ def open_graph_store(graph_file: Path | None) -> Store | None:
         raise click.ClickException(str(exc)) from exc
 
 
+#: The build's stages counted in reports; the later ones (the query store, the views) are one step each.
+PER_REPORT_STAGES = ("reading", "mapping", "validating")
+
+
 class StageProgress:
-    """One progress bar per build stage (reading, mapping, validating) on stderr."""
+    """One progress bar per build stage (reading, mapping, validating; then loading the query
+    store, drawing the views, precomputing answers) on stderr."""
 
     def __init__(self) -> None:
         self.hidden: bool | None = None  # decided at the first report: a bar only for more than a few
@@ -205,9 +210,10 @@ class StageProgress:
         if bar is None or stage != self.stage:
             self._close()
             self.stage = stage
-            self.bar = bar = click.progressbar(length=total, label=f"{stage} reports", file=sys.stderr)
+            label = f"{stage} reports" if stage in PER_REPORT_STAGES else stage
+            self.bar = bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
-        bar.update(1)
+        bar.update(done - bar.pos)  # a stage of one step says so at its start (0 of 1) and its end
 
     def _close(self) -> None:
         if self.bar is not None:

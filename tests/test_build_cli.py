@@ -146,12 +146,18 @@ def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
         [("reading", n, 10) for n in range(1, 11)]
         + [("mapping", n, 5) for n in range(1, 6)]
         + [("validating", n, 5) for n in range(1, 6)]
+        + [  # then the stages of one step each, at their start and end
+            (stage, done, 1)
+            for stage in ("loading the query store", "drawing the views", "precomputing the named queries' answers")
+            for done in (0, 1)
+        ]
     )
     assert result.ok and len(result.report_ids) == 5  # the second copies are duplicates, built once (issue 7)
     assert len(result.notes) == 5 and all(n.startswith("duplicate: ") for n in result.notes)
     cli = CliRunner().invoke(main, ["build", str(reports), "-o", str(tmp_path / "cli"), "--no-docs"])
     assert cli.exit_code == 0
     assert "reading reports" in cli.stderr and "mapping reports" in cli.stderr  # the progress bars' labels
+    assert "loading the query store" in cli.stderr and "drawing the views" in cli.stderr
 
 
 def test_unknown_identities_file_is_a_usage_error(tmp_path):

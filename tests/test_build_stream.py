@@ -230,6 +230,30 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
     assert (tmp_path / "out" / "store" / "current.json").stat().st_mtime_ns == stamp
 
 
+def test_the_query_store_made_beside_the_build_is_the_one_made_in_turn(corpus, tmp_path):
+    """With worker processes the query store loads in a process of its own while the reports are
+    validated, and its answers are precomputed while the views are drawn: the same views, and a
+    store as fresh and complete (text index, precomputed answers) as one made step by step."""
+    from sqsgraph.query import querystore
+
+    alone = build([corpus], tmp_path / "one", docs=False, workers=1)
+    beside = build([corpus], tmp_path / "two", docs=False, workers=2)
+    assert alone.validation is not None and beside.validation is not None
+    assert alone.ok and beside.ok and beside.validation.problems == alone.validation.problems
+    assert [p.name for p in alone.files] == [p.name for p in beside.files]
+    for a, b in zip(alone.files, beside.files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for out in (tmp_path / "one", tmp_path / "two"):
+        store = out / "store"
+        assert querystore.freshness(out / "sqsgraph.nq") == "fresh"
+        live = querystore.read_live_database(store)
+        assert live is not None and live.text_index and live.results  # named in the manifest, and there
+        assert querystore.open_precomputed(store) is not None and querystore.open_text_index(store) is not None
+        assert sorted(p.name for p in store.iterdir() if not p.name.startswith(".")) == sorted(
+            ["current.json", live.database, live.text_index, live.results]
+        )
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_report_that_cannot_be_written_as_rdf_leaves_no_trace_in_the_shared_part(corpus, tmp_path, monkeypatch, workers):
     # the head is made while the reports are mapped: a report refused afterwards must not

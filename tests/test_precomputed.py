@@ -421,3 +421,32 @@ def test_the_parameter_subselect_is_found() -> None:
     assert parameter_subselect("SELECT ?x WHERE { { SELECT ?y { ?y ?p ?o } } }") is None
     with pytest.raises(QueryError, match="cannot read"):
         parameters_first("# plan: whatever first\nSELECT * {}")
+
+
+def test_answers_made_several_at_a_time_are_the_answers_made_one_by_one(
+    built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Oxigraph answers the planned queries side by side; the file holds the same answers,
+    rowsets and rows, numbered alike, as when they are answered one after another."""
+    import sqsgraph.query.precompute as precompute
+
+    store, _, _ = built
+
+    def dump(path: Path) -> list[tuple[object, ...]]:
+        db = sqlite3.connect(path)
+        try:
+            return [
+                *db.execute("SELECT key, query, params, rowset FROM answers ORDER BY key"),
+                *db.execute("SELECT * FROM rowsets ORDER BY id"),
+                *db.execute("SELECT * FROM rows ORDER BY rowset, n"),
+                *db.execute("SELECT * FROM narrowed ORDER BY query, param"),
+                *db.execute("SELECT * FROM nodes ORDER BY rowset, node, n"),
+            ]
+        finally:
+            db.close()
+
+    monkeypatch.setattr(precompute, "THREADS", 1)
+    one = dump(build_results(store, tmp_path / "one.sqlite"))
+    monkeypatch.setattr(precompute, "THREADS", 4)
+    several = dump(build_results(store, tmp_path / "four.sqlite"))
+    assert len(one) > 100 and several == one

@@ -50,7 +50,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib.namespace import RDF
@@ -90,7 +91,7 @@ from .records import (
     Progress,
     ReadReport,
 )
-from .runner import Runner, gc_tuned, open_runner
+from .runner import Background, Runner, gc_tuned, open_background, open_runner
 from .tasks import (
     FACTS_SUFFIX,
     HEAD_SUFFIXES,
@@ -203,6 +204,7 @@ def build(
         tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out)
         if not cache
         else nullcontext(None) as scratch,
+        open_background() as background,
         open_runner(workers) as runner,
         gc_tuned(),
     ):
@@ -257,33 +259,23 @@ def build(
         )
         read_from = {r.sha256: r.path for r in ordered}  # where the views' links to a PDF's pages lead
         result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
+        # The query store loads in a process of its own while the reports are validated, and
+        # its precomputed answers are made there while the views are drawn from it.
+        background.here = not runner.in_pool(len(mapped))
+        store_job = _start_query_store(background, out / QUADS_FILE) if views else None
         if validate:
             result.validation = _validate(
                 runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress, engine or "pyshacl"
             )
-    if docs:
-        page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
-        if page is not None:
-            result.files.append(page)
-        if note:
-            result.notes.append(note)
-    if views:
-        from ..network.views import write_views
-        from ..query.querystore import open_query_store
-
-        # The views are drawn from the query store the query commands read (built here from the
-        # N-Quads unless it is fresh already, so the first query needs no load): its size is not
-        # bounded by memory, and the views cut what they show, saying so, as ``views`` describes.
-        graph_store = open_query_store(out / QUADS_FILE)
-        result.files.extend(write_views(graph_store, views_dir(out), read_from))
-        # the comparison page (areas against themes), its counts answered from the store's kept answers
-        from ..network.compare import write_compare
-        from ..query.querystore import default_store_dir, open_precomputed
-
-        result.files.append(
-            write_compare(graph_store, views_dir(out), read_from, open_precomputed(default_store_dir(out / QUADS_FILE)))
-        )
-        del graph_store
+        runner.close()  # the workers' memory back before the views are drawn
+        if docs:
+            page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
+            if page is not None:
+                result.files.append(page)
+            if note:
+                result.notes.append(note)
+        if store_job is not None:
+            result.files.extend(_draw_views(store_job, out, read_from, progress))
     if cache:
         build_cache.prune(before.used if before is not None else None)
         after.used = frozenset(build_cache.used)
@@ -710,6 +702,68 @@ def _validate(
     triples += checked
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
     return ValidationReport(not any(p.severity == "Violation" for p in problems), tuple(problems), triples)
+
+
+@dataclass(frozen=True)
+class QueryStoreJob:
+    """The query store being made in the background: loaded (the views can be drawn), then
+    answered (its precomputed answers written beside it)."""
+
+    loaded: Future[Path]
+    answered: Future[Path]
+
+
+def _start_query_store(background: Background, quads: Path) -> QueryStoreJob:
+    from ..query.querystore import default_store_dir, ensure_precomputed, ensure_query_store
+
+    loaded = background.submit(ensure_query_store, quads, precompute=False)
+    return QueryStoreJob(loaded, background.submit(ensure_precomputed, default_store_dir(quads)))
+
+
+def _draw_views(job: QueryStoreJob, out: Path, read_from: dict[str, str], progress: Progress | None) -> list[Path]:
+    """The views and the comparison page, drawn from the query store the query commands read
+    (built from the N-Quads unless it is fresh already, so the first query needs no load): its
+    size is not bounded by memory, and the views cut what they show, saying so, as ``views``
+    describes. Returns once the store's precomputed answers are written too."""
+    from ..network.compare import write_compare
+    from ..network.views import write_views
+    from ..query.querystore import open_query_store
+
+    step = _Step(progress)
+    with step("loading the query store"):
+        _result_of(job.loaded, "loading the query store")
+    with step("drawing the views"):
+        graph_store = open_query_store(out / QUADS_FILE, rebuild=False)
+        files = write_views(graph_store, views_dir(out), read_from)
+        # the comparison page (areas against themes), its counts asked of the store: its
+        # precomputed answers are still being made
+        files.append(write_compare(graph_store, views_dir(out), read_from))
+        del graph_store
+    with step("precomputing the named queries' answers"):
+        _result_of(job.answered, "precomputing the named queries' answers")
+    return files
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A stage of one step, told to ``progress`` at its start (0 of 1) and its end (1 of 1)."""
+
+    progress: Progress | None
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(stage, 0, 1)
+        yield
+        if self.progress is not None:
+            self.progress(stage, 1, 1)
+
+
+def _result_of(job: Future[Path], doing: str) -> Path:
+    try:
+        return job.result()
+    except BrokenProcessPool as exc:
+        raise BuildError(f"the process {doing} died (out of memory?); the graph files are written; build again") from exc
 
 
 def _head_index(path: Path) -> dict[str, list[str]]:

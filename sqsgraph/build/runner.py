@@ -147,6 +147,56 @@ def _start_method() -> str:
     return "forkserver"
 
 
+class Background:
+    """One worker process of its own, started on first use, for long jobs that go on beside the
+    build's own work (the query store's load, then its precomputed answers): they run in the
+    order submitted, one at a time."""
+
+    def __init__(self, here: bool = False) -> None:
+        self.here = here  # run each job here and now, when submitted (a small build: a process costs more)
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., R], *args: object, **kwargs: object) -> Future[R]:
+        if self.here:
+            done: Future[R] = Future()
+            try:
+                done.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed over to the caller of result()
+                done.set_exception(exc)
+            return done
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context(_start_method()),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+        return self.executor.submit(fn, *args, **kwargs)
+
+    def close(self, wait: bool = True) -> None:
+        """Shut the process down: after its jobs (``wait``), or now, stopping a job mid-way
+        (the build failed or was interrupted: nothing would take its result)."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        if not wait:
+            processes = list(getattr(executor, "_processes", {}).values())  # no public way before Python 3.14
+            for process in processes:
+                process.terminate()
+        executor.shutdown(wait=wait, cancel_futures=True)
+
+
+@contextmanager
+def open_background() -> Iterator[Background]:
+    b = Background()
+    try:
+        yield b
+    except BaseException:
+        b.close(wait=False)
+        raise
+    b.close()
+
+
 @contextmanager
 def open_runner(workers: int) -> Iterator[Runner]:
     r = Runner(workers)

@@ -57,8 +57,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -75,7 +80,7 @@ from .answers import (
 from .library import bind_params, load_queries
 from .matching import fold
 from .rewrite import inline_rows, parameter_rows, parameters_first
-from .run import run_query, search_candidates
+from .run import QueryResult, run_query, search_candidates
 from .sqlitefile import new_sqlite_file
 from .textindex import TextIndex, text_searches
 
@@ -182,6 +187,45 @@ def _inlined(
     return inline_rows(text, *found)
 
 
+#: Queries answered at once: Oxigraph evaluates a query without holding Python's lock, so each
+#: runs on a core of its own (the answers are written in the plan's order all the same).
+THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _once(items: list[Planned]) -> list[Planned]:
+    """The planned items whose answer no earlier item gives (the same query and parameters)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = answer_key(item.text, item.bindings)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _answered(
+    store: ox.Store, items: list[Planned], text_index: TextIndex | None
+) -> Iterator[tuple[Planned, QueryResult, float]]:
+    """Each item with its answer and the seconds it took, in order; ``THREADS`` answered at a
+    time, and at most a few answers ahead of the one awaited kept in memory."""
+
+    def answer(item: Planned) -> tuple[QueryResult, float]:
+        started = time.perf_counter()
+        result = run_query(store, item.text, item.bindings, text_index=text_index)
+        return result, time.perf_counter() - started
+
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="precompute") as pool:
+        queue = iter(items)
+        pending = deque((item, pool.submit(answer, item)) for item in islice(queue, THREADS * 2))
+        while pending:
+            item, job = pending.popleft()
+            result, seconds = job.result()
+            if (following := next(queue, None)) is not None:
+                pending.append((following, pool.submit(answer, following)))
+            yield item, result, seconds
+
+
 def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | None = None) -> Path:
     """Answer every planned query over ``store`` and write the answers into the SQLite file
     ``path``, atomically (``text_index``: see ``plan``)."""
@@ -203,14 +247,11 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
         )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
         seen: set[str] = set()
-        for item in plan(store, text_index):
+        for item, result, seconds in _answered(store, _once(plan(store, text_index)), text_index):
             key = answer_key(item.text, item.bindings)
-            if key in seen:
+            if key in seen:  # an earlier item's answer stands for it (``same_as``)
                 continue
             seen.add(key)
-            started = time.perf_counter()
-            result = run_query(store, item.text, item.bindings, text_index=text_index)
-            seconds = time.perf_counter() - started
             if result.kind != "select" or len(result.rows) > MAX_ROWS:
                 continue
             params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)

@@ -346,6 +346,20 @@ def database_path(store_dir: str | Path) -> Path:
     return Path(store_dir) / manifest.database
 
 
+def ensure_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *, precompute: bool = True) -> Path:
+    """Make the query store of ``quads_file`` fresh: built (as ``build_query_store``) when it is
+    missing or stale, left as it is otherwise; the store's folder. The build loads it without
+    the precomputed answers (``precompute`` false) so that the views can be drawn from it while
+    another process computes them (``ensure_precomputed``)."""
+    source, folder = _paths(quads_file, store_dir)
+    if freshness(source, folder) != "fresh":
+        _check_source(source)
+        with _locked(folder):
+            if freshness(source, folder) != "fresh":  # another process may have built it meanwhile
+                _build_locked(source, folder, DEFAULT_CHUNK_BYTES, precompute)
+    return folder
+
+
 def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *, rebuild: bool = True) -> ox.Store:
     """The query store of ``quads_file``, opened read-only.
 
@@ -362,10 +376,7 @@ def open_query_store(quads_file: str | Path, store_dir: str | Path | None = None
                 f"{source}: its query store {folder} {why}; run `sqsgraph build` "
                 "(or any query command on the default graph) to rebuild it"
             )
-        _check_source(source)
-        with _locked(folder):
-            if freshness(source, folder) != "fresh":  # another process may have built it meanwhile
-                _build_locked(source, folder, DEFAULT_CHUNK_BYTES)
+        ensure_query_store(source, folder)
     try:
         return ox.Store.read_only(str(database_path(folder)))
     except OSError as exc:
@@ -528,6 +539,7 @@ __all__ = [
     "database_path",
     "default_store_dir",
     "ensure_precomputed",
+    "ensure_query_store",
     "ensure_text_index",
     "freshness",
     "open_query_store",
