@@ -266,7 +266,8 @@ def build(
             result.validation = _validate(
                 runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress, engine or "pyshacl"
             )
-        runner.close()  # the workers' memory back before the views are drawn
+        runner.close()  # the workers' memory back before the views are drawn, and the reports' own
+        del read, kept, ordered, mapped, head, spans
         if docs:
             page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
             if page is not None:
