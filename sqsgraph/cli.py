@@ -8,7 +8,6 @@ Each command turns its options into one library call and formats the result.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,8 @@ from . import __version__
 from .console import (
     SqsgraphGroup,
     StageProgress,
+    build_inputs,
+    chosen_query,
     configure_logging,
     deprecated_graph_argument,
     exit_on_report_errors,
@@ -26,23 +27,24 @@ from .console import (
     key_value,
     load_graph_for_views,
     open_graph_store,
-    precomputed_of,
+    parse_reports,
+    push_credentials,
     report_arguments,
+    report_texts,
     resolve_graph,
     resolve_reports,
     shacl_engine_option,
     skip_what_is_not_a_report,
     stdout_is_terminal,
-    text_index_of,
+    store_for_comparison,
+    store_for_query,
 )
-from .errors import ReportError
+from .echo import WARNINGS_SHOWN, echo_build_result, echo_query_notes, query_listing_lines
 from .network.formats import STATS_FORMATS
 from .outputs import DEFAULT_OUT, views_dir
 from .query.formats import RESULT_FORMATS
 from .rdf.formats import FORMAT_NAMES, PUSH_FORMATS
 from .read.formatting import report_summary
-from .read.parser import parse_files
-from .read.reader import sample_paths
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -63,10 +65,6 @@ def main(verbose: int) -> None:
 
 
 # --- build, validate, people -------------------------------------------------------------------
-
-
-#: warnings `sqsgraph build` prints unless --all-warnings: a corpus of invented areas warns for each
-WARNINGS_SHOWN = 20
 
 
 #: Rows `sqsgraph query` shows on a terminal unless --limit says otherwise: the first page, quickly.
@@ -135,17 +133,9 @@ def build_command(
 
     Example: sqsgraph build reports/ -o output/ --format trig
     """
-    from .build.folder import last_inputs
     from .build.pipeline import build
 
-    paths: list[Path] | None = list(reports) or None
-    if paths is None:  # what the last build into OUT was built from; the samples if there was none
-        last = last_inputs(out_dir)
-        if last is None or last.paths is None:
-            click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
-        else:
-            paths = last.paths
-            click.echo(f"note: no reports named: rebuilding {out_dir}/ from {last.shown} as its last build did", err=True)
+    paths = build_inputs(reports, out_dir)
     with StageProgress() as progress:
         try:
             result = build(
@@ -164,34 +154,7 @@ def build_command(
             )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
-    for path in result.files:
-        click.echo(f"wrote {path}")
-    if not result.report_ids:  # nothing was built, nothing written
-        for line in result.notes:
-            click.echo(f"note: {line}", err=True)
-        for failure in result.failures:
-            click.echo(f"error: {failure.line()}", err=True)
-        sys.exit(1)
-    s = result.summary()
-    click.echo(
-        f"reports: {s['reports']}, triples: {s['triples']}, people: {s['people']}, "
-        f"organisations: {s['organisations']}, posts: {s['posts']}, findings: {s['findings']}, "
-        f"strengths: {s['strengths']}, improvements: {s['improvements']}, warnings: {s['warnings']}"
-    )
-    shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
-    for line in shown:
-        click.echo(f"warning: {line}", err=True)
-    if len(result.warnings) > len(shown):
-        click.echo(f"note: {len(result.warnings) - len(shown)} more warnings not shown; --all-warnings prints them all", err=True)
-    for line in result.notes:
-        click.echo(f"note: {line}", err=True)
-    if result.validation is not None:
-        click.echo("validation: conforms" if result.validation.conforms else "validation: does not conform")
-        for problem in result.validation.violations:
-            click.echo(problem.line(), err=True)
-    for failure in result.failures:
-        click.echo(f"error: {failure.line()}", err=True)  # the same form as `sqsgraph parse`
-    if not result.ok:
+    if not echo_build_result(result, all_warnings):
         sys.exit(1)
 
 
@@ -327,30 +290,11 @@ def push_command(
 
     Example: sqsgraph push --store http://localhost:7878/store
     """
-    import os
-
-    from .publish.push import (
-        iter_notice_lines,
-        iter_report_lines,
-        push_file,
-        store_url_problem,
-    )
+    from .publish.push import iter_notice_lines, iter_report_lines, push_file, store_url_problem
 
     if problem := store_url_problem(store_url):  # a usage error, before the graph is read
         raise click.BadParameter(problem, param_hint="--store")
-    if auth and token_env:
-        raise click.UsageError("give --auth or --token-env, not both")
-    credentials = None
-    if auth:
-        user, sep, password = auth.partition(":")
-        if not sep or not user:
-            raise click.BadParameter("expected USER:PASSWORD", param_hint="--auth")
-        credentials = (user, password)
-    token = None
-    if token_env:
-        token = os.environ.get(token_env)
-        if not token:
-            raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
+    credentials, token = push_credentials(auth, token_env)
     report = push_file(
         resolve_graph(graph, graph_argument), store_url, auth=credentials, token=token, fmt=fmt, prune=prune, query_url=query_url
     )
@@ -363,20 +307,9 @@ def push_command(
 def write_compare_view(graph_file: Path, out_dir: Path) -> None:
     """`sqsgraph view compare`: the comparison page of ``graph_file``, from its query store (and
     the answers kept beside it) when it has one, else from the file loaded into memory."""
-    from .errors import GraphError
     from .network.compare import build_comparison, summary_line, write_comparison
-    from .query.querystore import default_store_dir, open_precomputed
-    from .query.run import open_store
 
-    store, precomputed = open_graph_store(graph_file), None
-    try:
-        if store is not None:
-            precomputed = open_precomputed(default_store_dir(graph_file))
-        else:
-            store = open_store(graph_file)
-    except GraphError as exc:
-        raise click.ClickException(str(exc)) from exc
-    comparison = build_comparison(store, precomputed)
+    comparison = build_comparison(*store_for_comparison(graph_file))
     click.echo(summary_line(write_comparison(comparison, out_dir), comparison))
     if comparison.notice:
         click.echo(comparison.notice)
@@ -459,32 +392,15 @@ def parse_command(reports: tuple[Path, ...], fmt: str, strict: bool, text_only: 
 
     Example: sqsgraph parse reports/ --format json > reports.json
     """
-    from .read.reader import plainly_not_a_report
-
     files, problems, walked = resolve_reports(reports)
     if strict and problems:
         raise click.ClickException(str(problems[0]))
     if text_only:
-        from .read.reader import read_report_file
-
-        errors = list(problems)
-        texts = []
-        for path in files:
-            try:
-                texts.append(read_report_file(path).document.text)
-            except ReportError as exc:
-                if strict and not (str(path) in walked and plainly_not_a_report(exc)):
-                    raise click.ClickException(str(exc)) from exc
-                errors.append(exc)
+        texts, errors = report_texts(files, problems, walked, strict)
         click.echo("\f\n".join(texts), nl=False)
         exit_on_report_errors(skip_what_is_not_a_report(errors, walked))
         return
-    # a file found in a folder that is not a report does not stop a --strict parse: sorted out below
-    outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
-    errors = skip_what_is_not_a_report(outcome.errors, walked)
-    if strict and errors:
-        raise click.ClickException(str(errors[0]))
-    outcome.errors[:] = [*problems, *errors]
+    outcome = parse_reports(files, problems, walked, strict)
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in outcome.reports], indent=2, ensure_ascii=False))
     else:
@@ -500,11 +416,8 @@ def queries_command() -> None:
     """
     from .query.library import load_queries
 
-    named = load_queries()
-    width = max(len(n) for n in named)
-    for name, q in named.items():
-        params = " ".join(f"[--param {p.name}=…]" if p.optional else f"--param {p.name}=…" for p in q.params)
-        click.echo(f"{name.ljust(width)}  {q.title}" + (f"  {params}" if params else ""))
+    for line in query_listing_lines(load_queries()):
+        click.echo(line)
 
 
 @main.command("query")
@@ -560,43 +473,20 @@ def query_command(
 
     Example: sqsgraph query people-by-organisation --param organisation=Ofsted --format csv
     """
-    from .query.library import NamedQuery, bind_params, check_own_query, get_query
-    from .query.results import WIDTHS, cut_values, format_result
-    from .query.run import open_store, run_query, suggestions
+    from .query.library import bind_params
+    from .query.results import format_result
+    from .query.run import run_query, suggestions
 
-    if bool(name_or_file) == bool(sparql):
-        raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
-    query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "", adhoc=True)
-    check_own_query(query.text)  # before the graph is opened: the endpoint's rules, said at once
+    query = chosen_query(name_or_file, sparql)  # before the graph is opened: the endpoint's rules, said at once
     given = dict(key_value(p) for p in params)
     bindings = bind_params(query, given)
-    path = resolve_graph(graph)
-    store = open_graph_store(path)
-    index = answers = None
-    if store is None:
-        store = open_store(path)
-    else:
-        index = text_index_of(path)
-        answers = precomputed_of(path)
+    store, index, answers = store_for_query(resolve_graph(graph))
     if limit is None:
         limit = DEFAULT_QUERY_LIMIT if stdout_is_terminal() else 0
     result = run_query(store, query.text, bindings, text_index=index, limit=limit or None, offset=offset, precomputed=answers)
     text = format_result(result, fmt, wide=wide)
     click.echo(text, nl=not text.endswith("\n"))
-    cut = 0 if wide else cut_values(result, fmt)
-    if cut:
-        click.echo(
-            f"note: {cut} value{'s' if cut != 1 else ''} cut at {WIDTHS[fmt]} characters (…): "
-            "--wide shows them whole, as --format csv does",
-            err=True,
-        )
-    if result.more:
-        shown = len(result.rows) if result.kind == "select" else len(result.triples)
-        click.echo(
-            f"note: {'rows' if result.kind == 'select' else 'triples'} {offset + 1}-{offset + shown} shown, "
-            f"more follow: --offset {offset + shown} for the next page, --limit 0 for all",
-            err=True,
-        )
+    echo_query_notes(result, fmt, wide=wide, offset=offset)
     if result.kind == "select" and not result.rows and not offset and given and not query.adhoc:
         for line in suggestions(store, query, given):
             click.echo(f"note: {line}", err=True)

@@ -1,11 +1,15 @@
-"""What the commands share: errors mapped to exit statuses in one place, the log on stderr, the
-graph a command reads (a file, a build's folder, the last build) and its query store, option
-decorators, progress bars, and the report paths a command is given.
+"""What the commands share, and what they gather before they call a stage: errors mapped to exit
+statuses in one place, the log on stderr, the graph a command reads (a file, a build's folder,
+the last build) and its query store, option decorators, progress bars, the report paths a
+command is given (parsed, or read as text), the reports a build reads, the query `sqsgraph
+query` runs, and `sqsgraph push`'s credentials. What the commands print of the outcome is in
+``echo``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +27,9 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
     from .query.answers import Precomputed
+    from .query.library import NamedQuery
     from .query.textindex import TextIndex
+    from .read.parser import ParseOutcome
 
 
 #: A command function, as the option decorators below take and return it.
@@ -247,6 +253,56 @@ def resolve_reports(reports: tuple[Path, ...]) -> tuple[list[Path], list[ReportE
     return found.files, found.problems, found.walked
 
 
+def build_inputs(reports: tuple[Path, ...], out_dir: Path) -> list[Path] | None:
+    """The reports `sqsgraph build` reads: those named, else what the last build into
+    ``out_dir`` was built from, else (``None``) the bundled samples; said on stderr when none
+    are named."""
+    from .build.folder import last_inputs
+
+    if reports:
+        return list(reports)
+    last = last_inputs(out_dir)
+    if last is None or last.paths is None:
+        click.echo(f"note: no reports named: building the {len(sample_paths())} bundled sample reports", err=True)
+        return None
+    click.echo(f"note: no reports named: rebuilding {out_dir}/ from {last.shown} as its last build did", err=True)
+    return last.paths
+
+
+def parse_reports(files: list[Path], problems: list[ReportError], walked: frozenset[str], strict: bool) -> ParseOutcome:
+    """The reports parsed from ``files`` (in parallel), with ``problems`` and the files that are
+    not reports among its errors (a file found in a folder that is not a report is noted, never
+    an error, and does not stop a ``strict`` parse); ``strict``: the first error ends the command."""
+    from .read.parser import parse_files
+
+    outcome = parse_files(files, strict=strict and not walked, workers=os.cpu_count() or 1)
+    errors = skip_what_is_not_a_report(outcome.errors, walked)
+    if strict and errors:
+        raise click.ClickException(str(errors[0]))
+    outcome.errors[:] = [*problems, *errors]
+    return outcome
+
+
+def report_texts(
+    files: list[Path], problems: list[ReportError], walked: frozenset[str], strict: bool
+) -> tuple[list[str], list[ReportError]]:
+    """The text sqsgraph reads from each file (`sqsgraph parse --text`), and the files it could
+    not read with ``problems``; ``strict``: the first that is not a report ends the command,
+    unless it was found in a folder and is plainly something else."""
+    from .read.reader import plainly_not_a_report, read_report_file
+
+    errors = list(problems)
+    texts = []
+    for path in files:
+        try:
+            texts.append(read_report_file(path).document.text)
+        except ReportError as exc:
+            if strict and not (str(path) in walked and plainly_not_a_report(exc)):
+                raise click.ClickException(str(exc)) from exc
+            errors.append(exc)
+    return texts, errors
+
+
 def skip_what_is_not_a_report(errors: list[ReportError], walked: frozenset[str]) -> list[ReportError]:
     """``errors`` without those of files found in folders that hold something other than an
     SQS report (a README.md), which are noted on stderr in one line instead."""
@@ -289,8 +345,68 @@ def precomputed_of(graph_file: Path) -> Precomputed | None:
     return open_precomputed(default_store_dir(graph_file))
 
 
+def store_for_query(graph_file: Path) -> tuple[Store, TextIndex | None, Precomputed | None]:
+    """The store `sqsgraph query` asks, with its full-text index and the answers computed in
+    advance: the query store of ``graph_file`` when it has one, else the file loaded in memory
+    (with neither)."""
+    from .query.run import open_store
+
+    store = open_graph_store(graph_file)
+    if store is None:
+        return open_store(graph_file), None, None
+    return store, text_index_of(graph_file), precomputed_of(graph_file)
+
+
+def store_for_comparison(graph_file: Path) -> tuple[Store, Precomputed | None]:
+    """The store `sqsgraph view compare` reads, with the answers kept beside it: the query store
+    of ``graph_file`` when it has one, else the file loaded in memory."""
+    from .query.querystore import default_store_dir, open_precomputed
+    from .query.run import open_store
+
+    store, precomputed = open_graph_store(graph_file), None
+    try:
+        if store is not None:
+            precomputed = open_precomputed(default_store_dir(graph_file))
+        else:
+            store = open_store(graph_file)
+    except GraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return store, precomputed
+
+
+def chosen_query(name_or_file: str | None, sparql: str | None) -> NamedQuery:
+    """The query `sqsgraph query` runs: a named one or a file (NAME_OR_FILE), or the text of
+    --sparql, one of them; checked against the endpoint's rules before any graph is opened."""
+    from .query.library import NamedQuery, check_own_query, get_query
+
+    if bool(name_or_file) == bool(sparql):
+        raise click.UsageError("give a query NAME or FILE.rq, or --sparql 'TEXT' (one of them)")
+    query = get_query(name_or_file) if name_or_file else NamedQuery("sparql", "sparql", "", sparql or "", adhoc=True)
+    check_own_query(query.text)
+    return query
+
+
 def key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--param")
     return key.strip(), value
+
+
+def push_credentials(auth: str | None, token_env: str | None) -> tuple[tuple[str, str] | None, str | None]:
+    """(user, password) from --auth USER:PASSWORD, or the bearer token in the environment
+    variable --token-env names; one of them at most."""
+    if auth and token_env:
+        raise click.UsageError("give --auth or --token-env, not both")
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user:
+            raise click.BadParameter("expected USER:PASSWORD", param_hint="--auth")
+        credentials = (user, password)
+    token = None
+    if token_env:
+        token = os.environ.get(token_env)
+        if not token:
+            raise click.UsageError(f"--token-env {token_env}: that environment variable is not set or empty")
+    return credentials, token

@@ -91,7 +91,7 @@ from .records import (
     Progress,
     ReadReport,
 )
-from .runner import Background, Runner, gc_tuned, open_background, open_runner
+from .runner import Background, Job, Runner, gc_tuned, open_background, open_runner, will_use_pool
 from .tasks import (
     FACTS_SUFFIX,
     HEAD_SUFFIXES,
@@ -204,7 +204,7 @@ def build(
         tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out)
         if not cache
         else nullcontext(None) as scratch,
-        open_background() as background,
+        open_background(views and will_use_pool(workers, len(files))) as background,
         open_runner(workers) as runner,
         gc_tuned(),
     ):
@@ -261,13 +261,13 @@ def build(
         result.files.extend(out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in wanted)
         # The query store loads in a process of its own while the reports are validated, and
         # its precomputed answers are made there while the views are drawn from it.
-        background.here = not runner.in_pool(len(mapped))
         store_job = _start_query_store(background, out / QUADS_FILE) if views else None
         if validate:
             result.validation = _validate(
                 runner, build_cache, mapped, out / QUADS_FILE, spans, head_key, base, progress, engine or "pyshacl"
             )
-        runner.close()  # the workers' memory back before the views are drawn
+        runner.close()  # the workers' memory back before the views are drawn, and the reports' own
+        del read, kept, ordered, mapped, head, spans
         if docs:
             page, note = write_ontology_docs(out / ONTOLOGY_DOCS)
             if page is not None:
@@ -709,8 +709,8 @@ class QueryStoreJob:
     """The query store being made in the background: loaded (the views can be drawn), then
     answered (its precomputed answers written beside it)."""
 
-    loaded: Future[Path]
-    answered: Future[Path]
+    loaded: Job[Path]
+    answered: Job[Path]
 
 
 def _start_query_store(background: Background, quads: Path) -> QueryStoreJob:
@@ -759,7 +759,7 @@ class _Step:
             self.progress(stage, 1, 1)
 
 
-def _result_of(job: Future[Path], doing: str) -> Path:
+def _result_of(job: Job[Path], doing: str) -> Path:
     try:
         return job.result()
     except BrokenProcessPool as exc:

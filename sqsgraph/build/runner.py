@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -15,7 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
-from typing import TypeVar
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
 
 from ..errors import BuildError
 from ..files import process_alive
@@ -30,6 +33,11 @@ R = TypeVar("R")  # its result
 IN_PROCESS_MAX = 24
 
 
+def will_use_pool(workers: int, tasks: int) -> bool:
+    """Whether a ``Runner`` of ``workers`` runs this many tasks in worker processes."""
+    return workers > 1 and tasks > IN_PROCESS_MAX
+
+
 class Runner:
     """Runs a function over tasks, in this process or in worker processes, in order."""
 
@@ -39,7 +47,7 @@ class Runner:
 
     def in_pool(self, tasks: int) -> bool:
         """Whether ``map`` runs this many tasks in worker processes."""
-        return self.workers > 1 and tasks > IN_PROCESS_MAX
+        return will_use_pool(self.workers, tasks)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -148,47 +156,122 @@ def _start_method() -> str:
 
 
 class Background:
-    """One worker process of its own, started on first use, for long jobs that go on beside the
-    build's own work (the query store's load, then its precomputed answers): they run in the
-    order submitted, one at a time."""
+    """One worker process of its own for long jobs that go on beside the build's own work (the
+    query store's load, then its precomputed answers), run in the order submitted.
 
-    def __init__(self, here: bool = False) -> None:
-        self.here = here  # run each job here and now, when submitted (a small build: a process costs more)
-        self.executor: ProcessPoolExecutor | None = None
+    A fresh interpreter fed through two pipes: not a fork of this process, whose threads (a query
+    store opened here earlier runs RocksDB's) could hold a lock the copy would wait on forever;
+    and not a ``multiprocessing`` spawn, which imports the caller's main module again (a script
+    without ``if __name__ == "__main__"`` would build once more). It adds no thread here either.
+    Not started, it runs each job here and now, when submitted (a small build: a process costs
+    more)."""
 
-    def submit(self, fn: Callable[..., R], *args: object, **kwargs: object) -> Future[R]:
-        if self.here:
-            done: Future[R] = Future()
-            try:
-                done.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # handed over to the caller of result()
-                done.set_exception(exc)
-            return done
-        if self.executor is None:
-            self.executor = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context(_start_method()),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.to_it: Connection | None = None
+        self.from_it: Connection | None = None
+        self.sent = 0
+        self.replies: dict[int, tuple[bool, object]] = {}
+
+    def start(self) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # this process's modules
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _SERVE, str(jobs_read), str(replies_write), str(os.getpid())],
+                pass_fds=(jobs_read, replies_write),
+                stdin=subprocess.DEVNULL,
+                env=env,
             )
-        return self.executor.submit(fn, *args, **kwargs)
+        finally:
+            os.close(jobs_read)
+            os.close(replies_write)
+        self.to_it = Connection(jobs_write, readable=False)
+        self.from_it = Connection(replies_read, writable=False)
+
+    def submit(self, fn: Callable[..., R], *args: object, **kwargs: object) -> Job[R]:
+        if self.to_it is None:
+            try:
+                return Job(self, -1, (True, fn(*args, **kwargs)))
+            except Exception as exc:  # handed over to the caller of result()
+                return Job(self, -1, (False, exc))
+        self.to_it.send((fn, args, kwargs))
+        self.sent += 1
+        return Job(self, self.sent - 1)
+
+    def reply(self, number: int) -> tuple[bool, object]:
+        """The reply to job ``number``, reading those before it first (they come in order)."""
+        assert self.from_it is not None
+        while number not in self.replies:
+            try:
+                self.replies[len(self.replies)] = self.from_it.recv()
+            except (EOFError, OSError) as exc:
+                raise BrokenProcessPool("the background process ended before it answered") from exc
+        return self.replies[number]
 
     def close(self, wait: bool = True) -> None:
-        """Shut the process down: after its jobs (``wait``), or now, stopping a job mid-way
-        (the build failed or was interrupted: nothing would take its result)."""
-        executor, self.executor = self.executor, None
-        if executor is None:
+        """Stop the process: once its jobs are done (``wait``), or now, mid-job (the build
+        failed or was interrupted: nothing would take the result)."""
+        process, to_it, from_it = self.process, self.to_it, self.from_it
+        self.process = self.to_it = self.from_it = None
+        if process is None or to_it is None or from_it is None:
             return
-        if not wait:
-            processes = list(getattr(executor, "_processes", {}).values())  # no public way before Python 3.14
-            for process in processes:
-                process.terminate()
-        executor.shutdown(wait=wait, cancel_futures=True)
+        if wait:
+            to_it.send(None)
+        else:
+            process.terminate()
+        to_it.close()
+        from_it.close()
+        process.wait()
+
+
+#: What the background process runs (``Background.start``).
+_SERVE = "import sys; from sqsgraph.build.runner import serve_jobs; serve_jobs(*map(int, sys.argv[1:]))"
+
+
+class Job(Generic[R]):
+    """A job submitted to ``Background``; ``result`` waits for it."""
+
+    def __init__(self, background: Background, number: int, reply: tuple[bool, object] | None = None) -> None:
+        self.background, self.number, self._reply = background, number, reply
+
+    def result(self) -> R:
+        if self._reply is None:
+            self._reply = self.background.reply(self.number)
+        ok, value = self._reply
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return value  # type: ignore[return-value]
+
+
+def serve_jobs(jobs_fd: int, replies_fd: int, build_pid: int) -> None:
+    """In the background process: run each job sent, reply with its result or its exception,
+    until told to stop (``None``) or the build's process is gone."""
+    _start_worker(build_pid)
+    jobs, replies = Connection(jobs_fd, writable=False), Connection(replies_fd, readable=False)
+    while True:
+        try:
+            job = jobs.recv()
+        except EOFError:  # the build went away
+            return
+        if job is None:
+            return
+        fn, args, kwargs = job
+        try:
+            reply: tuple[bool, object] = (True, fn(*args, **kwargs))
+        except Exception as exc:
+            reply = (False, exc)
+        replies.send(reply)
 
 
 @contextmanager
-def open_background() -> Iterator[Background]:
+def open_background(start: bool) -> Iterator[Background]:
+    """A ``Background``, its process started when ``start`` (else its jobs run here)."""
     b = Background()
+    if start:
+        b.start()
     try:
         yield b
     except BaseException:

@@ -241,28 +241,51 @@ def push_dataset(
     graphs = graphs_to_push(dataset)  # every check before the first byte is sent
     opener = _opener(store, auth, token)
     base = build_base([iri for iri, _ in graphs])
-    query_url = query_url or query_service_url(store)
-    others: list[str] = []
-    unlisted: str | None = None
-    if base is None:
-        unlisted = "the graph has no sqsgraph shared graph (…/graph/shared), so no base IRI to look under"
-    elif query_url is None:
-        unlisted = f"cannot tell the query service of {store}; give it (--query-url)"
-    else:
-        try:
-            ours = {iri for iri, _ in graphs}
-            others = [g for g in store_graphs(opener, query_url, base, timeout) if g not in ours]
-        except PushError as exc:
-            unlisted = str(exc)
+    others, unlisted = _other_graphs(opener, store, base, query_url or query_service_url(store), graphs, timeout)
     if prune and unlisted:
         raise PushError(f"cannot prune: {unlisted}; nothing was pushed")
+    sent = _put_graphs(opener, store, graphs, CONTENT_TYPES[fmt], timeout)
+    deleted = _delete_graphs(opener, store, others, timeout) if prune else []
+    return PushReport(store, tuple(sent), base, tuple(others), tuple(deleted), unlisted)
+
+
+def _other_graphs(
+    opener: urllib.request.OpenerDirector,
+    store: str,
+    base: str | None,
+    query_url: str | None,
+    graphs: list[tuple[str | None, Graph]],
+    timeout: float,
+) -> tuple[list[str], str | None]:
+    """(the store's graphs under the build's ``base`` IRI that ``graphs`` does not have, ``None``),
+    or ``([], why)`` when the store could not be asked for them."""
+    if base is None:
+        return [], "the graph has no sqsgraph shared graph (…/graph/shared), so no base IRI to look under"
+    if query_url is None:
+        return [], f"cannot tell the query service of {store}; give it (--query-url)"
+    try:
+        ours = {iri for iri, _ in graphs}
+        return [g for g in store_graphs(opener, query_url, base, timeout) if g not in ours], None
+    except PushError as exc:
+        return [], str(exc)
+
+
+def _put_graphs(
+    opener: urllib.request.OpenerDirector,
+    store: str,
+    graphs: list[tuple[str | None, Graph]],
+    content_type: str,
+    timeout: float,
+) -> list[PushedGraph]:
+    """PUT each graph as N-Triples, in order; the first refusal or network error stops the push
+    with ``PushError`` saying how many were sent before it."""
     sent: list[PushedGraph] = []
     for iri, graph in graphs:
         label = iri or "(default graph)"
         body = graph.serialize(format="nt", encoding="utf-8")
         url = graph_store_url(store, iri)
         try:
-            status = _put(opener, url, body, CONTENT_TYPES[fmt], timeout)
+            status = _put(opener, url, body, content_type, timeout)
         except urllib.error.HTTPError as exc:
             excerpt = exc.read(ERROR_EXCERPT * 4).decode("utf-8", "replace").strip()[:ERROR_EXCERPT]
             raise PushError(
@@ -277,8 +300,14 @@ def push_dataset(
                 f"the store at {store} did not answer for graph {label}: {exc}" + _progress(sent, len(graphs))
             ) from exc
         sent.append(PushedGraph(iri, len(graph), status))
+    return sent
+
+
+def _delete_graphs(opener: urllib.request.OpenerDirector, store: str, others: list[str], timeout: float) -> list[PushedGraph]:
+    """DELETE each of ``others`` (a graph already gone counts as deleted); the first refusal or
+    network error stops with ``PushError`` saying how many were deleted before it."""
     deleted: list[PushedGraph] = []
-    for iri in others if prune else ():
+    for iri in others:
         try:
             deleted.append(PushedGraph(iri, 0, _delete(opener, graph_store_url(store, iri), timeout)))
         except urllib.error.HTTPError as exc:
@@ -288,7 +317,7 @@ def push_dataset(
             ) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise PushError(f"the store at {store} did not delete graph {iri}: {getattr(exc, 'reason', exc)}") from exc
-    return PushReport(store, tuple(sent), base, tuple(others), tuple(deleted), unlisted)
+    return deleted
 
 
 def _progress(sent: list[PushedGraph], total: int) -> str:

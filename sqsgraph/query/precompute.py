@@ -208,7 +208,7 @@ def _answered(
     store: ox.Store, items: list[Planned], text_index: TextIndex | None
 ) -> Iterator[tuple[Planned, QueryResult, float]]:
     """Each item with its answer and the seconds it took, in order; ``THREADS`` answered at a
-    time, and at most a few answers ahead of the one awaited kept in memory."""
+    time, so at most that many answers are held in memory at once."""
 
     def answer(item: Planned) -> tuple[QueryResult, float]:
         started = time.perf_counter()
@@ -217,7 +217,7 @@ def _answered(
 
     with ThreadPoolExecutor(THREADS, thread_name_prefix="precompute") as pool:
         queue = iter(items)
-        pending = deque((item, pool.submit(answer, item)) for item in islice(queue, THREADS * 2))
+        pending = deque((item, pool.submit(answer, item)) for item in islice(queue, THREADS))
         while pending:
             item, job = pending.popleft()
             result, seconds = job.result()

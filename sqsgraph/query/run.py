@@ -12,21 +12,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import GraphError, QueryError, UsageError
 from ..rdf.datasets import graph_format
-from .answers import Precomputed
+from .answers import Page, Precomputed
 from .library import NamedQuery, check_own_query
 from .matching import close_values, fold, fold_sparql
 from .queryheader import header_lines
 from .rewrite import inline_parameters, parameters_first, with_page, with_values
 from .textindex import TextIndex, text_searches
-
-if TYPE_CHECKING:
-    from .answers import Precomputed
 
 
 @dataclass
@@ -114,58 +110,88 @@ def run_query(
     bindings = bindings or {}
     if (limit is not None and limit < 0) or offset < 0:
         raise UsageError("limit and offset must be 0 or more")
-    if precomputed is not None:
-        page = precomputed.page(text, bindings, limit, offset)
-        if page is not None:
-            return QueryResult(kind="select", variables=page.variables, rows=page.rows, more=page.more, precomputed=True)
-        narrowing = precomputed.narrowing(text, bindings) if text_index is not None else None
-        if narrowing is not None and text_index is not None:  # a text search: the stored answer's rows whose node the index finds
-            param, _, predicate = narrowing
-            nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
-            if nodes is not None:
-                page = precomputed.narrowed_page(text, param, nodes, limit, offset)
-                return QueryResult(
-                    kind="select", variables=page.variables, rows=page.rows, more=page.more, searched=(param,), precomputed=True
-                )
+    stored = None if precomputed is None else _stored_answer(precomputed, text, bindings, text_index, limit, offset)
+    if stored is not None:
+        return stored
     candidates, searched = search_candidates(text, bindings, text_index)
-    if parameters_first(text):
-        inlined = inline_parameters(store, text, bindings, candidates)
-        if inlined is None:
-            raise QueryError("# plan: parameters first needs the parameters bound in a sub-select")
-        if precomputed is not None:  # another value that picked the same rows was answered in advance
-            page = precomputed.page(inlined, {}, limit, offset)
-            if page is not None:
-                return QueryResult(
-                    kind="select",
-                    variables=page.variables,
-                    rows=page.rows,
-                    more=page.more,
-                    searched=tuple(searched),
-                    precomputed=True,
-                )
-        query = inlined
-    else:
-        query = with_values(text, bindings, candidates)
+    query = _with_parameters(store, text, bindings, candidates)
+    if precomputed is not None and parameters_first(text):  # another value that picked the same rows was answered in advance
+        page = precomputed.page(query, {}, limit, offset)
+        if page is not None:
+            return _stored_result(page, tuple(searched))
     if limit is not None or offset:
         query = with_page(query, None if limit is None else limit + 1, offset)  # one more: are there more?
+    return _result_of(_ask(store, query), limit, tuple(searched))
+
+
+def _stored_answer(
+    precomputed: Precomputed,
+    text: str,
+    bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal],
+    text_index: TextIndex | None,
+    limit: int | None,
+    offset: int,
+) -> QueryResult | None:
+    """The page of ``text``'s answer computed when the store was built, for these ``bindings``:
+    stored as it is, or, for a text search the stored answer declares it narrows, its rows whose
+    node the full-text index finds; ``None`` when neither is there."""
+    page = precomputed.page(text, bindings, limit, offset)
+    if page is not None:
+        return _stored_result(page)
+    narrowing = precomputed.narrowing(text, bindings) if text_index is not None else None
+    if narrowing is not None and text_index is not None:  # a text search: the stored answer's rows whose node the index finds
+        param, _, predicate = narrowing
+        nodes = text_index.search(predicate, bindings[ox.Variable(param)].value)
+        if nodes is not None:
+            return _stored_result(precomputed.narrowed_page(text, param, nodes, limit, offset), (param,))
+    return None
+
+
+def _stored_result(page: Page, searched: tuple[str, ...] = ()) -> QueryResult:
+    return QueryResult(
+        kind="select", variables=page.variables, rows=page.rows, more=page.more, searched=searched, precomputed=True
+    )
+
+
+def _with_parameters(
+    store: ox.Store, text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal], candidates: dict[str, list[str]]
+) -> str:
+    """The SPARQL to run: the parameters' values and the text searches' candidates in a
+    ``VALUES`` block, or, for a query declaring ``# plan: parameters first``, its sub-select's
+    rows put in place (``rewrite``)."""
+    if not parameters_first(text):
+        return with_values(text, bindings, candidates)
+    inlined = inline_parameters(store, text, bindings, candidates)
+    if inlined is None:
+        raise QueryError("# plan: parameters first needs the parameters bound in a sub-select")
+    return inlined
+
+
+def _ask(store: ox.Store, query: str) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+    """Oxigraph's answer to ``query`` over the union of all graphs; its errors as ``QueryError``."""
     try:
-        answer = store.query(query, use_default_graph_as_union=True)
+        return store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
+
+
+def _result_of(
+    answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int | None, searched: tuple[str, ...]
+) -> QueryResult:
+    """Oxigraph's answer as a ``QueryResult``: rows or triples cut at ``limit``, which was asked
+    for one more to tell whether more follow."""
     if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(answer), searched=tuple(searched))
+        return QueryResult(kind="ask", boolean=bool(answer), searched=searched)
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [tuple(solution[v] for v in variables) for solution in answer]
         more = limit is not None and len(rows) > limit
-        return QueryResult(
-            kind="select", variables=variables, rows=rows[:limit] if more else rows, searched=tuple(searched), more=more
-        )
+        return QueryResult(kind="select", variables=variables, rows=rows[:limit] if more else rows, searched=searched, more=more)
     triples = list(answer)
     more = limit is not None and len(triples) > limit
-    return QueryResult(kind="graph", triples=triples[:limit] if more else triples, searched=tuple(searched), more=more)
+    return QueryResult(kind="graph", triples=triples[:limit] if more else triples, searched=searched, more=more)
 
 
 _SUGGEST = re.compile(r"^#\s*suggest\s*:\s*(?P<param>[A-Za-z_]\w*)\s+from\s+(?P<query>SELECT\b.*)$", re.I)

@@ -40,13 +40,29 @@ class ReportPeople:
 
 def collect_people(r: Report, rid: str) -> ReportPeople:
     """The mentions of persons in ``r`` (for the identity rules) and how each is named."""
-    ctx = Context(r.area, r.body)
-    date = r.publication_date or ""
-    mentions: list[Mention] = []
-    slots: list[Slot] = []
-    warnings: list[str] = []
+    people = _People(r, rid)
+    _addressee(people, r)
+    _author(people, r)
+    _lead_inspector(people, r)
+    _copy_list(people, r)
+    return ReportPeople(rid, tuple(people.mentions), tuple(people.slots), tuple(people.warnings))
+
+
+class _People:
+    """One report's mentions and slots as they are collected, in order, and the warnings on the
+    posts they name."""
+
+    def __init__(self, r: Report, rid: str) -> None:
+        self.report = r
+        self.rid = rid
+        self.ctx = Context(r.area, r.body)
+        self.date = r.publication_date or ""
+        self.mentions: list[Mention] = []
+        self.slots: list[Slot] = []
+        self.warnings: list[str] = []
 
     def add(
+        self,
         name: str,
         honorific: str | None,
         span: Span | None,
@@ -58,74 +74,91 @@ def collect_people(r: Report, rid: str) -> ReportPeople:
         described: str,
     ) -> None:
         found_honorific, bare = split_honorific(name)
-        mentions.append(
+        self.mentions.append(
             Mention(
-                report=rid,
-                order=(date, len(mentions)),
+                report=self.rid,
+                order=(self.date, len(self.mentions)),
                 name=bare,
                 organisations=frozenset(organisations),
                 roles=frozenset(x for x in roles if x != orgs.CONTACT_ROLE),
                 described_as=described,
             )
         )
-        slots.append(Slot(honorific or found_honorific, span, tuple(posts), qualifier, how))
+        self.slots.append(Slot(honorific or found_honorific, span, tuple(posts), qualifier, how))
 
-    def warned(posts: list[Post]) -> list[Post]:
+    def resolved(self, post: str) -> list[Post]:
+        """The posts a post as written names, each one's warning kept once."""
+        posts = orgs.resolve_posts(post, self.ctx)
         for p in posts:
-            line = f"{r.source.path}: {p.warning}"
-            if p.warning and line not in warnings:
-                warnings.append(line)
+            line = f"{self.report.source.path}: {p.warning}"
+            if p.warning and line not in self.warnings:
+                self.warnings.append(line)
         return posts
 
-    def described(posts: Sequence[Post]) -> str:
-        return " and ".join(f"{p.title or p.role.label} ({p.org.label})" for p in posts)
 
-    if r.addressee is not None:
-        posts = warned(orgs.resolve_posts(r.addressee.post, ctx)) if r.addressee.post else []
-        add(
-            r.addressee.name,
-            r.addressee.honorific,
-            r.addressee.span,
-            posts,
-            None,
-            "addressee",
-            (p.role.id for p in posts),
-            (p.org.root for p in posts),
-            described(posts) or "addressee",
-        )
-    if r.author is not None:
-        post = orgs.author_post(r.author.post)
-        posts = [post] if post else []
-        publisher = orgs.publisher()
-        add(
-            r.author.name,
-            r.author.honorific,
-            r.author.span,
-            posts,
-            None,
-            "author",
-            (p.role.id for p in posts),
-            [publisher.key],
-            described(posts) or f"author ({publisher.label})",
-        )
-    if r.lead_inspector is not None:
-        publisher = orgs.publisher()
-        role = orgs.lead_inspector_role()
-        add(
-            r.lead_inspector.name,
-            None,
-            r.lead_inspector.span,
-            [],
-            None,
-            "lead-inspector",
-            [role.id],
-            [publisher.key],
-            f"{role.label} ({publisher.label})",
-        )
+def _described(posts: Sequence[Post]) -> str:
+    return " and ".join(f"{p.title or p.role.label} ({p.org.label})" for p in posts)
+
+
+def _addressee(people: _People, r: Report) -> None:
+    if r.addressee is None:
+        return
+    posts = people.resolved(r.addressee.post) if r.addressee.post else []
+    people.add(
+        r.addressee.name,
+        r.addressee.honorific,
+        r.addressee.span,
+        posts,
+        None,
+        "addressee",
+        (p.role.id for p in posts),
+        (p.org.root for p in posts),
+        _described(posts) or "addressee",
+    )
+
+
+def _author(people: _People, r: Report) -> None:
+    if r.author is None:
+        return
+    post = orgs.author_post(r.author.post)
+    posts = [post] if post else []
+    publisher = orgs.publisher()
+    people.add(
+        r.author.name,
+        r.author.honorific,
+        r.author.span,
+        posts,
+        None,
+        "author",
+        (p.role.id for p in posts),
+        [publisher.key],
+        _described(posts) or f"author ({publisher.label})",
+    )
+
+
+def _lead_inspector(people: _People, r: Report) -> None:
+    if r.lead_inspector is None:
+        return
+    publisher = orgs.publisher()
+    role = orgs.lead_inspector_role()
+    people.add(
+        r.lead_inspector.name,
+        None,
+        r.lead_inspector.span,
+        [],
+        None,
+        "lead-inspector",
+        [role.id],
+        [publisher.key],
+        f"{role.label} ({publisher.label})",
+    )
+
+
+def _copy_list(people: _People, r: Report) -> None:
     for entry in r.copy_list:
-        posts = warned(orgs.resolve_posts(entry.post, ctx))
+        posts = people.resolved(entry.post)
         for h in entry.holders:
-            add(
+            people.add(
                 h.name,
                 h.honorific,
                 h.span,
@@ -134,9 +167,8 @@ def collect_people(r: Report, rid: str) -> ReportPeople:
                 "copy",
                 (p.role.id for p in posts),
                 (p.org.root for p in posts),
-                described(posts),
+                _described(posts),
             )
-    return ReportPeople(rid, tuple(mentions), tuple(slots), tuple(warnings))
 
 
 def person_honorifics(per_report: Iterable[Sequence[str | None]], identities: Identities) -> dict[str, set[str]]:

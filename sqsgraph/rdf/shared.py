@@ -4,7 +4,7 @@ persons (each report's contribution, merged), and the ontology graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -168,12 +168,38 @@ def shared_triples(
     roles, persons, candidate matches and the two statistical data sets, from the facts of all
     reports merged."""
     base = normalise_base(base)
-    out = _Triples()
-    s = out
+    s = _Triples()
 
     def iri(path: str) -> URIRef:
         return _mint(base + path)
 
+    _area_triples(s, facts, coded, iri)
+    _organisation_triples(s, facts, base, iri)
+    _post_triples(s, facts, iri)
+    _role_triples(s, facts)
+    _person_triples(s, ids, honorifics, iri)
+    for c in ids.candidates:
+        X = iri(f"candidate-match/{c.slug}")
+        s.add((X, RDF.type, SQS.CandidateMatch))
+        s.add((X, RDF.type, PROV.Entity))
+        s.add((X, SQS.candidate, iri(f"person/{c.a}")))
+        s.add((X, SQS.candidate, iri(f"person/{c.b}")))
+        s.add((X, SQS.evidence, text(c.evidence)))
+    for name, label in (
+        ("counts", "Counts of cases stated in SQS findings"),
+        ("reoffending", "Published reoffending rates quoted in SQS reports"),
+    ):
+        D = iri(f"dataset/{name}")
+        s.add((D, RDF.type, QB.DataSet))
+        s.add((D, DCTERMS.title, Literal(label, lang="en")))
+    return list(dict.fromkeys(s))
+
+
+_Minter = Callable[[str], URIRef]  # the IRI of a path under the base
+
+
+def _area_triples(s: _Triples, facts: SharedFacts, coded: CodedAreas | None, iri: _Minter) -> None:
+    """Each area, with its ONS codes."""
     for key, label in sorted(facts.area_labels().items()):
         A = iri(f"area/{key}")
         s.add((A, RDF.type, SDO.AdministrativeArea))
@@ -181,6 +207,11 @@ def shared_triples(
         for code in coded.codes.get(area_key(label), ()) if coded is not None else ():
             s.add((A, SKOS.exactMatch, _mint(STATISTICAL_GEOGRAPHY + code)))
             s.add((A, SQS.gssCode, text(code)))
+
+
+def _organisation_triples(s: _Triples, facts: SharedFacts, base: str, iri: _Minter) -> None:
+    """Each organisation: a national one as the bundled organisations file describes it, any
+    other from the reports' facts, with its units, parents and links."""
     national = Graph()
     national.parse(data=ontology_path(ORGANISATIONS_FILE).read_text(encoding="utf-8"), format="turtle", publicID=base)
     for key, org in sorted(facts.orgs.items()):
@@ -207,6 +238,10 @@ def shared_triples(
             s.add((O, ORG.linkedTo, iri(f"org/{org.linked_to}")))
         if org.area:
             s.add((O, SDO.areaServed, iri(f"area/{slug(org.area)}")))
+
+
+def _post_triples(s: _Triples, facts: SharedFacts, iri: _Minter) -> None:
+    """Each post, its titles, the organisation it is in and its role."""
     for key, post in sorted(facts.posts.items()):
         T = iri(f"post/{key}")
         titles = sorted(facts.post_titles[key])
@@ -219,6 +254,10 @@ def shared_triples(
         s.add((T, ORG.postIn, iri(f"org/{post.org.key}")))
         s.add((iri(f"org/{post.org.key}"), ORG.hasPost, T))
         s.add((T, ORG.role, ROLE[post.role.id]))
+
+
+def _role_triples(s: _Triples, facts: SharedFacts) -> None:
+    """Each role minted from the reports' wording, in the roles' scheme."""
     for rid_, role in sorted(facts.roles.items()):
         C = ROLE[rid_]
         s.add((C, RDF.type, SKOS.Concept))
@@ -226,6 +265,10 @@ def shared_triples(
         s.add((C, SKOS.prefLabel, Literal(role.label, lang="en")))
         if role.broader:
             s.add((C, SKOS.broader, ROLE[role.broader]))
+
+
+def _person_triples(s: _Triples, ids: Identities, honorifics: dict[str, set[str]], iri: _Minter) -> None:
+    """Each person, their other names and their honorifics."""
     for person in ids.persons:
         P = iri(f"person/{person.slug}")
         s.add((P, RDF.type, FOAF.Person))
@@ -235,21 +278,6 @@ def shared_triples(
             s.add((P, SDO.alternateName, text(other)))
         for h in sorted(honorifics.get(person.slug, ())):
             s.add((P, SDO.honorificPrefix, text(h)))
-    for c in ids.candidates:
-        X = iri(f"candidate-match/{c.slug}")
-        s.add((X, RDF.type, SQS.CandidateMatch))
-        s.add((X, RDF.type, PROV.Entity))
-        s.add((X, SQS.candidate, iri(f"person/{c.a}")))
-        s.add((X, SQS.candidate, iri(f"person/{c.b}")))
-        s.add((X, SQS.evidence, text(c.evidence)))
-    for name, label in (
-        ("counts", "Counts of cases stated in SQS findings"),
-        ("reoffending", "Published reoffending rates quoted in SQS reports"),
-    ):
-        D = iri(f"dataset/{name}")
-        s.add((D, RDF.type, QB.DataSet))
-        s.add((D, DCTERMS.title, Literal(label, lang="en")))
-    return list(dict.fromkeys(out))
 
 
 def ontology_triples() -> list[Triple]:

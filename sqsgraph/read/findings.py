@@ -261,50 +261,67 @@ def _list_items(
     their source offsets) with no blank lines between its items is split where a line ends a
     sentence and stops short, warned; so is an item holding a piece of a line an extractor
     moved (``width``: how long hard-wrapped lines run)."""
-    has_bullets = any(_BULLET.match(lines[i].text.text) for i in indices)
-    if not has_bullets and indices and width is not None:
+    if any(_BULLET.match(lines[i].text.text) for i in indices):
+        return _bulleted_items(lines, indices, marks, label, warnings, width, breaks)
+    if indices and width is not None:
         moved = _short_line_inside(lines, [i for i in indices if not lines[i].blank], width, breaks)
         if moved:
             warnings.append(
                 f"{label}: a line stops short inside its paragraph ({moved!r}): an extractor may have "
                 f"moved a piece of a line; read as written"
             )
-    if not has_bullets and indices:
-        at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
-        after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
-        # the bullets inside the list, or at the foot of the page the list starts on (pypdf,
-        # PDFium and pdftotext's raw mode read an HTML list's markers after the page's text)
-        set_apart = at and any(
-            at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks)) for o in loose
-        )
-        # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
-        # items of hard-wrapped text: the items are told the same way
-        # (between blank lines, or where a page broke: pdfminer parts some items, not all)
-        run_together = (
-            not set_apart
-            and width is not None
-            and any(
-                sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
-                for block in _blocks(lines, indices)
-            )
-        )
-        if set_apart or run_together:
-            width = _text_width(lines)
-            split: list[int] = []
-            for i in indices:
-                split.append(i)
-                if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
-                    split.append(-1)  # the item ends here
-            told = [_item(p) for p in _paragraphs_split(lines, split, marks)]
-            why = (
-                "the bullets were set apart from their items"
-                if set_apart
-                else ("no bullets and no blank line between some items")
-            )
-            warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
-            return told
-    if not has_bullets:
-        return [_item(p) for p in _paragraphs(lines, indices, marks)]
+    why = _items_run_together(lines, indices, loose, width, breaks) if indices else None
+    if why is not None:
+        told = _items_told_by_sentence_ends(lines, indices, marks)
+        warnings.append(f"{label}: {why}; {len(told)} item(s) told by where a line ends a sentence and stops short")
+        return told
+    return [_item(p) for p in _paragraphs(lines, indices, marks)]
+
+
+def _items_run_together(
+    lines: Sequence[_Line], indices: list[int], loose: Sequence[int], width: int | None, breaks: Sequence[int]
+) -> str | None:
+    """Why a list with no bullets in its text has its items run together with no blank line
+    between them (said in the warning), or None when they are not."""
+    at = [lines[i].text.source_offset(0) for i in indices if lines[i].text]
+    after = next((lines[j].text.source_offset(0) for j in range(indices[-1] + 1, len(lines)) if lines[j].text), None)
+    # the bullets inside the list, or at the foot of the page the list starts on (pypdf,
+    # PDFium and pdftotext's raw mode read an HTML list's markers after the page's text)
+    set_apart = at and any(at[0] <= o and (after is None or o < after or not any(at[0] < b < o for b in breaks)) for o in loose)
+    if set_apart:
+        return "the bullets were set apart from their items"
+    # no bullet glyphs at all (a browser draws them as shapes) and no blank line between the
+    # items of hard-wrapped text: the items are told the same way
+    # (between blank lines, or where a page broke: pdfminer parts some items, not all)
+    run_together = width is not None and any(
+        sum(1 for line in block if _TERMINAL.search(line.stripped) and len(line.stripped) < 0.85 * width) > 1
+        for block in _blocks(lines, indices)
+    )
+    return "no bullets and no blank line between some items" if run_together else None
+
+
+def _items_told_by_sentence_ends(lines: Sequence[_Line], indices: list[int], marks: set[str]) -> list[ListItem]:
+    """The list's items, each ending where a line ends a sentence and stops short of the width."""
+    width = _text_width(lines)
+    split: list[int] = []
+    for i in indices:
+        split.append(i)
+        if not lines[i].blank and _TERMINAL.search(lines[i].stripped) and len(lines[i].stripped) < 0.85 * width:
+            split.append(-1)  # the item ends here
+    return [_item(p) for p in _paragraphs_split(lines, split, marks)]
+
+
+def _bulleted_items(
+    lines: Sequence[_Line],
+    indices: list[int],
+    marks: set[str],
+    label: str,
+    warnings: list[str],
+    width: int | None,
+    breaks: Sequence[int],
+) -> list[ListItem]:
+    """The items of a list with bullets: a bullet starts one; a paragraph with no bullet after a
+    blank line is one too, warned."""
     items: list[list[MappedText]] = []
     owns: list[list[int]] = []  # each item's lines
     unbulleted = 0

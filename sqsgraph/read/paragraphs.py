@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .lines import _LIGATURES, _Line
 from .patterns import _SUPERSCRIPT_MARK, _TERMINAL
@@ -77,7 +78,36 @@ def _wrap_width(texts: Sequence[str]) -> int | None:
     return width
 
 
-def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, str, str]]]:
+_Note = tuple[int, str, str]  # source offset, a word of the text there, what was done
+_Swap = tuple[int, int, str]  # start, end, what the text there is read as
+
+
+@dataclass(frozen=True)
+class _WrappedLines:
+    """The lines of hard-wrapped text: where each starts and ends, its length with white space
+    runs as one, and the width the lines run to."""
+
+    starts: list[int]
+    ends: list[int]
+    collapsed: list[int]
+    width: int
+
+
+def _hard_wrapped(text: str) -> _WrappedLines | None:
+    """The text's lines, or None when it is not hard-wrapped (a paragraph a line)."""
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    ends = [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]
+    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends, strict=True)]
+    lengths = sorted(n for n in collapsed if n >= 40)
+    if len(lengths) < 20:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
+        return None
+    return _WrappedLines(starts, ends, collapsed, width)
+
+
+def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[_Note]]:
     """Words an extractor joined where a hyphen broke them at a line end, taking the hyphen out
     and the next line in ("... to see a presentence report ... requested by"): in hard-wrapped
     text, a line that runs on well past the others. A word of that line near where it should
@@ -86,19 +116,14 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
     there, what was done) for the finding or item that holds them. A line PDFium joined at a
     hyphen it marked (U+FFFE) is no such line."""
     text = clean.text
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-    ends = [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]
-    collapsed = [len(" ".join(text[a:b].split())) for a, b in zip(starts, ends, strict=True)]
-    lengths = sorted(n for n in collapsed if n >= 40)
-    if len(lengths) < 20:
+    wrapped = _hard_wrapped(text)
+    if wrapped is None:
         return clean, []
-    width = lengths[int(0.9 * (len(lengths) - 1))]
-    if sum(0.7 * width <= n <= 1.05 * width for n in lengths) < 0.6 * len(lengths):
-        return clean, []  # not hard-wrapped (a paragraph a line)
+    width = wrapped.width
     hyphenated = set(_HYPHENATED.findall(text.lower()))  # the words the text writes with one hyphen
-    notes: list[tuple[int, str, str]] = []
-    swaps: list[tuple[int, int, str]] = []
-    for a, b, n in zip(starts, ends, collapsed, strict=True):
+    notes: list[_Note] = []
+    swaps: list[_Swap] = []
+    for a, b, n in zip(wrapped.starts, wrapped.ends, wrapped.collapsed, strict=True):
         line = text[a:b]
         if n <= 1.3 * width or "\ufffe" in line or _URL.search(line):
             continue  # not run on, joined at a hyphen PDFium marked, or a web address
@@ -106,56 +131,66 @@ def _hyphens_taken_out(clean: MappedText) -> tuple[MappedText, list[tuple[int, s
             continue  # its join is read as such ("twothirds")
         compounds = list(_JOINED_COMPOUND.finditer(line))
         if compounds:
-            # "MultiAgency": the join is where the capital is; put back when the text writes the
-            # word with its hyphen elsewhere ("multi-agency"), else warned as a compound is
-            for m in compounds:
-                k = next(i for i in range(1, len(m[0])) if m[0][i].isupper())
-                form = f"{m[0][:k]}-{m[0][k:]}"
-                if form.lower() in hyphenated:
-                    swaps.append((a + m.start(), a + m.end(), form))
-                    notes.append(
-                        (
-                            clean.source_offset(a + m.start()),
-                            form,
-                            f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an "
-                            f"extractor took out where a line broke the word)",
-                        )
-                    )
-            continue
-        near: list[re.Match[str]] = []
-        for m in _WORD.finditer(line):
-            at = len(" ".join(line[: m.start()].split())) + 1
-            if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
-                near.append(m)
-        known = []
-        for m in near:
-            w = m[0]
-            found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in hyphenated]
-            if len(found) == 1:
-                known.append((m, found[0]))
-        if len(known) == 1:
-            m, form = known[0]
-            swaps.append((a + m.start(), a + m.end(), form))
-            notes.append(
-                (
-                    clean.source_offset(a + m.start()),
-                    form,
-                    f"{m[0]!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
-                    f"took out where a line broke the word)",
-                )
-            )
-        elif near:
-            m = near[len(near) // 2]
-            notes.append(
-                (
-                    clean.source_offset(a + m.start()),
-                    m[0],
-                    f"a line runs on past the others ({' '.join(line[near[0].start() : near[-1].end()].split())!r}): "
-                    f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
-                    f"hyphen out; read as written",
-                )
-            )
+            _compounds_put_back(clean, a, compounds, hyphenated, swaps, notes)
+        else:
+            _run_on_line(clean, a, line, width, hyphenated, swaps, notes)
     return _swapped(clean, swaps), notes
+
+
+def _hyphen_put_back(clean: MappedText, at: int, word: str, form: str) -> _Note:
+    """The note on ``word`` at ``at`` read as ``form``."""
+    return (
+        clean.source_offset(at),
+        form,
+        f"{word!r} read as {form!r}, as the text writes it elsewhere (a hyphen an extractor "
+        f"took out where a line broke the word)",
+    )
+
+
+def _compounds_put_back(
+    clean: MappedText, a: int, compounds: list[re.Match[str]], hyphenated: set[str], swaps: list[_Swap], notes: list[_Note]
+) -> None:
+    """Words joined where a capital is ("MultiAgency"): the join is there; put back when the text
+    writes the word with its hyphen elsewhere ("multi-agency"), else warned as a compound is."""
+    for m in compounds:
+        k = next(i for i in range(1, len(m[0])) if m[0][i].isupper())
+        form = f"{m[0][:k]}-{m[0][k:]}"
+        if form.lower() in hyphenated:
+            swaps.append((a + m.start(), a + m.end(), form))
+            notes.append(_hyphen_put_back(clean, a + m.start(), m[0], form))
+
+
+def _run_on_line(
+    clean: MappedText, a: int, line: str, width: int, hyphenated: set[str], swaps: list[_Swap], notes: list[_Note]
+) -> None:
+    """A line that runs on past the others, starting at ``a``: the one word near where it should
+    have ended that the text writes elsewhere with a hyphen is read so; else the line is noted."""
+    near: list[re.Match[str]] = []
+    for m in _WORD.finditer(line):
+        at = len(" ".join(line[: m.start()].split())) + 1
+        if 0.5 * width <= at <= 1.05 * width and len(m[0]) >= 6 and m[0].islower():
+            near.append(m)
+    known = []
+    for m in near:
+        w = m[0]
+        found = [f for f in (f"{w[:k]}-{w[k:]}" for k in range(2, len(w) - 1)) if f in hyphenated]
+        if len(found) == 1:
+            known.append((m, found[0]))
+    if len(known) == 1:
+        m, form = known[0]
+        swaps.append((a + m.start(), a + m.end(), form))
+        notes.append(_hyphen_put_back(clean, a + m.start(), m[0], form))
+    elif near:
+        m = near[len(near) // 2]
+        notes.append(
+            (
+                clean.source_offset(a + m.start()),
+                m[0],
+                f"a line runs on past the others ({' '.join(line[near[0].start() : near[-1].end()].split())!r}): "
+                f"an extractor may have joined a word a hyphen broke at the line's end and taken the "
+                f"hyphen out; read as written",
+            )
+        )
 
 
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

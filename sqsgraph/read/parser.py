@@ -19,7 +19,8 @@ How it works, in order:
    mid-sentence, possibly with a footnote between) are joined again.
 
 The steps live beside this module: ``patterns`` (the compiled patterns), ``extracted`` (text
-other tools extracted from PDFs, put right first), ``lines`` (the walk and the footnotes),
+other tools extracted from PDFs, put right first, with ``furniture``: the page furniture left
+out, and ``numbering``: numbers set apart given back), ``lines`` (the walk and the footnotes),
 ``paragraphs``, and the parts: ``header``, ``findings``, ``copylist``. This module holds
 ``parse_report`` and the file-level entry points.
 
@@ -43,7 +44,7 @@ from .extracted import _layout
 from .findings import _check_text, _findings, _list_items, _reoffending
 from .header import _body, _header_fields, _lead_inspector, _person, _title_and_area
 from .lines import _find_footnotes, _Line, _Regions, _walk
-from .model import DateRange, ListItem, PersonMention, Report, Section, SourceDocument, Span
+from .model import DateRange, InspectedBody, ListItem, PersonMention, Report, Section, SourceDocument, Span
 from .paragraphs import _JOINED_FRACTION, _PDFIUM_HYPHEN, _hyphens_taken_out, _paragraphs, _spaces_put_in, _wrap_width
 from .patterns import (
     _CASES,
@@ -133,24 +134,12 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         )
 
     intro = join(_paragraphs(lines, regions.intro, marks), "\n")
-    body, inferred = _body(intro.text, area)
-    if body is None:
-        body, inferred = _body(clean.text, area)
-    if body is None:
-        notes.append("no inspected youth offending team or service named")
-    elif inferred:
-        notes.append(f"inspected body name inferred from its abbreviation: {body.name}")
+    body = _inspected_body(intro, clean, area, notes)
     publication_date, inspection, cases, previous = _dates_and_cases(header, intro, clean, sections, notes)
     reoffending = _reoffending(intro, list(footnote_starts.values()))
 
     operational = _paragraphs(lines, regions.operational, marks)
-    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose, wrap_width, sorted(breaks))
-    improvements = _list_items(
-        lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width, sorted(breaks)
-    )
-    for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
-        for k, item in enumerate(items):
-            _check_paragraph(f"{label} {k + 1}", item.text, item.span, marks, hyphen_notes, notes)
+    strengths, improvements = _strengths_and_improvements(lines, regions, marks, notes, loose, wrap_width, breaks, hyphen_notes)
     lead = _lead_inspector(join(_paragraphs(lines, regions.closing, marks), "\n"), notes)
 
     addressee = _person(header["to"]) if "to" in header else None
@@ -195,6 +184,39 @@ def parse_report(document: SourceDocument, warnings: Iterable[str] = ()) -> Repo
         case_pseudonyms=pseudonyms,
         warnings=notes,
     )
+
+
+def _inspected_body(intro: MappedText, clean: MappedText, area: str | None, notes: list[str]) -> InspectedBody | None:
+    """The inspected team or service, named in the introduction or else anywhere in the text."""
+    body, inferred = _body(intro.text, area)
+    if body is None:
+        body, inferred = _body(clean.text, area)
+    if body is None:
+        notes.append("no inspected youth offending team or service named")
+    elif inferred:
+        notes.append(f"inspected body name inferred from its abbreviation: {body.name}")
+    return body
+
+
+def _strengths_and_improvements(
+    lines: list[_Line],
+    regions: _Regions,
+    marks: set[str],
+    notes: list[str],
+    loose: list[int],
+    wrap_width: int | None,
+    breaks: list[int],
+    hyphen_notes: list[tuple[int, str, str]],
+) -> tuple[list[ListItem], list[ListItem]]:
+    """The key strengths and the areas requiring improvement, each item checked as a paragraph is."""
+    strengths = _list_items(lines, regions.strengths, marks, "key strengths", notes, loose, wrap_width, sorted(breaks))
+    improvements = _list_items(
+        lines, regions.improvements, marks, "areas requiring improvement", notes, loose, wrap_width, sorted(breaks)
+    )
+    for label, items in (("key strength", strengths), ("area requiring improvement", improvements)):
+        for k, item in enumerate(items):
+            _check_paragraph(f"{label} {k + 1}", item.text, item.span, marks, hyphen_notes, notes)
+    return strengths, improvements
 
 
 def _cleaned(text: str, notes: list[str]) -> tuple[MappedText, list[tuple[int, str, str]]]:

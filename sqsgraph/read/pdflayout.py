@@ -20,6 +20,9 @@ report's plain-text rendering, and for each stretch of it the page and rectangle
   joined again.
 
 Nothing here knows the wording of reports: only page geometry, type size and style, and tags.
+
+Beside this module: ``pdflines`` (the items, cells, lines and blocks read here) and ``pdfwrite``
+(the derived text written from the blocks).
 """
 
 from __future__ import annotations
@@ -27,127 +30,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from .model import TextBox
+from .pdflines import _BULLETS, _Block, _Item, _Line
 from .pdfsource import Page, PdfContent, Run
+from .pdfwrite import DerivedText, _write
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
-_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[•·▪●◦‣○■□➢\-–]|[\ue000-\uf8ff])$")
-_LABEL_START = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.?|\d{1,2}\.)\s")
-_BULLETS = frozenset("•·▪●◦‣○■□➢")
-_PRIVATE_USE = re.compile(r"^[\ue000-\uf8ff](?:\s|$)")
 _TERMINAL = re.compile(r"[.!?:…][\"”’')\]]*$")
 _DIGITS = re.compile(r"\d+")
-
-
-@dataclass
-class _Item:
-    """One run of a line, as text: a raised footnote digit already written as a superscript."""
-
-    text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-    gap: float  # from the right of the item before (0 for the first)
-    pen_gap: float  # from the ink of the item before to where the pen starts this one (no side bearing)
-    raised: bool
-    cell: int | None  # id of the table cell element holding it (tags), if any
-
-
-@dataclass
-class _Cell:
-    text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-
-@dataclass
-class _Line:
-    page: int
-    items: list[_Item]
-    baseline: float
-    size: float
-    bold: bool
-    italic: bool
-    roles: tuple[str, ...]
-    row: int | None  # id of the table row element (tags) holding it, if any
-    breaks: set[int] = field(default_factory=set)  # indices of the items that start a cell
-    cells: list[_Cell] = field(default_factory=list)
-    label: bool = False  # starts with a list label ("1.1.", "•") set apart from its text
-    row_start: bool = False  # a table line known to start a row though it has only one cell
-
-    @property
-    def left(self) -> float:
-        return self.cells[0].left
-
-    @property
-    def right(self) -> float:
-        return self.cells[-1].right
-
-    @property
-    def text_left(self) -> float:
-        """Where a list item's text starts after its label (its lines hang there)."""
-        if len(self.cells) > 1:
-            return self.cells[1].left
-        if self.label and len(self.items) > 1:
-            return self.items[1].left
-        return self.left
-
-    @property
-    def text(self) -> str:
-        return "\t".join(c.text for c in self.cells)
-
-    def split(self, breaks: set[int]) -> None:
-        """Cut the line into cells before the items in ``breaks``."""
-        self.breaks = breaks
-        cells: list[_Cell] = []
-        pieces: list[str] = []
-        box: list[float] = []
-        for i, item in enumerate(self.items):
-            if i in breaks and pieces:
-                cells.append(_cell(pieces, box))
-                pieces, box = [], []
-            elif pieces and not pieces[-1].endswith(" ") and not item.text.startswith(" "):
-                if item.pen_gap > _space_gap(pieces[-1], item) * self.size:
-                    pieces.append(" ")
-            pieces.append(item.text)
-            box = (
-                [item.left, item.top, item.right, item.bottom]
-                if not box
-                else [min(box[0], item.left), min(box[1], item.top), max(box[2], item.right), max(box[3], item.bottom)]
-            )
-        cells.append(_cell(pieces, box))
-        first = cells[0].text
-        if first[:1] in _BULLETS or _PRIVATE_USE.match(first):
-            cells[0].text = "•" + first[1:]  # Word's Symbol-font bullet (U+F0B7 and kin) is a bullet
-            self.label = True
-        elif len(cells) > 1 and _LABEL.match(first):
-            self.label = True
-        elif _LABEL_START.match(first) and len(self.items) > 1 and _LABEL.match(self.items[0].text.strip()):
-            self.label = True  # a label in a run of its own, close to its text
-        self.cells = cells
-
-
-@dataclass
-class _Block:
-    kind: str  # "para" | "table" | "note"
-    lines: list[_Line] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DerivedText:
-    text: str
-    boxes: tuple[TextBox, ...]
-    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -288,34 +184,12 @@ def _line(page: int, runs: list[Run]) -> _Line:
     return line
 
 
-_NO_SPACE_BEFORE = frozenset(".,;:!?)]}”’%")
-_NO_SPACE_AFTER = frozenset("([{“‘/")
-
-
-def _space_gap(before: str, item: _Item) -> float:
-    """The gap (in ems) above which two runs are two words. Glyph boxes leave out the side
-    bearings, and italics lean, so the gap between a quote mark and an italic word can look like a
-    thin space: where a space would be unusual (after an opening quote, before punctuation), ask
-    for a wider gap."""
-    if item.raised:
-        return 0.3
-    last, first = before[-1:], item.text[:1]
-    opening = last in _NO_SPACE_AFTER or (last in "\"'" and (len(before) < 2 or before[-2] in " ([{"))
-    closing = first in _NO_SPACE_BEFORE or (first in "\"'" and last.isalnum() or last in ".,;:!?")
-    return 0.4 if opening or closing else 0.15
-
-
 def _element(run: Run, kind: str) -> int | None:
     """Id of the innermost structure element of that kind above the run."""
     for role, ident in zip(reversed(run.roles), reversed(run.cells), strict=True):
         if role == kind:
             return ident
     return None
-
-
-def _cell(pieces: list[str], box: list[float]) -> _Cell:
-    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
-    return _Cell(text, *box)
 
 
 def _metrics(lines: Sequence[_Line]) -> _Metrics:
@@ -546,114 +420,6 @@ def _continues(last: _Block, first: _Block, m: _Metrics) -> bool:
         return False
     full = end.right >= m.right_margin - 1.0 * m.body_size
     return full or not _TERMINAL.search(end.text) or start.text[:1].islower()
-
-
-# ---------------------------------------------------------------- writing
-
-
-class _Writer:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.boxes: list[TextBox] = []
-
-    def add(self, text: str, cell: _Cell | None = None, page: int = 0) -> None:
-        if cell is not None and text:
-            self.boxes.append(
-                TextBox(
-                    self.length,
-                    self.length + len(text),
-                    page,
-                    round(cell.left, 1),
-                    round(cell.top, 1),
-                    round(cell.right - cell.left, 1),
-                    round(cell.bottom - cell.top, 1),
-                )
-            )
-        self.parts.append(text)
-        self.length += len(text)
-
-
-def _joiner(before: str, after: str) -> str:
-    """How two lines of one paragraph join: a word broken after a hyphen ("two-" / "thirds")
-    joins without a space; a soft hyphen at the end of a line is dropped."""
-    if before.endswith("\u00ad"):
-        return ""
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].isalpha():
-        return ""
-    if before.endswith("/") and len(before) > 1 and before[-2].isalnum() and after[:1].isalnum():
-        return ""  # "parents/" / "carers": a line may break after a slash, which has no space
-    return " "
-
-
-def _write(blocks: Sequence[_Block]) -> DerivedText:
-    w = _Writer()
-    for index, block in enumerate(blocks):
-        if index:
-            w.add("\n\n")
-        if block.kind == "table":
-            _write_table(w, block)
-            continue
-        previous = ""
-        for k, line in enumerate(block.lines):
-            for c, cell in enumerate(line.cells):
-                text = cell.text
-                if k and c == 0:
-                    w.add(_joiner(previous, text))
-                elif c:
-                    w.add("\t")
-                w.add(text, cell, line.page)
-                previous = text
-    w.add("\n")
-    return DerivedText("".join(w.parts), tuple(w.boxes), ())
-
-
-def _write_table(w: _Writer, block: _Block) -> None:
-    rows: list[list[list[tuple[_Cell, _Line]]]] = []
-    columns: list[float] = []
-    for i, line in enumerate(block.lines):
-        before = block.lines[i - 1] if i else None
-        same_row = before is not None and line.row is not None and line.row == before.row
-        if len(line.cells) >= 2 and not (rows and same_row):
-            columns = [c.left for c in line.cells]
-            rows.append([[] for _ in columns])
-        elif rows and len(line.cells) == 1 and _starts_row(rows[-1], columns, line, before):
-            rows.append([[] for _ in columns])
-        if not rows:
-            rows.append([[]])
-            columns = [line.left]
-        for cell in line.cells:
-            k = min(range(len(columns)), key=lambda j: abs(columns[j] - cell.left))
-            rows[-1][k].append((cell, line))
-    for r, row in enumerate(rows):
-        if r:
-            w.add("\n")
-        for k, parts in enumerate(row):
-            if k:
-                w.add("\t")
-            previous = ""
-            for j, (cell, line) in enumerate(parts):
-                if j:
-                    w.add(_joiner(previous, cell.text))
-                w.add(cell.text, cell, line.page)
-                previous = cell.text
-
-
-def _starts_row(row: list[list[tuple[_Cell, _Line]]], columns: list[float], line: _Line, before: _Line | None) -> bool:
-    """Whether a line holding one cell starts a row of its own (the rest of the row is on another
-    page) rather than carrying on its column's cell: the tags say it is another row, or it stands
-    more than a line below the last line of its column (a cell's lines follow one another)."""
-    if line.row_start:
-        return True
-    k = min(range(len(columns)), key=lambda j: abs(columns[j] - line.left))
-    if not row[k]:
-        return False
-    last = row[k][-1][1]
-    if last.page != line.page or before is None or before.page != line.page:
-        return False
-    if line.row is not None and before.row is not None:
-        return line.row != before.row
-    return k > 0 and line.baseline - last.baseline > 1.6 * line.size
 
 
 __all__ = ["DerivedText", "derive_text"]

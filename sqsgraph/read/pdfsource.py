@@ -248,105 +248,159 @@ def _structure(page: object, raw: ModuleType) -> tuple[Roles, bool]:
         raw.FPDF_StructTree_Close(tree)
 
 
-def _objects(
-    page: object, textpage: object, raw: ModuleType, to_display: ToDisplay, roles: Roles
-) -> tuple[list[Run], list[Rule], int, list[Rule]]:
-    # Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
-    # are bound once here, and a run's text is fetched with one call into a buffer that fits.
-    get_bounds, get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
-    get_text, get_size, get_font = raw.FPDFTextObj_GetText, raw.FPDFTextObj_GetFontSize, raw.FPDFTextObj_GetFont
-    count_marks, get_mark, mark_name = raw.FPDFPageObj_CountMarks, raw.FPDFPageObj_GetMark, raw.FPDFPageObjMark_GetName
-    get_mcid = raw.FPDFPageObj_GetMarkedContentID
-    TEXT, PATH, IMAGE = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
-    fonts = _Fonts(raw)
-    runs: list[Run] = []
-    rules: list[Rule] = []
-    dots: list[Rule] = []
-    images = 0
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    draw_mode = (ctypes.byref(fill_mode), ctypes.byref(stroke))
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    matrix = raw.FS_MATRIX()
-    matrix_ref = ctypes.byref(matrix)
-    size = ctypes.c_float()
-    size_ref = ctypes.byref(size)
-    capacity = 8192
-    text_buffer = ctypes.create_string_buffer(capacity)
-    text_pointer = ctypes.cast(text_buffer, ctypes.POINTER(ctypes.c_ushort))
-    mark_buffer = ctypes.create_string_buffer(64)
-    mark_pointer = ctypes.cast(mark_buffer, ctypes.POINTER(ctypes.c_ushort))
-    mark_length = ctypes.c_ulong()
-    mark_length_ref = ctypes.byref(mark_length)
-    for obj, kind, outer in _walk(page, raw):  # the walk asked each object its type
-        if kind == IMAGE:
-            images += 1
-            continue
-        if (kind != TEXT and kind != PATH) or not get_bounds(obj, *bounds):
-            continue
+_Box = tuple[float, float, float, float]  # left, top, right, bottom as displayed
+
+
+class _ObjectReader:
+    """What a page's objects are read with: the pdfium functions, buffers and pointers.
+
+    Every call through ctypes costs a microsecond or two: the functions, buffers and pointers
+    are bound once here, and a run's text is fetched with one call into a buffer that fits."""
+
+    def __init__(self, raw: ModuleType, textpage: object, to_display: ToDisplay, roles: Roles) -> None:
+        self.raw = raw
+        self.textpage = textpage
+        self.to_display = to_display
+        self.roles = roles
+        self.fonts = _Fonts(raw)
+        self.get_bounds, self.get_matrix = raw.FPDFPageObj_GetBounds, raw.FPDFPageObj_GetMatrix
+        self.get_text, self.get_size, self.get_font = (
+            raw.FPDFTextObj_GetText,
+            raw.FPDFTextObj_GetFontSize,
+            raw.FPDFTextObj_GetFont,
+        )
+        self.count_marks, self.get_mark = raw.FPDFPageObj_CountMarks, raw.FPDFPageObj_GetMark
+        self.mark_name, self.get_mcid = raw.FPDFPageObjMark_GetName, raw.FPDFPageObj_GetMarkedContentID
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.draw_mode = (ctypes.byref(self.fill_mode), ctypes.byref(self.stroke))
+        self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
+        self.bounds = (ctypes.byref(self.left), ctypes.byref(self.bottom), ctypes.byref(self.right), ctypes.byref(self.top))
+        self.matrix = raw.FS_MATRIX()
+        self.matrix_ref = ctypes.byref(self.matrix)
+        self.size = ctypes.c_float()
+        self.size_ref = ctypes.byref(self.size)
+        self._text_buffer(8192)
+        self.mark_buffer = ctypes.create_string_buffer(64)
+        self.mark_pointer = ctypes.cast(self.mark_buffer, ctypes.POINTER(ctypes.c_ushort))
+        self.mark_length = ctypes.c_ulong()
+        self.mark_length_ref = ctypes.byref(self.mark_length)
+
+    def _text_buffer(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.text_buffer = ctypes.create_string_buffer(capacity)
+        self.text_pointer = ctypes.cast(self.text_buffer, ctypes.POINTER(ctypes.c_ushort))
+
+    def box(self, obj: object, outer: tuple[float, ...] | None) -> _Box | None:
+        """The object's bounds as displayed, or None when pdfium gives none."""
+        if not self.get_bounds(obj, *self.bounds):
+            return None
+        to_display = self.to_display
         if outer is None:
-            x0, y0 = to_display(left.value, bottom.value)
-            x1, y1 = to_display(right.value, top.value)
+            x0, y0 = to_display(self.left.value, self.bottom.value)
+            x1, y1 = to_display(self.right.value, self.top.value)
         else:
-            x0, y0 = to_display(*_apply(outer, left.value, bottom.value))
-            x1, y1 = to_display(*_apply(outer, right.value, top.value))
+            x0, y0 = to_display(*_apply(outer, self.left.value, self.bottom.value))
+            x1, y1 = to_display(*_apply(outer, self.right.value, self.top.value))
         if x0 > x1:
             x0, x1 = x1, x0
         if y0 > y1:
             y0, y1 = y1, y0
-        if kind == PATH:
-            w, h = x1 - x0, y1 - y0
-            if h <= 2.0 and w >= 20.0:
-                rules.append(Rule(x0, y0, x1, y1))
-            elif 1.5 <= w <= 8.0 and 1.5 <= h <= 8.0 and 0.6 * h <= w <= 1.6 * h:
-                if raw.FPDFPath_GetDrawMode(obj, *draw_mode) and fill_mode.value:
-                    dots.append(Rule(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)))
-            continue
-        n = get_text(obj, textpage, text_pointer, capacity)
-        if n > capacity:  # a run longer than the buffer: grow it and ask again
-            capacity = n
-            text_buffer = ctypes.create_string_buffer(capacity)
-            text_pointer = ctypes.cast(text_buffer, ctypes.POINTER(ctypes.c_ushort))
-            n = get_text(obj, textpage, text_pointer, capacity)
+        return x0, y0, x1, y1
+
+    def path(self, obj: object, box: _Box, rules: list[Rule], dots: list[Rule]) -> None:
+        """A path as a rule (thin and long) or a dot (a small filled shape: a drawn bullet)."""
+        x0, y0, x1, y1 = box
+        w, h = x1 - x0, y1 - y0
+        if h <= 2.0 and w >= 20.0:
+            rules.append(Rule(x0, y0, x1, y1))
+        elif 1.5 <= w <= 8.0 and 1.5 <= h <= 8.0 and 0.6 * h <= w <= 1.6 * h:
+            if self.raw.FPDFPath_GetDrawMode(obj, *self.draw_mode) and self.fill_mode.value:
+                dots.append(Rule(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)))
+
+    def text(self, obj: object) -> str | None:
+        """The text object's text, None when it holds only white space."""
+        n = self.get_text(obj, self.textpage, self.text_pointer, self.capacity)
+        if n > self.capacity:  # a run longer than the buffer: grow it and ask again
+            self._text_buffer(n)
+            n = self.get_text(obj, self.textpage, self.text_pointer, self.capacity)
         if n <= 2:
-            continue
-        text = text_buffer.raw[: n - 2].decode("utf-16-le", errors="replace").translate(_CLEAN)
-        if not text.strip():
-            continue
-        get_matrix(obj, matrix_ref)
-        get_size(obj, size_ref)
+            return None
+        text: str = self.text_buffer.raw[: n - 2].decode("utf-16-le", errors="replace").translate(_CLEAN)
+        return text if text.strip() else None
+
+    def artifact(self, obj: object) -> bool:
+        """Whether a mark on the object says it is an artifact (page furniture)."""
+        artifact = False
+        for k in range(self.count_marks(obj)):
+            mark = self.get_mark(obj, k)
+            if (
+                mark
+                and self.mark_name(mark, self.mark_pointer, 64, self.mark_length_ref)
+                and self.mark_buffer.raw[:18] == _ARTIFACT
+            ):
+                artifact = True
+        return artifact
+
+    def run(self, obj: object, outer: tuple[float, ...] | None, box: _Box, text: str) -> Run:
+        """The text object as a run: its box, baseline, type size, font and tags."""
+        matrix, to_display = self.matrix, self.to_display
+        self.get_matrix(obj, self.matrix_ref)
+        self.get_size(obj, self.size_ref)
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
         if outer is None:
             origin, baseline = to_display(matrix.e, matrix.f)  # the text's origin: upright as displayed
         else:
             scale *= abs(outer[0] * outer[3] - outer[1] * outer[2]) ** 0.5 or 1.0
             origin, baseline = to_display(*_apply(outer, matrix.e, matrix.f))
-        name, bold, italic = fonts.of(get_font(obj))
-        artifact = False
-        for k in range(count_marks(obj)):
-            mark = get_mark(obj, k)
-            if mark and mark_name(mark, mark_pointer, 64, mark_length_ref) and mark_buffer.raw[:18] == _ARTIFACT:
-                artifact = True
-        mcid = get_mcid(obj)
-        types, ids = roles.get(mcid, _UNTAGGED) if mcid >= 0 else _UNTAGGED
-        runs.append(
-            Run(
-                text,
-                round(x0, 2),
-                round(y0, 2),
-                round(x1, 2),
-                round(y1, 2),
-                round(baseline, 2),
-                round(size.value * scale, 2),
-                name,
-                bold,
-                italic,
-                artifact,
-                types,
-                ids,
-                round(origin, 2),
-            )
+        name, bold, italic = self.fonts.of(self.get_font(obj))
+        artifact = self.artifact(obj)
+        mcid = self.get_mcid(obj)
+        types, ids = self.roles.get(mcid, _UNTAGGED) if mcid >= 0 else _UNTAGGED
+        x0, y0, x1, y1 = box
+        return Run(
+            text,
+            round(x0, 2),
+            round(y0, 2),
+            round(x1, 2),
+            round(y1, 2),
+            round(baseline, 2),
+            round(self.size.value * scale, 2),
+            name,
+            bold,
+            italic,
+            artifact,
+            types,
+            ids,
+            round(origin, 2),
         )
+
+
+def _objects(
+    page: object, textpage: object, raw: ModuleType, to_display: ToDisplay, roles: Roles
+) -> tuple[list[Run], list[Rule], int, list[Rule]]:
+    """The page's text runs, rules (thin long paths), count of images and dots (small filled
+    shapes)."""
+    reader = _ObjectReader(raw, textpage, to_display, roles)
+    TEXT, PATH, IMAGE = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
+    runs: list[Run] = []
+    rules: list[Rule] = []
+    dots: list[Rule] = []
+    images = 0
+    for obj, kind, outer in _walk(page, raw):  # the walk asked each object its type
+        if kind == IMAGE:
+            images += 1
+            continue
+        if kind != TEXT and kind != PATH:
+            continue
+        box = reader.box(obj, outer)
+        if box is None:
+            continue
+        if kind == PATH:
+            reader.path(obj, box, rules, dots)
+            continue
+        text = reader.text(obj)
+        if text is not None:
+            runs.append(reader.run(obj, outer, box, text))
     return runs, rules, images, dots
 
 

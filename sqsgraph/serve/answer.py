@@ -7,12 +7,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ..errors import QueryError
-from ..query.library import QueryRefused, check_query
+from ..errors import QueryError, UsageError
+from ..query.library import NamedQuery, QueryRefused, bind_params, check_query
 from .protocol import (
     _ALIASES_GRAPH,
     _ALIASES_RESULTS,
@@ -25,6 +25,9 @@ from .protocol import (
     write_solutions,
     write_triples,
 )
+
+if TYPE_CHECKING:
+    from ..query.run import QueryResult
 
 
 @dataclass(frozen=True)
@@ -135,64 +138,101 @@ def answer_named(store: ox.Store, request: NamedRequest, max_results: int, helpe
     Without ``limit`` the whole answer is asked for, and refused (413) when it holds more than
     ``max_results`` rows; a page (``limit``) larger than ``max_results`` is refused too.
     """
-    from ..errors import UsageError
-    from ..query.library import bind_params
-    from ..query.run import run_query
-
     helpers = helpers or Helpers()
-    query = _named_queries().get(request.name)
-    if query is None:
-        return Reply.error(404, f"no named query {request.name!r}; GET /queries lists them")
-    unknown = sorted({k for k, _ in request.params} - {p.name for p in query.params})
-    if unknown:
-        takes = ", ".join(p.name for p in query.params) or "no parameters"
-        return Reply.error(
-            400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} (and limit, offset, format)"
-        )
     try:
-        bindings = bind_params(query, dict(request.params))
-    except UsageError as exc:
-        return Reply.error(400, str(exc).replace("--param ", ""))
-    if request.limit is not None and request.limit > max_results:
-        return Reply.error(
-            413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages"
-        )
-    media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
-    if media is None:
-        return Reply.error(
-            406,
-            f"no acceptable format for SELECT results in Accept: {request.accept}; "
-            f"this endpoint offers {', '.join(RESULT_OFFERS)}",
-        )
-    whole = request.limit is None
-    try:
-        result = run_query(
-            store,
-            query.text,
-            bindings,
-            text_index=helpers.text_index,
-            precomputed=helpers.precomputed,
-            limit=max_results if whole else request.limit,
-            offset=request.offset,
-        )
-        if whole and result.more:
-            return Reply.error(
-                413,
-                f"result too large: more than {max_results} rows (the endpoint's limit); ask for pages with limit= and offset=",
-            )
-        if result.kind == "select":
-            body = write_solutions(result.variables, result.rows, media)
-        elif result.kind == "ask":
-            body = write_boolean(bool(result.boolean), media)
-        else:
-            return Reply.error(500, f"the named query {request.name} is not a SELECT or ASK query")
+        query, bindings = _bound_query(request)
+        _check_page(request, max_results)
+        media = _result_media(request)
+        result = _run_named(store, query, bindings, request, max_results, helpers)
+        body = _written(result, media, request.name)
     except QueryRefused as exc:
         return Reply.error(exc.status, str(exc))
     except QueryError as exc:
         return Reply.error(500, f"the query failed while running: {exc}")
+    return Reply(200, _CONTENT_TYPES[media], body, _result_headers(result, request))
+
+
+def _bound_query(request: NamedRequest) -> tuple[NamedQuery, dict[ox.Variable, ox.NamedNode | ox.Literal]]:
+    """The named query asked for and its parameters bound; ``QueryRefused`` (404, 400) when
+    there is no such query or a parameter is not one of its own or not of its type."""
+    query = _named_queries().get(request.name)
+    if query is None:
+        raise QueryRefused(404, f"no named query {request.name!r}; GET /queries lists them")
+    unknown = sorted({k for k, _ in request.params} - {p.name for p in query.params})
+    if unknown:
+        takes = ", ".join(p.name for p in query.params) or "no parameters"
+        raise QueryRefused(
+            400, f"query {query.name} has no parameter {', '.join(unknown)}; it takes: {takes} (and limit, offset, format)"
+        )
+    try:
+        return query, bind_params(query, dict(request.params))
+    except UsageError as exc:
+        raise QueryRefused(400, str(exc).replace("--param ", "")) from exc
+
+
+def _check_page(request: NamedRequest, max_results: int) -> None:
+    if request.limit is not None and request.limit > max_results:
+        raise QueryRefused(
+            413, f"limit={request.limit} is more than {max_results} rows (the endpoint's limit); ask for smaller pages"
+        )
+
+
+def _result_media(request: NamedRequest) -> str:
+    """The results format the client accepts; ``QueryRefused`` (406) when it accepts none offered."""
+    media = negotiate(request.accept, RESULT_OFFERS, _ALIASES_RESULTS, request.format)
+    if media is None:
+        raise QueryRefused(
+            406,
+            f"no acceptable format for SELECT results in Accept: {request.accept}; "
+            f"this endpoint offers {', '.join(RESULT_OFFERS)}",
+        )
+    return media
+
+
+def _run_named(
+    store: ox.Store,
+    query: NamedQuery,
+    bindings: dict[ox.Variable, ox.NamedNode | ox.Literal],
+    request: NamedRequest,
+    max_results: int,
+    helpers: Helpers,
+) -> QueryResult:
+    """The page asked for, or without ``limit`` the whole answer, refused (413) when it holds
+    more than ``max_results`` rows."""
+    from ..query.run import run_query
+
+    whole = request.limit is None
+    result = run_query(
+        store,
+        query.text,
+        bindings,
+        text_index=helpers.text_index,
+        precomputed=helpers.precomputed,
+        limit=max_results if whole else request.limit,
+        offset=request.offset,
+    )
+    if whole and result.more:
+        raise QueryRefused(
+            413,
+            f"result too large: more than {max_results} rows (the endpoint's limit); ask for pages with limit= and offset=",
+        )
+    return result
+
+
+def _written(result: QueryResult, media: str, name: str) -> bytes:
+    if result.kind == "select":
+        return write_solutions(result.variables, result.rows, media)
+    if result.kind == "ask":
+        return write_boolean(bool(result.boolean), media)
+    raise QueryRefused(500, f"the named query {name} is not a SELECT or ASK query")
+
+
+def _result_headers(result: QueryResult, request: NamedRequest) -> tuple[tuple[str, str], ...]:
+    """Whether the answer was computed in advance, which parameters the full-text index
+    answered, and where the next page starts."""
     headers = [("X-Precomputed", "true" if result.precomputed else "false")]
     if result.searched:
         headers.append(("X-Text-Index", ", ".join(result.searched)))
     if result.more:
         headers.append(("X-Next-Offset", str(request.offset + len(result.rows))))
-    return Reply(200, _CONTENT_TYPES[media], body, tuple(headers))
+    return tuple(headers)

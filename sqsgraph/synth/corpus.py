@@ -141,6 +141,23 @@ def _ordinal(d: int) -> str:
     return f"{d}{suffix}"
 
 
+@dataclass(frozen=True)
+class _Visit:
+    """What a synthetic report is about: the service, the inspection's dates, who wrote it."""
+
+    area: str
+    kind: str  # "Youth Offending Team" or "... Service"
+    abbr: str
+    year: int
+    month: int  # the publication's month, an index into _MONTH_NAMES; the inspection was the month before
+    day: int  # the inspection's first day
+    pub_day: int
+    cases: int
+    author: Official
+    lead: Official
+    chair: Official
+
+
 class CorpusGenerator:
     """Deterministic generator: ``CorpusGenerator(seed).reports(n)``."""
 
@@ -173,32 +190,44 @@ class CorpusGenerator:
             yield SynthReport(f"{i:05d}-{area.strip().lower().replace(' ', '-')}.txt", text)
 
     def _report(self, rng: random.Random, area: str) -> str:
+        visit = self._visit(rng, area)
+        head, footnote = self._head(rng, visit)
+        body_lines = self._commentary(rng, footnote)
+        tail = self._tail(rng, visit)
+        return "\n".join(head + body_lines + tail) + "\n"
+
+    def _visit(self, rng: random.Random, area: str) -> _Visit:
         kind, abbr = rng.choice([("Youth Offending Team", "YOT"), ("Youth Offending Service", "YOS")])
         year = rng.randint(2012, 2017)
         month = rng.randint(1, 11)
         day = rng.randint(1, 24)
         pub_day = rng.randint(1, 28)
-        months = _MONTH_NAMES
         cases = rng.randint(12, 48)
         author = rng.choice(self.inspectors[:3])
         lead = rng.choice(self.inspectors[3:])
         chair = self._person(rng)
-        body = f"{area} {kind}"
+        return _Visit(area, kind, abbr, year, month, day, pub_day, cases, author, lead, chair)
+
+    @staticmethod
+    def _head(rng: random.Random, visit: _Visit) -> tuple[list[str], str | None]:
+        """The header, title, context and summary, up to the commentary's heading; and the
+        footnote on the reoffending rate, when the summary gives one."""
+        area, abbr, year, month, months = visit.area, visit.abbr, visit.year, visit.month, _MONTH_NAMES
         head = [
             "",
-            f"<i>To:</i>\t{chair.name}, Chair of {area} {abbr} Management Board",
+            f"<i>To:</i>\t{visit.chair.name}, Chair of {area} {abbr} Management Board",
             "<i>Copy to:</i>\tSee copy list at end",
-            f"<i>From:</i>\t{author.name}, Assistant Chief Inspector (Youth Justice)",
-            f"<i>Publication date:</i>\t{_ordinal(pub_day)} {months[month]} {year}",
+            f"<i>From:</i>\t{visit.author.name}, Assistant Chief Inspector (Youth Justice)",
+            f"<i>Publication date:</i>\t{_ordinal(visit.pub_day)} {months[month]} {year}",
             "",
             f"Report of Short Quality Screening (SQS) of youth offending work in {area}",
             "",
-            f"The inspection took place from {_ordinal(day)}-{_ordinal(day + 2)} {months[month - 1]} {year} as part of our "
-            "programme of inspection of youth offending work. The report will be published on our website.",
+            f"The inspection took place from {_ordinal(visit.day)}-{_ordinal(visit.day + 2)} {months[month - 1]} {year} "
+            "as part of our programme of inspection of youth offending work. The report will be published on our website.",
             "",
             "Context",
             "",
-            f"We examined {cases} cases of children and young people supervised by {body} ({abbr}), "
+            f"We examined {visit.cases} cases of children and young people supervised by {area} {visit.kind} ({abbr}), "
             "working with the case manager wherever we could.",
             "",
             "Summary",
@@ -225,6 +254,10 @@ class CorpusGenerator:
             f"since our last inspection in {year - rng.randint(2, 4)}."
         )
         head += ["", f"Commentary on the inspection in {area}:", ""]
+        return head, footnote
+
+    def _commentary(self, rng: random.Random, footnote: str | None) -> list[str]:
+        """The themes and their numbered findings; the footnote after the first finding."""
         body_lines: list[str] = []
         children = rng.sample(_CHILD_NAMES, 2)
         for t, theme in enumerate(_THEMES, start=1):
@@ -234,6 +267,10 @@ class CorpusGenerator:
                 if footnote and t == 1 and f == 1:
                     body_lines += ["", footnote]
                 body_lines.append("")
+        return body_lines
+
+    def _tail(self, rng: random.Random, visit: _Visit) -> list[str]:
+        """Operational management, strengths, improvements, the closing paragraph and the copy list."""
         tail = [
             "Operational management",
             "",
@@ -244,6 +281,7 @@ class CorpusGenerator:
         ]
         tail += [f"- {s}" for s in rng.sample(_SENTENCES, 2)] + ["", "Areas requiring improvement", ""]
         tail += [f"- {s}" for s in rng.sample(_SENTENCES, 2)]
+        lead = visit.lead
         first = lead.name.split()[0].lower()
         last = lead.name.split()[-1].lower()
         tail += [
@@ -255,16 +293,22 @@ class CorpusGenerator:
             "Copy to:",
             "",
         ]
+        tail += self._copy_list(rng, visit)
+        tail += ["", "Note: paper copies of this report can be requested from the publications team."]
+        return tail
+
+    def _copy_list(self, rng: random.Random, visit: _Visit) -> list[str]:
+        """The local posts with a new holder each, then the national posts held by the shared pool."""
+        rows = []
         for template in _LOCAL_POSTS:
-            post = template.format(abbr=abbr, area=area)
+            post = template.format(abbr=visit.abbr, area=visit.area)
             person = self._person(rng)
             holder = f"{person.honorific} {person.name}" if person.honorific else person.name
-            tail.append(f"{post}\t<i>{holder}</i>")
+            rows.append(f"{post}\t<i>{holder}</i>")
         for post, count in _NATIONAL_POSTS:
             holders = rng.sample(self.national[post], count)
-            tail.append(f"{post}\t<i>{', '.join(h.name for h in holders)}</i>")
-        tail += ["", "Note: paper copies of this report can be requested from the publications team."]
-        return "\n".join(head + body_lines + tail) + "\n"
+            rows.append(f"{post}\t<i>{', '.join(h.name for h in holders)}</i>")
+        return rows
 
     def _finding(self, rng: random.Random, children: list[str]) -> str:
         m = rng.randint(6, 30)

@@ -174,18 +174,23 @@ def parse_rendering(text: str, *, curly: bool = False) -> Report:
     if curly:
         lines = [curl_quotes(line) for line in lines]
     notes: dict[str, str] = {}
-    body: list[str] = []
     for line in lines:
         m = _FOOTNOTE_LINE.match(line.strip())
         if m:
             notes[m.group(1)] = m.group(2)
-        body.append(line)
+    blocks, title = _blocks(lines)
+    for block in blocks:
+        block.runs = _runs(block.raw, notes)
+    return Report(blocks, title)
 
+
+def _blocks(lines: list[str]) -> tuple[list[Block], str]:
+    """The rendering's lines as blocks, their runs not yet read; and the report's title."""
     blocks: list[Block] = []
     title = ""
     in_copy = False
     seen_title = False
-    for line in body:
+    for line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -195,15 +200,7 @@ def parse_rendering(text: str, *, curly: bool = False) -> Report:
                 blocks.append(Block("note", raw=m.group(2)))
             continue
         last = blocks[-1] if blocks else None
-        open_para = last is not None and last.kind in ("para", "finding", "bullet") and not _TERMINATED.search(last.raw.rstrip())
-        structural = (
-            _FINDING.match(stripped)
-            or _BULLET.match(stripped)
-            or _THEME.match(stripped)
-            or "\t" in line
-            or (_is_heading(stripped) and not stripped[:1].islower())
-        )
-        if last is not None and open_para and (stripped[:1].islower() or not structural):
+        if last is not None and _runs_on(last, line, stripped):
             last.raw = f"{last.raw} {stripped}"
             continue
         if "\t" in line and not seen_title:
@@ -219,27 +216,41 @@ def parse_rendering(text: str, *, curly: bool = False) -> Report:
             post, names = line.split("\t", 1)
             blocks.append(Block("copy", raw=names.strip(), label=[Run(_strip_tags(post).strip())]))
             continue
-        if _is_heading(stripped) and not _FINDING.match(stripped) and not _THEME.match(stripped):
-            heading = stripped.rstrip("\t ")
-            in_copy = heading.lower().startswith("copy to")
-            blocks.append(Block("heading", raw=heading))
-            continue
-        m = _FINDING.match(stripped)
-        if m:
-            blocks.append(Block("finding", number=m.group(1), raw=m.group(2)))
-            continue
-        m = _BULLET.match(stripped)
-        if m:
-            blocks.append(Block("bullet", raw=m.group(1)))
-            continue
-        m = _THEME.match(stripped)
-        if m and len(stripped) <= 90:
-            blocks.append(Block("theme", number=m.group(1), raw=m.group(2)))
-            continue
-        blocks.append(Block("para", raw=stripped))
-    for block in blocks:
-        block.runs = _runs(block.raw, notes)
-    return Report(blocks, title)
+        block = _body_block(stripped)
+        if block.kind == "heading":
+            in_copy = block.raw.lower().startswith("copy to")
+        blocks.append(block)
+    return blocks, title
+
+
+def _runs_on(last: Block, line: str, stripped: str) -> bool:
+    """Whether the line carries on the paragraph before it: that one ends no sentence (a page
+    break split it), and the line starts in lower case or starts no block of its own."""
+    open_para = last.kind in ("para", "finding", "bullet") and not _TERMINATED.search(last.raw.rstrip())
+    structural = (
+        _FINDING.match(stripped)
+        or _BULLET.match(stripped)
+        or _THEME.match(stripped)
+        or "\t" in line
+        or (_is_heading(stripped) and not stripped[:1].islower())
+    )
+    return open_para and (stripped[:1].islower() or not structural)
+
+
+def _body_block(stripped: str) -> Block:
+    """A line of the body as a block of its own: a heading, a finding, a bullet, a theme or a paragraph."""
+    if _is_heading(stripped) and not _FINDING.match(stripped) and not _THEME.match(stripped):
+        return Block("heading", raw=stripped.rstrip("\t "))
+    m = _FINDING.match(stripped)
+    if m:
+        return Block("finding", number=m.group(1), raw=m.group(2))
+    m = _BULLET.match(stripped)
+    if m:
+        return Block("bullet", raw=m.group(1))
+    m = _THEME.match(stripped)
+    if m and len(stripped) <= 90:
+        return Block("theme", number=m.group(1), raw=m.group(2))
+    return Block("para", raw=stripped)
 
 
 @dataclass(frozen=True)
