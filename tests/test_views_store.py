@@ -69,3 +69,37 @@ def test_write_views_takes_a_store(samples, tmp_path: Path) -> None:  # type: ig
 def test_stats_from_the_store(samples) -> None:  # type: ignore[no-untyped-def]
     ds, store = samples
     assert analytics.stats_of(store) == analytics.stats_of(ds)
+
+
+def test_a_cut_view_is_the_same_in_processes_with_other_hash_seeds(tmp_path: Path) -> None:
+    """Python orders sets by string hashes, which differ per process: the part a view keeps (and
+    so its layout) must not follow them. Once, networkx's subgraph of a part under half the
+    graph took a set's order, and large builds drew their overview and people views differently
+    each run."""
+    import os
+    import subprocess
+    import sys
+
+    nq = tmp_path / "sqsgraph.nq"
+    on_disk(sample_dataset(), tmp_path)  # the store is built once, read by both processes
+    script = (
+        "import sys, hashlib\n"
+        "from sqsgraph.network import views\n"
+        "from sqsgraph.query.querystore import open_query_store\n"
+        "store = open_query_store(sys.argv[1], rebuild=False)\n"
+        "for kind in ('overview', 'people'):\n"
+        "    view = views.build_view(store, kind, max_nodes=40)\n"
+        "    assert view.notice, kind  # cut\n"
+        "    print(kind, hashlib.sha256(views.render_html(view).encode()).hexdigest())\n"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(nq)],
+            env=os.environ | {"PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        seen.add(done.stdout)
+    assert len(seen) == 1, seen
