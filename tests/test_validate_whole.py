@@ -138,8 +138,8 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     in the graph it wrote, whatever the batches."""
     from rdflib import URIRef
 
-    import sqsgraph.build.pipeline
     import sqsgraph.build.tasks
+    import sqsgraph.build.validation
 
     real = sqsgraph.build.tasks.map_report
     text, issued, inspection = (
@@ -157,7 +157,7 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
         return graph
 
     monkeypatch.setattr(sqsgraph.build.tasks, "map_report", broken)
-    monkeypatch.setattr(sqsgraph.build.pipeline, "_batches", lambda count, workers: [range(0, 2), range(2, count)])
+    monkeypatch.setattr(sqsgraph.build.validation, "_batches", lambda count, workers: [range(0, 2), range(2, count)])
     outs = {}
     for workers in (1, 2):
         result = build(None, tmp_path / str(workers), docs=False, views=False, workers=workers)

@@ -2,5 +2,8 @@
 
 ``pipeline.build`` reads, parses, maps and validates every report (in worker processes), writes
 the output folder, and keeps per-report results in ``cache`` and what it made in ``manifest`` so a
-rebuild redoes only what changed. Hands on: the output folder (graph files, query store, views).
+rebuild redoes only what changed; its steps share a ``run.BuildRun``. ``write`` maps the reports
+and writes the graph files, ``validation`` checks them a batch of reports at a time, ``views``
+loads the query store and draws the views from it. Hands on: the output folder (graph files, query
+store, views).
 """

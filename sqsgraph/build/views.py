@@ -1,0 +1,80 @@
+"""The query store the build leaves, and the views drawn from it: the store loads from the
+N-Quads (unless it is fresh already) in a process of its own while the reports are validated,
+and its precomputed answers are made there while the views are drawn; the first query then opens
+it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BuildError
+from ..outputs import QUADS_FILE, views_dir
+from .records import Progress
+from .runner import Background, Job
+
+
+@dataclass(frozen=True)
+class QueryStoreJob:
+    """The query store being made in the background: loaded (the views can be drawn), then
+    answered (its precomputed answers written beside it)."""
+
+    loaded: Job[Path]
+    answered: Job[Path]
+
+
+def start_query_store(background: Background, quads: Path) -> QueryStoreJob:
+    from ..query.querystore import default_store_dir, ensure_precomputed, ensure_query_store
+
+    loaded = background.submit(ensure_query_store, quads, precompute=False)
+    return QueryStoreJob(loaded, background.submit(ensure_precomputed, default_store_dir(quads)))
+
+
+def draw_views(job: QueryStoreJob, out: Path, read_from: dict[str, str], progress: Progress | None) -> list[Path]:
+    """The views and the comparison page, drawn from the query store the query commands read
+    (built from the N-Quads unless it is fresh already, so the first query needs no load): its
+    size is not bounded by memory, and the views cut what they show, saying so, as ``views``
+    describes. Returns once the store's precomputed answers are written too."""
+    from ..network.compare import write_compare
+    from ..network.views import write_views
+    from ..query.querystore import open_query_store
+
+    step = _Step(progress)
+    with step("loading the query store"):
+        _result_of(job.loaded, "loading the query store")
+    with step("drawing the views"):
+        graph_store = open_query_store(out / QUADS_FILE, rebuild=False)
+        files = write_views(graph_store, views_dir(out), read_from)
+        # the comparison page (areas against themes), its counts asked of the store: its
+        # precomputed answers are still being made
+        files.append(write_compare(graph_store, views_dir(out), read_from))
+        del graph_store
+    with step("precomputing the named queries' answers"):
+        _result_of(job.answered, "precomputing the named queries' answers")
+    return files
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A stage of one step, told to ``progress`` at its start (0 of 1) and its end (1 of 1)."""
+
+    progress: Progress | None
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(stage, 0, 1)
+        yield
+        if self.progress is not None:
+            self.progress(stage, 1, 1)
+
+
+def _result_of(job: Job[Path], doing: str) -> Path:
+    try:
+        return job.result()
+    except BrokenProcessPool as exc:
+        raise BuildError(f"the process {doing} died (out of memory?); the graph files are written; build again") from exc
