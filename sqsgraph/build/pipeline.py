@@ -66,9 +66,9 @@ from .manifest import FileStamp, Manifest, load_manifest, save_manifest
 from .records import BuildResult, Failure, Head, MappedReport, Progress, ReadReport
 from .run import BuildRun, Corpus
 from .runner import Background, Runner, gc_tuned, open_background, open_runner, will_use_pool
+from .storejob import QueryStoreJob, draw_views, start_query_store
 from .tasks import FACTS_SUFFIX, IDENTITIES_SUFFIX, ReadTask, read_task
 from .validation import validate_written
-from .views import QueryStoreJob, draw_views, start_query_store
 from .write import map_and_write
 
 
