@@ -175,7 +175,7 @@ def test_a_killed_results_build_leaves_nothing(tmp_path: Path, monkeypatch: pyte
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sqsgraph.query.precompute.run_query", boom)
+    monkeypatch.setattr("sqsgraph.query.precompute.stream_rows", boom)
     with pytest.raises(KeyboardInterrupt):
         build_results(samples_store(), target)
     assert list(tmp_path.iterdir()) == []

@@ -264,8 +264,8 @@ def _write_graph(
         run.out, counts, {r.path: r.rid for r in ordered}, reports.failures, warnings, None, ids, notes=reports.notes
     )
     result.files.extend(run.out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in run.formats)
-    # The query store loads in a process of its own while the reports are validated, and
-    # its precomputed answers are made there while the views are drawn from it.
+    # The query store loads in a process of its own while the reports are validated, and its
+    # precomputed answers are made there (see ``storejob``).
     store_job = start_query_store(background, run.out / QUADS_FILE) if background is not None else None
     if engine is not None:
         result.validation = validate_written(run, written, engine)

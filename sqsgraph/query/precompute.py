@@ -80,7 +80,7 @@ from .answers import (
 from .library import bind_params, load_queries
 from .matching import fold
 from .rewrite import inline_rows, parameter_rows, parameters_first
-from .run import QueryResult, run_query, search_candidates
+from .run import search_candidates, stream_rows
 from .sqlitefile import new_sqlite_file
 from .textindex import TextIndex, text_searches
 
@@ -204,26 +204,61 @@ def _once(items: list[Planned]) -> list[Planned]:
     return out
 
 
-def _answered(
-    store: ox.Store, items: list[Planned], text_index: TextIndex | None
-) -> Iterator[tuple[Planned, QueryResult, float]]:
-    """Each item with its answer and the seconds it took, in order; ``THREADS`` answered at a
-    time, so at most that many answers are held in memory at once."""
+@dataclass(frozen=True)
+class _Answer:
+    """A planned query's answer as stored: its rows encoded (``encode_row``), and for the base of
+    a text search each row's node of the narrowed variable; ``cells`` is ``None`` when the query
+    is no SELECT or answers more than ``MAX_ROWS`` rows (not stored)."""
 
-    def answer(item: Planned) -> tuple[QueryResult, float]:
-        started = time.perf_counter()
-        result = run_query(store, item.text, item.bindings, text_index=text_index)
-        return result, time.perf_counter() - started
+    variables: list[str]
+    cells: list[str] | None
+    nodes: list[str | None] | None
+    seconds: float
 
+
+def _answer(store: ox.Store, item: Planned, text_index: TextIndex | None) -> _Answer:
+    """``item``'s answer, each row encoded as Oxigraph gives it: the rows are never all held as
+    terms (a 180,000-row answer of sixteen columns took 700 MB so)."""
+    started = time.perf_counter()
+    streamed = stream_rows(store, item.text, item.bindings, text_index=text_index)
+    if streamed is None:
+        return _Answer([], None, None, time.perf_counter() - started)
+    variables, rows = streamed
+    narrowed = item.narrows[1] if item.narrows else None
+    column = variables.index(narrowed) if narrowed in variables else None
+    cells: list[str] = []
+    nodes: list[str | None] = []
+    for row in rows:
+        if len(cells) == MAX_ROWS:
+            return _Answer(variables, None, None, time.perf_counter() - started)
+        cells.append(encode_row(row))
+        if column is not None:
+            node = row[column]
+            nodes.append(None if node is None else str(node))
+    return _Answer(variables, cells, nodes if column is not None else None, time.perf_counter() - started)
+
+
+def _answered(store: ox.Store, items: list[Planned], text_index: TextIndex | None) -> Iterator[tuple[Planned, _Answer]]:
+    """Each item with its answer, in order; ``THREADS`` answered at a time, so at most that
+    many answers are held in memory at once."""
     with ThreadPoolExecutor(THREADS, thread_name_prefix="precompute") as pool:
         queue = iter(items)
-        pending = deque((item, pool.submit(answer, item)) for item in islice(queue, THREADS))
+        pending = deque((item, pool.submit(_answer, store, item, text_index)) for item in islice(queue, THREADS))
         while pending:
             item, job = pending.popleft()
-            result, seconds = job.result()
+            answer = job.result()
             if (following := next(queue, None)) is not None:
-                pending.append((following, pool.submit(answer, following)))
-            yield item, result, seconds
+                pending.append((following, pool.submit(_answer, store, following, text_index)))
+            yield item, answer
+
+
+def _digest(variables: str, cells: list[str]) -> str:
+    """SHA-256 of the variables and the rows, a line each."""
+    digest = hashlib.sha256(variables.encode("utf-8"))
+    for cell in cells:
+        digest.update(b"\n")
+        digest.update(cell.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | None = None) -> Path:
@@ -247,17 +282,17 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
         )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
         seen: set[str] = set()
-        for item, result, seconds in _answered(store, _once(plan(store, text_index)), text_index):
+        for item, answer in _answered(store, _once(plan(store, text_index)), text_index):
             key = answer_key(item.text, item.bindings)
             if key in seen:  # an earlier item's answer stands for it (``same_as``)
                 continue
             seen.add(key)
-            if result.kind != "select" or len(result.rows) > MAX_ROWS:
+            cells = answer.cells
+            if cells is None:
                 continue
             params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
-            variables = json.dumps(result.variables)
-            cells = [encode_row(row) for row in result.rows]
-            digest = hashlib.sha256("\n".join([variables, *cells]).encode("utf-8")).hexdigest()
+            variables = json.dumps(answer.variables)
+            digest = _digest(variables, cells)
             found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
             if found:  # another value gave the same answer (e.g. a word every theme label has): stored once
                 rowset = found[0]
@@ -266,18 +301,17 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
                     "INSERT INTO rowsets(digest, variables, nrows) VALUES (?, ?, ?)", (digest, variables, len(cells))
                 ).lastrowid
                 db.executemany("INSERT INTO rows VALUES (?, ?, ?)", ((rowset, n, c) for n, c in enumerate(cells)))
-            db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(seconds, 4)))
+            db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (key, item.query, params, rowset, round(answer.seconds, 4)))
             if item.narrows:
                 param, var, predicate = item.narrows
-                column = result.variables.index(var) if var in result.variables else None
-                if column is not None and all(row[column] is not None for row in result.rows):
+                nodes = answer.nodes
+                if nodes is not None and all(node is not None for node in nodes):
                     db.execute(
                         "INSERT OR IGNORE INTO narrowed VALUES (?, ?, ?, ?, ?)",
                         (text_key(item.text), param, var, predicate, rowset),
                     )
                     db.executemany(
-                        "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
-                        ((rowset, str(row[column]), n) for n, row in enumerate(result.rows)),
+                        "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)", ((rowset, node, n) for n, node in enumerate(nodes))
                     )
             others = [(answer_key(item.text, other), other) for other in item.same_as]
             if item.inlined is not None:  # the query as run: what another value picking the same rows runs

@@ -9,7 +9,7 @@ rdflib's own engine, for comparison in the benchmark.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,9 @@ from .queryheader import header_lines
 from .rewrite import inline_parameters, parameters_first, with_page, with_values
 from .textindex import TextIndex, text_searches
 
+#: A row of a SELECT's answer: a term per variable, ``None`` where it is unbound.
+Row = tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]
+
 
 @dataclass
 class QueryResult:
@@ -31,7 +34,7 @@ class QueryResult:
 
     kind: str  # "select" | "ask" | "graph"
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
     searched: tuple[str, ...] = ()  # the parameters whose text search the full-text index answered
@@ -122,6 +125,26 @@ def run_query(
     if limit is not None or offset:
         query = with_page(query, None if limit is None else limit + 1, offset)  # one more: are there more?
     return _result_of(_ask(store, query), limit, tuple(searched))
+
+
+def stream_rows(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+    *,
+    text_index: TextIndex | None = None,
+) -> tuple[list[str], Iterator[Row]] | None:
+    """``run_query``'s SPARQL answer to a SELECT (no page, nothing precomputed): its variables
+    and its rows one at a time as Oxigraph gives them, the same rows in the same order, for an
+    answer too large to hold as terms (``precompute``); ``None`` for any other kind of query."""
+    check_own_query(text)
+    bindings = bindings or {}
+    candidates, _searched = search_candidates(text, bindings, text_index)
+    answer = _ask(store, _with_parameters(store, text, bindings, candidates))
+    if not isinstance(answer, ox.QuerySolutions):
+        return None
+    variables = [v.value for v in answer.variables]
+    return variables, (tuple(solution[v] for v in variables) for solution in answer)
 
 
 def _stored_answer(
