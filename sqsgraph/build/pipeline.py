@@ -144,7 +144,7 @@ def build(
         tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=out)
         if not cache
         else nullcontext(None) as scratch,
-        open_background(views and will_use_pool(workers, len(found.files))) as background,
+        open_background(here=not will_use_pool(workers, len(found.files))) as background,
         open_runner(workers) as runner,
         gc_tuned(),
     ):

@@ -162,11 +162,13 @@ class Background:
     A fresh interpreter fed through two pipes: not a fork of this process, whose threads (a query
     store opened here earlier runs RocksDB's) could hold a lock the copy would wait on forever;
     and not a ``multiprocessing`` spawn, which imports the caller's main module again (a script
-    without ``if __name__ == "__main__"`` would build once more). It adds no thread here either.
-    Not started, it runs each job here and now, when submitted (a small build: a process costs
-    more)."""
+    without ``if __name__ == "__main__"`` would build once more). It adds no thread here either,
+    and starts at the first job (its imports alone are 200 MB, which the build's busiest stage
+    need not carry). ``here``: each job runs here and now instead, when submitted (a small build:
+    a process costs more)."""
 
-    def __init__(self) -> None:
+    def __init__(self, here: bool = False) -> None:
+        self.here = here
         self.process: subprocess.Popen[bytes] | None = None
         self.to_it: Connection | None = None
         self.from_it: Connection | None = None
@@ -191,11 +193,14 @@ class Background:
         self.from_it = Connection(replies_read, writable=False)
 
     def submit(self, fn: Callable[..., R], *args: object, **kwargs: object) -> Job[R]:
-        if self.to_it is None:
+        if self.here:
             try:
                 return Job(self, -1, (True, fn(*args, **kwargs)))
             except Exception as exc:  # handed over to the caller of result()
                 return Job(self, -1, (False, exc))
+        if self.to_it is None:
+            self.start()
+        assert self.to_it is not None
         self.to_it.send((fn, args, kwargs))
         self.sent += 1
         return Job(self, self.sent - 1)
@@ -267,11 +272,9 @@ def serve_jobs(jobs_fd: int, replies_fd: int, build_pid: int) -> None:
 
 
 @contextmanager
-def open_background(start: bool) -> Iterator[Background]:
-    """A ``Background``, its process started when ``start`` (else its jobs run here)."""
-    b = Background()
-    if start:
-        b.start()
+def open_background(here: bool) -> Iterator[Background]:
+    """A ``Background`` (``here``: its jobs run in this process), stopped on the way out."""
+    b = Background(here)
     try:
         yield b
     except BaseException:
