@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from offline_page import ARGS, CHROMIUM
 
 from sqsgraph.rdf.mapper import map_reports
 from sqsgraph.read.parser import parse_files
@@ -17,16 +18,6 @@ from sqsgraph.serve.server import Limits, create_server
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def origin():  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def tab(origin: str):  # type: ignore[no-untyped-def]
     with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context()
         page = context.new_page()
         page.problems = []  # console errors (a 404 shows as one), page errors, requests elsewhere
