@@ -166,3 +166,54 @@ def test_a_build_validating_in_batches_finds_what_pyshacl_finds_in_its_whole_gra
     reference = validate(load_dataset(tmp_path / "1" / "sqsgraph.nq"), BASE, engine="pyshacl")
     assert outs[1] == outs[2] == {p.line() for p in reference.problems}
     assert len(outs[1]) >= 3
+
+
+def test_a_build_validating_the_shared_graph_in_parts_finds_what_pyshacl_finds_in_its_whole_graph(tmp_path, monkeypatch):
+    """The head (the shared graph, the ontology and who holds which post) is validated in parts,
+    each with the statements about the nodes it refers to: cut into many small parts, a head
+    broken in several ways gives the problems pySHACL finds in the whole graph the build wrote,
+    and the same as one part."""
+    from rdflib import URIRef
+
+    import sqsgraph.build.tasks
+    import sqsgraph.build.validation
+
+    real = sqsgraph.build.tasks.shared_triples
+    name, org_type, gss, match = (
+        URIRef("http://xmlns.com/foaf/0.1/name"),
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        URIRef(SQS + "gssCode"),
+        URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+    )
+
+    def broken(*args, **kwargs):
+        triples = real(*args, **kwargs)
+        named = sorted(s for s, p, _ in triples if p == name)
+        coded = sorted(s for s, p, _ in triples if p == gss)
+        out = []
+        for s, p, o in triples:
+            if p == name and s in named[:2]:  # two people without a name
+                continue
+            if p == org_type and str(s).endswith("/org/hmi-probation"):  # a body that is no longer an organisation
+                continue
+            if p == match and s == coded[0]:  # a code without its statistical geography
+                continue
+            if p == gss and s == coded[1]:  # a code that is not one
+                o = type(o)("X123")
+            out.append((s, p, o))
+        return out
+
+    monkeypatch.setattr(sqsgraph.build.tasks, "shared_triples", broken)
+    outs = {}
+    for part_bytes, workers in ((2_000, 1), (2_000, 2), (10**9, 1)):
+        monkeypatch.setattr(sqsgraph.build.validation, "HEAD_PART_BYTES", part_bytes)
+        out = tmp_path / f"{part_bytes}-{workers}"
+        result = build(None, out, docs=False, views=False, workers=workers, cache=False)
+        assert result.validation is not None and not result.validation.conforms
+        outs[(part_bytes, workers)] = ({p.line() for p in result.validation.problems}, result.validation.triples)
+    reference = validate(load_dataset(out / "sqsgraph.nq"), BASE, engine="pyshacl")
+    problems = {p.line() for p in reference.problems}
+    assert outs[(2_000, 1)] == outs[(2_000, 2)] == outs[(10**9, 1)]
+    assert outs[(2_000, 1)][0] == problems
+    assert any("hmi-probation" in line for line in problems) and any("GSS code" in line for line in problems)
+    assert sum("foaf:name" in line or "name" in line.split(":", 2)[-1] for line in problems) >= 2

@@ -11,6 +11,7 @@ import pickle
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
@@ -45,6 +46,7 @@ from ..rdf.mapper import (
 from ..rdf.validator import Problem
 from ..read.model import Report
 from .cache import BuildCache, cache_key
+from .headfile import head_statements
 from .records import (
     Contribution,
     Failure,
@@ -158,46 +160,68 @@ def map_one(task: MapTask) -> tuple[MappedReport, dict[str, bytes]] | Failure:
 
 def validate_one(task: ValidateTask) -> tuple[tuple[Problem, ...], int]:
     """Validate a batch of reports' graphs (their bodies at ``spans`` of the N-Quads output
-    ``quads``) with the shared statements about the nodes they refer to (N-Triples ``context``,
-    which also gives the classes of ``partial`` nodes, whose results are left to the check of
-    the shared graph); the problems found and the triples checked."""
+    ``quads``) with the head's statements about the nodes they refer to and the classes of the
+    nodes those refer to (whose own results are left to the check of the head); the problems
+    found and the triples checked."""
     from ..rdf.validator import validate_text
 
-    cache_folder, quads, spans, key = task.cache_folder, task.quads, task.spans, task.key
-    context, partial, base, engine = task.context, task.partial, task.base, task.engine
-    cache = BuildCache(cache_folder)
-    cached = cache.load(key)
+    cache = BuildCache(task.cache_folder)
+    cached = cache.load(task.key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached
-    if not context:
-        raise RuntimeError(f"the validation {key} left the cache {cache_folder} while the build ran")
+    refers = {f"<{iri}>" for key in task.map_keys for iri in _refers_to(cache, key)}
+    context, partial = head_statements(task.head).context(refers)
     parts = []
-    with open(quads, "rb") as fh:
-        for start, length in spans:
+    with open(task.quads, "rb") as fh:
+        for start, length in task.spans:
             body = os.pread(fh.fileno(), length, start)
             if len(body) != length:
-                raise BuildError(f"{quads} changed while the build validated it; build again")
+                raise BuildError(f"{task.quads} changed while the build validated it; build again")
             parts.append(body)
-    parts.append(context)
-    report = validate_text(b"".join(parts), base, skip_focus={URIRef(iri) for iri in partial}, engine=engine)
+    parts.append(ntriples_bytes(context))
+    report = validate_text(b"".join(parts), task.base, skip_focus={URIRef(iri) for iri in partial}, engine=task.engine)
     result = (report.problems, report.triples)
-    cache.store(key, result)
+    cache.store(task.key, result)
     return result
 
 
 def validate_head(task: ValidateHeadTask) -> tuple[tuple[Problem, ...], int]:
-    """Validate the shared graph (the head's statements, ``.head.nt`` in the cache) on its own."""
+    """Validate a part of the head (see ``HeadStatements.part``) with the statements about the
+    nodes it refers to and about the ontology's terms (the classes a shape's ``sh:class`` is
+    checked against, with their superclasses), and the classes of the nodes those refer to; the
+    problems found and the statements of the part. Each statement of the head is in one part,
+    with all the statements about its subject: a node is checked as the whole head would check it."""
     from ..rdf.validator import validate_text
 
-    cache_folder, head_key, key, base, engine = task.cache_folder, task.head_key, task.key, task.base, task.engine
-    cache = BuildCache(cache_folder)
-    cached = cache.load(key)
+    cache = BuildCache(task.cache_folder)
+    cached = cache.load(task.key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached
-    whole = validate_text(cache.path(head_key, ".head.nt").read_bytes(), base, engine=engine)
-    result = (whole.problems, whole.triples)
-    cache.store(key, result)
+    head = head_statements(task.head)
+    own = head.part(task.part, task.parts)
+    subjects = {line[: line.index(" ")] for line in own}
+    objects = {o for line in own if (o := line.split(" ", 2)[2]).startswith("<")}
+    context, partial = head.context((objects | _ontology_terms()) - subjects, inside=subjects)
+    data = ntriples_bytes(own) + ntriples_bytes(context)
+    report = validate_text(data, task.base, skip_focus={URIRef(iri) for iri in partial}, engine=task.engine)
+    result = (report.problems, len(own))
+    cache.store(task.key, result)
     return result
+
+
+@lru_cache(maxsize=1)
+def _ontology_terms() -> frozenset[str]:
+    """The subjects (``<iri>``) of the ontology graph's statements."""
+    return frozenset(line[: line.index(" ")] for line in statement_lines(ontology_triples()))
+
+
+def _refers_to(build_cache: BuildCache, map_key: str) -> tuple[str, ...]:
+    refers = build_cache.load(map_key, REFERS_SUFFIX)
+    if not isinstance(refers, tuple):
+        raise BuildError(
+            f"the cache {build_cache.folder} lost which shared nodes a report refers to; build again with --no-cache"
+        )
+    return refers
 
 
 def digest_of(*parts: object) -> str:
@@ -242,9 +266,9 @@ class ValidateTask:
     cache_folder: str
     quads: str  # the N-Quads output holding the bodies
     spans: tuple[ByteSpan, ...]  # the bodies of the batch in it
+    map_keys: tuple[str, ...]  # its reports' (where the shared nodes each refers to are cached)
+    head: str  # the head's sorted statements (``.head.nt``)
     key: str
-    context: bytes  # N-Triples: the shared statements about the nodes they refer to (b"": cached)
-    partial: tuple[str, ...]  # IRIs of shared nodes whose results the head's check gives
     base: str
     engine: str
 
@@ -252,7 +276,9 @@ class ValidateTask:
 @dataclass(frozen=True)
 class ValidateHeadTask:
     cache_folder: str
-    head_key: str
+    head: str  # the head's sorted statements (``.head.nt``)
+    part: int  # which part of it, of ``parts``
+    parts: int
     key: str
     base: str
     engine: str
