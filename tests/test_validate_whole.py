@@ -12,7 +12,7 @@ import pytest
 
 from sqsgraph.build.pipeline import build
 from sqsgraph.rdf.datasets import load_dataset
-from sqsgraph.rdf.validator import union_graph, validate, validate_quads
+from sqsgraph.rdf.validator import union_graph, validate, validate_quads, validate_text
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyshacl_turbo") is None, reason="pyshacl-turbo not installed")
 
@@ -122,6 +122,23 @@ def test_the_whole_graph_check_finds_what_pyshacl_finds(lines, tmp_path, name):
     assert {p.line() for p in whole.problems} == {p.line() for p in reference.problems}
     assert len(whole.problems) == len(set(whole.problems))
     assert whole.conforms is False
+
+
+@pytest.mark.parametrize("name", list(BREAKAGES))
+def test_a_check_that_leaves_some_nodes_out_finds_what_pyshacl_finds_in_the_others(lines, tmp_path, name):
+    """A batch's check leaves out the nodes it holds only the classes of (``skip_focus``): the
+    engine is given the nodes to check, and must find every problem of the others, nested
+    shapes (``sh:node``) and graph-wide checks included."""
+    from rdflib import URIRef
+
+    broken = BREAKAGES[name](lines)
+    path = tmp_path / "broken.nq"
+    path.write_text("".join(broken), encoding="utf-8")
+    left_out = {URIRef(BASE + "area/kent"), URIRef(BASE + "person/adrian-stretch")}
+    reference = validate(load_dataset(path), BASE, skip_focus=left_out, engine="pyshacl")
+    checked = validate_text(path.read_bytes(), BASE, skip_focus=left_out, engine="turbo")
+    assert {p.line() for p in checked.problems} == {p.line() for p in reference.problems}
+    assert reference.problems
 
 
 def test_the_whole_graph_check_passes_a_sound_graph(lines, tmp_path):
