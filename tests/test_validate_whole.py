@@ -125,11 +125,16 @@ def test_the_whole_graph_check_finds_what_pyshacl_finds(lines, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", list(BREAKAGES))
-def test_a_check_that_leaves_some_nodes_out_finds_what_pyshacl_finds_in_the_others(lines, tmp_path, name):
+@pytest.mark.parametrize("share", [0.0, 0.02])
+def test_a_check_that_leaves_some_nodes_out_finds_what_pyshacl_finds_in_the_others(lines, tmp_path, name, share, monkeypatch):
     """A batch's check leaves out the nodes it holds only the classes of (``skip_focus``): the
-    engine is given the nodes to check, and must find every problem of the others, nested
-    shapes (``sh:node``) and graph-wide checks included."""
+    engine is given the nodes to check when they are many (``share`` 0: always), and must find
+    every problem of the others, nested shapes (``sh:node``) and graph-wide checks included."""
     from rdflib import URIRef
+
+    import sqsgraph.rdf.validator
+
+    monkeypatch.setattr(sqsgraph.rdf.validator, "FOCUS_LIST_SHARE", share)
 
     broken = BREAKAGES[name](lines)
     path = tmp_path / "broken.nq"

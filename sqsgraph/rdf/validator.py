@@ -151,13 +151,21 @@ def validate_text(
     return replace(report, problems=tuple(dict.fromkeys(report.problems)))  # a problem found twice is listed once
 
 
+#: The share of a text's IRIs left out of its check above which the engine is given the nodes to
+#: check. Measured: a batch of 50 reports leaving out 48 of 14,450 IRIs checked in 0.6 s without
+#: the list and 0.85 s with it; a part of the shared graph leaving out 960 of 23,000 in 1.8 s
+#: without and 1.1 s with it (13,000 of 60,000 at 10,000 reports: 5.5 s and 1.9 s).
+FOCUS_LIST_SHARE = 0.02
+
+
 def _read_text(data: bytes, skip_focus: Collection[Node]) -> tuple[int, list[str] | None]:
     """The distinct statements of N-Quads text, graph names aside (as ``union_graph`` counts
-    them); and, when ``skip_focus`` is given, the nodes to validate: every IRI of the text but
-    those (a node is validated only if a shape targets it, as without the list; the engine then
-    spends nothing on nodes whose results are not wanted: in a part of the shared graph with the
-    classes of the nodes it refers to, thousands of nodes with their classes alone). None: every
-    node, when none is skipped or the text has a blank node, which a list of IRIs cannot name."""
+    them); and, when ``skip_focus`` holds more than ``FOCUS_LIST_SHARE`` of the text's IRIs, the
+    nodes to validate: every IRI of the text but those (a node is validated only if a shape
+    targets it, as without the list). The engine then spends nothing on nodes whose results are
+    not wanted (in a part of the shared graph with the classes of the nodes it refers to,
+    thousands of nodes with their classes alone), but the list costs time of its own. None:
+    every node, also when the text has a blank node, which a list of IRIs cannot name."""
     import pyoxigraph as ox
 
     triples = set()
@@ -172,7 +180,7 @@ def _read_text(data: bytes, skip_focus: Collection[Node]) -> tuple[int, list[str
                     iris.add(term.value)
                 elif isinstance(term, ox.BlankNode):
                     blank = True
-    if not skip_focus or blank:
+    if blank or len(skip_focus) <= FOCUS_LIST_SHARE * len(iris):
         return len(triples), None
     return len(triples), sorted(iris - {str(node) for node in skip_focus})
 
