@@ -3,7 +3,7 @@ reports (``VALIDATE_BATCH``) with the head's statements about the nodes they ref
 head itself in parts (``HEAD_PART_BYTES``) with the statements about the nodes each refers to.
 That checks every shape the whole-graph validation checks except cardinalities summed across
 reports, and no engine run holds more than a part (the head at 10,000 reports, a million
-statements, took 1.8 GB in one run). The turbo engine reads each part's N-Quads text itself.
+statements, took 1.9 GB in one run). The turbo engine reads each part's N-Quads text itself.
 """
 
 from __future__ import annotations
