@@ -62,3 +62,18 @@ def test_a_file_out_of_order_is_refused(tmp_path):
     path.write_text("".join(f"{line} .\n" for line in reversed(LINES)), encoding="utf-8")
     with pytest.raises(BuildError, match="not sorted"):
         HeadStatements(path)
+
+
+def test_a_part_to_check_comes_with_what_it_refers_to_and_the_classes_of_what_those_refer_to(head):
+    parts = 3
+    for number in range(parts):
+        own, context, partial = head.part_to_check(number, parts, also=["<https://e.org/Area>"])
+        assert own == head.part(number, parts)
+        subjects = {line.split(" ", 1)[0] for line in own}
+        for line in own:  # every IRI it refers to is in the data with all its statements, or a class only
+            o = line.split(" ", 2)[2]
+            if o.startswith("<") and o not in subjects and head.about(o):
+                assert set(head.about(o)) <= set(context) or o[1:-1] in partial
+        assert not {f"<{iri}>" for iri in partial} & subjects
+        if "<https://e.org/Area>" not in subjects:
+            assert set(head.about("<https://e.org/Area>")) <= set(context)

@@ -64,10 +64,17 @@ class HeadStatements:
         of those, whose statements are partial: their own results are left to their own check."""
         wanted = set(nodes)
         lines = [line for node in sorted(wanted) for line in self.about(node)]
-        objects = {o for line in lines if (o := line.split(" ", 2)[2]).startswith("<")}
-        partial = sorted(objects - wanted - set(inside))
+        partial = sorted(_referred(lines) - wanted - set(inside))
         lines.extend(line for o in partial for line in self.about(o) if line.split(" ", 2)[1] == _TYPE)
         return lines, tuple(o[1:-1] for o in partial)
+
+    def part_to_check(self, number: int, parts: int, also: Iterable[str] = ()) -> tuple[list[str], list[str], tuple[str, ...]]:
+        """``part(number, parts)``, and its ``context``: the statements about the nodes it refers to
+        and about ``also``, with the classes of the nodes those refer to, and the IRIs of those."""
+        own = self.part(number, parts)
+        subjects = {line[: line.index(" ")] for line in own}
+        context, partial = self.context((_referred(own) | set(also)) - subjects, inside=subjects)
+        return own, context, partial
 
     def _block_at(self, offset: int) -> int:
         """Where the first subject whose statements start at ``offset`` or after starts."""
@@ -84,6 +91,11 @@ class HeadStatements:
             raise BuildError(f"{self.path} changed while the build validated it; build again")
         # each line ends " .\n"
         return [line[:-2] for line in data.decode("utf-8").split("\n")[:-1]]
+
+
+def _referred(lines: Iterable[str]) -> set[str]:
+    """The IRIs (``<iri>``) that statement lines have as objects."""
+    return {o for line in lines if (o := line.split(" ", 2)[2]).startswith("<")}
 
 
 _open: HeadStatements | None = None

@@ -197,11 +197,7 @@ def validate_head(task: ValidateHeadTask) -> tuple[tuple[Problem, ...], int]:
     cached = cache.load(task.key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return cached
-    head = head_statements(task.head)
-    own = head.part(task.part, task.parts)
-    subjects = {line[: line.index(" ")] for line in own}
-    objects = {o for line in own if (o := line.split(" ", 2)[2]).startswith("<")}
-    context, partial = head.context((objects | _ontology_terms()) - subjects, inside=subjects)
+    own, context, partial = head_statements(task.head).part_to_check(task.part, task.parts, also=_ontology_terms())
     data = ntriples_bytes(own) + ntriples_bytes(context)
     report = validate_text(data, task.base, skip_focus={URIRef(iri) for iri in partial}, engine=task.engine)
     result = (report.problems, len(own))
