@@ -229,7 +229,8 @@ def read_task(task: ReadTask) -> ReadReport | Failure:
     return read_one(task.path, task.cache_folder)
 
 
-HEAD_SUFFIXES = (".pickle", ".head.nt")  # besides the bodies: the figures, and the sorted statements for validation
+HEAD_STATEMENTS_SUFFIX = ".head.nt"  # the head's statements, sorted, for validation (see ``headfile``)
+HEAD_SUFFIXES = (".pickle", HEAD_STATEMENTS_SUFFIX)  # besides the bodies: the figures, and the sorted statements
 
 
 #: the identities file's ``[gss]`` entries and the file's name, as ``AreaCodes`` takes them
@@ -351,7 +352,7 @@ def _write_head(
     figures = (len(lines), sum(1 for x in lines if x.endswith(organisation)), sum(1 for x in lines if x.endswith(post)))
     ordered = sorted(lines)
     del lines
-    nt = write_statements(build_cache.path(key, ".head.nt"), [(ordered, None)])
+    nt = write_statements(build_cache.path(key, HEAD_STATEMENTS_SUFFIX), [(ordered, None)])
     del ordered
     for fmt in formats:
         if fmt.name != "nquads":

@@ -15,7 +15,7 @@ from ..rdf.validator import Problem, ValidationReport
 from .cache import cache_key
 from .headfile import forget_head_statements
 from .run import BuildRun, Written
-from .tasks import ValidateHeadTask, ValidateTask, validate_head, validate_one
+from .tasks import HEAD_STATEMENTS_SUFFIX, ValidateHeadTask, ValidateTask, validate_head, validate_one
 
 #: Reports validated together: one engine run per batch (the turbo engine's start costs about as
 #: much as checking a report; a batch of 50 is ~70,000 statements, ~100 MB in the engine).
@@ -37,10 +37,10 @@ def validate_written(run: BuildRun, written: Written, engine: str) -> Validation
     and the head in parts, each with the head's statements about what it refers to. A batch's
     result depends on its reports' map keys and the head, a part's on the head, so these key
     them in the cache: a rebuild after one report changed validates one batch again."""
-    head = run.cache.path(written.head_key, ".head.nt")
+    head = run.cache.path(written.head_key, HEAD_STATEMENTS_SUFFIX)
     batches = _batches(len(written.mapped), run.runner.workers)
     parts = max(1, -(-head.stat().st_size // HEAD_PART_BYTES))
-    tasks = _tasks(run, written, batches, parts, engine)
+    tasks = _tasks(run, written, str(head), batches, parts, engine)
     problems: list[Problem] = []
     triples = 0
     done = 0
@@ -69,13 +69,17 @@ def _batches(count: int, workers: int) -> list[range]:
     return [range(i, min(count, i + size)) for i in range(0, count, size)]
 
 
-def _tasks(run: BuildRun, written: Written, batches: Sequence[range], parts: int, engine: str) -> list[_Task]:
+def _tasks(run: BuildRun, written: Written, head: str, batches: Sequence[range], parts: int, engine: str) -> list[_Task]:
     """The ``validate_one`` task of each batch (its reports' bodies in the N-Quads file) and the
     ``validate_head`` task of each part of the head, the parts spread among the batches (so that
     the progress, counted in reports, moves on evenly)."""
     quads = str(run.out / QUADS_FILE)
-    head = str(run.cache.path(written.head_key, ".head.nt"))
     folder = str(run.cache.folder)
+
+    def head_task(part: int) -> ValidateHeadTask:
+        key = cache_key("validate-head", engine, written.head_key, f"{part}/{parts}")
+        return ValidateHeadTask(folder, head, part, parts, key, run.base, engine)
+
     tasks: list[_Task] = []
     part = 0
     for i, batch in enumerate(batches):
@@ -84,12 +88,7 @@ def _tasks(run: BuildRun, written: Written, batches: Sequence[range], parts: int
         spans = tuple(written.spans[m.map_key] for m in members)
         tasks.append(ValidateTask(folder, quads, spans, tuple(m.map_key for m in members), head, key, run.base, engine))
         while part < parts and part * len(batches) <= i * parts:
-            tasks.append(_head_task(run, written, head, part, parts, engine))
+            tasks.append(head_task(part))
             part += 1
-    tasks.extend(_head_task(run, written, head, p, parts, engine) for p in range(part, parts))
+    tasks.extend(head_task(p) for p in range(part, parts))
     return tasks
-
-
-def _head_task(run: BuildRun, written: Written, head: str, part: int, parts: int, engine: str) -> ValidateHeadTask:
-    key = cache_key("validate-head", engine, written.head_key, f"{part}/{parts}")
-    return ValidateHeadTask(str(run.cache.folder), head, part, parts, key, run.base, engine)
