@@ -107,7 +107,7 @@ def _area_facts(g: UnionGraph, rd: GraphReader, a: Node) -> tuple[list[tuple[str
     keeps no passage for a report's area); for an area no report is on, the passages that name
     it: a reoffending rate given for it (a comparator such as England and Wales), else posts in
     the organisations that serve it."""
-    reports = _newest_first(g, (r for r in g.subjects(SQS.area, a) if r in rd._report_set))
+    reports = _newest_first(g, (r for r in g.subjects(SQS.area, a) if rd.is_report(r)))
     facts = [("Area", rd.label(a))] + _listed("Report", [rd.label(r) for r in reports], "reports")
     if reports:
         return facts, [rd.report_source(r) for r in reports[:MAX_SPANS]]
@@ -145,7 +145,7 @@ def _organisation_facts(g: UnionGraph, rd: GraphReader, o: Node) -> tuple[list[t
     inspecting = set(g.subjects(SDO.about, o))
     for insp in g.subjects(SQS.inspectedBody, o):
         inspecting.update(g.subjects(SQS.inspection, insp))
-    inspected = _newest_first(g, (r for r in inspecting if r in rd._report_set))
+    inspected = _newest_first(g, (r for r in inspecting if rd.is_report(r)))
     facts += _listed("Inspected in", [rd.label(r) for r in inspected], "reports")
     found = _holdings_in(g, [o])
     if not found:  # a body named only through its units (Ofsted through "Ofsted – Social Care")

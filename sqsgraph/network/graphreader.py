@@ -20,22 +20,9 @@ from rdflib import namespace as ns
 from rdflib.term import Node
 
 from ..rdf import vocab
+from ..rdf.terms import Terms
 
-
-class Terms:
-    """The terms of an rdflib namespace, each made once: a namespace makes a new ``URIRef`` at
-    each use of an attribute (``SQS.area``), a cost that counts in loops over every report and
-    finding of a large graph."""
-
-    def __init__(self, namespace: object) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> URIRef:
-        term: URIRef = getattr(self._namespace, name)
-        setattr(self, name, term)
-        return term
-
-
+# each term made once (see ``rdf.terms.Terms``): the loops here run over every report and finding
 DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS = (
     Terms(n) for n in (ns.DCTERMS, ns.FOAF, ns.ORG, ns.PROV, ns.RDF, ns.RDFS, ns.SDO, ns.SKOS)
 )
@@ -145,6 +132,9 @@ class GraphReader:
         self._holdings: dict[Node, list[tuple[Node, str]]] | None = None
         self._strengths: set[Node] | None = None
         self._improvements: set[Node] = set()
+
+    def is_report(self, node: Node) -> bool:
+        return node in self._report_set
 
     @property
     def report_of_source(self) -> dict[str, Node]:
@@ -300,4 +290,4 @@ def page_words(numbers: list[int]) -> str:
     return "pages " + ", ".join(str(n) for n in numbers)
 
 
-__all__ = ["GraphReader", "Source", "Terms", "UnionGraph", "label_of", "page_words", "union_graph"]
+__all__ = ["GraphReader", "Source", "UnionGraph", "label_of", "page_words", "union_graph"]

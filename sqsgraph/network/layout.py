@@ -95,11 +95,12 @@ def force_layout(G: nx.Graph, iterations: int, k: float) -> dict[str, tuple[floa
     t = float(max(np.ptp(pos[:, 0]), np.ptp(pos[:, 1]))) * 0.1
     dt = t / (iterations + 1)
     # the links of each block of rows, as (column, row in the block)
-    links = [_block_links(adjacency, lo, hi) for lo, hi in _blocks(n)]
+    blocks = _blocks(n)
+    links = [_block_links(adjacency, lo, hi) for lo, hi in blocks]
     for _ in range(iterations):
         displacement = np.empty((n, 2), dtype="f")
         xs, ys = pos[:, 0].copy(), pos[:, 1].copy()
-        for (lo, hi), (columns, rows, weights) in zip(_blocks(n), links, strict=True):
+        for (lo, hi), (columns, rows, weights) in zip(blocks, links, strict=True):
             # a block of rows, transposed (one column per node of the block): the sums over all
             # nodes below run down the columns, adding node after node as networkx's sum does
             dx, dy = xs[lo:hi] - xs[:, np.newaxis], ys[lo:hi] - ys[:, np.newaxis]
