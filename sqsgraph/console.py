@@ -360,18 +360,15 @@ def store_for_query(graph_file: Path) -> tuple[Store, TextIndex | None, Precompu
 def store_for_comparison(graph_file: Path) -> tuple[Store, Precomputed | None]:
     """The store `sqsgraph view compare` reads, with the answers kept beside it: the query store
     of ``graph_file`` when it has one, else the file loaded in memory."""
-    from .query.querystore import default_store_dir, open_precomputed
     from .query.run import open_store
 
-    store, precomputed = open_graph_store(graph_file), None
+    store = open_graph_store(graph_file)
     try:
-        if store is not None:
-            precomputed = open_precomputed(default_store_dir(graph_file))
-        else:
-            store = open_store(graph_file)
+        if store is None:
+            return open_store(graph_file), None
+        return store, precomputed_of(graph_file)
     except GraphError as exc:
         raise click.ClickException(str(exc)) from exc
-    return store, precomputed
 
 
 def chosen_query(name_or_file: str | None, sparql: str | None) -> NamedQuery:
