@@ -33,6 +33,21 @@ R = TypeVar("R")  # its result
 IN_PROCESS_MAX = 24
 
 
+@contextmanager
+def worker_death(doing: str, graph_written: bool = False) -> Iterator[None]:
+    """A worker process that dies while ``doing`` (``BrokenProcessPool``: killed, most often for
+    memory) ends the build with a ``BuildError`` that says so, what is left of the output
+    (``graph_written``: the graph files are written already) and what to do next."""
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        if graph_written:
+            left = "the graph files are written; build again"
+        else:
+            left = "the output is as before; try again with fewer --workers"
+        raise BuildError(f"a worker process died while {doing} (out of memory?); {left}") from exc
+
+
 def will_use_pool(workers: int, tasks: int) -> bool:
     """Whether a ``Runner`` of ``workers`` runs this many tasks in worker processes."""
     return workers > 1 and tasks > IN_PROCESS_MAX
@@ -81,16 +96,11 @@ class Runner:
             results = self._in_pool(fn, tasks, max(1, min(16, len(tasks) // (self.workers * 8))))
         else:
             results = map(fn, tasks)
-        try:
+        with worker_death(f"{stage} reports"):
             for n, value in enumerate(results, start=1):
                 if progress is not None:
                     progress(stage, n, len(tasks))
                 yield value
-        except BrokenProcessPool as exc:
-            raise BuildError(
-                f"a worker process died while {stage} reports (out of memory?); "
-                "the output is as before; try again with fewer --workers"
-            ) from exc
 
     def _in_pool(self, fn: Callable[[T], R], tasks: Sequence[T], chunksize: int) -> Iterator[R]:
         """``fn`` over ``tasks`` in the pool, in order, with at most a few chunks ahead of the

@@ -8,15 +8,13 @@ first query then opens the store as it is.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BuildError
 from ..outputs import QUADS_FILE, views_dir
 from .records import Progress
-from .runner import Background, Job
+from .runner import Background, Job, worker_death
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,5 @@ class _Step:
 
 
 def _result_of(job: Job[Path], doing: str) -> Path:
-    try:
+    with worker_death(doing, graph_written=True):
         return job.result()
-    except BrokenProcessPool as exc:
-        raise BuildError(f"the process {doing} died (out of memory?); the graph files are written; build again") from exc

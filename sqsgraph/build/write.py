@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ..errors import BuildError
 from ..files import ByteSpan, DocumentWriter
 from ..outputs import GRAPH_STEM
 from ..rdf.export import document_writer
@@ -23,6 +21,7 @@ from .cache import cache_key
 from .manifest import FileStamp
 from .records import Failure, Head, HeadPart, MappedReport
 from .run import BuildRun, Corpus, Written
+from .runner import worker_death
 from .tasks import HEAD_SUFFIXES, REFERS_SUFFIX, HeadTask, MapTask, digest_of, head_one, map_one
 
 #: Where the bodies of the reports are in an output file (by map key), by format name; None for
@@ -235,13 +234,8 @@ def _start_head(run: BuildRun, corpus: Corpus, background: bool, keep: set[str] 
 
 
 def _head_of(job: Future[Head]) -> Head:
-    try:
+    with worker_death("making the shared part of the graph"):
         return job.result()
-    except BrokenProcessPool as exc:
-        raise BuildError(
-            "a worker process died while making the shared part of the graph (out of memory?); "
-            "the output is as before; try again with fewer --workers"
-        ) from exc
 
 
 def _settle_head(run: BuildRun, corpus: Corpus, key: str, job: Future[Head], mapped: Sequence[MappedReport]) -> tuple[str, Head]:

@@ -1,0 +1,38 @@
+"""A worker process that dies (killed for memory, most often) ends the build with a BuildError
+that says what happened, what is left of the output and what to do: never a bare traceback of
+``BrokenProcessPool``. The workers here really die (``os._exit``)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sqsgraph.build.runner import IN_PROCESS_MAX, Background, Runner
+from sqsgraph.build.storejob import _result_of
+from sqsgraph.errors import BuildError
+
+
+def test_a_report_worker_that_dies_ends_the_build_with_what_to_do() -> None:
+    runner = Runner(workers=2)
+    try:
+        with pytest.raises(BuildError) as raised:
+            list(runner.map(os._exit, [3] * (IN_PROCESS_MAX + 1), "mapping", None))
+    finally:
+        runner.close()
+    assert str(raised.value) == (
+        "a worker process died while mapping reports (out of memory?); the output is as before; try again with fewer --workers"
+    )
+
+
+def test_the_query_store_process_that_dies_says_the_graph_files_are_written() -> None:
+    background = Background()
+    try:
+        job = background.submit(os._exit, 3)
+        with pytest.raises(BuildError) as raised:
+            _result_of(job, "loading the query store")
+    finally:
+        background.close(wait=False)
+    assert str(raised.value) == (
+        "a worker process died while loading the query store (out of memory?); the graph files are written; build again"
+    )
