@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from .build import PER_REPORT_STAGES
 from .errors import GraphError, ReportError, SqsgraphError
 from .outputs import LAST_BUILD
 from .read.reader import find_reports, sample_paths
@@ -185,10 +186,6 @@ def open_graph_store(graph_file: Path | None) -> Store | None:
         raise click.ClickException(str(exc)) from exc
 
 
-#: The build's stages counted in reports; the later ones (the query store, the views) are one step each.
-PER_REPORT_STAGES = ("reading", "mapping", "validating")
-
-
 class StageProgress:
     """One progress bar per build stage (reading, mapping, validating; then loading the query
     store, drawing the views, precomputing answers) on stderr."""
@@ -210,7 +207,7 @@ class StageProgress:
         if bar is None or stage != self.stage:
             self._close()
             self.stage = stage
-            label = f"{stage} reports" if stage in PER_REPORT_STAGES else stage
+            label = f"{stage} reports" if stage in PER_REPORT_STAGES else stage  # the build's own words
             self.bar = bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)  # a stage of one step says so at its start (0 of 1) and its end

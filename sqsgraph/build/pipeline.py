@@ -60,6 +60,7 @@ from ..rdf.validator import engine_name
 from ..rdf.vocab import DEFAULT_BASE, normalise_base
 from ..read.model import PDF_MEDIA_TYPE
 from ..read.reader import find_reports, sample_paths, skipped_note
+from . import READING
 from .cache import CACHE_FOLDER, BuildCache, cache_key
 from .folder import SCRATCH_PREFIX, record_inputs, remove_other_outputs, remove_stale_scratch, write_ontology_docs
 from .manifest import FileStamp, Manifest, load_manifest, save_manifest
@@ -295,7 +296,7 @@ def _read_all(run: BuildRun, files: Sequence[Path]) -> tuple[list[ReadReport], l
         stamps.append(stamp)
         if known is None:
             tasks.append(ReadTask(str(p), str(run.cache.folder)))
-    fresh = iter(run.runner.map(read_task, tasks, "reading", run.progress))
+    fresh = iter(run.runner.map(read_task, tasks, READING, run.progress))
     read: list[ReadReport] = []
     failures: list[Failure] = []
     for p, stamp, outcome in zip(files, stamps, outcomes, strict=True):

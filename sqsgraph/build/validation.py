@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..outputs import QUADS_FILE
 from ..rdf.validator import Problem, ValidationReport
+from . import VALIDATING
 from .cache import cache_key
 from .headfile import forget_head_statements
 from .run import BuildRun, Written
@@ -45,13 +46,13 @@ def validate_written(run: BuildRun, written: Written, engine: str) -> Validation
     triples = 0
     done = 0
     try:
-        for (found, checked), task in zip(run.runner.map(_validate, tasks, "validating", None, pool=True), tasks, strict=True):
+        for (found, checked), task in zip(run.runner.map(_validate, tasks, VALIDATING, None, pool=True), tasks, strict=True):
             problems.extend(found)
             triples += checked
             if run.progress is not None and isinstance(task, ValidateTask):  # counted in reports, as the other stages are
                 for _ in task.spans:
                     done += 1
-                    run.progress("validating", done, len(written.mapped))
+                    run.progress(VALIDATING, done, len(written.mapped))
     finally:
         forget_head_statements()  # read here when the build runs in this process
     problems = sorted(set(problems), key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))

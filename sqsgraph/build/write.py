@@ -17,6 +17,7 @@ from ..files import ByteSpan, DocumentWriter
 from ..outputs import GRAPH_STEM
 from ..rdf.export import document_writer
 from ..rdf.formats import FORMATS, Format
+from . import MAPPING
 from .cache import cache_key
 from .manifest import FileStamp
 from .records import Failure, Head, HeadPart, MappedReport
@@ -43,7 +44,7 @@ def map_and_write(run: BuildRun, corpus: Corpus, failures: list[Failure]) -> Wri
     # the others map (on one core after them it took a sixth of a cold build), or, in a rebuild,
     # while this process copies the unchanged reports' bodies
     head_key, head_job = _start_head(run, corpus, background=run.runner.in_pool(len(corpus.ordered)))
-    fresh = iter(run.runner.map(map_one, tasks, "mapping", run.progress))
+    fresh = iter(run.runner.map(map_one, tasks, MAPPING, run.progress))
     mapped: list[MappedReport] = []
     if tasks:
         writing = list(run.formats)
