@@ -21,8 +21,9 @@ order so the same dataset always gives the same graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import networkx as nx
 from rdflib import URIRef
@@ -192,16 +193,22 @@ def people_hubs(G: nx.Graph) -> list[tuple[str, list[str]]]:
     return hubs
 
 
+def shared_hubs(hubs: Iterable[tuple[str, list[str]]], among: Collection[str] | None = None) -> dict[tuple[str, str], set[str]]:
+    """What each pair of people shares (the relations of ``people_hubs`` that join them), for
+    the people ``among`` (default: all); each pair in order (a < b)."""
+    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel, members in hubs:
+        for pair in combinations(members if among is None else [p for p in members if p in among], 2):
+            shared[pair].add(rel)
+    return shared
+
+
 def people_graph(G: nx.Graph) -> nx.Graph:
     """People of an entity graph, joined when they share a report or an organisation.
 
     Each edge's ``rels`` names what they share ("report: …", "organisation: …").
     """
-    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for rel, members in people_hubs(G):
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                shared[(a, b)].add(rel)
+    shared = shared_hubs(people_hubs(G))
     P = nx.Graph()
     P.add_nodes_from((n, data) for n, data in sorted(G.nodes(data=True)) if data["kind"] == "person")  # a copy of data
     P.add_edges_from((a, b, {"rels": tuple(sorted(rels))}) for (a, b), rels in sorted(shared.items()))
@@ -268,6 +275,7 @@ __all__ = [
     "page_words",
     "people_graph",
     "people_hubs",
+    "shared_hubs",
     "shorten",
     "union_graph",
 ]

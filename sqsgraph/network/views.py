@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from difflib import get_close_matches
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -36,6 +36,7 @@ from .netgraph import (
     induced,
     people_graph,
     people_hubs,
+    shared_hubs,
     union_graph,
 )
 from .page import (
@@ -260,21 +261,15 @@ def people_part(G: nx.Graph, cap: int, max_links: int = MAX_LINKS) -> tuple[nx.G
     people = sorted(n for n, kind in G.nodes(data="kind") if kind == "person")
     adjacency: dict[str, set[str]] = {p: set() for p in people}
     for _rel, members in hubs:
-        for i, a in enumerate(members):
-            adjacency[a].update(members[i + 1 :])
-            for b in members[i + 1 :]:
-                adjacency[b].add(a)
+        for a, b in combinations(members, 2):
+            adjacency[a].add(b)
+            adjacency[b].add(a)
     m = sum(len(neighbours) for neighbours in adjacency.values()) // 2
     if len(people) <= cap and m <= max_links:
         return people_graph(G), ""
     keep = _most_connected_nodes(_components(adjacency), adjacency, cap, max_links)
     kept = set(keep)
-    shared: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for rel, members in hubs:
-        inside = [p for p in members if p in kept]
-        for i, a in enumerate(inside):
-            for b in inside[i + 1 :]:
-                shared[(a, b)].add(rel)
+    shared = shared_hubs(hubs, kept)
     H = nx.Graph()
     H.add_nodes_from((p, G.nodes[p]) for p in people if p in kept)  # a copy of the data, as people_graph's
     # the links in the people graph's order: each node's neighbours sorted (its pairs are sorted)
