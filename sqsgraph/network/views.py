@@ -15,6 +15,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from itertools import combinations
 from pathlib import Path
@@ -121,29 +122,33 @@ OTHER_COLOUR = "#b0bec5"
 NONE_COLOUR = "#eceff1"
 
 
-def build_view(dataset: Source, kind: str, focus: str | None = None, hops: int = 1, max_nodes: int = MAX_NODES) -> View:
+def build_view(
+    dataset: Source,
+    kind: str,
+    focus: str | None = None,
+    hops: int = 1,
+    max_nodes: int = MAX_NODES,
+    cuts: Mapping[str, Cut] | None = None,
+) -> View:
     """The view of one kind over ``dataset`` (an rdflib ``Dataset`` or ``Graph``, or a pyoxigraph
     ``Store`` such as the on-disk query store); ``focus`` (a label or IRI) and ``hops`` for the
     focus view. Raises ``UsageError`` for an unknown kind, a missing or unmatched focus.
 
-    The network is read first; the facts and source text are read only for the nodes the view
-    keeps (at most ``max_nodes``)."""
+    The network is read first and cut (``cut_network``), unless ``cuts`` holds this kind's cut of
+    ``dataset`` at ``MAX_NODES`` already (``netindex``: kept beside the query store); the facts
+    and source text are read only for the nodes the view keeps (at most ``max_nodes``)."""
     if kind not in VIEW_KINDS:
         raise UsageError(f"unknown view {kind!r}; choose one of {', '.join(VIEW_KINDS)}")
-    g = union_graph(dataset)
-    if kind == "findings":
-        return _findings_view(findings_graph(g, details=False), max_nodes, lambda F: add_findings_details(F, g))
-    G = entity_graph(g, details=False)
-    fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, g)  # noqa: E731
-    if kind == "overview":
-        return _overview_view(G, max_nodes, fill)
-    if kind == "people":
-        return _people_view(G, max_nodes, fill)
+    reader = GraphReader(union_graph(dataset))
+    if kind != "focus":
+        cut = cuts.get(kind) if cuts is not None and max_nodes == MAX_NODES else None
+        return draw_view(kind, cut or cut_network(kind, reader, max_nodes), reader)
     if focus is None or not focus.strip():
         raise UsageError("the focus view needs --focus NAME_OR_IRI (a person, area, body or organisation)")
     if hops < 1:
         raise UsageError(f"--hops must be 1 or more, not {hops}")
-    return _focus_view(G, find_node(G, focus), hops, max_nodes, fill)
+    G = entity_graph(reader.g, details=False, reader=reader)
+    return _focus_view(G, find_node(G, focus), hops, max_nodes, lambda H: add_entity_details(H, reader.g, reader))
 
 
 def find_node(G: nx.Graph, query: str) -> str:
@@ -308,8 +313,77 @@ def _degree_sizes(G: nx.Graph) -> dict[str, float]:
     return {n: min(40.0, float(STYLES[G.nodes[n]["kind"]]["size"]) + 2.5 * math.sqrt(G.degree(n))) for n in G}
 
 
-def _overview_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
-    H, notice = most_connected(G, max_nodes)
+@dataclass
+class Cut:
+    """What a view shows of a whole network, chosen from all of it: the part kept, without its
+    details yet (``graph``), the sentence saying what was left out (``notice``), and what the
+    people view draws from the whole entity network for each person kept: their betweenness in
+    it and the labels of the organisations and bodies they are linked to (one per link)."""
+
+    graph: nx.Graph
+    notice: str = ""
+    betweenness: dict[str, float] = field(default_factory=dict)
+    organisations: dict[str, list[str]] = field(default_factory=dict)
+
+
+def overview_cut(G: nx.Graph, max_nodes: int) -> Cut:
+    """The overview's part of the entity graph ``G``: its most connected part (``most_connected``)."""
+    return Cut(*most_connected(G, max_nodes))
+
+
+def people_cut(G: nx.Graph, max_nodes: int) -> Cut:
+    """The people view's part of the entity graph ``G`` (``people_part``), with each person's
+    betweenness in ``G`` and the organisations they are linked to in it."""
+    between = analytics.betweenness(G)
+    P, notice = people_part(G, max_nodes)
+    kinds = G.nodes(data="kind")
+    organisations = {p: sorted(G.nodes[o]["label"] for o in G.neighbors(p) if kinds[o] in ("organisation", "body")) for p in P}
+    return Cut(P, notice, {p: between[p] for p in P}, organisations)
+
+
+def findings_cut(F: nx.Graph, max_nodes: int) -> Cut:
+    """The findings view's part of the findings tree ``F``: whole area trees (``whole_area_trees``)."""
+    if F.number_of_nodes() <= max_nodes:
+        return Cut(F)
+    keep, areas_kept, areas = whole_area_trees(F, max_nodes)
+    notice = (
+        f"Showing {len(keep):,} of {F.number_of_nodes():,} nodes: {areas_kept:,} of {areas:,} areas "
+        f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
+        f"are drawn; the query findings-by-theme lists every finding)."
+    )
+    return Cut(induced(F, keep), notice)
+
+
+def cut_network(kind: str, reader: GraphReader, max_nodes: int = MAX_NODES) -> Cut:
+    """The cut of view ``kind`` (overview, people or findings) of the graph ``reader`` reads."""
+    if kind == "findings":
+        return findings_cut(findings_graph(reader.g, details=False, reader=reader), max_nodes)
+    G = entity_graph(reader.g, details=False, reader=reader)
+    return overview_cut(G, max_nodes) if kind == "overview" else people_cut(G, max_nodes)
+
+
+def default_cuts(source: Source, reader: GraphReader | None = None) -> dict[str, Cut]:
+    """The cuts of the views of ``DEFAULT_VIEWS``, from one reading of ``source``: the overview
+    and people views share one entity graph, freed before the findings tree is read."""
+    reader = reader or GraphReader(union_graph(source))
+    G = entity_graph(reader.g, details=False, reader=reader)
+    cuts = {"overview": overview_cut(G, MAX_NODES), "people": people_cut(G, MAX_NODES)}
+    del G
+    cuts["findings"] = findings_cut(findings_graph(reader.g, details=False, reader=reader), MAX_NODES)
+    return cuts
+
+
+def draw_view(kind: str, cut: Cut, reader: GraphReader) -> View:
+    """The view of ``kind`` (overview, people or findings) of ``cut``, its nodes' details read
+    with ``reader``."""
+    if kind == "findings":
+        return _findings_view(cut, lambda F: add_findings_details(F, reader.g, reader))
+    fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, reader.g, reader)  # noqa: E731
+    return _overview_view(cut, fill) if kind == "overview" else _people_view(cut, fill)
+
+
+def _overview_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+    H = cut.graph
     fill(H)
     return View(
         "overview",
@@ -318,20 +392,19 @@ def _overview_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
         layout(H),
         _kind_legend(H),
         "Size: number of links.",
-        notice,
+        cut.notice,
         _degree_sizes(H),
         file_name="overview.html",
     )
 
 
-def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
-    between = analytics.betweenness(G)
-    P, notice = people_part(G, max_nodes)
+def _people_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+    P, between = cut.graph, cut.betweenness
     fill(P)
     # each person's organisation: the one they hold most posts in (ties by name)
     org_of: dict[str, str] = {}
     for p in P:
-        orgs = sorted(G.nodes[o]["label"] for o in G.neighbors(p) if G.nodes[o]["kind"] in ("organisation", "body"))
+        orgs = cut.organisations[p]
         if orgs:
             org_of[p] = max(sorted(set(orgs)), key=orgs.count)
     counts: dict[str, int] = {}
@@ -364,7 +437,7 @@ def _people_view(G: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) 
         layout(P),
         legend,
         note,
-        notice,
+        cut.notice,
         sizes,
         colours,
         extra,
@@ -411,16 +484,8 @@ def _file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "node"
 
 
-def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]) -> View:
-    notice = ""
-    if F.number_of_nodes() > max_nodes:
-        keep, areas_kept, areas = whole_area_trees(F, max_nodes)
-        notice = (
-            f"Showing {len(keep):,} of {F.number_of_nodes():,} nodes: {areas_kept:,} of {areas:,} areas "
-            f"(in order of name), each with all its themes and findings (at most {max_nodes:,} nodes "
-            f"are drawn; the query findings-by-theme lists every finding)."
-        )
-        F = induced(F, keep)
+def _findings_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+    F = cut.graph
     fill(F)
     sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
     for n in F:
@@ -448,7 +513,7 @@ def _findings_view(F: nx.Graph, max_nodes: int, fill: Callable[[nx.Graph], None]
         tree_layout(F),
         legend,
         note,
-        notice,
+        cut.notice,
         sizes,
         colours,
         file_name="findings.html",
@@ -483,30 +548,33 @@ def _depth(F: nx.Graph, v: str) -> int:
     return {"area": 0, "theme": 1}.get(F.nodes[v]["kind"], 2)
 
 
-def write_views(source: Source, out_dir: str | Path, sources: Mapping[str, str | os.PathLike[str]] | None = None) -> list[Path]:
+def write_views(
+    source: Source,
+    out_dir: str | Path,
+    sources: Mapping[str, str | os.PathLike[str]] | None = None,
+    cuts: Mapping[str, Cut] | None = None,
+) -> list[Path]:
     """Write the overview, people and findings views of ``source`` into ``out_dir``: an rdflib
     ``Dataset`` or ``Graph`` (small graphs, tests), or a pyoxigraph ``Store`` such as the on-disk
     query store (``querystore.open_query_store``), read with SPARQL. ``sources``: see
-    ``write_view``."""
-    return [write_view(view, out_dir, sources) for view in default_views(source)]
+    ``write_view``; ``cuts``: see ``default_views``."""
+    return [write_view(view, out_dir, sources) for view in default_views(source, cuts)]
 
 
-def default_views(source: Source) -> Iterator[View]:
+def default_views(source: Source, cuts: Mapping[str, Cut] | None = None) -> Iterator[View]:
     """The views of ``DEFAULT_VIEWS``, one at a time (each written before the next is made), as
-    ``build_view`` makes them, from one reading of ``source``: the network, and the labels and
-    other facts its reader caches, are read once for the three (the overview and people views
-    share one entity graph)."""
+    ``build_view`` makes them: from ``cuts`` (``netindex``: kept beside the query store), else
+    from one reading of the networks of ``source`` (``default_cuts``); the details of the nodes
+    kept are read from ``source``."""
     reader = GraphReader(union_graph(source))
-    G = entity_graph(reader.g, details=False, reader=reader)
-    fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, reader.g, reader)  # noqa: E731
-    yield _overview_view(G, MAX_NODES, fill)
-    yield _people_view(G, MAX_NODES, fill)
-    del G
-    F = findings_graph(reader.g, details=False, reader=reader)
-    yield _findings_view(F, MAX_NODES, lambda H: add_findings_details(H, reader.g, reader))
+    if cuts is None:
+        cuts = default_cuts(source, reader)
+    for kind in DEFAULT_VIEWS:
+        yield draw_view(kind, cuts[kind], reader)
 
 
 __all__ = [
+    "Cut",
     "DEFAULT_VIEWS",
     "LABEL_PX",
     "MAX_LINKS",
@@ -517,6 +585,9 @@ __all__ = [
     "VIEW_KINDS",
     "View",
     "build_view",
+    "cut_network",
+    "default_cuts",
+    "draw_view",
     "find_node",
     "most_connected",
     "render_html",
