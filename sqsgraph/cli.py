@@ -26,6 +26,7 @@ from .console import (
     graph_option,
     key_value,
     load_graph_for_views,
+    network_cuts_of,
     open_graph_store,
     parse_reports,
     push_credentials,
@@ -336,6 +337,8 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
 
     Example: sqsgraph view focus --focus "Jane Doe" --hops 2
     """
+    import pyoxigraph as ox
+
     from .network.views import build_view, write_view
 
     if focus is not None and kind != "focus":
@@ -346,7 +349,9 @@ def view_command(kind: str, focus: str | None, hops: int, graph: Path | None, ou
     if kind == "compare":
         return write_compare_view(graph_file, out_dir)
     dataset = load_graph_for_views(graph_file)
-    view = build_view(dataset, kind, focus=focus, hops=hops)
+    # the part each default view shows, chosen when the query store was made (``netindex``)
+    cuts = network_cuts_of(graph_file) if kind != "focus" and isinstance(dataset, ox.Store) else None
+    view = build_view(dataset, kind, focus=focus, hops=hops, cuts=cuts)
     path = write_view(view, out_dir)
     click.echo(f"wrote {path}: {view.graph.number_of_nodes()} nodes, {view.graph.number_of_edges()} links")
     if view.notice:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Store
     from rdflib import Dataset
 
+    from .network.views import Cut
     from .query.answers import Precomputed
     from .query.library import NamedQuery
     from .query.textindex import TextIndex
@@ -340,6 +341,22 @@ def precomputed_of(graph_file: Path) -> Precomputed | None:
     from .query.querystore import default_store_dir, open_precomputed
 
     return open_precomputed(default_store_dir(graph_file))
+
+
+def network_cuts_of(graph_file: Path) -> dict[str, Cut] | None:
+    """The views' cuts kept with the (fresh) query store of ``graph_file`` (``network.netindex``),
+    made first if that store has none (a store built before they existed, or by a query); ``None``
+    when the graph has no query store."""
+    from .network.netindex import read_network_index, write_network_index
+    from .query.querystore import default_store_dir, ensure_network_index, network_index_path
+
+    folder = default_store_dir(graph_file)
+    path = network_index_path(folder)
+    if path is None or (cuts := read_network_index(path)) is None:
+        click.echo(f"note: adding the views' cuts of the networks to the query store {folder}/ (once)", err=True)
+        usable: Callable[[Path], bool] = lambda made: read_network_index(made) is not None  # noqa: E731
+        cuts = read_network_index(ensure_network_index(folder, write_network_index, usable))
+    return cuts
 
 
 def store_for_query(graph_file: Path) -> tuple[Store, TextIndex | None, Precomputed | None]:

@@ -148,7 +148,12 @@ def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
         + [("validating", n, 5) for n in range(1, 6)]
         + [  # then the stages of one step each, at their start and end
             (stage, done, 1)
-            for stage in ("loading the query store", "precomputing the named queries' answers", "drawing the views")
+            for stage in (
+                "loading the query store",
+                "precomputing the named queries' answers",
+                "cutting the networks for the views",
+                "drawing the views",
+            )
             for done in (0, 1)
         ]
     )

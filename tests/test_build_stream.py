@@ -232,10 +232,12 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
 
 def test_the_query_store_made_beside_the_build_is_the_one_made_in_turn(corpus, tmp_path):
     """With worker processes the query store loads in a process of its own while the reports are
-    validated, and its answers are precomputed while the views are drawn: the same views, and a
-    store as fresh and complete (text index, precomputed answers) as one made step by step."""
+    validated, and its answers are precomputed and the views' cuts made there: the same views, and
+    a store as fresh and complete (text index, precomputed answers, the views' cuts) as one made
+    step by step."""
     import faulthandler
 
+    from sqsgraph.network.netindex import read_network_index
     from sqsgraph.query import querystore
 
     alone = build([corpus], tmp_path / "one", docs=False, workers=1)
@@ -257,10 +259,11 @@ def test_the_query_store_made_beside_the_build_is_the_one_made_in_turn(corpus, t
         store = out / "store"
         assert querystore.freshness(out / "sqsgraph.nq") == "fresh"
         live = querystore.read_live_database(store)
-        assert live is not None and live.text_index and live.results  # named in the manifest, and there
+        assert live is not None and live.text_index and live.results and live.network  # named in the manifest, and there
         assert querystore.open_precomputed(store) is not None and querystore.open_text_index(store) is not None
+        assert read_network_index(querystore.network_index_path(store)) is not None  # the views' cuts
         assert sorted(p.name for p in store.iterdir() if not p.name.startswith(".")) == sorted(
-            ["current.json", live.database, live.text_index, live.results]
+            ["current.json", live.database, live.text_index, live.results, live.network]
         )
 
 

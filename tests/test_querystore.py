@@ -220,6 +220,7 @@ def test_the_manifest_is_plain_json(samples_nq: Path) -> None:
         "format",
         "text_index",
         "results",
+        "network",
     }
 
 

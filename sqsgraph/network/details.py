@@ -183,7 +183,7 @@ def _report_facts(g: UnionGraph, rd: GraphReader, r: Node) -> list[tuple[str, st
 
 
 def _person_facts(g: UnionGraph, rd: GraphReader, person: Node) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
-    posts = [(post, rd.label(organisation)) for organisation, post in rd.holdings().get(person, ())]
+    posts = [(post, rd.label(organisation)) for organisation, post in rd.holdings_of(person)]
     posts += [(rd.label(post), rd.label(organisation)) for post, organisation in held_posts(g, person)]
     # the passages of the first MAX_SPANS holdings by IRI, among the first MAX_LISTED found
     found = sorted(islice((m for m in g.subjects(ORG.member, person) if _is_holding(g, m, person)), MAX_LISTED + 1), key=str)

@@ -43,13 +43,15 @@ class UnionGraph(Protocol):
 Source = Dataset | Graph | ox.Store | UnionGraph
 
 
-def union_graph(dataset: Source) -> UnionGraph:
+def union_graph(dataset: Source, few: bool = False) -> UnionGraph:
     """A graph that sees every statement of ``dataset``, whatever graph it is in (for a
-    pyoxigraph ``Store``, a ``storeview.StoreGraph`` that answers the same questions)."""
+    pyoxigraph ``Store``, a ``storeview.StoreGraph`` that answers the same questions: ``few``,
+    for the details of a few nodes, statement by statement; else reading the tables a network of
+    every node needs whole)."""
     if isinstance(dataset, ox.Store):
         from .storeview import StoreGraph
 
-        return StoreGraph(dataset)
+        return StoreGraph(dataset, tables=()) if few else StoreGraph(dataset)
     if isinstance(dataset, Dataset) and not dataset.default_union:
         union = Graph()
         for s, p, o, _g in dataset.quads((None, None, None, None)):
@@ -160,13 +162,22 @@ class GraphReader:
         read here."""
         if self._holdings is None:
             g = self.g
-            rows = g.holdings() if hasattr(g, "holdings") else self._read_holdings()
-            found: dict[Node, set[tuple[Node, str]]] = defaultdict(set)
-            for person, organisation, post, qualifier in rows:
-                label = self.label(post) if post is not None else "member"
-                found[person].add((organisation, f"{label} ({qualifier})" if qualifier else label))
-            self._holdings = {p: sorted(h, key=lambda h: (str(h[0]), h[1])) for p, h in found.items()}
+            self._holdings = self._labelled(g.holdings() if hasattr(g, "holdings") else self._read_holdings())
         return self._holdings
+
+    def holdings_of(self, person: Node) -> list[tuple[Node, str]]:
+        """``holdings()`` of one person: read for that person alone when the source can
+        (``storeview.StoreGraph.holdings_of``) and every holding has not been read already."""
+        if self._holdings is not None or not hasattr(self.g, "holdings_of"):
+            return self.holdings().get(person, [])
+        return self._labelled(self.g.holdings_of(person)).get(person, [])
+
+    def _labelled(self, rows: Iterable[tuple[Node, Node, Node | None, str | None]]) -> dict[Node, list[tuple[Node, str]]]:
+        found: dict[Node, set[tuple[Node, str]]] = defaultdict(set)
+        for person, organisation, post, qualifier in rows:
+            label = self.label(post) if post is not None else "member"
+            found[person].add((organisation, f"{label} ({qualifier})" if qualifier else label))
+        return {p: sorted(h, key=lambda h: (str(h[0]), h[1])) for p, h in found.items()}
 
     def _read_holdings(self) -> Iterable[tuple[Node, Node, Node | None, str | None]]:
         g = self.g

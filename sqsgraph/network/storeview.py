@@ -127,6 +127,30 @@ class StoreGraph:
                 None if qualifier is None else qualifier.value,
             )
 
+    def holdings_of(self, person: Node) -> Iterator[tuple[Node, Node, Node | None, str | None]]:
+        """``holdings`` of one person, from that person's holdings alone."""
+        if not isinstance(person, URIRef):
+            return
+        query = f"""
+            PREFIX org: <http://www.w3.org/ns/org#>
+            PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
+            SELECT DISTINCT ?organisation ?post ?qualifier {{
+              {{ SELECT ?m ?organisation ?post (MIN(STR(?q)) AS ?qualifier) {{
+                  ?m org:member <{person}> ; a org:Membership ; org:organization ?organisation .
+                  OPTIONAL {{ ?m sqs:post ?post }}
+                  OPTIONAL {{ ?m sqs:qualifier ?q }}
+              }} GROUP BY ?m ?organisation ?post }}
+            }}"""
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for organisation, post, qualifier in solutions:
+            yield (
+                person,
+                self._term(organisation),
+                None if post is None else self._term(post),
+                None if qualifier is None else qualifier.value,
+            )
+
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         p = str(predicate)
         if p not in self._tables:

@@ -139,10 +139,13 @@ def build_view(
     and source text are read only for the nodes the view keeps (at most ``max_nodes``)."""
     if kind not in VIEW_KINDS:
         raise UsageError(f"unknown view {kind!r}; choose one of {', '.join(VIEW_KINDS)}")
-    reader = GraphReader(union_graph(dataset))
     if kind != "focus":
         cut = cuts.get(kind) if cuts is not None and max_nodes == MAX_NODES else None
+        if cut is not None and cut.filled:
+            return draw_view(kind, cut, None)  # nothing left to read
+        reader = GraphReader(union_graph(dataset, few=cut is not None))
         return draw_view(kind, cut or cut_network(kind, reader, max_nodes), reader)
+    reader = GraphReader(union_graph(dataset))
     if focus is None or not focus.strip():
         raise UsageError("the focus view needs --focus NAME_OR_IRI (a person, area, body or organisation)")
     if hops < 1:
@@ -324,6 +327,7 @@ class Cut:
     notice: str = ""
     betweenness: dict[str, float] = field(default_factory=dict)
     organisations: dict[str, list[str]] = field(default_factory=dict)
+    filled: bool = False  # its nodes' details are read already (``fill_cut``)
 
 
 def overview_cut(G: nx.Graph, max_nodes: int) -> Cut:
@@ -373,18 +377,27 @@ def default_cuts(source: Source, reader: GraphReader | None = None) -> dict[str,
     return cuts
 
 
-def draw_view(kind: str, cut: Cut, reader: GraphReader) -> View:
+def fill_cut(kind: str, cut: Cut, reader: GraphReader) -> None:
+    """Read the details of the nodes of ``cut`` (of view ``kind``) with ``reader``, once."""
+    if not cut.filled:
+        (add_findings_details if kind == "findings" else add_entity_details)(cut.graph, reader.g, reader)
+        cut.filled = True
+
+
+def draw_view(kind: str, cut: Cut, reader: GraphReader | None) -> View:
     """The view of ``kind`` (overview, people or findings) of ``cut``, its nodes' details read
-    with ``reader``."""
+    with ``reader`` unless they are read already (``reader`` may then be ``None``)."""
+    if not cut.filled:
+        if reader is None:
+            raise ValueError(f"the {kind} view's cut has no details, and no graph to read them from was given")
+        fill_cut(kind, cut, reader)
     if kind == "findings":
-        return _findings_view(cut, lambda F: add_findings_details(F, reader.g, reader))
-    fill: Callable[[nx.Graph], None] = lambda H: add_entity_details(H, reader.g, reader)  # noqa: E731
-    return _overview_view(cut, fill) if kind == "overview" else _people_view(cut, fill)
+        return _findings_view(cut)
+    return _overview_view(cut) if kind == "overview" else _people_view(cut)
 
 
-def _overview_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+def _overview_view(cut: Cut) -> View:
     H = cut.graph
-    fill(H)
     return View(
         "overview",
         "Overview: reports, areas, bodies, organisations and people",
@@ -398,9 +411,8 @@ def _overview_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
     )
 
 
-def _people_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+def _people_view(cut: Cut) -> View:
     P, between = cut.graph, cut.betweenness
-    fill(P)
     # each person's organisation: the one they hold most posts in (ties by name)
     org_of: dict[str, str] = {}
     for p in P:
@@ -484,9 +496,8 @@ def _file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "node"
 
 
-def _findings_view(cut: Cut, fill: Callable[[nx.Graph], None]) -> View:
+def _findings_view(cut: Cut) -> View:
     F = cut.graph
-    fill(F)
     sizes = {n: float(STYLES[F.nodes[n]["kind"]]["size"]) for n in F}
     for n in F:
         if F.nodes[n]["kind"] == "area":
@@ -566,9 +577,12 @@ def default_views(source: Source, cuts: Mapping[str, Cut] | None = None) -> Iter
     ``build_view`` makes them: from ``cuts`` (``netindex``: kept beside the query store), else
     from one reading of the networks of ``source`` (``default_cuts``); the details of the nodes
     kept are read from ``source``."""
-    reader = GraphReader(union_graph(source))
+    reader = None
     if cuts is None:
+        reader = GraphReader(union_graph(source))
         cuts = default_cuts(source, reader)
+    elif not all(cut.filled for cut in cuts.values()):
+        reader = GraphReader(union_graph(source, few=True))
     for kind in DEFAULT_VIEWS:
         yield draw_view(kind, cuts[kind], reader)
 
@@ -588,6 +602,7 @@ __all__ = [
     "cut_network",
     "default_cuts",
     "draw_view",
+    "fill_cut",
     "find_node",
     "most_connected",
     "render_html",

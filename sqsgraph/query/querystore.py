@@ -9,6 +9,7 @@ Layout, beside the graph file (``output/store/`` for ``output/sqsgraph.nq``)::
       db-<time>-<random>/   the live database (RocksDB)
       fts-db-<time>-<random>.sqlite  the live database's full-text index (``textindex``)
       res-db-<time>-<random>.sqlite  the named queries' answers, computed at build (``precompute``)
+      net-db-<time>-<random>.json    the views' cuts of the networks (``network.netindex``)
       db-<time>-<random>/   at most one superseded database (removed by the next build), and its index
       .snapshot-<pid>-<random>/  hard-linked copies held by running endpoints (``snapshot``)
 
@@ -32,6 +33,12 @@ The precomputed answers of the named queries (``precompute``) are computed from 
 database the same way, after its index and before the swap, and named in ``current.json`` as
 ``results``: live, stale, snapshotted and removed with their database. ``open_precomputed``
 opens the live ones; ``ensure_precomputed`` adds them to a store built before they existed.
+
+The views' cuts of the networks (``network.netindex``: which part of the whole network each view
+shows) are kept the same way, as ``network``: made by the build once the store is live
+(``ensure_network_index``, given the function that makes them), so that a view is drawn from the
+part it keeps without reading the whole network again. This module keeps the file and knows
+nothing of what is in it.
 
 The file is read in chunks of ``chunk_bytes`` (whole lines), each bulk-loaded by Oxigraph: the
 chunk size bounds the loader's memory, which pyoxigraph offers no setting for (measured: the
@@ -75,6 +82,7 @@ MANIFEST_FORMAT = 1
 DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024
 TEXT_INDEX_PREFIX, TEXT_INDEX_SUFFIX = "fts-", ".sqlite"
 RESULTS_PREFIX = "res-"
+NETWORK_PREFIX, NETWORK_SUFFIX = "net-", ".json"
 
 Freshness = Literal["fresh", "stale", "missing"]
 
@@ -101,6 +109,7 @@ class LiveDatabase:
     format: int = MANIFEST_FORMAT
     text_index: str | None = None  # file name of the full-text index of this database (``textindex``), if built
     results: str | None = None  # file name of the precomputed answers of this database (``precompute``), if built
+    network: str | None = None  # file name of the views' cuts of this database (``network.netindex``), if made
 
 
 def default_store_dir(quads_file: str | Path) -> Path:
@@ -282,12 +291,16 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
         if entry.is_dir() and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
-    for prefix in (TEXT_INDEX_PREFIX, RESULTS_PREFIX):
-        for entry in sorted(Path(folder).glob(f"{prefix}{DB_PREFIX}*{TEXT_INDEX_SUFFIX}")):
-            if entry.name[len(prefix) : -len(TEXT_INDEX_SUFFIX)] not in keep:
+    for prefix, suffix in (
+        (TEXT_INDEX_PREFIX, TEXT_INDEX_SUFFIX),
+        (RESULTS_PREFIX, TEXT_INDEX_SUFFIX),
+        (NETWORK_PREFIX, NETWORK_SUFFIX),
+    ):
+        for entry in sorted(Path(folder).glob(f"{prefix}{DB_PREFIX}*{suffix}")):
+            if entry.name[len(prefix) : -len(suffix)] not in keep:
                 entry.unlink(missing_ok=True)
                 removed.append(entry)
-        for entry in Path(folder).glob(f".{prefix}*.tmp"):  # an index or results build that was killed
+        for entry in Path(folder).glob(f".{prefix}*.tmp"):  # an index, results or cuts build that was killed
             entry.unlink(missing_ok=True)
     return removed
 
@@ -402,7 +415,7 @@ def open_text_index(store_dir: str | Path) -> TextIndex | None:
 
 
 #: The fields of ``LiveDatabase`` that name a file made beside the database.
-BesideField = Literal["text_index", "results"]
+BesideField = Literal["text_index", "results", "network"]
 
 
 def _beside(store_dir: str | Path, field_name: BesideField) -> Path | None:
@@ -469,6 +482,29 @@ def ensure_precomputed(store_dir: str | Path) -> Path:
     made = _ensure_beside(store_dir, "results", _build_results)
     assert made is not None  # _build_results always makes its file
     return made
+
+
+def network_index_path(store_dir: str | Path) -> Path | None:
+    """The live database's file of the views' cuts (``network.netindex``), or ``None`` when it
+    has none. As ``open_text_index``: only for a fresh store."""
+    return _beside(store_dir, "network")
+
+
+def ensure_network_index(
+    store_dir: str | Path, make: Callable[[ox.Store, Path], object], usable: Callable[[Path], bool] = lambda path: True
+) -> Path:
+    """The file of the views' cuts of the live database in ``store_dir``: made by ``make`` (given
+    the database, opened read-only, and the file to write) and named in the manifest, under the
+    builder's lock, when the store has none, or none ``usable`` (made by another version); its path."""
+
+    def made(database: Path) -> Path:
+        path = database.with_name(NETWORK_PREFIX + database.name + NETWORK_SUFFIX)
+        make(ox.Store.read_only(str(database)), path)
+        return path
+
+    found = _ensure_beside(store_dir, "network", made, usable)
+    assert found is not None  # made always makes its file
+    return found
 
 
 # ------------------------------------------------------------------------------- snapshots
@@ -540,10 +576,12 @@ __all__ = [
     "default_store_dir",
     "ensure_precomputed",
     "ensure_query_store",
+    "ensure_network_index",
     "ensure_text_index",
     "freshness",
     "open_query_store",
     "open_precomputed",
+    "network_index_path",
     "open_text_index",
     "read_live_database",
     "remove_stale_databases",
