@@ -266,7 +266,7 @@ def _write_graph(
     )
     result.files.extend(run.out / f"{GRAPH_STEM}{fmt.suffix}" for fmt in run.formats)
     # The query store loads in a process of its own while the reports are validated, and its
-    # precomputed answers and the views' cuts are made there (see ``storejob``).
+    # precomputed answers are made there (see ``storejob``).
     store_job = start_query_store(background, run.out / QUADS_FILE) if background is not None else None
     if engine is not None:
         result.validation = validate_written(run, written, engine)

@@ -30,7 +30,9 @@ from . import views
 from .graphreader import GraphReader, Source, union_graph
 from .views import DEFAULT_VIEWS, Cut, default_cuts, fill_cut
 
-#: What the file's ``format`` says; another one is not read (the cuts are made again).
+#: What the file's ``format`` says; another one is not read (the cuts are made again). Raise it
+#: when what a cut holds changes, or how the views cut the networks or word a node's details: a
+#: store made before would otherwise show the old cut or wording until it is built again.
 INDEX_FORMAT = 1
 
 
