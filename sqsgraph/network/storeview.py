@@ -13,6 +13,10 @@ store with SPARQL instead of an in-memory rdflib ``Dataset`` of the whole graph.
   one per mention of a person: the largest table) is looked up statement by statement, with a
   cache.
 
+``StoreGraph(store, tables=())`` reads no table whole: for the details of a few nodes (a view
+drawn from a kept cut), where reading whole tables would cost more than looking up what those
+nodes need; a person's holdings are then read for that person alone (``holdings_of``).
+
 Answers are rdflib terms, each distinct statement once, as rdflib's union graph gives them
 (Oxigraph's union default graph gives a statement made in two graphs twice).
 """
