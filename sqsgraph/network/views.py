@@ -360,27 +360,30 @@ def findings_cut(F: nx.Graph, max_nodes: int) -> Cut:
 
 def cut_network(kind: str, reader: GraphReader, max_nodes: int = MAX_NODES) -> Cut:
     """The cut of view ``kind`` (overview, people or findings) of the graph ``reader`` reads."""
-    if kind == "findings":
-        return findings_cut(findings_graph(reader.g, details=False, reader=reader), max_nodes)
-    G = entity_graph(reader.g, details=False, reader=reader)
-    return overview_cut(G, max_nodes) if kind == "overview" else people_cut(G, max_nodes)
+    kind_of = _DEFAULT_KINDS[kind]
+    return kind_of.cut(kind_of.network(reader.g, details=False, reader=reader), max_nodes)
 
 
 def default_cuts(source: Source, reader: GraphReader | None = None) -> dict[str, Cut]:
-    """The cuts of the views of ``DEFAULT_VIEWS``, from one reading of ``source``: the overview
-    and people views share one entity graph, freed before the findings tree is read."""
+    """The cuts of the views of ``DEFAULT_VIEWS``, from one reading of each network of
+    ``source``: the overview and people views share one entity graph, freed before the findings
+    tree is read."""
     reader = reader or GraphReader(union_graph(source))
-    G = entity_graph(reader.g, details=False, reader=reader)
-    cuts = {"overview": overview_cut(G, MAX_NODES), "people": people_cut(G, MAX_NODES)}
-    del G
-    cuts["findings"] = findings_cut(findings_graph(reader.g, details=False, reader=reader), MAX_NODES)
+    cuts: dict[str, Cut] = {}
+    read: dict[object, nx.Graph] = {}  # the network last read, by the function that reads it
+    for kind in DEFAULT_VIEWS:
+        kind_of = _DEFAULT_KINDS[kind]
+        if kind_of.network not in read:
+            read.clear()  # the last network freed before the next is read
+            read[kind_of.network] = kind_of.network(reader.g, details=False, reader=reader)
+        cuts[kind] = kind_of.cut(read[kind_of.network], MAX_NODES)
     return cuts
 
 
 def fill_cut(kind: str, cut: Cut, reader: GraphReader) -> None:
     """Read the details of the nodes of ``cut`` (of view ``kind``) with ``reader``, once."""
     if not cut.filled:
-        (add_findings_details if kind == "findings" else add_entity_details)(cut.graph, reader.g, reader)
+        _DEFAULT_KINDS[kind].details(cut.graph, reader.g, reader)
         cut.filled = True
 
 
@@ -391,9 +394,7 @@ def draw_view(kind: str, cut: Cut, reader: GraphReader | None) -> View:
         if reader is None:
             raise ValueError(f"the {kind} view's cut has no details, and no graph to read them from was given")
         fill_cut(kind, cut, reader)
-    if kind == "findings":
-        return _findings_view(cut)
-    return _overview_view(cut) if kind == "overview" else _people_view(cut)
+    return _DEFAULT_KINDS[kind].draw(cut)
 
 
 def _overview_view(cut: Cut) -> View:
@@ -534,6 +535,25 @@ def _findings_view(cut: Cut) -> View:
         node_px=dict.fromkeys(("finding", "strength", "improvement"), 4),
         node_max=round(TREE_ROW * 0.4),
     )
+
+
+@dataclass(frozen=True)
+class _CutKind:
+    """How a view of a whole network is made: the network it is cut from (``entity_graph`` or
+    ``findings_graph``), its cut, how its nodes' details are read, and how it is drawn."""
+
+    network: Callable[..., nx.Graph]
+    cut: Callable[[nx.Graph, int], Cut]
+    details: Callable[..., None]
+    draw: Callable[[Cut], View]
+
+
+#: The views cut from a whole network (every kind but focus, which is cut around its node).
+_DEFAULT_KINDS: dict[str, _CutKind] = {
+    "overview": _CutKind(entity_graph, overview_cut, add_entity_details, _overview_view),
+    "people": _CutKind(entity_graph, people_cut, add_entity_details, _people_view),
+    "findings": _CutKind(findings_graph, findings_cut, add_findings_details, _findings_view),
+}
 
 
 def whole_area_trees(F: nx.Graph, max_nodes: int) -> tuple[list[str], int, int]:
