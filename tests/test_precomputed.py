@@ -20,7 +20,7 @@ from sqsgraph.query.answers import (
     precompute_declarations,
 )
 from sqsgraph.query.library import bind_params, load_queries
-from sqsgraph.query.precompute import build_results, plan
+from sqsgraph.query.precompute import Planned, _once, build_results, plan
 from sqsgraph.query.querystore import (
     build_query_store,
     database_path,
@@ -450,3 +450,22 @@ def test_answers_made_several_at_a_time_are_the_answers_made_one_by_one(
     monkeypatch.setattr(precompute, "THREADS", 4)
     several = dump(build_results(store, tmp_path / "four.sqlite"))
     assert len(one) > 100 and several == one
+
+
+def test_an_answer_an_earlier_item_stores_already_is_not_run_again() -> None:
+    """An item asking what an earlier item's answer stands for (one of its ``same_as``
+    parameters, or the query it ran with its parameters in place) is not run: it would only be
+    thrown away."""
+    text = "SELECT ?s { ?s ?p ?o FILTER (!BOUND(?x) || ?o = ?x) }"
+    x = ox.Variable("x")
+    first = Planned("q", text, {}, same_as=({x: ox.Literal("a")},))
+    inlined = Planned("q", text, {x: ox.Literal("b")}, inlined="SELECT ?s { ?s ?p ?o }")
+    planned = [
+        first,
+        Planned("q", text, {x: ox.Literal("a")}),  # first's answer stands for it
+        inlined,
+        Planned("q", "SELECT ?s { ?s ?p ?o }", {}),  # the query inlined ran
+        Planned("q", text, {x: ox.Literal("c")}),
+        Planned("q", text, {x: ox.Literal("c")}),  # the same again
+    ]
+    assert _once(planned) == [first, inlined, planned[4]]

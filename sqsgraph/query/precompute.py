@@ -192,14 +192,21 @@ def _inlined(
 THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
+def _covered(item: Planned) -> list[str]:
+    """The keys ``item``'s answer is stored under: its own, its ``same_as`` parameters' and the
+    query as run (``inlined``)."""
+    keys = [answer_key(item.text, item.bindings), *(answer_key(item.text, other) for other in item.same_as)]
+    return keys if item.inlined is None else [*keys, answer_key(item.inlined, {})]
+
+
 def _once(items: list[Planned]) -> list[Planned]:
-    """The planned items whose answer no earlier item gives (the same query and parameters)."""
-    seen: set[str] = set()
+    """The planned items whose answer no earlier item gives (the same query and parameters as an
+    earlier item, or as one of its ``same_as``, or the query an earlier one ran): each is run once."""
+    covered: set[str] = set()
     out = []
     for item in items:
-        key = answer_key(item.text, item.bindings)
-        if key not in seen:
-            seen.add(key)
+        if answer_key(item.text, item.bindings) not in covered:
+            covered.update(_covered(item))
             out.append(item)
     return out
 
@@ -281,12 +288,8 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
             " PRIMARY KEY (rowset, node, n)) WITHOUT ROWID;"
         )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
-        seen: set[str] = set()
         for item, answer in _answered(store, _once(plan(store, text_index)), text_index):
-            key = answer_key(item.text, item.bindings)
-            if key in seen:  # an earlier item's answer stands for it (``same_as``)
-                continue
-            seen.add(key)
+            key, *others = _covered(item)
             cells = answer.cells
             if cells is None:
                 continue
@@ -313,19 +316,14 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
                     db.executemany(
                         "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)", ((rowset, node, n) for n, node in enumerate(nodes))
                     )
-            others = [(answer_key(item.text, other), other) for other in item.same_as]
-            if item.inlined is not None:  # the query as run: what another value picking the same rows runs
-                others.append((answer_key(item.inlined, {}), {}))
-            for other_key, other in others:  # the same nodes picked: the same answer, not run again
-                if other_key not in seen:
-                    seen.add(other_key)
-                    db.execute(
-                        "INSERT INTO answers VALUES (?, ?, ?, ?, 0)",
-                        (
-                            other_key,
-                            item.query,
-                            json.dumps({v.value: str(t) for v, t in other.items()}, ensure_ascii=False),
-                            rowset,
-                        ),
-                    )
+            # the same nodes picked, or the query as run (what another value picking the same rows
+            # runs): the same answer, not run again
+            bound = [*item.same_as, *([{}] if item.inlined is not None else [])]
+            db.executemany(
+                "INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, 0)",
+                (
+                    (other_key, item.query, json.dumps({v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset)
+                    for other_key, other in zip(others, bound, strict=True)
+                ),
+            )
     return target
