@@ -5,6 +5,7 @@ that says what happened, what is left of the output and what to do: never a bare
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -36,3 +37,27 @@ def test_the_query_store_process_that_dies_says_the_graph_files_are_written() ->
     assert str(raised.value) == (
         "a worker process died while loading the query store (out of memory?); the graph files are written; build again"
     )
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.held = threading.Lock()  # no lock can be pickled
+
+
+def _raise_unpicklable() -> None:
+    raise _Unpicklable()
+
+
+def test_a_background_job_whose_answer_cannot_be_sent_back_says_so_and_the_process_goes_on() -> None:
+    background = Background()
+    try:
+        failed = background.submit(_raise_unpicklable)
+        with pytest.raises(BuildError) as raised:
+            _result_of(failed, "loading the query store")
+        after = background.submit(os.getpid)
+        assert after.result() != os.getpid()  # the same process answers the next job
+    finally:
+        background.close()
+    assert "test_worker_death._raise_unpicklable raised what cannot be sent back" in str(raised.value)
+    assert "holds a lock" in str(raised.value) and "died" not in str(raised.value)

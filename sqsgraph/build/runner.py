@@ -276,9 +276,17 @@ def serve_jobs(jobs_fd: int, replies_fd: int, build_pid: int) -> None:
         fn, args, kwargs = job
         try:
             reply: tuple[bool, object] = (True, fn(*args, **kwargs))
-        except Exception as exc:
+        except Exception as exc:  # any failure of the job is the caller's to raise (``Job.result``)
             reply = (False, exc)
-        replies.send(reply)
+        try:
+            replies.send(reply)
+        except Exception as exc:  # a reply that cannot be pickled (holding a store, say): said so, not a dead process
+            what = "raised" if not reply[0] else "returned"
+            replies.send((False, BuildError(f"{_job_name(fn)} {what} what cannot be sent back ({exc}): {reply[1]!r:.300}")))
+
+
+def _job_name(fn: Callable[..., object]) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
 @contextmanager
