@@ -232,7 +232,8 @@ def test_views_are_drawn_from_the_query_store_the_build_leaves_fresh(tmp_path, m
 
 def test_the_query_store_made_beside_the_build_is_the_one_made_in_turn(corpus, tmp_path):
     """With worker processes the query store loads in a process of its own while the reports are
-    validated, and its answers are precomputed and the views' cuts made there: the same views, and
+    validated, then its text index and answers are made there while the views' cuts are made in
+    another: the same views, and
     a store as fresh and complete (text index, precomputed answers, the views' cuts) as one made
     step by step."""
     import faulthandler

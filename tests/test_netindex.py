@@ -6,6 +6,7 @@ is not used; the store keeps the file with its database."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -95,6 +96,51 @@ def test_the_store_keeps_the_cuts_with_its_database_and_drops_them_with_it(tmp_p
     assert network_index_path(folder) is None
     build_query_store(nq)  # the next load removes the superseded database, and its cuts
     assert not first.exists()
+
+
+def test_the_cuts_are_made_while_another_process_holds_the_builders_lock(tmp_path: Path) -> None:
+    """The build cuts the networks while its other process makes the text index and the answers
+    under the builder's lock: the cutting does not wait for the lock; only naming the file in the
+    manifest does."""
+    _store, nq = on_disk(sample_dataset(), tmp_path)
+    folder = querystore.default_store_dir(nq)
+    cutting, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with querystore._locked(folder):
+            release.wait(30)
+
+    def make(store: ox.Store, path: Path) -> None:
+        cutting.set()
+        write_network_index(store, path)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    found: list[Path] = []
+    asking = threading.Thread(target=lambda: found.append(ensure_network_index(folder, make)))
+    try:
+        asking.start()
+        assert cutting.wait(30), "the cuts were not made while the lock was held"
+        asking.join(0.5)
+        assert asking.is_alive() and network_index_path(folder) is None  # named only once the lock is free
+    finally:
+        release.set()
+        holder.join()
+    asking.join(30)
+    assert found and network_index_path(folder) == found[0] and read_network_index(found[0]) is not None
+
+
+def test_cuts_of_a_database_replaced_while_they_were_made_are_not_named(tmp_path: Path) -> None:
+    _store, nq = on_disk(sample_dataset(), tmp_path)
+    folder = querystore.default_store_dir(nq)
+
+    def make_while_rebuilt(store: ox.Store, path: Path) -> None:
+        write_network_index(store, path)
+        nq.write_text(nq.read_text() + '<https://example.org/a> <https://example.org/b> "c" .\n')
+        build_query_store(nq)  # another build makes a new database live meanwhile
+
+    made = ensure_network_index(folder, make_while_rebuilt)
+    assert made.is_file() and network_index_path(folder) is None  # not the cuts of the live database
 
 
 def test_build_keeps_the_cuts_and_view_draws_from_them(tmp_path: Path) -> None:

@@ -23,8 +23,9 @@ next build, so a command that opened it just before the swap can finish reading 
 otherwise it is *stale*: ``open_query_store`` rebuilds it, or refuses with ``StaleStoreError``.
 
 The full-text index (SQLite FTS5, ``textindex``) is built from each new database right after
-it is loaded, before the swap, and named in ``current.json``: it goes live, and goes stale, with
-its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
+it is loaded, before the swap (``sqsgraph build`` makes it just after the swap instead, while
+another process cuts the networks), and named in ``current.json``: it goes live, and goes
+stale, with its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
 ``ensure_text_index`` adds it then). The index needs SQLite 3.34 or later (FTS5's trigram
 tokenizer); with an older SQLite the store is built without it, with a note, and text searches
 read every text as before.
@@ -36,8 +37,8 @@ opens the live ones; ``ensure_precomputed`` adds them to a store built before th
 
 The views' cuts of the networks (``network.netindex``: which part of the whole network each view
 shows) are kept the same way, as ``network``: made by the build once the store is live
-(``ensure_network_index``, given the function that makes them), so that a view is drawn from the
-part it keeps without reading the whole network again. This module keeps the file and knows
+(``ensure_network_index``, given the function that makes them; without the builder's lock), so
+that a view is drawn from the part it keeps without reading the whole network again. This module keeps the file and knows
 nothing of what is in it.
 
 The file is read in chunks of ``chunk_bytes`` (whole lines), each bulk-loaded by Oxigraph: the
@@ -158,8 +159,10 @@ def _check_source(source: Path) -> None:
         raise GraphError(f"{source}: no such file; run `sqsgraph build` first")
 
 
-def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool = True) -> None:
-    """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held)."""
+def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool = True, text_index: bool = True) -> None:
+    """Load ``source`` into a new database in ``folder`` and swap it in (builder's lock held);
+    with its full-text index (``text_index``) and precomputed answers (``precompute``) made
+    before the swap, or left to ``ensure_text_index`` and ``ensure_precomputed`` after it."""
     previous = read_live_database(folder)
     remove_stale_databases(folder, keep={previous.database} if previous else set())
     name = f"{DB_PREFIX}{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{secrets.token_hex(4)}"
@@ -167,7 +170,7 @@ def _build_locked(source: Path, folder: Path, chunk_bytes: int, precompute: bool
     try:
         started = time.perf_counter()
         fingerprint, statements = _load(source, target, chunk_bytes)
-        index = _build_index(target)
+        index = _build_index(target) if text_index else None
         results = _build_results(target) if precompute else None
         manifest = LiveDatabase(
             name,
@@ -359,17 +362,20 @@ def database_path(store_dir: str | Path) -> Path:
     return Path(store_dir) / manifest.database
 
 
-def ensure_query_store(quads_file: str | Path, store_dir: str | Path | None = None, *, precompute: bool = True) -> Path:
+def ensure_query_store(
+    quads_file: str | Path, store_dir: str | Path | None = None, *, precompute: bool = True, text_index: bool = True
+) -> Path:
     """Make the query store of ``quads_file`` fresh: built (as ``build_query_store``) when it is
     missing or stale, left as it is otherwise; the store's folder. The build loads it without
-    the precomputed answers (``precompute`` false) so that the views can be drawn from it while
-    another process computes them (``ensure_precomputed``)."""
+    its full-text index and precomputed answers (``text_index`` and ``precompute`` false), so
+    that the networks can be cut from it in another process while one makes them
+    (``ensure_text_index``, ``ensure_precomputed``)."""
     source, folder = _paths(quads_file, store_dir)
     if freshness(source, folder) != "fresh":
         _check_source(source)
         with _locked(folder):
             if freshness(source, folder) != "fresh":  # another process may have built it meanwhile
-                _build_locked(source, folder, DEFAULT_CHUNK_BYTES, precompute)
+                _build_locked(source, folder, DEFAULT_CHUNK_BYTES, precompute, text_index)
     return folder
 
 
@@ -494,17 +500,28 @@ def ensure_network_index(
     store_dir: str | Path, make: Callable[[ox.Store, Path], object], usable: Callable[[Path], bool] = lambda path: True
 ) -> Path:
     """The file of the views' cuts of the live database in ``store_dir``: made by ``make`` (given
-    the database, opened read-only, and the file to write) and named in the manifest, under the
-    builder's lock, when the store has none, or none ``usable`` (made by another version); its path."""
+    the database, opened read-only, and the file to write) and named in the manifest when the
+    store has none, or none ``usable`` (made by another version); its path.
 
-    def made(database: Path) -> Path:
-        path = database.with_name(NETWORK_PREFIX + database.name + NETWORK_SUFFIX)
-        make(ox.Store.read_only(str(database)), path)
-        return path
-
-    found = _ensure_beside(store_dir, "network", made, usable)
-    assert found is not None  # made always makes its file
-    return found
+    Unlike the other files beside the database, it is made without the builder's lock, which is
+    held only to name it in the manifest: the build cuts the networks in one process while
+    another makes the text index and the precomputed answers, under the lock. Two processes
+    asking at once may both make it: they write the same file, each atomically."""
+    folder = Path(store_dir)
+    manifest = read_live_database(folder)
+    if manifest is None:
+        raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
+    if manifest.network and (folder / manifest.network).is_file() and usable(folder / manifest.network):
+        return folder / manifest.network
+    database = folder / manifest.database
+    path = database.with_name(NETWORK_PREFIX + database.name + NETWORK_SUFFIX)
+    make(ox.Store.read_only(str(database)), path)
+    with _locked(folder):
+        current = read_live_database(folder)
+        # named only while its database is live (a build made meanwhile has removed it, or will)
+        if current is not None and current.database == manifest.database and current.network != path.name:
+            _write_live_database(folder, replace(current, network=path.name))
+    return path
 
 
 # ------------------------------------------------------------------------------- snapshots
