@@ -345,18 +345,25 @@ def precomputed_of(graph_file: Path) -> Precomputed | None:
 
 def network_cuts_of(graph_file: Path) -> dict[str, Cut] | None:
     """The views' cuts kept with the (fresh) query store of ``graph_file`` (``network.netindex``),
-    made first if that store has none (a store built before they existed, or by a query); ``None``
-    when the graph has no query store."""
+    made first, with a note, if that store has none (a store built before they existed, or by a
+    query) or none this version reads; ``None`` if the file made cannot be read back."""
     from .network.netindex import read_network_index, write_network_index
-    from .query.querystore import default_store_dir, ensure_network_index, network_index_path
+    from .query.querystore import default_store_dir, ensure_network_index
 
     folder = default_store_dir(graph_file)
-    path = network_index_path(folder)
-    if path is None or (cuts := read_network_index(path)) is None:
+    kept: list[dict[str, Cut]] = []
+
+    def usable(path: Path) -> bool:  # the kept file, read once: the cuts themselves when it is usable
+        cuts = read_network_index(path)
+        kept.extend([cuts] if cuts is not None else [])
+        return cuts is not None
+
+    def make(store: Store, path: Path) -> None:
         click.echo(f"note: adding the views' cuts of the networks to the query store {folder}/ (once)", err=True)
-        usable: Callable[[Path], bool] = lambda made: read_network_index(made) is not None  # noqa: E731
-        cuts = read_network_index(ensure_network_index(folder, write_network_index, usable))
-    return cuts
+        write_network_index(store, path)
+
+    path = ensure_network_index(folder, make, usable)
+    return kept[0] if kept else read_network_index(path)
 
 
 def store_for_query(graph_file: Path) -> tuple[Store, TextIndex | None, Precomputed | None]:
