@@ -23,6 +23,7 @@ from ..errors import GraphError
 
 _new = str.__new__
 XSD_INTEGER = URIRef(str(XSD.integer))
+_XSD_STRING = str(XSD.string)  # the lookup on the namespace costs more than the rest of from_ox_term for a literal
 
 
 def iri(value: str) -> URIRef:
@@ -127,7 +128,7 @@ def from_ox_term(term: OxTerm) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
+        if term.datatype.value == _XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise GraphError(f"unsupported RDF term {term!r} (RDF-star triples are not used by sqsgraph)")
