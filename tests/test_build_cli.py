@@ -150,8 +150,8 @@ def test_progress_is_shown_on_stderr_for_many_reports(tmp_path):
             (stage, done, 1)
             for stage in (
                 "loading the query store",
-                "precomputing the named queries' answers",
                 "cutting the networks for the views",
+                "precomputing the named queries' answers",
                 "drawing the views",
             )
             for done in (0, 1)
