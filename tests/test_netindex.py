@@ -104,10 +104,11 @@ def test_the_cuts_are_made_while_another_process_holds_the_builders_lock(tmp_pat
     manifest does."""
     _store, nq = on_disk(sample_dataset(), tmp_path)
     folder = querystore.default_store_dir(nq)
-    cutting, release = threading.Event(), threading.Event()
+    locked, cutting, release = threading.Event(), threading.Event(), threading.Event()
 
     def hold_the_lock() -> None:
         with querystore._locked(folder):
+            locked.set()
             release.wait(30)
 
     def make(store: ox.Store, path: Path) -> None:
@@ -116,6 +117,7 @@ def test_the_cuts_are_made_while_another_process_holds_the_builders_lock(tmp_pat
 
     holder = threading.Thread(target=hold_the_lock)
     holder.start()
+    assert locked.wait(30)
     found: list[Path] = []
     asking = threading.Thread(target=lambda: found.append(ensure_network_index(folder, make)))
     try:
@@ -139,8 +141,13 @@ def test_cuts_of_a_database_replaced_while_they_were_made_are_not_named(tmp_path
         nq.write_text(nq.read_text() + '<https://example.org/a> <https://example.org/b> "c" .\n')
         build_query_store(nq)  # another build makes a new database live meanwhile
 
-    made = ensure_network_index(folder, make_while_rebuilt)
-    assert made.is_file() and network_index_path(folder) is None  # not the cuts of the live database
+    found: list[Path] = []
+    # in a thread: were the cuts made under the builder's lock, the rebuild would wait for it for ever
+    asking = threading.Thread(target=lambda: found.append(ensure_network_index(folder, make_while_rebuilt)), daemon=True)
+    asking.start()
+    asking.join(60)
+    assert not asking.is_alive(), "the cuts were made under the builder's lock"
+    assert found[0].is_file() and network_index_path(folder) is None  # not the cuts of the live database
 
 
 def test_build_keeps_the_cuts_and_view_draws_from_them(tmp_path: Path) -> None:

@@ -333,3 +333,16 @@ def test_the_endpoint_serves_a_snapshot_of_the_store_that_a_rebuild_leaves_alone
         srv.server_close()
         thread.join(5)
     assert not snapshot.parent.exists()
+
+
+def test_a_new_build_leaves_the_temporary_file_of_a_running_writer_and_clears_a_dead_ones(tmp_path: Path) -> None:
+    """The views' cuts are written without the builder's lock, so a load may start while another
+    process writes them: its temporary file is left alone; one left by a killed writer goes."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    running = tmp_path / f".net-db-1-a.json.{os.getpid()}.x1y2.tmp"
+    left = [tmp_path / f".net-db-1-a.json.{dead.pid}.x1y2.tmp", tmp_path / f".fts-db-1-a.sqlite.{dead.pid}.tmp"]
+    for path in (running, *left):
+        path.write_bytes(b"partial")
+    querystore.remove_stale_databases(tmp_path, keep=set())
+    assert running.exists() and not any(path.exists() for path in left)

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from sqsgraph.build.runner import IN_PROCESS_MAX, Background, Runner
+from sqsgraph.build.runner import IN_PROCESS_MAX, Background, Runner, worker_death
 from sqsgraph.build.storejob import _result_of
 from sqsgraph.errors import BuildError
 
@@ -61,3 +61,15 @@ def test_a_background_job_whose_answer_cannot_be_sent_back_says_so_and_the_proce
         background.close()
     assert "test_worker_death._raise_unpicklable raised what cannot be sent back" in str(raised.value)
     assert "holds a lock" in str(raised.value) and "died" not in str(raised.value)
+
+
+def test_a_job_given_to_a_background_process_that_died_says_so() -> None:
+    background = Background()
+    try:
+        with pytest.raises(BuildError):
+            _result_of(background.submit(os._exit, 3), "making the query store's full-text index")
+        with pytest.raises(BuildError) as raised, worker_death("precomputing the named queries' answers", graph_written=True):
+            background.submit(os.getpid)
+    finally:
+        background.close(wait=False)
+    assert str(raised.value).startswith("a worker process died while precomputing the named queries' answers")

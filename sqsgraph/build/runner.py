@@ -167,7 +167,8 @@ def _start_method() -> str:
 
 class Background:
     """One worker process of its own for long jobs that go on beside the build's own work (the
-    query store's load, then its precomputed answers), run in the order submitted.
+    query store's load, its text index and precomputed answers; the networks cut for the views,
+    in a second one), run in the order submitted.
 
     A fresh interpreter fed through two pipes: not a fork of this process, whose threads (a query
     store opened here earlier runs RocksDB's) could hold a lock the copy would wait on forever;
@@ -211,7 +212,10 @@ class Background:
         if self.to_it is None:
             self.start()
         assert self.to_it is not None
-        self.to_it.send((fn, args, kwargs))
+        try:
+            self.to_it.send((fn, args, kwargs))
+        except (BrokenPipeError, ConnectionResetError) as exc:  # as a pool says of a worker that died
+            raise BrokenProcessPool("the background process ended before it was given the job") from exc
         self.sent += 1
         return Job(self, self.sent - 1)
 

@@ -7,8 +7,9 @@ from the cuts. The first query, or view, then opens the store as it is.
 
 Why a second process, beside the text index only: at 10,000 reports the cutting (37 s) hides
 the text index (29 s) at 2.4 GB for the whole build; beside the precomputing it took 3.4 GB,
-and after it, in the same process, 2.7 GB (its memory is not given back). The build's own
-process reads no network whole: its memory, once grown, would stay.
+and after it, in the same process, 2.7 GB (its memory is not given back). Nor is it cut in the
+build's own process (but for a small build, run all in one process): its memory, once grown,
+would stay.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ def draw_views(job: QueryStoreJob, out: Path, read_from: dict[str, str], progres
         cut = cutter.submit(ensure_network_index, job.store_dir, write_network_index)
         cuts_file = _result_of(cut, "cutting the networks for the views")
     # the cutting process has ended: its memory is back before the answers are precomputed
-    answered = job.background.submit(ensure_precomputed, job.store_dir)
     with step("precomputing the named queries' answers"):
         _result_of(job.indexed, "making the query store's full-text index")
+        with worker_death("precomputing the named queries' answers", graph_written=True):
+            answered = job.background.submit(ensure_precomputed, job.store_dir)
         _result_of(answered, "precomputing the named queries' answers")
     job.background.close()
     with step("drawing the views"):

@@ -24,14 +24,15 @@ otherwise it is *stale*: ``open_query_store`` rebuilds it, or refuses with ``Sta
 
 The full-text index (SQLite FTS5, ``textindex``) is built from each new database right after
 it is loaded, before the swap (``sqsgraph build`` makes it just after the swap instead, while
-another process cuts the networks), and named in ``current.json``: it goes live, and goes
-stale, with its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
+another process cuts the networks: a query run meanwhile waits for it, and an endpoint started
+meanwhile serves without it), and named in ``current.json``: it goes live, and goes stale, with
+its database. ``open_text_index`` opens the live one (``None`` when the store predates it;
 ``ensure_text_index`` adds it then). The index needs SQLite 3.34 or later (FTS5's trigram
 tokenizer); with an older SQLite the store is built without it, with a note, and text searches
 read every text as before.
 
 The precomputed answers of the named queries (``precompute``) are computed from each new
-database the same way, after its index and before the swap, and named in ``current.json`` as
+database the same way, after its index and before the swap (``sqsgraph build``: after it), and named in ``current.json`` as
 ``results``: live, stale, snapshotted and removed with their database. ``open_precomputed``
 opens the live ones; ``ensure_precomputed`` adds them to a store built before they existed.
 
@@ -55,6 +56,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -68,7 +70,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyoxigraph as ox
 
 from ..errors import GraphError, StaleStoreError
-from ..files import write_atomic
+from ..files import process_alive, write_atomic
 from ..outputs import store_dir
 
 if TYPE_CHECKING:
@@ -286,6 +288,11 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+#: The process that writes a temporary file beside the database, in its name (``files.write_atomic``,
+#: ``sqlitefile.new_sqlite_file``).
+_TEMP_WRITER = re.compile(r"\.(?P<pid>\d+)(?:\.[^.]+)?\.tmp$")
+
+
 def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
     """Remove every database in ``folder`` but ``keep``: superseded ones and what a killed load
     left. Only call it with the builder's lock held (so no load is running there)."""
@@ -304,7 +311,10 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
                 entry.unlink(missing_ok=True)
                 removed.append(entry)
         for entry in Path(folder).glob(f".{prefix}*.tmp"):  # an index, results or cuts build that was killed
-            entry.unlink(missing_ok=True)
+            # (the cuts are written without the lock: a running writer's file is left alone)
+            writer = _TEMP_WRITER.search(entry.name)
+            if writer is None or not process_alive(int(writer["pid"])):
+                entry.unlink(missing_ok=True)
     return removed
 
 
@@ -505,8 +515,8 @@ def ensure_network_index(
 
     Unlike the other files beside the database, it is made without the builder's lock, which is
     held only to name it in the manifest: the build cuts the networks in one process while
-    another makes the text index and the precomputed answers, under the lock. Two processes
-    asking at once may both make it: they write the same file, each atomically."""
+    another makes the text index, under the lock. Two processes asking at once may both make it:
+    they write the same file, each atomically."""
     folder = Path(store_dir)
     manifest = read_live_database(folder)
     if manifest is None:
