@@ -68,6 +68,8 @@ def test_a_job_given_to_a_background_process_that_died_says_so() -> None:
     try:
         with pytest.raises(BuildError):
             _result_of(background.submit(os._exit, 3), "making the query store's full-text index")
+        assert background.process is not None
+        background.process.wait(30)  # gone for good: the end of its answers may come before its exit is done
         with pytest.raises(BuildError) as raised, worker_death("precomputing the named queries' answers", graph_written=True):
             background.submit(os.getpid)
     finally:
