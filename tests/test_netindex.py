@@ -181,3 +181,16 @@ def test_view_adds_the_cuts_to_a_store_without_them_once(tmp_path: Path) -> None
     assert network_index_path(querystore.default_store_dir(nq)) is not None
     again = runner.invoke(main, ["view", "findings", "--graph", str(nq), "-o", str(tmp_path / "v")])
     assert "adding" not in again.stderr
+
+
+def test_a_build_over_a_fresh_store_makes_again_cuts_this_version_cannot_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-o", str(out), "--no-docs"]).exit_code == 0
+    folder = querystore.default_store_dir(out / "sqsgraph.nq")
+    path = network_index_path(folder)
+    assert path is not None
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"format": INDEX_FORMAT - 1}))  # as an older version made it
+    again = runner.invoke(main, ["build", "-o", str(out), "--no-docs"])  # nothing changed: the store is left as it is
+    assert again.exit_code == 0, again.output
+    assert network_index_path(folder) == path and read_network_index(path) is not None  # made again, readable

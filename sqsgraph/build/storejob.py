@@ -49,7 +49,7 @@ def draw_views(job: QueryStoreJob, out: Path, read_from: dict[str, str], progres
     its precomputed answers are written: its size is not bounded by memory, and the views cut
     what they show, saying so, as ``views`` describes."""
     from ..network.compare import write_compare
-    from ..network.netindex import read_network_index, write_network_index
+    from ..network.netindex import read_network_index, usable_network_index, write_network_index
     from ..network.views import write_views
     from ..query.querystore import ensure_network_index, ensure_precomputed, open_precomputed, open_query_store
 
@@ -57,7 +57,8 @@ def draw_views(job: QueryStoreJob, out: Path, read_from: dict[str, str], progres
     with step("loading the query store"):
         _result_of(job.loaded, "loading the query store")
     with step("cutting the networks for the views"), open_background(here=job.background.here) as cutter:
-        cut = cutter.submit(ensure_network_index, job.store_dir, write_network_index)
+        # a store left fresh by the last build keeps its cuts, unless this version cannot read them
+        cut = cutter.submit(ensure_network_index, job.store_dir, write_network_index, usable_network_index)
         cuts_file = _result_of(cut, "cutting the networks for the views")
     # the cutting process has ended: its memory is back before the answers are precomputed
     with step("precomputing the named queries' answers"):

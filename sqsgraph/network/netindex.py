@@ -74,6 +74,12 @@ def read_network_index(path: str | Path | None) -> dict[str, Cut] | None:
     return {kind: _cut_of(cuts[kind]) for kind in DEFAULT_VIEWS}
 
 
+def usable_network_index(path: str | Path) -> bool:
+    """Whether ``read_network_index`` reads the cuts in ``path`` (a function, not a lambda, so
+    that it can be handed to another process)."""
+    return read_network_index(path) is not None
+
+
 def _cut_data(cut: Cut) -> dict[str, Any]:
     """A cut as JSON: its nodes in order with their data, and each node's links in its adjacency
     order (both ways, so that the graph read back is the same, order included), each link's
@@ -126,4 +132,4 @@ def _node_data(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-__all__ = ["INDEX_FORMAT", "read_network_index", "write_network_index"]
+__all__ = ["INDEX_FORMAT", "read_network_index", "usable_network_index", "write_network_index"]
