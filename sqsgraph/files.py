@@ -264,6 +264,13 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def temp_writer(path: Path) -> int | None:
+    """The process that writes the temporary file ``path`` (``temp_prefix``), as its name says;
+    ``None`` for a file not named so."""
+    m = _TEMP_NAME.match(path.name)
+    return int(m["pid"]) if m else None
+
+
 def remove_stale_temp_files(folder: str | Path) -> list[Path]:
     """Remove the temporary files ``write_atomic`` left in ``folder`` when its process was killed
     (the writer's process no longer runs); a running writer's files are left alone."""
@@ -272,8 +279,8 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
     if not d.is_dir():
         return removed
     for f in sorted(d.glob(".*.tmp")):
-        m = _TEMP_NAME.match(f.name)
-        if m and f.is_file() and not process_alive(int(m["pid"])):
+        writer = temp_writer(f)
+        if writer is not None and f.is_file() and not process_alive(writer):
             f.unlink(missing_ok=True)
             removed.append(f)
     return removed

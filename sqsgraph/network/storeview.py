@@ -140,7 +140,7 @@ class StoreGraph:
             PREFIX sqs: <https://w3id.org/sqsgraph/ontology#>
             SELECT DISTINCT ?organisation ?post ?qualifier {{
               {{ SELECT ?m ?organisation ?post (MIN(STR(?q)) AS ?qualifier) {{
-                  ?m org:member <{person}> ; a org:Membership ; org:organization ?organisation .
+                  ?m org:member {ox.NamedNode(str(person))} ; a org:Membership ; org:organization ?organisation .
                   OPTIONAL {{ ?m sqs:post ?post }}
                   OPTIONAL {{ ?m sqs:qualifier ?q }}
               }} GROUP BY ?m ?organisation ?post }}

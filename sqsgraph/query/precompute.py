@@ -192,11 +192,16 @@ def _inlined(
 THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _covered(item: Planned) -> list[str]:
-    """The keys ``item``'s answer is stored under: its own, its ``same_as`` parameters' and the
-    query as run (``inlined``)."""
-    keys = [answer_key(item.text, item.bindings), *(answer_key(item.text, other) for other in item.same_as)]
-    return keys if item.inlined is None else [*keys, answer_key(item.inlined, {})]
+def _aliases(item: Planned) -> list[tuple[str, dict[ox.Variable, ox.NamedNode | ox.Literal]]]:
+    """The other keys ``item``'s answer is stored under, with their parameters: its ``same_as``
+    parameters', and the query as run (``inlined``, with its parameters in place)."""
+    aliases = [(answer_key(item.text, other), other) for other in item.same_as]
+    return aliases if item.inlined is None else [*aliases, (answer_key(item.inlined, {}), {})]
+
+
+def _params_json(bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The parameters of a stored answer as its row says them: each name with its N-Triples term."""
+    return json.dumps({v.value: str(t) for v, t in bindings.items()}, ensure_ascii=False)
 
 
 def _once(items: list[Planned]) -> list[Planned]:
@@ -205,8 +210,9 @@ def _once(items: list[Planned]) -> list[Planned]:
     covered: set[str] = set()
     out = []
     for item in items:
-        if answer_key(item.text, item.bindings) not in covered:
-            covered.update(_covered(item))
+        key = answer_key(item.text, item.bindings)
+        if key not in covered:
+            covered.update([key, *(alias for alias, _bindings in _aliases(item))])
             out.append(item)
     return out
 
@@ -289,11 +295,11 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
         )
         db.execute("INSERT INTO meta VALUES ('format', ?)", (str(RESULTS_FORMAT),))
         for item, answer in _answered(store, _once(plan(store, text_index)), text_index):
-            key, *others = _covered(item)
+            key = answer_key(item.text, item.bindings)
             cells = answer.cells
             if cells is None:
                 continue
-            params = json.dumps({v.value: str(t) for v, t in item.bindings.items()}, ensure_ascii=False)
+            params = _params_json(item.bindings)
             variables = json.dumps(answer.variables)
             digest = _digest(variables, cells)
             found = db.execute("SELECT id FROM rowsets WHERE digest = ?", (digest,)).fetchone()
@@ -318,12 +324,8 @@ def build_results(store: ox.Store, path: str | Path, text_index: TextIndex | Non
                     )
             # the same nodes picked, or the query as run (what another value picking the same rows
             # runs): the same answer, not run again
-            bound = [*item.same_as, *([{}] if item.inlined is not None else [])]
             db.executemany(
                 "INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?, 0)",
-                (
-                    (other_key, item.query, json.dumps({v.value: str(t) for v, t in other.items()}, ensure_ascii=False), rowset)
-                    for other_key, other in zip(others, bound, strict=True)
-                ),
+                ((alias, item.query, _params_json(other), rowset) for alias, other in _aliases(item)),
             )
     return target

@@ -56,13 +56,12 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -70,7 +69,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyoxigraph as ox
 
 from ..errors import GraphError, StaleStoreError
-from ..files import process_alive, write_atomic
+from ..files import process_alive, temp_writer, write_atomic
 from ..outputs import store_dir
 
 if TYPE_CHECKING:
@@ -288,11 +287,6 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-#: The process that writes a temporary file beside the database, in its name (``files.write_atomic``,
-#: ``sqlitefile.new_sqlite_file``).
-_TEMP_WRITER = re.compile(r"\.(?P<pid>\d+)(?:\.[^.]+)?\.tmp$")
-
-
 def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
     """Remove every database in ``folder`` but ``keep``: superseded ones and what a killed load
     left. Only call it with the builder's lock held (so no load is running there)."""
@@ -311,9 +305,9 @@ def remove_stale_databases(folder: str | Path, keep: set[str]) -> list[Path]:
                 entry.unlink(missing_ok=True)
                 removed.append(entry)
         for entry in Path(folder).glob(f".{prefix}*.tmp"):  # an index, results or cuts build that was killed
-            # (the cuts are written without the lock: a running writer's file is left alone)
-            writer = _TEMP_WRITER.search(entry.name)
-            if writer is None or not process_alive(int(writer["pid"])):
+            # (the cuts are written without the lock, by ``write_atomic``: a running writer's file is left alone)
+            writer = temp_writer(entry)
+            if writer is None or not process_alive(writer):
                 entry.unlink(missing_ok=True)
     return removed
 
@@ -465,11 +459,16 @@ def _ensure_beside(
     field_name: BesideField,
     make: Callable[[Path], Path | None],
     usable: Callable[[Path], bool] = lambda path: True,
+    *,
+    make_locked: bool = True,
 ) -> Path | None:
     """The file the manifest names in ``field_name`` beside the live database, made by ``make``
-    from the database (and named in the manifest) when the store has none."""
+    from the database (and named in the manifest) when the store has none, or none ``usable``.
+
+    ``make_locked`` false: made without the builder's lock, which is then held only to name the
+    file, and only while its database is still live (the cuts: see ``ensure_network_index``)."""
     folder = Path(store_dir)
-    with _locked(folder):
+    with _locked(folder) if make_locked else nullcontext():
         manifest = read_live_database(folder)
         if manifest is None:
             raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
@@ -477,9 +476,14 @@ def _ensure_beside(
         if name and (folder / name).is_file() and usable(folder / name):
             return folder / name
         made = make(folder / manifest.database)
-        if made is not None:
-            change: dict[str, Any] = {field_name: made.name}
-            _write_live_database(folder, replace(manifest, **change))
+        if made is None:
+            return None
+        with nullcontext() if make_locked else _locked(folder):
+            current = read_live_database(folder)
+            # named only while its database is live (a build made meanwhile has removed it, or will)
+            if current is not None and current.database == manifest.database and getattr(current, field_name) != made.name:
+                change: dict[str, Any] = {field_name: made.name}
+                _write_live_database(folder, replace(current, **change))
         return made
 
 
@@ -517,21 +521,15 @@ def ensure_network_index(
     held only to name it in the manifest: the build cuts the networks in one process while
     another makes the text index, under the lock. Two processes asking at once may both make it:
     they write the same file, each atomically."""
-    folder = Path(store_dir)
-    manifest = read_live_database(folder)
-    if manifest is None:
-        raise GraphError(f"{store_dir}: no query store here; run `sqsgraph build`")
-    if manifest.network and (folder / manifest.network).is_file() and usable(folder / manifest.network):
-        return folder / manifest.network
-    database = folder / manifest.database
-    path = database.with_name(NETWORK_PREFIX + database.name + NETWORK_SUFFIX)
-    make(ox.Store.read_only(str(database)), path)
-    with _locked(folder):
-        current = read_live_database(folder)
-        # named only while its database is live (a build made meanwhile has removed it, or will)
-        if current is not None and current.database == manifest.database and current.network != path.name:
-            _write_live_database(folder, replace(current, network=path.name))
-    return path
+
+    def made(database: Path) -> Path:
+        path = database.with_name(NETWORK_PREFIX + database.name + NETWORK_SUFFIX)
+        make(ox.Store.read_only(str(database)), path)
+        return path
+
+    found = _ensure_beside(store_dir, "network", made, usable, make_locked=False)
+    assert found is not None  # made always makes its file
+    return found
 
 
 # ------------------------------------------------------------------------------- snapshots
